@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { openDatabase } from '../catalogue/database';
+import { loadConfig } from '../config/load-config';
+import { isAssetflowError } from '../domain/errors';
+import { type Role, start } from '../runtime/start';
+import { ensureToolchain } from '../toolchain/ephemeral-servers';
+
+const program = new Command('assetflow')
+  .description('Assetflow: digital asset management on Temporal')
+  .option('-c, --config <file>', 'configuration file (default: ./temporal.config.yaml)');
+
+function runRole(role: Role) {
+  return async () => {
+    const config = loadConfig({ file: program.opts().config });
+    const running = await start(config, role);
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write(`\n${signal} received: stopping the server, the worker and Temporal…\n`);
+      await running.stop();
+      process.stdout.write('Stopped.\n');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  };
+}
+
+program
+  .command('start')
+  .description('everything in one process: embedded Temporal (unless configured), worker and API')
+  .action(runRole('all'));
+program
+  .command('worker')
+  .description('only the Temporal worker (workflows and activities)')
+  .action(runRole('worker'));
+program.command('server').description('only the HTTP API').action(runRole('server'));
+
+program
+  .command('toolchain')
+  .description('find or build the Temporal CLI and the time-skipping test server, and print where they are')
+  .action(async () => {
+    const found = await ensureToolchain();
+    process.stdout.write(`Temporal CLI:         ${found.cli}\nTemporal test server: ${found.testServer}\n`);
+  });
+
+program
+  .command('migrate')
+  .description('bring the catalogue schema up to date and exit')
+  .action(async () => {
+    const config = loadConfig({ file: program.opts().config });
+    const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+    await database.close();
+    process.stdout.write('Catalogue is up to date.\n');
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(
+    `assetflow: ${isAssetflowError(error) ? error.message : ((error as Error).stack ?? String(error))}\n`,
+  );
+  process.exit(1);
+});

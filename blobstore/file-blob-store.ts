@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export type BlobTier = 'hot' | 'cold';
+
+/** Bytes written to a temporary file, hashed, and not yet visible under their hash. */
+export interface PendingBlob {
+  sha256: string;
+  sizeBytes: number;
+  /** Moves the bytes under their hash. Idempotent: committing identical content twice keeps one copy. */
+  commit(): Promise<void>;
+  /** Deletes the temporary file; used when the request that carried it fails. */
+  discard(): Promise<void>;
+}
+
+/**
+ * A content-addressed blob store on the local file system. Blobs are named by the sha256 of their
+ * bytes under `<root>/<tier>/ab/cd/<sha256>`, streamed to disk (never held whole in memory) and
+ * made visible atomically, so a crash leaves either the whole blob or nothing under its name.
+ */
+export class FileBlobStore {
+  constructor(readonly root: string) {}
+
+  /** Streams `source` into a temporary file while hashing it. */
+  async write(source: Readable): Promise<PendingBlob> {
+    const tmpDir = path.join(this.root, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmpFile = path.join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, hashing, createWriteStream(tmpFile, { flags: 'wx' }));
+    } catch (error) {
+      await rm(tmpFile, { force: true });
+      throw error;
+    }
+    const sha256 = hash.digest('hex');
+    const finalPath = this.pathOf(sha256, 'hot');
+    return {
+      sha256,
+      sizeBytes,
+      commit: async () => {
+        await mkdir(path.dirname(finalPath), { recursive: true });
+        // link() fails with EEXIST instead of replacing, so an existing blob is never rewritten;
+        // identical content under the same hash is simply already there.
+        await link(tmpFile, finalPath).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+        });
+        await unlink(tmpFile);
+      },
+      discard: () => rm(tmpFile, { force: true }),
+    };
+  }
+
+  /** Where a blob lives (or would live) in a tier. */
+  pathOf(sha256: string, tier: BlobTier = 'hot'): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 hex digest: ${sha256}`);
+    return path.join(this.root, tier, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async exists(sha256: string, tier: BlobTier = 'hot'): Promise<boolean> {
+    return stat(this.pathOf(sha256, tier)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  read(sha256: string, tier: BlobTier = 'hot'): Readable {
+    return createReadStream(this.pathOf(sha256, tier));
+  }
+}

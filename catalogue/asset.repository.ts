@@ -1,0 +1,204 @@
+import type { AssetKind, Transition, VersionAnalysis } from '../domain/asset';
+import type { CatalogueDb } from './database';
+import { jsonb } from './json';
+
+/** An asset as the catalogue knows it, with its current version. */
+export interface AssetRecord {
+  id: string;
+  workflowId: string;
+  displayName: string;
+  ruleSet: string;
+  state: string;
+  kind: AssetKind;
+  metadata: Record<string, unknown>;
+  currentVersion: VersionRecord;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionRecord {
+  version: number;
+  sha256: string;
+  sizeBytes: number;
+  originalName: string;
+  declaredMediaType: string;
+  analysis: VersionAnalysis | null;
+  createdAt: string;
+}
+
+export interface NewAsset {
+  id: string;
+  workflowId: string;
+  displayName: string;
+  ruleSet: string;
+  metadata: Record<string, unknown>;
+  blob: { sha256: string; sizeBytes: number };
+  declaredMediaType: string;
+}
+
+/** Catalogue reads and writes for assets. Every write is idempotent so activities may retry. */
+export class AssetRepository {
+  constructor(private readonly db: CatalogueDb) {}
+
+  /** Records a new asset, its first version and its blob in one transaction. */
+  async create(asset: NewAsset): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('blobs')
+        .values({ sha256: asset.blob.sha256, size_bytes: asset.blob.sizeBytes, tier: 'hot' })
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .execute();
+      await tx
+        .insertInto('assets')
+        .values({
+          id: asset.id,
+          workflow_id: asset.workflowId,
+          display_name: asset.displayName,
+          rule_set: asset.ruleSet,
+          state: 'created',
+          state_seq: 0,
+          kind: 'unknown',
+          metadata: jsonb(asset.metadata),
+          current_version: 1,
+        })
+        .execute();
+      await tx
+        .insertInto('asset_versions')
+        .values({
+          asset_id: asset.id,
+          version: 1,
+          blob_sha256: asset.blob.sha256,
+          original_name: asset.displayName,
+          declared_media_type: asset.declaredMediaType,
+          analysis: null,
+        })
+        .execute();
+    });
+  }
+
+  /** Removes an asset that never got a workflow (its start failed), so no half-written asset stays. */
+  async deleteUnstarted(id: string): Promise<void> {
+    await this.db.deleteFrom('assets').where('id', '=', id).where('state_seq', '=', 0).execute();
+  }
+
+  async find(id: string): Promise<AssetRecord | undefined> {
+    const row = await this.db
+      .selectFrom('assets as a')
+      .innerJoin('asset_versions as v', (join) =>
+        join.onRef('v.asset_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'),
+      )
+      .innerJoin('blobs as b', 'b.sha256', 'v.blob_sha256')
+      .select([
+        'a.id',
+        'a.workflow_id',
+        'a.display_name',
+        'a.rule_set',
+        'a.state',
+        'a.kind',
+        'a.metadata',
+        'a.created_at',
+        'a.updated_at',
+        'v.version',
+        'v.blob_sha256',
+        'v.original_name',
+        'v.declared_media_type',
+        'v.analysis',
+        'v.created_at as version_created_at',
+        'b.size_bytes',
+      ])
+      .where('a.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      workflowId: row.workflow_id,
+      displayName: row.display_name,
+      ruleSet: row.rule_set,
+      state: row.state,
+      kind: row.kind,
+      metadata: row.metadata as Record<string, unknown>,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+      currentVersion: {
+        version: row.version,
+        sha256: row.blob_sha256,
+        sizeBytes: Number(row.size_bytes),
+        originalName: row.original_name,
+        declaredMediaType: row.declared_media_type,
+        analysis: (row.analysis as VersionAnalysis | null) ?? null,
+        createdAt: row.version_created_at.toISOString(),
+      },
+    };
+  }
+
+  async findVersionBlob(assetId: string, version: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('asset_versions')
+      .select('blob_sha256')
+      .where('asset_id', '=', assetId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row?.blob_sha256;
+  }
+
+  /** Stores what analysis found; running it twice writes the same values. */
+  async saveAnalysis(assetId: string, version: number, analysis: VersionAnalysis): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('asset_versions')
+        .set({ analysis: jsonb(analysis) })
+        .where('asset_id', '=', assetId)
+        .where('version', '=', version)
+        .execute();
+      await tx
+        .updateTable('assets')
+        .set({ kind: analysis.kind, updated_at: new Date() })
+        .where('id', '=', assetId)
+        .where('current_version', '=', version)
+        .execute();
+    });
+  }
+
+  /**
+   * Mirrors one timeline entry. Keyed by (asset, seq): a retried activity inserts nothing new, and
+   * the asset's state only ever moves to a later transition.
+   */
+  async recordTransition(assetId: string, transition: Transition): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('asset_transitions')
+        .values({
+          asset_id: assetId,
+          seq: transition.seq,
+          from_state: transition.from,
+          to_state: transition.to,
+          reason: transition.reason,
+          at: transition.at,
+        })
+        .onConflict((oc) => oc.columns(['asset_id', 'seq']).doNothing())
+        .execute();
+      await tx
+        .updateTable('assets')
+        .set({ state: transition.to, state_seq: transition.seq, updated_at: new Date() })
+        .where('id', '=', assetId)
+        .where('state_seq', '<', transition.seq)
+        .execute();
+    });
+  }
+
+  async timeline(assetId: string): Promise<Transition[]> {
+    const rows = await this.db
+      .selectFrom('asset_transitions')
+      .select(['seq', 'from_state', 'to_state', 'reason', 'at'])
+      .where('asset_id', '=', assetId)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({
+      seq: r.seq,
+      from: r.from_state as Transition['from'],
+      to: r.to_state as Transition['to'],
+      reason: r.reason,
+      at: r.at.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,60 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types of the catalogue, as Kysely sees them. Rows stay inside catalogue/: repositories
+ * map them to domain objects before they leave.
+ */
+export interface CatalogueSchema {
+  blobs: BlobsTable;
+  assets: AssetsTable;
+  asset_versions: AssetVersionsTable;
+  asset_transitions: AssetTransitionsTable;
+}
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** int8 comes back as a string from postgres.js and as a number or bigint from PGlite. */
+type Int8 = ColumnType<string | number | bigint, number, number>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface BlobsTable {
+  sha256: string;
+  size_bytes: Int8;
+  tier: 'hot' | 'cold';
+  created_at: CreatedAt;
+}
+
+export interface AssetsTable {
+  id: string;
+  workflow_id: string;
+  display_name: string;
+  rule_set: string;
+  state: string;
+  /** Sequence number of the transition that set `state`; later transitions only move forward. */
+  state_seq: number;
+  kind: 'image' | 'generic' | 'unknown';
+  metadata: Json;
+  current_version: number;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AssetVersionsTable {
+  asset_id: string;
+  version: number;
+  blob_sha256: string;
+  original_name: string;
+  declared_media_type: string;
+  /** What the analysis activity found (dimensions, format…); null until it ran. */
+  analysis: ColumnType<unknown | null, string | null, string | null>;
+  created_at: CreatedAt;
+}
+
+export interface AssetTransitionsTable {
+  asset_id: string;
+  seq: number;
+  from_state: string | null;
+  to_state: string;
+  reason: string;
+  at: ColumnType<Date, Date | string, never>;
+  id: Generated<string>;
+}

@@ -1,0 +1,148 @@
+import type { JSONSchemaType } from 'ajv';
+
+/**
+ * The shape of `temporal.config.yaml` after defaults are applied. Every key is documented in the
+ * README ("Configuration"); keep the two in step.
+ */
+export interface AppConfig {
+  temporal: {
+    /** `embedded` starts a local Temporal dev server; otherwise `host:port` of a running cluster. */
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    /** Settings of the embedded dev server; ignored when `address` is not `embedded`. */
+    devServer: {
+      /** SQLite file the dev server persists workflows in (relative to the config file). */
+      dbFile: string;
+      port: number;
+      uiPort: number;
+      /** Explicit path to a `temporal` CLI binary; found or built when absent. */
+      executable?: string;
+    };
+  };
+  database: {
+    /** `embedded` uses PGlite in `dataDir`; otherwise a `postgres://` URL. */
+    url: string;
+    dataDir: string;
+  };
+  blobs: {
+    /** Root of the content-addressed blob store. */
+    dir: string;
+  };
+  http: {
+    port: number;
+    host: string;
+  };
+  limits: {
+    /** Largest accepted upload, per file, in bytes. */
+    maxUploadBytes: number;
+    /** Files per multipart request. */
+    maxFilesPerUpload: number;
+    /** Images with more pixels than this are refused (decompression-bomb guard). */
+    maxImagePixels: number;
+  };
+  rules: {
+    /** Rule set applied when an upload names none. */
+    defaultRuleSet: string;
+  };
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  };
+}
+
+export const configSchema: JSONSchemaType<AppConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['temporal', 'database', 'blobs', 'http', 'limits', 'rules', 'log'],
+  properties: {
+    temporal: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['address', 'namespace', 'taskQueue', 'devServer'],
+      properties: {
+        address: { type: 'string', pattern: '^(embedded|[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5})$' },
+        namespace: { type: 'string', minLength: 1 },
+        taskQueue: { type: 'string', minLength: 1 },
+        devServer: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['dbFile', 'port', 'uiPort'],
+          properties: {
+            dbFile: { type: 'string', minLength: 1 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            uiPort: { type: 'integer', minimum: 1, maximum: 65535 },
+            executable: { type: 'string', nullable: true, minLength: 1 },
+          },
+        },
+      },
+    },
+    database: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url', 'dataDir'],
+      properties: {
+        url: { type: 'string', pattern: '^(embedded|postgres(ql)?://.+)$' },
+        dataDir: { type: 'string', minLength: 1 },
+      },
+    },
+    blobs: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['dir'],
+      properties: { dir: { type: 'string', minLength: 1 } },
+    },
+    http: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port', 'host'],
+      properties: {
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        host: { type: 'string', minLength: 1 },
+      },
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['maxUploadBytes', 'maxFilesPerUpload', 'maxImagePixels'],
+      properties: {
+        maxUploadBytes: { type: 'integer', minimum: 1 },
+        maxFilesPerUpload: { type: 'integer', minimum: 1 },
+        maxImagePixels: { type: 'integer', minimum: 1 },
+      },
+    },
+    rules: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['defaultRuleSet'],
+      properties: { defaultRuleSet: { type: 'string', minLength: 1 } },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['level'],
+      properties: {
+        level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+      },
+    },
+  },
+};
+
+/** Values used for every key the config file leaves out. */
+export const defaultConfig: AppConfig = {
+  temporal: {
+    address: 'embedded',
+    namespace: 'default',
+    taskQueue: 'assetflow',
+    devServer: { dbFile: '.assetflow/temporal.db', port: 7233, uiPort: 8233 },
+  },
+  database: { url: 'embedded', dataDir: '.assetflow/pglite' },
+  blobs: { dir: '.assetflow/blobs' },
+  http: { port: 3000, host: '127.0.0.1' },
+  limits: {
+    maxUploadBytes: 256 * 1024 * 1024,
+    maxFilesPerUpload: 100,
+    maxImagePixels: 268_402_689, // sharp's own default (0x3FFF * 0x3FFF)
+  },
+  rules: { defaultRuleSet: 'default' },
+  log: { level: 'info' },
+};

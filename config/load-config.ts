@@ -1,0 +1,133 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument } from 'yaml';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { type AppConfig, configSchema, defaultConfig } from './config.schema';
+
+export const CONFIG_FILE_NAME = 'temporal.config.yaml';
+
+/** The environment variables that override the file, and the key each one sets. */
+const ENV_OVERRIDES = {
+  TEMPORAL_ADDRESS: ['temporal', 'address'],
+  TEMPORAL_NAMESPACE: ['temporal', 'namespace'],
+  TEMPORAL_TASK_QUEUE: ['temporal', 'taskQueue'],
+  DATABASE_URL: ['database', 'url'],
+  PORT: ['http', 'port'],
+  ASSETFLOW_BLOB_DIR: ['blobs', 'dir'],
+  LOG_LEVEL: ['log', 'level'],
+} as const;
+
+const validateConfig = new Ajv({ allErrors: true }).compile(configSchema);
+
+export interface LoadConfigOptions {
+  /** Path of the YAML file; defaults to `$ASSETFLOW_CONFIG` or `./temporal.config.yaml`. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values applied after the file and the environment, used by tests. */
+  overrides?: DeepPartial<AppConfig>;
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/**
+ * Reads, merges and validates the configuration once per process. Precedence, lowest first:
+ * built-in defaults, the YAML file, environment variables, explicit overrides. Relative paths are
+ * resolved against the directory of the config file so the process may start from anywhere.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
+  const env = options.env ?? process.env;
+  const file = path.resolve(options.file ?? env.ASSETFLOW_CONFIG ?? CONFIG_FILE_NAME);
+  const fromFile = existsSync(file) ? readYamlConfig(file) : {};
+  const merged = deepMerge(
+    deepMerge(deepMerge(structuredClone(defaultConfig), fromFile), envOverrides(env)),
+    options.overrides ?? {},
+  );
+
+  if (!validateConfig(merged)) {
+    const problems = (validateConfig.errors ?? []).map(describeAjvError);
+    throw new AssetflowError(
+      ErrorCodes.CONFIG_INVALID,
+      `Invalid configuration (${file}): ${problems.join('; ')}`,
+      500,
+      { file, problems },
+    );
+  }
+  return resolvePaths(merged, path.dirname(file));
+}
+
+function readYamlConfig(file: string): Record<string, unknown> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const at = lineCounter.linePos(firstError.pos[0]);
+    throw new AssetflowError(
+      ErrorCodes.CONFIG_INVALID,
+      `${file}:${at.line}:${at.col}: ${firstError.message.split('\n')[0]}`,
+      500,
+      { file, line: at.line, column: at.col },
+    );
+  }
+  const value = doc.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new AssetflowError(ErrorCodes.CONFIG_INVALID, `${file}: the top level must be a mapping`, 500, {
+      file,
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const result: Record<string, Record<string, unknown>> = {};
+  for (const [name, [section, key]] of Object.entries(ENV_OVERRIDES)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    result[section] ??= {};
+    // PORT is the only numeric override; a non-number is left as a string so ajv names it.
+    result[section][key] = name === 'PORT' && /^\d+$/.test(raw) ? Number(raw) : raw;
+  }
+  return result;
+}
+
+/** Turns an ajv error into "temporal.devServer.port: must be integer" or "unknown key temporal.foo". */
+export function describeAjvError(error: ErrorObject): string {
+  const where = error.instancePath.split('/').filter(Boolean).join('.');
+  if (error.keyword === 'additionalProperties') {
+    const key = String((error.params as { additionalProperty: string }).additionalProperty);
+    return `unknown key ${where ? `${where}.` : ''}${key}`;
+  }
+  if (error.keyword === 'enum') {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+    return `${where}: must be one of ${allowed.join(', ')}`;
+  }
+  return `${where || '(root)'}: ${error.message ?? 'is invalid'}`;
+}
+
+function resolvePaths(config: AppConfig, baseDir: string): AppConfig {
+  const at = (p: string) => path.resolve(baseDir, p);
+  config.temporal.devServer.dbFile = at(config.temporal.devServer.dbFile);
+  if (config.temporal.devServer.executable) {
+    config.temporal.devServer.executable = at(config.temporal.devServer.executable);
+  }
+  config.database.dataDir = at(config.database.dataDir);
+  config.blobs.dir = at(config.blobs.dir);
+  return config;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: merging untyped YAML into the typed defaults
+function deepMerge<T extends Record<string, any>>(target: T, source: Record<string, unknown>): T {
+  for (const [key, value] of Object.entries(source)) {
+    const current = (target as Record<string, unknown>)[key];
+    if (isPlainObject(current) && isPlainObject(value)) {
+      deepMerge(current, value);
+    } else {
+      (target as Record<string, unknown>)[key] = value;
+    }
+  }
+  return target;
+}

@@ -1,0 +1,23 @@
+/**
+ * One Jest run covers every tier: unit tests next to nothing but pure code, integration tests on
+ * the real Temporal dev server with PGlite (and PostgreSQL when DATABASE_URL is set), workflow
+ * tests on the time-skipping server, and replay of recorded histories. The global setup finds or
+ * builds the Temporal binaries, starts one dev server and bundles the workflows once per run.
+ */
+const swc = [
+  '@swc/jest',
+  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': swc },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  // Each test file runs its own worker and database; finish what they started before reporting.
+  forceExit: false,
+};

@@ -1,0 +1,16 @@
+import { FileBlobStore } from '../blobstore/file-blob-store';
+import { AssetRepository } from '../catalogue/asset.repository';
+import { type Database, openDatabase } from '../catalogue/database';
+import type { AppConfig } from '../config/config.schema';
+
+/** What both the worker and the server need: the catalogue (migrated) and the blob store. */
+export interface Storage {
+  database: Database;
+  assets: AssetRepository;
+  blobs: FileBlobStore;
+}
+
+export async function openStorage(config: AppConfig): Promise<Storage> {
+  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+  return { database, assets: new AssetRepository(database.db), blobs: new FileBlobStore(config.blobs.dir) };
+}

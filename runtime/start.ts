@@ -1,0 +1,93 @@
+import type { Server } from 'node:http';
+import type { Worker } from '@temporalio/worker';
+import type { AppConfig } from '../config/config.schema';
+import { AssetWorkflows } from '../temporal/asset-workflows.client';
+import { type EmbeddedTemporal, startEmbeddedTemporal } from '../toolchain/ephemeral-servers';
+import { openStorage } from './catalogue';
+import { buildApp, listen } from './http-server';
+import { createLogger } from './logger';
+import { connectWorker, createAssetflowWorker, installTemporalRuntime } from './worker';
+
+export type Role = 'all' | 'worker' | 'server';
+
+/**
+ * The composition root. `all` (npm start) runs everything in one process: the embedded Temporal
+ * dev server when no address is configured, migrations, a worker and the HTTP API. `worker` and
+ * `server` run one half each, for deployments across machines.
+ */
+export async function start(config: AppConfig, role: Role): Promise<{ stop(): Promise<void> }> {
+  const logger = createLogger(config);
+  const say = (message: string) => process.stdout.write(`${message}\n`);
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse())
+      await s().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+  };
+
+  installTemporalRuntime();
+  try {
+    let address = config.temporal.address;
+    let embedded: EmbeddedTemporal | undefined;
+    if (address === 'embedded') {
+      if (role === 'server')
+        throw new Error('The server role needs temporal.address (host:port); only `start` embeds Temporal.');
+      say('Starting the embedded Temporal dev server…');
+      embedded = await startEmbeddedTemporal(config);
+      stops.push(() => embedded!.stop());
+      address = embedded.address;
+    }
+
+    say(
+      `Opening the catalogue (${config.database.url === 'embedded' ? `PGlite in ${config.database.dataDir}` : 'PostgreSQL'}) and running migrations…`,
+    );
+    const storage = await openStorage(config);
+    stops.push(() => storage.database.close());
+
+    let worker: Worker | undefined;
+    let workerRun: Promise<void> | undefined;
+    if (role !== 'server') {
+      say(`Starting the worker on task queue "${config.temporal.taskQueue}" (bundling workflows)…`);
+      const connection = await connectWorker(address);
+      worker = await createAssetflowWorker({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        activityDeps: { assets: storage.assets, blobs: storage.blobs, limits: config.limits },
+      });
+      workerRun = worker.run();
+      stops.push(async () => {
+        if (worker!.getState() === 'RUNNING') worker!.shutdown();
+        await workerRun;
+        await connection.close();
+      });
+    }
+
+    let server: Server | undefined;
+    if (role !== 'worker') {
+      const workflows = AssetWorkflows.connectLazily(
+        address,
+        config.temporal.namespace,
+        config.temporal.taskQueue,
+      );
+      stops.push(() => workflows.close());
+      server = await listen(buildApp(config, storage, workflows, logger), config);
+      stops.push(() => new Promise<void>((resolve) => server!.close(() => resolve())));
+    }
+
+    say('');
+    say('Assetflow is running.');
+    if (server) {
+      const { port } = server.address() as { port: number };
+      say(
+        `  API:              http://${config.http.host}:${port}/api (OpenAPI: /api/openapi.json, health: /api/health)`,
+      );
+    }
+    say(`  Temporal:         ${address} (namespace ${config.temporal.namespace})`);
+    if (embedded) say(`  Temporal Web UI:  ${embedded.uiUrl}`);
+    say('Press Ctrl-C to stop.');
+    return { stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type ActivityDeps, createActivities } from '../activities';
+
+export interface AssetflowWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activityDeps: ActivityDeps;
+  /** A pre-built workflow bundle (tests build one per run); otherwise bundled from workflows/. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** The worker: runs asset workflows and their activities on one task queue. */
+export function createAssetflowWorker(options: AssetflowWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.activityDeps),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+  });
+}
+
+export function connectWorker(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
+}
+
+/**
+ * Installs the SDK runtime once per process, before anything uses it: SDK logs at warnings and
+ * above, and no signal handlers of its own, because the composition root decides the order in
+ * which the API, the worker and the embedded server stop.
+ */
+export function installTemporalRuntime(): void {
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+}
+
+/** For tests, which build many workers in one process: install unless already installed. */
+export function installTemporalRuntimeOnce(): void {
+  try {
+    installTemporalRuntime();
+  } catch {
+    // Already installed in this process; the first installation's settings stand.
+  }
+}

@@ -1,0 +1,37 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { AssetService } from '../services/asset.service';
+import type { HealthService } from '../services/health.service';
+import { errorHandler, notFoundHandler } from './errors';
+import type { UploadLimits } from './multipart-upload';
+import { openApiDocument } from './openapi';
+import { assetsRouter } from './routes/assets.routes';
+import { healthRouter } from './routes/health.routes';
+
+export interface AppDeps {
+  assets: AssetService;
+  health: HealthService;
+  blobs: FileBlobStore;
+  limits: UploadLimits;
+  logger: Logger;
+}
+
+/** Builds the HTTP API without listening, so tests can drive it with supertest. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use(express.json({ limit: '1mb' }));
+
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use(healthRouter(deps.health));
+  app.use(assetsRouter(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

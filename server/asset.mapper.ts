@@ -1,0 +1,28 @@
+import type { AssetRecord } from '../catalogue/asset.repository';
+
+/** The API's view of an asset; catalogue rows never reach the wire directly. */
+export function toAssetResponse(asset: AssetRecord) {
+  const v = asset.currentVersion;
+  return {
+    id: asset.id,
+    name: asset.displayName,
+    state: asset.state,
+    kind: asset.kind,
+    ruleSet: asset.ruleSet,
+    workflowId: asset.workflowId,
+    metadata: asset.metadata,
+    latestVersion: {
+      version: v.version,
+      sha256: v.sha256,
+      sizeBytes: v.sizeBytes,
+      originalName: v.originalName,
+      declaredMediaType: v.declaredMediaType,
+      analysis: v.analysis,
+      createdAt: v.createdAt,
+    },
+    createdAt: asset.createdAt,
+    updatedAt: asset.updatedAt,
+  };
+}
+
+export type AssetResponse = ReturnType<typeof toAssetResponse>;

@@ -1,0 +1,154 @@
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import type { FileBlobStore } from '../blobstore/file-blob-store';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import type { AssetUpload, UploadedFile } from '../services/uploaded-file';
+
+export interface UploadLimits {
+  maxUploadBytes: number;
+  maxFilesPerUpload: number;
+}
+
+const MAX_FIELD_BYTES = 1024 * 1024;
+
+/**
+ * Streams every `file` part of a multipart request into the blob store's temporary area and
+ * collects the text fields. On any problem all temporary files are deleted before the error is
+ * thrown, so a failed upload leaves nothing behind. Committing the blobs is the caller's job.
+ */
+export function parseMultipartUpload(
+  req: IncomingMessage,
+  blobs: FileBlobStore,
+  limits: UploadLimits,
+): Promise<AssetUpload> {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+    return Promise.reject(
+      new AssetflowError(
+        ErrorCodes.MULTIPART_INVALID,
+        'Send the file as multipart/form-data with a field named "file".',
+        415,
+        {
+          contentType,
+        },
+      ),
+    );
+  }
+
+  return new Promise((resolve, reject) => {
+    const files: Promise<UploadedFile>[] = [];
+    const fields: Record<string, string> = {};
+    let failure: AssetflowError | undefined;
+    const fail = (error: AssetflowError) => {
+      failure ??= error;
+    };
+
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8', // file names are UTF-8 (Chinese names must survive)
+        limits: {
+          fileSize: limits.maxUploadBytes,
+          files: limits.maxFilesPerUpload,
+          fieldSize: MAX_FIELD_BYTES,
+          fields: 50,
+        },
+      });
+    } catch (error) {
+      reject(
+        new AssetflowError(
+          ErrorCodes.MULTIPART_INVALID,
+          `Malformed multipart request: ${(error as Error).message}`,
+          400,
+        ),
+      );
+      return;
+    }
+
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file') {
+        stream.resume();
+        fail(
+          new AssetflowError(
+            ErrorCodes.VALIDATION_FAILED,
+            `Unexpected file field "${name}"; files go in fields named "file".`,
+            400,
+            { field: name },
+          ),
+        );
+        return;
+      }
+      files.push(
+        blobs.write(stream).then((blob) => {
+          if ((stream as { truncated?: boolean }).truncated) {
+            fail(
+              new AssetflowError(
+                ErrorCodes.FILE_TOO_LARGE,
+                `"${info.filename}" is larger than the limit of ${limits.maxUploadBytes} bytes.`,
+                413,
+                {
+                  filename: info.filename,
+                  maxUploadBytes: limits.maxUploadBytes,
+                },
+              ),
+            );
+          }
+          return { blob, filename: info.filename || 'unnamed', declaredMediaType: info.mimeType };
+        }),
+      );
+    });
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) {
+        fail(
+          new AssetflowError(
+            ErrorCodes.VALIDATION_FAILED,
+            `Field "${name}" is longer than ${MAX_FIELD_BYTES} bytes.`,
+            400,
+            { field: name },
+          ),
+        );
+      }
+      fields[name] = value;
+    });
+    parser.on('filesLimit', () =>
+      fail(
+        new AssetflowError(
+          ErrorCodes.TOO_MANY_FILES,
+          `At most ${limits.maxFilesPerUpload} files per request.`,
+          413,
+          {
+            maxFilesPerUpload: limits.maxFilesPerUpload,
+          },
+        ),
+      ),
+    );
+
+    let finished = false;
+    const finish = async (parseError?: Error) => {
+      if (finished) return;
+      finished = true;
+      const settled = await Promise.allSettled(files);
+      const written = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+      const writeError = settled.find((s) => s.status === 'rejected');
+      const error =
+        failure ??
+        (parseError || writeError
+          ? new AssetflowError(
+              ErrorCodes.MULTIPART_INVALID,
+              `Malformed or interrupted upload: ${(parseError ?? (writeError as PromiseRejectedResult).reason).message}`,
+              400,
+            )
+          : undefined);
+      if (error) {
+        await Promise.all(written.map((f) => f.blob.discard()));
+        reject(error);
+      } else {
+        resolve({ files: written, fields });
+      }
+    };
+    parser.on('close', () => void finish());
+    parser.on('error', (error: Error) => void finish(error));
+    req.pipe(parser);
+  });
+}

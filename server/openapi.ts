@@ -1,0 +1,214 @@
+/**
+ * The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. A test checks that
+ * every route the app registers is described here, so the document stays true as the API grows.
+ */
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Assetflow API',
+    version: '0.1.0',
+    description:
+      'Digital asset management: every asset is a durable Temporal workflow driven by YAML rule sets.',
+  },
+  paths: {
+    '/api/assets': {
+      post: {
+        summary: 'Upload one or more files as new assets',
+        description:
+          'Streams each `file` part into the content-addressed blob store, records the asset and starts its lifecycle workflow `asset-<id>`. One file answers with the asset, several with `{assets: [...]}`.',
+        requestBody: {
+          required: true,
+          content: {
+            'multipart/form-data': {
+              schema: {
+                type: 'object',
+                required: ['file'],
+                properties: {
+                  file: {
+                    type: 'array',
+                    items: { type: 'string', format: 'binary' },
+                    description: 'One or more files.',
+                  },
+                  metadata: {
+                    type: 'string',
+                    description: 'A JSON object; `validUntil` (ISO-8601) sets a validity period.',
+                  },
+                  ruleSet: {
+                    type: 'string',
+                    description: 'Name of the rule set to apply; the configured default otherwise.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created',
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    { $ref: '#/components/schemas/Asset' },
+                    {
+                      type: 'object',
+                      properties: {
+                        assets: { type: 'array', items: { $ref: '#/components/schemas/Asset' } },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': errorResponse('No file, an empty file, invalid metadata or an unknown rule set'),
+          '413': errorResponse('A file over the size limit, or too many files'),
+          '415': errorResponse('Not a multipart/form-data request'),
+          '503': errorResponse('Temporal or the database is not reachable; nothing was stored'),
+        },
+      },
+    },
+    '/api/assets/{id}': {
+      get: {
+        summary: 'An asset with its lifecycle state and latest version',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: {
+          '200': {
+            description: 'The asset',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Asset' } } },
+          },
+          '404': errorResponse('No such asset'),
+        },
+      },
+    },
+    '/api/assets/{id}/timeline': {
+      get: {
+        summary: "The asset's lifecycle transitions, oldest first",
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: {
+          '200': {
+            description: 'The timeline',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Timeline' } } },
+          },
+          '404': errorResponse('No such asset'),
+        },
+      },
+    },
+    '/api/health': {
+      get: {
+        summary: 'Whether the database and Temporal answer',
+        responses: {
+          '200': {
+            description: 'All dependencies up',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
+          },
+          '503': {
+            description: 'At least one dependency down (named in the body)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Health' } } },
+          },
+        },
+      },
+    },
+    '/api/openapi.json': {
+      get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } },
+    },
+  },
+  components: {
+    parameters: {
+      AssetId: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+    },
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message', 'details'],
+            properties: {
+              code: { type: 'string', examples: ['FILE_EMPTY', 'ASSET_NOT_FOUND'] },
+              message: { type: 'string' },
+              details: { type: 'object' },
+            },
+          },
+        },
+      },
+      Asset: {
+        type: 'object',
+        required: [
+          'id',
+          'name',
+          'state',
+          'kind',
+          'ruleSet',
+          'workflowId',
+          'metadata',
+          'latestVersion',
+          'createdAt',
+          'updatedAt',
+        ],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          name: { type: 'string', description: 'The uploaded file name, for display (Unicode kept).' },
+          state: { type: 'string', enum: ['created', 'stored', 'expired'] },
+          kind: { type: 'string', enum: ['unknown', 'image', 'generic'] },
+          ruleSet: { type: 'string' },
+          workflowId: { type: 'string', examples: ['asset-0b6f…'] },
+          metadata: { type: 'object' },
+          latestVersion: {
+            type: 'object',
+            properties: {
+              version: { type: 'integer' },
+              sha256: { type: 'string' },
+              sizeBytes: { type: 'integer' },
+              originalName: { type: 'string' },
+              declaredMediaType: { type: 'string' },
+              analysis: {
+                type: ['object', 'null'],
+                description: 'Image format and dimensions, or why the file is generic; null until analysed.',
+              },
+              createdAt: { type: 'string', format: 'date-time' },
+            },
+          },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      Timeline: {
+        type: 'object',
+        properties: {
+          assetId: { type: 'string' },
+          state: { type: 'string' },
+          timeline: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                seq: { type: 'integer' },
+                from: { type: ['string', 'null'] },
+                to: { type: 'string' },
+                at: { type: 'string', format: 'date-time' },
+                reason: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+      Health: {
+        type: 'object',
+        properties: {
+          status: { type: 'string', enum: ['ok', 'degraded'] },
+          dependencies: {
+            type: 'object',
+            properties: { database: { type: 'object' }, temporal: { type: 'object' } },
+          },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import type { FileBlobStore } from '../../blobstore/file-blob-store';
+import type { AssetService } from '../../services/asset.service';
+import { toAssetResponse } from '../asset.mapper';
+import { parseMultipartUpload, type UploadLimits } from '../multipart-upload';
+
+export function assetsRouter(deps: {
+  assets: AssetService;
+  blobs: FileBlobStore;
+  limits: UploadLimits;
+}): Router {
+  const router = Router();
+
+  /** One file answers with the asset; several files (batch upload) with `{assets: [...]}`. */
+  router.post('/api/assets', async (req, res) => {
+    const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
+    const created = (await deps.assets.createFromUpload(upload)).map(toAssetResponse);
+    res.status(201).json(created.length === 1 ? created[0] : { assets: created });
+  });
+
+  router.get('/api/assets/:id', async (req, res) => {
+    res.json(toAssetResponse(await deps.assets.get(req.params.id)));
+  });
+
+  router.get('/api/assets/:id/timeline', async (req, res) => {
+    res.json(await deps.assets.timeline(req.params.id));
+  });
+
+  return router;
+}

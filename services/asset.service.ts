@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
+import type { AssetLifecycleView } from '../domain/asset';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
+import type { AssetUpload, UploadedFile } from './uploaded-file';
+
+export interface AssetServiceDeps {
+  assets: AssetRepository;
+  workflows: AssetWorkflows;
+  defaultRuleSet: string;
+  /** Names of the rule sets an upload may ask for. */
+  knownRuleSets: () => ReadonlySet<string>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Creating and reading assets: the logic between the HTTP routes and the catalogue/workflows. */
+export class AssetService {
+  constructor(private readonly deps: AssetServiceDeps) {}
+
+  /**
+   * Turns an upload into assets: validates the fields, makes the bytes visible in the blob store,
+   * records each asset and starts its lifecycle workflow. Nothing is kept for a file whose
+   * workflow could not be started.
+   */
+  async createFromUpload(upload: AssetUpload): Promise<AssetRecord[]> {
+    try {
+      if (upload.files.length === 0) {
+        throw new AssetflowError(
+          ErrorCodes.FILE_MISSING,
+          'No file received: send the bytes in a multipart field named "file".',
+          400,
+        );
+      }
+      const empty = upload.files.find((f) => f.blob.sizeBytes === 0);
+      if (empty) {
+        throw new AssetflowError(ErrorCodes.FILE_EMPTY, `"${empty.filename}" is empty (0 bytes).`, 400, {
+          filename: empty.filename,
+        });
+      }
+      const metadata = parseMetadataField(upload.fields.metadata);
+      const ruleSet = this.resolveRuleSet(upload.fields.ruleSet);
+      // Fail fast, before any bytes become visible, when Temporal cannot start workflows.
+      await this.deps.workflows.ping().catch((error: Error) => {
+        throw new AssetflowError(
+          ErrorCodes.SERVICE_UNAVAILABLE,
+          `Temporal is not reachable: ${error.message}`,
+          503,
+          {
+            dependency: 'temporal',
+          },
+        );
+      });
+
+      const created: AssetRecord[] = [];
+      for (const file of upload.files) {
+        created.push(await this.createOne(file, metadata, ruleSet));
+      }
+      return created;
+    } catch (error) {
+      await Promise.all(upload.files.map((f) => f.blob.discard()));
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<AssetRecord> {
+    const asset = UUID.test(id) ? await this.deps.assets.find(id) : undefined;
+    if (!asset) throw new AssetflowError(ErrorCodes.ASSET_NOT_FOUND, `No asset with id ${id}.`, 404, { id });
+    return asset;
+  }
+
+  /** The asset's timeline as the catalogue mirrors it (no Temporal round trip). */
+  async timeline(id: string): Promise<AssetLifecycleView> {
+    const asset = await this.get(id);
+    return {
+      assetId: asset.id,
+      state: asset.state as AssetLifecycleView['state'],
+      timeline: await this.deps.assets.timeline(id),
+    };
+  }
+
+  private async createOne(
+    file: UploadedFile,
+    metadata: Record<string, unknown>,
+    ruleSet: string,
+  ): Promise<AssetRecord> {
+    const id = randomUUID();
+    await file.blob.commit();
+    await this.deps.assets.create({
+      id,
+      workflowId: assetWorkflowId(id),
+      displayName: file.filename,
+      ruleSet,
+      metadata,
+      blob: { sha256: file.blob.sha256, sizeBytes: file.blob.sizeBytes },
+      declaredMediaType: file.declaredMediaType,
+    });
+    try {
+      const validUntil = typeof metadata.validUntil === 'string' ? metadata.validUntil : undefined;
+      await this.deps.workflows.startLifecycle({
+        assetId: id,
+        ruleSet,
+        version: 1,
+        ...(validUntil ? { validUntil } : {}),
+      });
+    } catch (error) {
+      await this.deps.assets.deleteUnstarted(id);
+      throw error;
+    }
+    return (await this.deps.assets.find(id))!;
+  }
+
+  private resolveRuleSet(requested: string | undefined): string {
+    const name = requested?.trim() || this.deps.defaultRuleSet;
+    const known = this.deps.knownRuleSets();
+    if (!known.has(name)) {
+      throw new AssetflowError(ErrorCodes.RULE_SET_UNKNOWN, `Unknown rule set "${name}".`, 400, {
+        ruleSet: name,
+        known: [...known],
+      });
+    }
+    return name;
+  }
+}
+
+/** The optional `metadata` field: a JSON object; `validUntil`, when present, an ISO-8601 date-time. */
+function parseMetadataField(raw: string | undefined): Record<string, unknown> {
+  if (raw === undefined || raw.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new AssetflowError(
+      ErrorCodes.METADATA_INVALID,
+      `The metadata field is not valid JSON: ${(error as Error).message}`,
+      400,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AssetflowError(ErrorCodes.METADATA_INVALID, 'The metadata field must be a JSON object.', 400);
+  }
+  const validUntil = (value as Record<string, unknown>).validUntil;
+  if (validUntil !== undefined && (typeof validUntil !== 'string' || Number.isNaN(Date.parse(validUntil)))) {
+    throw new AssetflowError(
+      ErrorCodes.METADATA_INVALID,
+      'metadata.validUntil must be an ISO-8601 date-time.',
+      400,
+      {
+        field: 'validUntil',
+      },
+    );
+  }
+  return value as Record<string, unknown>;
+}

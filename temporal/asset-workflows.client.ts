@@ -1,0 +1,79 @@
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { AssetLifecycleInput, AssetLifecycleView } from '../domain/asset';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { getTimelineQuery } from '../workflows/messages';
+
+/** How long an API request waits for Temporal before answering 503. */
+const CALL_DEADLINE_MS = 5000;
+
+export function assetWorkflowId(assetId: string): string {
+  return `asset-${assetId}`;
+}
+
+/**
+ * The server's door to asset workflows. Connects lazily, so the API starts (and reports the
+ * outage on /api/health) while Temporal is down; every call has a deadline so no request hangs.
+ */
+export class AssetWorkflows {
+  private readonly client: Client;
+
+  constructor(
+    readonly connection: Connection,
+    namespace: string,
+    private readonly taskQueue: string,
+  ) {
+    this.client = new Client({ connection, namespace });
+  }
+
+  static connectLazily(address: string, namespace: string, taskQueue: string): AssetWorkflows {
+    return new AssetWorkflows(Connection.lazy({ address, connectTimeout: '3s' }), namespace, taskQueue);
+  }
+
+  async startLifecycle(input: AssetLifecycleInput): Promise<string> {
+    const workflowId = assetWorkflowId(input.assetId);
+    try {
+      await this.withDeadline(() =>
+        this.client.workflow.start('assetLifecycle', {
+          taskQueue: this.taskQueue,
+          workflowId,
+          args: [input],
+        }),
+      );
+    } catch (error) {
+      // A retried request may find the workflow already running: that is the outcome it wanted.
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw unavailable(error);
+    }
+    return workflowId;
+  }
+
+  async timeline(assetId: string): Promise<AssetLifecycleView> {
+    return this.withDeadline(() =>
+      this.client.workflow.getHandle(assetWorkflowId(assetId)).query(getTimelineQuery),
+    ).catch((error) => {
+      throw unavailable(error);
+    });
+  }
+
+  /** Resolves when the Temporal frontend answers its health check within the deadline. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    // Not ensureConnected(): it memoises its first failure, and Temporal may come back later.
+    await this.connection.withDeadline(Date.now() + timeoutMs, () => this.connection.healthService.check({}));
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private withDeadline<T>(fn: () => Promise<T>): Promise<T> {
+    return this.connection.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+  }
+}
+
+function unavailable(error: unknown): AssetflowError {
+  return new AssetflowError(
+    ErrorCodes.SERVICE_UNAVAILABLE,
+    `Temporal is not reachable: ${(error as Error).message}`,
+    503,
+    { dependency: 'temporal' },
+  );
+}

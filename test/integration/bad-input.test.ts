@@ -1,0 +1,116 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { databaseKinds } from '../support/test-databases';
+
+/** Every refusal is a 4xx with `{error: {code, message, details}}`, and nothing is left behind. */
+describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s)', (kind) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(kind, {
+      config: { limits: { maxUploadBytes: 50_000, maxFilesPerUpload: 3 } },
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const assetCount = async () =>
+    Number(
+      (
+        await harness.storage.database.db
+          .selectFrom('assets')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const tmpFiles = () => {
+    try {
+      return readdirSync(path.join(harness.config.blobs.dir, 'tmp'));
+    } catch {
+      return [];
+    }
+  };
+
+  const expectError = (res: request.Response, status: number, code: string) => {
+    expect(res.status).toBe(status);
+    expect(res.body).toEqual({ error: { code, message: expect.any(String), details: expect.any(Object) } });
+  };
+
+  it('refuses a request without a file', async () => {
+    const res = await request(harness.app).post('/api/assets').field('metadata', '{}');
+    expectError(res, 400, 'FILE_MISSING');
+  });
+
+  it('refuses an empty file', async () => {
+    const res = await request(harness.app).post('/api/assets').attach('file', Buffer.alloc(0), 'empty.jpg');
+    expectError(res, 400, 'FILE_EMPTY');
+  });
+
+  it('refuses a body that is not multipart', async () => {
+    const res = await request(harness.app).post('/api/assets').send({ file: 'x' });
+    expectError(res, 415, 'MULTIPART_INVALID');
+  });
+
+  it('refuses a file over the configured size limit with 413', async () => {
+    const big = Buffer.alloc(60_000, 7);
+    const res = await request(harness.app).post('/api/assets').attach('file', big, 'big.bin');
+    expectError(res, 413, 'FILE_TOO_LARGE');
+    expect(res.body.error.details.maxUploadBytes).toBe(50_000);
+  });
+
+  it('refuses more files than the configured limit', async () => {
+    const small = await makeJpeg(16, 16);
+    let req = request(harness.app).post('/api/assets');
+    for (let i = 0; i < 4; i++) req = req.attach('file', small, `f${i}.jpg`);
+    expectError(await req, 413, 'TOO_MANY_FILES');
+  });
+
+  it('refuses metadata that is not a JSON object, naming the problem', async () => {
+    const jpeg = await makeJpeg(16, 16);
+    expectError(
+      await request(harness.app).post('/api/assets').field('metadata', '{"a":').attach('file', jpeg, 'x.jpg'),
+      400,
+      'METADATA_INVALID',
+    );
+    expectError(
+      await request(harness.app).post('/api/assets').field('metadata', '[1,2]').attach('file', jpeg, 'x.jpg'),
+      400,
+      'METADATA_INVALID',
+    );
+    expectError(
+      await request(harness.app)
+        .post('/api/assets')
+        .field('metadata', '{"validUntil":"someday"}')
+        .attach('file', jpeg, 'x.jpg'),
+      400,
+      'METADATA_INVALID',
+    );
+  });
+
+  it('refuses an unknown rule set', async () => {
+    const res = await request(harness.app)
+      .post('/api/assets')
+      .field('ruleSet', 'no-such-rules')
+      .attach('file', await makeJpeg(16, 16), 'x.jpg');
+    expectError(res, 400, 'RULE_SET_UNKNOWN');
+    expect(res.body.error.details.known).toEqual(['default']);
+  });
+
+  it('answers 404 for an unknown asset id, whether or not it looks like a uuid', async () => {
+    expectError(
+      await request(harness.app).get('/api/assets/0b6f5a0e-1111-4222-8333-444455556666'),
+      404,
+      'ASSET_NOT_FOUND',
+    );
+    expectError(await request(harness.app).get('/api/assets/not-a-uuid'), 404, 'ASSET_NOT_FOUND');
+    expectError(await request(harness.app).get('/api/no-such-route'), 404, 'ROUTE_NOT_FOUND');
+  });
+
+  it('left no asset rows and no temporary files behind', async () => {
+    expect(await assetCount()).toBe(0);
+    expect(tmpFiles()).toEqual([]);
+  });
+});

@@ -1,0 +1,87 @@
+import { createServer } from 'node:net';
+import pino from 'pino';
+import request from 'supertest';
+import { FileBlobStore } from '../../blobstore/file-blob-store';
+import { AssetRepository } from '../../catalogue/asset.repository';
+import { openDatabase } from '../../catalogue/database';
+import { loadConfig } from '../../config/load-config';
+import { buildApp } from '../../runtime/http-server';
+import { AssetWorkflows } from '../../temporal/asset-workflows.client';
+import { type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { testTemporalAddress } from '../support/test-env';
+
+/** A port on this machine where nothing listens: connections are refused at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('when Temporal is unreachable', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness('pglite', {
+      temporalAddress: `127.0.0.1:${await closedPort()}`,
+      worker: false,
+    });
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('/api/health answers 503 and names Temporal, not the database', async () => {
+    const res = await request(harness.app).get('/api/health').expect(503);
+    expect(res.body.status).toBe('degraded');
+    expect(res.body.dependencies.database.status).toBe('up');
+    expect(res.body.dependencies.temporal.status).toBe('down');
+  });
+
+  it('an upload answers 503 within seconds and leaves no asset behind', async () => {
+    const started = Date.now();
+    const res = await request(harness.app)
+      .post('/api/assets')
+      .attach('file', await makeJpeg(32, 32), 'x.jpg');
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('SERVICE_UNAVAILABLE');
+    expect(res.body.error.details).toEqual({ dependency: 'temporal' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const rows = await harness.storage.database.db.selectFrom('assets').selectAll().execute();
+    expect(rows).toEqual([]);
+  });
+});
+
+describe('when the PostgreSQL server is unreachable', () => {
+  it('/api/health answers 503 naming the database, and reads answer 503', async () => {
+    const url = `postgres://nobody:nothing@127.0.0.1:${await closedPort()}/none`;
+    const database = await openDatabase({ url, migrate: false });
+    const config = loadConfig({
+      file: '/nonexistent/temporal.config.yaml',
+      env: {},
+      overrides: { log: { level: 'silent' } },
+    });
+    const workflows = AssetWorkflows.connectLazily(testTemporalAddress(), 'default', 'unused');
+    const storage = {
+      database,
+      assets: new AssetRepository(database.db),
+      blobs: new FileBlobStore('/nonexistent'),
+    };
+    const app = buildApp(config, storage, workflows, pino({ level: 'silent' }));
+    try {
+      const health = await request(app).get('/api/health').expect(503);
+      expect(health.body.dependencies.database.status).toBe('down');
+      expect(health.body.dependencies.temporal.status).toBe('up');
+      const read = await request(app).get('/api/assets/0b6f5a0e-1111-4222-8333-444455556666');
+      expect(read.status).toBe(503);
+      expect(read.body.error).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        details: { dependency: 'database' },
+      });
+    } finally {
+      await workflows.close();
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startTestDevServer } from '../../toolchain/ephemeral-servers';
+import { resolveTestServer } from '../../toolchain/temporal-binaries';
+import { TEST_ENV } from './test-env';
+
+/**
+ * Runs once before all test files: starts one Temporal dev server (in memory), resolves the
+ * time-skipping server, and bundles the workflows once so each test worker loads the same code.
+ * Values reach the test files through environment variables.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const devServer = await startTestDevServer();
+  (globalThis as { __assetflowDevServer?: unknown }).__assetflowDevServer = devServer;
+  process.env[TEST_ENV.temporalAddress] = devServer.address;
+
+  const testServer = await resolveTestServer();
+  if (testServer.type === 'existing-path') process.env.TEMPORAL_TEST_SERVER_PATH = testServer.path;
+
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-test-'));
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  process.env[TEST_ENV.workflowBundle] = bundlePath;
+  process.stderr.write(
+    `\n[test setup] Temporal dev server at ${devServer.address}, workflows bundled, in ${Date.now() - started} ms\n`,
+  );
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { FileBlobStore } from '../../blobstore/file-blob-store';
+import { AssetRepository } from '../../catalogue/asset.repository';
+import type { AppConfig } from '../../config/config.schema';
+import { type DeepPartial, loadConfig } from '../../config/load-config';
+import type { Storage } from '../../runtime/catalogue';
+import { buildApp } from '../../runtime/http-server';
+import { createAssetflowWorker, installTemporalRuntimeOnce } from '../../runtime/worker';
+import { AssetWorkflows } from '../../temporal/asset-workflows.client';
+import { type DatabaseKind, openTestDatabase } from './test-databases';
+import { testTemporalAddress, testWorkflowBundle } from './test-env';
+
+export interface Harness {
+  app: ReturnType<typeof buildApp>;
+  config: AppConfig;
+  storage: Storage;
+  workflows: AssetWorkflows;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Temporal address; the run's dev server by default. */
+  temporalAddress?: string;
+  /** Start a worker (default true); false for tests where Temporal is meant to be unreachable. */
+  worker?: boolean;
+  config?: DeepPartial<AppConfig>;
+}
+
+/**
+ * The whole product wired as `npm start` wires it, on real parts: a catalogue of the given kind,
+ * a blob store in a temporary directory, a worker on its own task queue and the HTTP app.
+ */
+export async function startHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
+  installTemporalRuntimeOnce();
+  const address = options.temporalAddress ?? testTemporalAddress();
+  const blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-blobs-'));
+  const taskQueue = `test-${randomUUID()}`;
+  const config = loadConfig({
+    file: path.join(blobDir, 'no-config-file.yaml'),
+    env: {},
+    overrides: {
+      ...options.config,
+      temporal: { address, taskQueue },
+      blobs: { dir: blobDir },
+      log: { level: 'silent' },
+    },
+  });
+  const database = await openTestDatabase(kind);
+  const storage: Storage = {
+    database,
+    assets: new AssetRepository(database.db),
+    blobs: new FileBlobStore(blobDir),
+  };
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let connection: NativeConnection | undefined;
+  if (options.worker !== false) {
+    connection = await NativeConnection.connect({ address });
+    worker = await createAssetflowWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue,
+      activityDeps: { assets: storage.assets, blobs: storage.blobs, limits: config.limits },
+      workflowBundle: testWorkflowBundle(),
+    });
+    workerRun = worker.run();
+  }
+  const workflows = AssetWorkflows.connectLazily(address, config.temporal.namespace, taskQueue);
+  const app = buildApp(config, storage, workflows, pino({ level: 'silent' }));
+
+  return {
+    app,
+    config,
+    storage,
+    workflows,
+    close: async () => {
+      await workflows.close();
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+        await connection?.close();
+      }
+      await database.close();
+      rmSync(blobDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

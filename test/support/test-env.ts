@@ -1,0 +1,21 @@
+/** Environment variables the global setup hands to test files. */
+export const TEST_ENV = {
+  temporalAddress: 'ASSETFLOW_TEST_TEMPORAL_ADDRESS',
+  workflowBundle: 'ASSETFLOW_TEST_WORKFLOW_BUNDLE',
+} as const;
+
+export function testTemporalAddress(): string {
+  const address = process.env[TEST_ENV.temporalAddress];
+  if (!address)
+    throw new Error(
+      'The Temporal dev server was not started: run tests with `npm test` (jest global setup).',
+    );
+  return address;
+}
+
+export function testWorkflowBundle(): { codePath: string } {
+  const codePath = process.env[TEST_ENV.workflowBundle];
+  if (!codePath)
+    throw new Error('The workflow bundle is missing: run tests with `npm test` (jest global setup).');
+  return { codePath };
+}

@@ -1,0 +1,56 @@
+import { condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { AssetLifecycleInput, AssetLifecycleView, AssetState, Transition } from '../domain/asset';
+import { getTimelineQuery } from './messages';
+import { millisUntil, workflowNow } from './workflow-clock';
+
+const { analyseVersion, recordTransition } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['AssetNotFound'],
+  },
+});
+
+/**
+ * One asset's whole life. So far: analyse the first version, mark it stored, and take it down when
+ * its validity period ends. Every transition is kept in the timeline (readable by query) and
+ * mirrored into the catalogue by an activity, so the API can list assets by state.
+ */
+export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
+  const view: AssetLifecycleView = { assetId: input.assetId, state: 'created', timeline: [] };
+  setHandler(getTimelineQuery, () => view);
+
+  const moveTo = async (to: AssetState, reason: string) => {
+    const transition: Transition = {
+      seq: view.timeline.length + 1,
+      from: view.timeline.length === 0 ? null : view.state,
+      to,
+      at: workflowNow().toISOString(),
+      reason,
+    };
+    view.timeline.push(transition);
+    view.state = to;
+    await recordTransition({ assetId: input.assetId, transition });
+  };
+
+  await moveTo('created', 'uploaded');
+  const analysis = await analyseVersion({ assetId: input.assetId, version: input.version });
+  await moveTo(
+    'stored',
+    analysis.kind === 'image'
+      ? `analysed ${analysis.format} ${analysis.width}×${analysis.height}`
+      : `stored as generic: ${analysis.reason}`,
+  );
+
+  if (input.validUntil) {
+    // A durable timer: it survives worker restarts and fires even years later.
+    await sleep(millisUntil(input.validUntil));
+    await moveTo('expired', `validity period ended ${input.validUntil}`);
+  }
+  // The workflow stays open for as long as the asset exists: it is the asset's durable identity,
+  // and the later stages (distribute, use, archive) reach it as messages.
+  await condition(() => false);
+  return view;
+}
