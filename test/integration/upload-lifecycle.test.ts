@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg, makePng } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { databaseKinds } from '../support/test-databases';
+import { testTemporalAddress } from '../support/test-env';
 
 /**
  * The vertical slice on real parts: an upload over HTTP lands in the blob store and the catalogue,
@@ -58,6 +60,8 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     // The workflow's own view (a query) agrees with the catalogue's mirror.
     const fromWorkflow = await harness.workflows.timeline(res.body.id);
     expect(fromWorkflow.timeline).toEqual(timeline.body.timeline);
+    if (kind === 'pglite')
+      await recordHistoryIfAsked(testTemporalAddress(), res.body.workflowId, 'asset-lifecycle-stored-image');
   });
 
   it('accepts a batch of files in one request, each its own asset and workflow', async () => {
@@ -90,6 +94,12 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     expect(stored.kind).toBe('generic');
     expect(stored.latestVersion.analysis.kind).toBe('generic');
     expect(stored.latestVersion.analysis.width).toBeUndefined();
+    if (kind === 'pglite')
+      await recordHistoryIfAsked(
+        testTemporalAddress(),
+        res.body.workflowId,
+        'asset-lifecycle-stored-generic',
+      );
   });
 
   it('keeps one blob for identical bytes uploaded twice', async () => {

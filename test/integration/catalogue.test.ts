@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { AssetRepository } from '../../catalogue/asset.repository';
+import type { Database } from '../../catalogue/database';
+import type { Transition } from '../../domain/asset';
+import { databaseKinds, openTestDatabase } from '../support/test-databases';
+
+/**
+ * The catalogue behaves the same on PGlite and on a PostgreSQL server: the same migrations, the
+ * same queries, the same values back (jsonb objects, 64-bit sizes, timestamps), and writes that
+ * are idempotent so activities may be retried.
+ */
+describe.each(databaseKinds)('catalogue on %s', (kind) => {
+  let database: Database;
+  let assets: AssetRepository;
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    assets = new AssetRepository(database.db);
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const newAsset = async (sizeBytes = 1234) => {
+    const id = randomUUID();
+    const sha256 = randomUUID().replace(/-/g, '').padEnd(64, '0');
+    await assets.create({
+      id,
+      workflowId: `asset-${id}`,
+      displayName: '主图.jpg',
+      ruleSet: 'default',
+      metadata: { brand: 'MuseDAM', nested: { list: [1, 'two'] } },
+      blob: { sha256, sizeBytes },
+      declaredMediaType: 'image/jpeg',
+    });
+    return id;
+  };
+
+  it('round-trips metadata as a JSON object and sizes above 4 GiB exactly', async () => {
+    const id = await newAsset(5_000_000_123);
+    const asset = await assets.find(id);
+    expect(asset?.metadata).toEqual({ brand: 'MuseDAM', nested: { list: [1, 'two'] } });
+    expect(asset?.currentVersion.sizeBytes).toBe(5_000_000_123);
+    expect(asset?.displayName).toBe('主图.jpg');
+    expect(asset?.state).toBe('created');
+    expect(Number.isNaN(Date.parse(asset!.createdAt))).toBe(false);
+  });
+
+  it('stores analysis as an object, and storing it twice changes nothing', async () => {
+    const id = await newAsset();
+    const analysis = { kind: 'image' as const, format: 'jpeg', width: 10, height: 20 };
+    await assets.saveAnalysis(id, 1, analysis);
+    await assets.saveAnalysis(id, 1, analysis);
+    const asset = await assets.find(id);
+    expect(asset?.currentVersion.analysis).toEqual(analysis);
+    expect(asset?.kind).toBe('image');
+  });
+
+  it('records each transition once, and state never moves back to an older one', async () => {
+    const id = await newAsset();
+    const t = (seq: number, from: Transition['from'], to: Transition['to']): Transition => ({
+      seq,
+      from,
+      to,
+      at: new Date(Date.UTC(2026, 0, seq)).toISOString(),
+      reason: `step ${seq}`,
+    });
+    await assets.recordTransition(id, t(1, null, 'created'));
+    await assets.recordTransition(id, t(2, 'created', 'stored'));
+    // A retried activity delivers the same transitions again, and late.
+    await assets.recordTransition(id, t(2, 'created', 'stored'));
+    await assets.recordTransition(id, t(1, null, 'created'));
+    expect((await assets.find(id))?.state).toBe('stored');
+    const timeline = await assets.timeline(id);
+    expect(timeline.map((x) => [x.seq, x.to])).toEqual([
+      [1, 'created'],
+      [2, 'stored'],
+    ]);
+    expect(timeline[1]?.at).toBe('2026-01-02T00:00:00.000Z');
+  });
+
+  it('only removes an asset whose workflow never started', async () => {
+    const started = await newAsset();
+    await assets.recordTransition(started, {
+      seq: 1,
+      from: null,
+      to: 'created',
+      at: new Date().toISOString(),
+      reason: 'x',
+    });
+    await assets.deleteUnstarted(started);
+    expect(await assets.find(started)).toBeDefined();
+
+    const unstarted = await newAsset();
+    await assets.deleteUnstarted(unstarted);
+    expect(await assets.find(unstarted)).toBeUndefined();
+  });
+
+  it('has pg_trgm available for fuzzy name matching', async () => {
+    const row = await sql<{ s: number }>`select similarity('MuseDAM_spring', 'MuseDAM_sprng') as s`.execute(
+      database.db,
+    );
+    expect(Number(row.rows[0]?.s)).toBeGreaterThan(0.5);
+  });
+});

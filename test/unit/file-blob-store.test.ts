@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { FileBlobStore } from '../../blobstore/file-blob-store';
+
+describe('FileBlobStore', () => {
+  const root = () => mkdtempSync(path.join(os.tmpdir(), 'assetflow-blobs-'));
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+  it('names a blob by the sha256 of its bytes and makes it visible only on commit', async () => {
+    const store = new FileBlobStore(root());
+    const bytes = Buffer.from('主图 bytes');
+    const pending = await store.write(Readable.from([bytes]));
+    expect(pending.sha256).toBe(sha(bytes));
+    expect(pending.sizeBytes).toBe(bytes.length);
+    expect(await store.exists(pending.sha256)).toBe(false);
+    await pending.commit();
+    expect(await store.exists(pending.sha256)).toBe(true);
+    expect(readFileSync(store.pathOf(pending.sha256))).toEqual(bytes);
+    expect(store.pathOf(pending.sha256)).toContain(
+      path.join('hot', pending.sha256.slice(0, 2), pending.sha256.slice(2, 4)),
+    );
+  });
+
+  it('streams large input in chunks and keeps one copy of identical content', async () => {
+    const store = new FileBlobStore(root());
+    const chunk = Buffer.alloc(1024 * 1024, 42);
+    const chunks = () => Readable.from(Array.from({ length: 8 }, () => chunk));
+    const a = await store.write(chunks());
+    const b = await store.write(chunks());
+    await a.commit();
+    await b.commit();
+    expect(a.sha256).toBe(b.sha256);
+    expect(a.sizeBytes).toBe(8 * 1024 * 1024);
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('discard leaves nothing behind, and a failing stream leaves no temporary file', async () => {
+    const store = new FileBlobStore(root());
+    const pending = await store.write(Readable.from([Buffer.from('x')]));
+    await pending.discard();
+    expect(await store.exists(pending.sha256)).toBe(false);
+
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await expect(store.write(failing)).rejects.toThrow('client went away');
+    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('refuses a name that is not a sha256 digest (no path tricks)', () => {
+    const store = new FileBlobStore(root());
+    expect(() => store.pathOf('../../etc/passwd')).toThrow('not a sha256');
+  });
+});
