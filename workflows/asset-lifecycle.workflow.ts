@@ -1,11 +1,16 @@
-import { condition, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AssetLifecycleInput, AssetLifecycleView, AssetState, Transition } from '../domain/asset';
 import { getTimelineQuery } from './messages';
 import { millisUntil, workflowNow } from './workflow-clock';
 
-const { analyseVersion, recordTransition } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+/**
+ * Catalogue writes and header reads take milliseconds, so they run as local activities: in the
+ * worker that runs the workflow, without a round trip through the Temporal server per call (see
+ * docs/performance.md for what that saves). Heavy work (renditions) will use ordinary activities.
+ */
+const { analyseVersion, recordTransition } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '1 minute',
