@@ -59,7 +59,11 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
     `${built} (absent)`,
   ];
   const sdkDownload: EphemeralServerExecutable = { type: 'cached-download', downloadDir: sdkDir };
-  if (options.trySdkDownload && (await options.trySdkDownload(sdkDownload))) return sdkDownload;
+  if (options.trySdkDownload) {
+    log('No Temporal CLI found; trying the Temporal SDK download…');
+    if (await options.trySdkDownload(sdkDownload)) return sdkDownload;
+    log('The SDK download failed (no route to its server?); building instead.');
+  }
   tried.push('the Temporal SDK download (failed)');
 
   const go = findOnPath('go', env);
@@ -96,7 +100,11 @@ export async function resolveTestServer(options: ResolveOptions = {}): Promise<E
 
   const tried = ['TEMPORAL_TEST_SERVER_PATH (unset)', `${launcher} (absent)`];
   const sdkDownload: EphemeralServerExecutable = { type: 'cached-download', downloadDir: sdkDir };
-  if (options.trySdkDownload && (await options.trySdkDownload(sdkDownload))) return sdkDownload;
+  if (options.trySdkDownload) {
+    log('No Temporal test server found; trying the Temporal SDK download…');
+    if (await options.trySdkDownload(sdkDownload)) return sdkDownload;
+    log('The SDK download failed (no route to its server?); resolving from Maven Central instead.');
+  }
   tried.push('the Temporal SDK download (failed)');
 
   const mvn = findOnPath('mvn', env);
@@ -116,10 +124,14 @@ export async function resolveTestServer(options: ResolveOptions = {}): Promise<E
     async () => {
       mkdirSync(mavenDir, { recursive: true });
       writeFileSync(path.join(mavenDir, 'pom.xml'), resolverPom(group, artifact, version));
-      await runVisible(mvn, ['-B', '-q', 'dependency:build-classpath', '-Dmdep.outputFile=classpath.txt'], {
-        cwd: mavenDir,
-        env,
-      });
+      await runVisible(
+        mvn,
+        ['-B', '-q', '-Dstyle.color=never', 'dependency:build-classpath', '-Dmdep.outputFile=classpath.txt'],
+        {
+          cwd: mavenDir,
+          env,
+        },
+      );
     },
   );
   const classpath = readFileSync(path.join(mavenDir, 'classpath.txt'), 'utf8').trim();
