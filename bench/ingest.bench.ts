@@ -19,8 +19,10 @@ import { AssetRepository } from '../catalogue/asset.repository';
 import { openDatabase } from '../catalogue/database';
 import { loadConfig } from '../config/load-config';
 import { readImageInfo } from '../imaging/read-image-info';
+import { storageOn } from '../runtime/catalogue';
 import { buildApp } from '../runtime/http-server';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from '../runtime/worker';
+import { RuleSetService } from '../services/rule-set.service';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
 
@@ -31,7 +33,13 @@ const HEIGHT = 1600;
 async function makePhotoLikeJpeg(seed: number): Promise<Buffer> {
   // Gaussian noise over a gradient compresses like a photograph (≈1–2 MB at q85), unlike a flat fill.
   const noise = await sharp({
-    create: { width: WIDTH, height: HEIGHT, channels: 3, background: { r: 40 + seed, g: 90, b: 160 }, noise: { type: 'gaussian', mean: 120, sigma: 40 } },
+    create: {
+      width: WIDTH,
+      height: HEIGHT,
+      channels: 3,
+      background: { r: 40 + seed, g: 90, b: 160 },
+      noise: { type: 'gaussian', mean: 120, sigma: 40 },
+    },
   })
     .jpeg({ quality: 85 })
     .toBuffer();
@@ -60,13 +68,24 @@ async function main() {
   const config = loadConfig({
     file: path.join(scratch, 'none.yaml'),
     env: {},
-    overrides: { temporal: { address: temporal.address, taskQueue: 'bench' }, blobs: { dir: blobs.root }, log: { level: 'silent' }, http: { port: 0 } },
+    overrides: {
+      temporal: { address: temporal.address, taskQueue: 'bench' },
+      blobs: { dir: blobs.root },
+      log: { level: 'silent' },
+      http: { port: 0 },
+    },
   });
   const connection = await connectWorker(temporal.address);
-  const worker = await createAssetflowWorker({ connection, namespace: 'default', taskQueue: 'bench', activityDeps: { assets, blobs, limits: config.limits } });
+  const worker = await createAssetflowWorker({
+    connection,
+    namespace: 'default',
+    taskQueue: 'bench',
+    activityDeps: { assets, blobs, limits: config.limits },
+  });
   const workerRun = worker.run();
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', 'bench');
-  const app = buildApp(config, { database, assets, blobs }, workflows, pino({ level: 'silent' }));
+  await new RuleSetService(storageOn(database, blobs.root).ruleSets).publishExamples();
+  const app = buildApp(config, storageOn(database, blobs.root), workflows, pino({ level: 'silent' }));
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -117,10 +136,14 @@ async function main() {
     );
   });
 
-  process.stderr.write(`  mean POST /api/assets response: ${(postMs.reduce((a, b) => a + b, 0) / postMs.length).toFixed(1)} ms\n`);
+  process.stderr.write(
+    `  mean POST /api/assets response: ${(postMs.reduce((a, b) => a + b, 0) / postMs.length).toFixed(1)} ms\n`,
+  );
   const row = (name: string, ms: number) =>
     `| ${name} | ${(ms / COUNT).toFixed(1)} ms | ${((COUNT * 1000) / ms).toFixed(1)} | ${(ms / baseline).toFixed(1)}× |`;
-  console.log(`\nIngest of ${COUNT} JPEGs ${WIDTH}×${HEIGHT} (${(totalMB / COUNT).toFixed(2)} MB each), ${database.kind}, ${os.cpus().length} cores\n`);
+  console.log(
+    `\nIngest of ${COUNT} JPEGs ${WIDTH}×${HEIGHT} (${(totalMB / COUNT).toFixed(2)} MB each), ${database.kind}, ${os.cpus().length} cores\n`,
+  );
   console.log('| stage | per image | images/s | vs baseline |');
   console.log('|---|---|---|---|');
   console.log(row('baseline: sha256 + sharp header read (in memory)', baseline));

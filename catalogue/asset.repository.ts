@@ -8,6 +8,7 @@ export interface AssetRecord {
   workflowId: string;
   displayName: string;
   ruleSet: string;
+  ruleSetVersion: number | null;
   state: string;
   kind: AssetKind;
   metadata: Record<string, unknown>;
@@ -31,6 +32,7 @@ export interface NewAsset {
   workflowId: string;
   displayName: string;
   ruleSet: string;
+  ruleSetVersion: number;
   metadata: Record<string, unknown>;
   blob: { sha256: string; sizeBytes: number };
   declaredMediaType: string;
@@ -55,6 +57,7 @@ export class AssetRepository {
           workflow_id: asset.workflowId,
           display_name: asset.displayName,
           rule_set: asset.ruleSet,
+          rule_set_version: asset.ruleSetVersion,
           state: 'created',
           state_seq: 0,
           kind: 'unknown',
@@ -93,6 +96,7 @@ export class AssetRepository {
         'a.workflow_id',
         'a.display_name',
         'a.rule_set',
+        'a.rule_set_version',
         'a.state',
         'a.kind',
         'a.metadata',
@@ -114,6 +118,7 @@ export class AssetRepository {
       workflowId: row.workflow_id,
       displayName: row.display_name,
       ruleSet: row.rule_set,
+      ruleSetVersion: row.rule_set_version,
       state: row.state,
       kind: row.kind,
       metadata: row.metadata as Record<string, unknown>,

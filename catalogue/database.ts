@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrateToLatest } from './migrate';
-import { pg_trgm } from './pglite-extensions';
 import type { CatalogueSchema } from './schema';
 
 export type CatalogueDb = Kysely<CatalogueSchema>;

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initialCatalogue from './migrations/0001-initial-catalogue';
+import * as ruleSets from './migrations/0002-rule-sets';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -7,6 +8,7 @@ import * as initialCatalogue from './migrations/0001-initial-catalogue';
  */
 const migrations: Record<string, Migration> = {
   '0001-initial-catalogue': initialCatalogue,
+  '0002-rule-sets': ruleSets,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

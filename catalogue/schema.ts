@@ -9,6 +9,7 @@ export interface CatalogueSchema {
   assets: AssetsTable;
   asset_versions: AssetVersionsTable;
   asset_transitions: AssetTransitionsTable;
+  rule_sets: RuleSetsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -28,6 +29,7 @@ export interface AssetsTable {
   workflow_id: string;
   display_name: string;
   rule_set: string;
+  rule_set_version: number | null;
   state: string;
   /** Sequence number of the transition that set `state`; later transitions only move forward. */
   state_seq: number;
@@ -57,4 +59,13 @@ export interface AssetTransitionsTable {
   reason: string;
   at: ColumnType<Date, Date | string, never>;
   id: Generated<string>;
+}
+
+export interface RuleSetsTable {
+  name: string;
+  version: number;
+  source: string;
+  plan: Json;
+  plan_sha256: string;
+  created_at: CreatedAt;
 }

@@ -38,6 +38,8 @@ export type VersionAnalysis =
 export interface AssetLifecycleInput {
   assetId: string;
   ruleSet: string;
+  /** The rule-set version the asset runs under (absent in histories recorded before versioning). */
+  ruleSetVersion?: number;
   version: number;
   /**
    * ISO-8601 end of the asset's validity period, if it has one; when it passes the asset is taken

@@ -1,16 +1,27 @@
 import { FileBlobStore } from '../blobstore/file-blob-store';
 import { AssetRepository } from '../catalogue/asset.repository';
 import { type Database, openDatabase } from '../catalogue/database';
+import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { AppConfig } from '../config/config.schema';
 
 /** What both the worker and the server need: the catalogue (migrated) and the blob store. */
 export interface Storage {
   database: Database;
   assets: AssetRepository;
+  ruleSets: RuleSetRepository;
   blobs: FileBlobStore;
 }
 
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-  return { database, assets: new AssetRepository(database.db), blobs: new FileBlobStore(config.blobs.dir) };
+  return storageOn(database, config.blobs.dir);
+}
+
+export function storageOn(database: Database, blobDir: string): Storage {
+  return {
+    database,
+    assets: new AssetRepository(database.db),
+    ruleSets: new RuleSetRepository(database.db),
+    blobs: new FileBlobStore(blobDir),
+  };
 }

@@ -4,19 +4,21 @@ import type { AppConfig } from '../config/config.schema';
 import { createApp } from '../server/app';
 import { AssetService } from '../services/asset.service';
 import { HealthService } from '../services/health.service';
+import { RuleSetService } from '../services/rule-set.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
 
 /** Wires the API's services from storage and the Temporal client, and listens. */
 export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWorkflows, logger: Logger) {
+  const ruleSets = new RuleSetService(storage.ruleSets);
   const assets = new AssetService({
     assets: storage.assets,
     workflows,
     defaultRuleSet: config.rules.defaultRuleSet,
-    knownRuleSets: () => new Set([config.rules.defaultRuleSet]),
+    ruleSets,
   });
   const health = new HealthService({ database: storage.database, temporal: workflows });
-  return createApp({ assets, health, blobs: storage.blobs, limits: config.limits, logger });
+  return createApp({ assets, ruleSets, health, blobs: storage.blobs, limits: config.limits, logger });
 }
 
 export function listen(app: ReturnType<typeof buildApp>, config: AppConfig): Promise<Server> {

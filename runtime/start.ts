@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
+import { RuleSetService } from '../services/rule-set.service';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { type EmbeddedTemporal, startEmbeddedTemporal } from '../toolchain/ephemeral-servers';
 import { openStorage } from './catalogue';
@@ -42,6 +43,8 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
     );
     const storage = await openStorage(config);
     stops.push(() => storage.database.close());
+    const published = await new RuleSetService(storage.ruleSets).publishExamples();
+    if (published.length > 0) say(`Published the shipped rule sets: ${published.join(', ')}`);
 
     let worker: Worker | undefined;
     let workerRun: Promise<void> | undefined;

@@ -4,15 +4,18 @@ import { pinoHttp } from 'pino-http';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetService } from '../services/asset.service';
 import type { HealthService } from '../services/health.service';
+import type { RuleSetService } from '../services/rule-set.service';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
 import { openApiDocument } from './openapi';
 import { assetsRouter } from './routes/assets.routes';
 import { healthRouter } from './routes/health.routes';
+import { ruleSetsRouter } from './routes/rule-sets.routes';
 
 export interface AppDeps {
   assets: AssetService;
   health: HealthService;
+  ruleSets: RuleSetService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   logger: Logger;
@@ -30,6 +33,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRouter(deps.health));
   app.use(assetsRouter(deps));
+  app.use(ruleSetsRouter(deps.ruleSets));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

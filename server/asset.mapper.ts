@@ -9,6 +9,7 @@ export function toAssetResponse(asset: AssetRecord) {
     state: asset.state,
     kind: asset.kind,
     ruleSet: asset.ruleSet,
+    ruleSetVersion: asset.ruleSetVersion,
     workflowId: asset.workflowId,
     metadata: asset.metadata,
     latestVersion: {

@@ -7,6 +7,17 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+const ruleSetBody = {
+  required: true,
+  content: {
+    'application/yaml': { schema: { type: 'string' } },
+    'application/json': {
+      schema: { type: 'object', required: ['source'], properties: { source: { type: 'string' } } },
+    },
+  },
+};
+const ruleSetName = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -96,6 +107,88 @@ export const openApiDocument = {
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Timeline' } } },
           },
           '404': errorResponse('No such asset'),
+        },
+      },
+    },
+    '/api/rule-sets': {
+      get: {
+        summary: 'Published rule sets with their latest version',
+        responses: { '200': { description: '{ruleSets: [{name, latestVersion, title, updatedAt}]}' } },
+      },
+      post: {
+        summary: 'Validate and publish a new version of a rule set',
+        description:
+          'Body: the YAML (Content-Type application/yaml) or JSON {source}. Publishing an unchanged rule set returns the latest version with 200.',
+        requestBody: ruleSetBody,
+        responses: {
+          '201': { description: 'Published as a new version: {name, version, created, problems, plan}' },
+          '200': { description: 'Unchanged: the latest version' },
+          '422': errorResponse(
+            'Invalid rule set; details.problems lists every problem with line, column and path',
+          ),
+        },
+      },
+    },
+    '/api/rule-sets/validate': {
+      post: {
+        summary: 'Validate a rule set without publishing it',
+        requestBody: ruleSetBody,
+        responses: {
+          '200': { description: '{valid: true, name, problems (warnings), plan}' },
+          '422': errorResponse(
+            'Invalid rule set; details.problems lists every problem with line, column and path',
+          ),
+        },
+      },
+    },
+    '/api/rule-sets/{name}': {
+      get: {
+        summary: 'All versions of a rule set and the latest one with its YAML and plan',
+        parameters: [ruleSetName],
+        responses: {
+          '200': { description: '{name, versions, latest}' },
+          '404': errorResponse('No such rule set'),
+        },
+      },
+    },
+    '/api/rule-sets/{name}/versions/{version}': {
+      get: {
+        summary: 'One version of a rule set: YAML source and compiled plan',
+        parameters: [
+          ruleSetName,
+          { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+        ],
+        responses: {
+          '200': { description: '{name, version, source, plan, planSha256, createdAt}' },
+          '404': errorResponse('No such rule set or version'),
+        },
+      },
+    },
+    '/api/rule-sets/{name}/dry-run': {
+      post: {
+        summary:
+          'Play a sample asset and events through a rule set: the path through every flow and every timer with its date',
+        parameters: [ruleSetName],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['sample'],
+                properties: {
+                  version: { type: 'integer' },
+                  sample: { type: 'object' },
+                  events: { type: 'array', items: { type: 'object' } },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': { description: '{ruleSet, create, log, flows, timers, final}' },
+          '400': errorResponse('Invalid sample or events'),
+          '404': errorResponse('No such rule set'),
         },
       },
     },

@@ -3,14 +3,15 @@ import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository
 import type { AssetLifecycleView } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
+import type { RuleSetService } from './rule-set.service';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
 
 export interface AssetServiceDeps {
   assets: AssetRepository;
   workflows: AssetWorkflows;
   defaultRuleSet: string;
-  /** Names of the rule sets an upload may ask for. */
-  knownRuleSets: () => ReadonlySet<string>;
+  /** Resolves a rule-set name to the version an upload runs under. */
+  ruleSets: Pick<RuleSetService, 'resolveForUpload'>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,7 +41,9 @@ export class AssetService {
         });
       }
       const metadata = parseMetadataField(upload.fields.metadata);
-      const ruleSet = this.resolveRuleSet(upload.fields.ruleSet);
+      const ruleSet = await this.deps.ruleSets.resolveForUpload(
+        upload.fields.ruleSet?.trim() || this.deps.defaultRuleSet,
+      );
       // Fail fast, before any bytes become visible, when Temporal cannot start workflows.
       await this.deps.workflows.ping().catch((error: Error) => {
         throw new AssetflowError(
@@ -83,7 +86,7 @@ export class AssetService {
   private async createOne(
     file: UploadedFile,
     metadata: Record<string, unknown>,
-    ruleSet: string,
+    ruleSet: { name: string; version: number },
   ): Promise<AssetRecord> {
     const id = randomUUID();
     await file.blob.commit();
@@ -91,7 +94,8 @@ export class AssetService {
       id,
       workflowId: assetWorkflowId(id),
       displayName: file.filename,
-      ruleSet,
+      ruleSet: ruleSet.name,
+      ruleSetVersion: ruleSet.version,
       metadata,
       blob: { sha256: file.blob.sha256, sizeBytes: file.blob.sizeBytes },
       declaredMediaType: file.declaredMediaType,
@@ -100,7 +104,8 @@ export class AssetService {
       const validUntil = typeof metadata.validUntil === 'string' ? metadata.validUntil : undefined;
       await this.deps.workflows.startLifecycle({
         assetId: id,
-        ruleSet,
+        ruleSet: ruleSet.name,
+        ruleSetVersion: ruleSet.version,
         version: 1,
         ...(validUntil ? { validUntil } : {}),
       });
@@ -109,18 +114,6 @@ export class AssetService {
       throw error;
     }
     return (await this.deps.assets.find(id))!;
-  }
-
-  private resolveRuleSet(requested: string | undefined): string {
-    const name = requested?.trim() || this.deps.defaultRuleSet;
-    const known = this.deps.knownRuleSets();
-    if (!known.has(name)) {
-      throw new AssetflowError(ErrorCodes.RULE_SET_UNKNOWN, `Unknown rule set "${name}".`, 400, {
-        ruleSet: name,
-        known: [...known],
-      });
-    }
-    return name;
   }
 }
 

@@ -96,7 +96,7 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
       .field('ruleSet', 'no-such-rules')
       .attach('file', await makeJpeg(16, 16), 'x.jpg');
     expectError(res, 400, 'RULE_SET_UNKNOWN');
-    expect(res.body.error.details.known).toEqual(['default']);
+    expect(res.body.error.details.known).toEqual(['automotive', 'default', 'ecommerce', 'luxury']);
   });
 
   it('answers 404 for an unknown asset id, whether or not it looks like a uuid', async () => {

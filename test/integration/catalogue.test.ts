@@ -29,6 +29,7 @@ describe.each(databaseKinds)('catalogue on %s', (kind) => {
       workflowId: `asset-${id}`,
       displayName: '主图.jpg',
       ruleSet: 'default',
+      ruleSetVersion: 1,
       metadata: { brand: 'MuseDAM', nested: { list: [1, 'two'] } },
       blob: { sha256, sizeBytes },
       declaredMediaType: 'image/jpeg',

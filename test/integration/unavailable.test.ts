@@ -1,10 +1,9 @@
 import { createServer } from 'node:net';
 import pino from 'pino';
 import request from 'supertest';
-import { FileBlobStore } from '../../blobstore/file-blob-store';
-import { AssetRepository } from '../../catalogue/asset.repository';
 import { openDatabase } from '../../catalogue/database';
 import { loadConfig } from '../../config/load-config';
+import { storageOn } from '../../runtime/catalogue';
 import { buildApp } from '../../runtime/http-server';
 import { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { type Harness, startHarness } from '../support/harness';
@@ -63,11 +62,7 @@ describe('when the PostgreSQL server is unreachable', () => {
       overrides: { log: { level: 'silent' } },
     });
     const workflows = AssetWorkflows.connectLazily(testTemporalAddress(), 'default', 'unused');
-    const storage = {
-      database,
-      assets: new AssetRepository(database.db),
-      blobs: new FileBlobStore('/nonexistent'),
-    };
+    const storage = storageOn(database, '/nonexistent');
     const app = buildApp(config, storage, workflows, pino({ level: 'silent' }));
     try {
       const health = await request(app).get('/api/health').expect(503);

@@ -4,13 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { FileBlobStore } from '../../blobstore/file-blob-store';
-import { AssetRepository } from '../../catalogue/asset.repository';
 import type { AppConfig } from '../../config/config.schema';
 import { type DeepPartial, loadConfig } from '../../config/load-config';
-import type { Storage } from '../../runtime/catalogue';
+import { type Storage, storageOn } from '../../runtime/catalogue';
 import { buildApp } from '../../runtime/http-server';
 import { createAssetflowWorker, installTemporalRuntimeOnce } from '../../runtime/worker';
+import { RuleSetService } from '../../services/rule-set.service';
 import { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { type DatabaseKind, openTestDatabase } from './test-databases';
 import { testTemporalAddress, testWorkflowBundle } from './test-env';
@@ -51,11 +50,8 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
     },
   });
   const database = await openTestDatabase(kind);
-  const storage: Storage = {
-    database,
-    assets: new AssetRepository(database.db),
-    blobs: new FileBlobStore(blobDir),
-  };
+  const storage: Storage = storageOn(database, blobDir);
+  await new RuleSetService(storage.ruleSets).publishExamples();
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;

@@ -51,6 +51,7 @@ describe('assetLifecycle on the time-skipping server', () => {
       workflowId: `asset-${assetId}`,
       displayName: 'fashion-week.jpg',
       ruleSet: 'default',
+      ruleSetVersion: 1,
       metadata: {},
       blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
       declaredMediaType: 'image/jpeg',

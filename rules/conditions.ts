@@ -1,0 +1,189 @@
+import { Environment } from '@marcbachmann/cel-js';
+import type { FieldDefinition, FieldType } from './document';
+
+/**
+ * Conditions are CEL (https://cel.dev): a small, side-effect-free expression language with a
+ * type checker. Nothing is ever `eval`ed. The same environment serves the compiler (type-checking
+ * against the fields a rule set declares), the dry-run, the server and the workflow sandbox.
+ *
+ * Variables a condition may use:
+ *   metadata.<field>  the fields the rule set declares, typed as declared
+ *   asset.*           what Assetflow knows about the asset (kind, name, format, width, tags, …)
+ *   request.*         the download or share request being decided (audience, rendition, user, …)
+ *   now               the time of evaluation (workflow time inside workflows)
+ */
+
+const CEL_TYPE_OF_FIELD: Record<FieldType, string> = {
+  string: 'string',
+  int: 'int',
+  number: 'double',
+  bool: 'bool',
+  date: 'google.protobuf.Timestamp',
+  enum: 'string',
+  list: 'list<string>',
+};
+
+/** Asset properties available to conditions, and their CEL types. */
+export const ASSET_VARIABLES = {
+  kind: 'string',
+  name: 'string',
+  format: 'string',
+  width: 'int',
+  height: 'int',
+  sizeBytes: 'int',
+  state: 'string',
+  frozen: 'bool',
+  tags: 'list<string>',
+  colours: 'list<string>',
+  category: 'string',
+} as const;
+
+/** Request properties (download, share) available to conditions. */
+export const REQUEST_VARIABLES = {
+  audience: 'string',
+  rendition: 'string',
+  user: 'string',
+  email: 'string',
+  roles: 'list<string>',
+  external: 'bool',
+} as const;
+
+export type FieldDeclarations = Record<string, Pick<FieldDefinition, 'type'>>;
+
+const environments = new WeakMap<FieldDeclarations, Environment>();
+
+/** The CEL environment for a rule set's fields; built once per declarations object. */
+export function conditionEnvironment(fields: FieldDeclarations): Environment {
+  const cached = environments.get(fields);
+  if (cached) return cached;
+  const env = new Environment({ unlistedVariablesAreDyn: false });
+  const metadataSchema: Record<string, string> = {};
+  for (const name of Object.keys(fields).sort()) {
+    const field = fields[name];
+    if (field) metadataSchema[name] = CEL_TYPE_OF_FIELD[field.type];
+  }
+  env.registerVariable({ name: 'metadata', schema: metadataSchema });
+  env.registerVariable({ name: 'asset', schema: { ...ASSET_VARIABLES } });
+  env.registerVariable({ name: 'request', schema: { ...REQUEST_VARIABLES } });
+  env.registerVariable('now', 'google.protobuf.Timestamp');
+  environments.set(fields, env);
+  return env;
+}
+
+export type ConditionCheck =
+  | { ok: true }
+  | { ok: false; kind: 'syntax' | 'type'; message: string; offset: number };
+
+/** Parses and type-checks a condition; it must be boolean. */
+export function checkCondition(fields: FieldDeclarations, expression: string): ConditionCheck {
+  let result: ReturnType<Environment['check']>;
+  try {
+    result = conditionEnvironment(fields).check(expression);
+  } catch (error) {
+    return { ok: false, kind: 'syntax', message: firstLine(error), offset: offsetOf(error) };
+  }
+  if (!result.valid) {
+    const error = result.error;
+    const kind = error?.name === 'ParseError' ? 'syntax' : 'type';
+    return { ok: false, kind, message: firstLine(error), offset: offsetOf(error) };
+  }
+  if (result.type !== 'bool') {
+    return {
+      ok: false,
+      kind: 'type',
+      message: `a condition must be bool, this one is ${result.type}`,
+      offset: 0,
+    };
+  }
+  return { ok: true };
+}
+
+/** What a condition is evaluated against, in plain JSON (as stored in workflow state). */
+export interface ConditionInput {
+  metadata?: Record<string, unknown>;
+  asset?: Partial<Record<keyof typeof ASSET_VARIABLES, unknown>>;
+  request?: Partial<Record<keyof typeof REQUEST_VARIABLES, unknown>>;
+  /** ISO-8601 time of evaluation. */
+  now: string;
+}
+
+export type ConditionResult = { ok: true; value: boolean } | { ok: false; error: string };
+
+/**
+ * Evaluates a checked condition. Missing optional values are absent (test them with `has()`);
+ * a runtime error (e.g. reading an absent field) is returned, never thrown, and callers treat it
+ * as "condition not met" while recording the error.
+ */
+export function evaluateCondition(
+  fields: FieldDeclarations,
+  expression: string,
+  input: ConditionInput,
+): ConditionResult {
+  try {
+    const value = conditionEnvironment(fields).evaluate(expression, toCelContext(fields, input));
+    return typeof value === 'boolean'
+      ? { ok: true, value }
+      : { ok: false, error: `condition returned ${typeof value}, not bool` };
+  } catch (error) {
+    return { ok: false, error: firstLine(error) };
+  }
+}
+
+/** JSON values → CEL values: ints as BigInt, dates as Date, absent values left out. */
+function toCelContext(fields: FieldDeclarations, input: ConditionInput): Record<string, unknown> {
+  const metadata: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input.metadata ?? {})) {
+    const field = fields[name];
+    if (!field || value === null || value === undefined) continue;
+    const converted = convert(field.type, value);
+    if (converted !== undefined) metadata[name] = converted;
+  }
+  const asset: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input.asset ?? {})) {
+    const type = (ASSET_VARIABLES as Record<string, string>)[name];
+    if (type && value !== null && value !== undefined) asset[name] = convertCel(type, value);
+  }
+  const request: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(input.request ?? {})) {
+    const type = (REQUEST_VARIABLES as Record<string, string>)[name];
+    if (type && value !== null && value !== undefined) request[name] = convertCel(type, value);
+  }
+  return { metadata, asset, request, now: new Date(input.now) };
+}
+
+function convert(type: FieldType, value: unknown): unknown {
+  return convertCel(CEL_TYPE_OF_FIELD[type], value);
+}
+
+function convertCel(celType: string, value: unknown): unknown {
+  switch (celType) {
+    case 'int':
+      return typeof value === 'number' && Number.isInteger(value)
+        ? BigInt(value)
+        : typeof value === 'bigint'
+          ? value
+          : undefined;
+    case 'double':
+      return typeof value === 'number' ? value : undefined;
+    case 'bool':
+      return typeof value === 'boolean' ? value : undefined;
+    case 'google.protobuf.Timestamp': {
+      const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+      return Number.isNaN(time) ? undefined : new Date(time);
+    }
+    case 'list<string>':
+      return Array.isArray(value) ? value.map(String) : undefined;
+    default:
+      return typeof value === 'string' ? value : undefined;
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+function offsetOf(error: unknown): number {
+  const pos = (error as { node?: { pos?: unknown } } | undefined)?.node?.pos;
+  return typeof pos === 'number' ? pos : 0;
+}

@@ -1,0 +1,176 @@
+/**
+ * The rule-set document as authors write it in YAML (after parsing, before compiling). The JSON
+ * Schema in `rule-set.schema.ts` describes exactly these types; `docs/rules.md` explains them.
+ */
+
+/** ISO-8601 duration such as `P7D`, `PT12H`, `P3Y`, `P15Y6M`. */
+export type IsoDuration = string;
+/** A CEL expression over `asset`, `metadata`, `request` and `now`. */
+export type Condition = string;
+export type LocalisedText = { en: string; zh?: string } | string;
+
+export type FieldType = 'string' | 'int' | 'number' | 'bool' | 'date' | 'enum' | 'list';
+
+export interface FieldDefinition {
+  type: FieldType;
+  label?: LocalisedText;
+  /** `true` for every asset kind, or the asset kinds (image, video, document, cad, generic) that must carry it. */
+  required?: boolean | string[];
+  /** For `enum` (and `list` of enum values). */
+  values?: string[];
+  pattern?: string;
+  min?: number;
+  max?: number;
+}
+
+export interface NamingConvention {
+  /** e.g. `{brand}_{line}_{purpose}_V{version}_{date:YYYYMMDD}.{ext}` */
+  template: string;
+  policy: 'reject' | 'rename' | 'warn';
+}
+
+export interface ComplianceTagRule {
+  when: Condition;
+  tags: string[];
+}
+
+export interface BrandPalette {
+  colours: { name: string; hex: string }[];
+  /** Largest CIEDE2000 distance from a brand colour that still passes. */
+  maxDeltaE: number;
+  policy: 'reject' | 'warn';
+}
+
+export interface CreateStage {
+  naming?: NamingConvention;
+  complianceTags?: ComplianceTagRule[];
+  brandPalette?: BrandPalette;
+  autoTagging?: { scene?: boolean; objects?: boolean; colours?: boolean; exif?: boolean };
+}
+
+export interface ClassificationDimension {
+  label?: LocalisedText;
+  /** Allowed values with their labels. */
+  values: Record<string, LocalisedText>;
+  multiple?: boolean;
+  required?: boolean;
+}
+
+export interface StoreStage {
+  duplicates?: {
+    exact?: 'warn' | 'block' | 'link-as-version';
+    near?: { threshold: number; action: 'warn' | 'block' | 'link-as-version' };
+  };
+  dimensions?: Record<string, ClassificationDimension>;
+}
+
+export interface RenditionPreset {
+  /** `true` for the original file, untouched. */
+  original?: boolean;
+  width?: number;
+  height?: number;
+  fit?: 'cover' | 'contain' | 'inside' | 'outside' | 'fill';
+  format?: 'jpeg' | 'png' | 'webp' | 'avif';
+  quality?: number;
+  background?: string;
+  watermark?: { text: string; opacity?: number; position?: 'center' | 'bottom-right' | 'tiled' };
+  invisibleWatermark?: boolean;
+}
+
+export interface Audience {
+  label?: LocalisedText;
+  roles?: string[];
+  teams?: string[];
+  /** People outside the organisation (share-link recipients, partners). */
+  external?: boolean;
+  renditions: string[];
+  /** Only assets matching this condition are visible to the audience. */
+  when?: Condition;
+  /** Rendition name → approval flow that must approve a download of it. */
+  approvals?: Record<string, string>;
+}
+
+export interface ShareLinkPolicy {
+  defaultExpiryDays?: number;
+  maxExpiryDays?: number;
+  passwordRequired?: boolean;
+  allowedDomains?: string[];
+  maxDownloads?: number;
+}
+
+export interface DistributeStage {
+  renditions?: Record<string, RenditionPreset>;
+  audiences?: Record<string, Audience>;
+  shareLinks?: ShareLinkPolicy;
+  /** Channel batches: channel → renditions produced for it. */
+  channels?: Record<string, { renditions: string[]; when?: Condition }>;
+}
+
+export type FlowTrigger = 'upload' | 'metadata-change' | 'download-request' | 'manual';
+
+export type FlowNode =
+  | { type: 'start'; next: string }
+  | { type: 'condition'; when: Condition; then: string; else: string }
+  | {
+      type: 'approval';
+      label?: LocalisedText;
+      reviewers: { roles?: string[]; users?: string[] };
+      quorum?: 'all' | 'any' | number;
+      timeout?: { after: IsoDuration; action: 'escalate' | 'approve' | 'reject'; escalateTo?: string };
+      approved: string;
+      rejected: string;
+    }
+  | { type: 'parallel'; branches: string[]; join: string }
+  | { type: 'join'; next: string }
+  | { type: 'action'; action: FlowAction; params?: Record<string, unknown>; next: string }
+  | { type: 'end'; outcome: 'approved' | 'rejected' };
+
+export type FlowAction = 'freeze' | 'unfreeze' | 'notify' | 'grant-download' | 'expire' | 'tag' | 'untag';
+
+export interface FlowDefinition {
+  label?: LocalisedText;
+  trigger: FlowTrigger;
+  /** Only start the flow when this holds (evaluated at the trigger). */
+  when?: Condition;
+  nodes: Record<string, FlowNode>;
+}
+
+export interface UseStage {
+  freeze?: { when: Condition; reason: string }[];
+}
+
+export type RetentionAnchor = 'archive' | 'delisting' | 'end-of-production' | 'upload';
+
+export interface RetentionRule {
+  when?: Condition;
+  /** `forever`, or a duration after `after`. */
+  keep: IsoDuration | 'forever';
+  after?: RetentionAnchor;
+}
+
+export interface ArchiveStage {
+  /** Taken down when the validity period ends: at a date field, or a duration after a date field. */
+  validity?: { field: string; after?: IsoDuration };
+  coldAfterDaysUnused?: number;
+  retention?: RetentionRule[];
+  legalHold?: { roles: string[] };
+}
+
+export interface RuleSetDocument {
+  apiVersion: 'assetflow/v1';
+  kind: 'RuleSet';
+  name: string;
+  title?: LocalisedText;
+  description?: string;
+  roles?: string[];
+  teams?: string[];
+  fields?: Record<string, FieldDefinition>;
+  create?: CreateStage;
+  store?: StoreStage;
+  distribute?: DistributeStage;
+  flows?: Record<string, FlowDefinition>;
+  use?: UseStage;
+  archive?: ArchiveStage;
+  /** Editor canvas positions; never affects behaviour. */
+  layout?: { flows?: Record<string, Record<string, { x: number; y: number }>> };
+}

@@ -1,0 +1,96 @@
+/** JSON Schema of a dry-run request (sample asset and events), checked at every edge with ajv. */
+const isoTime = { type: 'string', format: 'date-time' } as const;
+
+export const dryRunRequestSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  type: 'object',
+  additionalProperties: false,
+  required: ['sample'],
+  properties: {
+    version: { type: 'integer', minimum: 1 },
+    sample: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['asset'],
+      properties: {
+        asset: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'uploadedAt'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 1024 },
+            kind: { enum: ['image', 'video', 'document', 'cad', 'generic'] },
+            format: { type: 'string' },
+            width: { type: 'integer', minimum: 1 },
+            height: { type: 'integer', minimum: 1 },
+            sizeBytes: { type: 'integer', minimum: 0 },
+            tags: { type: 'array', items: { type: 'string' } },
+            colours: { type: 'array', items: { type: 'string' } },
+            category: { type: 'string' },
+            uploadedAt: isoTime,
+          },
+        },
+        metadata: { type: 'object' },
+        directory: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+      },
+    },
+    events: {
+      type: 'array',
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        required: ['type'],
+        properties: {
+          type: {
+            enum: [
+              'metadata',
+              'download-request',
+              'decision',
+              'archive',
+              'delist',
+              'end-of-production',
+              'manual',
+              'advance',
+            ],
+          },
+        },
+        allOf: [
+          {
+            if: { properties: { type: { const: 'advance' } } },
+            then: { required: ['to'], properties: { to: isoTime } },
+            else: { required: ['at'], properties: { at: isoTime } },
+          },
+          {
+            if: { properties: { type: { const: 'metadata' } } },
+            then: { required: ['set'], properties: { set: { type: 'object' } } },
+          },
+          {
+            if: { properties: { type: { const: 'download-request' } } },
+            then: {
+              required: ['audience', 'rendition', 'user'],
+              properties: {
+                audience: { type: 'string' },
+                rendition: { type: 'string' },
+                user: { type: 'string' },
+                roles: { type: 'array', items: { type: 'string' } },
+                external: { type: 'boolean' },
+              },
+            },
+          },
+          {
+            if: { properties: { type: { const: 'decision' } } },
+            then: {
+              required: ['node', 'reviewer', 'decision'],
+              properties: {
+                flow: { type: 'string' },
+                node: { type: 'string' },
+                reviewer: { type: 'string' },
+                decision: { enum: ['approve', 'reject'] },
+              },
+            },
+          },
+        ],
+      },
+    },
+  },
+} as const;

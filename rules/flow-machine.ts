@@ -1,0 +1,272 @@
+import { type ConditionInput, evaluateCondition, type FieldDeclarations } from './conditions';
+import type { FlowAction, FlowNode } from './document';
+import { addDuration } from './duration';
+import type { FlowPlan, RuleSetPlan } from './plan';
+
+/**
+ * The approval-flow state machine, as a pure reducer over plain JSON. The lifecycle workflow
+ * keeps a `FlowState` in its state and feeds it decisions and timeouts; the dry-run feeds it the
+ * same inputs from a script. Both therefore take exactly the same path.
+ *
+ * Semantics: a condition that fails to evaluate counts as false (the error is kept in the path).
+ * An approval step waits for its quorum (`any` = 1 approval, `all` = every eligible reviewer,
+ * N = N approvals); any rejection rejects the step. A parallel split runs all branches; its join
+ * continues when every branch has arrived; an end node anywhere ends the whole flow.
+ */
+export interface FlowState {
+  flow: string;
+  status: 'running' | 'approved' | 'rejected';
+  path: FlowStep[];
+  /** Approval steps waiting for decisions, by node id. */
+  waiting: Record<string, WaitingApproval>;
+  /** Branch arrivals per join node. */
+  arrivals: Record<string, number>;
+  /** What the flow asked the world to do, in order; consumers act on entries they have not seen. */
+  effects: FlowEffect[];
+}
+
+export interface FlowStep {
+  node: string;
+  at: string;
+  note: string;
+}
+
+export interface WaitingApproval {
+  since: string;
+  reviewers: string[];
+  needed: number;
+  approvals: string[];
+  rejections: string[];
+  timeoutAt: string | null;
+}
+
+export type FlowEffect =
+  | { type: 'request-approval'; node: string; reviewers: string[]; at: string }
+  | { type: 'timer'; node: string; firesAt: string; action: 'escalate' | 'approve' | 'reject' }
+  | { type: 'cancel-timer'; node: string; at: string }
+  | { type: 'action'; node: string; action: FlowAction; params: Record<string, unknown>; at: string }
+  | { type: 'finished'; outcome: 'approved' | 'rejected'; at: string };
+
+export interface FlowContext {
+  fields: FieldDeclarations;
+  /** The condition variables other than `now` (time is the step's `at`). */
+  input: Omit<ConditionInput, 'now'>;
+  /** Eligible reviewers of an approval step (user ids), resolved by the caller. */
+  reviewersOf: (reviewers: { roles?: string[]; users?: string[] }) => string[];
+}
+
+export type FlowInputError = 'NOT_WAITING' | 'NOT_ELIGIBLE' | 'ALREADY_DECIDED' | 'FLOW_FINISHED';
+
+const MAX_STEPS_PER_ADVANCE = 1000;
+
+export function startFlow(plan: RuleSetPlan, flowName: string, at: string, context: FlowContext): FlowState {
+  const flow = flowOf(plan, flowName);
+  const state: FlowState = {
+    flow: flowName,
+    status: 'running',
+    path: [],
+    waiting: {},
+    arrivals: {},
+    effects: [],
+  };
+  return advance(flow, state, flow.start, at, context);
+}
+
+/** A reviewer's decision on a waiting approval step. */
+export function decide(
+  plan: RuleSetPlan,
+  previous: FlowState,
+  input: { node: string; reviewer: string; decision: 'approve' | 'reject'; at: string },
+  context: FlowContext,
+): { state: FlowState; error?: FlowInputError } {
+  if (previous.status !== 'running') return { state: previous, error: 'FLOW_FINISHED' };
+  const waiting = previous.waiting[input.node];
+  if (!waiting) return { state: previous, error: 'NOT_WAITING' };
+  if (!waiting.reviewers.includes(input.reviewer)) return { state: previous, error: 'NOT_ELIGIBLE' };
+  if (waiting.approvals.includes(input.reviewer) || waiting.rejections.includes(input.reviewer))
+    return { state: previous, error: 'ALREADY_DECIDED' };
+
+  const flow = flowOf(plan, previous.flow);
+  const state = clone(previous);
+  const step = state.waiting[input.node]!;
+  (input.decision === 'approve' ? step.approvals : step.rejections).push(input.reviewer);
+  const node = flow.nodes[input.node] as Extract<FlowNode, { type: 'approval' }>;
+  if (step.rejections.length > 0) {
+    return {
+      state: leaveApproval(
+        flow,
+        state,
+        input.node,
+        node.rejected,
+        input.at,
+        `rejected by ${input.reviewer}`,
+        context,
+      ),
+    };
+  }
+  if (step.approvals.length >= step.needed) {
+    return {
+      state: leaveApproval(
+        flow,
+        state,
+        input.node,
+        node.approved,
+        input.at,
+        `approved by ${step.approvals.join(', ')}`,
+        context,
+      ),
+    };
+  }
+  state.path.push({
+    node: input.node,
+    at: input.at,
+    note: `approved by ${input.reviewer} (${step.approvals.length}/${step.needed})`,
+  });
+  return { state };
+}
+
+/** The timeout of a waiting approval step fired. */
+export function timeout(
+  plan: RuleSetPlan,
+  previous: FlowState,
+  input: { node: string; at: string },
+  context: FlowContext,
+): FlowState {
+  const waiting = previous.waiting[input.node];
+  if (previous.status !== 'running' || !waiting) return previous;
+  const flow = flowOf(plan, previous.flow);
+  const node = flow.nodes[input.node] as Extract<FlowNode, { type: 'approval' }>;
+  const action = node.timeout?.action ?? 'reject';
+  const target =
+    action === 'approve'
+      ? node.approved
+      : action === 'reject'
+        ? node.rejected
+        : (node.timeout?.escalateTo as string);
+  return leaveApproval(
+    flow,
+    clone(previous),
+    input.node,
+    target,
+    input.at,
+    `timed out after ${node.timeout?.after}: ${action}`,
+    context,
+  );
+}
+
+function leaveApproval(
+  flow: FlowPlan,
+  state: FlowState,
+  node: string,
+  next: string,
+  at: string,
+  note: string,
+  context: FlowContext,
+): FlowState {
+  const waiting = state.waiting[node];
+  delete state.waiting[node];
+  if (waiting?.timeoutAt) state.effects.push({ type: 'cancel-timer', node, at });
+  state.path.push({ node, at, note });
+  return advance(flow, state, next, at, context);
+}
+
+function advance(
+  flow: FlowPlan,
+  state: FlowState,
+  from: string,
+  at: string,
+  context: FlowContext,
+): FlowState {
+  const queue = [from];
+  let steps = 0;
+  while (queue.length > 0 && state.status === 'running') {
+    if (++steps > MAX_STEPS_PER_ADVANCE)
+      throw new Error(`flow ${state.flow} did not settle in ${MAX_STEPS_PER_ADVANCE} steps`);
+    const id = queue.shift() as string;
+    const node = flow.nodes[id];
+    if (!node) throw new Error(`flow ${state.flow} has no node ${id}`);
+    switch (node.type) {
+      case 'start':
+        state.path.push({ node: id, at, note: 'started' });
+        queue.push(node.next);
+        break;
+      case 'condition': {
+        const result = evaluateCondition(context.fields, node.when, { ...context.input, now: at });
+        const holds = result.ok && result.value;
+        state.path.push({
+          node: id,
+          at,
+          note: result.ok
+            ? `${node.when} → ${result.value}`
+            : `${node.when} → error (${result.error}), taken as false`,
+        });
+        queue.push(holds ? node.then : node.else);
+        break;
+      }
+      case 'action': {
+        state.path.push({ node: id, at, note: `action ${node.action}` });
+        state.effects.push({
+          type: 'action',
+          node: id,
+          action: node.action,
+          params: { ...(node.params ?? {}) },
+          at,
+        });
+        queue.push(node.next);
+        break;
+      }
+      case 'approval': {
+        const reviewers = [...new Set(context.reviewersOf(node.reviewers))].sort();
+        const quorum = node.quorum ?? 'any';
+        const needed = quorum === 'any' ? 1 : quorum === 'all' ? Math.max(1, reviewers.length) : quorum;
+        const timeoutAt = node.timeout ? addDuration(at, node.timeout.after) : null;
+        state.waiting[id] = { since: at, reviewers, needed, approvals: [], rejections: [], timeoutAt };
+        state.path.push({
+          node: id,
+          at,
+          note: `waiting for ${needed} of [${reviewers.join(', ')}]${timeoutAt ? ` until ${timeoutAt}` : ''}`,
+        });
+        state.effects.push({ type: 'request-approval', node: id, reviewers, at });
+        if (timeoutAt && node.timeout)
+          state.effects.push({ type: 'timer', node: id, firesAt: timeoutAt, action: node.timeout.action });
+        break;
+      }
+      case 'parallel':
+        state.path.push({ node: id, at, note: `split into ${node.branches.join(', ')}` });
+        state.arrivals[node.join] = 0;
+        queue.push(...node.branches);
+        break;
+      case 'join': {
+        const branches = Object.values(flow.nodes).find((n) => n.type === 'parallel' && n.join === id) as
+          | Extract<FlowNode, { type: 'parallel' }>
+          | undefined;
+        const arrived = (state.arrivals[id] ?? 0) + 1;
+        state.arrivals[id] = arrived;
+        const expected = branches?.branches.length ?? 1;
+        state.path.push({ node: id, at, note: `branch ${arrived}/${expected} arrived` });
+        if (arrived >= expected) queue.push(node.next);
+        break;
+      }
+      case 'end':
+        state.path.push({ node: id, at, note: `ended: ${node.outcome}` });
+        state.status = node.outcome;
+        for (const [waitingNode, waiting] of Object.entries(state.waiting)) {
+          if (waiting.timeoutAt) state.effects.push({ type: 'cancel-timer', node: waitingNode, at });
+        }
+        state.waiting = {};
+        state.effects.push({ type: 'finished', outcome: node.outcome, at });
+        break;
+    }
+  }
+  return state;
+}
+
+function flowOf(plan: RuleSetPlan, name: string): FlowPlan {
+  const flow = plan.flows[name];
+  if (!flow) throw new Error(`rule set ${plan.name} has no flow ${name}`);
+  return flow;
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,108 @@
+import type {
+  Audience,
+  BrandPalette,
+  ClassificationDimension,
+  ComplianceTagRule,
+  FieldType,
+  FlowNode,
+  FlowTrigger,
+  RenditionPreset,
+  RetentionAnchor,
+} from './document';
+import type { NamingToken } from './naming';
+
+/**
+ * The compiled form of a rule set: validated, with every default filled in, plain JSON, and
+ * byte-identical for the same source (keys sorted). Workflows receive this, never YAML.
+ */
+export interface RuleSetPlan {
+  planFormat: 1;
+  name: string;
+  title: { en: string; zh?: string };
+  description: string;
+  roles: string[];
+  teams: string[];
+  fields: Record<string, FieldPlan>;
+  create: {
+    naming: { template: string; policy: 'reject' | 'rename' | 'warn'; tokens: NamingToken[] } | null;
+    complianceTags: ComplianceTagRule[];
+    brandPalette: BrandPalette | null;
+    autoTagging: { scene: boolean; objects: boolean; colours: boolean; exif: boolean };
+  };
+  store: {
+    duplicates: {
+      exact: 'warn' | 'block' | 'link-as-version';
+      near: { threshold: number; action: 'warn' | 'block' | 'link-as-version' } | null;
+    };
+    dimensions: Record<
+      string,
+      Required<Omit<ClassificationDimension, 'label'>> & { label: { en: string; zh?: string } }
+    >;
+  };
+  distribute: {
+    renditions: Record<string, RenditionPreset>;
+    audiences: Record<string, AudiencePlan>;
+    shareLinks: {
+      defaultExpiryDays: number;
+      maxExpiryDays: number;
+      passwordRequired: boolean;
+      allowedDomains: string[];
+      maxDownloads: number | null;
+    };
+    channels: Record<string, { renditions: string[]; when: string | null }>;
+  };
+  flows: Record<string, FlowPlan>;
+  use: { freeze: { when: string; reason: string }[] };
+  archive: {
+    validity: { field: string; after: string | null } | null;
+    coldAfterDaysUnused: number | null;
+    retention: { when: string | null; keep: string; after: RetentionAnchor }[];
+    legalHold: { roles: string[] } | null;
+  };
+}
+
+export interface FieldPlan {
+  type: FieldType;
+  label: { en: string; zh?: string };
+  /** Asset kinds for which the field is required; all five when `required: true`. */
+  requiredFor: string[];
+  values: string[] | null;
+  pattern: string | null;
+  min: number | null;
+  max: number | null;
+}
+
+export interface AudiencePlan extends Required<Pick<Audience, 'renditions'>> {
+  label: { en: string; zh?: string };
+  roles: string[];
+  teams: string[];
+  external: boolean;
+  when: string | null;
+  approvals: Record<string, string>;
+}
+
+export interface FlowPlan {
+  label: { en: string; zh?: string };
+  trigger: FlowTrigger;
+  when: string | null;
+  /** Id of the node of type `start`. */
+  start: string;
+  nodes: Record<string, FlowNode>;
+}
+
+export const ASSET_KINDS = ['image', 'video', 'document', 'cad', 'generic'] as const;
+
+/** JSON with object keys sorted at every level: the canonical, byte-stable form of a plan. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
