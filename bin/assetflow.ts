@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config';
 import { isAssetflowError } from '../domain/errors';
 import { type Role, start } from '../runtime/start';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
+import { registerRulesCommands } from './rules-commands';
 
 const program = new Command('assetflow')
   .description('Assetflow: digital asset management on Temporal')
@@ -55,6 +56,8 @@ program
     await database.close();
     process.stdout.write('Catalogue is up to date.\n');
   });
+
+registerRulesCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { describeAjvError } from '../config/load-config';
+import { compileRuleSet, type DryRunEvent, type DryRunSample, dryRun, formatProblem } from '../rules';
+import { dryRunRequestSchema } from '../rules/dry-run.schema';
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateDryRunRequest = ajv.compile(dryRunRequestSchema);
+
+/**
+ * `assetflow rules validate FILE…` and `assetflow rules dry-run FILE --asset SAMPLE.json`.
+ * Exit code 0 when everything is valid, 1 otherwise; `--json` prints machine-readable results.
+ */
+export function registerRulesCommands(program: Command): void {
+  const rules = program.command('rules').description('validate and dry-run rule sets offline (no server needed)');
+
+  rules
+    .command('validate')
+    .argument('<files...>', 'rule-set YAML files')
+    .option('--json', 'print JSON instead of text')
+    .description('check rule sets; prints every problem with file:line:column')
+    .action((files: string[], options: { json?: boolean }) => {
+      const results = files.map((file) => {
+        const { plan, problems } = compileRuleSet(readFileSync(file, 'utf8'), file);
+        return { file, valid: plan !== undefined, name: plan?.name, problems };
+      });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+      } else {
+        for (const r of results) {
+          process.stdout.write(r.valid ? `${r.file}: valid (rule set "${r.name}")\n` : `${r.file}: invalid\n`);
+          for (const p of r.problems) process.stdout.write(`  ${formatProblem(p)}\n`);
+        }
+      }
+      process.exitCode = results.every((r) => r.valid) ? 0 : 1;
+    });
+
+  rules
+    .command('dry-run')
+    .argument('<file>', 'rule-set YAML file')
+    .requiredOption('--asset <sample.json>', 'JSON {asset, metadata, directory} (may also hold "events")')
+    .option('--events <events.json>', 'JSON array of events (upload is implicit)')
+    .option('--json', 'print JSON instead of text')
+    .description('play a sample asset and events through the rule set: path taken and every timer with its date')
+    .action((file: string, options: { asset: string; events?: string; json?: boolean }) => {
+      const { plan, problems } = compileRuleSet(readFileSync(file, 'utf8'), file);
+      if (!plan) {
+        for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { events: inlineEvents, ...sample } = JSON.parse(readFileSync(options.asset, 'utf8')) as DryRunSample & { events?: DryRunEvent[] };
+      const events = options.events ? (JSON.parse(readFileSync(options.events, 'utf8')) as DryRunEvent[]) : (inlineEvents ?? []);
+      if (!validateDryRunRequest({ sample, events })) {
+        process.stderr.write(`Invalid sample or events: ${(validateDryRunRequest.errors ?? []).filter((e) => e.keyword !== 'if').map(describeAjvError).join('; ')}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const result = dryRun(plan, sample, events);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`Dry-run of "${plan.name}" for ${sample.asset.name}\n\nEvents:\n`);
+      for (const entry of result.log) process.stdout.write(`  ${entry.at}  ${entry.event}: ${entry.outcome}\n`);
+      process.stdout.write('\nFlows:\n');
+      for (const flow of result.flows) process.stdout.write(`  ${flow.id} (${flow.status}): ${flow.path.map((p) => p.node).join(' → ')}\n`);
+      process.stdout.write('\nTimers:\n');
+      for (const t of result.timers) process.stdout.write(`  ${t.at}  ${t.name} [${t.status}]: ${t.reason}\n`);
+      process.stdout.write(`\nFinal: ${result.final.state}${result.final.frozen ? ' (frozen)' : ''}; tags: ${result.final.tags.join(', ') || 'none'}\n`);
+    });
+}

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { canonicalJson, compileRuleSet } from '../../../rules';
+
+const examplesDir = path.join(__dirname, '..', '..', '..', 'rules', 'examples');
+const examples = readdirSync(examplesDir)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((file) => ({ file, source: readFileSync(path.join(examplesDir, file), 'utf8') }));
+
+describe('shipped rule sets', () => {
+  it('include the three industry scenarios and the default', () => {
+    expect(examples.map((e) => e.file).sort()).toEqual(['automotive.yaml', 'default.yaml', 'ecommerce.yaml', 'luxury.yaml']);
+  });
+
+  it.each(examples.map((e) => [e.file, e.source]))('%s compiles without problems', (file, source) => {
+    const { plan, problems } = compileRuleSet(source, file);
+    expect(problems).toEqual([]);
+    expect(plan?.name).toBe(file.replace('.yaml', ''));
+  });
+
+  it.each(examples.map((e) => [e.file, e.source]))('%s compiles to a byte-identical plan every time', (_file, source) => {
+    const first = canonicalJson(compileRuleSet(source).plan);
+    const second = canonicalJson(compileRuleSet(source).plan);
+    expect(second).toBe(first);
+    // The plan is plain JSON: it survives a round trip through JSON unchanged.
+    expect(canonicalJson(JSON.parse(first))).toBe(first);
+  });
+
+  it('fills every default so workflows never guess', () => {
+    const plan = compileRuleSet(examples.find((e) => e.file === 'default.yaml')!.source).plan!;
+    expect(plan.create.autoTagging).toEqual({ scene: true, objects: true, colours: true, exif: true });
+    expect(plan.distribute.shareLinks).toEqual({ defaultExpiryDays: 7, maxExpiryDays: 90, passwordRequired: false, allowedDomains: [], maxDownloads: null });
+    expect(plan.archive.validity).toEqual({ field: 'validUntil', after: null });
+    expect(plan.fields.title?.requiredFor).toEqual([]);
+  });
+
+  it('the automotive rule set requires model code, part number and model year', () => {
+    const plan = compileRuleSet(examples.find((e) => e.file === 'automotive.yaml')!.source).plan!;
+    expect(plan.fields.modelCode?.requiredFor).toEqual(['cad', 'document', 'generic', 'image', 'video']);
+    expect(plan.fields.partNumber?.requiredFor).toEqual(['cad', 'document', 'image']);
+    expect(plan.fields.modelYear?.requiredFor).toHaveLength(5);
+  });
+});
