@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { Command } from 'commander';
 import { describeAjvError } from '../config/load-config';
 import { compileRuleSet, type DryRunEvent, type DryRunSample, dryRun, formatProblem } from '../rules';
 import { dryRunRequestSchema } from '../rules/dry-run.schema';
@@ -15,7 +15,9 @@ const validateDryRunRequest = ajv.compile(dryRunRequestSchema);
  * Exit code 0 when everything is valid, 1 otherwise; `--json` prints machine-readable results.
  */
 export function registerRulesCommands(program: Command): void {
-  const rules = program.command('rules').description('validate and dry-run rule sets offline (no server needed)');
+  const rules = program
+    .command('rules')
+    .description('validate and dry-run rule sets offline (no server needed)');
 
   rules
     .command('validate')
@@ -31,7 +33,9 @@ export function registerRulesCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       } else {
         for (const r of results) {
-          process.stdout.write(r.valid ? `${r.file}: valid (rule set "${r.name}")\n` : `${r.file}: invalid\n`);
+          process.stdout.write(
+            r.valid ? `${r.file}: valid (rule set "${r.name}")\n` : `${r.file}: invalid\n`,
+          );
           for (const p of r.problems) process.stdout.write(`  ${formatProblem(p)}\n`);
         }
       }
@@ -44,7 +48,9 @@ export function registerRulesCommands(program: Command): void {
     .requiredOption('--asset <sample.json>', 'JSON {asset, metadata, directory} (may also hold "events")')
     .option('--events <events.json>', 'JSON array of events (upload is implicit)')
     .option('--json', 'print JSON instead of text')
-    .description('play a sample asset and events through the rule set: path taken and every timer with its date')
+    .description(
+      'play a sample asset and events through the rule set: path taken and every timer with its date',
+    )
     .action((file: string, options: { asset: string; events?: string; json?: boolean }) => {
       const { plan, problems } = compileRuleSet(readFileSync(file, 'utf8'), file);
       if (!plan) {
@@ -52,10 +58,19 @@ export function registerRulesCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const { events: inlineEvents, ...sample } = JSON.parse(readFileSync(options.asset, 'utf8')) as DryRunSample & { events?: DryRunEvent[] };
-      const events = options.events ? (JSON.parse(readFileSync(options.events, 'utf8')) as DryRunEvent[]) : (inlineEvents ?? []);
+      const { events: inlineEvents, ...sample } = JSON.parse(
+        readFileSync(options.asset, 'utf8'),
+      ) as DryRunSample & { events?: DryRunEvent[] };
+      const events = options.events
+        ? (JSON.parse(readFileSync(options.events, 'utf8')) as DryRunEvent[])
+        : (inlineEvents ?? []);
       if (!validateDryRunRequest({ sample, events })) {
-        process.stderr.write(`Invalid sample or events: ${(validateDryRunRequest.errors ?? []).filter((e) => e.keyword !== 'if').map(describeAjvError).join('; ')}\n`);
+        process.stderr.write(
+          `Invalid sample or events: ${(validateDryRunRequest.errors ?? [])
+            .filter((e) => e.keyword !== 'if')
+            .map(describeAjvError)
+            .join('; ')}\n`,
+        );
         process.exitCode = 1;
         return;
       }
@@ -65,11 +80,16 @@ export function registerRulesCommands(program: Command): void {
         return;
       }
       process.stdout.write(`Dry-run of "${plan.name}" for ${sample.asset.name}\n\nEvents:\n`);
-      for (const entry of result.log) process.stdout.write(`  ${entry.at}  ${entry.event}: ${entry.outcome}\n`);
+      for (const entry of result.log)
+        process.stdout.write(`  ${entry.at}  ${entry.event}: ${entry.outcome}\n`);
       process.stdout.write('\nFlows:\n');
-      for (const flow of result.flows) process.stdout.write(`  ${flow.id} (${flow.status}): ${flow.path.map((p) => p.node).join(' → ')}\n`);
+      for (const flow of result.flows)
+        process.stdout.write(`  ${flow.id} (${flow.status}): ${flow.path.map((p) => p.node).join(' → ')}\n`);
       process.stdout.write('\nTimers:\n');
-      for (const t of result.timers) process.stdout.write(`  ${t.at}  ${t.name} [${t.status}]: ${t.reason}\n`);
-      process.stdout.write(`\nFinal: ${result.final.state}${result.final.frozen ? ' (frozen)' : ''}; tags: ${result.final.tags.join(', ') || 'none'}\n`);
+      for (const t of result.timers)
+        process.stdout.write(`  ${t.at}  ${t.name} [${t.status}]: ${t.reason}\n`);
+      process.stdout.write(
+        `\nFinal: ${result.final.state}${result.final.frozen ? ' (frozen)' : ''}; tags: ${result.final.tags.join(', ') || 'none'}\n`,
+      );
     });
 }

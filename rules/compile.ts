@@ -83,7 +83,11 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
       type: f.type,
       label: text(f.label, name),
       requiredFor:
-        f.required === true ? [...ASSET_KINDS].sort() : Array.isArray(f.required) ? [...f.required].sort() : [],
+        f.required === true
+          ? [...ASSET_KINDS].sort()
+          : Array.isArray(f.required)
+            ? [...f.required].sort()
+            : [],
       values: f.values ? [...f.values] : null,
       pattern: f.pattern ?? null,
       min: f.min ?? null,

@@ -306,7 +306,11 @@ function checkFlow(
     if (node.type === 'parallel') {
       const join = nodes[node.join];
       if (join && join.type !== 'join')
-        report('SPLIT_WITHOUT_JOIN', [...path, 'join'], `"${node.join}" is of type ${join.type}; a parallel split must name a join node`);
+        report(
+          'SPLIT_WITHOUT_JOIN',
+          [...path, 'join'],
+          `"${node.join}" is of type ${join.type}; a parallel split must name a join node`,
+        );
       joinOwners.set(node.join, [...(joinOwners.get(node.join) ?? []), id]);
     }
   }

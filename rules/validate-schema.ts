@@ -36,7 +36,8 @@ function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => {
     if (e.keyword === 'if') return false;
     // A bad key name is reported once, by propertyNames, not again by the pattern it failed.
-    if (e.keyword !== 'propertyNames' && (e as { propertyName?: string }).propertyName !== undefined) return false;
+    if (e.keyword !== 'propertyNames' && (e as { propertyName?: string }).propertyName !== undefined)
+      return false;
     if (e.schemaPath.includes('/oneOf/') && oneOfPaths.has(e.instancePath)) return false;
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) return false;

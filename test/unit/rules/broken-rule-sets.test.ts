@@ -22,15 +22,21 @@ describe('broken rule sets', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(25);
   });
 
-  it.each(fixtures.map((f) => [f.file, f]))('%s is refused with the right problem, line and column', (_name, fixture) => {
-    const result = compileRuleSet(fixture.source, fixture.file);
-    expect(result.plan).toBeUndefined();
-    const problem = result.problems.find((p) => p.code === fixture.code);
-    expect(problem).toBeDefined();
-    expect({ line: problem?.line, column: problem?.column }).toEqual({ line: fixture.line, column: fixture.column });
-    expect(problem?.file).toBe(fixture.file);
-    expect(problem?.message.length).toBeGreaterThan(10);
-  });
+  it.each(fixtures.map((f) => [f.file, f]))(
+    '%s is refused with the right problem, line and column',
+    (_name, fixture) => {
+      const result = compileRuleSet(fixture.source, fixture.file);
+      expect(result.plan).toBeUndefined();
+      const problem = result.problems.find((p) => p.code === fixture.code);
+      expect(problem).toBeDefined();
+      expect({ line: problem?.line, column: problem?.column }).toEqual({
+        line: fixture.line,
+        column: fixture.column,
+      });
+      expect(problem?.file).toBe(fixture.file);
+      expect(problem?.message.length).toBeGreaterThan(10);
+    },
+  );
 
   it('reports every problem at once, in document order', () => {
     const source = [

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { compileRuleSet, type DryRunEvent, dryRun, type RuleSetPlan } from '../../../rules';
 
 const planOf = (name: string): RuleSetPlan => {
-  const source = readFileSync(path.join(__dirname, '..', '..', '..', 'rules', 'examples', `${name}.yaml`), 'utf8');
+  const source = readFileSync(
+    path.join(__dirname, '..', '..', '..', 'rules', 'examples', `${name}.yaml`),
+    'utf8',
+  );
   const { plan, problems } = compileRuleSet(source);
   if (!plan) throw new Error(JSON.stringify(problems));
   return plan;
@@ -14,40 +17,111 @@ const timer = (result: ReturnType<typeof dryRun>, name: string) => result.timers
 describe('dry-run of the luxury rule set', () => {
   const plan = planOf('luxury');
   const sample = {
-    asset: { name: 'SS26-Garden_event_V1_20260301.jpg', kind: 'image', uploadedAt: '2026-03-01T09:00:00.000Z' },
-    metadata: { campaign: 'SS26-Garden', photographer: 'Li Wei', scenario: 'event', eventDate: '2026-03-05T00:00:00.000Z', usageRegion: 'CN-mainland' },
+    asset: {
+      name: 'SS26-Garden_event_V1_20260301.jpg',
+      kind: 'image',
+      uploadedAt: '2026-03-01T09:00:00.000Z',
+    },
+    metadata: {
+      campaign: 'SS26-Garden',
+      photographer: 'Li Wei',
+      scenario: 'event',
+      eventDate: '2026-03-05T00:00:00.000Z',
+      usageRegion: 'CN-mainland',
+    },
     directory: { 'brand-manager': ['mia'], reviewer: ['rui', 'sam'] },
   };
 
   it('an internal hi-res download needs two approvals, then grants a download for 2 days', () => {
     const result = dryRun(plan, sample, [
-      { type: 'download-request', at: '2026-03-02T10:00:00.000Z', audience: 'internal', rendition: 'original', user: 'ann' },
-      { type: 'decision', at: '2026-03-02T11:00:00.000Z', node: 'first-approval', reviewer: 'mia', decision: 'approve' },
-      { type: 'decision', at: '2026-03-02T12:00:00.000Z', node: 'second-approval', reviewer: 'rui', decision: 'approve' },
+      {
+        type: 'download-request',
+        at: '2026-03-02T10:00:00.000Z',
+        audience: 'internal',
+        rendition: 'original',
+        user: 'ann',
+      },
+      {
+        type: 'decision',
+        at: '2026-03-02T11:00:00.000Z',
+        node: 'first-approval',
+        reviewer: 'mia',
+        decision: 'approve',
+      },
+      {
+        type: 'decision',
+        at: '2026-03-02T12:00:00.000Z',
+        node: 'second-approval',
+        reviewer: 'rui',
+        decision: 'approve',
+      },
     ]);
     const [flow] = result.flows;
     expect(flow?.status).toBe('approved');
-    expect(pathOf(flow!)).toEqual(['start', 'is-internal', 'first-approval', 'second-approval', 'grant', 'approved']);
+    expect(pathOf(flow!)).toEqual([
+      'start',
+      'is-internal',
+      'first-approval',
+      'second-approval',
+      'grant',
+      'approved',
+    ]);
     expect(timer(result, 'grant/ann:original')).toMatchObject({ at: '2026-03-04T12:00:00.000Z' });
-    expect(timer(result, 'hi-res-download#1/first-approval')).toMatchObject({ at: '2026-03-04T10:00:00.000Z', status: 'cancelled' });
+    expect(timer(result, 'hi-res-download#1/first-approval')).toMatchObject({
+      at: '2026-03-04T10:00:00.000Z',
+      status: 'cancelled',
+    });
   });
 
   it('a reviewer who is not eligible cannot decide, and the step times out after 2 days', () => {
     const result = dryRun(plan, sample, [
-      { type: 'download-request', at: '2026-03-02T10:00:00.000Z', audience: 'internal', rendition: 'original', user: 'ann' },
-      { type: 'decision', at: '2026-03-02T11:00:00.000Z', node: 'first-approval', reviewer: 'rui', decision: 'approve' },
+      {
+        type: 'download-request',
+        at: '2026-03-02T10:00:00.000Z',
+        audience: 'internal',
+        rendition: 'original',
+        user: 'ann',
+      },
+      {
+        type: 'decision',
+        at: '2026-03-02T11:00:00.000Z',
+        node: 'first-approval',
+        reviewer: 'rui',
+        decision: 'approve',
+      },
       { type: 'advance', to: '2026-03-05T00:00:00.000Z' },
     ]);
     expect(result.log.some((l) => l.outcome === 'refused: NOT_ELIGIBLE')).toBe(true);
     expect(result.flows[0]?.status).toBe('rejected');
-    expect(timer(result, 'hi-res-download#1/first-approval')).toMatchObject({ at: '2026-03-04T10:00:00.000Z', status: 'fired' });
+    expect(timer(result, 'hi-res-download#1/first-approval')).toMatchObject({
+      at: '2026-03-04T10:00:00.000Z',
+      status: 'fired',
+    });
   });
 
   it('event material expires 7 days after the event; partners get medium-res without approval until then', () => {
     const result = dryRun(plan, sample, [
-      { type: 'download-request', at: '2026-03-10T10:00:00.000Z', audience: 'partners', rendition: 'medium', user: 'p1' },
-      { type: 'download-request', at: '2026-03-10T11:00:00.000Z', audience: 'partners', rendition: 'original', user: 'p1' },
-      { type: 'download-request', at: '2026-03-13T10:00:00.000Z', audience: 'partners', rendition: 'medium', user: 'p1' },
+      {
+        type: 'download-request',
+        at: '2026-03-10T10:00:00.000Z',
+        audience: 'partners',
+        rendition: 'medium',
+        user: 'p1',
+      },
+      {
+        type: 'download-request',
+        at: '2026-03-10T11:00:00.000Z',
+        audience: 'partners',
+        rendition: 'original',
+        user: 'p1',
+      },
+      {
+        type: 'download-request',
+        at: '2026-03-13T10:00:00.000Z',
+        audience: 'partners',
+        rendition: 'medium',
+        user: 'p1',
+      },
     ]);
     expect(timer(result, 'validity')).toMatchObject({ at: '2026-03-12T00:00:00.000Z', status: 'fired' });
     expect(result.log.filter((l) => l.event.startsWith('download')).map((l) => l.outcome)).toEqual([
@@ -61,7 +135,10 @@ describe('dry-run of the luxury rule set', () => {
 
   it('classic campaigns are kept forever; others are purged 5 years after archiving', () => {
     const archived: DryRunEvent[] = [{ type: 'archive', at: '2027-01-15T00:00:00.000Z' }];
-    expect(timer(dryRun(plan, sample, archived), 'retention')).toMatchObject({ at: '2032-01-15T00:00:00.000Z', status: 'pending' });
+    expect(timer(dryRun(plan, sample, archived), 'retention')).toMatchObject({
+      at: '2032-01-15T00:00:00.000Z',
+      status: 'pending',
+    });
     const classic = dryRun(plan, { ...sample, metadata: { ...sample.metadata, classic: true } }, archived);
     expect(timer(classic, 'retention')).toBeUndefined();
     expect(classic.log.some((l) => l.outcome === 'kept forever')).toBe(true);
@@ -72,19 +149,45 @@ describe('dry-run of the automotive rule set', () => {
   const plan = planOf('automotive');
   const sample = {
     asset: { name: 'X1A_12345-AB12_MY2026_V1.step', kind: 'cad', uploadedAt: '2026-01-10T08:00:00.000Z' },
-    metadata: { modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026, stage: 'development', system: 'chassis' },
+    metadata: {
+      modelCode: 'X1A',
+      partNumber: '12345-AB12',
+      modelYear: 2026,
+      stage: 'development',
+      system: 'chassis',
+    },
     directory: { quality: ['qa1'], 'design-lead': ['dl1'] },
   };
 
   it('release to production runs quality and design reviews in parallel, then freezes the drawing', () => {
     const result = dryRun(plan, sample, [
       { type: 'metadata', at: '2026-02-01T09:00:00.000Z', set: { stage: 'validation' } },
-      { type: 'decision', at: '2026-02-02T09:00:00.000Z', node: 'design-review', reviewer: 'dl1', decision: 'approve' },
-      { type: 'decision', at: '2026-02-03T09:00:00.000Z', node: 'quality-review', reviewer: 'qa1', decision: 'approve' },
+      {
+        type: 'decision',
+        at: '2026-02-02T09:00:00.000Z',
+        node: 'design-review',
+        reviewer: 'dl1',
+        decision: 'approve',
+      },
+      {
+        type: 'decision',
+        at: '2026-02-03T09:00:00.000Z',
+        node: 'quality-review',
+        reviewer: 'qa1',
+        decision: 'approve',
+      },
     ]);
     const flow = result.flows.find((f) => f.flow === 'release-to-production');
     expect(flow?.status).toBe('approved');
-    expect(pathOf(flow!)).toEqual(['start', 'split', 'quality-review', 'design-review', 'both-approved', 'freeze', 'approved']);
+    expect(pathOf(flow!)).toEqual([
+      'start',
+      'split',
+      'quality-review',
+      'design-review',
+      'both-approved',
+      'freeze',
+      'approved',
+    ]);
     expect(result.final.frozen).toBe(true);
   });
 
@@ -98,7 +201,11 @@ describe('dry-run of the automotive rule set', () => {
   });
 
   it('reports a file name that breaks the convention and missing mandatory fields', () => {
-    const result = dryRun(plan, { ...sample, asset: { ...sample.asset, name: 'drawing-final.step' }, metadata: { modelCode: 'X1A' } });
+    const result = dryRun(plan, {
+      ...sample,
+      asset: { ...sample.asset, name: 'drawing-final.step' },
+      metadata: { modelCode: 'X1A' },
+    });
     expect(result.create.naming).toMatchObject({ ok: false, policy: 'reject' });
     expect(result.create.missingFields).toEqual(['modelYear', 'partNumber']);
   });
@@ -106,10 +213,25 @@ describe('dry-run of the automotive rule set', () => {
   it('dealers get marketing posters but not CAD originals', () => {
     const poster = { ...sample, metadata: { ...sample.metadata, purpose: 'marketing-poster' } };
     const result = dryRun(plan, poster, [
-      { type: 'download-request', at: '2026-02-01T00:00:00.000Z', audience: 'dealers', rendition: 'poster', user: 'd1' },
-      { type: 'download-request', at: '2026-02-01T00:01:00.000Z', audience: 'dealers', rendition: 'original', user: 'd1' },
+      {
+        type: 'download-request',
+        at: '2026-02-01T00:00:00.000Z',
+        audience: 'dealers',
+        rendition: 'poster',
+        user: 'd1',
+      },
+      {
+        type: 'download-request',
+        at: '2026-02-01T00:01:00.000Z',
+        audience: 'dealers',
+        rendition: 'original',
+        user: 'd1',
+      },
     ]);
-    expect(result.log.filter((l) => l.event.startsWith('download')).map((l) => l.outcome)).toEqual(['allowed', 'refused: audience dealers may not get original']);
+    expect(result.log.filter((l) => l.event.startsWith('download')).map((l) => l.outcome)).toEqual([
+      'allowed',
+      'refused: audience dealers may not get original',
+    ]);
   });
 });
 
@@ -117,22 +239,38 @@ describe('dry-run of the e-commerce rule set', () => {
   const plan = planOf('ecommerce');
   const sample = {
     asset: { name: 'IMG_0042.jpg', kind: 'image', uploadedAt: '2026-04-01T00:00:00.000Z' },
-    metadata: { sku: 'EL-123456', brand: 'Voltio', purpose: 'main', category: 'electronics', markets: ['US', 'EU'] },
+    metadata: {
+      sku: 'EL-123456',
+      brand: 'Voltio',
+      purpose: 'main',
+      category: 'electronics',
+      markets: ['US', 'EU'],
+    },
     directory: { compliance: ['c1'], 'marketplace-ops': ['o1'] },
   };
 
   it('derives compliance tags from the category and suggests the conventional name', () => {
     const result = dryRun(plan, sample);
     expect(result.create.complianceTags).toEqual(['needs-CE', 'needs-FCC']);
-    expect(result.create.naming).toMatchObject({ ok: false, policy: 'rename', suggestion: 'Voltio_EL-123456_main_V1_20260401.jpg' });
+    expect(result.create.naming).toMatchObject({
+      ok: false,
+      policy: 'rename',
+      suggestion: 'Voltio_EL-123456_main_V1_20260401.jpg',
+    });
   });
 
   it('an unanswered compliance review escalates to marketplace ops after 2 days, then rejects after 1 more', () => {
     const result = dryRun(plan, sample, [{ type: 'advance', to: '2026-04-05T00:00:00.000Z' }]);
     const flow = result.flows[0]!;
     expect(pathOf(flow)).toEqual(['start', 'review', 'ops-review', 'block', 'rejected']);
-    expect(timer(result, 'compliance-review#1/review')).toMatchObject({ at: '2026-04-03T00:00:00.000Z', status: 'fired' });
-    expect(timer(result, 'compliance-review#1/ops-review')).toMatchObject({ at: '2026-04-04T00:00:00.000Z', status: 'fired' });
+    expect(timer(result, 'compliance-review#1/review')).toMatchObject({
+      at: '2026-04-03T00:00:00.000Z',
+      status: 'fired',
+    });
+    expect(timer(result, 'compliance-review#1/ops-review')).toMatchObject({
+      at: '2026-04-04T00:00:00.000Z',
+      status: 'fired',
+    });
   });
 
   it('delisted products are kept 3 years, and unused assets go cold after 180 days', () => {

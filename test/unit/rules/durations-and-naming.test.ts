@@ -20,7 +20,12 @@ describe('durations', () => {
 
 describe('naming conventions', () => {
   const { tokens } = parseNamingTemplate('{brand}_{line}_{purpose}_V{version}_{date:YYYYMMDD}.{ext}');
-  const context = { metadata: { brand: 'MuseDAM', line: '春季新品', purpose: '主图' }, version: 3, date: '2025-03-08T10:00:00Z', ext: 'jpg' };
+  const context = {
+    metadata: { brand: 'MuseDAM', line: '春季新品', purpose: '主图' },
+    version: 3,
+    date: '2025-03-08T10:00:00Z',
+    ext: 'jpg',
+  };
 
   it('accepts a Unicode name that follows the template and agrees with the metadata', () => {
     expect(checkName(tokens, 'MuseDAM_春季新品_主图_V3_20250308.jpg', context)).toEqual({ ok: true });
@@ -32,7 +37,14 @@ describe('naming conventions', () => {
   });
 
   it('suggests a name for a camera file name, or lists what is missing to build one', () => {
-    expect(checkName(tokens, 'IMG_0042.jpg', context)).toMatchObject({ ok: false, suggestion: 'MuseDAM_春季新品_主图_V3_20250308.jpg', missing: [] });
-    expect(checkName(tokens, 'IMG_0042.jpg', { ...context, metadata: { brand: 'MuseDAM' } })).toMatchObject({ ok: false, missing: ['line', 'purpose'] });
+    expect(checkName(tokens, 'IMG_0042.jpg', context)).toMatchObject({
+      ok: false,
+      suggestion: 'MuseDAM_春季新品_主图_V3_20250308.jpg',
+      missing: [],
+    });
+    expect(checkName(tokens, 'IMG_0042.jpg', { ...context, metadata: { brand: 'MuseDAM' } })).toMatchObject({
+      ok: false,
+      missing: ['line', 'purpose'],
+    });
   });
 });

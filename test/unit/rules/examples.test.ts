@@ -9,7 +9,12 @@ const examples = readdirSync(examplesDir)
 
 describe('shipped rule sets', () => {
   it('include the three industry scenarios and the default', () => {
-    expect(examples.map((e) => e.file).sort()).toEqual(['automotive.yaml', 'default.yaml', 'ecommerce.yaml', 'luxury.yaml']);
+    expect(examples.map((e) => e.file).sort()).toEqual([
+      'automotive.yaml',
+      'default.yaml',
+      'ecommerce.yaml',
+      'luxury.yaml',
+    ]);
   });
 
   it.each(examples.map((e) => [e.file, e.source]))('%s compiles without problems', (file, source) => {
@@ -18,18 +23,27 @@ describe('shipped rule sets', () => {
     expect(plan?.name).toBe(file.replace('.yaml', ''));
   });
 
-  it.each(examples.map((e) => [e.file, e.source]))('%s compiles to a byte-identical plan every time', (_file, source) => {
-    const first = canonicalJson(compileRuleSet(source).plan);
-    const second = canonicalJson(compileRuleSet(source).plan);
-    expect(second).toBe(first);
-    // The plan is plain JSON: it survives a round trip through JSON unchanged.
-    expect(canonicalJson(JSON.parse(first))).toBe(first);
-  });
+  it.each(examples.map((e) => [e.file, e.source]))(
+    '%s compiles to a byte-identical plan every time',
+    (_file, source) => {
+      const first = canonicalJson(compileRuleSet(source).plan);
+      const second = canonicalJson(compileRuleSet(source).plan);
+      expect(second).toBe(first);
+      // The plan is plain JSON: it survives a round trip through JSON unchanged.
+      expect(canonicalJson(JSON.parse(first))).toBe(first);
+    },
+  );
 
   it('fills every default so workflows never guess', () => {
     const plan = compileRuleSet(examples.find((e) => e.file === 'default.yaml')!.source).plan!;
     expect(plan.create.autoTagging).toEqual({ scene: true, objects: true, colours: true, exif: true });
-    expect(plan.distribute.shareLinks).toEqual({ defaultExpiryDays: 7, maxExpiryDays: 90, passwordRequired: false, allowedDomains: [], maxDownloads: null });
+    expect(plan.distribute.shareLinks).toEqual({
+      defaultExpiryDays: 7,
+      maxExpiryDays: 90,
+      passwordRequired: false,
+      allowedDomains: [],
+      maxDownloads: null,
+    });
     expect(plan.archive.validity).toEqual({ field: 'validUntil', after: null });
     expect(plan.fields.title?.requiredFor).toEqual([]);
   });

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { databaseKinds } from '../support/test-databases';
+
+const examples = path.join(__dirname, '..', '..', 'rules', 'examples');
+const luxury = readFileSync(path.join(examples, 'luxury.yaml'), 'utf8');
+const sample = JSON.parse(readFileSync(path.join(examples, 'samples', 'luxury-event-photo.json'), 'utf8'));
+
+describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(kind);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('lists the shipped rule sets, published at start-up', async () => {
+    const res = await request(harness.app).get('/api/rule-sets').expect(200);
+    expect(res.body.ruleSets.map((r: { name: string }) => r.name)).toEqual([
+      'automotive',
+      'default',
+      'ecommerce',
+      'luxury',
+    ]);
+    expect(res.body.ruleSets[0]).toMatchObject({
+      latestVersion: 1,
+      title: { en: 'Automotive', zh: '汽车制造' },
+    });
+  });
+
+  it('publishes a changed rule set as the next version, and an unchanged one as nothing new', async () => {
+    const changed = luxury.replace('maxDeltaE: 10', 'maxDeltaE: 8');
+    const first = await request(harness.app)
+      .post('/api/rule-sets')
+      .set('Content-Type', 'application/yaml')
+      .send(changed)
+      .expect(201);
+    expect(first.body).toMatchObject({ name: 'luxury', version: 2, created: true });
+    expect(first.body.plan.create.brandPalette.maxDeltaE).toBe(8);
+    const again = await request(harness.app).post('/api/rule-sets').send({ source: changed }).expect(200);
+    expect(again.body).toMatchObject({ version: 2, created: false });
+
+    const detail = await request(harness.app).get('/api/rule-sets/luxury').expect(200);
+    expect(detail.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    const v1 = await request(harness.app).get('/api/rule-sets/luxury/versions/1').expect(200);
+    expect(v1.body.source).toBe(luxury);
+    expect(v1.body.plan.create.brandPalette.maxDeltaE).toBe(10);
+  });
+
+  it('refuses an invalid rule set with 422 and every problem located', async () => {
+    const broken = luxury
+      .replace('reviewers: { roles: [reviewer] }', 'reviewers: { roles: [revewer] }')
+      .replace('approved: second-approval', 'approved: second-aproval');
+    const res = await request(harness.app)
+      .post('/api/rule-sets')
+      .set('Content-Type', 'text/yaml')
+      .send(broken)
+      .expect(422);
+    expect(res.body.error.code).toBe('RULE_SET_INVALID');
+    const problems = res.body.error.details.problems as {
+      code: string;
+      line: number;
+      column: number;
+      path: string;
+    }[];
+    expect([...new Set(problems.map((p) => p.code))].sort()).toEqual([
+      'UNKNOWN_NODE',
+      'UNKNOWN_ROLE',
+      'UNREACHABLE_NODE',
+    ]);
+    // second-approval is no longer reachable, nor is what only it led to (grant, approved).
+    expect(problems.filter((p) => p.code === 'UNREACHABLE_NODE').map((p) => p.path)).toEqual([
+      '/flows/hi-res-download/nodes/second-approval',
+      '/flows/hi-res-download/nodes/grant',
+      '/flows/hi-res-download/nodes/approved',
+    ]);
+    const role = problems.find((p) => p.code === 'UNKNOWN_ROLE')!;
+    expect(broken.split('\n')[role.line - 1]?.slice(role.column - 1)).toMatch(/^revewer/);
+    // Nothing was published.
+    const detail = await request(harness.app).get('/api/rule-sets/luxury').expect(200);
+    expect(detail.body.latest.source).not.toContain('revewer');
+  });
+
+  it('validates without publishing', async () => {
+    const res = await request(harness.app)
+      .post('/api/rule-sets/validate')
+      .set('Content-Type', 'application/yaml')
+      .send(luxury.replace('name: luxury', 'name: luxury-draft'))
+      .expect(200);
+    expect(res.body).toMatchObject({ valid: true, name: 'luxury-draft' });
+    await request(harness.app).get('/api/rule-sets/luxury-draft').expect(404);
+    const empty = await request(harness.app)
+      .post('/api/rule-sets/validate')
+      .set('Content-Type', 'application/yaml')
+      .send('');
+    expect(empty.status).toBe(400);
+  });
+
+  it('dry-runs a rule set: the path and every timer with its date', async () => {
+    const { events, ...rest } = sample;
+    const res = await request(harness.app)
+      .post('/api/rule-sets/luxury/dry-run')
+      .send({ version: 1, sample: rest, events })
+      .expect(200);
+    expect(res.body.ruleSet).toEqual({ name: 'luxury', version: 1 });
+    expect(res.body.flows[0].status).toBe('approved');
+    expect(res.body.timers.find((t: { name: string }) => t.name === 'validity')).toMatchObject({
+      at: '2026-03-12T00:00:00.000Z',
+    });
+
+    const bad = await request(harness.app)
+      .post('/api/rule-sets/luxury/dry-run')
+      .send({ sample: { asset: { name: 'x.jpg' } } })
+      .expect(400);
+    expect(bad.body.error.code).toBe('DRY_RUN_INVALID');
+    expect(bad.body.error.message).toContain('uploadedAt');
+    await request(harness.app).post('/api/rule-sets/nope/dry-run').send({ sample: rest }).expect(404);
+  });
+
+  it('an upload runs under the latest version of the rule set it names', async () => {
+    const res = await request(harness.app)
+      .post('/api/assets')
+      .field('ruleSet', 'automotive')
+      .attach('file', await makeJpeg(64, 64), 'X1A_12345-AB12_MY2026_V1.jpg')
+      .expect(201);
+    expect(res.body).toMatchObject({ ruleSet: 'automotive', ruleSetVersion: 1 });
+  });
+});

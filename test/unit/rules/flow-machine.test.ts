@@ -1,0 +1,113 @@
+import { compileRuleSet, decide, type RuleSetPlan, startFlow, timeout } from '../../../rules';
+import type { FlowContext } from '../../../rules/flow-machine';
+
+function planWith(nodes: string): RuleSetPlan {
+  const source = `apiVersion: assetflow/v1
+kind: RuleSet
+name: flows
+roles: [legal, brand]
+fields:
+  budget: { type: int }
+flows:
+  f:
+    trigger: manual
+    nodes:
+${nodes}`;
+  const { plan, problems } = compileRuleSet(source);
+  if (!plan) throw new Error(JSON.stringify(problems, null, 2));
+  return plan;
+}
+
+const context = (metadata: Record<string, unknown> = {}): FlowContext => ({
+  fields: { budget: { type: 'int' } },
+  input: { metadata },
+  reviewersOf: (r) => [
+    ...(r.users ?? []),
+    ...(r.roles ?? []).flatMap((role) => ({ legal: ['l1', 'l2', 'l3'], brand: ['b1'] })[role] ?? []),
+  ],
+});
+const T0 = '2026-01-01T00:00:00.000Z';
+
+describe('flow machine', () => {
+  it('quorum all needs every eligible reviewer; a decision counts once', () => {
+    const plan = planWith(`      s: { type: start, next: r }
+      r: { type: approval, reviewers: { roles: [legal] }, quorum: all, approved: ok, rejected: no }
+      ok: { type: end, outcome: approved }
+      no: { type: end, outcome: rejected }
+`);
+    let state = startFlow(plan, 'f', T0, context());
+    expect(state.waiting.r).toMatchObject({ reviewers: ['l1', 'l2', 'l3'], needed: 3 });
+    state = decide(plan, state, { node: 'r', reviewer: 'l1', decision: 'approve', at: T0 }, context()).state;
+    expect(
+      decide(plan, state, { node: 'r', reviewer: 'l1', decision: 'approve', at: T0 }, context()).error,
+    ).toBe('ALREADY_DECIDED');
+    expect(
+      decide(plan, state, { node: 'r', reviewer: 'b1', decision: 'approve', at: T0 }, context()).error,
+    ).toBe('NOT_ELIGIBLE');
+    state = decide(plan, state, { node: 'r', reviewer: 'l2', decision: 'approve', at: T0 }, context()).state;
+    expect(state.status).toBe('running');
+    state = decide(plan, state, { node: 'r', reviewer: 'l3', decision: 'approve', at: T0 }, context()).state;
+    expect(state.status).toBe('approved');
+    expect(
+      decide(plan, state, { node: 'r', reviewer: 'l3', decision: 'approve', at: T0 }, context()).error,
+    ).toBe('FLOW_FINISHED');
+  });
+
+  it('quorum N is reached with N approvals; any rejection rejects', () => {
+    const plan = planWith(`      s: { type: start, next: r }
+      r: { type: approval, reviewers: { roles: [legal] }, quorum: 2, approved: ok, rejected: no }
+      ok: { type: end, outcome: approved }
+      no: { type: end, outcome: rejected }
+`);
+    let state = startFlow(plan, 'f', T0, context());
+    state = decide(plan, state, { node: 'r', reviewer: 'l1', decision: 'approve', at: T0 }, context()).state;
+    state = decide(plan, state, { node: 'r', reviewer: 'l3', decision: 'approve', at: T0 }, context()).state;
+    expect(state.status).toBe('approved');
+    let rejected = startFlow(plan, 'f', T0, context());
+    rejected = decide(
+      plan,
+      rejected,
+      { node: 'r', reviewer: 'l2', decision: 'reject', at: T0 },
+      context(),
+    ).state;
+    expect(rejected.status).toBe('rejected');
+  });
+
+  it('a parallel split waits for every branch at its join; a rejection in one branch ends the flow and cancels the other', () => {
+    const plan = planWith(`      s: { type: start, next: p }
+      p: { type: parallel, branches: [a, b], join: j }
+      a: { type: approval, reviewers: { roles: [legal] }, timeout: { after: P1D, action: reject }, approved: j, rejected: no }
+      b: { type: approval, reviewers: { roles: [brand] }, approved: j, rejected: no }
+      j: { type: join, next: tag }
+      tag: { type: action, action: tag, params: { tags: [cleared] }, next: ok }
+      ok: { type: end, outcome: approved }
+      no: { type: end, outcome: rejected }
+`);
+    let state = startFlow(plan, 'f', T0, context());
+    expect(Object.keys(state.waiting).sort()).toEqual(['a', 'b']);
+    state = decide(plan, state, { node: 'b', reviewer: 'b1', decision: 'approve', at: T0 }, context()).state;
+    expect(state.status).toBe('running');
+    state = decide(plan, state, { node: 'a', reviewer: 'l1', decision: 'approve', at: T0 }, context()).state;
+    expect(state.status).toBe('approved');
+    expect(state.effects.filter((e) => e.type === 'action')).toMatchObject([
+      { action: 'tag', params: { tags: ['cleared'] } },
+    ]);
+
+    let rejected = startFlow(plan, 'f', T0, context());
+    rejected = timeout(plan, rejected, { node: 'a', at: '2026-01-02T00:00:00.000Z' }, context());
+    expect(rejected.status).toBe('rejected');
+    expect(rejected.waiting).toEqual({});
+  });
+
+  it('a condition that cannot be evaluated counts as false and says why', () => {
+    const plan = planWith(`      s: { type: start, next: c }
+      c: { type: condition, when: "metadata.budget > 10000", then: r, else: ok }
+      r: { type: approval, reviewers: { users: [cfo] }, approved: ok, rejected: ok }
+      ok: { type: end, outcome: approved }
+`);
+    expect(startFlow(plan, 'f', T0, context({ budget: 50000 })).waiting.r).toBeDefined();
+    const missing = startFlow(plan, 'f', T0, context({}));
+    expect(missing.status).toBe('approved');
+    expect(missing.path.find((p) => p.node === 'c')?.note).toMatch(/error .*taken as false/);
+  });
+});
