@@ -51,6 +51,24 @@ export const REQUEST_VARIABLES = {
 export type FieldDeclarations = Record<string, Pick<FieldDefinition, 'type'>>;
 
 const environments = new WeakMap<FieldDeclarations, Environment>();
+/** Parsed programs per environment: a condition is parsed once, then only evaluated. */
+const programs = new WeakMap<Environment, Map<string, ReturnType<Environment['parse']>>>();
+const MAX_CACHED_PROGRAMS = 1000;
+
+function programFor(env: Environment, expression: string): ReturnType<Environment['parse']> {
+  let cache = programs.get(env);
+  if (!cache) {
+    cache = new Map();
+    programs.set(env, cache);
+  }
+  let program = cache.get(expression);
+  if (!program) {
+    if (cache.size >= MAX_CACHED_PROGRAMS) cache.clear();
+    program = env.parse(expression);
+    cache.set(expression, program);
+  }
+  return program;
+}
 
 /** The CEL environment for a rule set's fields; built once per declarations object. */
 export function conditionEnvironment(fields: FieldDeclarations): Environment {
@@ -120,7 +138,7 @@ export function evaluateCondition(
   input: ConditionInput,
 ): ConditionResult {
   try {
-    const value = conditionEnvironment(fields).evaluate(expression, toCelContext(fields, input));
+    const value = programFor(conditionEnvironment(fields), expression)(toCelContext(fields, input));
     return typeof value === 'boolean'
       ? { ok: true, value }
       : { ok: false, error: `condition returned ${typeof value}, not bool` };
