@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -73,6 +73,37 @@ export class FileBlobStore {
     return stat(this.pathOf(sha256, tier)).then(
       () => true,
       () => false,
+    );
+  }
+
+  /**
+   * Moves a blob between tiers. Idempotent: when it is already in `to` (a retried activity), it
+   * only makes sure no copy is left in `from`. Tiers may be on different file systems, so a failed
+   * rename falls back to copy (to a temporary name, then rename) and delete.
+   */
+  async moveTier(sha256: string, from: BlobTier, to: BlobTier): Promise<void> {
+    const source = this.pathOf(sha256, from);
+    const target = this.pathOf(sha256, to);
+    if (await this.exists(sha256, to)) {
+      await rm(source, { force: true });
+      return;
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    try {
+      await rename(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
+      await copyFile(source, partial);
+      await rename(partial, target);
+      await unlink(source);
+    }
+  }
+
+  /** Deletes a blob from every tier (purge). Deleting what is already gone is fine. */
+  async delete(sha256: string): Promise<void> {
+    await Promise.all(
+      (['hot', 'cold'] as const).map((tier) => rm(this.pathOf(sha256, tier), { force: true })),
     );
   }
 

@@ -120,7 +120,7 @@ export class AssetRepository {
       ruleSet: row.rule_set,
       ruleSetVersion: row.rule_set_version,
       state: row.state,
-      kind: row.kind,
+      kind: row.kind as AssetKind,
       metadata: row.metadata as Record<string, unknown>,
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
@@ -191,6 +191,86 @@ export class AssetRepository {
     });
   }
 
+  /** Overwrites the mirrored status; the workflow sends its whole current view, so repeats are harmless. */
+  async saveStatus(assetId: string, status: AssetLifecycleStatus): Promise<void> {
+    await this.db
+      .updateTable('assets')
+      .set({
+        kind: status.kind,
+        tags: status.tags,
+        metadata: jsonb(status.metadata),
+        frozen: jsonb(status.frozen),
+        legal_hold: jsonb(status.legalHold),
+        tier: status.tier,
+        compliance: jsonb(status.compliance),
+        last_used_at: status.lastUsedAt,
+        updated_at: new Date(),
+      })
+      .where('id', '=', assetId)
+      .execute();
+  }
+
+  /** Blobs of an asset's versions with how many other live (not purged) assets still use each. */
+  async blobUsage(
+    assetId: string,
+  ): Promise<{ sha256: string; tier: 'hot' | 'cold'; otherLiveUsers: number; otherHotUsers: number }[]> {
+    const rows = await this.db
+      .selectFrom('asset_versions as v')
+      .innerJoin('blobs as b', 'b.sha256', 'v.blob_sha256')
+      .select((eb) => [
+        'b.sha256',
+        'b.tier',
+        eb
+          .selectFrom('asset_versions as o')
+          .innerJoin('assets as oa', 'oa.id', 'o.asset_id')
+          .select((x) => x.fn.countAll<string>().as('n'))
+          .whereRef('o.blob_sha256', '=', 'b.sha256')
+          .where('o.asset_id', '!=', assetId)
+          .where('oa.purged_at', 'is', null)
+          .as('other_live'),
+        eb
+          .selectFrom('asset_versions as o')
+          .innerJoin('assets as oa', 'oa.id', 'o.asset_id')
+          .select((x) => x.fn.countAll<string>().as('n'))
+          .whereRef('o.blob_sha256', '=', 'b.sha256')
+          .where('o.asset_id', '!=', assetId)
+          .where('oa.purged_at', 'is', null)
+          .where('oa.tier', '=', 'hot')
+          .as('other_hot'),
+      ])
+      .where('v.asset_id', '=', assetId)
+      .distinct()
+      .execute();
+    return rows.map((r) => ({
+      sha256: r.sha256,
+      tier: r.tier,
+      otherLiveUsers: Number(r.other_live ?? 0),
+      otherHotUsers: Number(r.other_hot ?? 0),
+    }));
+  }
+
+  async setBlobTier(sha256: string, tier: 'hot' | 'cold'): Promise<void> {
+    await this.db.updateTable('blobs').set({ tier }).where('sha256', '=', sha256).execute();
+  }
+
+  async setAssetTier(assetId: string, tier: 'hot' | 'cold'): Promise<void> {
+    await this.db
+      .updateTable('assets')
+      .set({ tier, updated_at: new Date() })
+      .where('id', '=', assetId)
+      .execute();
+  }
+
+  /** Marks the asset purged; the row, its versions and its timeline stay as a tombstone. */
+  async markPurged(assetId: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('assets')
+      .set({ purged_at: at, updated_at: at })
+      .where('id', '=', assetId)
+      .where('purged_at', 'is', null)
+      .execute();
+  }
+
   async timeline(assetId: string): Promise<Transition[]> {
     const rows = await this.db
       .selectFrom('asset_transitions')
@@ -206,4 +286,16 @@ export class AssetRepository {
       at: r.at.toISOString(),
     }));
   }
+}
+
+/** What the lifecycle workflow mirrors into the asset row (besides its state). */
+export interface AssetLifecycleStatus {
+  kind: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  frozen: unknown;
+  legalHold: unknown;
+  tier: 'hot' | 'cold';
+  compliance: unknown;
+  lastUsedAt: string;
 }

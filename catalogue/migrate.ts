@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initialCatalogue from './migrations/0001-initial-catalogue';
 import * as ruleSets from './migrations/0002-rule-sets';
+import * as lifecycleStatus from './migrations/0003-lifecycle-status';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -9,6 +10,7 @@ import * as ruleSets from './migrations/0002-rule-sets';
 const migrations: Record<string, Migration> = {
   '0001-initial-catalogue': initialCatalogue,
   '0002-rule-sets': ruleSets,
+  '0003-lifecycle-status': lifecycleStatus,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -33,8 +33,15 @@ export interface AssetsTable {
   state: string;
   /** Sequence number of the transition that set `state`; later transitions only move forward. */
   state_seq: number;
-  kind: 'image' | 'generic' | 'unknown';
+  kind: string;
   metadata: Json;
+  frozen: ColumnType<unknown | null, string | null, string | null>;
+  legal_hold: ColumnType<unknown | null, string | null, string | null>;
+  tier: ColumnType<'hot' | 'cold', 'hot' | 'cold' | undefined, 'hot' | 'cold'>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  compliance: ColumnType<unknown | null, string | null, string | null>;
+  last_used_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  purged_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   current_version: number;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

@@ -1,13 +1,16 @@
+import type { RuleSetPlan } from '../rules/plan';
+
 /**
  * Plain-JSON domain types shared by workflows, activities, the catalogue and the API. No classes,
  * no Dates: these values cross Temporal's history and must serialise as they are.
  */
 
 /** Lifecycle states an asset workflow moves through. Names are stored in history: never rename. */
-export const AssetStates = ['created', 'stored', 'expired'] as const;
+export const AssetStates = ['created', 'stored', 'expired', 'archived', 'purged'] as const;
 export type AssetState = (typeof AssetStates)[number];
 
-export type AssetKind = 'image' | 'generic' | 'unknown';
+/** `unknown` until the analysis activity has run. */
+export type AssetKind = AssetKindName | 'unknown';
 
 /** One entry of an asset's timeline: a state change with the moment and reason. */
 export interface Transition {
@@ -34,7 +37,7 @@ export type VersionAnalysis =
     }
   | { kind: 'generic'; reason: string };
 
-/** Input of the `assetLifecycle` workflow. */
+/** Input of the `assetLifecycle` workflow. Later fields are optional: older histories lack them. */
 export interface AssetLifecycleInput {
   assetId: string;
   ruleSet: string;
@@ -46,7 +49,46 @@ export interface AssetLifecycleInput {
    * down (state `expired`).
    */
   validUntil?: string;
+  /** The compiled rule set the asset runs under (from the catalogue at upload). */
+  plan?: RuleSetPlan;
+  /** Display name of the uploaded file (for the naming convention). */
+  name?: string;
+  /** Metadata given at upload. */
+  metadata?: Record<string, unknown>;
+  /** State carried across continue-as-new; present only in continued runs. */
+  carried?: LifecycleState;
 }
+
+/** Everything the lifecycle workflow knows, as plain JSON (it crosses continue-as-new). */
+export interface LifecycleState {
+  assetId: string;
+  ruleSet: { name: string; version: number };
+  state: AssetState;
+  timeline: Transition[];
+  version: number;
+  metadata: Record<string, unknown>;
+  asset: {
+    name: string;
+    kind: AssetKindName;
+    format?: string;
+    width?: number;
+    height?: number;
+    tags: string[];
+  };
+  frozen: { by: string; reason: string; at: string } | null;
+  legalHold: { by: string; reason: string; at: string } | null;
+  tier: 'hot' | 'cold';
+  lastUsedAt: string;
+  anchors: { upload: string; archive?: string; delisting?: string; 'end-of-production'?: string };
+  compliance: {
+    naming: { ok: boolean; policy: string; expected?: string; suggestion?: string } | null;
+    missingFields: string[];
+    complianceTags: string[];
+  };
+}
+
+/** The kinds rule sets distinguish (which fields are required, which audiences see what). */
+export type AssetKindName = 'image' | 'video' | 'document' | 'cad' | 'generic';
 
 /** What the `getTimeline` query answers. */
 export interface AssetLifecycleView {

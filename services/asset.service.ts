@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { AssetLifecycleView } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { metadataProblems } from '../rules/metadata';
+import type { RuleSetPlan } from '../rules/plan';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
 import type { RuleSetService } from './rule-set.service';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
@@ -44,6 +46,16 @@ export class AssetService {
       const ruleSet = await this.deps.ruleSets.resolveForUpload(
         upload.fields.ruleSet?.trim() || this.deps.defaultRuleSet,
       );
+      const problems = metadataProblems(ruleSet.plan.fields, metadata);
+      if (Object.keys(problems).length > 0) {
+        const list = Object.entries(problems).map(([field, problem]) => `metadata.${field} ${problem}`);
+        throw new AssetflowError(
+          ErrorCodes.METADATA_INVALID,
+          `${list.join('; ')} (rule set ${ruleSet.name}).`,
+          400,
+          { fields: problems },
+        );
+      }
       // Fail fast, before any bytes become visible, when Temporal cannot start workflows.
       await this.deps.workflows.ping().catch((error: Error) => {
         throw new AssetflowError(
@@ -86,7 +98,7 @@ export class AssetService {
   private async createOne(
     file: UploadedFile,
     metadata: Record<string, unknown>,
-    ruleSet: { name: string; version: number },
+    ruleSet: { name: string; version: number; plan: RuleSetPlan },
   ): Promise<AssetRecord> {
     const id = randomUUID();
     await file.blob.commit();
@@ -101,13 +113,14 @@ export class AssetService {
       declaredMediaType: file.declaredMediaType,
     });
     try {
-      const validUntil = typeof metadata.validUntil === 'string' ? metadata.validUntil : undefined;
       await this.deps.workflows.startLifecycle({
         assetId: id,
         ruleSet: ruleSet.name,
         ruleSetVersion: ruleSet.version,
+        plan: ruleSet.plan,
+        name: file.filename,
+        metadata,
         version: 1,
-        ...(validUntil ? { validUntil } : {}),
       });
     } catch (error) {
       await this.deps.assets.deleteUnstarted(id);
@@ -117,7 +130,7 @@ export class AssetService {
   }
 }
 
-/** The optional `metadata` field: a JSON object; `validUntil`, when present, an ISO-8601 date-time. */
+/** The optional `metadata` field: a JSON object (its values are checked against the rule set's fields). */
 function parseMetadataField(raw: string | undefined): Record<string, unknown> {
   if (raw === undefined || raw.trim() === '') return {};
   let value: unknown;
@@ -132,17 +145,6 @@ function parseMetadataField(raw: string | undefined): Record<string, unknown> {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AssetflowError(ErrorCodes.METADATA_INVALID, 'The metadata field must be a JSON object.', 400);
-  }
-  const validUntil = (value as Record<string, unknown>).validUntil;
-  if (validUntil !== undefined && (typeof validUntil !== 'string' || Number.isNaN(Date.parse(validUntil)))) {
-    throw new AssetflowError(
-      ErrorCodes.METADATA_INVALID,
-      'metadata.validUntil must be an ISO-8601 date-time.',
-      400,
-      {
-        field: 'validUntil',
-      },
-    );
   }
   return value as Record<string, unknown>;
 }

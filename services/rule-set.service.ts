@@ -87,7 +87,7 @@ export class RuleSetService {
   }
 
   /** The name and latest version an upload will run under; RULE_SET_UNKNOWN (400) if none. */
-  async resolveForUpload(name: string): Promise<{ name: string; version: number }> {
+  async resolveForUpload(name: string): Promise<{ name: string; version: number; plan: RuleSetPlan }> {
     const latest = await this.ruleSets.latest(name);
     if (!latest) {
       throw new AssetflowError(ErrorCodes.RULE_SET_UNKNOWN, `Unknown rule set "${name}".`, 400, {
@@ -95,7 +95,7 @@ export class RuleSetService {
         known: await this.ruleSets.names(),
       });
     }
-    return { name, version: latest.version };
+    return { name, version: latest.version, plan: latest.plan };
   }
 
   async dryRun(

@@ -1,61 +1,433 @@
-import { condition, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { AssetLifecycleInput, AssetLifecycleView, AssetState, Transition } from '../domain/asset';
-import { getTimelineQuery } from './messages';
-import { millisUntil, workflowNow } from './workflow-clock';
+import type {
+  AssetLifecycleInput,
+  AssetLifecycleView,
+  AssetState,
+  LifecycleState,
+  Transition,
+} from '../domain/asset';
+import { assetKindOf } from '../domain/asset-kind';
+import { evaluateCondition } from '../rules/conditions';
+import { type LifecycleFacts, lifecycleTimers } from '../rules/lifecycle-timers';
+import { checkName } from '../rules/naming';
+import type { RuleSetPlan } from '../rules/plan';
+import { assetLifecycleV1 } from './asset-lifecycle-v1';
+import {
+  archiveUpdate,
+  freezeUpdate,
+  getLifecycleQuery,
+  getTimelineQuery,
+  type LifecycleView,
+  legalHoldUpdate,
+  markEventUpdate,
+  recordUseUpdate,
+  restoreUpdate,
+  setMetadataUpdate,
+  unfreezeUpdate,
+} from './messages';
+import { workflowNow } from './workflow-clock';
+
+/** Workflows started before this patch run `assetLifecycleV1`; new ones execute rule-set plans. */
+export const PLAN_EXECUTION_PATCH = 'asset-lifecycle-executes-plans';
+
+const { analyseVersion, recordTransition, saveLifecycleStatus, moveToTier, purgeAsset } =
+  proxyLocalActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '1 minute',
+      nonRetryableErrorTypes: ['AssetNotFound'],
+    },
+  });
+
+/** A plan with no rules, for assets whose upload named no rule set (older servers). */
+const EMPTY_PLAN_ARCHIVE: RuleSetPlan['archive'] = {
+  validity: null,
+  coldAfterDaysUnused: null,
+  retention: [],
+  legalHold: null,
+};
 
 /**
- * Catalogue writes and header reads take milliseconds, so they run as local activities: in the
- * worker that runs the workflow, without a round trip through the Temporal server per call (see
- * docs/performance.md for what that saves). Heavy work (renditions) will use ordinary activities.
- */
-const { analyseVersion, recordTransition } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['AssetNotFound'],
-  },
-});
-
-/**
- * One asset's whole life. So far: analyse the first version, mark it stored, and take it down when
- * its validity period ends. Every transition is kept in the timeline (readable by query) and
- * mirrored into the catalogue by an activity, so the API can list assets by state.
+ * One asset's whole life, driven by the rule-set plan it started with: analysis and compliance at
+ * upload, freeze triggers, validity (take-down), cold tiering after idle days (re-armed by use),
+ * retention (purge, postponed by legal hold), and the messages people send (freeze, archive…).
+ * The timers are recomputed from the state after every change, so they always agree with it.
  */
 export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
-  const view: AssetLifecycleView = { assetId: input.assetId, state: 'created', timeline: [] };
-  setHandler(getTimelineQuery, () => view);
+  if (!patched(PLAN_EXECUTION_PATCH)) return assetLifecycleV1(input);
 
-  const moveTo = async (to: AssetState, reason: string) => {
-    const transition: Transition = {
-      seq: view.timeline.length + 1,
-      from: view.timeline.length === 0 ? null : view.state,
+  const plan = input.plan ?? emptyPlan(input.ruleSet);
+  const now = () => workflowNow().toISOString();
+  const s: LifecycleState = input.carried ?? initialState(input, now());
+  /** Catalogue writes waiting to be made, in order; the main loop flushes them. */
+  const pendingTransitions: Transition[] = [];
+  let statusDirty = false;
+
+  const facts = (): LifecycleFacts => ({
+    state: s.state,
+    tier: s.tier,
+    legalHold: s.legalHold !== null,
+    metadata: s.metadata,
+    asset: { ...s.asset, frozen: s.frozen !== null, state: s.state },
+    lastUsedAt: s.lastUsedAt,
+    anchors: s.anchors,
+  });
+  const view = (): LifecycleView => ({ ...s, timers: lifecycleTimers(plan, facts(), now()) });
+  const transition = (to: AssetState, reason: string) => {
+    const t: Transition = {
+      seq: s.timeline.length + 1,
+      from: s.timeline.length === 0 ? null : s.state,
       to,
-      at: workflowNow().toISOString(),
+      at: now(),
       reason,
     };
-    view.timeline.push(transition);
-    view.state = to;
-    await recordTransition({ assetId: input.assetId, transition });
+    s.timeline.push(t);
+    s.state = to;
+    pendingTransitions.push(t);
+  };
+  const changed = () => {
+    statusDirty = true;
+  };
+  const applyFreezeTriggers = () => {
+    if (s.frozen) return;
+    for (const rule of plan.use.freeze) {
+      const result = evaluateCondition(plan.fields, rule.when, {
+        metadata: s.metadata,
+        asset: facts().asset,
+        now: now(),
+      });
+      if (result.ok && result.value) {
+        s.frozen = { by: 'rule', reason: rule.reason, at: now() };
+        changed();
+        return;
+      }
+    }
+  };
+  const refuse = (code: string, message: string): never => {
+    throw ApplicationFailure.nonRetryable(message, code);
+  };
+  const mustBeLive = () => {
+    if (s.state === 'purged') refuse('ASSET_PURGED', 'The asset has been purged; only its record remains.');
   };
 
-  await moveTo('created', 'uploaded');
-  const analysis = await analyseVersion({ assetId: input.assetId, version: input.version });
-  await moveTo(
-    'stored',
-    analysis.kind === 'image'
-      ? `analysed ${analysis.format} ${analysis.width}×${analysis.height}`
-      : `stored as generic: ${analysis.reason}`,
+  setHandler(getTimelineQuery, () => ({ assetId: s.assetId, state: s.state, timeline: s.timeline }));
+  setHandler(getLifecycleQuery, view);
+
+  setHandler(
+    setMetadataUpdate,
+    ({ set }) => {
+      Object.assign(s.metadata, set);
+      changed();
+      applyFreezeTriggers();
+      return view();
+    },
+    {
+      validator: ({ set }) => {
+        mustBeLive();
+        if (s.frozen)
+          refuse('ASSET_FROZEN', `The asset is frozen (${s.frozen.reason}); unfreeze it before changing it.`);
+        for (const key of Object.keys(set ?? {})) {
+          if (!plan.fields[key]) refuse('UNKNOWN_FIELD', `"${key}" is not a field of rule set ${plan.name}.`);
+        }
+      },
+    },
+  );
+  setHandler(
+    freezeUpdate,
+    ({ by, reason }) => {
+      s.frozen = { by, reason, at: now() };
+      changed();
+      return view();
+    },
+    {
+      validator: ({ reason }) => {
+        mustBeLive();
+        if (!reason?.trim()) refuse('REASON_REQUIRED', 'Say why the asset is frozen.');
+        if (s.frozen) refuse('ALREADY_FROZEN', `The asset is already frozen (${s.frozen.reason}).`);
+      },
+    },
+  );
+  setHandler(
+    unfreezeUpdate,
+    (_actor) => {
+      s.frozen = null;
+      changed();
+      return view();
+    },
+    {
+      validator: (_actor) => {
+        if (!s.frozen) refuse('NOT_FROZEN', 'The asset is not frozen.');
+      },
+    },
+  );
+  setHandler(
+    archiveUpdate,
+    ({ by }) => {
+      s.anchors.archive = now();
+      transition('archived', `archived by ${by}`);
+      changed();
+      return view();
+    },
+    {
+      validator: (_actor) => {
+        mustBeLive();
+        if (s.state === 'archived') refuse('ALREADY_ARCHIVED', 'The asset is already archived.');
+      },
+    },
+  );
+  setHandler(
+    restoreUpdate,
+    ({ by }) => {
+      delete s.anchors.archive;
+      transition('stored', `restored by ${by}`);
+      s.lastUsedAt = now();
+      changed();
+      return view();
+    },
+    {
+      validator: (_actor) => {
+        mustBeLive();
+        if (s.state !== 'archived' && s.state !== 'expired')
+          refuse(
+            'NOT_ARCHIVED',
+            `Only an archived or expired asset can be restored; this one is ${s.state}.`,
+          );
+      },
+    },
+  );
+  setHandler(
+    legalHoldUpdate,
+    ({ by, on, reason }) => {
+      s.legalHold = on ? { by, reason: reason ?? '', at: now() } : null;
+      changed();
+      return view();
+    },
+    {
+      validator: ({ on, reason }) => {
+        mustBeLive();
+        if (on && !reason?.trim()) refuse('REASON_REQUIRED', 'Say why the asset is on legal hold.');
+        if (on && s.legalHold) refuse('ALREADY_ON_HOLD', 'The asset is already on legal hold.');
+        if (!on && !s.legalHold) refuse('NOT_ON_HOLD', 'The asset is not on legal hold.');
+      },
+    },
+  );
+  setHandler(
+    markEventUpdate,
+    ({ event }) => {
+      s.anchors[event] = now();
+      changed();
+      return view();
+    },
+    {
+      validator: ({ event }: { event: 'delisting' | 'end-of-production' }) => {
+        mustBeLive();
+        if (s.anchors[event])
+          refuse('ALREADY_RECORDED', `${event} was already recorded at ${s.anchors[event]}.`);
+      },
+    },
+  );
+  setHandler(
+    recordUseUpdate,
+    (_use) => {
+      s.lastUsedAt = now();
+      changed();
+      return view();
+    },
+    {
+      validator: (_use) => {
+        mustBeLive();
+        if (s.state === 'expired')
+          refuse('ASSET_TAKEN_DOWN', 'The asset was taken down when its validity period ended.');
+      },
+    },
   );
 
-  if (input.validUntil) {
-    // A durable timer: it survives worker restarts and fires even years later.
-    await sleep(millisUntil(input.validUntil));
-    await moveTo('expired', `validity period ended ${input.validUntil}`);
+  if (!input.carried) {
+    transition('created', 'uploaded');
+    await flush();
+    const analysis = await analyseVersion({ assetId: s.assetId, version: s.version });
+    s.asset.kind = assetKindOf(s.asset.name, analysis.kind === 'image');
+    if (analysis.kind === 'image')
+      Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });
+    s.compliance = checkCompliance(plan, s, now());
+    s.asset.tags = [...new Set([...s.asset.tags, ...s.compliance.complianceTags])].sort();
+    transition(
+      'stored',
+      analysis.kind === 'image'
+        ? `analysed ${analysis.format} ${analysis.width}×${analysis.height}`
+        : `stored as ${s.asset.kind}: ${analysis.reason}`,
+    );
+    applyFreezeTriggers();
+    changed();
   }
-  // The workflow stays open for as long as the asset exists: it is the asset's durable identity,
-  // and the later stages (distribute, use, archive) reach it as messages.
-  await condition(() => false);
-  return view;
+
+  for (;;) {
+    await flush();
+    if (s.state === 'purged') break;
+    const timers = lifecycleTimers(plan, facts(), now());
+    const next = timers[0];
+    const woken = await condition(
+      () => statusDirty || pendingTransitions.length > 0,
+      next ? Math.max(1, Date.parse(next.at) - workflowNow().getTime()) : undefined,
+    );
+    if (!woken) await fireDueTimers();
+    if (workflowInfo().continueAsNewSuggested && pendingTransitions.length === 0 && !statusDirty) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof assetLifecycle>({ ...input, carried: s });
+    }
+  }
+  await flush();
+  return { assetId: s.assetId, state: s.state, timeline: s.timeline };
+
+  async function fireDueTimers() {
+    const due = lifecycleTimers(plan, facts(), now()).filter(
+      (t) => Date.parse(t.at) <= workflowNow().getTime(),
+    );
+    for (const timer of due) {
+      if (timer.kind === 'validity' && s.state === 'stored') transition('expired', timer.reason);
+      if (timer.kind === 'cold-tier' && s.tier === 'hot') {
+        await moveToTier({ assetId: s.assetId, tier: 'cold' });
+        s.tier = 'cold';
+        changed();
+      }
+      if (timer.kind === 'retention' && !s.legalHold) {
+        await purgeAsset({ assetId: s.assetId });
+        transition('purged', timer.reason);
+      }
+    }
+  }
+
+  /** Mirrors what changed into the catalogue: transitions in order, then the status row. */
+  async function flush() {
+    while (pendingTransitions.length > 0) {
+      const t = pendingTransitions[0] as Transition;
+      await recordTransition({ assetId: s.assetId, transition: t });
+      pendingTransitions.shift();
+    }
+    if (statusDirty) {
+      statusDirty = false;
+      await saveLifecycleStatus({ assetId: s.assetId, status: statusOf(s) });
+    }
+  }
+}
+
+function initialState(input: AssetLifecycleInput, at: string): LifecycleState {
+  return {
+    assetId: input.assetId,
+    ruleSet: { name: input.ruleSet, version: input.ruleSetVersion ?? 0 },
+    state: 'created',
+    timeline: [],
+    version: input.version,
+    metadata: { ...(input.metadata ?? {}) },
+    asset: { name: input.name ?? input.assetId, kind: 'generic', tags: [] },
+    frozen: null,
+    legalHold: null,
+    tier: 'hot',
+    lastUsedAt: at,
+    anchors: { upload: at },
+    compliance: { naming: null, missingFields: [], complianceTags: [] },
+  };
+}
+
+function checkCompliance(plan: RuleSetPlan, s: LifecycleState, now: string): LifecycleState['compliance'] {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(s.asset.name)?.[1] ?? '';
+  const naming = plan.create.naming
+    ? {
+        ...checkName(plan.create.naming.tokens, s.asset.name, {
+          metadata: s.metadata,
+          version: s.version,
+          date: s.anchors.upload,
+          ext,
+        }),
+        policy: plan.create.naming.policy,
+      }
+    : null;
+  const missingFields = Object.entries(plan.fields)
+    .filter(
+      ([name, f]) =>
+        f.requiredFor.includes(s.asset.kind) && (s.metadata[name] === undefined || s.metadata[name] === ''),
+    )
+    .map(([name]) => name);
+  const complianceTags: string[] = [];
+  for (const rule of plan.create.complianceTags) {
+    const result = evaluateCondition(plan.fields, rule.when, {
+      metadata: s.metadata,
+      asset: { ...s.asset },
+      now,
+    });
+    if (result.ok && result.value) complianceTags.push(...rule.tags);
+  }
+  return {
+    naming: naming
+      ? {
+          ok: naming.ok,
+          policy: naming.policy,
+          ...('expected' in naming ? { expected: naming.expected } : {}),
+          ...('suggestion' in naming && naming.suggestion ? { suggestion: naming.suggestion } : {}),
+        }
+      : null,
+    missingFields,
+    complianceTags,
+  };
+}
+
+/** The part of the state the catalogue mirrors (for listing, filtering and the API). */
+function statusOf(s: LifecycleState) {
+  return {
+    kind: s.asset.kind,
+    tags: s.asset.tags,
+    metadata: s.metadata,
+    frozen: s.frozen,
+    legalHold: s.legalHold,
+    tier: s.tier,
+    compliance: s.compliance,
+    lastUsedAt: s.lastUsedAt,
+  };
+}
+
+export type LifecycleStatus = ReturnType<typeof statusOf>;
+
+function emptyPlan(name: string): RuleSetPlan {
+  return {
+    planFormat: 1,
+    name,
+    title: { en: name },
+    description: '',
+    roles: [],
+    teams: [],
+    fields: {},
+    create: {
+      naming: null,
+      complianceTags: [],
+      brandPalette: null,
+      autoTagging: { scene: true, objects: true, colours: true, exif: true },
+    },
+    store: { duplicates: { exact: 'warn', near: null }, dimensions: {} },
+    distribute: {
+      renditions: {},
+      audiences: {},
+      shareLinks: {
+        defaultExpiryDays: 7,
+        maxExpiryDays: 90,
+        passwordRequired: false,
+        allowedDomains: [],
+        maxDownloads: null,
+      },
+      channels: {},
+    },
+    flows: {},
+    use: { freeze: [] },
+    archive: EMPTY_PLAN_ARCHIVE,
+  };
 }

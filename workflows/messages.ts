@@ -1,8 +1,39 @@
-import { defineQuery } from '@temporalio/workflow';
-import type { AssetLifecycleView } from '../domain/asset';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AssetLifecycleView, LifecycleState } from '../domain/asset';
 
 /**
  * Message names shared by the workflow and its clients. They are recorded in workflow history,
  * so a name, once shipped, is never changed.
  */
 export const getTimelineQuery = defineQuery<AssetLifecycleView>('getTimeline');
+export const getLifecycleQuery = defineQuery<LifecycleView>('getLifecycle');
+
+export interface Actor {
+  /** Who asks (a user id; the API fills it from the session). */
+  by: string;
+}
+
+export const setMetadataUpdate = defineUpdate<LifecycleView, [Actor & { set: Record<string, unknown> }]>(
+  'setMetadata',
+);
+export const freezeUpdate = defineUpdate<LifecycleView, [Actor & { reason: string }]>('freeze');
+export const unfreezeUpdate = defineUpdate<LifecycleView, [Actor]>('unfreeze');
+export const archiveUpdate = defineUpdate<LifecycleView, [Actor]>('archive');
+export const restoreUpdate = defineUpdate<LifecycleView, [Actor]>('restore');
+export const legalHoldUpdate = defineUpdate<LifecycleView, [Actor & { on: boolean; reason?: string }]>(
+  'legalHold',
+);
+/** A business event that retention rules count from: the product is delisted, production ends. */
+export const markEventUpdate = defineUpdate<
+  LifecycleView,
+  [Actor & { event: 'delisting' | 'end-of-production' }]
+>('markEvent');
+/** The asset was viewed or downloaded: re-arms cold tiering, and brings a cold asset back. */
+export const recordUseUpdate = defineUpdate<LifecycleView, [Actor & { use: 'view' | 'download' }]>(
+  'recordUse',
+);
+
+/** What queries and updates answer: the state plus the timers the workflow is waiting on. */
+export interface LifecycleView extends LifecycleState {
+  timers: { kind: string; at: string; reason: string }[];
+}

@@ -61,7 +61,11 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     const fromWorkflow = await harness.workflows.timeline(res.body.id);
     expect(fromWorkflow.timeline).toEqual(timeline.body.timeline);
     if (kind === 'pglite')
-      await recordHistoryIfAsked(testTemporalAddress(), res.body.workflowId, 'asset-lifecycle-stored-image');
+      await recordHistoryIfAsked(
+        testTemporalAddress(),
+        res.body.workflowId,
+        'asset-lifecycle-v2-stored-image',
+      );
   });
 
   it('accepts a batch of files in one request, each its own asset and workflow', async () => {
@@ -98,7 +102,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
-        'asset-lifecycle-stored-generic',
+        'asset-lifecycle-v2-stored-generic',
       );
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import { createActivities } from '../../activities';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
+import { compileRuleSet } from '../../rules';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import { getTimelineQuery } from '../../workflows/messages';
@@ -19,6 +20,9 @@ import { openTestDatabase } from '../support/test-databases';
 import { testWorkflowBundle } from '../support/test-env';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const defaultPlan = compileRuleSet(
+  readFileSync(path.join(__dirname, '..', '..', 'rules', 'examples', 'default.yaml'), 'utf8'),
+).plan!;
 
 /**
  * Long timers on the time-skipping test server: a year of workflow time passes in seconds, with
@@ -71,7 +75,17 @@ describe('assetLifecycle on the time-skipping server', () => {
       const handle = await env.client.workflow.start('assetLifecycle', {
         taskQueue,
         workflowId: `asset-${assetId}`,
-        args: [{ assetId, ruleSet: 'default', version: 1, validUntil }],
+        args: [
+          {
+            assetId,
+            ruleSet: 'default',
+            ruleSetVersion: 1,
+            version: 1,
+            plan: defaultPlan,
+            name: 'fashion-week.jpg',
+            metadata: { validUntil },
+          },
+        ],
       });
       await eventually(async () =>
         (await handle.query(getTimelineQuery)).state === 'stored' ? true : undefined,
@@ -92,7 +106,7 @@ describe('assetLifecycle on the time-skipping server', () => {
       expect(expiredAt - startedAt).toBeLessThan(367 * DAY_MS);
       // The catalogue mirror followed, so the API lists the asset as taken down.
       await eventually(async () => ((await assets.find(assetId))?.state === 'expired' ? true : undefined));
-      await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-expired-after-one-year');
+      await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v2-expired-after-one-year');
     });
   });
 });
