@@ -37,6 +37,9 @@ import {
 } from './messages';
 import { workflowNow } from './workflow-clock';
 
+/** Longest a run waits without any event before continuing as new (timers are re-derived then). */
+const MAX_RUN_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
+
 /** Workflows started before this patch run `assetLifecycleV1`; new ones execute rule-set plans. */
 export const PLAN_EXECUTION_PATCH = 'asset-lifecycle-executes-plans';
 
@@ -275,12 +278,20 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
   for (;;) {
     await flush();
     if (s.state === 'purged') break;
-    const timers = lifecycleTimers(plan, facts(), now());
-    const next = timers[0];
+    const next = lifecycleTimers(plan, facts(), now())[0];
+    const untilNext = next
+      ? Math.max(1, Date.parse(next.at) - workflowNow().getTime())
+      : Number.POSITIVE_INFINITY;
     const woken = await condition(
       () => statusDirty || pendingTransitions.length > 0,
-      next ? Math.max(1, Date.parse(next.at) - workflowNow().getTime()) : undefined,
+      Math.min(untilNext, MAX_RUN_IDLE_MS),
     );
+    if (!woken && untilNext > MAX_RUN_IDLE_MS) {
+      // Idle for a long stretch: start a fresh run carrying the state, so no run's history or
+      // age grows without bound (and a new run picks up the current workflow code).
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof assetLifecycle>({ ...input, carried: s });
+    }
     if (!woken) await fireDueTimers();
     if (workflowInfo().continueAsNewSuggested && pendingTransitions.length === 0 && !statusDirty) {
       await condition(allHandlersFinished);

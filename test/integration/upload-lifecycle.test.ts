@@ -90,7 +90,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     const res = await request(harness.app)
       .post('/api/assets')
       .attach('file', Buffer.from('%PDF-not-really\nplain text'), {
-        filename: 'spec.txt',
+        filename: 'payload.bin',
         contentType: 'image/jpeg',
       })
       .expect(201);

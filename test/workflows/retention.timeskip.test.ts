@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { FileBlobStore } from '../../blobstore/file-blob-store';
+import { AssetRepository } from '../../catalogue/asset.repository';
+import type { Database } from '../../catalogue/database';
+import { compileRuleSet, type RuleSetPlan } from '../../rules';
+import { installTemporalRuntimeOnce } from '../../runtime/worker';
+import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
+import {
+  archiveUpdate,
+  getLifecycleQuery,
+  type LifecycleView,
+  legalHoldUpdate,
+  markEventUpdate,
+  recordUseUpdate,
+} from '../../workflows/messages';
+import { eventually } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
+import { openTestDatabase } from '../support/test-databases';
+import { testWorkflowBundle } from '../support/test-env';
+
+const DAY = 24 * 60 * 60 * 1000;
+const planOf = (name: string): RuleSetPlan =>
+  compileRuleSet(readFileSync(path.join(__dirname, '..', '..', 'rules', 'examples', `${name}.yaml`), 'utf8'))
+    .plan!;
+
+/**
+ * Retention, validity, legal hold and cold tiering on the time-skipping server: years of workflow
+ * time in seconds, with the real worker, activities, blob store and catalogue.
+ */
+describe('lifecycle timers that fire years later', () => {
+  let env: TestWorkflowEnvironment;
+  let database: Database;
+  let blobDir: string;
+  let assets: AssetRepository;
+  let blobs: FileBlobStore;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `retention-${randomUUID()}`;
+
+  beforeAll(async () => {
+    installTemporalRuntimeOnce();
+    env = await startTimeSkippingServer();
+    database = await openTestDatabase('pglite');
+    blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-retention-'));
+    assets = new AssetRepository(database.db);
+    blobs = new FileBlobStore(blobDir);
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: testWorkflowBundle(),
+      activities: createActivities({ assets, blobs, limits: { maxImagePixels: 100_000_000 } }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await database?.close();
+    rmSync(blobDir, { recursive: true, force: true });
+  });
+
+  /** An uploaded asset (blob, catalogue rows) with its workflow started and `stored`. */
+  async function startAsset(
+    ruleSet: string,
+    name: string,
+    metadata: Record<string, unknown>,
+    rgb: [number, number, number],
+  ) {
+    const plan = planOf(ruleSet);
+    const pending = await blobs.write(Readable.from(await makeJpeg(200, 100, rgb)));
+    await pending.commit();
+    const assetId = randomUUID();
+    await assets.create({
+      id: assetId,
+      workflowId: `asset-${assetId}`,
+      displayName: name,
+      ruleSet,
+      ruleSetVersion: 1,
+      metadata,
+      blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
+      declaredMediaType: 'image/jpeg',
+    });
+    const handle = await env.client.workflow.start('assetLifecycle', {
+      taskQueue,
+      workflowId: `asset-${assetId}`,
+      args: [{ assetId, ruleSet, ruleSetVersion: 1, version: 1, plan, name, metadata }],
+      // The Java test server gives workflows without an execution timeout a default of 10 years
+      // (a real server has none); these assets must outlive that.
+      workflowExecutionTimeout: '50 years',
+    });
+    await waitFor(handle, (v) => v.state === 'stored');
+    return { handle, assetId, sha256: pending.sha256 };
+  }
+  const view = (handle: WorkflowHandle) => handle.query(getLifecycleQuery);
+  const waitFor = (handle: WorkflowHandle, predicate: (v: LifecycleView) => boolean) =>
+    eventually(async () => {
+      const v = await view(handle);
+      return predicate(v) ? v : undefined;
+    });
+  const sleepUntil = async (iso: string) => {
+    const ms = Date.parse(iso) - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+  };
+
+  it('e-commerce: a delisted product is purged 3 years after delisting, and not a day before', async () => {
+    const { handle, assetId, sha256 } = await startAsset(
+      'ecommerce',
+      'Voltio_EL-123456_main_V1_20260401.jpg',
+      { sku: 'EL-123456', brand: 'Voltio', purpose: 'main', category: 'home' },
+      [10, 20, 30],
+    );
+    const delisted = await handle.executeUpdate(markEventUpdate, {
+      args: [{ by: 'merch', event: 'delisting' }],
+    });
+    const purgeAt = delisted.timers.find((t) => t.kind === 'retention')?.at;
+    expect(Date.parse(purgeAt!) - Date.parse(delisted.anchors.delisting!)).toBeGreaterThanOrEqual(
+      3 * 365 * DAY,
+    );
+
+    await sleepUntil(new Date(Date.parse(purgeAt!) - DAY).toISOString());
+    expect((await view(handle)).state).toBe('stored');
+    // (After 180 idle days the bytes moved to the cold tier; they are still there.)
+    expect((await blobs.exists(sha256, 'hot')) || (await blobs.exists(sha256, 'cold'))).toBe(true);
+
+    await env.sleep(2 * DAY);
+    await eventually(async () => ((await assets.find(assetId))?.state === 'purged' ? true : undefined));
+    expect((await blobs.exists(sha256, 'hot')) || (await blobs.exists(sha256, 'cold'))).toBe(false);
+    // The tombstone keeps the record and its history.
+    const tombstone = await assets.find(assetId);
+    expect(tombstone?.displayName).toBe('Voltio_EL-123456_main_V1_20260401.jpg');
+    expect((await assets.timeline(assetId)).map((t) => t.to)).toEqual(['created', 'stored', 'purged']);
+    await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v2-purged-after-delisting');
+  });
+
+  it('automotive: a drawing archived at end of production is kept 15 years; legal hold stops the purge until released', async () => {
+    const { handle, assetId } = await startAsset(
+      'automotive',
+      'X1A_12345-AB12_MY2026_V1.jpg',
+      { modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026, stage: 'production' },
+      [40, 50, 60],
+    );
+    expect((await view(handle)).frozen).toMatchObject({ by: 'rule' });
+    await handle.executeUpdate(archiveUpdate, { args: [{ by: 'plm' }] });
+    const ended = await handle.executeUpdate(markEventUpdate, {
+      args: [{ by: 'plm', event: 'end-of-production' }],
+    });
+    const purgeAt = ended.timers.find((t) => t.kind === 'retention')!.at;
+    expect(
+      new Date(purgeAt).getUTCFullYear() - new Date(ended.anchors['end-of-production']!).getUTCFullYear(),
+    ).toBe(15);
+
+    await sleepUntil(new Date(Date.parse(purgeAt) - 30 * DAY).toISOString());
+    const held = await handle.executeUpdate(legalHoldUpdate, {
+      args: [{ by: 'quality', on: true, reason: 'warranty dispute' }],
+    });
+    expect(held.timers.find((t) => t.kind === 'retention')).toBeUndefined();
+    await env.sleep(365 * DAY);
+    expect((await view(handle)).state).toBe('archived');
+
+    await handle.executeUpdate(legalHoldUpdate, { args: [{ by: 'quality', on: false }] });
+    await eventually(async () => ((await assets.find(assetId))?.state === 'purged' ? true : undefined));
+  });
+
+  it('luxury: event material stops working 7 days after the event', async () => {
+    const now = await env.currentTimeMs();
+    const eventDate = new Date(now + 10 * DAY).toISOString();
+    const { handle } = await startAsset(
+      'luxury',
+      'SS26_event_V1_20260301.jpg',
+      { campaign: 'SS26', photographer: 'Li', scenario: 'event', eventDate },
+      [70, 80, 90],
+    );
+    expect((await view(handle)).timers.find((t) => t.kind === 'validity')?.at).toBe(
+      new Date(Date.parse(eventDate) + 7 * DAY).toISOString(),
+    );
+    await handle.executeUpdate(recordUseUpdate, { args: [{ by: 'partner', use: 'download' }] });
+    await sleepUntil(new Date(Date.parse(eventDate) + 7 * DAY + 60_000).toISOString());
+    await waitFor(handle, (v) => v.state === 'expired');
+    await expect(
+      handle.executeUpdate(recordUseUpdate, { args: [{ by: 'partner', use: 'download' }] }),
+    ).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/taken down/) },
+    });
+  });
+
+  it('cold tiering happens after the idle days and is re-armed by use', async () => {
+    const { handle, assetId, sha256 } = await startAsset(
+      'ecommerce',
+      'Voltio_EL-654321_main_V1_20260401.jpg',
+      { sku: 'EL-654321', brand: 'Voltio', purpose: 'main' },
+      [100, 110, 120],
+    );
+    const first = (await view(handle)).timers.find((t) => t.kind === 'cold-tier')!.at;
+    await env.sleep(100 * DAY);
+    const used = await handle.executeUpdate(recordUseUpdate, { args: [{ by: 'designer', use: 'view' }] });
+    const rearmed = used.timers.find((t) => t.kind === 'cold-tier')!.at;
+    expect(Date.parse(rearmed) - Date.parse(first)).toBeGreaterThanOrEqual(99 * DAY);
+
+    await sleepUntil(new Date(Date.parse(first) + DAY).toISOString());
+    expect((await view(handle)).tier).toBe('hot');
+    await sleepUntil(new Date(Date.parse(rearmed) + DAY).toISOString());
+    await waitFor(handle, (v) => v.tier === 'cold');
+    await eventually(async () =>
+      (await assets.find(assetId)) ? ((await blobs.exists(sha256, 'cold')) ? true : undefined) : undefined,
+    );
+    expect(await blobs.exists(sha256, 'hot')).toBe(false);
+  });
+});
