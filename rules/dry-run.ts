@@ -24,7 +24,7 @@ export interface DryRunSample {
     uploadedAt: string;
   };
   metadata?: Record<string, unknown>;
-  /** Who holds each role, to resolve reviewers. */
+  /** Who holds each role (role → users): the roles of a reviewer whose decision names none. */
   directory?: Record<string, string[]>;
 }
 
@@ -45,6 +45,7 @@ export type DryRunEvent =
       flow?: string;
       node: string;
       reviewer: string;
+      roles?: string[];
       decision: 'approve' | 'reject';
     }
   | { type: 'archive' | 'delist' | 'end-of-production' | 'manual'; at: string; flow?: string }
@@ -101,11 +102,11 @@ export function dryRun(plan: RuleSetPlan, sample: DryRunSample, events: DryRunEv
   const flowContext = (): FlowContext => ({
     fields: plan.fields,
     input: { metadata, asset: { ...sample.asset, tags: [...tags], frozen, state }, request },
-    reviewersOf: (r) => [
-      ...(r.users ?? []),
-      ...(r.roles ?? []).flatMap((role) => sample.directory?.[role] ?? []),
-    ],
   });
+  /** The roles a reviewer holds: from the event, else from the sample's directory. */
+  const rolesOf = (user: string, given: string[] | undefined) =>
+    given ??
+    Object.entries(sample.directory ?? {}).flatMap(([role, users]) => (users.includes(user) ? [role] : []));
   const setTimer = (name: string, at: string, reason: string) => {
     const existing = timers.find((t) => t.name === name && t.status === 'pending');
     if (existing) existing.status = 'cancelled';
@@ -342,7 +343,13 @@ export function dryRun(plan: RuleSetPlan, sample: DryRunSample, events: DryRunEv
         const result = decide(
           plan,
           flow,
-          { node: event.node, reviewer: event.reviewer, decision: event.decision, at },
+          {
+            node: event.node,
+            reviewer: event.reviewer,
+            roles: rolesOf(event.reviewer, event.roles),
+            decision: event.decision,
+            at,
+          },
           flowContext(),
         );
         if (result.error) {

@@ -9,8 +9,10 @@ import type { FlowPlan, RuleSetPlan } from './plan';
  * same inputs from a script. Both therefore take exactly the same path.
  *
  * Semantics: a condition that fails to evaluate counts as false (the error is kept in the path).
- * An approval step waits for its quorum (`any` = 1 approval, `all` = every eligible reviewer,
- * N = N approvals); any rejection rejects the step. A parallel split runs all branches; its join
+ * An approval step may be decided by its listed users and by anyone holding one of its listed
+ * roles (checked when they decide, so no directory of role members is needed). It waits for its
+ * quorum: `any` = one approval, `all` = an approval from every listed user and from someone in
+ * every listed role, N = N approvals by different people; any rejection rejects the step. A parallel split runs all branches; its join
  * continues when every branch has arrived; an end node anywhere ends the whole flow.
  */
 export interface FlowState {
@@ -33,15 +35,43 @@ export interface FlowStep {
 
 export interface WaitingApproval {
   since: string;
-  reviewers: string[];
-  needed: number;
-  approvals: string[];
-  rejections: string[];
+  /** Who may decide: these users, and anyone holding one of these roles. */
+  users: string[];
+  roles: string[];
+  quorum: 'any' | 'all' | number;
+  approvals: { reviewer: string; roles: string[]; at: string }[];
+  rejections: { reviewer: string; roles: string[]; at: string }[];
   timeoutAt: string | null;
 }
 
+/** Reviewer, with the roles they hold, deciding on a step. */
+export interface Decision {
+  node: string;
+  reviewer: string;
+  roles: string[];
+  decision: 'approve' | 'reject';
+  at: string;
+}
+
+export function isEligible(
+  step: Pick<WaitingApproval, 'users' | 'roles'>,
+  reviewer: string,
+  roles: readonly string[],
+): boolean {
+  return step.users.includes(reviewer) || roles.some((role) => step.roles.includes(role));
+}
+
+/** Whether the approvals so far satisfy the step's quorum. */
+export function quorumReached(step: WaitingApproval): boolean {
+  if (step.quorum === 'any') return step.approvals.length >= 1;
+  if (typeof step.quorum === 'number') return step.approvals.length >= step.quorum;
+  const everyUser = step.users.every((user) => step.approvals.some((a) => a.reviewer === user));
+  const everyRole = step.roles.every((role) => step.approvals.some((a) => a.roles.includes(role)));
+  return everyUser && everyRole;
+}
+
 export type FlowEffect =
-  | { type: 'request-approval'; node: string; reviewers: string[]; at: string }
+  | { type: 'request-approval'; node: string; users: string[]; roles: string[]; at: string }
   | { type: 'timer'; node: string; firesAt: string; action: 'escalate' | 'approve' | 'reject' }
   | { type: 'cancel-timer'; node: string; at: string }
   | { type: 'action'; node: string; action: FlowAction; params: Record<string, unknown>; at: string }
@@ -51,8 +81,6 @@ export interface FlowContext {
   fields: FieldDeclarations;
   /** The condition variables other than `now` (time is the step's `at`). */
   input: Omit<ConditionInput, 'now'>;
-  /** Eligible reviewers of an approval step (user ids), resolved by the caller. */
-  reviewersOf: (reviewers: { roles?: string[]; users?: string[] }) => string[];
 }
 
 export type FlowInputError = 'NOT_WAITING' | 'NOT_ELIGIBLE' | 'ALREADY_DECIDED' | 'FLOW_FINISHED';
@@ -76,20 +104,16 @@ export function startFlow(plan: RuleSetPlan, flowName: string, at: string, conte
 export function decide(
   plan: RuleSetPlan,
   previous: FlowState,
-  input: { node: string; reviewer: string; decision: 'approve' | 'reject'; at: string },
+  input: Decision,
   context: FlowContext,
 ): { state: FlowState; error?: FlowInputError } {
-  if (previous.status !== 'running') return { state: previous, error: 'FLOW_FINISHED' };
-  const waiting = previous.waiting[input.node];
-  if (!waiting) return { state: previous, error: 'NOT_WAITING' };
-  if (!waiting.reviewers.includes(input.reviewer)) return { state: previous, error: 'NOT_ELIGIBLE' };
-  if (waiting.approvals.includes(input.reviewer) || waiting.rejections.includes(input.reviewer))
-    return { state: previous, error: 'ALREADY_DECIDED' };
-
+  const error = checkDecision(previous, input);
+  if (error) return { state: previous, error };
   const flow = flowOf(plan, previous.flow);
   const state = clone(previous);
-  const step = state.waiting[input.node]!;
-  (input.decision === 'approve' ? step.approvals : step.rejections).push(input.reviewer);
+  const step = state.waiting[input.node] as WaitingApproval;
+  const entry = { reviewer: input.reviewer, roles: [...input.roles], at: input.at };
+  (input.decision === 'approve' ? step.approvals : step.rejections).push(entry);
   const node = flow.nodes[input.node] as Extract<FlowNode, { type: 'approval' }>;
   if (step.rejections.length > 0) {
     return {
@@ -104,25 +128,32 @@ export function decide(
       ),
     };
   }
-  if (step.approvals.length >= step.needed) {
+  if (quorumReached(step)) {
+    const by = step.approvals.map((a) => a.reviewer).join(', ');
     return {
-      state: leaveApproval(
-        flow,
-        state,
-        input.node,
-        node.approved,
-        input.at,
-        `approved by ${step.approvals.join(', ')}`,
-        context,
-      ),
+      state: leaveApproval(flow, state, input.node, node.approved, input.at, `approved by ${by}`, context),
     };
   }
   state.path.push({
     node: input.node,
     at: input.at,
-    note: `approved by ${input.reviewer} (${step.approvals.length}/${step.needed})`,
+    note: `approved by ${input.reviewer}; quorum ${step.quorum} not yet reached`,
   });
   return { state };
+}
+
+/** Why a decision would be refused, or undefined when it is acceptable (used by update validators). */
+export function checkDecision(
+  state: FlowState,
+  input: Pick<Decision, 'node' | 'reviewer' | 'roles'>,
+): FlowInputError | undefined {
+  if (state.status !== 'running') return 'FLOW_FINISHED';
+  const step = state.waiting[input.node];
+  if (!step) return 'NOT_WAITING';
+  if (!isEligible(step, input.reviewer, input.roles)) return 'NOT_ELIGIBLE';
+  if ([...step.approvals, ...step.rejections].some((d) => d.reviewer === input.reviewer))
+    return 'ALREADY_DECIDED';
+  return undefined;
 }
 
 /** The timeout of a waiting approval step fired. */
@@ -216,17 +247,18 @@ function advance(
         break;
       }
       case 'approval': {
-        const reviewers = [...new Set(context.reviewersOf(node.reviewers))].sort();
+        const users = [...new Set(node.reviewers.users ?? [])].sort();
+        const roles = [...new Set(node.reviewers.roles ?? [])].sort();
         const quorum = node.quorum ?? 'any';
-        const needed = quorum === 'any' ? 1 : quorum === 'all' ? Math.max(1, reviewers.length) : quorum;
+        const who = [...users, ...roles.map((r) => `role ${r}`)].join(', ');
         const timeoutAt = node.timeout ? addDuration(at, node.timeout.after) : null;
-        state.waiting[id] = { since: at, reviewers, needed, approvals: [], rejections: [], timeoutAt };
+        state.waiting[id] = { since: at, users, roles, quorum, approvals: [], rejections: [], timeoutAt };
         state.path.push({
           node: id,
           at,
-          note: `waiting for ${needed} of [${reviewers.join(', ')}]${timeoutAt ? ` until ${timeoutAt}` : ''}`,
+          note: `waiting for ${quorum} of [${who}]${timeoutAt ? ` until ${timeoutAt}` : ''}`,
         });
-        state.effects.push({ type: 'request-approval', node: id, reviewers, at });
+        state.effects.push({ type: 'request-approval', node: id, users, roles, at });
         if (timeoutAt && node.timeout)
           state.effects.push({ type: 'timer', node: id, firesAt: timeoutAt, action: node.timeout.action });
         break;

@@ -1,5 +1,5 @@
 import { compileRuleSet, decide, type RuleSetPlan, startFlow, timeout } from '../../../rules';
-import type { FlowContext } from '../../../rules/flow-machine';
+import type { Decision, FlowContext } from '../../../rules/flow-machine';
 
 function planWith(nodes: string): RuleSetPlan {
   const source = `apiVersion: assetflow/v1
@@ -21,56 +21,59 @@ ${nodes}`;
 const context = (metadata: Record<string, unknown> = {}): FlowContext => ({
   fields: { budget: { type: 'int' } },
   input: { metadata },
-  reviewersOf: (r) => [
-    ...(r.users ?? []),
-    ...(r.roles ?? []).flatMap((role) => ({ legal: ['l1', 'l2', 'l3'], brand: ['b1'] })[role] ?? []),
-  ],
 });
 const T0 = '2026-01-01T00:00:00.000Z';
+const by = (
+  reviewer: string,
+  roles: string[],
+  decision: 'approve' | 'reject' = 'approve',
+  node = 'r',
+): Decision => ({ node, reviewer, roles, decision, at: T0 });
 
 describe('flow machine', () => {
-  it('quorum all needs every eligible reviewer; a decision counts once', () => {
+  it('anyone holding a listed role may decide; others may not; a decision counts once', () => {
     const plan = planWith(`      s: { type: start, next: r }
-      r: { type: approval, reviewers: { roles: [legal] }, quorum: all, approved: ok, rejected: no }
+      r: { type: approval, reviewers: { roles: [legal], users: [ceo] }, quorum: 2, approved: ok, rejected: no }
       ok: { type: end, outcome: approved }
       no: { type: end, outcome: rejected }
 `);
     let state = startFlow(plan, 'f', T0, context());
-    expect(state.waiting.r).toMatchObject({ reviewers: ['l1', 'l2', 'l3'], needed: 3 });
-    state = decide(plan, state, { node: 'r', reviewer: 'l1', decision: 'approve', at: T0 }, context()).state;
-    expect(
-      decide(plan, state, { node: 'r', reviewer: 'l1', decision: 'approve', at: T0 }, context()).error,
-    ).toBe('ALREADY_DECIDED');
-    expect(
-      decide(plan, state, { node: 'r', reviewer: 'b1', decision: 'approve', at: T0 }, context()).error,
-    ).toBe('NOT_ELIGIBLE');
-    state = decide(plan, state, { node: 'r', reviewer: 'l2', decision: 'approve', at: T0 }, context()).state;
+    expect(state.waiting.r).toMatchObject({ roles: ['legal'], users: ['ceo'], quorum: 2 });
+    expect(decide(plan, state, by('bob', ['brand']), context()).error).toBe('NOT_ELIGIBLE');
+    state = decide(plan, state, by('lena', ['legal']), context()).state;
+    expect(decide(plan, state, by('lena', ['legal']), context()).error).toBe('ALREADY_DECIDED');
     expect(state.status).toBe('running');
-    state = decide(plan, state, { node: 'r', reviewer: 'l3', decision: 'approve', at: T0 }, context()).state;
+    state = decide(plan, state, by('ceo', []), context()).state;
     expect(state.status).toBe('approved');
-    expect(
-      decide(plan, state, { node: 'r', reviewer: 'l3', decision: 'approve', at: T0 }, context()).error,
-    ).toBe('FLOW_FINISHED');
+    expect(decide(plan, state, by('lou', ['legal']), context()).error).toBe('FLOW_FINISHED');
   });
 
-  it('quorum N is reached with N approvals; any rejection rejects', () => {
+  it('quorum all needs every listed user and someone from every listed role', () => {
+    const plan = planWith(`      s: { type: start, next: r }
+      r: { type: approval, reviewers: { roles: [legal, brand], users: [cfo] }, quorum: all, approved: ok, rejected: no }
+      ok: { type: end, outcome: approved }
+      no: { type: end, outcome: rejected }
+`);
+    let state = startFlow(plan, 'f', T0, context());
+    state = decide(plan, state, by('lena', ['legal']), context()).state;
+    state = decide(plan, state, by('lou', ['legal']), context()).state;
+    expect(state.status).toBe('running');
+    state = decide(plan, state, by('bea', ['brand']), context()).state;
+    expect(state.status).toBe('running');
+    state = decide(plan, state, by('cfo', []), context()).state;
+    expect(state.status).toBe('approved');
+  });
+
+  it('any rejection rejects the step', () => {
     const plan = planWith(`      s: { type: start, next: r }
       r: { type: approval, reviewers: { roles: [legal] }, quorum: 2, approved: ok, rejected: no }
       ok: { type: end, outcome: approved }
       no: { type: end, outcome: rejected }
 `);
     let state = startFlow(plan, 'f', T0, context());
-    state = decide(plan, state, { node: 'r', reviewer: 'l1', decision: 'approve', at: T0 }, context()).state;
-    state = decide(plan, state, { node: 'r', reviewer: 'l3', decision: 'approve', at: T0 }, context()).state;
-    expect(state.status).toBe('approved');
-    let rejected = startFlow(plan, 'f', T0, context());
-    rejected = decide(
-      plan,
-      rejected,
-      { node: 'r', reviewer: 'l2', decision: 'reject', at: T0 },
-      context(),
-    ).state;
-    expect(rejected.status).toBe('rejected');
+    state = decide(plan, state, by('lena', ['legal']), context()).state;
+    state = decide(plan, state, by('lou', ['legal'], 'reject'), context()).state;
+    expect(state.status).toBe('rejected');
   });
 
   it('a parallel split waits for every branch at its join; a rejection in one branch ends the flow and cancels the other', () => {
@@ -85,9 +88,9 @@ describe('flow machine', () => {
 `);
     let state = startFlow(plan, 'f', T0, context());
     expect(Object.keys(state.waiting).sort()).toEqual(['a', 'b']);
-    state = decide(plan, state, { node: 'b', reviewer: 'b1', decision: 'approve', at: T0 }, context()).state;
+    state = decide(plan, state, by('bea', ['brand'], 'approve', 'b'), context()).state;
     expect(state.status).toBe('running');
-    state = decide(plan, state, { node: 'a', reviewer: 'l1', decision: 'approve', at: T0 }, context()).state;
+    state = decide(plan, state, by('lena', ['legal'], 'approve', 'a'), context()).state;
     expect(state.status).toBe('approved');
     expect(state.effects.filter((e) => e.type === 'action')).toMatchObject([
       { action: 'tag', params: { tags: ['cleared'] } },
