@@ -1,10 +1,11 @@
+import { type ApprovalActivityDeps, createApprovalActivities } from './approval.activities';
 import { type AssetActivityDeps, createAssetActivities } from './asset.activities';
 
-export type ActivityDeps = AssetActivityDeps;
+export type ActivityDeps = AssetActivityDeps & ApprovalActivityDeps;
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
-  return { ...createAssetActivities(deps) };
+  return { ...createAssetActivities(deps), ...createApprovalActivities(deps) };
 }
 
 /** The activity interface workflows proxy; workflows import this type only, never the code. */

@@ -15,6 +15,7 @@ import { Readable } from 'node:stream';
 import pino from 'pino';
 import sharp from 'sharp';
 import { FileBlobStore } from '../blobstore/file-blob-store';
+import { ApprovalRepository } from '../catalogue/approval.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
 import { openDatabase } from '../catalogue/database';
 import { loadConfig } from '../config/load-config';
@@ -80,7 +81,7 @@ async function main() {
     connection,
     namespace: 'default',
     taskQueue: 'bench',
-    activityDeps: { assets, blobs, limits: config.limits },
+    activityDeps: { assets, approvals: new ApprovalRepository(database.db), blobs, limits: config.limits },
   });
   const workerRun = worker.run();
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', 'bench');

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initialCatalogue from './migrations/0001-initial-catalogue';
 import * as ruleSets from './migrations/0002-rule-sets';
 import * as lifecycleStatus from './migrations/0003-lifecycle-status';
+import * as approvalTasks from './migrations/0004-approval-tasks';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial-catalogue': initialCatalogue,
   '0002-rule-sets': ruleSets,
   '0003-lifecycle-status': lifecycleStatus,
+  '0004-approval-tasks': approvalTasks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,7 @@ export interface CatalogueSchema {
   asset_versions: AssetVersionsTable;
   asset_transitions: AssetTransitionsTable;
   rule_sets: RuleSetsTable;
+  approval_tasks: ApprovalTasksTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -75,4 +76,20 @@ export interface RuleSetsTable {
   plan: Json;
   plan_sha256: string;
   created_at: CreatedAt;
+}
+
+export interface ApprovalTasksTable {
+  approval_id: string;
+  node: string;
+  asset_id: string;
+  flow: string;
+  users: ColumnType<string[], string[], string[]>;
+  roles: ColumnType<string[], string[], string[]>;
+  quorum: string;
+  status: 'pending' | 'approved' | 'rejected' | 'timed-out' | 'cancelled';
+  request: Json;
+  decisions: Json;
+  timeout_at: ColumnType<Date | null, string | null, string | null>;
+  created_at: ColumnType<Date, string, string>;
+  closed_at: ColumnType<Date | null, string | null, string | null>;
 }

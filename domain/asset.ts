@@ -85,6 +85,48 @@ export interface LifecycleState {
     missingFields: string[];
     complianceTags: string[];
   };
+  /** Approval flows started for this asset (absent in states carried by older runs). */
+  approvals?: ApprovalRecord[];
+  /** Time-limited download grants that approvals produced. */
+  grants?: DownloadGrant[];
+}
+
+export interface ApprovalRecord {
+  id: string;
+  flow: string;
+  status: 'pending' | 'approved' | 'rejected';
+  requestedBy: string;
+  audience: string;
+  rendition: string;
+  requestedAt: string;
+  finishedAt?: string;
+}
+
+export interface DownloadGrant {
+  approvalId: string;
+  user: string;
+  rendition: string;
+  expiresAt: string;
+}
+
+/** What an approval child workflow reports to its asset when it finishes. */
+export interface ApprovalOutcome {
+  approvalId: string;
+  status: 'approved' | 'rejected';
+  at: string;
+  /** Actions the flow took, for the asset to apply (grant-download, freeze, tag…). */
+  actions: { action: string; params: Record<string, unknown> }[];
+}
+
+/** Input of the `approvalFlow` child workflow. */
+export interface ApprovalFlowInput {
+  approvalId: string;
+  assetId: string;
+  plan: RuleSetPlan;
+  flow: string;
+  request: { user: string; roles: string[]; audience: string; rendition: string; external: boolean };
+  metadata: Record<string, unknown>;
+  asset: { name: string; kind: string; tags: string[] };
 }
 
 /** The kinds rule sets distinguish (which fields are required, which audiences see what). */

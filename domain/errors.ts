@@ -16,6 +16,28 @@ export const ErrorCodes = {
   RULE_SET_INVALID: 'RULE_SET_INVALID',
   RULE_SET_NOT_FOUND: 'RULE_SET_NOT_FOUND',
   DRY_RUN_INVALID: 'DRY_RUN_INVALID',
+  ACTOR_REQUIRED: 'ACTOR_REQUIRED',
+  APPROVAL_NOT_FOUND: 'APPROVAL_NOT_FOUND',
+  // Refusals by an asset's or an approval's workflow (update validators), passed through as they are.
+  ASSET_FROZEN: 'ASSET_FROZEN',
+  ASSET_PURGED: 'ASSET_PURGED',
+  ASSET_TAKEN_DOWN: 'ASSET_TAKEN_DOWN',
+  ALREADY_FROZEN: 'ALREADY_FROZEN',
+  NOT_FROZEN: 'NOT_FROZEN',
+  ALREADY_ARCHIVED: 'ALREADY_ARCHIVED',
+  NOT_ARCHIVED: 'NOT_ARCHIVED',
+  ALREADY_ON_HOLD: 'ALREADY_ON_HOLD',
+  NOT_ON_HOLD: 'NOT_ON_HOLD',
+  ALREADY_RECORDED: 'ALREADY_RECORDED',
+  REASON_REQUIRED: 'REASON_REQUIRED',
+  UNKNOWN_FIELD: 'UNKNOWN_FIELD',
+  AUDIENCE_UNKNOWN: 'AUDIENCE_UNKNOWN',
+  AUDIENCE_REFUSED: 'AUDIENCE_REFUSED',
+  RENDITION_REFUSED: 'RENDITION_REFUSED',
+  NOT_ELIGIBLE: 'NOT_ELIGIBLE',
+  ALREADY_DECIDED: 'ALREADY_DECIDED',
+  NOT_WAITING: 'NOT_WAITING',
+  FLOW_FINISHED: 'FLOW_FINISHED',
   ASSET_NOT_FOUND: 'ASSET_NOT_FOUND',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
@@ -42,4 +64,15 @@ export class AssetflowError extends Error {
 
 export function isAssetflowError(value: unknown): value is AssetflowError {
   return value instanceof AssetflowError;
+}
+
+/** HTTP status of a workflow's refusal: 403 when the person may not, 400 for bad input, else 409 (state conflict). */
+export function statusOfRefusal(code: string): number {
+  if (code === 'NOT_ELIGIBLE' || code === 'AUDIENCE_REFUSED' || code === 'RENDITION_REFUSED') return 403;
+  if (code === 'REASON_REQUIRED' || code === 'UNKNOWN_FIELD' || code === 'AUDIENCE_UNKNOWN') return 400;
+  return 409;
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return (Object.values(ErrorCodes) as string[]).includes(value);
 }

@@ -21,10 +21,17 @@ export interface FlowState {
   path: FlowStep[];
   /** Approval steps waiting for decisions, by node id. */
   waiting: Record<string, WaitingApproval>;
+  /** How each approval step that stopped waiting ended, by node id. */
+  finishedSteps?: Record<string, StepOutcome>;
   /** Branch arrivals per join node. */
   arrivals: Record<string, number>;
   /** What the flow asked the world to do, in order; consumers act on entries they have not seen. */
   effects: FlowEffect[];
+}
+
+export interface StepOutcome {
+  outcome: 'approved' | 'rejected' | 'timed-out' | 'cancelled';
+  at: string;
 }
 
 export interface FlowStep {
@@ -125,13 +132,23 @@ export function decide(
         input.at,
         `rejected by ${input.reviewer}`,
         context,
+        'rejected',
       ),
     };
   }
   if (quorumReached(step)) {
     const by = step.approvals.map((a) => a.reviewer).join(', ');
     return {
-      state: leaveApproval(flow, state, input.node, node.approved, input.at, `approved by ${by}`, context),
+      state: leaveApproval(
+        flow,
+        state,
+        input.node,
+        node.approved,
+        input.at,
+        `approved by ${by}`,
+        context,
+        'approved',
+      ),
     };
   }
   state.path.push({
@@ -182,6 +199,7 @@ export function timeout(
     input.at,
     `timed out after ${node.timeout?.after}: ${action}`,
     context,
+    'timed-out',
   );
 }
 
@@ -193,9 +211,12 @@ function leaveApproval(
   at: string,
   note: string,
   context: FlowContext,
+  outcome: StepOutcome['outcome'],
 ): FlowState {
   const waiting = state.waiting[node];
   delete state.waiting[node];
+  state.finishedSteps ??= {};
+  state.finishedSteps[node] = { outcome, at };
   if (waiting?.timeoutAt) state.effects.push({ type: 'cancel-timer', node, at });
   state.path.push({ node, at, note });
   return advance(flow, state, next, at, context);
@@ -284,6 +305,8 @@ function advance(
         state.status = node.outcome;
         for (const [waitingNode, waiting] of Object.entries(state.waiting)) {
           if (waiting.timeoutAt) state.effects.push({ type: 'cancel-timer', node: waitingNode, at });
+          state.finishedSteps ??= {};
+          state.finishedSteps[waitingNode] = { outcome: 'cancelled', at };
         }
         state.waiting = {};
         state.effects.push({ type: 'finished', outcome: node.outcome, at });

@@ -1,4 +1,5 @@
 import { FileBlobStore } from '../blobstore/file-blob-store';
+import { ApprovalRepository } from '../catalogue/approval.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
 import { type Database, openDatabase } from '../catalogue/database';
 import { RuleSetRepository } from '../catalogue/rule-set.repository';
@@ -9,6 +10,7 @@ export interface Storage {
   database: Database;
   assets: AssetRepository;
   ruleSets: RuleSetRepository;
+  approvals: ApprovalRepository;
   blobs: FileBlobStore;
 }
 
@@ -22,6 +24,7 @@ export function storageOn(database: Database, blobDir: string): Storage {
     database,
     assets: new AssetRepository(database.db),
     ruleSets: new RuleSetRepository(database.db),
+    approvals: new ApprovalRepository(database.db),
     blobs: new FileBlobStore(blobDir),
   };
 }

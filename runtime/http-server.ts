@@ -18,7 +18,16 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     ruleSets,
   });
   const health = new HealthService({ database: storage.database, temporal: workflows });
-  return createApp({ assets, ruleSets, health, blobs: storage.blobs, limits: config.limits, logger });
+  return createApp({
+    assets,
+    ruleSets,
+    health,
+    workflows,
+    approvals: storage.approvals,
+    blobs: storage.blobs,
+    limits: config.limits,
+    logger,
+  });
 }
 
 export function listen(app: ReturnType<typeof buildApp>, config: AppConfig): Promise<Server> {

@@ -55,7 +55,12 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        activityDeps: { assets: storage.assets, blobs: storage.blobs, limits: config.limits },
+        activityDeps: {
+          assets: storage.assets,
+          approvals: storage.approvals,
+          blobs: storage.blobs,
+          limits: config.limits,
+        },
       });
       workerRun = worker.run();
       stops.push(async () => {

@@ -2,20 +2,25 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { ApprovalRepository } from '../catalogue/approval.repository';
 import type { AssetService } from '../services/asset.service';
 import type { HealthService } from '../services/health.service';
 import type { RuleSetService } from '../services/rule-set.service';
+import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
 import { openApiDocument } from './openapi';
 import { assetsRouter } from './routes/assets.routes';
 import { healthRouter } from './routes/health.routes';
+import { lifecycleRouter } from './routes/lifecycle.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
 
 export interface AppDeps {
   assets: AssetService;
   health: HealthService;
   ruleSets: RuleSetService;
+  workflows: AssetWorkflows;
+  approvals: ApprovalRepository;
   blobs: FileBlobStore;
   limits: UploadLimits;
   logger: Logger;
@@ -33,6 +38,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRouter(deps.health));
   app.use(assetsRouter(deps));
+  app.use(lifecycleRouter(deps));
   app.use(ruleSetsRouter(deps.ruleSets));
 
   app.use(notFoundHandler);

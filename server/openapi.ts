@@ -18,6 +18,34 @@ const ruleSetBody = {
 };
 const ruleSetName = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 
+/** Until sign-in exists (issue #7) the caller names themselves; this identifies, it does not authenticate. */
+const actorHeaders = [
+  { name: 'X-Assetflow-User', in: 'header', required: true, schema: { type: 'string' } },
+  {
+    name: 'X-Assetflow-Roles',
+    in: 'header',
+    required: false,
+    schema: { type: 'string' },
+    description: 'comma-separated roles',
+  },
+];
+const lifecycleResponses = {
+  '200': { description: 'The lifecycle view after the change' },
+  '400': errorResponse('Invalid body'),
+  '401': errorResponse('No actor'),
+  '404': errorResponse('No such asset'),
+  '409': errorResponse('Refused by the asset workflow: ASSET_FROZEN, ALREADY_ARCHIVED, NOT_ON_HOLD…'),
+};
+function lifecycleAction(summary: string) {
+  return {
+    post: {
+      summary,
+      parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+      responses: lifecycleResponses,
+    },
+  };
+}
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -189,6 +217,75 @@ export const openApiDocument = {
           '200': { description: '{ruleSet, create, log, flows, timers, final}' },
           '400': errorResponse('Invalid sample or events'),
           '404': errorResponse('No such rule set'),
+        },
+      },
+    },
+    '/api/assets/{id}/lifecycle': {
+      get: {
+        summary:
+          "The asset workflow's view: state, freeze, legal hold, tier, compliance, approvals, grants and every pending timer with its date",
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: { '200': { description: 'Lifecycle view' }, '404': errorResponse('No such asset') },
+      },
+    },
+    '/api/assets/{id}/freeze': lifecycleAction('Freeze the asset read-only (body: {reason})'),
+    '/api/assets/{id}/unfreeze': lifecycleAction('Lift a freeze'),
+    '/api/assets/{id}/archive': lifecycleAction('Archive the asset (starts retention counted from archive)'),
+    '/api/assets/{id}/restore': lifecycleAction('Bring an archived or expired asset back'),
+    '/api/assets/{id}/legal-hold': lifecycleAction(
+      'Place or lift a legal hold (body: {on, reason}); a hold postpones purge',
+    ),
+    '/api/assets/{id}/events': lifecycleAction(
+      'Record a business event retention counts from (body: {event: delisting | end-of-production})',
+    ),
+    '/api/assets/{id}/metadata': {
+      patch: {
+        summary: 'Change metadata fields (body: {set}); refused with 409 ASSET_FROZEN when frozen',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+        responses: lifecycleResponses,
+      },
+    },
+    '/api/assets/{id}/download-requests': {
+      post: {
+        summary: 'Ask to download a rendition as an audience (body: {audience, rendition, external?})',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+        responses: {
+          '200': { description: '{status: allowed | granted, rendition}' },
+          '202': { description: '{status: pending, approvalId, flow}: an approval flow decides' },
+          '403': errorResponse('AUDIENCE_REFUSED or RENDITION_REFUSED'),
+          '409': errorResponse('ASSET_TAKEN_DOWN, ASSET_PURGED'),
+        },
+      },
+    },
+    '/api/approvals': {
+      get: {
+        summary: "The caller's inbox: pending approval steps they may decide, by name or role",
+        parameters: actorHeaders,
+        responses: { '200': { description: '{approvals: [...]}' }, '401': errorResponse('No actor') },
+      },
+    },
+    '/api/approvals/{approvalId}': {
+      get: {
+        summary: 'An approval: its steps (inbox rows) and the flow state',
+        parameters: [{ name: 'approvalId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: '{approvalId, tasks, state}' },
+          '404': errorResponse('No such approval'),
+        },
+      },
+    },
+    '/api/approvals/{approvalId}/decision': {
+      post: {
+        summary:
+          'Approve or reject a step (body: {node, decision, reason?}); only an eligible reviewer, once',
+        parameters: [
+          { name: 'approvalId', in: 'path', required: true, schema: { type: 'string' } },
+          ...actorHeaders,
+        ],
+        responses: {
+          '200': { description: '{approvalId, status, waiting, path}' },
+          '403': errorResponse('NOT_ELIGIBLE'),
+          '409': errorResponse('ALREADY_DECIDED, NOT_WAITING, FLOW_FINISHED'),
         },
       },
     },

@@ -1,7 +1,22 @@
-import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { AssetLifecycleInput, AssetLifecycleView } from '../domain/asset';
-import { AssetflowError, ErrorCodes } from '../domain/errors';
-import { getTimelineQuery } from '../workflows/messages';
+import { AssetflowError, ErrorCodes, isErrorCode, statusOfRefusal } from '../domain/errors';
+import {
+  type ApprovalView,
+  decideUpdate,
+  getApprovalQuery,
+  getLifecycleQuery,
+  getTimelineQuery,
+  type LifecycleView,
+  type ReviewerDecision,
+} from '../workflows/messages';
 
 /** How long an API request waits for Temporal before answering 503. */
 const CALL_DEADLINE_MS = 5000;
@@ -52,6 +67,60 @@ export class AssetWorkflows {
     ).catch((error) => {
       throw unavailable(error);
     });
+  }
+
+  /** The asset workflow's own view: state, freeze, legal hold, timers with their dates. */
+  async lifecycle(assetId: string): Promise<LifecycleView> {
+    return this.call(
+      () => this.client.workflow.getHandle(assetWorkflowId(assetId)).query(getLifecycleQuery),
+      'ASSET_NOT_FOUND',
+    );
+  }
+
+  /** Sends an update to an asset's workflow; its validator's refusals come back as AssetflowErrors. */
+  async updateAsset<Ret, Arg>(assetId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+    return this.call(
+      () => this.client.workflow.getHandle(assetWorkflowId(assetId)).executeUpdate(update, { args: [arg] }),
+      'ASSET_NOT_FOUND',
+    );
+  }
+
+  async approval(approvalId: string): Promise<ApprovalView> {
+    return this.call(
+      () => this.client.workflow.getHandle(approvalId).query(getApprovalQuery),
+      'APPROVAL_NOT_FOUND',
+    );
+  }
+
+  async decide(approvalId: string, decision: ReviewerDecision): Promise<ApprovalView> {
+    return this.call(
+      () => this.client.workflow.getHandle(approvalId).executeUpdate(decideUpdate, { args: [decision] }),
+      'APPROVAL_NOT_FOUND',
+    );
+  }
+
+  /** Runs a call with the deadline and turns Temporal's errors into the API's. */
+  private async call<T>(
+    fn: () => Promise<T>,
+    notFound: 'ASSET_NOT_FOUND' | 'APPROVAL_NOT_FOUND',
+  ): Promise<T> {
+    try {
+      return await this.withDeadline(fn);
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause as { type?: string; message?: string } | undefined;
+        const code = cause?.type && isErrorCode(cause.type) ? cause.type : ErrorCodes.VALIDATION_FAILED;
+        throw new AssetflowError(code, cause?.message ?? error.message, statusOfRefusal(code));
+      }
+      if (error instanceof WorkflowNotFoundError) {
+        throw new AssetflowError(
+          ErrorCodes[notFound],
+          `No ${notFound === 'ASSET_NOT_FOUND' ? 'asset workflow' : 'approval'} ${error.workflowId}.`,
+          404,
+        );
+      }
+      throw unavailable(error);
+    }
   }
 
   /** Resolves when the Temporal frontend answers its health check within the deadline. */

@@ -3,13 +3,16 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  ParentClosePolicy,
   patched,
   proxyLocalActivities,
   setHandler,
+  startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type {
+  ApprovalFlowInput,
   AssetLifecycleInput,
   AssetLifecycleView,
   AssetState,
@@ -18,11 +21,14 @@ import type {
 } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import { evaluateCondition } from '../rules/conditions';
+import { addDuration } from '../rules/duration';
 import { type LifecycleFacts, lifecycleTimers } from '../rules/lifecycle-timers';
 import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
+import { approvalFlow } from './approval-flow.workflow';
 import { assetLifecycleV1 } from './asset-lifecycle-v1';
 import {
+  approvalFinishedSignal,
   archiveUpdate,
   freezeUpdate,
   getLifecycleQuery,
@@ -31,6 +37,7 @@ import {
   legalHoldUpdate,
   markEventUpdate,
   recordUseUpdate,
+  requestDownloadUpdate,
   restoreUpdate,
   setMetadataUpdate,
   unfreezeUpdate,
@@ -75,6 +82,10 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
   const s: LifecycleState = input.carried ?? initialState(input, now());
   /** Catalogue writes waiting to be made, in order; the main loop flushes them. */
   const pendingTransitions: Transition[] = [];
+  /** Approval flows asked for by updates, started by the main loop. */
+  const pendingApprovals: ApprovalFlowInput[] = [];
+  s.approvals ??= [];
+  s.grants ??= [];
   let statusDirty = false;
 
   const facts = (): LifecycleFacts => ({
@@ -256,6 +267,126 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
     },
   );
 
+  setHandler(
+    requestDownloadUpdate,
+    (request) => {
+      const audience = plan.distribute.audiences[request.audience];
+      const flow = audience?.approvals[request.rendition];
+      s.lastUsedAt = now();
+      changed();
+      const granted = (s.grants ?? []).find(
+        (g) => g.user === request.by && g.rendition === request.rendition,
+      );
+      if (!flow) return { status: 'allowed', rendition: request.rendition };
+      if (granted) return { status: 'granted', rendition: request.rendition };
+      const approvalId = `approval-${s.assetId}-${(s.approvals?.length ?? 0) + 1}`;
+      s.approvals?.push({
+        id: approvalId,
+        flow,
+        status: 'pending',
+        requestedBy: request.by,
+        audience: request.audience,
+        rendition: request.rendition,
+        requestedAt: now(),
+      });
+      pendingApprovals.push({
+        approvalId,
+        assetId: s.assetId,
+        plan,
+        flow,
+        request: {
+          user: request.by,
+          roles: request.roles,
+          audience: request.audience,
+          rendition: request.rendition,
+          external: request.external ?? false,
+        },
+        metadata: s.metadata,
+        asset: { name: s.asset.name, kind: s.asset.kind, tags: s.asset.tags },
+      });
+      return { status: 'pending', approvalId, flow };
+    },
+    {
+      validator: (request) => {
+        mustBeLive();
+        if (s.state === 'expired')
+          refuse('ASSET_TAKEN_DOWN', 'The asset was taken down when its validity period ended.');
+        const audience = plan.distribute.audiences[request.audience];
+        if (!audience)
+          refuse('AUDIENCE_UNKNOWN', `Rule set ${plan.name} has no audience "${request.audience}".`);
+        const member =
+          (audience?.roles ?? []).some((role) => request.roles.includes(role)) ||
+          (audience?.external === true && request.external === true);
+        if (!member) refuse('AUDIENCE_REFUSED', `You are not in the audience "${request.audience}".`);
+        if (!audience?.renditions.includes(request.rendition)) {
+          refuse(
+            'RENDITION_REFUSED',
+            `The audience "${request.audience}" may not download "${request.rendition}" (allowed: ${audience?.renditions.join(', ')}).`,
+          );
+        }
+        if (audience?.when) {
+          const visible = evaluateCondition(plan.fields, audience.when, {
+            metadata: s.metadata,
+            asset: facts().asset,
+            now: now(),
+          });
+          if (!(visible.ok && visible.value))
+            refuse('AUDIENCE_REFUSED', `This asset is not available to the audience "${request.audience}".`);
+        }
+      },
+    },
+  );
+  setHandler(approvalFinishedSignal, (outcome) => {
+    const record = s.approvals?.find((a) => a.id === outcome.approvalId);
+    if (!record || record.status !== 'pending') return; // a duplicate signal changes nothing
+    record.status = outcome.status;
+    record.finishedAt = outcome.at;
+    for (const { action, params } of outcome.actions) applyAction(action, params, record, outcome.at);
+    changed();
+  });
+
+  function applyAction(
+    action: string,
+    params: Record<string, unknown>,
+    record: NonNullable<LifecycleState['approvals']>[number],
+    at: string,
+  ) {
+    switch (action) {
+      case 'grant-download': {
+        const expiresIn = typeof params.expiresIn === 'string' ? params.expiresIn : 'P1D';
+        s.grants?.push({
+          approvalId: record.id,
+          user: record.requestedBy,
+          rendition: record.rendition,
+          expiresAt: addDuration(at, expiresIn),
+        });
+        break;
+      }
+      case 'freeze':
+        s.frozen ??= {
+          by: `approval ${record.id}`,
+          reason: typeof params.reason === 'string' ? params.reason : `approved in ${record.flow}`,
+          at,
+        };
+        break;
+      case 'unfreeze':
+        s.frozen = null;
+        break;
+      case 'tag':
+      case 'untag': {
+        const tags = Array.isArray(params.tags) ? params.tags.map(String) : [];
+        const set = new Set(s.asset.tags);
+        for (const tag of tags) action === 'tag' ? set.add(tag) : set.delete(tag);
+        s.asset.tags = [...set].sort();
+        break;
+      }
+      case 'expire':
+        if (s.state === 'stored') transition('expired', `expired by approval ${record.id}`);
+        break;
+      // 'notify' is delivered by the notification service (issue #8); nothing changes here.
+    }
+  }
+
   if (!input.carried) {
     transition('created', 'uploaded');
     await flush();
@@ -282,10 +413,16 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
     const untilNext = next
       ? Math.max(1, Date.parse(next.at) - workflowNow().getTime())
       : Number.POSITIVE_INFINITY;
+    const untilGrantExpiry = s.grants?.length
+      ? Math.max(1, Math.min(...s.grants.map((g) => Date.parse(g.expiresAt))) - workflowNow().getTime())
+      : Number.POSITIVE_INFINITY;
     const woken = await condition(
-      () => statusDirty || pendingTransitions.length > 0,
-      Math.min(untilNext, MAX_RUN_IDLE_MS),
+      () => statusDirty || pendingTransitions.length > 0 || pendingApprovals.length > 0,
+      Math.min(untilNext, untilGrantExpiry, MAX_RUN_IDLE_MS),
     );
+    await startPendingApprovals();
+    pruneExpiredGrants();
+    if (!woken && untilGrantExpiry < untilNext) continue;
     if (!woken && untilNext > MAX_RUN_IDLE_MS) {
       // Idle for a long stretch: start a fresh run carrying the state, so no run's history or
       // age grows without bound (and a new run picks up the current workflow code).
@@ -300,6 +437,25 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
   }
   await flush();
   return { assetId: s.assetId, state: s.state, timeline: s.timeline };
+
+  async function startPendingApprovals() {
+    while (pendingApprovals.length > 0) {
+      const approval = pendingApprovals[0] as ApprovalFlowInput;
+      // Abandoned on close: an approval outlives this run (continue-as-new) and reports back by signal.
+      await startChild(approvalFlow, {
+        workflowId: approval.approvalId,
+        args: [approval],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      pendingApprovals.shift();
+    }
+  }
+
+  function pruneExpiredGrants() {
+    const before = s.grants?.length ?? 0;
+    s.grants = (s.grants ?? []).filter((g) => Date.parse(g.expiresAt) > workflowNow().getTime());
+    if (s.grants.length !== before) changed();
+  }
 
   async function fireDueTimers() {
     const due = lifecycleTimers(plan, facts(), now()).filter(

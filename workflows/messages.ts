@@ -1,5 +1,6 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AssetLifecycleView, LifecycleState } from '../domain/asset';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalOutcome, AssetLifecycleView, LifecycleState } from '../domain/asset';
+import type { FlowState } from '../rules/flow-machine';
 
 /**
  * Message names shared by the workflow and its clients. They are recorded in workflow history,
@@ -36,4 +37,37 @@ export const recordUseUpdate = defineUpdate<LifecycleView, [Actor & { use: 'view
 /** What queries and updates answer: the state plus the timers the workflow is waiting on. */
 export interface LifecycleView extends LifecycleState {
   timers: { kind: string; at: string; reason: string }[];
+}
+
+export interface DownloadRequest extends Actor {
+  roles: string[];
+  audience: string;
+  rendition: string;
+  external?: boolean;
+}
+
+/** `allowed`: download now; `granted`: an earlier approval covers it; `pending`: an approval flow decides. */
+export type DownloadDecision =
+  | { status: 'allowed' | 'granted'; rendition: string }
+  | { status: 'pending'; approvalId: string; flow: string };
+
+export const requestDownloadUpdate = defineUpdate<DownloadDecision, [DownloadRequest]>('requestDownload');
+/** Sent by an approval child workflow to its asset when it finishes. */
+export const approvalFinishedSignal = defineSignal<[ApprovalOutcome]>('approvalFinished');
+
+/** A reviewer's decision on an approval workflow (the roles come from the session). */
+export interface ReviewerDecision {
+  node: string;
+  reviewer: string;
+  roles: string[];
+  decision: 'approve' | 'reject';
+  reason?: string;
+}
+export const decideUpdate = defineUpdate<ApprovalView, [ReviewerDecision]>('decide');
+export const getApprovalQuery = defineQuery<ApprovalView>('getApproval');
+
+export interface ApprovalView {
+  approvalId: string;
+  assetId: string;
+  flow: FlowState;
 }

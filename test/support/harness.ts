@@ -62,7 +62,12 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       connection,
       namespace: config.temporal.namespace,
       taskQueue,
-      activityDeps: { assets: storage.assets, blobs: storage.blobs, limits: config.limits },
+      activityDeps: {
+        assets: storage.assets,
+        approvals: storage.approvals,
+        blobs: storage.blobs,
+        limits: config.limits,
+      },
       workflowBundle: testWorkflowBundle(),
     });
     workerRun = worker.run();

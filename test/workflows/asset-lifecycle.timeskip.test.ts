@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
+import { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
 import { compileRuleSet } from '../../rules';
@@ -66,7 +67,12 @@ describe('assetLifecycle on the time-skipping server', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: testWorkflowBundle(),
-      activities: createActivities({ assets, blobs, limits: { maxImagePixels: 100_000_000 } }),
+      activities: createActivities({
+        assets,
+        approvals: new ApprovalRepository(database.db),
+        blobs,
+        limits: { maxImagePixels: 100_000_000 },
+      }),
     });
 
     await worker.runUntil(async () => {

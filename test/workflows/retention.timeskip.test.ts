@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
+import { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
@@ -57,7 +58,12 @@ describe('lifecycle timers that fire years later', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: testWorkflowBundle(),
-      activities: createActivities({ assets, blobs, limits: { maxImagePixels: 100_000_000 } }),
+      activities: createActivities({
+        assets,
+        approvals: new ApprovalRepository(database.db),
+        blobs,
+        limits: { maxImagePixels: 100_000_000 },
+      }),
     });
     running = worker.run();
   });
@@ -101,7 +107,16 @@ describe('lifecycle timers that fire years later', () => {
     await waitFor(handle, (v) => v.state === 'stored');
     return { handle, assetId, sha256: pending.sha256 };
   }
-  const view = (handle: WorkflowHandle) => handle.query(getLifecycleQuery);
+  /**
+   * Queries the workflow with a deadline, retrying: a query that reaches the Java test server while
+   * the run continues as new can go unanswered, and a query without a deadline then waits forever.
+   */
+  const view = (handle: WorkflowHandle) =>
+    eventually(() =>
+      env.connection
+        .withDeadline(Date.now() + 3000, () => handle.query(getLifecycleQuery))
+        .catch(() => undefined),
+    );
   const waitFor = (handle: WorkflowHandle, predicate: (v: LifecycleView) => boolean) =>
     eventually(async () => {
       const v = await view(handle);

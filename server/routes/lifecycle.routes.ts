@@ -1,0 +1,141 @@
+import { Router } from 'express';
+import type { ApprovalRepository } from '../../catalogue/approval.repository';
+import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import type { AssetService } from '../../services/asset.service';
+import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
+import {
+  archiveUpdate,
+  freezeUpdate,
+  legalHoldUpdate,
+  markEventUpdate,
+  requestDownloadUpdate,
+  restoreUpdate,
+  setMetadataUpdate,
+  unfreezeUpdate,
+} from '../../workflows/messages';
+import { actorOf } from '../actor';
+import { validBody } from '../request-schemas';
+
+/**
+ * What people do to an asset during its life, each sent to the asset's workflow as an update: the
+ * workflow decides (a frozen asset refuses changes) and its refusal comes back as 4xx JSON.
+ */
+export function lifecycleRouter(deps: {
+  assets: AssetService;
+  workflows: AssetWorkflows;
+  approvals: ApprovalRepository;
+}): Router {
+  const router = Router();
+  const { workflows } = deps;
+  /** 404 for an unknown asset before anything is sent to Temporal. */
+  const existing = async (id: string) => (await deps.assets.get(id)).id;
+
+  router.get('/api/assets/:id/lifecycle', async (req, res) => {
+    res.json(await workflows.lifecycle(await existing(req.params.id)));
+  });
+  router.post('/api/assets/:id/freeze', async (req, res) => {
+    const { reason } = validBody<{ reason: string }>('freeze', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), freezeUpdate, {
+        by: actorOf(req).user,
+        reason,
+      }),
+    );
+  });
+  router.post('/api/assets/:id/unfreeze', async (req, res) => {
+    validBody('empty', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), unfreezeUpdate, { by: actorOf(req).user }),
+    );
+  });
+  router.post('/api/assets/:id/archive', async (req, res) => {
+    validBody('empty', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), archiveUpdate, { by: actorOf(req).user }),
+    );
+  });
+  router.post('/api/assets/:id/restore', async (req, res) => {
+    validBody('empty', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), restoreUpdate, { by: actorOf(req).user }),
+    );
+  });
+  router.post('/api/assets/:id/legal-hold', async (req, res) => {
+    const body = validBody<{ on: boolean; reason?: string }>('legalHold', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), legalHoldUpdate, {
+        by: actorOf(req).user,
+        ...body,
+      }),
+    );
+  });
+  router.post('/api/assets/:id/events', async (req, res) => {
+    const { event } = validBody<{ event: 'delisting' | 'end-of-production' }>('event', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), markEventUpdate, {
+        by: actorOf(req).user,
+        event,
+      }),
+    );
+  });
+  router.patch('/api/assets/:id/metadata', async (req, res) => {
+    const { set } = validBody<{ set: Record<string, unknown> }>('metadata', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), setMetadataUpdate, {
+        by: actorOf(req).user,
+        set,
+      }),
+    );
+  });
+
+  /** 200 `allowed`/`granted`, or 202 `pending` with the approval that decides. */
+  router.post('/api/assets/:id/download-requests', async (req, res) => {
+    const body = validBody<{ audience: string; rendition: string; external?: boolean }>(
+      'downloadRequest',
+      req.body,
+    );
+    const actor = actorOf(req);
+    const decision = await workflows.updateAsset(await existing(req.params.id), requestDownloadUpdate, {
+      by: actor.user,
+      roles: actor.roles,
+      ...body,
+    });
+    res.status(decision.status === 'pending' ? 202 : 200).json(decision);
+  });
+
+  /** The reviewer's inbox: pending steps they may decide (by name or role). */
+  router.get('/api/approvals', async (req, res) => {
+    const actor = actorOf(req);
+    res.json({ approvals: await deps.approvals.pendingFor(actor.user, actor.roles) });
+  });
+  router.get('/api/approvals/:approvalId', async (req, res) => {
+    const tasks = await deps.approvals.forApproval(req.params.approvalId);
+    if (tasks.length === 0)
+      throw new AssetflowError(ErrorCodes.APPROVAL_NOT_FOUND, `No approval ${req.params.approvalId}.`, 404);
+    res.json({
+      approvalId: req.params.approvalId,
+      tasks,
+      state: (await workflows.approval(req.params.approvalId)).flow,
+    });
+  });
+  router.post('/api/approvals/:approvalId/decision', async (req, res) => {
+    const body = validBody<{ node: string; decision: 'approve' | 'reject'; reason?: string }>(
+      'decision',
+      req.body,
+    );
+    const actor = actorOf(req);
+    const view = await workflows.decide(req.params.approvalId, {
+      ...body,
+      reviewer: actor.user,
+      roles: actor.roles,
+    });
+    res.json({
+      approvalId: view.approvalId,
+      status: view.flow.status,
+      waiting: Object.keys(view.flow.waiting),
+      path: view.flow.path,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,233 @@
+import request from 'supertest';
+import { eventually, type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
+import { databaseKinds } from '../support/test-databases';
+import { testTemporalAddress } from '../support/test-env';
+
+const as = (user: string, ...roles: string[]) => ({
+  'X-Assetflow-User': user,
+  'X-Assetflow-Roles': roles.join(','),
+});
+
+/**
+ * Stage 3 and 4 through the HTTP API on the dev server: a two-reviewer hi-res download approval
+ * (luxury rule set) end to end, the reviewers' inbox, and a freeze that refuses changes.
+ */
+describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind) => {
+  let harness: Harness;
+  let assetId: string;
+  beforeAll(async () => {
+    harness = await startHarness(kind);
+    const upload = await request(harness.app)
+      .post('/api/assets')
+      .field('ruleSet', 'luxury')
+      .field(
+        'metadata',
+        JSON.stringify({
+          campaign: 'SS26',
+          photographer: 'Li Wei',
+          scenario: 'store',
+          usageRegion: 'CN-mainland',
+        }),
+      )
+      .attach('file', await makeJpeg(800, 600), 'SS26_store_V1_20261128.jpg')
+      .expect(201);
+    assetId = upload.body.id;
+    await eventually(async () =>
+      (await request(harness.app).get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
+    );
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('records compliance from the rule set at upload', async () => {
+    const view = await request(harness.app).get(`/api/assets/${assetId}/lifecycle`).expect(200);
+    expect(view.body.asset.tags).toEqual(['CN-mainland-only']);
+    expect(view.body.compliance).toMatchObject({ missingFields: [], complianceTags: ['CN-mainland-only'] });
+    expect(view.body.ruleSet).toEqual({ name: 'luxury', version: 1 });
+  });
+
+  it('an internal hi-res download needs a brand manager and then a reviewer, and ends in a time-limited grant', async () => {
+    const asked = await request(harness.app)
+      .post(`/api/assets/${assetId}/download-requests`)
+      .set(as('ann', 'employee'))
+      .send({ audience: 'internal', rendition: 'original' })
+      .expect(202);
+    expect(asked.body).toMatchObject({ status: 'pending', flow: 'hi-res-download' });
+    const { approvalId } = asked.body;
+
+    const miaInbox = await eventually(async () => {
+      const res = await request(harness.app)
+        .get('/api/approvals')
+        .set(as('mia', 'brand-manager'))
+        .expect(200);
+      return res.body.approvals.length > 0 ? res.body.approvals : undefined;
+    });
+    expect(miaInbox).toMatchObject([
+      {
+        approvalId,
+        node: 'first-approval',
+        roles: ['brand-manager'],
+        request: { user: 'ann', rendition: 'original' },
+      },
+    ]);
+    expect(
+      (await request(harness.app).get('/api/approvals').set(as('rui', 'reviewer'))).body.approvals,
+    ).toEqual([]);
+
+    const wrong = await request(harness.app)
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(as('rui', 'reviewer'))
+      .send({ node: 'first-approval', decision: 'approve' });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error.code).toBe('NOT_ELIGIBLE');
+
+    const first = await request(harness.app)
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(as('mia', 'brand-manager'))
+      .send({ node: 'first-approval', decision: 'approve' })
+      .expect(200);
+    expect(first.body).toMatchObject({ status: 'running', waiting: ['second-approval'] });
+    const again = await request(harness.app)
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(as('mia', 'brand-manager'))
+      .send({ node: 'first-approval', decision: 'approve' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('NOT_WAITING');
+
+    await eventually(async () =>
+      (await request(harness.app).get('/api/approvals').set(as('rui', 'reviewer'))).body.approvals.length ===
+      1
+        ? true
+        : undefined,
+    );
+    const second = await request(harness.app)
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(as('rui', 'reviewer'))
+      .send({ node: 'second-approval', decision: 'approve' })
+      .expect(200);
+    expect(second.body.status).toBe('approved');
+
+    const granted = await eventually(async () => {
+      const view = (await request(harness.app).get(`/api/assets/${assetId}/lifecycle`)).body;
+      return view.grants?.length ? view : undefined;
+    });
+    expect(granted.grants).toMatchObject([{ approvalId, user: 'ann', rendition: 'original' }]);
+    const expiresInHours = (Date.parse(granted.grants[0].expiresAt) - Date.now()) / 3_600_000;
+    expect(expiresInHours).toBeGreaterThan(47);
+    expect(expiresInHours).toBeLessThanOrEqual(48);
+    expect(granted.approvals).toMatchObject([{ id: approvalId, status: 'approved' }]);
+
+    const now = await request(harness.app)
+      .post(`/api/assets/${assetId}/download-requests`)
+      .set(as('ann', 'employee'))
+      .send({ audience: 'internal', rendition: 'original' })
+      .expect(200);
+    expect(now.body).toEqual({ status: 'granted', rendition: 'original' });
+    expect(
+      (await request(harness.app).get('/api/approvals').set(as('rui', 'reviewer'))).body.approvals,
+    ).toEqual([]);
+    const detail = await request(harness.app).get(`/api/approvals/${approvalId}`).expect(200);
+    expect(detail.body.tasks.map((t: { node: string; status: string }) => [t.node, t.status])).toEqual([
+      ['first-approval', 'approved'],
+      ['second-approval', 'approved'],
+    ]);
+    if (kind === 'pglite') {
+      await recordHistoryIfAsked(testTemporalAddress(), approvalId, 'approval-flow-two-reviewers');
+      await recordHistoryIfAsked(
+        testTemporalAddress(),
+        `asset-${assetId}`,
+        'asset-lifecycle-v2-download-approved',
+      );
+    }
+  });
+
+  it('refuses downloads outside the audience rules', async () => {
+    const partnerOriginal = await request(harness.app)
+      .post(`/api/assets/${assetId}/download-requests`)
+      .set(as('pat', 'partner'))
+      .send({ audience: 'partners', rendition: 'original', external: true });
+    expect(partnerOriginal.status).toBe(403);
+    expect(partnerOriginal.body.error.code).toBe('RENDITION_REFUSED');
+    const notPartner = await request(harness.app)
+      .post(`/api/assets/${assetId}/download-requests`)
+      .set(as('eve', 'agent'))
+      .send({ audience: 'partners', rendition: 'medium' });
+    expect(notPartner.body.error.code).toBe('AUDIENCE_REFUSED');
+    const medium = await request(harness.app)
+      .post(`/api/assets/${assetId}/download-requests`)
+      .set(as('pat', 'partner'))
+      .send({ audience: 'partners', rendition: 'medium', external: true })
+      .expect(200);
+    expect(medium.body.status).toBe('allowed');
+    const anonymous = await request(harness.app)
+      .post(`/api/assets/${assetId}/download-requests`)
+      .send({ audience: 'partners', rendition: 'medium' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('a frozen asset refuses changes with the reason, until unfrozen', async () => {
+    await request(harness.app)
+      .post(`/api/assets/${assetId}/freeze`)
+      .set(as('lee', 'brand-manager'))
+      .send({ reason: 'Printed for the SS26 window' })
+      .expect(200);
+    const refused = await request(harness.app)
+      .patch(`/api/assets/${assetId}/metadata`)
+      .set(as('lee', 'brand-manager'))
+      .send({ set: { scenario: 'print' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'ASSET_FROZEN',
+      message: expect.stringContaining('Printed for the SS26 window'),
+    });
+    expect(
+      (
+        await request(harness.app)
+          .post(`/api/assets/${assetId}/freeze`)
+          .set(as('lee'))
+          .send({ reason: 'again' })
+      ).body.error.code,
+    ).toBe('ALREADY_FROZEN');
+    await request(harness.app).post(`/api/assets/${assetId}/unfreeze`).set(as('lee')).send({}).expect(200);
+    const changed = await request(harness.app)
+      .patch(`/api/assets/${assetId}/metadata`)
+      .set(as('lee'))
+      .send({ set: { scenario: 'print' } })
+      .expect(200);
+    expect(changed.body.metadata.scenario).toBe('print');
+    const unknownField = await request(harness.app)
+      .patch(`/api/assets/${assetId}/metadata`)
+      .set(as('lee'))
+      .send({ set: { colour: 'red' } });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.code).toBe('UNKNOWN_FIELD');
+    // The catalogue mirrors the freeze state for listing.
+    await request(harness.app)
+      .post(`/api/assets/${assetId}/freeze`)
+      .set(as('lee'))
+      .send({ reason: 'final' })
+      .expect(200);
+    await eventually(async () =>
+      (
+        await harness.storage.database.db
+          .selectFrom('assets')
+          .select('frozen')
+          .where('id', '=', assetId)
+          .executeTakeFirst()
+      )?.frozen
+        ? true
+        : undefined,
+    );
+  });
+
+  it('answers 404 for lifecycle actions on an unknown asset', async () => {
+    const res = await request(harness.app)
+      .post('/api/assets/0b6f5a0e-1111-4222-8333-444455556666/archive')
+      .set(as('lee'))
+      .send({});
+    expect(res.status).toBe(404);
+  });
+});

@@ -1,0 +1,107 @@
+import {
+  ApplicationFailure,
+  condition,
+  getExternalWorkflowHandle,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ApprovalFlowInput, ApprovalOutcome } from '../domain/asset';
+import { checkDecision, decide, type FlowContext, startFlow, timeout } from '../rules/flow-machine';
+import { type ApprovalView, approvalFinishedSignal, decideUpdate, getApprovalQuery } from './messages';
+import { workflowNow } from './workflow-clock';
+
+const { syncApprovalTasks } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/**
+ * One run of an approval flow from a rule set (e.g. a hi-res download), as a child of the asset's
+ * workflow. It runs the same flow machine as the dry-run: reviewers decide through the `decide`
+ * update (refused before it enters history unless the reviewer is eligible and has not decided),
+ * and step timeouts fire as durable timers. The reviewers' inbox is kept current in the catalogue.
+ * When the flow ends it tells the asset, which applies the outcome (a download grant, a freeze…).
+ */
+export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOutcome> {
+  const now = () => workflowNow().toISOString();
+  const context: FlowContext = {
+    fields: input.plan.fields,
+    input: { metadata: input.metadata, asset: input.asset, request: input.request },
+  };
+  let state = startFlow(input.plan, input.flow, now(), context);
+  let changed = true;
+  const view = (): ApprovalView => ({ approvalId: input.approvalId, assetId: input.assetId, flow: state });
+
+  setHandler(getApprovalQuery, view);
+  setHandler(
+    decideUpdate,
+    (decision) => {
+      state = decide(input.plan, state, { ...decision, at: now() }, context).state;
+      changed = true;
+      return view();
+    },
+    {
+      validator: (decision) => {
+        const error = checkDecision(state, decision);
+        if (error) throw ApplicationFailure.nonRetryable(refusal(error, decision.node), error);
+      },
+    },
+  );
+
+  while (state.status === 'running') {
+    if (changed) {
+      changed = false;
+      await syncApprovalTasks({
+        approvalId: input.approvalId,
+        assetId: input.assetId,
+        flow: input.flow,
+        request: input.request,
+        state,
+      });
+    }
+    const deadlines = Object.entries(state.waiting)
+      .filter(([, step]) => step.timeoutAt !== null)
+      .sort(([, a], [, b]) => (a.timeoutAt as string).localeCompare(b.timeoutAt as string));
+    const first = deadlines[0];
+    const wait = first
+      ? Math.max(1, Date.parse(first[1].timeoutAt as string) - workflowNow().getTime())
+      : undefined;
+    const decided = await condition(() => changed, wait);
+    if (!decided && first) {
+      state = timeout(input.plan, state, { node: first[0], at: now() }, context);
+      changed = true;
+    }
+  }
+  await syncApprovalTasks({
+    approvalId: input.approvalId,
+    assetId: input.assetId,
+    flow: input.flow,
+    request: input.request,
+    state,
+  });
+
+  const outcome: ApprovalOutcome = {
+    approvalId: input.approvalId,
+    status: state.status as 'approved' | 'rejected',
+    at: now(),
+    actions: state.effects.flatMap((e) =>
+      e.type === 'action' ? [{ action: e.action, params: e.params }] : [],
+    ),
+  };
+  await getExternalWorkflowHandle(`asset-${input.assetId}`).signal(approvalFinishedSignal, outcome);
+  return outcome;
+}
+
+function refusal(error: string, node: string): string {
+  switch (error) {
+    case 'NOT_ELIGIBLE':
+      return `You are not a reviewer of step "${node}".`;
+    case 'ALREADY_DECIDED':
+      return `You have already decided on step "${node}".`;
+    case 'NOT_WAITING':
+      return `Step "${node}" is not waiting for a decision.`;
+    default:
+      return 'This approval has already finished.';
+  }
+}
