@@ -140,10 +140,11 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
 
   setHandler(
     setMetadataUpdate,
-    ({ set }) => {
+    ({ set, by }) => {
       Object.assign(s.metadata, set);
       changed();
       applyFreezeTriggers();
+      startFlowsFor('metadata-change', by);
       return view();
     },
     {
@@ -279,30 +280,12 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
       );
       if (!flow) return { status: 'allowed', rendition: request.rendition };
       if (granted) return { status: 'granted', rendition: request.rendition };
-      const approvalId = `approval-${s.assetId}-${(s.approvals?.length ?? 0) + 1}`;
-      s.approvals?.push({
-        id: approvalId,
-        flow,
-        status: 'pending',
-        requestedBy: request.by,
+      const approvalId = queueApproval(flow, {
+        user: request.by,
+        roles: request.roles,
         audience: request.audience,
         rendition: request.rendition,
-        requestedAt: now(),
-      });
-      pendingApprovals.push({
-        approvalId,
-        assetId: s.assetId,
-        plan,
-        flow,
-        request: {
-          user: request.by,
-          roles: request.roles,
-          audience: request.audience,
-          rendition: request.rendition,
-          external: request.external ?? false,
-        },
-        metadata: s.metadata,
-        asset: { name: s.asset.name, kind: s.asset.kind, tags: s.asset.tags },
+        external: request.external ?? false,
       });
       return { status: 'pending', approvalId, flow };
     },
@@ -344,6 +327,47 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
     for (const { action, params } of outcome.actions) applyAction(action, params, record, outcome.at);
     changed();
   });
+
+  /** Records an approval flow and queues its child workflow; returns its id (deterministic). */
+  function queueApproval(flow: string, request: ApprovalFlowInput['request']): string {
+    const approvalId = `approval-${s.assetId}-${(s.approvals?.length ?? 0) + 1}`;
+    s.approvals?.push({
+      id: approvalId,
+      flow,
+      status: 'pending',
+      requestedBy: request.user,
+      audience: request.audience,
+      rendition: request.rendition,
+      requestedAt: now(),
+    });
+    pendingApprovals.push({
+      approvalId,
+      assetId: s.assetId,
+      plan,
+      flow,
+      request,
+      metadata: { ...s.metadata },
+      asset: { name: s.asset.name, kind: s.asset.kind, tags: s.asset.tags },
+    });
+    changed();
+    return approvalId;
+  }
+
+  /** Starts the rule set's flows for an event (upload, metadata change) whose condition holds. */
+  function startFlowsFor(trigger: 'upload' | 'metadata-change', by: string) {
+    for (const [name, flow] of Object.entries(plan.flows)) {
+      if (flow.trigger !== trigger) continue;
+      if (flow.when !== null) {
+        const holds = evaluateCondition(plan.fields, flow.when, {
+          metadata: s.metadata,
+          asset: facts().asset,
+          now: now(),
+        });
+        if (!(holds.ok && holds.value)) continue;
+      }
+      queueApproval(name, { user: by, roles: [], audience: '', rendition: '', external: false });
+    }
+  }
 
   function applyAction(
     action: string,
@@ -403,6 +427,7 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
         : `stored as ${s.asset.kind}: ${analysis.reason}`,
     );
     applyFreezeTriggers();
+    startFlowsFor('upload', 'uploader');
     changed();
   }
 

@@ -42,6 +42,7 @@ describe('lifecycle timers that fire years later', () => {
   let database: Database;
   let blobDir: string;
   let assets: AssetRepository;
+  let approvals: ApprovalRepository;
   let blobs: FileBlobStore;
   let worker: Worker;
   let running: Promise<void>;
@@ -49,30 +50,33 @@ describe('lifecycle timers that fire years later', () => {
 
   beforeAll(async () => {
     installTemporalRuntimeOnce();
-    env = await startTimeSkippingServer();
     database = await openTestDatabase('pglite');
     blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-retention-'));
     assets = new AssetRepository(database.db);
+    approvals = new ApprovalRepository(database.db);
     blobs = new FileBlobStore(blobDir);
+  });
+  afterAll(async () => {
+    await database?.close();
+    rmSync(blobDir, { recursive: true, force: true });
+  });
+
+  // A fresh time-skipping server per test: workflows left running by one test (their timers
+  // fire whenever time skips) must not slow down or stall the next one's skipping.
+  beforeEach(async () => {
+    env = await startTimeSkippingServer();
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: testWorkflowBundle(),
-      activities: createActivities({
-        assets,
-        approvals: new ApprovalRepository(database.db),
-        blobs,
-        limits: { maxImagePixels: 100_000_000 },
-      }),
+      activities: createActivities({ assets, approvals, blobs, limits: { maxImagePixels: 100_000_000 } }),
     });
     running = worker.run();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     worker?.shutdown();
     await running;
     await env?.teardown();
-    await database?.close();
-    rmSync(blobDir, { recursive: true, force: true });
   });
 
   /** An uploaded asset (blob, catalogue rows) with its workflow started and `stored`. */
@@ -229,5 +233,44 @@ describe('lifecycle timers that fire years later', () => {
       (await assets.find(assetId)) ? ((await blobs.exists(sha256, 'cold')) ? true : undefined) : undefined,
     );
     expect(await blobs.exists(sha256, 'hot')).toBe(false);
+  });
+
+  it('e-commerce: an unanswered compliance review escalates after 48 hours, then rejects after 24 more', async () => {
+    const { handle } = await startAsset(
+      'ecommerce',
+      'Voltio_EL-777777_main_V1_20260401.jpg',
+      { sku: 'EL-777777', brand: 'Voltio', purpose: 'main', category: 'electronics' },
+      [130, 140, 150],
+    );
+    const started = await waitFor(handle, (v) => (v.approvals ?? []).length === 1);
+    expect(started.asset.tags).toEqual(['needs-CE', 'needs-FCC']);
+    const approvalId = started.approvals![0]!.id;
+    const step = (node: string) => async () =>
+      (await approvals.forApproval(approvalId)).find((t) => t.node === node);
+    const review = await eventually(step('review'));
+    expect(review).toMatchObject({ status: 'pending', roles: ['compliance'] });
+    expect(Date.parse(review.timeoutAt!) - Date.parse(review.createdAt)).toBe(48 * 60 * 60 * 1000);
+
+    await env.sleep(47 * 60 * 60 * 1000);
+    expect((await approvals.forApproval(approvalId)).map((t) => [t.node, t.status])).toEqual([
+      ['review', 'pending'],
+    ]);
+    await env.sleep(2 * 60 * 60 * 1000);
+    const escalated = await eventually(async () => {
+      const tasks = await approvals.forApproval(approvalId);
+      return tasks.length === 2 ? tasks : undefined;
+    });
+    expect(escalated.map((t) => [t.node, t.status])).toEqual([
+      ['review', 'timed-out'],
+      ['ops-review', 'pending'],
+    ]);
+
+    await env.sleep(25 * 60 * 60 * 1000);
+    const finished = await waitFor(handle, (v) => v.approvals?.[0]?.status !== 'pending');
+    expect(finished.approvals?.[0]?.status).toBe('rejected');
+    expect((await approvals.forApproval(approvalId)).map((t) => t.status)).toEqual([
+      'timed-out',
+      'timed-out',
+    ]);
   });
 });
