@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AssetKind, Transition, VersionAnalysis } from '../domain/asset';
 import type { CatalogueDb } from './database';
 import { jsonb } from './json';
@@ -214,33 +215,21 @@ export class AssetRepository {
   async blobUsage(
     assetId: string,
   ): Promise<{ sha256: string; tier: 'hot' | 'cold'; otherLiveUsers: number; otherHotUsers: number }[]> {
-    const rows = await this.db
-      .selectFrom('asset_versions as v')
-      .innerJoin('blobs as b', 'b.sha256', 'v.blob_sha256')
-      .select((eb) => [
-        'b.sha256',
-        'b.tier',
-        eb
-          .selectFrom('asset_versions as o')
-          .innerJoin('assets as oa', 'oa.id', 'o.asset_id')
-          .select((x) => x.fn.countAll<string>().as('n'))
-          .whereRef('o.blob_sha256', '=', 'b.sha256')
-          .where('o.asset_id', '!=', assetId)
-          .where('oa.purged_at', 'is', null)
-          .as('other_live'),
-        eb
-          .selectFrom('asset_versions as o')
-          .innerJoin('assets as oa', 'oa.id', 'o.asset_id')
-          .select((x) => x.fn.countAll<string>().as('n'))
-          .whereRef('o.blob_sha256', '=', 'b.sha256')
-          .where('o.asset_id', '!=', assetId)
-          .where('oa.purged_at', 'is', null)
-          .where('oa.tier', '=', 'hot')
-          .as('other_hot'),
-      ])
-      .where('v.asset_id', '=', assetId)
-      .distinct()
-      .execute();
+    const { rows } = await sql<{
+      sha256: string;
+      tier: 'hot' | 'cold';
+      other_live: string | number;
+      other_hot: string | number;
+    }>`
+      SELECT b.sha256, b.tier,
+             count(oa.id) FILTER (WHERE oa.purged_at IS NULL)                    AS other_live,
+             count(oa.id) FILTER (WHERE oa.purged_at IS NULL AND oa.tier = 'hot') AS other_hot
+        FROM asset_versions v
+        JOIN blobs b ON b.sha256 = v.blob_sha256
+        LEFT JOIN asset_versions o ON o.blob_sha256 = b.sha256 AND o.asset_id <> v.asset_id
+        LEFT JOIN assets oa ON oa.id = o.asset_id
+       WHERE v.asset_id = ${assetId}
+       GROUP BY b.sha256, b.tier`.execute(this.db);
     return rows.map((r) => ({
       sha256: r.sha256,
       tier: r.tier,

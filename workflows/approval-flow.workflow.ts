@@ -49,16 +49,19 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
     },
   );
 
+  const syncInbox = () =>
+    syncApprovalTasks({
+      approvalId: input.approvalId,
+      assetId: input.assetId,
+      flow: input.flow,
+      request: input.request,
+      state,
+    });
+
   while (state.status === 'running') {
     if (changed) {
       changed = false;
-      await syncApprovalTasks({
-        approvalId: input.approvalId,
-        assetId: input.assetId,
-        flow: input.flow,
-        request: input.request,
-        state,
-      });
+      await syncInbox();
     }
     const deadlines = Object.entries(state.waiting)
       .filter(([, step]) => step.timeoutAt !== null)
@@ -73,13 +76,7 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
       changed = true;
     }
   }
-  await syncApprovalTasks({
-    approvalId: input.approvalId,
-    assetId: input.assetId,
-    flow: input.flow,
-    request: input.request,
-    state,
-  });
+  await syncInbox();
 
   const outcome: ApprovalOutcome = {
     approvalId: input.approvalId,

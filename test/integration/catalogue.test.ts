@@ -103,4 +103,29 @@ describe.each(databaseKinds)('catalogue on %s', (kind) => {
     );
     expect(Number(row.rows[0]?.s)).toBeGreaterThan(0.5);
   });
+
+  it('counts the other live and hot users of the blobs of an asset, so purge and tiering never strand another asset', async () => {
+    const sha256 = 'c'.repeat(64);
+    const make = async () => {
+      const id = randomUUID();
+      await assets.create({
+        id,
+        workflowId: `asset-${id}`,
+        displayName: 'same-bytes.jpg',
+        ruleSet: 'default',
+        ruleSetVersion: 1,
+        metadata: {},
+        blob: { sha256, sizeBytes: 10 },
+        declaredMediaType: 'image/jpeg',
+      });
+      return id;
+    };
+    const a = await make();
+    const b = await make();
+    expect(await assets.blobUsage(a)).toEqual([{ sha256, tier: 'hot', otherLiveUsers: 1, otherHotUsers: 1 }]);
+    await assets.setAssetTier(b, 'cold');
+    expect(await assets.blobUsage(a)).toEqual([{ sha256, tier: 'hot', otherLiveUsers: 1, otherHotUsers: 0 }]);
+    await assets.markPurged(b, new Date());
+    expect(await assets.blobUsage(a)).toEqual([{ sha256, tier: 'hot', otherLiveUsers: 0, otherHotUsers: 0 }]);
+  });
 });
