@@ -43,6 +43,85 @@ export function registerRulesCommands(program: Command): void {
     });
 
   rules
+    .command('migrate')
+    .argument('<name>', 'rule set name')
+    .requiredOption('--to <version>', 'target version')
+    .option(
+      '--assets <ids>',
+      'comma-separated asset ids (default: every asset of the rule set on another version)',
+    )
+    .option('--apply', 'move the assets (without it, only preview)')
+    .option('--server <url>', 'Assetflow API', 'http://127.0.0.1:3000')
+    .option('--user <id>', 'who is migrating (recorded on each asset)', process.env.USER ?? 'cli')
+    .option('--json', 'print JSON instead of text')
+    .description('preview, then apply, moving running assets to another version of their rule set')
+    .action(
+      async (
+        name: string,
+        options: {
+          to: string;
+          assets?: string;
+          apply?: boolean;
+          server: string;
+          user: string;
+          json?: boolean;
+        },
+      ) => {
+        const body = {
+          toVersion: Number(options.to),
+          dryRun: !options.apply,
+          ...(options.assets ? { assetIds: options.assets.split(',').map((a) => a.trim()) } : {}),
+        };
+        const res = await fetch(
+          `${options.server.replace(/\/$/, '')}/api/rule-sets/${encodeURIComponent(name)}/migrations`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'X-Assetflow-User': options.user },
+            body: JSON.stringify(body),
+          },
+        );
+        const result = (await res.json()) as {
+          error?: { message: string };
+          dryRun: boolean;
+          toVersion: number;
+          assets: {
+            assetId: string;
+            fromVersion: number | null;
+            changes: { description: string }[];
+            result?: unknown;
+          }[];
+        };
+        if (!res.ok) {
+          process.stderr.write(`${result.error?.message ?? res.statusText}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${result.dryRun ? 'Preview' : 'Migration'} of ${result.assets.length} asset(s) to ${name} v${result.toVersion}:\n`,
+        );
+        for (const a of result.assets) {
+          const outcome =
+            a.result === undefined
+              ? ''
+              : a.result === 'migrated'
+                ? ' — migrated'
+                : ` — refused: ${JSON.stringify(a.result)}`;
+          process.stdout.write(`  ${a.assetId} (v${a.fromVersion})${outcome}\n`);
+          for (const c of a.changes) process.stdout.write(`    ${c.description}\n`);
+          if (a.changes.length === 0)
+            process.stdout.write('    no change to timers, retention or required fields\n');
+        }
+        if (result.dryRun) process.stdout.write('Nothing was moved; run again with --apply to migrate.\n');
+        if (result.assets.some((a) => a.result !== undefined && a.result !== 'migrated'))
+          process.exitCode = 1;
+      },
+    );
+
+  rules
     .command('dry-run')
     .argument('<file>', 'rule-set YAML file')
     .requiredOption('--asset <sample.json>', 'JSON {asset, metadata, directory} (may also hold "events")')

@@ -205,6 +205,7 @@ export class AssetRepository {
         tier: status.tier,
         compliance: jsonb(status.compliance),
         last_used_at: status.lastUsedAt,
+        rule_set_version: status.ruleSetVersion,
         updated_at: new Date(),
       })
       .where('id', '=', assetId)
@@ -260,6 +261,22 @@ export class AssetRepository {
       .execute();
   }
 
+  /** Live assets of a rule set that run another version than `version`. */
+  async onOtherVersions(
+    ruleSet: string,
+    version: number,
+  ): Promise<{ id: string; ruleSetVersion: number | null; kind: string }[]> {
+    const rows = await this.db
+      .selectFrom('assets')
+      .select(['id', 'rule_set_version', 'kind'])
+      .where('rule_set', '=', ruleSet)
+      .where('purged_at', 'is', null)
+      .where((eb) => eb.or([eb('rule_set_version', 'is', null), eb('rule_set_version', '!=', version)]))
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({ id: r.id, ruleSetVersion: r.rule_set_version, kind: r.kind }));
+  }
+
   async timeline(assetId: string): Promise<Transition[]> {
     const rows = await this.db
       .selectFrom('asset_transitions')
@@ -287,4 +304,5 @@ export interface AssetLifecycleStatus {
   tier: 'hot' | 'cold';
   compliance: unknown;
   lastUsedAt: string;
+  ruleSetVersion: number;
 }

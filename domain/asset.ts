@@ -89,6 +89,8 @@ export interface LifecycleState {
   approvals?: ApprovalRecord[];
   /** Time-limited download grants that approvals produced. */
   grants?: DownloadGrant[];
+  /** Rule-set versions the asset was moved between. */
+  migrations?: { from: number; to: number; by: string; at: string }[];
 }
 
 export interface ApprovalRecord {

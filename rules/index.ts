@@ -14,6 +14,7 @@ export {
   type LifecycleTimer,
   lifecycleTimers,
 } from './lifecycle-timers';
+export { type MigrationChange, previewMigration } from './migration-preview';
 export { checkName } from './naming';
 export { canonicalJson, type RuleSetPlan } from './plan';
 export { formatProblem, type RuleProblem } from './problems';

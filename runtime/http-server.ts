@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.schema';
 import { createApp } from '../server/app';
 import { AssetService } from '../services/asset.service';
 import { HealthService } from '../services/health.service';
+import { MigrationService } from '../services/migration.service';
 import { RuleSetService } from '../services/rule-set.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
@@ -18,11 +19,13 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     ruleSets,
   });
   const health = new HealthService({ database: storage.database, temporal: workflows });
+  const migrations = new MigrationService({ assets: storage.assets, ruleSets: storage.ruleSets, workflows });
   return createApp({
     assets,
     ruleSets,
     health,
     workflows,
+    migrations,
     approvals: storage.approvals,
     blobs: storage.blobs,
     limits: config.limits,

@@ -5,6 +5,7 @@ import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { ApprovalRepository } from '../catalogue/approval.repository';
 import type { AssetService } from '../services/asset.service';
 import type { HealthService } from '../services/health.service';
+import type { MigrationService } from '../services/migration.service';
 import type { RuleSetService } from '../services/rule-set.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { errorHandler, notFoundHandler } from './errors';
@@ -21,6 +22,7 @@ export interface AppDeps {
   ruleSets: RuleSetService;
   workflows: AssetWorkflows;
   approvals: ApprovalRepository;
+  migrations: MigrationService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   logger: Logger;

@@ -289,6 +289,20 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/rule-sets/{name}/migrations': {
+      post: {
+        summary: 'Preview (default) or apply moving running assets to another version of their rule set',
+        description:
+          'Body: {toVersion, assetIds?, dryRun?}. With dryRun absent or true nothing moves; each asset lists what would change (timers with dates, retention, required fields).',
+        parameters: [ruleSetName, ...actorHeaders],
+        responses: {
+          '200': {
+            description: '{ruleSet, toVersion, dryRun, assets: [{assetId, fromVersion, changes, result?}]}',
+          },
+          '404': errorResponse('No such rule set version'),
+        },
+      },
+    },
     '/api/health': {
       get: {
         summary: 'Whether the database and Temporal answer',

@@ -1,4 +1,5 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { describeAjvError } from '../config/load-config';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 
@@ -39,12 +40,32 @@ const schemas = {
       external: { type: 'boolean' },
     },
   },
+  migration: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['toVersion'],
+    properties: {
+      toVersion: { type: 'integer', minimum: 1 },
+      assetIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10000 },
+      dryRun: { type: 'boolean' },
+    },
+  },
   decision: {
     type: 'object',
     additionalProperties: false,
     required: ['node', 'decision'],
     properties: {
       node: { type: 'string', minLength: 1 },
+      migration: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['toVersion'],
+        properties: {
+          toVersion: { type: 'integer', minimum: 1 },
+          assetIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10000 },
+          dryRun: { type: 'boolean' },
+        },
+      },
       decision: { enum: ['approve', 'reject'] },
       reason: { type: 'string', maxLength: 2000 },
     },
@@ -54,6 +75,7 @@ const schemas = {
 export type RequestSchema = keyof typeof schemas;
 
 const ajv = new Ajv2020({ allErrors: true });
+addFormats(ajv);
 const validators = Object.fromEntries(
   Object.entries(schemas).map(([name, schema]) => [name, ajv.compile(schema)]),
 ) as Record<RequestSchema, ValidateFunction>;

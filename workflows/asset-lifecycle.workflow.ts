@@ -36,6 +36,7 @@ import {
   type LifecycleView,
   legalHoldUpdate,
   markEventUpdate,
+  migrateRuleSetUpdate,
   recordUseUpdate,
   requestDownloadUpdate,
   restoreUpdate,
@@ -77,7 +78,7 @@ const EMPTY_PLAN_ARCHIVE: RuleSetPlan['archive'] = {
 export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
   if (!patched(PLAN_EXECUTION_PATCH)) return assetLifecycleV1(input);
 
-  const plan = input.plan ?? emptyPlan(input.ruleSet);
+  let plan = input.plan ?? emptyPlan(input.ruleSet);
   const now = () => workflowNow().toISOString();
   const s: LifecycleState = input.carried ?? initialState(input, now());
   /** Catalogue writes waiting to be made, in order; the main loop flushes them. */
@@ -319,6 +320,26 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
       },
     },
   );
+  setHandler(
+    migrateRuleSetUpdate,
+    ({ by, version, plan: next }) => {
+      s.migrations = [...(s.migrations ?? []), { from: s.ruleSet.version, to: version, by, at: now() }];
+      s.ruleSet = { name: next.name, version };
+      plan = next;
+      changed();
+      applyFreezeTriggers();
+      return view();
+    },
+    {
+      validator: ({ version, plan: next }) => {
+        mustBeLive();
+        if (next.name !== s.ruleSet.name)
+          refuse('RULE_SET_MISMATCH', `The asset runs rule set ${s.ruleSet.name}, not ${next.name}.`);
+        if (version === s.ruleSet.version)
+          refuse('ALREADY_ON_VERSION', `The asset already runs version ${version}.`);
+      },
+    },
+  );
   setHandler(approvalFinishedSignal, (outcome) => {
     const record = s.approvals?.find((a) => a.id === outcome.approvalId);
     if (!record || record.status !== 'pending') return; // a duplicate signal changes nothing
@@ -452,12 +473,12 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
       // Idle for a long stretch: start a fresh run carrying the state, so no run's history or
       // age grows without bound (and a new run picks up the current workflow code).
       await condition(allHandlersFinished);
-      await continueAsNew<typeof assetLifecycle>({ ...input, carried: s });
+      await continueAsNew<typeof assetLifecycle>({ ...input, plan, carried: s });
     }
     if (!woken) await fireDueTimers();
     if (workflowInfo().continueAsNewSuggested && pendingTransitions.length === 0 && !statusDirty) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof assetLifecycle>({ ...input, carried: s });
+      await continueAsNew<typeof assetLifecycle>({ ...input, plan, carried: s });
     }
   }
   await flush();
@@ -585,6 +606,7 @@ function statusOf(s: LifecycleState) {
     tier: s.tier,
     compliance: s.compliance,
     lastUsedAt: s.lastUsedAt,
+    ruleSetVersion: s.ruleSet.version,
   };
 }
 

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalOutcome, AssetLifecycleView, LifecycleState } from '../domain/asset';
 import type { FlowState } from '../rules/flow-machine';
+import type { RuleSetPlan } from '../rules/plan';
 
 /**
  * Message names shared by the workflow and its clients. They are recorded in workflow history,
@@ -33,6 +34,12 @@ export const markEventUpdate = defineUpdate<
 export const recordUseUpdate = defineUpdate<LifecycleView, [Actor & { use: 'view' | 'download' }]>(
   'recordUse',
 );
+
+/** Moves the asset to another version of its rule set (after a preview; see services/migration). */
+export const migrateRuleSetUpdate = defineUpdate<
+  LifecycleView,
+  [Actor & { version: number; plan: RuleSetPlan }]
+>('migrateRuleSet');
 
 /** What queries and updates answer: the state plus the timers the workflow is waiting on. */
 export interface LifecycleView extends LifecycleState {

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { AssetService } from '../../services/asset.service';
+import type { MigrationRequest, MigrationService } from '../../services/migration.service';
 import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import {
   archiveUpdate,
@@ -24,6 +25,7 @@ export function lifecycleRouter(deps: {
   assets: AssetService;
   workflows: AssetWorkflows;
   approvals: ApprovalRepository;
+  migrations: MigrationService;
 }): Router {
   const router = Router();
   const { workflows } = deps;
@@ -135,6 +137,12 @@ export function lifecycleRouter(deps: {
       waiting: Object.keys(view.flow.waiting),
       path: view.flow.path,
     });
+  });
+
+  /** Preview (default) or apply moving assets to another version of their rule set. */
+  router.post('/api/rule-sets/:name/migrations', async (req, res) => {
+    const body = validBody<MigrationRequest>('migration', req.body);
+    res.json(await deps.migrations.migrate(req.params.name, body, actorOf(req).user));
   });
 
   return router;

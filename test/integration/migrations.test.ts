@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { eventually, type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { databaseKinds } from '../support/test-databases';
+
+const run = promisify(execFile);
+const as = (user: string, ...roles: string[]) => ({
+  'X-Assetflow-User': user,
+  'X-Assetflow-Roles': roles.join(','),
+});
+const ecommerce = readFileSync(
+  path.join(__dirname, '..', '..', 'rules', 'examples', 'ecommerce.yaml'),
+  'utf8',
+);
+
+/** A running asset keeps its rule-set version until a previewed, deliberate migration moves it. */
+describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness(kind);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('previews "retention P3Y → P5Y" with both purge dates, moves nothing until asked, then moves the asset', async () => {
+    const upload = await request(harness.app)
+      .post('/api/assets')
+      .field('ruleSet', 'ecommerce')
+      .field('metadata', JSON.stringify({ sku: 'EL-100200', brand: 'Voltio', purpose: 'main' }))
+      .attach('file', await makeJpeg(300, 300, [9, 99, 199]), 'Voltio_EL-100200_main_V1_20261128.jpg')
+      .expect(201);
+    const id = upload.body.id as string;
+    await eventually(async () =>
+      (await request(harness.app).get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
+    );
+    const delisted = await request(harness.app)
+      .post(`/api/assets/${id}/events`)
+      .set(as('merch'))
+      .send({ event: 'delisting' })
+      .expect(200);
+    const oldPurge = delisted.body.timers.find((t: { kind: string }) => t.kind === 'retention').at as string;
+
+    const v2 = await request(harness.app)
+      .post('/api/rule-sets')
+      .set('Content-Type', 'application/yaml')
+      .send(ecommerce.replace('keep: P3Y', 'keep: P5Y'))
+      .expect(201);
+    expect(v2.body.version).toBe(2);
+    // Publishing a new version moves nobody.
+    expect((await request(harness.app).get(`/api/assets/${id}/lifecycle`)).body.ruleSet.version).toBe(1);
+
+    const preview = await request(harness.app)
+      .post('/api/rule-sets/ecommerce/migrations')
+      .set(as('admin'))
+      .send({ toVersion: 2 })
+      .expect(200);
+    expect(preview.body.dryRun).toBe(true);
+    const entry = preview.body.assets.find((a: { assetId: string }) => a.assetId === id);
+    const newPurge = new Date(Date.parse(oldPurge));
+    newPurge.setUTCFullYear(newPurge.getUTCFullYear() + 2);
+    expect(entry.changes).toContainEqual({
+      kind: 'retention',
+      description: `retention P3Y → P5Y: purge ${oldPurge.slice(0, 10)} → ${newPurge.toISOString().slice(0, 10)}`,
+      before: 'P3Y',
+      after: 'P5Y',
+    });
+    expect((await request(harness.app).get(`/api/assets/${id}/lifecycle`)).body.ruleSet.version).toBe(1);
+
+    const applied = await request(harness.app)
+      .post('/api/rule-sets/ecommerce/migrations')
+      .set(as('admin'))
+      .send({ toVersion: 2, assetIds: [id], dryRun: false })
+      .expect(200);
+    expect(applied.body.assets).toMatchObject([{ assetId: id, fromVersion: 1, result: 'migrated' }]);
+    const after = (await request(harness.app).get(`/api/assets/${id}/lifecycle`)).body;
+    expect(after.ruleSet).toEqual({ name: 'ecommerce', version: 2 });
+    expect(after.timers.find((t: { kind: string }) => t.kind === 'retention').at).toBe(
+      newPurge.toISOString(),
+    );
+    expect(after.migrations).toMatchObject([{ from: 1, to: 2, by: 'admin' }]);
+    await eventually(async () =>
+      (await request(harness.app).get(`/api/assets/${id}`)).body.ruleSetVersion === 2 ? true : undefined,
+    );
+
+    // The CLI shows the same preview for what is left (nothing) against the running API.
+    const server = harness.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const cli = await run(process.execPath, [
+        path.join(__dirname, '..', '..', 'bin', 'assetflow.js'),
+        'rules',
+        'migrate',
+        'ecommerce',
+        '--to',
+        '2',
+        '--server',
+        `http://127.0.0.1:${port}`,
+      ]);
+      expect(cli.stdout).toContain('Preview of 0 asset(s) to ecommerce v2');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+
+    // Nothing left to move; an unknown version is a 404.
+    expect(
+      (
+        await request(harness.app)
+          .post('/api/rule-sets/ecommerce/migrations')
+          .set(as('admin'))
+          .send({ toVersion: 2, assetIds: [id] })
+      ).body.assets,
+    ).toEqual([]);
+    await request(harness.app)
+      .post('/api/rule-sets/ecommerce/migrations')
+      .set(as('admin'))
+      .send({ toVersion: 9 })
+      .expect(404);
+  });
+});
