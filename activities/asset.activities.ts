@@ -33,6 +33,21 @@ export function createAssetActivities({ assets, blobs, limits }: AssetActivityDe
       return analysis;
     },
 
+    /** Records a new version the workflow numbered (idempotent per asset and version). */
+    async recordVersion(input: {
+      assetId: string;
+      version: number;
+      sha256: string;
+      sizeBytes: number;
+      originalName: string;
+      declaredMediaType: string;
+      by: string;
+      note: string | null;
+    }): Promise<void> {
+      const { assetId, ...version } = input;
+      await assets.addVersion(assetId, version);
+    },
+
     /** Mirrors the workflow's view of the asset (freeze, legal hold, tier, tags, compliance). */
     async saveLifecycleStatus({
       assetId,

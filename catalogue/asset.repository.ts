@@ -80,6 +80,60 @@ export class AssetRepository {
     });
   }
 
+  /**
+   * Records version `version` of an asset (its number was chosen by the asset's workflow, which
+   * serialises uploads) and makes it current. Keyed by (asset, version): a retry adds nothing.
+   */
+  async addVersion(
+    assetId: string,
+    v: {
+      version: number;
+      sha256: string;
+      sizeBytes: number;
+      originalName: string;
+      declaredMediaType: string;
+      by: string;
+      note: string | null;
+    },
+  ): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('blobs')
+        .values({ sha256: v.sha256, size_bytes: v.sizeBytes, tier: 'hot' })
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .execute();
+      await tx
+        .insertInto('asset_versions')
+        .values({
+          asset_id: assetId,
+          version: v.version,
+          blob_sha256: v.sha256,
+          original_name: v.originalName,
+          declared_media_type: v.declaredMediaType,
+          analysis: null,
+          created_by: v.by,
+          note: v.note,
+        })
+        .onConflict((oc) => oc.columns(['asset_id', 'version']).doNothing())
+        .execute();
+      await tx
+        .updateTable('assets')
+        .set({ current_version: sql`greatest(current_version, ${v.version})`, updated_at: new Date() })
+        .where('id', '=', assetId)
+        .execute();
+    });
+  }
+
+  async versionNumbers(assetId: string): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('asset_versions')
+      .select('version')
+      .where('asset_id', '=', assetId)
+      .orderBy('version')
+      .execute();
+    return rows.map((r) => r.version);
+  }
+
   /** Removes an asset that never got a workflow (its start failed), so no half-written asset stays. */
   async deleteUnstarted(id: string): Promise<void> {
     await this.db.deleteFrom('assets').where('id', '=', id).where('state_seq', '=', 0).execute();

@@ -3,6 +3,7 @@ import * as initialCatalogue from './migrations/0001-initial-catalogue';
 import * as ruleSets from './migrations/0002-rule-sets';
 import * as lifecycleStatus from './migrations/0003-lifecycle-status';
 import * as approvalTasks from './migrations/0004-approval-tasks';
+import * as versionAuthors from './migrations/0005-version-authors';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002-rule-sets': ruleSets,
   '0003-lifecycle-status': lifecycleStatus,
   '0004-approval-tasks': approvalTasks,
+  '0005-version-authors': versionAuthors,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

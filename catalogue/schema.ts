@@ -56,6 +56,8 @@ export interface AssetVersionsTable {
   declared_media_type: string;
   /** What the analysis activity found (dimensions, format…); null until it ran. */
   analysis: ColumnType<unknown | null, string | null, string | null>;
+  created_by: string | null;
+  note: string | null;
   created_at: CreatedAt;
 }
 

@@ -220,6 +220,19 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/assets/{id}/versions': {
+      post: {
+        summary: 'Upload a new version of the asset (multipart: file, note?)',
+        description:
+          "The asset's workflow numbers the version, so concurrent uploads are serialised and none is lost.",
+        parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+        responses: {
+          '201': { description: '{version, asset}' },
+          '400': errorResponse('No file or an empty file'),
+          '409': errorResponse('ASSET_FROZEN: the freeze reason is in the message'),
+        },
+      },
+    },
     '/api/assets/{id}/lifecycle': {
       get: {
         summary:

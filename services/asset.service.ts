@@ -5,6 +5,7 @@ import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { metadataProblems } from '../rules/metadata';
 import type { RuleSetPlan } from '../rules/plan';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
+import { addVersionUpdate } from '../workflows/messages';
 import type { RuleSetService } from './rule-set.service';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
 
@@ -73,6 +74,51 @@ export class AssetService {
         created.push(await this.createOne(file, metadata, ruleSet));
       }
       return created;
+    } catch (error) {
+      await Promise.all(upload.files.map((f) => f.blob.discard()));
+      throw error;
+    }
+  }
+
+  /**
+   * A new version of an asset's file. The asset's workflow numbers it (so concurrent uploads never
+   * overwrite each other) and refuses it while the asset is frozen; a refused upload keeps nothing.
+   */
+  async addVersion(
+    id: string,
+    upload: AssetUpload,
+    by: string,
+  ): Promise<{ asset: AssetRecord; version: number }> {
+    try {
+      await this.get(id);
+      const file = upload.files[0];
+      if (!file || upload.files.length > 1) {
+        throw new AssetflowError(
+          ErrorCodes.FILE_MISSING,
+          'Send exactly one file, in a multipart field named "file".',
+          400,
+        );
+      }
+      if (file.blob.sizeBytes === 0)
+        throw new AssetflowError(ErrorCodes.FILE_EMPTY, `"${file.filename}" is empty (0 bytes).`, 400);
+      const lifecycle = await this.deps.workflows.lifecycle(id);
+      if (lifecycle.frozen) {
+        throw new AssetflowError(
+          ErrorCodes.ASSET_FROZEN,
+          `The asset is frozen (${lifecycle.frozen.reason}); a new version is refused until it is unfrozen.`,
+          409,
+        );
+      }
+      await file.blob.commit();
+      const { version } = await this.deps.workflows.updateAsset(id, addVersionUpdate, {
+        by,
+        sha256: file.blob.sha256,
+        sizeBytes: file.blob.sizeBytes,
+        originalName: file.filename,
+        declaredMediaType: file.declaredMediaType,
+        ...(upload.fields.note ? { note: upload.fields.note } : {}),
+      });
+      return { asset: await this.get(id), version };
     } catch (error) {
       await Promise.all(upload.files.map((f) => f.blob.discard()));
       throw error;

@@ -28,6 +28,7 @@ import type { RuleSetPlan } from '../rules/plan';
 import { approvalFlow } from './approval-flow.workflow';
 import { assetLifecycleV1 } from './asset-lifecycle-v1';
 import {
+  addVersionUpdate,
   approvalFinishedSignal,
   archiveUpdate,
   freezeUpdate,
@@ -51,7 +52,7 @@ const MAX_RUN_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
 /** Workflows started before this patch run `assetLifecycleV1`; new ones execute rule-set plans. */
 export const PLAN_EXECUTION_PATCH = 'asset-lifecycle-executes-plans';
 
-const { analyseVersion, recordTransition, saveLifecycleStatus, moveToTier, purgeAsset } =
+const { analyseVersion, recordTransition, recordVersion, saveLifecycleStatus, moveToTier, purgeAsset } =
   proxyLocalActivities<Activities>({
     startToCloseTimeout: '1 minute',
     retry: {
@@ -317,6 +318,41 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
           if (!(visible.ok && visible.value))
             refuse('AUDIENCE_REFUSED', `This asset is not available to the audience "${request.audience}".`);
         }
+      },
+    },
+  );
+  setHandler(
+    addVersionUpdate,
+    async ({ by, sha256, sizeBytes, originalName, declaredMediaType, note }) => {
+      // The number is taken before any await, so concurrent uploads get distinct, ordered numbers.
+      s.version += 1;
+      const version = s.version;
+      changed();
+      await recordVersion({
+        assetId: s.assetId,
+        version,
+        sha256,
+        sizeBytes,
+        originalName,
+        declaredMediaType,
+        by,
+        note: note ?? null,
+      });
+      const analysis = await analyseVersion({ assetId: s.assetId, version });
+      if (version === s.version && analysis.kind === 'image') {
+        Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });
+      }
+      changed();
+      return { version };
+    },
+    {
+      validator: (_version) => {
+        mustBeLive();
+        if (s.frozen)
+          refuse(
+            'ASSET_FROZEN',
+            `The asset is frozen (${s.frozen.reason}); a new version is refused until it is unfrozen.`,
+          );
       },
     },
   );

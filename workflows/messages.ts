@@ -35,6 +35,16 @@ export const recordUseUpdate = defineUpdate<LifecycleView, [Actor & { use: 'view
   'recordUse',
 );
 
+export interface NewVersion extends Actor {
+  sha256: string;
+  sizeBytes: number;
+  originalName: string;
+  declaredMediaType: string;
+  note?: string;
+}
+/** A new version of the asset's file; refused while the asset is frozen. Answers the new version number. */
+export const addVersionUpdate = defineUpdate<{ version: number }, [NewVersion]>('addVersion');
+
 /** Moves the asset to another version of its rule set (after a preview; see services/migration). */
 export const migrateRuleSetUpdate = defineUpdate<
   LifecycleView,

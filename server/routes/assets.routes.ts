@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { FileBlobStore } from '../../blobstore/file-blob-store';
 import type { AssetService } from '../../services/asset.service';
+import { actorOf } from '../actor';
 import { toAssetResponse } from '../asset.mapper';
 import { parseMultipartUpload, type UploadLimits } from '../multipart-upload';
 
@@ -16,6 +17,14 @@ export function assetsRouter(deps: {
     const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
     const created = (await deps.assets.createFromUpload(upload)).map(toAssetResponse);
     res.status(201).json(created.length === 1 ? created[0] : { assets: created });
+  });
+
+  /** A new version (multipart `file`, optional `note`); 409 ASSET_FROZEN while frozen. */
+  router.post('/api/assets/:id/versions', async (req, res) => {
+    const actor = actorOf(req);
+    const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
+    const { asset, version } = await deps.assets.addVersion(req.params.id, upload, actor.user);
+    res.status(201).json({ version, asset: toAssetResponse(asset) });
   });
 
   router.get('/api/assets/:id', async (req, res) => {

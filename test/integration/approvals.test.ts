@@ -231,3 +231,56 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
     expect(res.status).toBe(404);
   });
 });
+
+describe('new versions (pglite)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness('pglite');
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('numbers concurrent uploads in order with none lost, and a frozen asset refuses a new version with the reason', async () => {
+    const upload = await request(harness.app)
+      .post('/api/assets')
+      .attach('file', await makeJpeg(100, 100), 'drawing.jpg')
+      .expect(201);
+    const id = upload.body.id as string;
+    await eventually(async () =>
+      (await request(harness.app).get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
+    );
+
+    const sizes = [120, 140, 160];
+    const results = await Promise.all(
+      sizes.map(async (size) =>
+        request(harness.app)
+          .post(`/api/assets/${id}/versions`)
+          .set(as('dora', 'editor'))
+          .field('note', `resized to ${size}`)
+          .attach('file', await makeJpeg(size, size, [size, 0, 0]), `drawing-${size}.jpg`),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(results.map((r) => r.body.version).sort()).toEqual([2, 3, 4]);
+    expect(await harness.storage.assets.versionNumbers(id)).toEqual([1, 2, 3, 4]);
+    const latest = (await request(harness.app).get(`/api/assets/${id}`)).body.latestVersion;
+    expect(latest.version).toBe(4);
+
+    await request(harness.app)
+      .post(`/api/assets/${id}/freeze`)
+      .set(as('dora'))
+      .send({ reason: 'In production since 2026-11-28' })
+      .expect(200);
+    const refused = await request(harness.app)
+      .post(`/api/assets/${id}/versions`)
+      .set(as('dora'))
+      .attach('file', await makeJpeg(90, 90), 'late-fix.jpg');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'ASSET_FROZEN',
+      message: expect.stringContaining('In production since 2026-11-28'),
+    });
+    expect(await harness.storage.assets.versionNumbers(id)).toEqual([1, 2, 3, 4]);
+  });
+});
