@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import type { Command } from 'commander';
-import { describeAjvError } from '../config/load-config';
 import { compileRuleSet, type DryRunEvent, type DryRunSample, dryRun, formatProblem } from '../rules';
-import { dryRunRequestSchema } from '../rules/dry-run.schema';
-
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateDryRunRequest = ajv.compile(dryRunRequestSchema);
+import { dryRunRequestProblems } from '../rules/dry-run.schema';
 
 /**
  * `assetflow rules validate FILE…` and `assetflow rules dry-run FILE --asset SAMPLE.json`.
@@ -143,13 +136,9 @@ export function registerRulesCommands(program: Command): void {
       const events = options.events
         ? (JSON.parse(readFileSync(options.events, 'utf8')) as DryRunEvent[])
         : (inlineEvents ?? []);
-      if (!validateDryRunRequest({ sample, events })) {
-        process.stderr.write(
-          `Invalid sample or events: ${(validateDryRunRequest.errors ?? [])
-            .filter((e) => e.keyword !== 'if')
-            .map(describeAjvError)
-            .join('; ')}\n`,
-        );
+      const requestProblems = dryRunRequestProblems({ sample, events });
+      if (requestProblems.length > 0) {
+        process.stderr.write(`Invalid sample or events: ${requestProblems.join('; ')}\n`);
         process.exitCode = 1;
         return;
       }

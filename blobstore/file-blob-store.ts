@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { copyFile, link, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
@@ -105,9 +105,5 @@ export class FileBlobStore {
     await Promise.all(
       (['hot', 'cold'] as const).map((tier) => rm(this.pathOf(sha256, tier), { force: true })),
     );
-  }
-
-  read(sha256: string, tier: BlobTier = 'hot'): Readable {
-    return createReadStream(this.pathOf(sha256, tier));
   }
 }

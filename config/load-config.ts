@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
+import { describeAjvError } from '../domain/describe-ajv-error';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { type AppConfig, configSchema, defaultConfig } from './config.schema';
 
@@ -88,20 +89,6 @@ function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {
     result[section][key] = name === 'PORT' && /^\d+$/.test(raw) ? Number(raw) : raw;
   }
   return result;
-}
-
-/** Turns an ajv error into "temporal.devServer.port: must be integer" or "unknown key temporal.foo". */
-export function describeAjvError(error: ErrorObject): string {
-  const where = error.instancePath.split('/').filter(Boolean).join('.');
-  if (error.keyword === 'additionalProperties') {
-    const key = String((error.params as { additionalProperty: string }).additionalProperty);
-    return `unknown key ${where ? `${where}.` : ''}${key}`;
-  }
-  if (error.keyword === 'enum') {
-    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
-    return `${where}: must be one of ${allowed.join(', ')}`;
-  }
-  return `${where || '(root)'}: ${error.message ?? 'is invalid'}`;
 }
 
 function resolvePaths(config: AppConfig, baseDir: string): AppConfig {

@@ -1,3 +1,7 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { describeAjvError } from '../domain/describe-ajv-error';
+
 /** JSON Schema of a dry-run request (sample asset and events), checked at every edge with ajv. */
 const isoTime = { type: 'string', format: 'date-time' } as const;
 
@@ -94,3 +98,13 @@ export const dryRunRequestSchema = {
     },
   },
 } as const;
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const validateDryRunRequest = ajv.compile(dryRunRequestSchema);
+
+/** Every problem of a dry-run request (`{sample, events?, version?}`), or an empty list. */
+export function dryRunRequestProblems(request: unknown): string[] {
+  if (validateDryRunRequest(request)) return [];
+  return (validateDryRunRequest.errors ?? []).filter((e) => e.keyword !== 'if').map(describeAjvError);
+}

@@ -1,6 +1,6 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { describeAjvError } from '../config/load-config';
+import { describeAjvError } from '../domain/describe-ajv-error';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 
 /** JSON bodies the API accepts, compiled once at start-up by one ajv instance. */

@@ -1,10 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
-import addFormats from 'ajv-formats';
 import type { RuleSetRepository, RuleSetVersion } from '../catalogue/rule-set.repository';
-import { describeAjvError } from '../config/load-config';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import {
   canonicalJson,
@@ -16,11 +13,7 @@ import {
   type RuleProblem,
   type RuleSetPlan,
 } from '../rules';
-import { dryRunRequestSchema } from '../rules/dry-run.schema';
-
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-addFormats(ajv);
-const validateDryRunRequest = ajv.compile(dryRunRequestSchema);
+import { dryRunRequestProblems } from '../rules/dry-run.schema';
 
 /** Where the rule sets shipped with Assetflow live; they are published at start-up. */
 export const EXAMPLE_RULE_SETS_DIR = path.join(__dirname, '..', 'rules', 'examples');
@@ -102,10 +95,8 @@ export class RuleSetService {
     name: string,
     request: unknown,
   ): Promise<DryRunResult & { ruleSet: { name: string; version: number } }> {
-    if (!validateDryRunRequest(request)) {
-      const problems = (validateDryRunRequest.errors ?? [])
-        .filter((e) => e.keyword !== 'if')
-        .map(describeAjvError);
+    const problems = dryRunRequestProblems(request);
+    if (problems.length > 0) {
       throw new AssetflowError(
         ErrorCodes.DRY_RUN_INVALID,
         `Invalid dry-run request: ${problems.join('; ')}`,

@@ -62,14 +62,6 @@ const { analyseVersion, recordTransition, recordVersion, saveLifecycleStatus, mo
     },
   });
 
-/** A plan with no rules, for assets whose upload named no rule set (older servers). */
-const EMPTY_PLAN_ARCHIVE: RuleSetPlan['archive'] = {
-  validity: null,
-  coldAfterDaysUnused: null,
-  retention: [],
-  legalHold: null,
-};
-
 /**
  * One asset's whole life, driven by the rule-set plan it started with: analysis and compliance at
  * upload, freeze triggers, validity (take-down), cold tiering after idle days (re-armed by use),
@@ -378,7 +370,7 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
   );
   setHandler(approvalFinishedSignal, (outcome) => {
     const record = s.approvals?.find((a) => a.id === outcome.approvalId);
-    if (!record || record.status !== 'pending') return; // a duplicate signal changes nothing
+    if (record?.status !== 'pending') return; // a duplicate signal changes nothing
     record.status = outcome.status;
     record.finishedAt = outcome.at;
     for (const { action, params } of outcome.actions) applyAction(action, params, record, outcome.at);
@@ -646,8 +638,7 @@ function statusOf(s: LifecycleState) {
   };
 }
 
-export type LifecycleStatus = ReturnType<typeof statusOf>;
-
+/** A plan with no rules, for assets whose upload named no rule set (older servers). */
 function emptyPlan(name: string): RuleSetPlan {
   return {
     planFormat: 1,
@@ -678,6 +669,11 @@ function emptyPlan(name: string): RuleSetPlan {
     },
     flows: {},
     use: { freeze: [] },
-    archive: EMPTY_PLAN_ARCHIVE,
+    archive: {
+      validity: null,
+      coldAfterDaysUnused: null,
+      retention: [],
+      legalHold: null,
+    },
   };
 }
