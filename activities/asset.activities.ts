@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetLifecycleStatus, AssetRepository } from '../catalogue/asset.repository';
 import type { Transition, VersionAnalysis } from '../domain/asset';
@@ -10,27 +10,54 @@ export interface AssetActivityDeps {
   limits: { maxImagePixels: number };
 }
 
+interface VersionRef {
+  assetId: string;
+  version: number;
+}
+
+/** How often a long activity tells Temporal it is alive (well inside the heartbeat timeout). */
+const HEARTBEAT_EVERY_MS = 2_000;
+
+async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /**
  * Activities on one asset's catalogue entry and bytes. Each is idempotent: running it twice leaves
  * the catalogue as running it once does, because Temporal may retry any activity.
  */
 export function createAssetActivities({ assets, blobs, limits }: AssetActivityDeps) {
+  const analyse = async ({ assetId, version }: VersionRef): Promise<VersionAnalysis> => {
+    const sha256 = await assets.findVersionBlob(assetId, version);
+    if (!sha256) {
+      throw ApplicationFailure.nonRetryable(`asset ${assetId} has no version ${version}`, 'AssetNotFound');
+    }
+    const analysis = await readImageInfo(blobs.pathOf(sha256), limits.maxImagePixels);
+    await assets.saveAnalysis(assetId, version, analysis);
+    return analysis;
+  };
   return {
-    /** Reads the version's bytes and records what they are (image dimensions and format, or generic). */
-    async analyseVersion({
-      assetId,
-      version,
-    }: {
-      assetId: string;
-      version: number;
-    }): Promise<VersionAnalysis> {
-      const sha256 = await assets.findVersionBlob(assetId, version);
-      if (!sha256) {
-        throw ApplicationFailure.nonRetryable(`asset ${assetId} has no version ${version}`, 'AssetNotFound');
-      }
-      const analysis = await readImageInfo(blobs.pathOf(sha256), limits.maxImagePixels);
-      await assets.saveAnalysis(assetId, version, analysis);
-      return analysis;
+    /**
+     * Reads the version's bytes and records what they are. Run as a local activity by workflows
+     * started before the `ingest-as-activity` patch; kept so their histories still replay.
+     */
+    analyseVersion: analyse,
+
+    /**
+     * Ingests a version: analysis and everything derived from the bytes. A regular (not local)
+     * activity because it can take seconds: it heartbeats, so a worker that dies mid-ingest is
+     * noticed within the heartbeat timeout and another worker runs it again from the start, which
+     * is safe because every write it makes is keyed by (asset, version).
+     */
+    async ingestVersion(ref: VersionRef): Promise<VersionAnalysis> {
+      return whileHeartbeating(() => analyse(ref));
     },
 
     /** Records a new version the workflow numbered (idempotent per asset and version). */

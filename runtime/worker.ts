@@ -8,6 +8,8 @@ export interface AssetflowWorkerOptions {
   activityDeps: ActivityDeps;
   /** A pre-built workflow bundle (tests build one per run); otherwise bundled from workflows/. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Activity and workflow interceptors (tracing, or tests that stop a worker at a chosen point). */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 /** The worker: runs asset workflows and their activities on one task queue. */
@@ -17,6 +19,7 @@ export function createAssetflowWorker(options: AssetflowWorkerOptions): Promise<
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.activityDeps),
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

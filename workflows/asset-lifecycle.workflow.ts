@@ -5,6 +5,7 @@ import {
   continueAsNew,
   ParentClosePolicy,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   startChild,
@@ -61,6 +62,28 @@ const { analyseVersion, recordTransition, recordVersion, saveLifecycleStatus, mo
       nonRetryableErrorTypes: ['AssetNotFound'],
     },
   });
+
+/**
+ * Ingest runs as a regular activity: it can take seconds (renditions, tagging), must survive the
+ * worker dying mid-way, and heartbeats so a lost worker is noticed in 15 s rather than minutes.
+ */
+const { ingestVersion } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['AssetNotFound'],
+  },
+});
+
+/** Workflows started before this patch analyse versions in a local activity. */
+export const INGEST_ACTIVITY_PATCH = 'ingest-as-activity';
+
+/** Analyses and ingests one version, the way this workflow run was started with. */
+function ingest(ref: { assetId: string; version: number }) {
+  return patched(INGEST_ACTIVITY_PATCH) ? ingestVersion(ref) : analyseVersion(ref);
+}
 
 /**
  * One asset's whole life, driven by the rule-set plan it started with: analysis and compliance at
@@ -330,7 +353,7 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
         by,
         note: note ?? null,
       });
-      const analysis = await analyseVersion({ assetId: s.assetId, version });
+      const analysis = await ingest({ assetId: s.assetId, version });
       if (version === s.version && analysis.kind === 'image') {
         Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });
       }
@@ -463,7 +486,7 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
   if (!input.carried) {
     transition('created', 'uploaded');
     await flush();
-    const analysis = await analyseVersion({ assetId: s.assetId, version: s.version });
+    const analysis = await ingest({ assetId: s.assetId, version: s.version });
     s.asset.kind = assetKindOf(s.asset.name, analysis.kind === 'image');
     if (analysis.kind === 'image')
       Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });

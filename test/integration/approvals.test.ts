@@ -139,7 +139,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
       await recordHistoryIfAsked(
         testTemporalAddress(),
         `asset-${assetId}`,
-        'asset-lifecycle-v2-download-approved',
+        'asset-lifecycle-v3-download-approved',
       );
     }
   });

@@ -64,7 +64,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
-        'asset-lifecycle-v2-stored-image',
+        'asset-lifecycle-v3-stored-image',
       );
   });
 
@@ -102,7 +102,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
-        'asset-lifecycle-v2-stored-generic',
+        'asset-lifecycle-v3-stored-generic',
       );
   });
 

@@ -19,6 +19,10 @@ export interface Harness {
   config: AppConfig;
   storage: Storage;
   workflows: AssetWorkflows;
+  /** PostgreSQL URL of this harness's catalogue, for other processes (undefined on PGlite). */
+  databaseUrl: string | undefined;
+  /** Starts a(nother) worker on the harness's task queue; stopped by `close` if still running. */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,12 +57,10 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
   const storage: Storage = storageOn(database, blobDir);
   await new RuleSetService(storage.ruleSets).publishExamples();
 
-  let worker: Worker | undefined;
-  let workerRun: Promise<void> | undefined;
-  let connection: NativeConnection | undefined;
-  if (options.worker !== false) {
-    connection = await NativeConnection.connect({ address });
-    worker = await createAssetflowWorker({
+  const workers: Array<{ worker: Worker; run: Promise<void>; connection: NativeConnection }> = [];
+  const startWorker = async () => {
+    const connection = await NativeConnection.connect({ address });
+    const worker = await createAssetflowWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue,
@@ -70,8 +72,9 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       },
       workflowBundle: testWorkflowBundle(),
     });
-    workerRun = worker.run();
-  }
+    workers.push({ worker, run: worker.run(), connection });
+  };
+  if (options.worker !== false) await startWorker();
   const workflows = AssetWorkflows.connectLazily(address, config.temporal.namespace, taskQueue);
   const app = buildApp(config, storage, workflows, pino({ level: 'silent' }));
 
@@ -80,12 +83,14 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
     config,
     storage,
     workflows,
+    databaseUrl: database.url,
+    startWorker,
     close: async () => {
       await workflows.close();
-      if (worker) {
-        worker.shutdown();
-        await workerRun;
-        await connection?.close();
+      for (const { worker, run, connection } of workers) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await run;
+        await connection.close();
       }
       await database.close();
       rmSync(blobDir, { recursive: true, force: true });

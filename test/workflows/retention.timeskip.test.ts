@@ -158,7 +158,7 @@ describe('lifecycle timers that fire years later', () => {
     const tombstone = await assets.find(assetId);
     expect(tombstone?.displayName).toBe('Voltio_EL-123456_main_V1_20260401.jpg');
     expect((await assets.timeline(assetId)).map((t) => t.to)).toEqual(['created', 'stored', 'purged']);
-    await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v2-purged-after-delisting');
+    await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v3-purged-after-delisting');
   });
 
   it('automotive: a drawing archived at end of production is kept 15 years; legal hold stops the purge until released', async () => {

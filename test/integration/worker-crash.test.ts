@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import request from 'supertest';
+import { eventually, type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
+import { testTemporalAddress, testWorkflowBundle } from '../support/test-env';
+import type { WorkerProcessSettings } from '../support/worker-process';
+
+/**
+ * A machine dies mid-ingest: worker A (its own process, sharing PostgreSQL and the blob store with
+ * this one, as two machines would) has done the ingest work when it is killed with SIGKILL. Worker
+ * B takes over; the workflow finishes and nothing is duplicated. Needs PostgreSQL, because two
+ * processes cannot share an embedded PGlite; CI always has it.
+ */
+const describeWithPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+describeWithPostgres('killing the worker mid-ingest (dev server, PostgreSQL)', () => {
+  let harness: Harness;
+  let workerA: ChildProcess | undefined;
+  beforeAll(async () => {
+    harness = await startHarness('postgres', { worker: false });
+  });
+  afterAll(async () => {
+    workerA?.kill('SIGKILL');
+    await harness?.close();
+  });
+
+  it('another worker finishes the workflow with one version, one blob and one of each transition', async () => {
+    workerA = spawnWorkerProcess({
+      temporalAddress: testTemporalAddress(),
+      taskQueue: harness.config.temporal.taskQueue,
+      databaseUrl: harness.databaseUrl!,
+      blobDir: harness.config.blobs.dir,
+      workflowBundle: testWorkflowBundle().codePath,
+      maxImagePixels: harness.config.limits.maxImagePixels,
+      holdAfter: 'ingestVersion',
+    });
+    await waitForLine(workerA, 'READY');
+
+    const jpeg = await makeJpeg(800, 600);
+    const upload = await request(harness.app)
+      .post('/api/assets')
+      .attach('file', jpeg, { filename: 'crash.jpg', contentType: 'image/jpeg' })
+      .expect(201);
+    const id: string = upload.body.id;
+
+    // Worker A has analysed the version and written the result, then dies before reporting it.
+    await waitForLine(workerA, 'HELD ingestVersion');
+    const analysedByA = await request(harness.app).get(`/api/assets/${id}`).expect(200);
+    expect(analysedByA.body.latestVersion.analysis).toMatchObject({ kind: 'image', width: 800 });
+    expect(analysedByA.body.state).toBe('created');
+    workerA.kill('SIGKILL');
+
+    await harness.startWorker();
+    const stored = await eventually(async () => {
+      const res = await request(harness.app).get(`/api/assets/${id}`);
+      return res.body.state === 'stored' ? res.body : undefined;
+    }, 60_000);
+
+    expect(stored.versions ?? [stored.latestVersion]).toHaveLength(1);
+    expect(stored.latestVersion.version).toBe(1);
+    const timeline = await request(harness.app).get(`/api/assets/${id}/timeline`).expect(200);
+    expect(timeline.body.timeline.map((t: { to: string }) => t.to)).toEqual(['created', 'stored']);
+    // One blob on disk, the uploaded one; no stray temporary files.
+    expect(listFiles(harness.config.blobs.dir)).toEqual([upload.body.latestVersion.sha256]);
+
+    // The history shows the ingest ran twice (attempt 2 on worker B), yet its effects are single.
+    const connection = await Connection.connect({ address: testTemporalAddress() });
+    try {
+      const history = await new Client({ connection }).workflow.getHandle(`asset-${id}`).fetchHistory();
+      const started = history.events?.filter((e) => e.activityTaskStartedEventAttributes) ?? [];
+      expect(started.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([2]);
+      const timedOut = history.events?.filter((e) => e.activityTaskTimedOutEventAttributes) ?? [];
+      expect(timedOut).toHaveLength(0);
+    } finally {
+      await connection.close();
+    }
+    await recordHistoryIfAsked(
+      testTemporalAddress(),
+      `asset-${id}`,
+      'asset-lifecycle-v3-ingest-retried-after-crash',
+    );
+  }, 120_000);
+});
+
+function spawnWorkerProcess(settings: WorkerProcessSettings): ChildProcess {
+  const script = path.join(__dirname, '..', 'support', 'worker-process.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(settings)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return child;
+}
+
+function waitForLine(child: ChildProcess, line: string, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`worker process never printed "${line}"`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.split('\n').includes(line)) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before "${line}"`)));
+  });
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
+    .sort();
+}
