@@ -12,9 +12,14 @@ const swc = [
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  // @marcbachmann/cel-js ships only ES modules; swc turns it into CommonJS for Jest like our own code.
+  // These packages ship only ES modules; swc turns them into CommonJS for Jest like our own code.
   transform: { '^.+\\.[jt]s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@marcbachmann/cel-js|file-type|strtok3|token-types|@tokenizer|uint8array-extras|@borewit)/)',
+  ],
+  // file-type exports its Node entry under the `import` condition only, which Jest's CommonJS
+  // resolver does not use; point it at the file.
+  moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,14 +1,32 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetLifecycleStatus, AssetRepository } from '../catalogue/asset.repository';
+import type { DuplicateRepository } from '../catalogue/duplicate.repository';
+import type { RenditionRepository } from '../catalogue/rendition.repository';
 import type { Transition, VersionAnalysis } from '../domain/asset';
+import { DEFAULT_THUMBNAIL, type IngestOptions } from '../domain/ingest-options';
 import { readImageInfo } from '../imaging/read-image-info';
+import { ingestFile } from '../ingest/ingest-version';
+import { RenditionCache } from '../services/rendition-cache';
+import { defaultTaggers } from '../tagging/rule-taggers';
+import type { Tagger } from '../tagging/tagger';
 
 export interface AssetActivityDeps {
   assets: AssetRepository;
   blobs: FileBlobStore;
+  duplicates: DuplicateRepository;
+  renditions: RenditionRepository;
   limits: { maxImagePixels: number };
+  /** The offline default taggers unless given (an external vision service, tests). */
+  taggers?: Tagger[];
 }
+
+/** Ingest options for runs whose workflow passed none (started before options existed). */
+const DEFAULT_INGEST_OPTIONS: IngestOptions = {
+  thumbnail: DEFAULT_THUMBNAIL,
+  brandPalette: null,
+  autoTagging: { scene: true, objects: true, colours: true, exif: true },
+};
 
 interface VersionRef {
   assetId: string;
@@ -33,14 +51,31 @@ async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
  * Activities on one asset's catalogue entry and bytes. Each is idempotent: running it twice leaves
  * the catalogue as running it once does, because Temporal may retry any activity.
  */
-export function createAssetActivities({ assets, blobs, limits }: AssetActivityDeps) {
-  const analyse = async ({ assetId, version }: VersionRef): Promise<VersionAnalysis> => {
+export function createAssetActivities({
+  assets,
+  blobs,
+  duplicates,
+  renditions,
+  limits,
+  taggers,
+}: AssetActivityDeps) {
+  const renditionCache = new RenditionCache({ blobs, renditions, maxImagePixels: limits.maxImagePixels });
+  const ingestDeps = {
+    renditions: renditionCache,
+    taggers: taggers ?? defaultTaggers(),
+    maxImagePixels: limits.maxImagePixels,
+  };
+  const blobOf = async ({ assetId, version }: VersionRef): Promise<string> => {
     const sha256 = await assets.findVersionBlob(assetId, version);
     if (!sha256) {
       throw ApplicationFailure.nonRetryable(`asset ${assetId} has no version ${version}`, 'AssetNotFound');
     }
+    return sha256;
+  };
+  const analyse = async (ref: VersionRef): Promise<VersionAnalysis> => {
+    const sha256 = await blobOf(ref);
     const analysis = await readImageInfo(blobs.pathOf(sha256), limits.maxImagePixels);
-    await assets.saveAnalysis(assetId, version, analysis);
+    await assets.saveAnalysis(ref.assetId, ref.version, analysis);
     return analysis;
   };
   return {
@@ -56,8 +91,19 @@ export function createAssetActivities({ assets, blobs, limits }: AssetActivityDe
      * noticed within the heartbeat timeout and another worker runs it again from the start, which
      * is safe because every write it makes is keyed by (asset, version).
      */
-    async ingestVersion(ref: VersionRef): Promise<VersionAnalysis> {
-      return whileHeartbeating(() => analyse(ref));
+    async ingestVersion(ref: VersionRef & { options?: IngestOptions }): Promise<VersionAnalysis> {
+      return whileHeartbeating(async () => {
+        const sha256 = await blobOf(ref);
+        const analysis = await ingestFile(
+          { sha256, file: blobs.pathOf(sha256) },
+          ref.options ?? DEFAULT_INGEST_OPTIONS,
+          ingestDeps,
+        );
+        if (analysis.kind === 'image' && analysis.perceptualHash)
+          await duplicates.index(ref.assetId, ref.version, analysis.perceptualHash);
+        await assets.saveAnalysis(ref.assetId, ref.version, analysis);
+        return analysis;
+      });
     },
 
     /** Records a new version the workflow numbered (idempotent per asset and version). */

@@ -15,8 +15,6 @@ import { Readable } from 'node:stream';
 import pino from 'pino';
 import sharp from 'sharp';
 import { FileBlobStore } from '../blobstore/file-blob-store';
-import { ApprovalRepository } from '../catalogue/approval.repository';
-import { AssetRepository } from '../catalogue/asset.repository';
 import { openDatabase } from '../catalogue/database';
 import { loadConfig } from '../config/load-config';
 import { readImageInfo } from '../imaging/read-image-info';
@@ -65,7 +63,6 @@ async function main() {
   const temporal = await startTestDevServer();
   const database = await openDatabase({ url: process.env.DATABASE_URL ?? 'memory' });
   const blobs = new FileBlobStore(path.join(scratch, 'blobs'));
-  const assets = new AssetRepository(database.db);
   const config = loadConfig({
     file: path.join(scratch, 'none.yaml'),
     env: {},
@@ -81,7 +78,7 @@ async function main() {
     connection,
     namespace: 'default',
     taskQueue: 'bench',
-    activityDeps: { assets, approvals: new ApprovalRepository(database.db), blobs, limits: config.limits },
+    activityDeps: { ...storageOn(database, blobs.root), limits: config.limits },
   });
   const workerRun = worker.run();
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', 'bench');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,8 @@ export type BlobTier = 'hot' | 'cold';
 export interface PendingBlob {
   sha256: string;
   sizeBytes: number;
+  /** The temporary file, readable until `commit` or `discard` (for inspection at upload). */
+  path: string;
   /** Moves the bytes under their hash. Idempotent: committing identical content twice keeps one copy. */
   commit(): Promise<void>;
   /** Deletes the temporary file; used when the request that carried it fails. */
@@ -50,6 +52,7 @@ export class FileBlobStore {
     return {
       sha256,
       sizeBytes,
+      path: tmpFile,
       commit: async () => {
         await mkdir(path.dirname(finalPath), { recursive: true });
         // link() fails with EEXIST instead of replacing, so an existing blob is never rewritten;
@@ -100,10 +103,35 @@ export class FileBlobStore {
     }
   }
 
-  /** Deletes a blob from every tier (purge). Deleting what is already gone is fine. */
+  /** Deletes a blob from every tier, and its renditions (purge). Deleting what is gone is fine. */
   async delete(sha256: string): Promise<void> {
-    await Promise.all(
-      (['hot', 'cold'] as const).map((tier) => rm(this.pathOf(sha256, tier), { force: true })),
-    );
+    await Promise.all([
+      ...(['hot', 'cold'] as const).map((tier) => rm(this.pathOf(sha256, tier), { force: true })),
+      rm(this.renditionDir(sha256), { recursive: true, force: true }),
+    ]);
+  }
+
+  /**
+   * Where a rendition of a blob is cached: `<root>/renditions/ab/<source sha256>/<key>`. Renditions
+   * live beside, not inside, the content-addressed store: they are derived, and go with their source.
+   */
+  renditionPath(sourceSha256: string, key: string): string {
+    if (!/^[\w.-]+$/.test(key)) throw new Error(`not a rendition key: ${key}`);
+    return path.join(this.renditionDir(sourceSha256), key);
+  }
+
+  /** Writes a rendition atomically (temporary file, then rename): readers see all of it or none. */
+  async writeRendition(sourceSha256: string, key: string, bytes: Buffer): Promise<string> {
+    const target = this.renditionPath(sourceSha256, key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
+    await writeFile(partial, bytes, { flag: 'wx' });
+    await rename(partial, target);
+    return target;
+  }
+
+  private renditionDir(sourceSha256: string): string {
+    this.pathOf(sourceSha256); // validates the digest
+    return path.join(this.root, 'renditions', sourceSha256.slice(0, 2), sourceSha256);
   }
 }

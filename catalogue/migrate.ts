@@ -4,6 +4,7 @@ import * as ruleSets from './migrations/0002-rule-sets';
 import * as lifecycleStatus from './migrations/0003-lifecycle-status';
 import * as approvalTasks from './migrations/0004-approval-tasks';
 import * as versionAuthors from './migrations/0005-version-authors';
+import * as ingestResults from './migrations/0006-ingest-results';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003-lifecycle-status': lifecycleStatus,
   '0004-approval-tasks': approvalTasks,
   '0005-version-authors': versionAuthors,
+  '0006-ingest-results': ingestResults,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -11,6 +11,8 @@ export interface CatalogueSchema {
   asset_transitions: AssetTransitionsTable;
   rule_sets: RuleSetsTable;
   approval_tasks: ApprovalTasksTable;
+  perceptual_hashes: PerceptualHashesTable;
+  renditions: RenditionsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -94,4 +96,26 @@ export interface ApprovalTasksTable {
   timeout_at: ColumnType<Date | null, string | null, string | null>;
   created_at: ColumnType<Date, string, string>;
   closed_at: ColumnType<Date | null, string | null, string | null>;
+}
+
+export interface PerceptualHashesTable {
+  asset_id: string;
+  version: number;
+  hash: string;
+  band0: number;
+  band1: number;
+  band2: number;
+  band3: number;
+}
+
+export interface RenditionsTable {
+  source_sha256: string;
+  /** Preset name plus a hash of its settings: a changed preset is a different rendition. */
+  preset_key: string;
+  preset: string;
+  media_type: string;
+  width: number;
+  height: number;
+  size_bytes: Int8;
+  created_at: CreatedAt;
 }

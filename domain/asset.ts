@@ -1,4 +1,7 @@
+import type { BrandColourCheck, ColourAnalysis } from '../imaging/colours';
+import type { EmbeddedMetadata } from '../imaging/embedded-metadata';
 import type { RuleSetPlan } from '../rules/plan';
+import type { Tag } from '../tagging/tagger';
 
 /**
  * Plain-JSON domain types shared by workflows, activities, the catalogue and the API. No classes,
@@ -22,9 +25,12 @@ export interface Transition {
   reason: string;
 }
 
-/** What the analysis activity learns from a file. */
+/**
+ * What ingest learns from a file. The fields after `reason`/`density` were added by the ingest
+ * activity (issue #5); analyses recorded before it lack them, so they are optional.
+ */
 export type VersionAnalysis =
-  | {
+  | ({
       kind: 'image';
       format: string;
       width: number;
@@ -34,8 +40,21 @@ export type VersionAnalysis =
       hasAlpha?: boolean;
       orientation?: number;
       density?: number;
-    }
-  | { kind: 'generic'; reason: string };
+      colours?: ColourAnalysis;
+      brandColours?: BrandColourCheck;
+      perceptualHash?: string;
+    } & IngestFacts)
+  | ({ kind: 'generic'; reason: string } & IngestFacts);
+
+/** Facts ingest records for every file, image or not. */
+export interface IngestFacts {
+  /** The type found from the content. */
+  mediaType?: string;
+  embedded?: EmbeddedMetadata;
+  tags?: Tag[];
+  /** The rendition made at ingest for grids and previews. */
+  thumbnail?: { preset: string; mediaType: string; width: number; height: number };
+}
 
 /** Input of the `assetLifecycle` workflow. Later fields are optional: older histories lack them. */
 export interface AssetLifecycleInput {
@@ -84,6 +103,8 @@ export interface LifecycleState {
     naming: { ok: boolean; policy: string; expected?: string; suggestion?: string } | null;
     missingFields: string[];
     complianceTags: string[];
+    /** The brand-palette check of the latest image version, when the rule set has a palette. */
+    brandColours?: { ok: boolean; policy: 'reject' | 'warn'; worstDeltaE: number | null };
   };
   /** Approval flows started for this asset (absent in states carried by older runs). */
   approvals?: ApprovalRecord[];

@@ -2,6 +2,8 @@ import { FileBlobStore } from '../blobstore/file-blob-store';
 import { ApprovalRepository } from '../catalogue/approval.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
 import { type Database, openDatabase } from '../catalogue/database';
+import { DuplicateRepository } from '../catalogue/duplicate.repository';
+import { RenditionRepository } from '../catalogue/rendition.repository';
 import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { AppConfig } from '../config/config.schema';
 
@@ -11,6 +13,8 @@ export interface Storage {
   assets: AssetRepository;
   ruleSets: RuleSetRepository;
   approvals: ApprovalRepository;
+  duplicates: DuplicateRepository;
+  renditions: RenditionRepository;
   blobs: FileBlobStore;
 }
 
@@ -25,6 +29,8 @@ export function storageOn(database: Database, blobDir: string): Storage {
     assets: new AssetRepository(database.db),
     ruleSets: new RuleSetRepository(database.db),
     approvals: new ApprovalRepository(database.db),
+    duplicates: new DuplicateRepository(database.db),
+    renditions: new RenditionRepository(database.db),
     blobs: new FileBlobStore(blobDir),
   };
 }

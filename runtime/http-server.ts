@@ -14,9 +14,11 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
   const ruleSets = new RuleSetService(storage.ruleSets);
   const assets = new AssetService({
     assets: storage.assets,
+    duplicates: storage.duplicates,
     workflows,
     defaultRuleSet: config.rules.defaultRuleSet,
     ruleSets,
+    maxImagePixels: config.limits.maxImagePixels,
   });
   const health = new HealthService({ database: storage.database, temporal: workflows });
   const migrations = new MigrationService({ assets: storage.assets, ruleSets: storage.ruleSets, workflows });

@@ -56,9 +56,7 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
         activityDeps: {
-          assets: storage.assets,
-          approvals: storage.approvals,
-          blobs: storage.blobs,
+          ...storage,
           limits: config.limits,
         },
       });

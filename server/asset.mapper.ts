@@ -1,4 +1,5 @@
 import type { AssetRecord } from '../catalogue/asset.repository';
+import type { UploadOutcome } from '../services/asset.service';
 
 /** The API's view of an asset; catalogue rows never reach the wire directly. */
 export function toAssetResponse(asset: AssetRecord) {
@@ -27,3 +28,14 @@ export function toAssetResponse(asset: AssetRecord) {
 }
 
 export type AssetResponse = ReturnType<typeof toAssetResponse>;
+
+/** One file of an upload: the asset, plus what the edge checks found (duplicates, naming). */
+export function toUploadResponse(outcome: UploadOutcome) {
+  return {
+    ...toAssetResponse(outcome.asset),
+    duplicates: outcome.duplicates,
+    ...(outcome.linkedAsVersion !== undefined ? { linkedAsVersion: outcome.linkedAsVersion } : {}),
+    ...(outcome.renamedFrom ? { renamedFrom: outcome.renamedFrom } : {}),
+    ...(outcome.namingWarning ? { namingWarning: outcome.namingWarning } : {}),
+  };
+}

@@ -1,20 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
+import type { DuplicateMatch, DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { AssetLifecycleView } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { analyseColours, checkBrandColours } from '../imaging/colours';
+import { maxDistanceFor } from '../imaging/perceptual-hash';
 import { metadataProblems } from '../rules/metadata';
+import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
 import { addVersionUpdate } from '../workflows/messages';
 import type { RuleSetService } from './rule-set.service';
+import { type InspectedFile, inspectUpload } from './upload-inspection';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
 
 export interface AssetServiceDeps {
   assets: AssetRepository;
+  duplicates: DuplicateRepository;
   workflows: AssetWorkflows;
   defaultRuleSet: string;
   /** Resolves a rule-set name to the version an upload runs under. */
   ruleSets: Pick<RuleSetService, 'resolveForUpload'>;
+  maxImagePixels: number;
+}
+
+/** What happened to one file of an upload. */
+export interface UploadOutcome {
+  asset: AssetRecord;
+  /** Existing versions with the same bytes or a similar image, best first. */
+  duplicates: DuplicateMatch[];
+  /** Set when the rule set linked the file to an existing asset as a new version. */
+  linkedAsVersion?: number;
+  /** Set when the naming policy `rename` gave the file its conventional name. */
+  renamedFrom?: string;
+  /** Set when the name breaks the convention and the policy is `warn`. */
+  namingWarning?: { expected: string; suggestion?: string };
+}
+
+interface PlannedFile {
+  file: UploadedFile;
+  inspected: InspectedFile;
+  displayName: string;
+  duplicates: DuplicateMatch[];
+  linkTo: DuplicateMatch | null;
+  renamedFrom?: string;
+  namingWarning?: UploadOutcome['namingWarning'];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -28,7 +58,7 @@ export class AssetService {
    * records each asset and starts its lifecycle workflow. Nothing is kept for a file whose
    * workflow could not be started.
    */
-  async createFromUpload(upload: AssetUpload): Promise<AssetRecord[]> {
+  async createFromUpload(upload: AssetUpload, by = 'uploader'): Promise<UploadOutcome[]> {
     try {
       if (upload.files.length === 0) {
         throw new AssetflowError(
@@ -57,6 +87,10 @@ export class AssetService {
           { fields: problems },
         );
       }
+      // Every file is checked before any is kept: one bad file refuses the whole batch.
+      const planned: PlannedFile[] = [];
+      for (const file of upload.files) planned.push(await this.planFile(file, metadata, ruleSet.plan));
+
       // Fail fast, before any bytes become visible, when Temporal cannot start workflows.
       await this.deps.workflows.ping().catch((error: Error) => {
         throw new AssetflowError(
@@ -69,15 +103,116 @@ export class AssetService {
         );
       });
 
-      const created: AssetRecord[] = [];
-      for (const file of upload.files) {
-        created.push(await this.createOne(file, metadata, ruleSet));
+      const outcomes: UploadOutcome[] = [];
+      for (const plan of planned) {
+        const extras = {
+          duplicates: plan.duplicates,
+          ...(plan.renamedFrom ? { renamedFrom: plan.renamedFrom } : {}),
+          ...(plan.namingWarning ? { namingWarning: plan.namingWarning } : {}),
+        };
+        if (plan.linkTo) {
+          const { asset, version } = await this.addVersionFrom(plan.linkTo.assetId, plan.file, by, undefined);
+          outcomes.push({ asset, linkedAsVersion: version, ...extras });
+        } else {
+          outcomes.push({
+            asset: await this.createOne(plan.file, plan.displayName, metadata, ruleSet),
+            ...extras,
+          });
+        }
       }
-      return created;
+      return outcomes;
     } catch (error) {
       await Promise.all(upload.files.map((f) => f.blob.discard()));
       throw error;
     }
+  }
+
+  /**
+   * The checks that decide whether and how a file is kept, made at the edge while its bytes are
+   * still temporary: content type and decodability, the naming convention, the brand palette
+   * (when its policy rejects), and duplicates (exact by sha256, near by perceptual hash).
+   */
+  private async planFile(
+    file: UploadedFile,
+    metadata: Record<string, unknown>,
+    plan: RuleSetPlan,
+  ): Promise<PlannedFile> {
+    const inspected = await inspectUpload(file, this.deps.maxImagePixels);
+    const planned: PlannedFile = {
+      file,
+      inspected,
+      displayName: file.filename,
+      duplicates: [],
+      linkTo: null,
+    };
+
+    const naming = plan.create.naming;
+    if (naming) {
+      const ext = /\.([A-Za-z0-9]+)$/.exec(file.filename)?.[1] ?? '';
+      const verdict = checkName(naming.tokens, file.filename, {
+        metadata,
+        version: 1,
+        date: new Date().toISOString(),
+        ext,
+      });
+      if (!verdict.ok) {
+        const suggestion = 'suggestion' in verdict ? verdict.suggestion : undefined;
+        if (naming.policy === 'reject') {
+          throw new AssetflowError(
+            ErrorCodes.NAME_NONCOMPLIANT,
+            `"${file.filename}" does not follow the naming convention ${verdict.expected}${suggestion ? `; it would be "${suggestion}"` : `; missing ${verdict.missing.join(', ')}`}.`,
+            422,
+            { filename: file.filename, expected: verdict.expected, suggestion, missing: verdict.missing },
+          );
+        }
+        if (naming.policy === 'rename' && suggestion) {
+          planned.displayName = suggestion;
+          planned.renamedFrom = file.filename;
+        } else {
+          planned.namingWarning = { expected: verdict.expected, ...(suggestion ? { suggestion } : {}) };
+        }
+      }
+    }
+
+    const palette = plan.create.brandPalette;
+    if (palette?.policy === 'reject' && inspected.image) {
+      const { palette: colours } = await analyseColours(file.blob.path, this.deps.maxImagePixels);
+      const check = checkBrandColours(colours, palette);
+      if (!check.ok) {
+        const off = check.colours.filter((c) => !c.ok);
+        throw new AssetflowError(
+          ErrorCodes.BRAND_COLOURS_OFF,
+          `"${file.filename}" uses colours outside the brand palette: ${off.map((c) => `${c.hex} (${Math.round(c.share * 100)} %) is ΔE ${c.deltaE} from ${c.nearest}`).join('; ')}; at most ΔE ${palette.maxDeltaE} is allowed.`,
+          422,
+          { filename: file.filename, ...check },
+        );
+      }
+    }
+
+    const policy = plan.store.duplicates;
+    const exact = await this.deps.duplicates.findExact(file.blob.sha256);
+    const near =
+      policy.near && inspected.image
+        ? (
+            await this.deps.duplicates.findNear(
+              inspected.image.perceptualHash,
+              maxDistanceFor(policy.near.threshold),
+            )
+          ).filter((n) => !exact.some((e) => e.assetId === n.assetId && e.version === n.version))
+        : [];
+    planned.duplicates = [...exact, ...near];
+    const action = exact.length > 0 ? policy.exact : near.length > 0 ? policy.near!.action : null;
+    if (action === 'block') {
+      const best = planned.duplicates[0]!;
+      throw new AssetflowError(
+        ErrorCodes.DUPLICATE_ASSET,
+        `"${file.filename}" ${best.kind === 'exact' ? 'is the same file as' : `is ${Math.round(best.similarity * 100)} % similar to`} version ${best.version} of asset ${best.assetId}; the rule set blocks duplicates.`,
+        409,
+        { filename: file.filename, matches: planned.duplicates },
+      );
+    }
+    if (action === 'link-as-version') planned.linkTo = planned.duplicates[0]!;
+    return planned;
   }
 
   /**
@@ -101,6 +236,22 @@ export class AssetService {
       }
       if (file.blob.sizeBytes === 0)
         throw new AssetflowError(ErrorCodes.FILE_EMPTY, `"${file.filename}" is empty (0 bytes).`, 400);
+      await inspectUpload(file, this.deps.maxImagePixels);
+      return await this.addVersionFrom(id, file, by, upload.fields.note);
+    } catch (error) {
+      await Promise.all(upload.files.map((f) => f.blob.discard()));
+      throw error;
+    }
+  }
+
+  /** Hands a checked file to the asset's workflow as its next version. */
+  private async addVersionFrom(
+    id: string,
+    file: UploadedFile,
+    by: string,
+    note: string | undefined,
+  ): Promise<{ asset: AssetRecord; version: number }> {
+    {
       const lifecycle = await this.deps.workflows.lifecycle(id);
       if (lifecycle.frozen) {
         throw new AssetflowError(
@@ -116,12 +267,9 @@ export class AssetService {
         sizeBytes: file.blob.sizeBytes,
         originalName: file.filename,
         declaredMediaType: file.declaredMediaType,
-        ...(upload.fields.note ? { note: upload.fields.note } : {}),
+        ...(note ? { note } : {}),
       });
       return { asset: await this.get(id), version };
-    } catch (error) {
-      await Promise.all(upload.files.map((f) => f.blob.discard()));
-      throw error;
     }
   }
 
@@ -143,6 +291,7 @@ export class AssetService {
 
   private async createOne(
     file: UploadedFile,
+    displayName: string,
     metadata: Record<string, unknown>,
     ruleSet: { name: string; version: number; plan: RuleSetPlan },
   ): Promise<AssetRecord> {
@@ -151,7 +300,7 @@ export class AssetService {
     await this.deps.assets.create({
       id,
       workflowId: assetWorkflowId(id),
-      displayName: file.filename,
+      displayName,
       ruleSet: ruleSet.name,
       ruleSetVersion: ruleSet.version,
       metadata,
@@ -164,7 +313,7 @@ export class AssetService {
         ruleSet: ruleSet.name,
         ruleSetVersion: ruleSet.version,
         plan: ruleSet.plan,
-        name: file.filename,
+        name: displayName,
         metadata,
         version: 1,
       });

@@ -21,6 +21,7 @@ import type {
   Transition,
 } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
+import { ingestOptionsOf } from '../domain/ingest-options';
 import { evaluateCondition } from '../rules/conditions';
 import { addDuration } from '../rules/duration';
 import { type LifecycleFacts, lifecycleTimers } from '../rules/lifecycle-timers';
@@ -81,8 +82,9 @@ const { ingestVersion } = proxyActivities<Activities>({
 export const INGEST_ACTIVITY_PATCH = 'ingest-as-activity';
 
 /** Analyses and ingests one version, the way this workflow run was started with. */
-function ingest(ref: { assetId: string; version: number }) {
-  return patched(INGEST_ACTIVITY_PATCH) ? ingestVersion(ref) : analyseVersion(ref);
+function ingest(ref: { assetId: string; version: number }, plan: RuleSetPlan) {
+  if (!patched(INGEST_ACTIVITY_PATCH)) return analyseVersion(ref);
+  return ingestVersion({ ...ref, options: ingestOptionsOf(plan) });
 }
 
 /**
@@ -353,7 +355,7 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
         by,
         note: note ?? null,
       });
-      const analysis = await ingest({ assetId: s.assetId, version });
+      const analysis = await ingest({ assetId: s.assetId, version }, plan);
       if (version === s.version && analysis.kind === 'image') {
         Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });
       }
@@ -486,7 +488,7 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
   if (!input.carried) {
     transition('created', 'uploaded');
     await flush();
-    const analysis = await ingest({ assetId: s.assetId, version: s.version });
+    const analysis = await ingest({ assetId: s.assetId, version: s.version }, plan);
     s.asset.kind = assetKindOf(s.asset.name, analysis.kind === 'image');
     if (analysis.kind === 'image')
       Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });

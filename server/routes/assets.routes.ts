@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { FileBlobStore } from '../../blobstore/file-blob-store';
 import type { AssetService } from '../../services/asset.service';
 import { actorOf } from '../actor';
-import { toAssetResponse } from '../asset.mapper';
+import { toAssetResponse, toUploadResponse } from '../asset.mapper';
 import { parseMultipartUpload, type UploadLimits } from '../multipart-upload';
 
 export function assetsRouter(deps: {
@@ -14,8 +14,10 @@ export function assetsRouter(deps: {
 
   /** One file answers with the asset; several files (batch upload) with `{assets: [...]}`. */
   router.post('/api/assets', async (req, res) => {
+    // Anonymous uploads are allowed until sign-in exists (issue #7); a named uploader is recorded.
+    const uploader = req.header('x-assetflow-user')?.trim() || 'uploader';
     const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
-    const created = (await deps.assets.createFromUpload(upload)).map(toAssetResponse);
+    const created = (await deps.assets.createFromUpload(upload, uploader)).map(toUploadResponse);
     res.status(201).json(created.length === 1 ? created[0] : { assets: created });
   });
 

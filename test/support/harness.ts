@@ -65,9 +65,7 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       namespace: config.temporal.namespace,
       taskQueue,
       activityDeps: {
-        assets: storage.assets,
-        approvals: storage.approvals,
-        blobs: storage.blobs,
+        ...storage,
         limits: config.limits,
       },
       workflowBundle: testWorkflowBundle(),

@@ -33,9 +33,7 @@ async function main() {
     namespace: 'default',
     taskQueue: settings.taskQueue,
     activityDeps: {
-      assets: storage.assets,
-      approvals: storage.approvals,
-      blobs: storage.blobs,
+      ...storage,
       limits: { maxImagePixels: settings.maxImagePixels },
     },
     workflowBundle: { codePath: settings.workflowBundle },

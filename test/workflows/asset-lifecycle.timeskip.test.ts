@@ -10,6 +10,8 @@ import { FileBlobStore } from '../../blobstore/file-blob-store';
 import { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
+import { DuplicateRepository } from '../../catalogue/duplicate.repository';
+import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet } from '../../rules';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
@@ -70,6 +72,8 @@ describe('assetLifecycle on the time-skipping server', () => {
       activities: createActivities({
         assets,
         approvals: new ApprovalRepository(database.db),
+        duplicates: new DuplicateRepository(database.db),
+        renditions: new RenditionRepository(database.db),
         blobs,
         limits: { maxImagePixels: 100_000_000 },
       }),

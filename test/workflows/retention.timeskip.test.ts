@@ -11,6 +11,8 @@ import { FileBlobStore } from '../../blobstore/file-blob-store';
 import { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
+import { DuplicateRepository } from '../../catalogue/duplicate.repository';
+import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
@@ -69,7 +71,14 @@ describe('lifecycle timers that fire years later', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: testWorkflowBundle(),
-      activities: createActivities({ assets, approvals, blobs, limits: { maxImagePixels: 100_000_000 } }),
+      activities: createActivities({
+        assets,
+        approvals,
+        blobs,
+        duplicates: new DuplicateRepository(database.db),
+        renditions: new RenditionRepository(database.db),
+        limits: { maxImagePixels: 100_000_000 },
+      }),
     });
     running = worker.run();
   });

@@ -1,0 +1,114 @@
+import { sql } from 'kysely';
+import { bandsOf, HASH_BITS, hammingDistance, similarityOf } from '../imaging/perceptual-hash';
+import type { CatalogueDb } from './database';
+
+export interface DuplicateMatch {
+  assetId: string;
+  version: number;
+  /** `exact`: the same bytes (sha256); `near`: perceptual hashes within the threshold. */
+  kind: 'exact' | 'near';
+  /** 1 for exact; `1 − d/64` for a perceptual-hash distance d. */
+  similarity: number;
+  distance: number;
+}
+
+const BANDS = 4;
+const BAND_BITS = HASH_BITS / BANDS;
+/** Searches farther than this would probe thousands of band values; 15 bits is 77 % similar. */
+export const MAX_SEARCH_DISTANCE = 15;
+
+/**
+ * The duplicate index: exact matches by blob hash, near matches by perceptual hash through
+ * multi-index hashing (see migration 0006). Only live assets (not purged) are matched.
+ */
+export class DuplicateRepository {
+  constructor(private readonly db: CatalogueDb) {}
+
+  /** Adds a version's hash; idempotent (a retried ingest writes the same row). */
+  async index(assetId: string, version: number, hash: string): Promise<void> {
+    const [band0, band1, band2, band3] = bandsOf(hash);
+    await this.db
+      .insertInto('perceptual_hashes')
+      .values({ asset_id: assetId, version, hash, band0, band1, band2, band3 })
+      .onConflict((oc) =>
+        oc.columns(['asset_id', 'version']).doUpdateSet({ hash, band0, band1, band2, band3 }),
+      )
+      .execute();
+  }
+
+  async findExact(sha256: string): Promise<DuplicateMatch[]> {
+    const rows = await this.db
+      .selectFrom('asset_versions as v')
+      .innerJoin('assets as a', 'a.id', 'v.asset_id')
+      .select(['v.asset_id', 'v.version'])
+      .where('v.blob_sha256', '=', sha256)
+      .where('a.purged_at', 'is', null)
+      .orderBy('a.created_at')
+      .orderBy('v.version')
+      .execute();
+    return rows.map((r) => ({
+      assetId: r.asset_id,
+      version: r.version,
+      kind: 'exact',
+      similarity: 1,
+      distance: 0,
+    }));
+  }
+
+  /** Versions whose hash is within `maxDistance` bits of `hash`, nearest first. */
+  async findNear(hash: string, maxDistance: number, limit = 10): Promise<DuplicateMatch[]> {
+    const distance = Math.min(maxDistance, MAX_SEARCH_DISTANCE);
+    // Pigeonhole: d ≤ 4·(r+1) − 1 means some band differs by at most r bits.
+    const radius = Math.floor(distance / BANDS);
+    const probes = bandsOf(hash).map((band) => neighbours(band, radius));
+    const rows = await this.db
+      .selectFrom('perceptual_hashes as p')
+      .innerJoin('assets as a', 'a.id', 'p.asset_id')
+      .select(['p.asset_id', 'p.version', 'p.hash'])
+      .where('a.purged_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('p.band0', 'in', probes[0]!),
+          eb('p.band1', 'in', probes[1]!),
+          eb('p.band2', 'in', probes[2]!),
+          eb('p.band3', 'in', probes[3]!),
+        ]),
+      )
+      .execute();
+    return rows
+      .map((r) => ({ ...r, distance: hammingDistance(r.hash, hash) }))
+      .filter((r) => r.distance <= distance)
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, limit)
+      .map((r) => ({
+        assetId: r.asset_id,
+        version: r.version,
+        kind: 'near',
+        similarity: similarityOf(r.distance),
+        distance: r.distance,
+      }));
+  }
+
+  /** How many hashes the index holds (for benchmarks and health). */
+  async size(): Promise<number> {
+    const { rows } = await sql<{ n: string | number }>`SELECT count(*) AS n FROM perceptual_hashes`.execute(
+      this.db,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+}
+
+/** Every 16-bit value within `radius` bit flips of `band` (1 + 16 + 120 + 560 values for radius 3). */
+export function neighbours(band: number, radius: number): number[] {
+  const out = [band];
+  const flip = (value: number, from: number, left: number) => {
+    if (left === 0) return;
+    for (let bit = from; bit < BAND_BITS; bit++) {
+      const next = value ^ (1 << bit);
+      out.push(next);
+      flip(next, bit + 1, left - 1);
+    }
+  };
+  flip(band, 0, radius);
+  return out;
+}

@@ -1,0 +1,69 @@
+import sharp, { type Metadata } from 'sharp';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { detectMediaType, nameMismatch } from '../imaging/detect-media-type';
+import { perceptualHash } from '../imaging/perceptual-hash';
+import type { UploadedFile } from './uploaded-file';
+
+/** What an upload's bytes are, found before anything is kept. */
+export interface InspectedFile {
+  mediaType: string;
+  /** Set when the bytes are an image sharp decodes within the pixel limit. */
+  image: { format: string; width: number; height: number; perceptualHash: string } | null;
+}
+
+/**
+ * Checks a file at the edge, while its bytes are still only a temporary file: the type from the
+ * content (a name that promises another type is refused), and for images the header against the
+ * pixel limit (decompression bombs are refused before decoding) and a full decode (computing the
+ * perceptual hash), so a corrupt or truncated image is refused too. Throws a 4xx AssetflowError.
+ */
+export async function inspectUpload(file: UploadedFile, maxImagePixels: number): Promise<InspectedFile> {
+  const detected = await detectMediaType(file.blob.path);
+  const mismatch = nameMismatch(file.filename, detected);
+  if (mismatch) {
+    throw new AssetflowError(
+      ErrorCodes.FILE_TYPE_MISMATCH,
+      `"${file.filename}" is named as ${mismatch.expected.join(' or ')} but its content is ${detected.mediaType}.`,
+      415,
+      { filename: file.filename, expected: mismatch.expected, detected: detected.mediaType },
+    );
+  }
+  if (!detected.mediaType.startsWith('image/')) return { mediaType: detected.mediaType, image: null };
+
+  let header: Metadata;
+  try {
+    // Header only, no limit here: the limit is checked below with a clearer message than sharp's.
+    header = await sharp(file.blob.path, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw corrupt(file.filename, detected.mediaType, error);
+  }
+  const { width = 0, height = 0, format } = header;
+  if (width * height > maxImagePixels) {
+    throw new AssetflowError(
+      ErrorCodes.IMAGE_TOO_LARGE,
+      `"${file.filename}" is ${width}×${height} (${width * height} pixels), above the limit of ${maxImagePixels} pixels.`,
+      413,
+      { filename: file.filename, width, height, maxPixels: maxImagePixels },
+    );
+  }
+  let hash: string;
+  try {
+    hash = await perceptualHash(file.blob.path, maxImagePixels);
+  } catch (error) {
+    throw corrupt(file.filename, detected.mediaType, error);
+  }
+  return {
+    mediaType: detected.mediaType,
+    image: { format: format ?? detected.extension ?? 'unknown', width, height, perceptualHash: hash },
+  };
+}
+
+function corrupt(filename: string, mediaType: string, error: unknown): AssetflowError {
+  const reason = (error as Error).message.split('\n')[0];
+  return new AssetflowError(
+    ErrorCodes.FILE_CORRUPT,
+    `"${filename}" looks like ${mediaType} but cannot be decoded: ${reason}.`,
+    422,
+    { filename, mediaType, reason },
+  );
+}

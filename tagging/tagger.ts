@@ -1,0 +1,41 @@
+import type { ColourAnalysis } from '../imaging/colours';
+import type { EmbeddedMetadata } from '../imaging/embedded-metadata';
+
+/** A tag on a version, with where it came from and how sure its source is. */
+export interface Tag {
+  name: string;
+  /** `ai`: a model; `rule`: derived from measurable facts (aspect, colours); `user`: a person wrote it (incl. IPTC keywords). */
+  source: 'ai' | 'rule' | 'user';
+  /** 0–1; 1 for facts and for what people wrote. */
+  confidence: number;
+}
+
+/** Everything taggers may look at; computed once per version by the ingest activity. */
+export interface TaggingInput {
+  file: string;
+  mediaType: string;
+  image: { format: string; width: number; height: number; hasAlpha?: boolean } | null;
+  colours: ColourAnalysis | null;
+  embedded: EmbeddedMetadata;
+}
+
+/**
+ * A source of tags. The offline default is a few taggers that need no network (see
+ * `defaultTaggers`); an external vision or CLIP service is another implementation of this.
+ */
+export interface Tagger {
+  readonly name: string;
+  tag(input: TaggingInput): Promise<Tag[]>;
+}
+
+/** Runs every tagger and merges their tags by name, keeping the most confident source of each. */
+export async function tagWithAll(taggers: Tagger[], input: TaggingInput): Promise<Tag[]> {
+  const byName = new Map<string, Tag>();
+  for (const tagger of taggers) {
+    for (const tag of await tagger.tag(input)) {
+      const seen = byName.get(tag.name);
+      if (!seen || tag.confidence > seen.confidence) byName.set(tag.name, tag);
+    }
+  }
+  return [...byName.values()].sort((a, b) => b.confidence - a.confidence || a.name.localeCompare(b.name));
+}
