@@ -13,6 +13,13 @@ export interface AssetRecord {
   state: string;
   kind: AssetKind;
   metadata: Record<string, unknown>;
+  /** Tags from people, rules and ingest, as the workflow last mirrored them. */
+  tags: string[];
+  /** Who froze the asset and why, or null. */
+  frozen: { by: string; reason: string; at: string } | null;
+  legalHold: { by: string; reason: string; at: string } | null;
+  tier: 'hot' | 'cold';
+  compliance: unknown;
   currentVersion: VersionRecord;
   createdAt: string;
   updatedAt: string;
@@ -155,6 +162,11 @@ export class AssetRepository {
         'a.state',
         'a.kind',
         'a.metadata',
+        'a.tags',
+        'a.frozen',
+        'a.legal_hold',
+        'a.tier',
+        'a.compliance',
         'a.created_at',
         'a.updated_at',
         'v.version',
@@ -177,6 +189,11 @@ export class AssetRepository {
       state: row.state,
       kind: row.kind as AssetKind,
       metadata: row.metadata as Record<string, unknown>,
+      tags: row.tags ?? [],
+      frozen: (row.frozen as AssetRecord['frozen']) ?? null,
+      legalHold: (row.legal_hold as AssetRecord['legalHold']) ?? null,
+      tier: row.tier,
+      compliance: row.compliance ?? null,
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
       currentVersion: {

@@ -5,6 +5,8 @@ import type { CatalogueDb } from './database';
 export interface DuplicateMatch {
   assetId: string;
   version: number;
+  /** The matched asset's rule set: linking as a version only happens within one rule set. */
+  ruleSet: string;
   /** `exact`: the same bytes (sha256); `near`: perceptual hashes within the threshold. */
   kind: 'exact' | 'near';
   /** 1 for exact; `1 − d/64` for a perceptual-hash distance d. */
@@ -40,7 +42,7 @@ export class DuplicateRepository {
     const rows = await this.db
       .selectFrom('asset_versions as v')
       .innerJoin('assets as a', 'a.id', 'v.asset_id')
-      .select(['v.asset_id', 'v.version'])
+      .select(['v.asset_id', 'v.version', 'a.rule_set'])
       .where('v.blob_sha256', '=', sha256)
       .where('a.purged_at', 'is', null)
       .orderBy('a.created_at')
@@ -49,6 +51,7 @@ export class DuplicateRepository {
     return rows.map((r) => ({
       assetId: r.asset_id,
       version: r.version,
+      ruleSet: r.rule_set,
       kind: 'exact',
       similarity: 1,
       distance: 0,
@@ -64,7 +67,7 @@ export class DuplicateRepository {
     const rows = await this.db
       .selectFrom('perceptual_hashes as p')
       .innerJoin('assets as a', 'a.id', 'p.asset_id')
-      .select(['p.asset_id', 'p.version', 'p.hash'])
+      .select(['p.asset_id', 'p.version', 'p.hash', 'a.rule_set'])
       .where('a.purged_at', 'is', null)
       .where((eb) =>
         eb.or([
@@ -83,6 +86,7 @@ export class DuplicateRepository {
       .map((r) => ({
         assetId: r.asset_id,
         version: r.version,
+        ruleSet: r.rule_set,
         kind: 'near',
         similarity: similarityOf(r.distance),
         distance: r.distance,

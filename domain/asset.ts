@@ -110,6 +110,8 @@ export interface LifecycleState {
   approvals?: ApprovalRecord[];
   /** Time-limited download grants that approvals produced. */
   grants?: DownloadGrant[];
+  /** Tags ingest derived from the latest version (replaced when a new version is ingested). */
+  derivedTags?: string[];
   /** Rule-set versions the asset was moved between. */
   migrations?: { from: number; to: number; by: string; at: string }[];
 }

@@ -13,6 +13,11 @@ export function toAssetResponse(asset: AssetRecord) {
     ruleSetVersion: asset.ruleSetVersion,
     workflowId: asset.workflowId,
     metadata: asset.metadata,
+    tags: asset.tags,
+    frozen: asset.frozen,
+    legalHold: asset.legalHold,
+    tier: asset.tier,
+    compliance: asset.compliance,
     latestVersion: {
       version: v.version,
       sha256: v.sha256,

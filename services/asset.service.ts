@@ -211,7 +211,10 @@ export class AssetService {
         { filename: file.filename, matches: planned.duplicates },
       );
     }
-    if (action === 'link-as-version') planned.linkTo = planned.duplicates[0]!;
+    // A file becomes a new version only of an asset governed by the same rule set; a match
+    // elsewhere in the catalogue is reported, not linked.
+    if (action === 'link-as-version')
+      planned.linkTo = planned.duplicates.find((d) => d.ruleSet === plan.name) ?? null;
     return planned;
   }
 

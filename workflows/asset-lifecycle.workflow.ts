@@ -19,6 +19,7 @@ import type {
   AssetState,
   LifecycleState,
   Transition,
+  VersionAnalysis,
 } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import { ingestOptionsOf } from '../domain/ingest-options';
@@ -356,8 +357,10 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
         note: note ?? null,
       });
       const analysis = await ingest({ assetId: s.assetId, version }, plan);
-      if (version === s.version && analysis.kind === 'image') {
-        Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });
+      if (version === s.version) {
+        if (analysis.kind === 'image')
+          Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });
+        applyIngestFindings(analysis);
       }
       changed();
       return { version };
@@ -401,6 +404,28 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
     for (const { action, params } of outcome.actions) applyAction(action, params, record, outcome.at);
     changed();
   });
+
+  /**
+   * Tags and the brand-palette verdict from ingest (absent from analyses recorded before ingest
+   * produced them, which leaves the state as it was). A new version replaces the tags the previous
+   * one derived; tags people or rules added stay.
+   */
+  function applyIngestFindings(analysis: VersionAnalysis) {
+    if (analysis.tags) {
+      const previous = new Set(s.derivedTags ?? []);
+      const derived = analysis.tags.map((t) => t.name);
+      s.asset.tags = [...new Set([...s.asset.tags.filter((t) => !previous.has(t)), ...derived])].sort();
+      s.derivedTags = derived;
+    }
+    if (analysis.kind === 'image' && analysis.brandColours && plan.create.brandPalette) {
+      const distances = analysis.brandColours.colours.map((c) => c.deltaE);
+      s.compliance.brandColours = {
+        ok: analysis.brandColours.ok,
+        policy: plan.create.brandPalette.policy,
+        worstDeltaE: distances.length > 0 ? Math.max(...distances) : null,
+      };
+    }
+  }
 
   /** Records an approval flow and queues its child workflow; returns its id (deterministic). */
   function queueApproval(flow: string, request: ApprovalFlowInput['request']): string {
@@ -494,6 +519,7 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
       Object.assign(s.asset, { format: analysis.format, width: analysis.width, height: analysis.height });
     s.compliance = checkCompliance(plan, s, now());
     s.asset.tags = [...new Set([...s.asset.tags, ...s.compliance.complianceTags])].sort();
+    applyIngestFindings(analysis);
     transition(
       'stored',
       analysis.kind === 'image'
