@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -128,6 +128,29 @@ export class FileBlobStore {
     await writeFile(partial, bytes, { flag: 'wx' });
     await rename(partial, target);
     return target;
+  }
+
+  /**
+   * Deletes what a process killed mid-write left behind: upload temporaries and partial renditions
+   * older than `olderThanMs` (younger ones may belong to a write still running elsewhere).
+   * Returns how many files went.
+   */
+  async sweepAbandoned(olderThanMs: number, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const sweep = async (dir: string, matches: (name: string) => boolean) => {
+      const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (!entry.isFile() || !matches(entry.name)) continue;
+        const file = path.join(entry.parentPath, entry.name);
+        const { mtimeMs } = await stat(file);
+        if (now - mtimeMs < olderThanMs) continue;
+        await rm(file, { force: true });
+        removed += 1;
+      }
+    };
+    await sweep(path.join(this.root, 'tmp'), () => true);
+    await sweep(path.join(this.root, 'renditions'), (name) => name.endsWith('.partial'));
+    return removed;
   }
 
   private renditionDir(sourceSha256: string): string {

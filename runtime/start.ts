@@ -11,6 +11,9 @@ import { connectWorker, createAssetflowWorker, installTemporalRuntime } from './
 
 export type Role = 'all' | 'worker' | 'server';
 
+/** A temporary file this old belongs to no running write (uploads and renders take seconds). */
+const ABANDONED_WRITE_AGE_MS = 60 * 60 * 1000;
+
 /**
  * The composition root. `all` (npm start) runs everything in one process: the embedded Temporal
  * dev server when no address is configured, migrations, a worker and the HTTP API. `worker` and
@@ -43,6 +46,8 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
     );
     const storage = await openStorage(config);
     stops.push(() => storage.database.close());
+    const swept = await storage.blobs.sweepAbandoned(ABANDONED_WRITE_AGE_MS);
+    if (swept > 0) say(`Removed ${swept} file(s) left by writes that were killed mid-way.`);
     const published = await new RuleSetService(storage.ruleSets).publishExamples();
     if (published.length > 0) say(`Published the shipped rule sets: ${published.join(', ')}`);
 

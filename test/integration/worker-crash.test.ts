@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
@@ -64,8 +64,13 @@ describeWithPostgres('killing the worker mid-ingest (dev server, PostgreSQL)', (
     expect(stored.latestVersion.version).toBe(1);
     const timeline = await request(harness.app).get(`/api/assets/${id}/timeline`).expect(200);
     expect(timeline.body.timeline.map((t: { to: string }) => t.to)).toEqual(['created', 'stored']);
-    // One blob on disk, the uploaded one; no stray temporary files.
-    expect(listFiles(harness.config.blobs.dir)).toEqual([upload.body.latestVersion.sha256]);
+    // One blob on disk, the uploaded one; one thumbnail although ingest ran twice; nothing partial.
+    const root = harness.config.blobs.dir;
+    expect(listFiles(path.join(root, 'hot'))).toEqual([upload.body.latestVersion.sha256]);
+    expect(listFiles(path.join(root, 'renditions'))).toEqual([
+      expect.stringMatching(/^thumbnail-[0-9a-f]{12}$/),
+    ]);
+    expect(listFiles(path.join(root, 'tmp'))).toEqual([]);
 
     // The history shows the ingest ran twice (attempt 2 on worker B), yet its effects are single.
     const connection = await Connection.connect({ address: testTemporalAddress() });
@@ -112,6 +117,7 @@ function waitForLine(child: ChildProcess, line: string, timeoutMs = 60_000): Pro
 }
 
 function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => entry.name)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -55,5 +55,26 @@ describe('FileBlobStore', () => {
   it('refuses a name that is not a sha256 digest (no path tricks)', () => {
     const store = new FileBlobStore(root());
     expect(() => store.pathOf('../../etc/passwd')).toThrow('not a sha256');
+  });
+
+  it('sweeps what a killed writer left (old temporaries, partial renditions), not live files', async () => {
+    const store = new FileBlobStore(root());
+    const kept = await store.write(Readable.from([Buffer.from('kept')]));
+    await kept.commit();
+    const rendition = await store.writeRendition(kept.sha256, 'thumb-1', Buffer.from('thumbnail'));
+    const abandoned = await store.write(Readable.from([Buffer.from('upload killed mid-request')]));
+    const partial = `${store.renditionPath(kept.sha256, 'thumb-2')}.dead.partial`;
+    writeFileSync(partial, 'half a rendition');
+    const young = await store.write(Readable.from([Buffer.from('upload still running')]));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(abandoned.path, hourAgo, hourAgo);
+    utimesSync(partial, hourAgo, hourAgo);
+
+    expect(await store.sweepAbandoned(10 * 60_000)).toBe(2);
+    expect(existsSync(abandoned.path)).toBe(false);
+    expect(existsSync(partial)).toBe(false);
+    expect(existsSync(young.path)).toBe(true);
+    expect(existsSync(rendition)).toBe(true);
+    expect(await store.exists(kept.sha256)).toBe(true);
   });
 });
