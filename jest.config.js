@@ -6,12 +6,15 @@
  */
 const swc = [
   '@swc/jest',
-  { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+  {
+    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
+    module: { type: 'commonjs', ignoreDynamic: true },
+  },
 ];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/node-environment.js',
   // These packages ship only ES modules; swc turns them into CommonJS for Jest like our own code.
   transform: { '^.+\\.[jt]s$': swc },
   transformIgnorePatterns: [

@@ -8,8 +8,7 @@ import { DEFAULT_THUMBNAIL, type IngestOptions } from '../domain/ingest-options'
 import { readImageInfo } from '../imaging/read-image-info';
 import { ingestFile } from '../ingest/ingest-version';
 import { RenditionCache } from '../services/rendition-cache';
-import { defaultTaggers } from '../tagging/rule-taggers';
-import type { Tagger } from '../tagging/tagger';
+import type { Tagging } from '../tagging/offline-tagging';
 
 export interface AssetActivityDeps {
   assets: AssetRepository;
@@ -17,15 +16,15 @@ export interface AssetActivityDeps {
   duplicates: DuplicateRepository;
   renditions: RenditionRepository;
   limits: { maxImagePixels: number };
-  /** The offline default taggers unless given (an external vision service, tests). */
-  taggers?: Tagger[];
+  /** Taggers and text reader for ingest (see tagging/offline-tagging.ts). */
+  tagging: Tagging;
 }
 
 /** Ingest options for runs whose workflow passed none (started before options existed). */
 const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   thumbnail: DEFAULT_THUMBNAIL,
   brandPalette: null,
-  autoTagging: { scene: true, objects: true, colours: true, exif: true },
+  autoTagging: { scene: true, objects: true, colours: true, exif: true, text: true },
 };
 
 interface VersionRef {
@@ -57,12 +56,12 @@ export function createAssetActivities({
   duplicates,
   renditions,
   limits,
-  taggers,
+  tagging,
 }: AssetActivityDeps) {
   const renditionCache = new RenditionCache({ blobs, renditions, maxImagePixels: limits.maxImagePixels });
   const ingestDeps = {
     renditions: renditionCache,
-    taggers: taggers ?? defaultTaggers(),
+    tagging,
     maxImagePixels: limits.maxImagePixels,
   };
   const blobOf = async ({ assetId, version }: VersionRef): Promise<string> => {

@@ -30,7 +30,9 @@ async function quality() {
     .filter((f) => f.endsWith('.jpg'))
     .map((f) => readFileSync(path.join(PHOTOS_DIR, f)));
   const hashes = await Promise.all(photos.map((p) => perceptualHash(p, 1e8)));
-  console.log(`\nNear-duplicate recall on ${photos.length} photographs (edited copy found as the top match)\n`);
+  console.log(
+    `\nNear-duplicate recall on ${photos.length} photographs (edited copy found as the top match)\n`,
+  );
   console.log('| edit | at 95 % (d ≤ 3) | at 90 % (d ≤ 6) | largest distance |');
   console.log('|---|---|---|---|');
   for (const [name, attack] of Object.entries(ATTACKS)) {
@@ -50,15 +52,20 @@ async function quality() {
     { background: '#c8102e', accent: '#ffffff' },
     { background: '#f4f1ea', accent: '#0abab5' },
   ]) {
-    const designs = await Promise.all((await sameStyleDesigns(photos.slice(0, 6), style)).map((d) => perceptualHash(d, 1e8)));
+    const designs = await Promise.all(
+      (await sameStyleDesigns(photos.slice(0, 6), style)).map((d) => perceptualHash(d, 1e8)),
+    );
     for (let i = 0; i < designs.length; i++)
-      for (let j = i + 1; j < designs.length; j++) designDistances.push(hammingDistance(designs[i]!, designs[j]!));
+      for (let j = i + 1; j < designs.length; j++)
+        designDistances.push(hammingDistance(designs[i]!, designs[j]!));
   }
   const falseAt = (list: number[], d: number) => list.filter((x) => x <= d).length;
   console.log(`\nFalse duplicates (pairs of different pictures within the threshold)\n`);
   console.log('| pairs | at 95 % | at 90 % | smallest distance |');
   console.log('|---|---|---|---|');
-  console.log(`| ${between.length} pairs of different photographs | ${falseAt(between, 3)} | ${falseAt(between, 6)} | ${Math.min(...between)} |`);
+  console.log(
+    `| ${between.length} pairs of different photographs | ${falseAt(between, 3)} | ${falseAt(between, 6)} | ${Math.min(...between)} |`,
+  );
   console.log(
     `| ${designDistances.length} pairs of sibling designs (same style, other photo and headline) | ${falseAt(designDistances, 3)} | ${falseAt(designDistances, 6)} | ${Math.min(...designDistances)} |`,
   );
@@ -92,10 +99,14 @@ async function latency(database: Database) {
   const assetIds = Array.from({ length: 1000 }, () => randomUUID());
   for (const id of assetIds) {
     await sql`INSERT INTO assets (id, workflow_id, display_name, rule_set, state, state_seq, kind, metadata, current_version)
-              VALUES (${id}, ${`asset-${id}`}, 'bench', 'default', 'stored', 2, 'image', '{}'::jsonb, 1)`.execute(database.db);
+              VALUES (${id}, ${`asset-${id}`}, 'bench', 'default', 'stored', 2, 'image', '{}'::jsonb, 1)`.execute(
+      database.db,
+    );
   }
   const index = new DuplicateRepository(database.db);
-  console.log(`\nDuplicate lookup at 95 % (d ≤ 3), ${database.kind}, ${os.cpus().length} cores, mean of ${QUERIES} queries\n`);
+  console.log(
+    `\nDuplicate lookup at 95 % (d ≤ 3), ${database.kind}, ${os.cpus().length} cores, mean of ${QUERIES} queries\n`,
+  );
   console.log('| hashes | index (multi-index hashing) | linear scan (SQL, every distance) | speed-up |');
   console.log('|---|---|---|---|');
   let filled = 0;
@@ -105,7 +116,9 @@ async function latency(database: Database) {
     filled = size;
     const queries = Array.from({ length: QUERIES }, () => randomBytes(8).toString('hex'));
     // Half the queries are near an indexed hash (2 bits flipped), half random: both outcomes cost.
-    const { rows: sample } = await sql<{ hash: string }>`SELECT hash FROM perceptual_hashes ORDER BY random() LIMIT ${QUERIES / 2}`.execute(database.db);
+    const { rows: sample } = await sql<{
+      hash: string;
+    }>`SELECT hash FROM perceptual_hashes ORDER BY random() LIMIT ${QUERIES / 2}`.execute(database.db);
     sample.forEach((row, i) => {
       const flipped = BigInt(`0x${row.hash}`) ^ 0b101n;
       queries[i] = flipped.toString(16).padStart(16, '0');
@@ -121,12 +134,18 @@ async function latency(database: Database) {
     let scanned = 0;
     for (const q of scanQueries) {
       const { rows } = await sql`SELECT asset_id, version FROM perceptual_hashes
-         WHERE bit_count(('x' || hash)::bit(64) # ('x' || ${q})::bit(64)) <= ${distance}`.execute(database.db);
+         WHERE bit_count(('x' || hash)::bit(64) # ('x' || ${q})::bit(64)) <= ${distance}`.execute(
+        database.db,
+      );
       scanned += rows.length;
     }
     const linear = (performance.now() - t0) / scanQueries.length;
-    say(`  ${size}: index found ${found} matches for ${QUERIES} queries; scan found ${scanned} for ${scanQueries.length}`);
-    console.log(`| ${size.toLocaleString('en')} | ${indexed.toFixed(2)} ms | ${linear.toFixed(1)} ms | ${(linear / indexed).toFixed(0)}× |`);
+    say(
+      `  ${size}: index found ${found} matches for ${QUERIES} queries; scan found ${scanned} for ${scanQueries.length}`,
+    );
+    console.log(
+      `| ${size.toLocaleString('en')} | ${indexed.toFixed(2)} ms | ${linear.toFixed(1)} ms | ${(linear / indexed).toFixed(0)}× |`,
+    );
   }
 }
 

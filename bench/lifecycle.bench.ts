@@ -23,6 +23,7 @@ import { storageOn } from '../runtime/catalogue';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from '../runtime/worker';
 import { AssetService } from '../services/asset.service';
 import { RuleSetService } from '../services/rule-set.service';
+import { ruleTaggers } from '../tagging/rule-taggers';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
 
@@ -55,7 +56,11 @@ async function main() {
     connection,
     namespace: 'default',
     taskQueue: 'bench-assets',
-    activityDeps: { ...storage, limits: { maxImagePixels: 100_000_000 } },
+    activityDeps: {
+      ...storage,
+      limits: { maxImagePixels: 100_000_000 },
+      tagging: { taggers: ruleTaggers(), textReader: null },
+    },
   });
   const trivialWorker = await Worker.create({
     connection,

@@ -25,7 +25,15 @@ export interface PendingBlob {
  * made visible atomically, so a crash leaves either the whole blob or nothing under its name.
  */
 export class FileBlobStore {
-  constructor(readonly root: string) {}
+  readonly coldRoot: string;
+
+  /** `coldRoot` may be another disk (cheaper, slower); by default it is `<root>/cold`. */
+  constructor(
+    readonly root: string,
+    coldRoot?: string,
+  ) {
+    this.coldRoot = coldRoot ?? path.join(root, 'cold');
+  }
 
   /** Streams `source` into a temporary file while hashing it. */
   async write(source: Readable): Promise<PendingBlob> {
@@ -69,7 +77,8 @@ export class FileBlobStore {
   /** Where a blob lives (or would live) in a tier. */
   pathOf(sha256: string, tier: BlobTier = 'hot'): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 hex digest: ${sha256}`);
-    return path.join(this.root, tier, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    const base = tier === 'cold' ? this.coldRoot : path.join(this.root, 'hot');
+    return path.join(base, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
   async exists(sha256: string, tier: BlobTier = 'hot'): Promise<boolean> {

@@ -26,8 +26,19 @@ export interface AppConfig {
     dataDir: string;
   };
   blobs: {
-    /** Root of the content-addressed blob store. */
+    /** Root of the content-addressed blob store (the hot tier, temporaries and renditions). */
     dir: string;
+    /** Root of the cold tier: a slower, cheaper disk; `<dir>/cold` when absent. */
+    coldDir?: string;
+  };
+  /** Offline AI tagging at ingest (rule sets can switch each off per asset). */
+  tagging: {
+    /** CenterNet COCO object detection (≈ 0.3 s per image, ≈ 110 MiB once loaded). */
+    objects: boolean;
+    /** PaddleOCR text in images, Chinese and English (≈ 0.25 s per image, ≈ 300 MiB once loaded). */
+    text: boolean;
+    /** Detections below this score do not become tags. */
+    minObjectScore: number;
   };
   http: {
     port: number;
@@ -53,7 +64,7 @@ export interface AppConfig {
 export const configSchema: JSONSchemaType<AppConfig> = {
   type: 'object',
   additionalProperties: false,
-  required: ['temporal', 'database', 'blobs', 'http', 'limits', 'rules', 'log'],
+  required: ['temporal', 'database', 'blobs', 'tagging', 'http', 'limits', 'rules', 'log'],
   properties: {
     temporal: {
       type: 'object',
@@ -89,7 +100,20 @@ export const configSchema: JSONSchemaType<AppConfig> = {
       type: 'object',
       additionalProperties: false,
       required: ['dir'],
-      properties: { dir: { type: 'string', minLength: 1 } },
+      properties: {
+        dir: { type: 'string', minLength: 1 },
+        coldDir: { type: 'string', minLength: 1, nullable: true },
+      },
+    },
+    tagging: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['objects', 'text', 'minObjectScore'],
+      properties: {
+        objects: { type: 'boolean' },
+        text: { type: 'boolean' },
+        minObjectScore: { type: 'number', minimum: 0, maximum: 1 },
+      },
     },
     http: {
       type: 'object',
@@ -137,6 +161,7 @@ export const defaultConfig: AppConfig = {
   },
   database: { url: 'embedded', dataDir: '.assetflow/pglite' },
   blobs: { dir: '.assetflow/blobs' },
+  tagging: { objects: true, text: true, minObjectScore: 0.4 },
   http: { port: 3000, host: '127.0.0.1' },
   limits: {
     maxUploadBytes: 256 * 1024 * 1024,

@@ -99,6 +99,7 @@ function resolvePaths(config: AppConfig, baseDir: string): AppConfig {
   }
   config.database.dataDir = at(config.database.dataDir);
   config.blobs.dir = at(config.blobs.dir);
+  if (config.blobs.coldDir) config.blobs.coldDir = at(config.blobs.coldDir);
   return config;
 }
 

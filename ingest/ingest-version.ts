@@ -6,19 +6,20 @@ import { readEmbeddedMetadata } from '../imaging/embedded-metadata';
 import { perceptualHash } from '../imaging/perceptual-hash';
 import { readImageInfo } from '../imaging/read-image-info';
 import type { RenditionCache } from '../services/rendition-cache';
-import { type Tagger, tagWithAll } from '../tagging/tagger';
+import type { Tagging } from '../tagging/offline-tagging';
+import { tagWithAll } from '../tagging/tagger';
 
 export interface IngestDeps {
   renditions: RenditionCache;
-  taggers: Tagger[];
+  tagging: Tagging;
   maxImagePixels: number;
 }
 
 /**
  * Everything Assetflow learns from a file's bytes: type from content, image header, embedded
- * metadata, colours and brand check, perceptual hash, tags, and the thumbnail. Pure with respect
- * to the catalogue (the caller saves the result), and deterministic for the same bytes and
- * options, so running it twice gives the same answer.
+ * metadata, colours and brand check, perceptual hash, tags (rules, objects), text (OCR) and the
+ * thumbnail. It writes only the thumbnail (content-addressed, atomic); the caller saves the
+ * result. The same bytes and options give the same answer, so running it twice is harmless.
  */
 export async function ingestFile(
   source: { sha256: string; file: string },
@@ -26,10 +27,12 @@ export async function ingestFile(
   deps: IngestDeps,
 ): Promise<VersionAnalysis> {
   const { mediaType } = await detectMediaType(source.file);
+  // Only the taggers the rule set switched on for this asset.
+  const taggers = deps.tagging.taggers.filter((t) => !t.needs || options.autoTagging[t.needs]);
   const embedded = options.autoTagging.exif ? await readEmbeddedMetadata(source.file) : {};
   const info = await readImageInfo(source.file, deps.maxImagePixels);
   if (info.kind !== 'image') {
-    const tags = await tagWithAll(deps.taggers, {
+    const tags = await tagWithAll(taggers, {
       file: source.file,
       mediaType,
       image: null,
@@ -40,13 +43,17 @@ export async function ingestFile(
   }
 
   const colours = await analyseColours(source.file, deps.maxImagePixels);
-  const tags = await tagWithAll(deps.taggers, {
+  const tags = await tagWithAll(taggers, {
     file: source.file,
     mediaType,
     image: info,
     colours: options.autoTagging.colours ? colours : null,
     embedded,
   });
+  const text =
+    deps.tagging.textReader && options.autoTagging.text
+      ? await deps.tagging.textReader.read(source.file)
+      : [];
   const thumbnail = await deps.renditions.get(
     source.sha256,
     source.file,
@@ -63,6 +70,7 @@ export async function ingestFile(
       : {}),
     perceptualHash: await perceptualHash(source.file, deps.maxImagePixels),
     tags,
+    ...(text.length > 0 ? { text } : {}),
     thumbnail: {
       preset: options.thumbnail.name,
       mediaType: thumbnail.mediaType,

@@ -109,6 +109,7 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
         objects: create.autoTagging?.objects ?? true,
         colours: create.autoTagging?.colours ?? true,
         exif: create.autoTagging?.exif ?? true,
+        text: create.autoTagging?.text ?? true,
       },
     },
     store: {

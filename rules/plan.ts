@@ -27,7 +27,7 @@ export interface RuleSetPlan {
     naming: { template: string; policy: 'reject' | 'rename' | 'warn'; tokens: NamingToken[] } | null;
     complianceTags: ComplianceTagRule[];
     brandPalette: BrandPalette | null;
-    autoTagging: { scene: boolean; objects: boolean; colours: boolean; exif: boolean };
+    autoTagging: { scene: boolean; objects: boolean; colours: boolean; exif: boolean; text: boolean };
   };
   store: {
     duplicates: {

@@ -212,6 +212,7 @@ export const ruleSetSchema = {
             objects: { type: 'boolean' },
             colours: { type: 'boolean' },
             exif: { type: 'boolean' },
+            text: { type: 'boolean' },
           },
         },
       },

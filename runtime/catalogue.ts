@@ -20,10 +20,10 @@ export interface Storage {
 
 export async function openStorage(config: AppConfig): Promise<Storage> {
   const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-  return storageOn(database, config.blobs.dir);
+  return storageOn(database, config.blobs.dir, config.blobs.coldDir);
 }
 
-export function storageOn(database: Database, blobDir: string): Storage {
+export function storageOn(database: Database, blobDir: string, coldDir?: string): Storage {
   return {
     database,
     assets: new AssetRepository(database.db),
@@ -31,6 +31,6 @@ export function storageOn(database: Database, blobDir: string): Storage {
     approvals: new ApprovalRepository(database.db),
     duplicates: new DuplicateRepository(database.db),
     renditions: new RenditionRepository(database.db),
-    blobs: new FileBlobStore(blobDir),
+    blobs: new FileBlobStore(blobDir, coldDir),
   };
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
 import { RuleSetService } from '../services/rule-set.service';
+import { offlineTagging } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { type EmbeddedTemporal, startEmbeddedTemporal } from '../toolchain/ephemeral-servers';
 import { openStorage } from './catalogue';
@@ -63,6 +64,7 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
         activityDeps: {
           ...storage,
           limits: config.limits,
+          tagging: offlineTagging(config.tagging, config.limits.maxImagePixels),
         },
       });
       workerRun = worker.run();

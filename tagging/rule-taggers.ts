@@ -36,6 +36,7 @@ export const formatTagger: Tagger = {
 /** Colour families with at least 10 % of the image, and the tone (warm/cool, bright/dark). */
 export const colourTagger: Tagger = {
   name: 'colours',
+  needs: 'colours',
   async tag({ colours }: TaggingInput): Promise<Tag[]> {
     if (!colours) return [];
     const tags: Tag[] = [];
@@ -55,12 +56,13 @@ export const colourTagger: Tagger = {
 /** Keywords the creator embedded (IPTC/XMP): a person wrote them, so they are `user` tags. */
 export const keywordTagger: Tagger = {
   name: 'keywords',
+  needs: 'exif',
   async tag({ embedded }: TaggingInput): Promise<Tag[]> {
     return (embedded.keywords ?? []).map((name) => ({ name, source: 'user', confidence: 1 }));
   },
 };
 
-/** The offline default: no network, no model download. */
-export function defaultTaggers(): Tagger[] {
+/** Taggers that derive tags from measured facts alone (no model). */
+export function ruleTaggers(): Tagger[] {
   return [formatTagger, colourTagger, keywordTagger];
 }

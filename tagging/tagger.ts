@@ -1,5 +1,6 @@
 import type { ColourAnalysis } from '../imaging/colours';
 import type { EmbeddedMetadata } from '../imaging/embedded-metadata';
+import type { RuleSetPlan } from '../rules/plan';
 
 /** A tag on a version, with where it came from and how sure its source is. */
 export interface Tag {
@@ -21,10 +22,12 @@ export interface TaggingInput {
 
 /**
  * A source of tags. The offline default is a few taggers that need no network (see
- * `defaultTaggers`); an external vision or CLIP service is another implementation of this.
+ * `offlineTagging`); an external vision or CLIP service is another implementation of this.
  */
 export interface Tagger {
   readonly name: string;
+  /** The rule set's `autoTagging` switch that must be on for this tagger to run, if any. */
+  readonly needs?: keyof RuleSetPlan['create']['autoTagging'];
   tag(input: TaggingInput): Promise<Tag[]>;
 }
 

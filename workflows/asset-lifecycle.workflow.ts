@@ -703,7 +703,7 @@ function emptyPlan(name: string): RuleSetPlan {
       naming: null,
       complianceTags: [],
       brandPalette: null,
-      autoTagging: { scene: true, objects: true, colours: true, exif: true },
+      autoTagging: { scene: true, objects: true, colours: true, exif: true, text: true },
     },
     store: { duplicates: { exact: 'warn', near: null }, dimensions: {} },
     distribute: {

@@ -38,10 +38,18 @@ beforeAll(() => {
   bomb = makeGreyscalePng(20_000, 20_000);
 });
 
+/** A sale poster: a red field with an English and a Chinese headline (needs fonts-wqy-zenhei). */
+function posterWithText(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="400"><rect width="800" height="400" fill="#c8102e"/>
+    <text x="400" y="150" font-family="DejaVu Sans" font-weight="bold" font-size="64" text-anchor="middle" fill="#fff">SPRING SALE 50% OFF</text>
+    <text x="400" y="300" font-family="WenQuanYi Zen Hei" font-size="90" text-anchor="middle" fill="#fff">春季新品</text></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
 describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s)', (kind) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness(kind);
+    harness = await startHarness(kind, { aiTagging: true });
   });
   afterAll(async () => {
     await harness?.close();
@@ -114,6 +122,21 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
     });
     expect(tagged.tags).toEqual(expect.arrayContaining(['photo', 'brown', 'coffee']));
   });
+
+  it('detects objects and reads text offline (CenterNet, PaddleOCR), with confidence and source', async () => {
+    const person = await upload(photo('camera.jpg'), 'photographer.jpg').expect(201);
+    const poster = await upload(await posterWithText(), 'poster.png').expect(201);
+    const personTags = (await stored(person.body.id)).latestVersion.analysis.tags;
+    expect(personTags).toContainEqual({ name: 'person', source: 'ai', confidence: expect.any(Number) });
+    expect(personTags).toContainEqual(expect.objectContaining({ name: '人物', source: 'ai' }));
+    const confidence = personTags.find((t: { name: string }) => t.name === 'person').confidence;
+    expect(confidence).toBeGreaterThanOrEqual(0.4);
+    expect(confidence).toBeLessThanOrEqual(1);
+
+    const { text } = (await stored(poster.body.id)).latestVersion.analysis;
+    expect(text.map((line: { text: string }) => line.text)).toContain('春季新品');
+    expect(text.map((line: { text: string }) => line.text.replace(/\s/g, ''))).toContain('SPRINGSALE50%OFF');
+  }, 60_000);
 
   it.each([
     ['a truncated JPEG', async () => (await cameraJpeg()).subarray(0, 9000), 'cut.jpg', 422, 'FILE_CORRUPT'],

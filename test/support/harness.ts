@@ -10,6 +10,8 @@ import { type Storage, storageOn } from '../../runtime/catalogue';
 import { buildApp } from '../../runtime/http-server';
 import { createAssetflowWorker, installTemporalRuntimeOnce } from '../../runtime/worker';
 import { RuleSetService } from '../../services/rule-set.service';
+import { offlineTagging } from '../../tagging/offline-tagging';
+import { ruleTaggers } from '../../tagging/rule-taggers';
 import { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { type DatabaseKind, openTestDatabase } from './test-databases';
 import { testTemporalAddress, testWorkflowBundle } from './test-env';
@@ -32,6 +34,11 @@ export interface HarnessOptions {
   /** Start a worker (default true); false for tests where Temporal is meant to be unreachable. */
   worker?: boolean;
   config?: DeepPartial<AppConfig>;
+  /**
+   * Run the object detector and OCR at ingest (default false: they add ≈ 0.5 s per image and
+   * are tested where tagging is the subject; the rule taggers always run).
+   */
+  aiTagging?: boolean;
 }
 
 /**
@@ -67,6 +74,9 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       activityDeps: {
         ...storage,
         limits: config.limits,
+        tagging: options.aiTagging
+          ? offlineTagging(config.tagging, config.limits.maxImagePixels)
+          : { taggers: ruleTaggers(), textReader: null },
       },
       workflowBundle: testWorkflowBundle(),
     });

@@ -11,6 +11,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../../catalogue/database';
 import { storageOn } from '../../runtime/catalogue';
 import { createAssetflowWorker, installTemporalRuntime } from '../../runtime/worker';
+import { ruleTaggers } from '../../tagging/rule-taggers';
 
 export interface WorkerProcessSettings {
   temporalAddress: string;
@@ -35,6 +36,7 @@ async function main() {
     activityDeps: {
       ...storage,
       limits: { maxImagePixels: settings.maxImagePixels },
+      tagging: { taggers: ruleTaggers(), textReader: null },
     },
     workflowBundle: { codePath: settings.workflowBundle },
     interceptors: {
