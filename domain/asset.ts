@@ -1,7 +1,9 @@
 import type { BrandColourCheck, ColourAnalysis } from '../imaging/colours';
 import type { EmbeddedMetadata } from '../imaging/embedded-metadata';
+import type { VideoFacts } from '../imaging/previews';
 import type { RuleSetPlan } from '../rules/plan';
 import type { Tag } from '../tagging/tagger';
+import type { TextLine } from '../tagging/text-reader';
 
 /**
  * Plain-JSON domain types shared by workflows, activities, the catalogue and the API. No classes,
@@ -52,6 +54,10 @@ export interface IngestFacts {
   mediaType?: string;
   embedded?: EmbeddedMetadata;
   tags?: Tag[];
+  /** Lines of text read in the image (OCR), for search. */
+  text?: TextLine[];
+  /** For videos and PDFs: what the poster frame or first-page preview found, or why there is none. */
+  preview?: { ok: true; video?: VideoFacts; pages?: number } | { ok: false; reason: string };
   /** The rendition made at ingest for grids and previews. */
   thumbnail?: { preset: string; mediaType: string; width: number; height: number };
 }

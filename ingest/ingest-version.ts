@@ -4,6 +4,7 @@ import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { detectMediaType } from '../imaging/detect-media-type';
 import { readEmbeddedMetadata } from '../imaging/embedded-metadata';
 import { perceptualHash } from '../imaging/perceptual-hash';
+import { makePreview, type PreviewTools } from '../imaging/previews';
 import { readImageInfo } from '../imaging/read-image-info';
 import type { RenditionCache } from '../services/rendition-cache';
 import type { Tagging } from '../tagging/offline-tagging';
@@ -13,6 +14,8 @@ export interface IngestDeps {
   renditions: RenditionCache;
   tagging: Tagging;
   maxImagePixels: number;
+  /** ffmpeg and poppler programs for video and PDF previews (Debian's by default). */
+  previewTools?: PreviewTools;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function ingestFile(
       colours: null,
       embedded,
     });
-    return { ...info, mediaType, embedded, tags };
+    return { ...info, mediaType, embedded, tags, ...(await previewOf(source, mediaType, options, deps)) };
   }
 
   const colours = await analyseColours(source.file, deps.maxImagePixels);
@@ -71,6 +74,39 @@ export async function ingestFile(
     perceptualHash: await perceptualHash(source.file, deps.maxImagePixels),
     tags,
     ...(text.length > 0 ? { text } : {}),
+    thumbnail: {
+      preset: options.thumbnail.name,
+      mediaType: thumbnail.mediaType,
+      width: thumbnail.width,
+      height: thumbnail.height,
+    },
+  };
+}
+
+/**
+ * Videos and PDFs: a still made once (poster frame, first page) and the thumbnail rendered from
+ * it. Other types get nothing; a missing or failing tool gives a `preview` that says why.
+ */
+async function previewOf(
+  source: { sha256: string; file: string },
+  mediaType: string,
+  options: IngestOptions,
+  deps: IngestDeps,
+): Promise<Pick<VersionAnalysis, 'preview' | 'thumbnail'>> {
+  if (!mediaType.startsWith('video/') && mediaType !== 'application/pdf') return {};
+  // The tools run every time (they also report duration, size and pages); the still is kept once.
+  const preview = await makePreview(source.file, mediaType, deps.previewTools);
+  if (!preview?.ok) return { preview: { ok: false, reason: preview?.reason ?? 'no preview for this type' } };
+  const { png, ...facts } = preview;
+  const still = await deps.renditions.still(source.sha256, 'still.png', async () => png);
+  const thumbnail = await deps.renditions.get(
+    source.sha256,
+    still,
+    options.thumbnail.name,
+    options.thumbnail.preset,
+  );
+  return {
+    preview: facts,
     thumbnail: {
       preset: options.thumbnail.name,
       mediaType: thumbnail.mediaType,

@@ -25,6 +25,16 @@ export class RenditionCache {
     private readonly deps: { blobs: FileBlobStore; renditions: RenditionRepository; maxImagePixels: number },
   ) {}
 
+  /**
+   * A derived still (a video's poster frame, a PDF's first page) kept beside the renditions, made
+   * once by `make`; renditions of a video or PDF are rendered from it.
+   */
+  async still(sourceSha256: string, key: string, make: () => Promise<Buffer>): Promise<string> {
+    const file = this.deps.blobs.renditionPath(sourceSha256, key);
+    if (await exists(file)) return file;
+    return this.deps.blobs.writeRendition(sourceSha256, key, await make());
+  }
+
   static keyOf(name: string, preset: RenditionPreset): string {
     const digest = createHash('sha256').update(canonicalJson(preset)).digest('hex').slice(0, 12);
     return `${name.replace(/[^\w-]/g, '_')}-${digest}`;

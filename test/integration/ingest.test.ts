@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import request from 'supertest';
 import { eventually, type Harness, startHarness } from '../support/harness';
-import { makeGreyscalePng } from '../support/images';
+import { makeGreyscalePng, makePdf } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
 
 const PHOTOS = path.join(__dirname, '..', 'fixtures', 'photos');
@@ -37,6 +39,30 @@ let bomb: Promise<Buffer>;
 beforeAll(() => {
   bomb = makeGreyscalePng(20_000, 20_000);
 });
+
+const hasPreviewTools = ['ffmpeg', 'pdftoppm'].every(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
+);
+
+/** A 2-second 320×240 test-pattern clip, made by ffmpeg (or bytes that only look like MP4 without it). */
+async function makeVideo(): Promise<Buffer> {
+  // Without ffmpeg, an MP4 header (an ftyp box) is enough to be detected as video/mp4.
+  if (!hasPreviewTools)
+    return Buffer.concat([Buffer.from('000000186674797069736f6d0000020069736f6d', 'hex'), Buffer.alloc(64)]);
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'assetflow-video-')), 'clip.mp4');
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=duration=2:size=320x240:rate=10',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
+  return readFileSync(out);
+}
 
 /** A sale poster: a red field with an English and a Chinese headline (needs fonts-wqy-zenhei). */
 function posterWithText(): Promise<Buffer> {
@@ -137,6 +163,34 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
     expect(text.map((line: { text: string }) => line.text)).toContain('春季新品');
     expect(text.map((line: { text: string }) => line.text.replace(/\s/g, ''))).toContain('SPRINGSALE50%OFF');
   }, 60_000);
+
+  it('makes a poster frame for a video and a first-page preview for a PDF (ffmpeg, poppler)', async () => {
+    const video = await upload(await makeVideo(), 'teaser.mp4').expect(201);
+    const pdf = await upload(makePdf('Spring catalogue 2026'), 'catalogue.pdf').expect(201);
+    const videoAnalysis = (await stored(video.body.id)).latestVersion.analysis;
+    const pdfAnalysis = (await stored(pdf.body.id)).latestVersion.analysis;
+    if (!hasPreviewTools) {
+      expect(videoAnalysis.preview).toEqual({ ok: false, reason: 'no preview: ffmpeg is not installed' });
+      expect(pdfAnalysis.preview).toEqual({ ok: false, reason: 'no preview: pdftoppm is not installed' });
+      return;
+    }
+    expect(videoAnalysis).toMatchObject({
+      kind: 'generic',
+      mediaType: 'video/mp4',
+      preview: {
+        ok: true,
+        video: { durationSeconds: 2, width: 320, height: 240, codec: expect.any(String) },
+      },
+      thumbnail: { mediaType: 'image/webp', width: 320, height: 240 },
+    });
+    expect(videoAnalysis.tags).toContainEqual(expect.objectContaining({ name: 'video' }));
+    expect(pdfAnalysis).toMatchObject({
+      kind: 'generic',
+      mediaType: 'application/pdf',
+      preview: { ok: true, pages: 1 },
+      thumbnail: { mediaType: 'image/webp', height: 320 },
+    });
+  });
 
   it.each([
     ['a truncated JPEG', async () => (await cameraJpeg()).subarray(0, 9000), 'cut.jpg', 422, 'FILE_CORRUPT'],

@@ -12,6 +12,7 @@ import {
   perceptualHash,
   similarityOf,
 } from '../../imaging/perceptual-hash';
+import { makePreview } from '../../imaging/previews';
 
 const solid = (hex: string) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: hex } })
@@ -122,5 +123,25 @@ describe('type from content', () => {
     expect(nameMismatch('logo.ai', pdf)).toBeNull();
     expect(nameMismatch('bracket.step', pdf)).toBeNull();
     expect(nameMismatch('PHOTO.JPEG', { mediaType: 'image/jpeg', extension: 'jpg' })).toBeNull();
+  });
+});
+
+describe('previews', () => {
+  it('says clearly that there is no preview when the tool is missing', async () => {
+    const missing = {
+      ffmpeg: '/nonexistent/ffmpeg',
+      ffprobe: '/nonexistent/ffprobe',
+      pdftoppm: '/nonexistent/pdftoppm',
+      pdfinfo: '/nonexistent/pdfinfo',
+    };
+    expect(await makePreview('/dev/null', 'video/mp4', missing)).toEqual({
+      ok: false,
+      reason: 'no preview: ffmpeg is not installed',
+    });
+    expect(await makePreview('/dev/null', 'application/pdf', missing)).toEqual({
+      ok: false,
+      reason: 'no preview: pdftoppm is not installed',
+    });
+    expect(await makePreview('/dev/null', 'application/zip', missing)).toBeNull();
   });
 });
