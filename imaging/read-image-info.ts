@@ -37,3 +37,30 @@ export async function readImageInfo(file: string, maxPixels: number): Promise<Ve
   if (meta.density) info.density = meta.density;
   return info;
 }
+
+/**
+ * An image's header, without the pixel limit (the caller checks it with its own message) and
+ * without decoding pixels. Throws when the header is unreadable.
+ */
+export async function readImageHeader(
+  file: string,
+): Promise<{ format?: string; width: number; height: number }> {
+  const { format, width = 0, height = 0 } = await sharp(file, { limitInputPixels: false }).metadata();
+  return { ...(format ? { format } : {}), width, height };
+}
+
+/** The image as 8-bit RGB pixels, oriented and reduced to fit `maxSide` (for models). */
+export async function decodeRgb(
+  file: string,
+  maxSide: number,
+  maxPixels: number,
+): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(file, { limitInputPixels: maxPixels })
+    .rotate()
+    .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}

@@ -1,7 +1,7 @@
-import sharp, { type Metadata } from 'sharp';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { detectMediaType, nameMismatch } from '../imaging/detect-media-type';
 import { perceptualHash } from '../imaging/perceptual-hash';
+import { readImageHeader } from '../imaging/read-image-info';
 import type { UploadedFile } from './uploaded-file';
 
 /** What an upload's bytes are, found before anything is kept. */
@@ -30,14 +30,13 @@ export async function inspectUpload(file: UploadedFile, maxImagePixels: number):
   }
   if (!detected.mediaType.startsWith('image/')) return { mediaType: detected.mediaType, image: null };
 
-  let header: Metadata;
+  let header: Awaited<ReturnType<typeof readImageHeader>>;
   try {
-    // Header only, no limit here: the limit is checked below with a clearer message than sharp's.
-    header = await sharp(file.blob.path, { limitInputPixels: false }).metadata();
+    header = await readImageHeader(file.blob.path);
   } catch (error) {
     throw corrupt(file.filename, detected.mediaType, error);
   }
-  const { width = 0, height = 0, format } = header;
+  const { width, height, format } = header;
   if (width * height > maxImagePixels) {
     throw new AssetflowError(
       ErrorCodes.IMAGE_TOO_LARGE,

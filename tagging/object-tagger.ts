@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as HumanTypes from '@vladmandic/human';
-import sharp from 'sharp';
+import { decodeRgb } from '../imaging/read-image-info';
 import { COCO_LABELS_ZH } from './coco-labels';
 import type { Tag, Tagger, TaggingInput } from './tagger';
 
@@ -26,14 +26,8 @@ export class ObjectTagger implements Tagger {
     if (!image) return [];
     const human = await this.load();
     // The detector works at 512 px; decoding larger only costs time.
-    const { data, info } = await sharp(file, { limitInputPixels: this.options.maxPixels })
-      .rotate()
-      .resize(512, 512, { fit: 'inside', withoutEnlargement: true })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const input = human.tf.tensor(new Uint8Array(data), [1, info.height, info.width, 3], 'int32');
+    const { data, width, height } = await decodeRgb(file, 512, this.options.maxPixels);
+    const input = human.tf.tensor(new Uint8Array(data), [1, height, width, 3], 'int32');
     try {
       const result = await human.detect(input as unknown as HumanTypes.Input);
       const best = new Map<string, number>();
