@@ -59,7 +59,8 @@ export interface IngestFacts {
   /** For videos and PDFs: what the poster frame or first-page preview found, or why there is none. */
   preview?: { ok: true; video?: VideoFacts; pages?: number } | { ok: false; reason: string };
   /** The rendition made at ingest for grids and previews. */
-  thumbnail?: { preset: string; mediaType: string; width: number; height: number };
+  /** `key` names the cached rendition file (see services/rendition-cache.ts). */
+  thumbnail?: { preset: string; key?: string; mediaType: string; width: number; height: number };
 }
 
 /** Input of the `assetLifecycle` workflow. Later fields are optional: older histories lack them. */

@@ -6,7 +6,7 @@ import { readEmbeddedMetadata } from '../imaging/embedded-metadata';
 import { perceptualHash } from '../imaging/perceptual-hash';
 import { makePreview, type PreviewTools } from '../imaging/previews';
 import { readImageInfo } from '../imaging/read-image-info';
-import type { RenditionCache } from '../services/rendition-cache';
+import type { CachedRendition, RenditionCache } from '../services/rendition-cache';
 import type { Tagging } from '../tagging/offline-tagging';
 import { tagWithAll } from '../tagging/tagger';
 
@@ -74,12 +74,7 @@ export async function ingestFile(
     perceptualHash: await perceptualHash(source.file, deps.maxImagePixels),
     tags,
     ...(text.length > 0 ? { text } : {}),
-    thumbnail: {
-      preset: options.thumbnail.name,
-      mediaType: thumbnail.mediaType,
-      width: thumbnail.width,
-      height: thumbnail.height,
-    },
+    thumbnail: thumbnailFacts(options, thumbnail),
   };
 }
 
@@ -107,11 +102,19 @@ async function previewOf(
   );
   return {
     preview: facts,
-    thumbnail: {
-      preset: options.thumbnail.name,
-      mediaType: thumbnail.mediaType,
-      width: thumbnail.width,
-      height: thumbnail.height,
-    },
+    thumbnail: thumbnailFacts(options, thumbnail),
+  };
+}
+
+function thumbnailFacts(
+  options: IngestOptions,
+  thumbnail: CachedRendition,
+): NonNullable<VersionAnalysis['thumbnail']> {
+  return {
+    preset: options.thumbnail.name,
+    key: thumbnail.presetKey,
+    mediaType: thumbnail.mediaType,
+    width: thumbnail.width,
+    height: thumbnail.height,
   };
 }

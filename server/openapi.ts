@@ -59,7 +59,7 @@ export const openApiDocument = {
       post: {
         summary: 'Upload one or more files as new assets',
         description:
-          'Streams each `file` part into the content-addressed blob store, records the asset and starts its lifecycle workflow `asset-<id>`. One file answers with the asset, several with `{assets: [...]}`.',
+          'Streams each `file` part into the content-addressed blob store, checks it at the edge (type from content, decodability, pixel limit, naming convention, brand palette when its policy rejects, exact and near duplicates), records the asset and starts its lifecycle workflow `asset-<id>`. One bad file refuses the whole batch and keeps nothing. One file answers with the asset, several with `{assets: [...]}`; each carries `duplicates` and, when the rule set said so, `linkedAsVersion` (the file became a new version of a matching asset), `renamedFrom` or `namingWarning`.',
         requestBody: {
           required: true,
           content: {
@@ -93,11 +93,11 @@ export const openApiDocument = {
               'application/json': {
                 schema: {
                   oneOf: [
-                    { $ref: '#/components/schemas/Asset' },
+                    { $ref: '#/components/schemas/UploadedAsset' },
                     {
                       type: 'object',
                       properties: {
-                        assets: { type: 'array', items: { $ref: '#/components/schemas/Asset' } },
+                        assets: { type: 'array', items: { $ref: '#/components/schemas/UploadedAsset' } },
                       },
                     },
                   ],
@@ -106,8 +106,18 @@ export const openApiDocument = {
             },
           },
           '400': errorResponse('No file, an empty file, invalid metadata or an unknown rule set'),
-          '413': errorResponse('A file over the size limit, or too many files'),
-          '415': errorResponse('Not a multipart/form-data request'),
+          '409': errorResponse(
+            'DUPLICATE_ASSET: the rule set blocks duplicates; `details.matches` lists them',
+          ),
+          '413': errorResponse(
+            'A file over the size limit, too many files, or IMAGE_TOO_LARGE (pixel limit)',
+          ),
+          '415': errorResponse(
+            'Not multipart/form-data, or FILE_TYPE_MISMATCH (the name promises another type)',
+          ),
+          '422': errorResponse(
+            'FILE_CORRUPT (cannot be decoded), NAME_NONCOMPLIANT (naming policy reject; `details.expected`, `suggestion`) or BRAND_COLOURS_OFF (ΔE per colour)',
+          ),
           '503': errorResponse('Temporal or the database is not reachable; nothing was stored'),
         },
       },
@@ -122,6 +132,21 @@ export const openApiDocument = {
             content: { 'application/json': { schema: { $ref: '#/components/schemas/Asset' } } },
           },
           '404': errorResponse('No such asset'),
+        },
+      },
+    },
+    '/api/assets/{id}/thumbnail': {
+      get: {
+        summary: 'The thumbnail ingest made (WebP by default; the rule set may define its own preset)',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: {
+          '200': {
+            description: 'The image',
+            content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+          },
+          '404': errorResponse(
+            'No such asset, or THUMBNAIL_NOT_READY (ingest still running, or no preview for its type)',
+          ),
         },
       },
     },
@@ -355,6 +380,39 @@ export const openApiDocument = {
           },
         },
       },
+      UploadedAsset: {
+        allOf: [
+          { $ref: '#/components/schemas/Asset' },
+          {
+            type: 'object',
+            required: ['duplicates'],
+            properties: {
+              duplicates: {
+                type: 'array',
+                description:
+                  'Live versions with the same bytes (`exact`) or a similar image (`near`), best first.',
+                items: {
+                  type: 'object',
+                  properties: {
+                    assetId: { type: 'string', format: 'uuid' },
+                    version: { type: 'integer' },
+                    ruleSet: { type: 'string' },
+                    kind: { enum: ['exact', 'near'] },
+                    similarity: { type: 'number', description: '1 − d/64 for pHash Hamming distance d' },
+                    distance: { type: 'integer' },
+                  },
+                },
+              },
+              linkedAsVersion: { type: 'integer' },
+              renamedFrom: { type: 'string' },
+              namingWarning: {
+                type: 'object',
+                properties: { expected: { type: 'string' }, suggestion: { type: 'string' } },
+              },
+            },
+          },
+        ],
+      },
       Asset: {
         type: 'object',
         required: [
@@ -377,6 +435,11 @@ export const openApiDocument = {
           ruleSet: { type: 'string' },
           workflowId: { type: 'string', examples: ['asset-0b6f…'] },
           metadata: { type: 'object' },
+          tags: { type: 'array', items: { type: 'string' }, description: 'From people, rules and ingest.' },
+          frozen: { type: ['object', 'null'], description: 'Who froze the asset, when and why.' },
+          legalHold: { type: ['object', 'null'] },
+          tier: { enum: ['hot', 'cold'] },
+          compliance: { type: ['object', 'null'], description: 'Naming, required fields, brand colours.' },
           latestVersion: {
             type: 'object',
             properties: {
@@ -387,7 +450,8 @@ export const openApiDocument = {
               declaredMediaType: { type: 'string' },
               analysis: {
                 type: ['object', 'null'],
-                description: 'Image format and dimensions, or why the file is generic; null until analysed.',
+                description:
+                  'What ingest found: media type from content, image format and size, EXIF/IPTC/XMP (`embedded`), `colours` (palette with English and Chinese names, tone), `brandColours` (ΔE00), `perceptualHash`, `tags` (name, source ai/rule/user, confidence), OCR `text`, `preview` (video/PDF facts or why none) and `thumbnail`; null until ingested.',
               },
               createdAt: { type: 'string', format: 'date-time' },
             },

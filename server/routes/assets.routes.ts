@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { FileBlobStore } from '../../blobstore/file-blob-store';
+import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { AssetService } from '../../services/asset.service';
 import { actorOf } from '../actor';
 import { toAssetResponse, toUploadResponse } from '../asset.mapper';
@@ -31,6 +32,24 @@ export function assetsRouter(deps: {
 
   router.get('/api/assets/:id', async (req, res) => {
     res.json(toAssetResponse(await deps.assets.get(req.params.id)));
+  });
+
+  /** The grid thumbnail ingest made (404 THUMBNAIL_NOT_READY until then, or for files without one). */
+  router.get('/api/assets/:id/thumbnail', async (req, res) => {
+    const asset = await deps.assets.get(req.params.id);
+    const thumbnail = asset.currentVersion.analysis?.thumbnail;
+    if (!thumbnail?.key) {
+      throw new AssetflowError(
+        ErrorCodes.THUMBNAIL_NOT_READY,
+        `Asset ${asset.id} has no thumbnail${asset.currentVersion.analysis ? ' (its type has no preview)' : ' yet: ingest is still running'}.`,
+        404,
+      );
+    }
+    res.type(thumbnail.mediaType);
+    res.set('Cache-Control', 'private, max-age=3600');
+    // The path is built from a digest and a key we made, never from the request; the default
+    // blob root (.assetflow/…) is a dot-directory, which sendFile refuses unless told.
+    res.sendFile(deps.blobs.renditionPath(asset.currentVersion.sha256, thumbnail.key), { dotfiles: 'allow' });
   });
 
   router.get('/api/assets/:id/timeline', async (req, res) => {

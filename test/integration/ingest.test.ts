@@ -140,6 +140,17 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
     expect(analysis.thumbnail).toMatchObject({ preset: 'thumbnail', mediaType: 'image/webp', width: 320 });
     const record = await harness.storage.renditions.countFor(asset.latestVersion.sha256);
     expect(record).toBe(1);
+    const served = await request(harness.app)
+      .get(`/api/assets/${res.body.id}/thumbnail`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c: Buffer) => chunks.push(c));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200)
+      .expect('Content-Type', 'image/webp');
+    expect(await sharp(served.body as Buffer).metadata()).toMatchObject({ format: 'webp', width: 320 });
 
     // The workflow mirrors the derived tags into the catalogue, where search will find them.
     const tagged = await eventually(async () => {
