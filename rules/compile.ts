@@ -157,7 +157,10 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
         nodes: mapRecord(flow.nodes, (n) => ({ ...n })),
       };
     }),
-    use: { freeze: (doc.use?.freeze ?? []).map((f) => ({ when: f.when, reason: f.reason })) },
+    use: {
+      freeze: (doc.use?.freeze ?? []).map((f) => ({ when: f.when, reason: f.reason })),
+      freezeRoles: doc.use?.freezeRoles ?? [],
+    },
     archive: {
       validity: archive.validity
         ? { field: archive.validity.field, after: archive.validity.after ?? null }

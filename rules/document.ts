@@ -137,6 +137,8 @@ export interface FlowDefinition {
 
 export interface UseStage {
   freeze?: { when: Condition; reason: string }[];
+  /** Roles that may freeze and unfreeze by hand; anyone when absent. */
+  freezeRoles?: string[];
 }
 
 export type RetentionAnchor = 'archive' | 'delisting' | 'end-of-production' | 'upload';

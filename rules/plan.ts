@@ -52,7 +52,8 @@ export interface RuleSetPlan {
     channels: Record<string, { renditions: string[]; when: string | null }>;
   };
   flows: Record<string, FlowPlan>;
-  use: { freeze: { when: string; reason: string }[] };
+  /** `freezeRoles`: who may freeze and unfreeze by hand (empty: anyone; absent in older plans). */
+  use: { freeze: { when: string; reason: string }[]; freezeRoles?: string[] };
   archive: {
     validity: { field: string; after: string | null } | null;
     coldAfterDaysUnused: number | null;

@@ -359,6 +359,7 @@ export const ruleSetSchema = {
             properties: { when: condition, reason: { type: 'string', minLength: 1 } },
           },
         },
+        freezeRoles: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
       },
     },
     archive: {

@@ -218,6 +218,7 @@ export function semanticProblems(
   for (const [i, rule] of (doc.archive?.retention ?? []).entries())
     condition(['archive', 'retention', i, 'when'], rule.when);
   knownRoles(['archive', 'legalHold', 'roles'], doc.archive?.legalHold?.roles);
+  knownRoles(['use', 'freezeRoles'], doc.use?.freezeRoles);
 
   return problems;
 }

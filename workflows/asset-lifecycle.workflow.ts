@@ -151,6 +151,12 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
   const refuse = (code: string, message: string): never => {
     throw ApplicationFailure.nonRetryable(message, code);
   };
+  /** Actions the rule set restricts to roles (none listed: anyone who may see the asset). */
+  const mustHoldRole = (allowed: string[] | undefined, roles: string[] | undefined, action: string) => {
+    if (!allowed || allowed.length === 0) return;
+    if (!(roles ?? []).some((r) => allowed.includes(r)))
+      refuse('NOT_ELIGIBLE', `Only ${allowed.join(', ')} may ${action} this asset (rule set ${plan.name}).`);
+  };
   const mustBeLive = () => {
     if (s.state === 'purged') refuse('ASSET_PURGED', 'The asset has been purged; only its record remains.');
   };
@@ -186,8 +192,9 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
       return view();
     },
     {
-      validator: ({ reason }) => {
+      validator: ({ reason, roles }) => {
         mustBeLive();
+        mustHoldRole(plan.use.freezeRoles, roles, 'freeze');
         if (!reason?.trim()) refuse('REASON_REQUIRED', 'Say why the asset is frozen.');
         if (s.frozen) refuse('ALREADY_FROZEN', `The asset is already frozen (${s.frozen.reason}).`);
       },
@@ -201,7 +208,8 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
       return view();
     },
     {
-      validator: (_actor) => {
+      validator: ({ roles }) => {
+        mustHoldRole(plan.use.freezeRoles, roles, 'unfreeze');
         if (!s.frozen) refuse('NOT_FROZEN', 'The asset is not frozen.');
       },
     },
@@ -249,8 +257,13 @@ export async function assetLifecycle(input: AssetLifecycleInput): Promise<AssetL
       return view();
     },
     {
-      validator: ({ on, reason }) => {
+      validator: ({ on, reason, roles }) => {
         mustBeLive();
+        mustHoldRole(
+          plan.archive.legalHold?.roles,
+          roles,
+          on ? 'put it on legal hold' : 'release its legal hold',
+        );
         if (on && !reason?.trim()) refuse('REASON_REQUIRED', 'Say why the asset is on legal hold.');
         if (on && s.legalHold) refuse('ALREADY_ON_HOLD', 'The asset is already on legal hold.');
         if (!on && !s.legalHold) refuse('NOT_ON_HOLD', 'The asset is not on legal hold.');

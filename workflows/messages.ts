@@ -13,6 +13,8 @@ export const getLifecycleQuery = defineQuery<LifecycleView>('getLifecycle');
 export interface Actor {
   /** Who asks (a user id; the API fills it from the session). */
   by: string;
+  /** Their roles, for actions the rule set restricts (absent in histories recorded before). */
+  roles?: string[];
 }
 
 export const setMetadataUpdate = defineUpdate<LifecycleView, [Actor & { set: Record<string, unknown> }]>(

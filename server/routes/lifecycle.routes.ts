@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import type { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { AssetService } from '../../services/asset.service';
@@ -39,16 +39,14 @@ export function lifecycleRouter(deps: {
     const { reason } = validBody<{ reason: string }>('freeze', req.body);
     res.json(
       await workflows.updateAsset(await existing(req.params.id), freezeUpdate, {
-        by: actorOf(req).user,
+        ...actorFields(req),
         reason,
       }),
     );
   });
   router.post('/api/assets/:id/unfreeze', async (req, res) => {
     validBody('empty', req.body);
-    res.json(
-      await workflows.updateAsset(await existing(req.params.id), unfreezeUpdate, { by: actorOf(req).user }),
-    );
+    res.json(await workflows.updateAsset(await existing(req.params.id), unfreezeUpdate, actorFields(req)));
   });
   router.post('/api/assets/:id/archive', async (req, res) => {
     validBody('empty', req.body);
@@ -66,7 +64,7 @@ export function lifecycleRouter(deps: {
     const body = validBody<{ on: boolean; reason?: string }>('legalHold', req.body);
     res.json(
       await workflows.updateAsset(await existing(req.params.id), legalHoldUpdate, {
-        by: actorOf(req).user,
+        ...actorFields(req),
         ...body,
       }),
     );
@@ -146,4 +144,10 @@ export function lifecycleRouter(deps: {
   });
 
   return router;
+}
+
+/** The caller as workflows see them: who, and with which roles (for role-restricted actions). */
+function actorFields(req: Request): { by: string; roles: string[] } {
+  const actor = actorOf(req);
+  return { by: actor.user, roles: actor.roles };
 }

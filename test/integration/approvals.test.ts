@@ -169,6 +169,16 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
   });
 
   it('a frozen asset refuses changes with the reason, until unfrozen', async () => {
+    // The luxury rule set lets only brand managers and legal freeze by hand.
+    const notAllowed = await request(harness.app)
+      .post(`/api/assets/${assetId}/freeze`)
+      .set(as('mia', 'photographer'))
+      .send({ reason: 'I like it as it is' });
+    expect(notAllowed.status).toBe(403);
+    expect(notAllowed.body.error).toMatchObject({
+      code: 'NOT_ELIGIBLE',
+      message: expect.stringContaining('brand-manager, legal'),
+    });
     await request(harness.app)
       .post(`/api/assets/${assetId}/freeze`)
       .set(as('lee', 'brand-manager'))
@@ -187,11 +197,15 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
       (
         await request(harness.app)
           .post(`/api/assets/${assetId}/freeze`)
-          .set(as('lee'))
+          .set(as('lee', 'brand-manager'))
           .send({ reason: 'again' })
       ).body.error.code,
     ).toBe('ALREADY_FROZEN');
-    await request(harness.app).post(`/api/assets/${assetId}/unfreeze`).set(as('lee')).send({}).expect(200);
+    await request(harness.app)
+      .post(`/api/assets/${assetId}/unfreeze`)
+      .set(as('lee', 'brand-manager'))
+      .send({})
+      .expect(200);
     const changed = await request(harness.app)
       .patch(`/api/assets/${assetId}/metadata`)
       .set(as('lee'))
@@ -207,7 +221,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
     // The catalogue mirrors the freeze state for listing.
     await request(harness.app)
       .post(`/api/assets/${assetId}/freeze`)
-      .set(as('lee'))
+      .set(as('lee', 'legal'))
       .send({ reason: 'final' })
       .expect(200);
     await eventually(async () =>

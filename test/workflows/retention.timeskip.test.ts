@@ -190,14 +190,22 @@ describe('lifecycle timers that fire years later', () => {
     ).toBe(15);
 
     await sleepUntil(new Date(Date.parse(purgeAt) - 30 * DAY).toISOString());
+    // Only the rule set's legal-hold roles may place or lift a hold.
+    const refused = await handle
+      .executeUpdate(legalHoldUpdate, { args: [{ by: 'sam', roles: ['marketing'], on: true, reason: 'x' }] })
+      .catch((error: { cause?: unknown }) => error.cause);
+    expect(refused).toMatchObject({
+      type: 'NOT_ELIGIBLE',
+      message: expect.stringContaining('Only quality may'),
+    });
     const held = await handle.executeUpdate(legalHoldUpdate, {
-      args: [{ by: 'quality', on: true, reason: 'warranty dispute' }],
+      args: [{ by: 'qa-lead', roles: ['quality'], on: true, reason: 'warranty dispute' }],
     });
     expect(held.timers.find((t) => t.kind === 'retention')).toBeUndefined();
     await env.sleep(365 * DAY);
     expect((await view(handle)).state).toBe('archived');
 
-    await handle.executeUpdate(legalHoldUpdate, { args: [{ by: 'quality', on: false }] });
+    await handle.executeUpdate(legalHoldUpdate, { args: [{ by: 'qa-lead', roles: ['quality'], on: false }] });
     await eventually(async () => ((await assets.find(assetId))?.state === 'purged' ? true : undefined));
   });
 
