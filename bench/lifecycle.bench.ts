@@ -23,7 +23,7 @@ import { storageOn } from '../runtime/catalogue';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from '../runtime/worker';
 import { AssetService } from '../services/asset.service';
 import { RuleSetService } from '../services/rule-set.service';
-import { ruleTaggers } from '../tagging/rule-taggers';
+import { ruleTaggingOnly } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
 
@@ -59,7 +59,7 @@ async function main() {
     activityDeps: {
       ...storage,
       limits: { maxImagePixels: 100_000_000 },
-      tagging: { taggers: ruleTaggers(), textReader: null },
+      tagging: ruleTaggingOnly(),
     },
   });
   const trivialWorker = await Worker.create({

@@ -64,3 +64,17 @@ export async function decodeRgb(
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
+
+/** Writes the image as PNG reduced to fit `maxSide` (never enlarged), oriented. */
+export async function writeResized(
+  file: string,
+  out: string,
+  maxSide: number,
+  maxPixels: number,
+): Promise<void> {
+  await sharp(file, { limitInputPixels: maxPixels })
+    .rotate()
+    .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
+    .png()
+    .toFile(out);
+}

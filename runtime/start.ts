@@ -56,6 +56,8 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
     let workerRun: Promise<void> | undefined;
     if (role !== 'server') {
       say(`Starting the worker on task queue "${config.temporal.taskQueue}" (bundling workflows)…`);
+      const tagging = offlineTagging(config.tagging, config.limits.maxImagePixels);
+      stops.push(() => tagging.close());
       const connection = await connectWorker(address);
       worker = await createAssetflowWorker({
         connection,
@@ -64,7 +66,7 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
         activityDeps: {
           ...storage,
           limits: config.limits,
-          tagging: offlineTagging(config.tagging, config.limits.maxImagePixels),
+          tagging,
         },
       });
       workerRun = worker.run();

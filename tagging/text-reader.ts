@@ -1,27 +1,17 @@
-/** A line of text found in an image, with the recogniser's mean confidence (0–1). */
-export interface TextLine {
-  text: string;
-  confidence: number;
-}
+import type { ModelPool } from './model-pool';
+import type { TextLine } from './models/text-recogniser';
 
-/**
- * Reads the text in posters, packaging and screenshots with PaddleOCR (PP-OCRv4, Chinese and
- * English) from `@gutenye/ocr-node`, on onnxruntime's CPU build that ships inside the package.
- * The models (16 MB) load once per process, on the first image. One inference thread: on a
- * 2-core machine two threads made it twice as slow.
- */
+export type { TextLine } from './models/text-recogniser';
+
+/** Text in images (OCR) for search: lines the recogniser is at least `minConfidence` sure of. */
 export class TextReader {
-  private ocr: Promise<{ detect(image: string): Promise<{ text: string; mean: number }[]> }> | undefined;
-
-  constructor(private readonly minConfidence = 0.6) {}
+  constructor(
+    private readonly models: ModelPool,
+    private readonly options: { minConfidence: number; maxPixels: number },
+  ) {}
 
   async read(file: string): Promise<TextLine[]> {
-    this.ocr ??= import('@gutenye/ocr-node').then((module) =>
-      module.default.create({ onnxOptions: { intraOpNumThreads: 1 } }),
-    );
-    const lines = await (await this.ocr).detect(file);
-    return lines
-      .filter((line) => line.mean >= this.minConfidence && line.text.trim() !== '')
-      .map((line) => ({ text: line.text.trim(), confidence: Math.round(line.mean * 100) / 100 }));
+    const lines = await this.models.recogniseText(file, this.options.maxPixels);
+    return lines.filter((line) => line.confidence >= this.options.minConfidence);
   }
 }

@@ -10,8 +10,7 @@ import { type Storage, storageOn } from '../../runtime/catalogue';
 import { buildApp } from '../../runtime/http-server';
 import { createAssetflowWorker, installTemporalRuntimeOnce } from '../../runtime/worker';
 import { RuleSetService } from '../../services/rule-set.service';
-import { offlineTagging } from '../../tagging/offline-tagging';
-import { ruleTaggers } from '../../tagging/rule-taggers';
+import { offlineTagging, ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { type DatabaseKind, openTestDatabase } from './test-databases';
 import { testTemporalAddress, testWorkflowBundle } from './test-env';
@@ -65,6 +64,10 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
   await new RuleSetService(storage.ruleSets).publishExamples();
 
   const workers: Array<{ worker: Worker; run: Promise<void>; connection: NativeConnection }> = [];
+  // One model thread per harness, shared by its workers (as one worker process would have).
+  const tagging = options.aiTagging
+    ? offlineTagging(config.tagging, config.limits.maxImagePixels)
+    : ruleTaggingOnly();
   const startWorker = async () => {
     const connection = await NativeConnection.connect({ address });
     const worker = await createAssetflowWorker({
@@ -74,9 +77,7 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       activityDeps: {
         ...storage,
         limits: config.limits,
-        tagging: options.aiTagging
-          ? offlineTagging(config.tagging, config.limits.maxImagePixels)
-          : { taggers: ruleTaggers(), textReader: null },
+        tagging,
       },
       workflowBundle: testWorkflowBundle(),
     });
@@ -100,6 +101,7 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
         await run;
         await connection.close();
       }
+      await tagging.close();
       await database.close();
       rmSync(blobDir, { recursive: true, force: true });
     },

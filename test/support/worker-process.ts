@@ -11,7 +11,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../../catalogue/database';
 import { storageOn } from '../../runtime/catalogue';
 import { createAssetflowWorker, installTemporalRuntime } from '../../runtime/worker';
-import { ruleTaggers } from '../../tagging/rule-taggers';
+import { ruleTaggingOnly } from '../../tagging/offline-tagging';
 
 export interface WorkerProcessSettings {
   temporalAddress: string;
@@ -36,7 +36,7 @@ async function main() {
     activityDeps: {
       ...storage,
       limits: { maxImagePixels: settings.maxImagePixels },
-      tagging: { taggers: ruleTaggers(), textReader: null },
+      tagging: ruleTaggingOnly(),
     },
     workflowBundle: { codePath: settings.workflowBundle },
     interceptors: {

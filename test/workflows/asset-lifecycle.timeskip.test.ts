@@ -14,7 +14,7 @@ import { DuplicateRepository } from '../../catalogue/duplicate.repository';
 import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet } from '../../rules';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
-import { ruleTaggers } from '../../tagging/rule-taggers';
+import { ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import { getTimelineQuery } from '../../workflows/messages';
 import { eventually } from '../support/harness';
@@ -77,7 +77,7 @@ describe('assetLifecycle on the time-skipping server', () => {
         renditions: new RenditionRepository(database.db),
         blobs,
         limits: { maxImagePixels: 100_000_000 },
-        tagging: { taggers: ruleTaggers(), textReader: null },
+        tagging: ruleTaggingOnly(),
       }),
     });
 

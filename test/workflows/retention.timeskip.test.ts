@@ -15,7 +15,7 @@ import { DuplicateRepository } from '../../catalogue/duplicate.repository';
 import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
-import { ruleTaggers } from '../../tagging/rule-taggers';
+import { ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import {
   archiveUpdate,
@@ -79,7 +79,7 @@ describe('lifecycle timers that fire years later', () => {
         duplicates: new DuplicateRepository(database.db),
         renditions: new RenditionRepository(database.db),
         limits: { maxImagePixels: 100_000_000 },
-        tagging: { taggers: ruleTaggers(), textReader: null },
+        tagging: ruleTaggingOnly(),
       }),
     });
     running = worker.run();
