@@ -33,9 +33,9 @@ export interface AppConfig {
   };
   /** Offline AI tagging at ingest (rule sets can switch each off per asset). */
   tagging: {
-    /** CenterNet COCO object detection (≈ 0.3 s per image, ≈ 110 MiB once loaded). */
+    /** CenterNet COCO object detection (≈ 0.3 s per image, in the model thread). */
     objects: boolean;
-    /** PaddleOCR text in images, Chinese and English (≈ 0.25 s per image, ≈ 300 MiB once loaded). */
+    /** PaddleOCR text in images, Chinese and English (≈ 0.3–0.5 s per image, in the model thread). */
     text: boolean;
     /** Detections below this score do not become tags. */
     minObjectScore: number;
