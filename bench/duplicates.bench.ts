@@ -14,11 +14,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import postgres from 'postgres';
-import { type Database, openDatabase } from '../catalogue/database';
+import type { Database } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
 import { hammingDistance, maxDistanceFor, perceptualHash } from '../imaging/perceptual-hash';
 import { ATTACKS, sameStyleDesigns } from '../test/support/image-attacks';
+import { openTestDatabase } from '../test/support/test-databases';
 
 const SIZES = (process.argv[2] ?? '100000,1000000').split(',').map(Number);
 const QUERIES = 200;
@@ -151,25 +151,12 @@ async function latency(database: Database) {
 
 async function main() {
   await quality();
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const database = await openDatabase({ url: 'memory' });
-    await latency(database);
-    await database.close();
-    return;
-  }
-  const name = `assetflow_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
+  // A fresh database of its own (created and dropped) on the server, or PGlite in memory.
+  const database = await openTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
   try {
     await latency(database);
   } finally {
     await database.close();
-    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
   }
 }
 
