@@ -1,0 +1,105 @@
+import type { Jieba as JiebaType } from '@node-rs/jieba';
+
+/**
+ * Words of a text for the search index and for queries, in Chinese and English. Chinese has no
+ * spaces, so runs of Han characters are segmented with jieba (its default dictionary plus the
+ * DAM words below); other text is split on anything that is not a letter or digit (file names:
+ * `MuseDAM_春季新品_主图_V3` → musedam, 春季, 新品, 主图, v3) and lower-cased.
+ */
+const DOMAIN_WORDS = [
+  '主图 50000 n',
+  '详情页 50000 n',
+  '海报 50000 n',
+  '横幅 50000 n',
+  '主视觉 50000 n',
+  '新品 50000 n',
+  '春季新品 20000 n',
+  '零件号 50000 n',
+  '车型 50000 n',
+  '图纸 50000 n',
+].join('\n');
+
+/** Words that carry no meaning for search ("the red poster", "红色的海报"). */
+const STOPWORDS = new Set([
+  '的',
+  '了',
+  '和',
+  '与',
+  '及',
+  '或',
+  '在',
+  '是',
+  '为',
+  '用',
+  '给',
+  '主题',
+  '一些',
+  '所有',
+  '相关',
+  'a',
+  'an',
+  'the',
+  'of',
+  'for',
+  'from',
+  'with',
+  'in',
+  'on',
+  'and',
+  'or',
+  'to',
+  'by',
+  'at',
+  'all',
+  'some',
+  'any',
+  'me',
+  'show',
+  'find',
+  'images',
+  'image',
+  'pictures',
+  'files',
+  'assets',
+]);
+
+let jieba: JiebaType | undefined;
+
+function segmenter(): JiebaType {
+  if (!jieba) {
+    const { Jieba } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
+    jieba = Jieba.withDict(dict);
+    jieba.loadDict(Buffer.from(DOMAIN_WORDS));
+  }
+  return jieba;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/**
+ * Tokens of a text. `forIndex` also keeps the sub-words of long Chinese words (春季新品 → 春季,
+ * 新品, 春季新品), so a query for either finds it.
+ */
+export function tokensOf(text: string, forIndex = false): string[] {
+  const out: string[] = [];
+  for (const chunk of text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (!chunk) continue;
+    if (!HAN.test(chunk)) {
+      out.push(chunk);
+      continue;
+    }
+    const words = forIndex ? segmenter().cutForSearch(chunk, true) : segmenter().cut(chunk, false);
+    for (const word of words) if (word.trim()) out.push(word.trim());
+  }
+  return out;
+}
+
+/** Query tokens without stop words. */
+export function queryTokens(text: string): string[] {
+  return tokensOf(text).filter((t) => !STOPWORDS.has(t));
+}
+
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}

@@ -1,0 +1,39 @@
+/**
+ * Words that find each other across languages and wording ("product" finds 商品, "poster" finds
+ * 海报). Each group is symmetric. Rule sets may add groups of their own (`store.synonyms`).
+ */
+export const DEFAULT_SYNONYMS: string[][] = [
+  ['product', 'products', '商品', '产品'],
+  ['poster', 'posters', '海报'],
+  ['banner', 'banners', '横幅'],
+  ['photo', 'photos', 'photograph', '照片'],
+  ['picture', '图片', '图像'],
+  ['video', 'videos', '视频'],
+  ['document', 'documents', 'pdf', '文档'],
+  ['main', '主图'],
+  ['detail', '详情页'],
+  ['car', 'cars', 'vehicle', '汽车', '车'],
+  ['person', 'people', '人物', '人'],
+  ['cup', '杯子'],
+  ['drawing', 'drawings', '图纸'],
+  ['spring', '春季', '春天'],
+  ['summer', '夏季', '夏天'],
+  ['autumn', 'fall', '秋季', '秋天'],
+  ['winter', '冬季', '冬天'],
+  ['new', '新品'],
+  ['sale', '促销', '打折'],
+];
+
+/** Each word → every word of its groups (itself included). */
+export function synonymIndex(groups: string[][]): Map<string, Set<string>> {
+  const index = new Map<string, Set<string>>();
+  for (const group of groups) {
+    const words = group.map((w) => w.toLowerCase());
+    for (const word of words) {
+      const set = index.get(word) ?? new Set([word]);
+      for (const other of words) set.add(other);
+      index.set(word, set);
+    }
+  }
+  return index;
+}
