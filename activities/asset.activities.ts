@@ -3,11 +3,14 @@ import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetLifecycleStatus, AssetRepository } from '../catalogue/asset.repository';
 import type { DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { RenditionRepository } from '../catalogue/rendition.repository';
+import type { RuleSetRepository } from '../catalogue/rule-set.repository';
+import type { SearchRepository } from '../catalogue/search.repository';
 import type { Transition, VersionAnalysis } from '../domain/asset';
 import { DEFAULT_THUMBNAIL, type IngestOptions } from '../domain/ingest-options';
 import { readImageInfo } from '../imaging/read-image-info';
 import { ingestFile } from '../ingest/ingest-version';
 import { RenditionCache } from '../services/rendition-cache';
+import { SearchIndexer } from '../services/search-indexer';
 import type { Tagging } from '../tagging/offline-tagging';
 
 export interface AssetActivityDeps {
@@ -15,6 +18,9 @@ export interface AssetActivityDeps {
   blobs: FileBlobStore;
   duplicates: DuplicateRepository;
   renditions: RenditionRepository;
+  /** The search index, kept current after every catalogue write (see services/search-indexer.ts). */
+  search: SearchRepository;
+  ruleSets: RuleSetRepository;
   limits: { maxImagePixels: number };
   /** Taggers and text reader for ingest (see tagging/offline-tagging.ts). */
   tagging: Tagging;
@@ -55,9 +61,12 @@ export function createAssetActivities({
   blobs,
   duplicates,
   renditions,
+  search,
+  ruleSets,
   limits,
   tagging,
 }: AssetActivityDeps) {
+  const indexer = new SearchIndexer(search, ruleSets);
   const renditionCache = new RenditionCache({ blobs, renditions, maxImagePixels: limits.maxImagePixels });
   const ingestDeps = {
     renditions: renditionCache,
@@ -75,6 +84,7 @@ export function createAssetActivities({
     const sha256 = await blobOf(ref);
     const analysis = await readImageInfo(blobs.pathOf(sha256), limits.maxImagePixels);
     await assets.saveAnalysis(ref.assetId, ref.version, analysis);
+    await indexer.reindex(ref.assetId);
     return analysis;
   };
   return {
@@ -101,6 +111,7 @@ export function createAssetActivities({
         if (analysis.kind === 'image' && analysis.perceptualHash)
           await duplicates.index(ref.assetId, ref.version, analysis.perceptualHash);
         await assets.saveAnalysis(ref.assetId, ref.version, analysis);
+        await indexer.reindex(ref.assetId);
         return analysis;
       });
     },
@@ -118,6 +129,7 @@ export function createAssetActivities({
     }): Promise<void> {
       const { assetId, ...version } = input;
       await assets.addVersion(assetId, version);
+      await indexer.reindex(assetId);
     },
 
     /** Mirrors the workflow's view of the asset (freeze, legal hold, tier, tags, compliance). */
@@ -129,6 +141,7 @@ export function createAssetActivities({
       status: AssetLifecycleStatus;
     }): Promise<void> {
       await assets.saveStatus(assetId, status);
+      await indexer.reindex(assetId);
     },
 
     /**
@@ -143,6 +156,7 @@ export function createAssetActivities({
         await assets.setBlobTier(blob.sha256, tier);
       }
       await assets.setAssetTier(assetId, tier);
+      await indexer.reindex(assetId);
     },
 
     /**
@@ -154,6 +168,7 @@ export function createAssetActivities({
         if (blob.otherLiveUsers === 0) await blobs.delete(blob.sha256);
       }
       await assets.markPurged(assetId, new Date());
+      await indexer.reindex(assetId);
     },
 
     /** Mirrors a timeline entry into the catalogue so the API can list and filter by state. */
@@ -165,6 +180,7 @@ export function createAssetActivities({
       transition: Transition;
     }): Promise<void> {
       await assets.recordTransition(assetId, transition);
+      await indexer.reindex(assetId);
     },
   };
 }

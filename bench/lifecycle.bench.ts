@@ -23,6 +23,7 @@ import { storageOn } from '../runtime/catalogue';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from '../runtime/worker';
 import { AssetService } from '../services/asset.service';
 import { RuleSetService } from '../services/rule-set.service';
+import { SearchIndexer } from '../services/search-indexer';
 import { ruleTaggingOnly } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
@@ -74,6 +75,7 @@ async function main() {
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', 'bench-assets');
   const service = new AssetService({
     assets: storage.assets,
+    indexer: new SearchIndexer(storage.search, storage.ruleSets),
     duplicates: storage.duplicates,
     maxImagePixels: 100_000_000,
     workflows,

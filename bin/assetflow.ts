@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { openDatabase } from '../catalogue/database';
 import { loadConfig } from '../config/load-config';
 import { isAssetflowError } from '../domain/errors';
+import { openStorage } from '../runtime/catalogue';
 import { type Role, start } from '../runtime/start';
+import { SearchIndexer } from '../services/search-indexer';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
 import { registerRulesCommands } from './rules-commands';
 
@@ -55,6 +57,25 @@ program
     const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
     await database.close();
     process.stdout.write('Catalogue is up to date.\n');
+  });
+
+program
+  .command('search')
+  .description('the search index')
+  .command('reindex')
+  .description("rebuild every asset's search document from the catalogue")
+  .action(async () => {
+    const config = loadConfig({ file: program.opts().config });
+    const storage = await openStorage(config);
+    try {
+      const started = Date.now();
+      const count = await new SearchIndexer(storage.search, storage.ruleSets).reindexAll((done, total) =>
+        process.stderr.write(`  ${done}/${total}\n`),
+      );
+      process.stdout.write(`Reindexed ${count} assets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    } finally {
+      await storage.database.close();
+    }
   });
 
 registerRulesCommands(program);

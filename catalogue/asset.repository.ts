@@ -44,6 +44,8 @@ export interface NewAsset {
   metadata: Record<string, unknown>;
   blob: { sha256: string; sizeBytes: number };
   declaredMediaType: string;
+  /** Dimension → values, checked against the rule set by the caller. */
+  dimensions?: Record<string, string[]>;
 }
 
 /** Catalogue reads and writes for assets. Every write is idempotent so activities may retry. */
@@ -70,6 +72,7 @@ export class AssetRepository {
           state_seq: 0,
           kind: 'unknown',
           metadata: jsonb(asset.metadata),
+          dimensions: jsonb(asset.dimensions ?? {}),
           current_version: 1,
         })
         .execute();

@@ -5,6 +5,7 @@ import * as lifecycleStatus from './migrations/0003-lifecycle-status';
 import * as approvalTasks from './migrations/0004-approval-tasks';
 import * as versionAuthors from './migrations/0005-version-authors';
 import * as ingestResults from './migrations/0006-ingest-results';
+import * as search from './migrations/0007-search';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004-approval-tasks': approvalTasks,
   '0005-version-authors': versionAuthors,
   '0006-ingest-results': ingestResults,
+  '0007-search': search,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

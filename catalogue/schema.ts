@@ -13,6 +13,7 @@ export interface CatalogueSchema {
   approval_tasks: ApprovalTasksTable;
   perceptual_hashes: PerceptualHashesTable;
   renditions: RenditionsTable;
+  search_documents: SearchDocumentsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -42,6 +43,8 @@ export interface AssetsTable {
   legal_hold: ColumnType<unknown | null, string | null, string | null>;
   tier: ColumnType<'hot' | 'cold', 'hot' | 'cold' | undefined, 'hot' | 'cold'>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** Dimension → values the asset is classified under (see the rule set's store.dimensions). */
+  dimensions: ColumnType<unknown, string | undefined, string>;
   compliance: ColumnType<unknown | null, string | null, string | null>;
   last_used_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   purged_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
@@ -118,4 +121,15 @@ export interface RenditionsTable {
   height: number;
   size_bytes: Int8;
   created_at: CreatedAt;
+}
+
+export interface SearchDocumentsTable {
+  asset_id: string;
+  name: string;
+  /** tsvector; written with array_to_tsvector, never read back as text. */
+  words: ColumnType<string, never, never>;
+  facets: string[];
+  made_on: ColumnType<Date | string, string, string>;
+  last_used_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  created_at: ColumnType<Date, Date | string, Date | string>;
 }

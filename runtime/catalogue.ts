@@ -5,6 +5,7 @@ import { type Database, openDatabase } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
 import { RenditionRepository } from '../catalogue/rendition.repository';
 import { RuleSetRepository } from '../catalogue/rule-set.repository';
+import { SearchRepository } from '../catalogue/search.repository';
 import type { AppConfig } from '../config/config.schema';
 
 /** What both the worker and the server need: the catalogue (migrated) and the blob store. */
@@ -15,6 +16,7 @@ export interface Storage {
   approvals: ApprovalRepository;
   duplicates: DuplicateRepository;
   renditions: RenditionRepository;
+  search: SearchRepository;
   blobs: FileBlobStore;
 }
 
@@ -31,6 +33,7 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     approvals: new ApprovalRepository(database.db),
     duplicates: new DuplicateRepository(database.db),
     renditions: new RenditionRepository(database.db),
+    search: new SearchRepository(database.db),
     blobs: new FileBlobStore(blobDir, coldDir),
   };
 }

@@ -6,13 +6,22 @@ import { AssetService } from '../services/asset.service';
 import { HealthService } from '../services/health.service';
 import { MigrationService } from '../services/migration.service';
 import { RuleSetService } from '../services/rule-set.service';
+import { SearchService } from '../services/search.service';
+import { SearchIndexer } from '../services/search-indexer';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
 
 /** Wires the API's services from storage and the Temporal client, and listens. */
 export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWorkflows, logger: Logger) {
   const ruleSets = new RuleSetService(storage.ruleSets);
+  const indexer = new SearchIndexer(storage.search, storage.ruleSets);
+  const search = new SearchService({
+    search: storage.search,
+    assets: storage.assets,
+    ruleSets: storage.ruleSets,
+  });
   const assets = new AssetService({
+    indexer,
     assets: storage.assets,
     duplicates: storage.duplicates,
     workflows,
@@ -28,6 +37,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     health,
     workflows,
     migrations,
+    search,
     approvals: storage.approvals,
     blobs: storage.blobs,
     limits: config.limits,

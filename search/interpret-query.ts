@@ -78,19 +78,21 @@ export function interpretQuery(query: string, today: string, vocabulary: SearchV
   const findWord = (word: string): number => {
     const latin = /^[\x20-\x7e]+$/.test(word);
     if (!latin) return rest.indexOf(word);
-    const match = new RegExp(`(?<![\\p{L}\\p{N}])${escape(word)}(?![\\p{L}\\p{N}])`, 'u').exec(rest);
+    const match = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'u').exec(rest);
     return match ? match.index : -1;
   };
 
   const facets: Record<string, string[]> = {};
   for (const entry of vocabulary.dimensions) {
     // Value keys match as written (US, not "us"); labels in any case.
-    const keyAt = new RegExp(`(?<![\\p{L}\\p{N}])${escape(entry.value)}(?![\\p{L}\\p{N}])`, 'u').exec(
+    const keyAt = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(entry.value)}(?![\\p{L}\\p{N}])`, 'u').exec(
       original,
     );
     const label = entry.labels.find((l) => findWord(l.toLowerCase()) >= 0);
     if (!keyAt && !label) continue;
-    (facets[entry.dimension] ??= []).includes(entry.value) || facets[entry.dimension]!.push(entry.value);
+    const values = facets[entry.dimension] ?? [];
+    if (!values.includes(entry.value)) values.push(entry.value);
+    facets[entry.dimension] = values;
     const word = label?.toLowerCase() ?? entry.value.toLowerCase();
     const at = findWord(word);
     if (at >= 0) remove(at, word.length);
@@ -130,6 +132,6 @@ export function interpretQuery(query: string, today: string, vocabulary: SearchV
   };
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -73,7 +73,7 @@ export function interpretTime(query: string, today: string): TimeInterpretation 
   if (absoluteYear) yearGiven = Number(absoluteYear[1]);
 
   for (const holiday of HOLIDAYS) {
-    const names = [...holiday.names].sort((a, b) => b.length - a.length).map(escape);
+    const names = [...holiday.names].sort((a, b) => b.length - a.length).map(escapeRegExp);
     const match = take(new RegExp(`(?:(last|this)\\s+)?(?:${names.join('|')})(?:的)?`));
     if (!match) continue;
     let y = yearGiven ?? year;
@@ -131,6 +131,6 @@ function weekStart(day: string): string {
   return addDays(day, -weekday);
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

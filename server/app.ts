@@ -7,6 +7,7 @@ import type { AssetService } from '../services/asset.service';
 import type { HealthService } from '../services/health.service';
 import type { MigrationService } from '../services/migration.service';
 import type { RuleSetService } from '../services/rule-set.service';
+import type { SearchService } from '../services/search.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
@@ -15,6 +16,7 @@ import { assetsRouter } from './routes/assets.routes';
 import { healthRouter } from './routes/health.routes';
 import { lifecycleRouter } from './routes/lifecycle.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
+import { searchRouter } from './routes/search.routes';
 
 export interface AppDeps {
   assets: AssetService;
@@ -23,6 +25,7 @@ export interface AppDeps {
   workflows: AssetWorkflows;
   approvals: ApprovalRepository;
   migrations: MigrationService;
+  search: SearchService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   logger: Logger;
@@ -42,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(assetsRouter(deps));
   app.use(lifecycleRouter(deps));
   app.use(ruleSetsRouter(deps.ruleSets));
+  app.use(searchRouter(deps.search));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -341,6 +341,39 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/search': {
+      get: {
+        summary: 'Natural-language search (Chinese and English) with facets and keyset pages',
+        description:
+          'The query is read for time (去年春节, last month, since June, lunar holidays per year), colours, asset types and dimension values, which become filters; the rest is full text over names, tags, classification, metadata, EXIF and OCR text, with synonyms, prefixes and a typo-tolerant trigram match on names. `interpreted` says how it was understood. Filters: `type`, `colour`, `state`, `ruleSet`, `month`, `dim.<dimension>` (repeat for OR), `from`/`to` (YYYY-MM-DD). `facets` counts every value over all matches.',
+        parameters: [
+          { name: 'q', in: 'query', schema: { type: 'string' } },
+          { name: 'sort', in: 'query', schema: { enum: ['relevance', 'newest', 'oldest'] } },
+          {
+            name: 'cursor',
+            in: 'query',
+            schema: { type: 'string' },
+            description: '`nextCursor` of the previous page',
+          },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+          {
+            name: 'today',
+            in: 'query',
+            schema: { type: 'string', format: 'date' },
+            description: 'what relative dates count from',
+          },
+        ],
+        responses: {
+          '200': {
+            description: '{interpreted, items, facets, nextCursor}',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+          '400': errorResponse('A bad parameter, an unknown filter or a cursor this API did not return'),
+        },
+      },
+    },
     '/api/health': {
       get: {
         summary: 'Whether the database and Temporal answer',

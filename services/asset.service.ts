@@ -11,11 +11,14 @@ import type { RuleSetPlan } from '../rules/plan';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
 import { addVersionUpdate } from '../workflows/messages';
 import type { RuleSetService } from './rule-set.service';
+import type { SearchIndexer } from './search-indexer';
 import { type InspectedFile, inspectUpload } from './upload-inspection';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
 
 export interface AssetServiceDeps {
   assets: AssetRepository;
+  /** Makes a new asset findable at once (by name), before its workflow has ingested it. */
+  indexer: Pick<SearchIndexer, 'reindex'>;
   duplicates: DuplicateRepository;
   workflows: AssetWorkflows;
   defaultRuleSet: string;
@@ -87,6 +90,7 @@ export class AssetService {
           { fields: problems },
         );
       }
+      const dimensions = parseDimensionsField(upload.fields.dimensions, ruleSet.plan);
       // Every file is checked before any is kept: one bad file refuses the whole batch.
       const planned: PlannedFile[] = [];
       for (const file of upload.files) planned.push(await this.planFile(file, metadata, ruleSet.plan));
@@ -115,7 +119,7 @@ export class AssetService {
           outcomes.push({ asset, linkedAsVersion: version, ...extras });
         } else {
           outcomes.push({
-            asset: await this.createOne(plan.file, plan.displayName, metadata, ruleSet),
+            asset: await this.createOne(plan.file, plan.displayName, metadata, dimensions, ruleSet),
             ...extras,
           });
         }
@@ -296,6 +300,7 @@ export class AssetService {
     file: UploadedFile,
     displayName: string,
     metadata: Record<string, unknown>,
+    dimensions: Record<string, string[]>,
     ruleSet: { name: string; version: number; plan: RuleSetPlan },
   ): Promise<AssetRecord> {
     const id = randomUUID();
@@ -309,7 +314,10 @@ export class AssetService {
       metadata,
       blob: { sha256: file.blob.sha256, sizeBytes: file.blob.sizeBytes },
       declaredMediaType: file.declaredMediaType,
+      dimensions,
     });
+    // Indexed before the workflow starts, so its activities' later reindexing always wins.
+    await this.deps.indexer.reindex(id);
     try {
       await this.deps.workflows.startLifecycle({
         assetId: id,
@@ -345,4 +353,53 @@ function parseMetadataField(raw: string | undefined): Record<string, unknown> {
     throw new AssetflowError(ErrorCodes.METADATA_INVALID, 'The metadata field must be a JSON object.', 400);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * The optional `dimensions` field: a JSON object of dimension → value or values, each checked
+ * against the rule set's dimensions (known dimension, allowed value, one value unless `multiple`).
+ */
+function parseDimensionsField(raw: string | undefined, plan: RuleSetPlan): Record<string, string[]> {
+  if (raw === undefined || raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw new AssetflowError(
+      ErrorCodes.METADATA_INVALID,
+      `dimensions is not valid JSON: ${(error as Error).message}`,
+      400,
+    );
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new AssetflowError(
+      ErrorCodes.METADATA_INVALID,
+      'dimensions must be a JSON object of dimension → values.',
+      400,
+    );
+  }
+  const out: Record<string, string[]> = {};
+  const problems: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    const dimension = plan.store.dimensions[name];
+    if (!dimension) {
+      problems[name] =
+        `is not a dimension of rule set ${plan.name} (${Object.keys(plan.store.dimensions).join(', ') || 'none'})`;
+      continue;
+    }
+    const values = (Array.isArray(value) ? value : [value]).map(String);
+    const unknown = values.filter((v) => !(v in dimension.values));
+    if (unknown.length > 0)
+      problems[name] =
+        `has no value ${unknown.join(', ')} (allowed: ${Object.keys(dimension.values).join(', ')})`;
+    else if (!dimension.multiple && values.length > 1) problems[name] = 'takes one value';
+    else out[name] = [...new Set(values)];
+  }
+  if (Object.keys(problems).length > 0) {
+    const list = Object.entries(problems).map(([name, problem]) => `dimensions.${name} ${problem}`);
+    throw new AssetflowError(ErrorCodes.METADATA_INVALID, `${list.join('; ')}.`, 400, {
+      dimensions: problems,
+    });
+  }
+  return out;
 }

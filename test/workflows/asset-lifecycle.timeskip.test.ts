@@ -13,6 +13,7 @@ import type { Database } from '../../catalogue/database';
 import { DuplicateRepository } from '../../catalogue/duplicate.repository';
 import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet } from '../../rules';
+import { storageOn } from '../../runtime/catalogue';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
@@ -71,6 +72,7 @@ describe('assetLifecycle on the time-skipping server', () => {
       taskQueue,
       workflowBundle: testWorkflowBundle(),
       activities: createActivities({
+        ...storageOn(database, blobs.root),
         assets,
         approvals: new ApprovalRepository(database.db),
         duplicates: new DuplicateRepository(database.db),

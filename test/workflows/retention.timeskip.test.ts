@@ -14,6 +14,7 @@ import type { Database } from '../../catalogue/database';
 import { DuplicateRepository } from '../../catalogue/duplicate.repository';
 import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
+import { storageOn } from '../../runtime/catalogue';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
@@ -73,6 +74,7 @@ describe('lifecycle timers that fire years later', () => {
       taskQueue,
       workflowBundle: testWorkflowBundle(),
       activities: createActivities({
+        ...storageOn(database, blobs.root),
         assets,
         approvals,
         blobs,

@@ -1,0 +1,104 @@
+import type { VersionAnalysis } from '../domain/asset';
+import { BASIC_COLOUR_NAMES } from '../imaging/colour-names';
+import type { RuleSetPlan } from '../rules/plan';
+import { tokensOf } from './segment';
+
+/** What the index needs to know about an asset (catalogue row and latest analysis). */
+export interface SearchSource {
+  assetId: string;
+  name: string;
+  kind: string;
+  state: string;
+  ruleSet: string;
+  tags: string[];
+  metadata: Record<string, unknown>;
+  dimensions: Record<string, string[]>;
+  analysis: VersionAnalysis | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** One row of `search_documents`: weighted words, facet strings and the dates filters use. */
+export interface SearchDocument {
+  assetId: string;
+  name: string;
+  /** Tokens by weight: A the name, B tags and classification, C everything else. */
+  words: { A: string[]; B: string[]; C: string[] };
+  facets: string[];
+  /** Capture date when the file has one, else the upload date. */
+  madeOn: string;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+/** Types a tag makes an asset (a poster is also an image). */
+const TYPE_TAGS: Record<string, string> = { poster: 'poster', banner: 'banner', photo: 'photo' };
+
+/**
+ * The search document of an asset. Pure: the indexer calls it whenever the catalogue row changes,
+ * and `assetflow search reindex` rebuilds every document with it.
+ */
+export function buildSearchDocument(
+  source: SearchSource,
+  dimensions: RuleSetPlan['store']['dimensions'],
+): SearchDocument {
+  const analysis = source.analysis;
+  const embedded = analysis?.embedded ?? {};
+  const madeOn = (embedded.capturedAt ?? source.createdAt).slice(0, 10);
+
+  const facets = new Set<string>([
+    `state:${source.state}`,
+    `ruleSet:${source.ruleSet}`,
+    `month:${madeOn.slice(0, 7)}`,
+  ]);
+  facets.add(`type:${source.kind}`);
+  const mediaType = analysis?.mediaType ?? '';
+  if (mediaType.startsWith('video/')) facets.add('type:video');
+  if (mediaType === 'application/pdf') facets.add('type:document');
+  for (const tag of source.tags) if (TYPE_TAGS[tag]) facets.add(`type:${TYPE_TAGS[tag]}`);
+  const colourWords: string[] = [];
+  if (analysis?.kind === 'image') {
+    for (const colour of analysis.colours?.palette ?? []) {
+      if (colour.share < 0.1) continue;
+      facets.add(`colour:${colour.family}`);
+      colourWords.push(BASIC_COLOUR_NAMES[colour.family].en, BASIC_COLOUR_NAMES[colour.family].zh);
+    }
+  }
+  const classification: string[] = [];
+  for (const [dimension, values] of Object.entries(source.dimensions)) {
+    for (const value of values) {
+      facets.add(`dim:${dimension}=${value}`);
+      const label = dimensions[dimension]?.values[value];
+      if (typeof label === 'string') classification.push(value, label);
+      else classification.push(value, label?.en ?? '', label?.zh ?? '');
+    }
+  }
+
+  const metadataText = Object.values(source.metadata).flatMap((v) =>
+    typeof v === 'string' || typeof v === 'number' ? [String(v)] : Array.isArray(v) ? v.map(String) : [],
+  );
+  const embeddedText = [
+    embedded.creator,
+    embedded.copyright,
+    embedded.title,
+    embedded.description,
+    embedded.camera,
+    ...(embedded.keywords ?? []),
+  ].filter((t): t is string => Boolean(t));
+  const ocr = (analysis?.text ?? []).map((line) => line.text);
+  const tokens = (texts: string[]) => [...new Set(texts.flatMap((t) => tokensOf(t, true)))];
+
+  return {
+    assetId: source.assetId,
+    name: source.name,
+    words: {
+      A: tokens([source.name]),
+      B: tokens([...source.tags, ...classification, ...colourWords]),
+      C: tokens([...metadataText, ...embeddedText, ...ocr]),
+    },
+    facets: [...facets].sort(),
+    madeOn,
+    lastUsedAt: source.lastUsedAt,
+    createdAt: source.createdAt,
+  };
+}

@@ -1,0 +1,161 @@
+import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
+import type { RuleSetRepository } from '../catalogue/rule-set.repository';
+import type { SearchQuery, SearchRepository } from '../catalogue/search.repository';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { type InterpretedQuery, interpretQuery, type SearchVocabulary } from '../search/interpret-query';
+import { DEFAULT_SYNONYMS } from '../search/synonyms';
+import { toTsquery } from '../search/tsquery';
+
+export interface SearchRequest {
+  q: string;
+  /** Facet filters: `type`, `colour`, `state`, `ruleSet`, `month`, or `dim.<dimension>`; values OR'ed. */
+  filters: Record<string, string[]>;
+  from?: string;
+  to?: string;
+  sort?: 'relevance' | 'newest' | 'oldest';
+  cursor?: string;
+  limit: number;
+  /** YYYY-MM-DD that relative dates ("last month") count from. */
+  today: string;
+}
+
+export interface SearchResponse {
+  interpreted: InterpretedQuery;
+  items: (AssetRecord & { score: number })[];
+  facets: Record<string, Record<string, number>>;
+  nextCursor: string | null;
+}
+
+const FILTER_FACETS: Record<string, string> = {
+  type: 'type',
+  colour: 'colour',
+  color: 'colour',
+  state: 'state',
+  ruleSet: 'ruleSet',
+  month: 'month',
+};
+
+/** Natural-language search over the catalogue: interpret, filter, rank, facet, page. */
+export class SearchService {
+  private vocabulary: { value: Promise<SearchVocabulary>; at: number } | undefined;
+
+  constructor(
+    private readonly deps: {
+      search: SearchRepository;
+      assets: AssetRepository;
+      ruleSets: Pick<RuleSetRepository, 'names' | 'latest'>;
+    },
+  ) {}
+
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    const interpreted = interpretQuery(request.q, request.today, await this.vocabularyNow());
+    const groups = new Map<string, Set<string>>();
+    const add = (facet: string, value: string) => {
+      const set = groups.get(facet) ?? new Set<string>();
+      set.add(`${facet}:${value}`);
+      groups.set(facet, set);
+    };
+    for (const colour of interpreted.colours) add('colour', colour);
+    for (const type of interpreted.types) add('type', type);
+    for (const [dimension, values] of Object.entries(interpreted.facets))
+      for (const value of values) add(`dim:${dimension}`, value);
+    for (const [name, values] of Object.entries(request.filters)) {
+      const facet = name.startsWith('dim.') ? `dim:${name.slice(4)}` : FILTER_FACETS[name];
+      if (!facet) {
+        throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, `Unknown filter "${name}".`, 400, {
+          filter: name,
+          known: [...Object.keys(FILTER_FACETS), 'dim.<dimension>', 'from', 'to'],
+        });
+      }
+      for (const value of values) add(facet, value);
+    }
+    // Dimension facets are stored as dim:<dimension>=<value>.
+    const facetGroups = [...groups].map(([facet, values]) =>
+      facet.startsWith('dim:') ? [...values].map((v) => v.replace(`${facet}:`, `${facet}=`)) : [...values],
+    );
+
+    const sort = request.sort ?? (interpreted.terms.length > 0 ? 'relevance' : 'newest');
+    const query: SearchQuery = {
+      tsquery: toTsquery(interpreted.terms),
+      nameText: interpreted.text || null,
+      facetGroups,
+      from: request.from ?? interpreted.dateRange?.from ?? null,
+      to: request.to ?? interpreted.dateRange?.to ?? null,
+      unusedSince: interpreted.unusedSince,
+      sort,
+      after: request.cursor ? decodeCursor(request.cursor) : null,
+      limit: request.limit + 1,
+    };
+    const { hits, facets } = await this.deps.search.search(query);
+    const page = hits.slice(0, request.limit);
+    const items: SearchResponse['items'] = [];
+    for (const hit of page) {
+      const asset = await this.deps.assets.find(hit.assetId);
+      if (asset) items.push({ ...asset, score: Math.round(hit.score * 1000) / 1000 });
+    }
+    const last = page.at(-1);
+    return {
+      interpreted,
+      items,
+      facets: groupFacets(facets),
+      nextCursor: hits.length > request.limit && last ? encodeCursor(last.key, last.assetId) : null,
+    };
+  }
+
+  /** Dimension values (keys and labels) of the latest published rule sets, refreshed every minute. */
+  private vocabularyNow(): Promise<SearchVocabulary> {
+    if (!this.vocabulary || Date.now() - this.vocabulary.at > 60_000) {
+      this.vocabulary = { value: this.loadVocabulary(), at: Date.now() };
+    }
+    return this.vocabulary.value;
+  }
+
+  private async loadVocabulary(): Promise<SearchVocabulary> {
+    const dimensions: SearchVocabulary['dimensions'] = [];
+    for (const name of await this.deps.ruleSets.names()) {
+      const plan = (await this.deps.ruleSets.latest(name))?.plan;
+      for (const [dimension, d] of Object.entries(plan?.store.dimensions ?? {})) {
+        for (const [value, label] of Object.entries(d.values)) {
+          const labels = typeof label === 'string' ? [label] : [label.en, ...(label.zh ? [label.zh] : [])];
+          dimensions.push({ dimension, value, labels });
+        }
+      }
+    }
+    return { dimensions, synonyms: DEFAULT_SYNONYMS };
+  }
+}
+
+/** `colour:red` → {colour: {red: n}}; `dim:market=US` → {'dim.market': {US: n}}. */
+function groupFacets(flat: Record<string, number>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [facet, count] of Object.entries(flat)) {
+    const [family, value] = facet.startsWith('dim:')
+      ? [`dim.${facet.slice(4, facet.indexOf('='))}`, facet.slice(facet.indexOf('=') + 1)]
+      : [facet.slice(0, facet.indexOf(':')), facet.slice(facet.indexOf(':') + 1)];
+    const counts = out[family] ?? {};
+    counts[value] = count;
+    out[family] = counts;
+  }
+  return out;
+}
+
+function encodeCursor(key: number | string, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { key: number | string; id: string } {
+  try {
+    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (
+      (typeof key === 'number' || typeof key === 'string') &&
+      typeof id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(id)
+    )
+      return { key, id };
+  } catch {
+    // fall through to the error below
+  }
+  throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, 'The cursor is not one this API returned.', 400, {
+    cursor,
+  });
+}

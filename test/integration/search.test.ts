@@ -1,0 +1,247 @@
+import { createHash, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { BasicColour } from '../../imaging/colour-names';
+import { SearchIndexer } from '../../services/search-indexer';
+import { eventually, type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { databaseKinds } from '../support/test-databases';
+
+const TODAY = '2026-11-28';
+
+/** One generated asset: everything the queries below select on, known in advance. */
+interface Fixture {
+  id: string;
+  name: string;
+  capturedAt: string;
+  colour: BasicColour;
+  poster: boolean;
+  tags: string[];
+  market: string;
+  platform: string;
+  lastUsedAt: string | null;
+}
+
+const COLOURS: BasicColour[] = ['red', 'blue', 'green', 'yellow', 'black', 'white'];
+const DATES = [
+  '2025-01-25',
+  '2025-02-05',
+  '2025-02-20',
+  '2025-06-10',
+  '2026-02-15',
+  '2026-10-08',
+  '2026-10-30',
+  '2026-11-20',
+];
+
+/** 300 assets with a deterministic spread of dates, colours, posters, markets, platforms and use. */
+function fixtures(): Fixture[] {
+  return Array.from({ length: 300 }, (_, i) => {
+    const poster = i % 3 === 0;
+    const car = i % 4 === 1;
+    return {
+      id: randomUUID(),
+      name:
+        i % 5 === 0
+          ? `MuseDAM_春季新品_主图_V${i}.jpg`
+          : poster
+            ? `campaign-poster-${i}.jpg`
+            : `IMG_${1000 + i}.jpg`,
+      capturedAt: `${DATES[i % DATES.length]}T10:00:00.000Z`,
+      colour: COLOURS[i % COLOURS.length]!,
+      poster,
+      tags: [
+        ...(poster ? ['poster', '海报'] : ['photo', '照片']),
+        ...(car ? ['car', '汽车'] : []),
+        ...(i % 7 === 0 ? ['商品'] : []),
+      ],
+      market: ['US', 'EU', 'JP'][i % 3]!,
+      platform: ['amazon', 'shopify'][Math.floor(i / 3) % 2]!,
+      lastUsedAt: i % 2 === 0 ? '2026-03-01T00:00:00.000Z' : i % 5 === 0 ? null : '2026-09-01T00:00:00.000Z',
+    };
+  });
+}
+
+describe.each(databaseKinds)('search (%s)', (kind) => {
+  let harness: Harness;
+  const all = fixtures();
+  beforeAll(async () => {
+    harness = await startHarness(kind);
+    const { assets, search, ruleSets } = harness.storage;
+    const ruleSet = (await ruleSets.latest('ecommerce'))!;
+    const indexer = new SearchIndexer(search, ruleSets);
+    for (const f of all) {
+      const sha256 = createHash('sha256').update(f.id).digest('hex');
+      await assets.create({
+        id: f.id,
+        workflowId: `asset-${f.id}`,
+        displayName: f.name,
+        ruleSet: 'ecommerce',
+        ruleSetVersion: ruleSet.version,
+        metadata: { brand: 'MuseDAM' },
+        blob: { sha256, sizeBytes: 1 },
+        declaredMediaType: 'image/jpeg',
+        dimensions: { market: [f.market], platform: [f.platform] },
+      });
+      await assets.saveAnalysis(f.id, 1, {
+        kind: 'image',
+        format: 'jpeg',
+        width: 100,
+        height: 100,
+        embedded: { capturedAt: f.capturedAt },
+        colours: {
+          palette: [{ hex: '#000000', share: 0.8, name: { en: f.colour, zh: f.colour }, family: f.colour }],
+          tone: { temperature: 'neutral', brightness: 'medium' },
+        },
+      });
+      await assets.saveStatus(f.id, {
+        kind: 'image',
+        tags: f.tags,
+        metadata: { brand: 'MuseDAM' },
+        frozen: null,
+        legalHold: null,
+        tier: 'hot',
+        compliance: null,
+        lastUsedAt: f.lastUsedAt ?? (null as unknown as string),
+        ruleSetVersion: ruleSet.version,
+      });
+      await indexer.reindex(f.id);
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const search = async (params: Record<string, string | string[]>) => {
+    const res = await request(harness.app)
+      .get('/api/search')
+      .query({ today: TODAY, limit: '100', ...params });
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const ids = (body: { items: { id: string }[] }) => body.items.map((i) => i.id).sort();
+  const expected = (pick: (f: Fixture) => boolean) =>
+    all
+      .filter(pick)
+      .map((f) => f.id)
+      .sort();
+  const within = (f: Fixture, from: string, to: string) =>
+    f.capturedAt.slice(0, 10) >= from && f.capturedAt.slice(0, 10) <= to;
+
+  it("去年春节的红色主题海报 finds last Spring Festival's red posters and nothing else", async () => {
+    const body = await search({ q: '去年春节的红色主题海报' });
+    expect(body.interpreted).toMatchObject({
+      dateRange: { from: '2025-01-22', to: '2025-02-12' },
+      colours: ['red'],
+      types: ['poster'],
+    });
+    const want = expected((f) => f.poster && f.colour === 'red' && within(f, '2025-01-22', '2025-02-12'));
+    expect(want.length).toBeGreaterThan(0);
+    expect(ids(body)).toEqual(want);
+    // The same question in English gets the same answer.
+    expect(ids(await search({ q: 'red posters from last Spring Festival' }))).toEqual(want);
+  });
+
+  it('上个月的汽车主图 combines last month with words and their synonyms', async () => {
+    const body = await search({ q: '上个月的汽车主图' });
+    const want = expected(
+      (f) => within(f, '2026-10-01', '2026-10-31') && f.tags.includes('汽车') && f.name.includes('主图'),
+    );
+    expect(want.length).toBeGreaterThan(0);
+    expect(ids(body)).toEqual(want);
+    expect(ids(await search({ q: 'last month car 主图' }))).toEqual(want);
+  });
+
+  it('images for Amazon US not used since June uses dimensions and last use', async () => {
+    const body = await search({ q: 'images for Amazon US not used since June' });
+    expect(body.interpreted).toMatchObject({
+      facets: { market: ['US'], platform: ['amazon'] },
+      unusedSince: '2026-06-01',
+    });
+    const want = expected(
+      (f) =>
+        f.market === 'US' && f.platform === 'amazon' && f.lastUsedAt !== null && f.lastUsedAt < '2026-06-01',
+    );
+    expect(want.length).toBeGreaterThan(0);
+    expect(ids(body)).toEqual(want);
+  });
+
+  it('counts facets exactly over all matches', async () => {
+    const body = await search({ q: '', 'dim.platform': 'amazon', limit: '5' });
+    expect(body.items).toHaveLength(5);
+    const amazon = all.filter((f) => f.platform === 'amazon');
+    const count = (key: (f: Fixture) => string) => {
+      const counts: Record<string, number> = {};
+      for (const f of amazon) counts[key(f)] = (counts[key(f)] ?? 0) + 1;
+      return counts;
+    };
+    expect(body.facets['dim.platform']).toEqual({ amazon: amazon.length });
+    expect(body.facets['dim.market']).toEqual(count((f) => f.market));
+    expect(body.facets.colour).toEqual(count((f) => f.colour));
+    expect(body.facets.month).toEqual(count((f) => f.capturedAt.slice(0, 7)));
+    expect(body.facets.type).toEqual({
+      image: amazon.length,
+      poster: amazon.filter((f) => f.poster).length,
+      photo: amazon.filter((f) => !f.poster).length,
+    });
+  });
+
+  it('finds across languages with synonyms, and names despite a typo', async () => {
+    expect(ids(await search({ q: 'product' }))).toEqual(expected((f) => f.tags.includes('商品')));
+    const typo = await search({ q: 'MuseDAN' });
+    expect(typo.items.length).toBeGreaterThan(0);
+    expect(typo.items.every((i: { name: string }) => i.name.startsWith('MuseDAM'))).toBe(true);
+  });
+
+  it('pages with a keyset cursor: every match once, in order', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const body = await search({
+        q: '',
+        type: 'poster',
+        sort: 'oldest',
+        limit: '7',
+        ...(cursor ? { cursor } : {}),
+      });
+      seen.push(...body.items.map((i: { id: string }) => i.id));
+      cursor = body.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect([...seen].sort()).toEqual(expected((f) => f.poster));
+  });
+
+  it('rebuilds the whole index from the catalogue (what `assetflow search reindex` runs)', async () => {
+    const before = ids(await search({ q: '去年春节的红色主题海报' }));
+    await harness.storage.database.db.deleteFrom('search_documents').execute();
+    expect((await search({ q: '' })).items).toHaveLength(0);
+    const indexer = new SearchIndexer(harness.storage.search, harness.storage.ruleSets);
+    expect(await indexer.reindexAll()).toBeGreaterThanOrEqual(all.length);
+    expect(ids(await search({ q: '去年春节的红色主题海报' }))).toEqual(before);
+  });
+
+  it('refuses a bad cursor or an unknown filter with a 400', async () => {
+    const cursor = await request(harness.app).get('/api/search').query({ q: 'x', cursor: 'not-a-cursor' });
+    expect(cursor.status).toBe(400);
+    expect(cursor.body.error.code).toBe('VALIDATION_FAILED');
+    const filter = await request(harness.app).get('/api/search').query({ flavour: 'sweet' });
+    expect(filter.status).toBe(400);
+    expect(filter.body.error.details).toMatchObject({ filter: 'flavour' });
+  });
+
+  it('keeps the index current through the workflow: an upload is found by name, then by colour', async () => {
+    const upload = await request(harness.app)
+      .post('/api/assets')
+      .field('ruleSet', 'ecommerce')
+      .field('metadata', JSON.stringify({ brand: 'Zephyr', sku: 'ZP-12345', purpose: 'banner' }))
+      .field('dimensions', JSON.stringify({ market: 'JP' }))
+      .attach('file', await makeJpeg(400, 300, [20, 40, 200]), 'zephyr.jpg')
+      .expect(201);
+    const byBrand = await search({ q: 'zephyr' });
+    expect(ids(byBrand)).toEqual([upload.body.id]);
+    await eventually(async () => {
+      const body = await search({ q: 'zephyr', colour: 'blue', 'dim.market': 'JP' });
+      return body.items.length === 1 ? true : undefined;
+    }, 30_000);
+  });
+});
