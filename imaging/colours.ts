@@ -103,6 +103,13 @@ function mergeSameNames(palette: PaletteColour[]): PaletteColour[] {
   return [...byName.values()];
 }
 
+/** The basic colour family of a colour given as hex (a swatch picked in a search). */
+export function familyOfHex(hex: string): PaletteColour['family'] {
+  const parsed = converter('rgb')(hex);
+  if (!parsed) throw new Error(`not a colour: ${hex}`);
+  return nearestReference({ mode: 'rgb', r: parsed.r, g: parsed.g, b: parsed.b }).family;
+}
+
 function nearestReference(colour: ReturnType<typeof rgb>) {
   let best = REFERENCE_COLOURS[0]!;
   let bestDistance = Number.POSITIVE_INFINITY;

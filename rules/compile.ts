@@ -117,6 +117,7 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
         exact: doc.store?.duplicates?.exact ?? 'warn',
         near: doc.store?.duplicates?.near ?? { threshold: 0.95, action: 'warn' },
       },
+      synonyms: doc.store?.synonyms ?? [],
       dimensions: mapRecord(doc.store?.dimensions, (d, name) => ({
         label: text(d.label, name),
         values: mapRecord(d.values, (v, key) => text(v, key)),

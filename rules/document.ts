@@ -62,6 +62,8 @@ export interface StoreStage {
     near?: { threshold: number; action: 'warn' | 'block' | 'link-as-version' };
   };
   dimensions?: Record<string, ClassificationDimension>;
+  /** Groups of single words that find each other in search (added to the built-in groups). */
+  synonyms?: string[][];
 }
 
 export interface RenditionPreset {

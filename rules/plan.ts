@@ -34,6 +34,8 @@ export interface RuleSetPlan {
       exact: 'warn' | 'block' | 'link-as-version';
       near: { threshold: number; action: 'warn' | 'block' | 'link-as-version' } | null;
     };
+    /** Extra synonym groups for search (absent in older plans). */
+    synonyms?: string[][];
     dimensions: Record<
       string,
       Required<Omit<ClassificationDimension, 'label'>> & { label: { en: string; zh?: string } }

@@ -237,6 +237,15 @@ export const ruleSetSchema = {
             },
           },
         },
+        synonyms: {
+          type: 'array',
+          items: {
+            type: 'array',
+            minItems: 2,
+            uniqueItems: true,
+            items: { type: 'string', minLength: 1, pattern: '^[^\\s]+$' },
+          },
+        },
         dimensions: {
           type: 'object',
           propertyNames: id,

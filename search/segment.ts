@@ -76,6 +76,31 @@ function segmenter(): JiebaType {
 }
 
 const HAN = /\p{Script=Han}/u;
+const added = new Set<string>();
+
+/**
+ * Teaches the segmenter words a rule set names (synonyms, dimension labels) so they stay whole:
+ * without it jieba cuts 货号 into 货 + 号. Both the indexer and the query side call this with the
+ * same rule sets, so documents and queries are cut alike.
+ */
+export function addWords(words: Iterable<string>): void {
+  const fresh = [...words].filter((w) => HAN.test(w) && !/\s/.test(w) && !added.has(w));
+  if (fresh.length === 0) return;
+  for (const w of fresh) added.add(w);
+  segmenter().loadDict(Buffer.from(fresh.map((w) => `${w} 50000 n`).join('\n')));
+}
+
+/** The Chinese words of a plan that search must keep whole. */
+export function planWords(plan: {
+  store: { synonyms?: string[][]; dimensions: Record<string, { values: Record<string, unknown> }> };
+}): string[] {
+  const labels = Object.values(plan.store.dimensions).flatMap((d) =>
+    Object.values(d.values).flatMap((label) =>
+      typeof label === 'string' ? [label] : Object.values(label as Record<string, string>),
+    ),
+  );
+  return [...(plan.store.synonyms ?? []).flat(), ...labels];
+}
 
 /**
  * Tokens of a text. `forIndex` also keeps the sub-words of long Chinese words (春季新品 → 春季,

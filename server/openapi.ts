@@ -356,6 +356,12 @@ export const openApiDocument = {
             description: '`nextCursor` of the previous page',
           },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          {
+            name: 'swatch',
+            in: 'query',
+            schema: { type: 'string', pattern: '^#?[0-9a-fA-F]{6}$' },
+            description: 'colour search by swatch: assets whose dominant colours share its family',
+          },
           { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
           { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
           {

@@ -2,6 +2,7 @@ import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { SearchRepository } from '../catalogue/search.repository';
 import type { RuleSetPlan } from '../rules/plan';
 import { buildSearchDocument } from '../search/search-document';
+import { addWords, planWords } from '../search/segment';
 
 /**
  * Keeps the search document of an asset in step with its catalogue row. The workflows' catalogue
@@ -38,9 +39,11 @@ export class SearchIndexer {
     let plan = this.plans.get(key);
     if (!plan) {
       // A published version never changes, so its plan is cached for the life of the process.
-      plan = (version === null ? this.ruleSets.latest(name) : this.ruleSets.get(name, version)).then(
-        (v) => v?.plan,
-      );
+      plan = (version === null ? this.ruleSets.latest(name) : this.ruleSets.get(name, version)).then((v) => {
+        // Documents must be cut with the same words as queries (see search/segment.ts).
+        if (v) addWords(planWords(v.plan));
+        return v?.plan;
+      });
       this.plans.set(key, plan);
     }
     return plan;

@@ -2,7 +2,9 @@ import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { SearchQuery, SearchRepository } from '../catalogue/search.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { familyOfHex } from '../imaging/colours';
 import { type InterpretedQuery, interpretQuery, type SearchVocabulary } from '../search/interpret-query';
+import { addWords, planWords } from '../search/segment';
 import { DEFAULT_SYNONYMS } from '../search/synonyms';
 import { toTsquery } from '../search/tsquery';
 
@@ -15,6 +17,8 @@ export interface SearchRequest {
   sort?: 'relevance' | 'newest' | 'oldest';
   cursor?: string;
   limit: number;
+  /** A colour swatch (#rrggbb): finds assets whose dominant colours are of its family. */
+  swatch?: string;
   /** YYYY-MM-DD that relative dates ("last month") count from. */
   today: string;
 }
@@ -56,6 +60,7 @@ export class SearchService {
       groups.set(facet, set);
     };
     for (const colour of interpreted.colours) add('colour', colour);
+    if (request.swatch) add('colour', familyOfHex(request.swatch));
     for (const type of interpreted.types) add('type', type);
     for (const [dimension, values] of Object.entries(interpreted.facets))
       for (const value of values) add(`dim:${dimension}`, value);
@@ -112,8 +117,11 @@ export class SearchService {
 
   private async loadVocabulary(): Promise<SearchVocabulary> {
     const dimensions: SearchVocabulary['dimensions'] = [];
+    const synonyms = [...DEFAULT_SYNONYMS];
     for (const name of await this.deps.ruleSets.names()) {
       const plan = (await this.deps.ruleSets.latest(name))?.plan;
+      synonyms.push(...(plan?.store.synonyms ?? []));
+      if (plan) addWords(planWords(plan));
       for (const [dimension, d] of Object.entries(plan?.store.dimensions ?? {})) {
         for (const [value, label] of Object.entries(d.values)) {
           const labels = typeof label === 'string' ? [label] : [label.en, ...(label.zh ? [label.zh] : [])];
@@ -121,7 +129,7 @@ export class SearchService {
         }
       }
     }
-    return { dimensions, synonyms: DEFAULT_SYNONYMS };
+    return { dimensions, synonyms };
   }
 }
 

@@ -4,7 +4,7 @@ import type { SearchService } from '../../services/search.service';
 import { toAssetResponse } from '../asset.mapper';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const RESERVED = new Set(['q', 'sort', 'cursor', 'limit', 'from', 'to', 'today']);
+const RESERVED = new Set(['q', 'sort', 'cursor', 'limit', 'from', 'to', 'today', 'swatch']);
 
 /**
  * `GET /api/search?q=…&colour=red&dim.market=US&sort=newest&cursor=…&limit=20`: natural-language
@@ -31,7 +31,11 @@ export function searchRouter(search: SearchService): Router {
       if (value !== undefined && !DATE.test(value))
         throw invalid(`"${name}" is a date, YYYY-MM-DD.`, { [name]: value });
     }
+    const swatch = one('swatch');
+    if (swatch !== undefined && !/^#?[0-9a-fA-F]{6}$/.test(swatch))
+      throw invalid('"swatch" is a colour as #rrggbb.', { swatch });
     const result = await search.search({
+      ...(swatch ? { swatch: swatch.startsWith('#') ? swatch : `#${swatch}` } : {}),
       q: one('q') ?? '',
       filters: filtersOf(req),
       ...(one('from') ? { from: one('from')! } : {}),

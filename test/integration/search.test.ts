@@ -53,6 +53,7 @@ function fixtures(): Fixture[] {
         ...(poster ? ['poster', '海报'] : ['photo', '照片']),
         ...(car ? ['car', '汽车'] : []),
         ...(i % 7 === 0 ? ['商品'] : []),
+        ...(i % 11 === 0 ? ['sku'] : []),
       ],
       market: ['US', 'EU', 'JP'][i % 3]!,
       platform: ['amazon', 'shopify'][Math.floor(i / 3) % 2]!,
@@ -187,9 +188,18 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
 
   it('finds across languages with synonyms, and names despite a typo', async () => {
     expect(ids(await search({ q: 'product' }))).toEqual(expected((f) => f.tags.includes('商品')));
+    // A synonym group from the ecommerce rule set (store.synonyms): 货号 ↔ sku.
+    expect(ids(await search({ q: '货号' }))).toEqual(expected((f) => f.tags.includes('sku')));
     const typo = await search({ q: 'MuseDAN' });
     expect(typo.items.length).toBeGreaterThan(0);
     expect(typo.items.every((i: { name: string }) => i.name.startsWith('MuseDAM'))).toBe(true);
+  });
+
+  it('searches by colour swatch: the family of the picked colour', async () => {
+    const body = await search({ q: '', swatch: '#d01818' });
+    expect(ids(body)).toEqual(expected((f) => f.colour === 'red'));
+    const bad = await request(harness.app).get('/api/search').query({ swatch: 'reddish' });
+    expect(bad.status).toBe(400);
   });
 
   it('pages with a keyset cursor: every match once, in order', async () => {
