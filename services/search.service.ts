@@ -80,18 +80,28 @@ export class SearchService {
     );
 
     const sort = request.sort ?? (interpreted.terms.length > 0 ? 'relevance' : 'newest');
+    const cursor = request.cursor ? decodeCursor(request.cursor) : null;
+    const tsquery = toTsquery(interpreted.terms);
+    // Names by trigram only when the words find nothing (below): a typo, not every near name.
+    const byName = cursor?.byName ?? false;
     const query: SearchQuery = {
-      tsquery: toTsquery(interpreted.terms),
-      nameText: interpreted.text || null,
+      tsquery: byName ? null : tsquery,
+      nameText: byName || !tsquery ? interpreted.text || null : null,
       facetGroups,
       from: request.from ?? interpreted.dateRange?.from ?? null,
       to: request.to ?? interpreted.dateRange?.to ?? null,
       unusedSince: interpreted.unusedSince,
       sort,
-      after: request.cursor ? decodeCursor(request.cursor) : null,
+      after: cursor,
       limit: request.limit + 1,
     };
-    const { hits, facets } = await this.deps.search.search(query);
+    let { hits, facets } = await this.deps.search.search(query);
+    let namesOnly = byName || !tsquery;
+    if (hits.length === 0 && tsquery && interpreted.text && !cursor) {
+      // Nothing has these words: try them as a misspelt name (pg_trgm word similarity).
+      ({ hits, facets } = await this.deps.search.search({ ...query, tsquery: null, nameText: interpreted.text }));
+      namesOnly = true;
+    }
     const page = hits.slice(0, request.limit);
     const items: SearchResponse['items'] = [];
     for (const hit of page) {
@@ -103,7 +113,7 @@ export class SearchService {
       interpreted,
       items,
       facets: groupFacets(facets),
-      nextCursor: hits.length > request.limit && last ? encodeCursor(last.key, last.assetId) : null,
+      nextCursor: hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, namesOnly) : null,
     };
   }
 
@@ -147,19 +157,20 @@ function groupFacets(flat: Record<string, number>): Record<string, Record<string
   return out;
 }
 
-function encodeCursor(key: number | string, id: string): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+/** The last hit's sort key and id, and whether the search had fallen back to names. */
+function encodeCursor(key: number | string, id: string, byName: boolean): string {
+  return Buffer.from(JSON.stringify([key, id, byName ? 1 : 0])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { key: number | string; id: string } {
+function decodeCursor(cursor: string): { key: number | string; id: string; byName: boolean } {
   try {
-    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const [key, id, byName] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     if (
       (typeof key === 'number' || typeof key === 'string') &&
       typeof id === 'string' &&
       /^[0-9a-f-]{36}$/.test(id)
     )
-      return { key, id };
+      return { key, id, byName: byName === 1 };
   } catch {
     // fall through to the error below
   }
