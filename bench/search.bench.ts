@@ -8,10 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'kysely';
-import type { Database } from '../catalogue/database';
-import { SearchRepository } from '../catalogue/search.repository';
-import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
+import type { Database } from '../catalogue/database';
+import { RuleSetRepository } from '../catalogue/rule-set.repository';
+import { SearchRepository } from '../catalogue/search.repository';
 import type { BasicColour } from '../imaging/colour-names';
 import { buildSearchDocument, type SearchDocument } from '../search/search-document';
 import { RuleSetService } from '../services/rule-set.service';
@@ -23,7 +23,18 @@ const RUNS = 40;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 // A vocabulary of the words product teams use, so common and rare words both occur.
-const WORDS_EN = ['spring', 'summer', 'sale', 'launch', 'hero', 'banner', 'lifestyle', 'studio', 'outdoor', 'packshot'];
+const WORDS_EN = [
+  'spring',
+  'summer',
+  'sale',
+  'launch',
+  'hero',
+  'banner',
+  'lifestyle',
+  'studio',
+  'outdoor',
+  'packshot',
+];
 const WORDS_ZH = ['春季', '夏季', '新品', '促销', '主图', '详情页', '海报', '生活方式', '棚拍', '户外'];
 const COLOURS: BasicColour[] = ['red', 'blue', 'green', 'yellow', 'black', 'white', 'grey', 'brown'];
 const RARE = (i: number) => (i % 10_000 === 7 ? 'limited-edition' : '');
@@ -36,7 +47,9 @@ function sourceOf(i: number) {
     kind: 'image',
     state: 'stored',
     ruleSet: 'ecommerce',
-    tags: [WORDS_EN[i % 10]!, WORDS_ZH[(i >> 2) % 10]!, i % 3 === 0 ? 'poster' : 'photo', RARE(i)].filter(Boolean),
+    tags: [WORDS_EN[i % 10]!, WORDS_ZH[(i >> 2) % 10]!, i % 3 === 0 ? 'poster' : 'photo', RARE(i)].filter(
+      Boolean,
+    ),
     metadata: { brand: 'MuseDAM', sku: `MD-${100000 + (i % 90000)}` },
     dimensions: { market: [['US', 'EU', 'JP'][i % 3]!], platform: [['amazon', 'shopify'][(i >> 1) % 2]!] },
     analysis: {
@@ -46,7 +59,9 @@ function sourceOf(i: number) {
       height: 1,
       embedded: { capturedAt: day },
       colours: {
-        palette: [{ hex: '#000000', share: 0.7, name: { en: 'x', zh: 'x' }, family: COLOURS[i % COLOURS.length]! }],
+        palette: [
+          { hex: '#000000', share: 0.7, name: { en: 'x', zh: 'x' }, family: COLOURS[i % COLOURS.length]! },
+        ],
         tone: { temperature: 'neutral' as const, brightness: 'medium' as const },
       },
     },
@@ -55,7 +70,12 @@ function sourceOf(i: number) {
   };
 }
 
-async function fill(database: Database, from: number, to: number, dimensions: Parameters<typeof buildSearchDocument>[1]) {
+async function fill(
+  database: Database,
+  from: number,
+  to: number,
+  dimensions: Parameters<typeof buildSearchDocument>[1],
+) {
   const batch = 1000;
   for (let start = from; start < to; start += batch) {
     const sources = Array.from({ length: Math.min(batch, to - start) }, (_, k) => sourceOf(start + k));
@@ -106,7 +126,8 @@ async function timeRuns(run: (i: number) => Promise<unknown>): Promise<{ p50: nu
 }
 
 async function main() {
-  if (!process.env.DATABASE_URL) throw new Error('Set DATABASE_URL: this benchmark measures a PostgreSQL server.');
+  if (!process.env.DATABASE_URL)
+    throw new Error('Set DATABASE_URL: this benchmark measures a PostgreSQL server.');
   const database = await openTestDatabase('postgres');
   try {
     await new RuleSetService(new RuleSetRepository(database.db)).publishExamples();
@@ -121,14 +142,20 @@ async function main() {
       ['common word (春季, 10 % of assets)', {}, () => '春季'],
       ['rare word (limited-edition, 0.01 %)', {}, () => 'limited-edition'],
       ['natural language: 去年春节的红色主题海报', {}, () => '去年春节的红色主题海报'],
-      ['dimensions + last use: images for Amazon US not used since June', {}, () => 'images for Amazon US not used since June'],
+      [
+        'dimensions + last use: images for Amazon US not used since June',
+        {},
+        () => 'images for Amazon US not used since June',
+      ],
       ['typo in a name (MuseDAN)', {}, () => 'MuseDAN'],
     ];
     const ilike: [string, string][] = [
       ['common word (春季, 10 % of assets)', '%春季%'],
       ['rare word (limited-edition, 0.01 %)', '%limited-edition%'],
     ];
-    console.log(`\nSearch on PostgreSQL, ${os.cpus().length} cores, ${RUNS} runs per query (first page of 20 and all facet counts)\n`);
+    console.log(
+      `\nSearch on PostgreSQL, ${os.cpus().length} cores, ${RUNS} runs per query (first page of 20 and all facet counts)\n`,
+    );
     console.log('| assets | query | search p50 | search p95 | ILIKE scan p50 | ILIKE p95 |');
     console.log('|---|---|---|---|---|---|');
     let filled = 0;
@@ -138,7 +165,9 @@ async function main() {
       await fill(database, filled, size, dimensions);
       await sql`ANALYZE`.execute(database.db);
       const buildSeconds = (performance.now() - t0) / 1000;
-      say(`  ${size - filled} documents in ${buildSeconds.toFixed(0)} s (${(((size - filled) / buildSeconds) | 0)} /s)`);
+      say(
+        `  ${size - filled} documents in ${buildSeconds.toFixed(0)} s (${((size - filled) / buildSeconds) | 0} /s)`,
+      );
       filled = size;
       for (const [label, filters, q] of queries) {
         // Every generated name shares "MuseDAM": the typo matches all of them, so its cost is the
@@ -158,7 +187,9 @@ async function main() {
           `| ${size.toLocaleString('en')} | ${label} | ${searchTime.p50.toFixed(1)} ms | ${searchTime.p95.toFixed(1)} ms | ${scanTime ? `${scanTime.p50.toFixed(1)} ms` : '—'} | ${scanTime ? `${scanTime.p95.toFixed(1)} ms` : '—'} |`,
         );
       }
-      console.log(`| ${size.toLocaleString('en')} | index build (documents built in Node and inserted in batches of 1 000) | ${buildSeconds.toFixed(0)} s | | | |`);
+      console.log(
+        `| ${size.toLocaleString('en')} | index build (documents built in Node and inserted in batches of 1 000) | ${buildSeconds.toFixed(0)} s | | | |`,
+      );
     }
   } finally {
     await database.close();

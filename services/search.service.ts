@@ -99,7 +99,11 @@ export class SearchService {
     let namesOnly = byName || !tsquery;
     if (hits.length === 0 && tsquery && interpreted.text && !cursor) {
       // Nothing has these words: try them as a misspelt name (pg_trgm word similarity).
-      ({ hits, facets } = await this.deps.search.search({ ...query, tsquery: null, nameText: interpreted.text }));
+      ({ hits, facets } = await this.deps.search.search({
+        ...query,
+        tsquery: null,
+        nameText: interpreted.text,
+      }));
       namesOnly = true;
     }
     const page = hits.slice(0, request.limit);
@@ -113,7 +117,8 @@ export class SearchService {
       interpreted,
       items,
       facets: groupFacets(facets),
-      nextCursor: hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, namesOnly) : null,
+      nextCursor:
+        hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, namesOnly) : null,
     };
   }
 

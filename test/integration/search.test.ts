@@ -230,6 +230,13 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     expect(ids(await search({ q: '去年春节的红色主题海报' }))).toEqual(before);
   });
 
+  it('takes any text as words, never as query syntax', async () => {
+    for (const q of ["o'neil & | ! :* (", '\\', "'; DROP TABLE assets; --", '💥 ∞']) {
+      const res = await request(harness.app).get('/api/search').query({ q, today: TODAY });
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('refuses a bad cursor or an unknown filter with a 400', async () => {
     const cursor = await request(harness.app).get('/api/search').query({ q: 'x', cursor: 'not-a-cursor' });
     expect(cursor.status).toBe(400);

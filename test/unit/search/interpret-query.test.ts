@@ -3,6 +3,7 @@ import { interpretQuery, type SearchVocabulary } from '../../../search/interpret
 import { tokensOf } from '../../../search/segment';
 import { DEFAULT_SYNONYMS } from '../../../search/synonyms';
 import { interpretTime } from '../../../search/time-expressions';
+import { toTsquery } from '../../../search/tsquery';
 
 const TODAY = '2026-11-28';
 const vocabulary: SearchVocabulary = {
@@ -105,5 +106,14 @@ describe('segmentation', () => {
   it('splits Chinese with jieba and file names on separators, lower-cased', () => {
     expect(tokensOf('MuseDAM_春季新品_主图_V3')).toEqual(['musedam', '春季新品', '主图', 'v3']);
     expect(tokensOf('春季新品', true)).toEqual(expect.arrayContaining(['春季', '新品', '春季新品']));
+  });
+});
+
+describe('tsquery', () => {
+  it('quotes every lexeme, so nothing typed is read as tsquery syntax', () => {
+    expect(toTsquery([['poster', '海报'], ["o'neil"], ['a|b&!c']])).toBe(
+      "('poster':* | '海报') & 'o''neil' & 'a|b&!c'",
+    );
+    expect(toTsquery([])).toBeNull();
   });
 });
