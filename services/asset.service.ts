@@ -338,6 +338,11 @@ export class AssetService {
 
 /** The optional `metadata` field: a JSON object (its values are checked against the rule set's fields). */
 function parseMetadataField(raw: string | undefined): Record<string, unknown> {
+  return parseJsonObjectField('metadata', raw);
+}
+
+/** A multipart text field holding a JSON object; empty or absent is `{}`. */
+function parseJsonObjectField(field: string, raw: string | undefined): Record<string, unknown> {
   if (raw === undefined || raw.trim() === '') return {};
   let value: unknown;
   try {
@@ -345,12 +350,12 @@ function parseMetadataField(raw: string | undefined): Record<string, unknown> {
   } catch (error) {
     throw new AssetflowError(
       ErrorCodes.METADATA_INVALID,
-      `The metadata field is not valid JSON: ${(error as Error).message}`,
+      `The ${field} field is not valid JSON: ${(error as Error).message}`,
       400,
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AssetflowError(ErrorCodes.METADATA_INVALID, 'The metadata field must be a JSON object.', 400);
+    throw new AssetflowError(ErrorCodes.METADATA_INVALID, `The ${field} field must be a JSON object.`, 400);
   }
   return value as Record<string, unknown>;
 }
@@ -360,24 +365,7 @@ function parseMetadataField(raw: string | undefined): Record<string, unknown> {
  * against the rule set's dimensions (known dimension, allowed value, one value unless `multiple`).
  */
 function parseDimensionsField(raw: string | undefined, plan: RuleSetPlan): Record<string, string[]> {
-  if (raw === undefined || raw.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    throw new AssetflowError(
-      ErrorCodes.METADATA_INVALID,
-      `dimensions is not valid JSON: ${(error as Error).message}`,
-      400,
-    );
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new AssetflowError(
-      ErrorCodes.METADATA_INVALID,
-      'dimensions must be a JSON object of dimension → values.',
-      400,
-    );
-  }
+  const parsed = parseJsonObjectField('dimensions', raw);
   const out: Record<string, string[]> = {};
   const problems: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {

@@ -246,6 +246,17 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     expect(filter.body.error.details).toMatchObject({ filter: 'flavour' });
   });
 
+  it('checks an upload\'s dimensions against the rule set, naming each problem', async () => {
+    const res = await request(harness.app)
+      .post('/api/assets')
+      .field('ruleSet', 'ecommerce')
+      .field('dimensions', JSON.stringify({ market: 'MARS', season: ['spring', 'winter'], colourway: 'x' }))
+      .attach('file', await makeJpeg(64, 64), 'x.jpg');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('METADATA_INVALID');
+    expect(Object.keys(res.body.error.details.dimensions).sort()).toEqual(['colourway', 'market', 'season']);
+  });
+
   it('keeps the index current through the workflow: an upload is found by name, then by colour', async () => {
     const upload = await request(harness.app)
       .post('/api/assets')
