@@ -246,7 +246,7 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     expect(filter.body.error.details).toMatchObject({ filter: 'flavour' });
   });
 
-  it('checks an upload\'s dimensions against the rule set, naming each problem', async () => {
+  it("checks an upload's dimensions against the rule set, naming each problem", async () => {
     const res = await request(harness.app)
       .post('/api/assets')
       .field('ruleSet', 'ecommerce')
