@@ -132,7 +132,7 @@ async function main() {
   try {
     await new RuleSetService(new RuleSetRepository(database.db)).publishExamples();
     const ruleSets = new RuleSetRepository(database.db);
-    const dimensions = (await ruleSets.latest('ecommerce'))!.plan.store.dimensions;
+    const dimensions = (await ruleSets.latest('ecommerce'))!.plan.store;
     const service = new SearchService({
       search: new SearchRepository(database.db),
       assets: new AssetRepository(database.db),

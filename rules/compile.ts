@@ -118,6 +118,10 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
         near: doc.store?.duplicates?.near ?? { threshold: 0.95, action: 'warn' },
       },
       synonyms: doc.store?.synonyms ?? [],
+      trees: mapRecord(doc.store?.trees, (t, name) => ({
+        label: text(t.label, name),
+        levels: [...t.levels],
+      })),
       dimensions: mapRecord(doc.store?.dimensions, (d, name) => ({
         label: text(d.label, name),
         values: mapRecord(d.values, (v, key) => text(v, key)),

@@ -64,6 +64,8 @@ export interface StoreStage {
   dimensions?: Record<string, ClassificationDimension>;
   /** Groups of single words that find each other in search (added to the built-in groups). */
   synonyms?: string[][];
+  /** Browsing trees: each level a dimension or a field (automotive: programme → system → partNumber). */
+  trees?: Record<string, { label?: LocalisedText; levels: string[] }>;
 }
 
 export interface RenditionPreset {

@@ -36,6 +36,8 @@ export interface RuleSetPlan {
     };
     /** Extra synonym groups for search (absent in older plans). */
     synonyms?: string[][];
+    /** Browsing trees, each level a dimension or a field name (absent in older plans). */
+    trees?: Record<string, { label: { en: string; zh?: string }; levels: string[] }>;
     dimensions: Record<
       string,
       Required<Omit<ClassificationDimension, 'label'>> & { label: { en: string; zh?: string } }

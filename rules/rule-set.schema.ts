@@ -237,6 +237,24 @@ export const ruleSetSchema = {
             },
           },
         },
+        trees: {
+          type: 'object',
+          propertyNames: id,
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['levels'],
+            properties: {
+              label: text,
+              levels: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { type: 'string', minLength: 1 },
+              },
+            },
+          },
+        },
         synonyms: {
           type: 'array',
           items: {

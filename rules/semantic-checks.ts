@@ -219,6 +219,16 @@ export function semanticProblems(
     condition(['archive', 'retention', i, 'when'], rule.when);
   knownRoles(['archive', 'legalHold', 'roles'], doc.archive?.legalHold?.roles);
   knownRoles(['use', 'freezeRoles'], doc.use?.freezeRoles);
+  for (const [tree, { levels }] of Object.entries(doc.store?.trees ?? {})) {
+    levels.forEach((level, i) => {
+      if (!doc.store?.dimensions?.[level] && !doc.fields?.[level])
+        report(
+          'UNKNOWN_FIELD',
+          ['store', 'trees', tree, 'levels', i],
+          `"${level}" is neither a dimension nor a field`,
+        );
+    });
+  }
 
   return problems;
 }

@@ -40,8 +40,9 @@ const TYPE_TAGS: Record<string, string> = { poster: 'poster', banner: 'banner', 
  */
 export function buildSearchDocument(
   source: SearchSource,
-  dimensions: RuleSetPlan['store']['dimensions'],
+  store: Pick<RuleSetPlan['store'], 'dimensions' | 'trees'>,
 ): SearchDocument {
+  const dimensions = store.dimensions;
   const analysis = source.analysis;
   const embedded = analysis?.embedded ?? {};
   const madeOn = (embedded.capturedAt ?? source.createdAt).slice(0, 10);
@@ -74,6 +75,14 @@ export function buildSearchDocument(
     }
   }
 
+  // Fields that are levels of a browsing tree are facets too (automotive: the part number).
+  for (const { levels } of Object.values(store.trees ?? {})) {
+    for (const level of levels) {
+      const value = source.metadata[level];
+      if (!dimensions[level] && (typeof value === 'string' || typeof value === 'number'))
+        facets.add(`field:${level}=${value}`);
+    }
+  }
   const metadataText = Object.values(source.metadata).flatMap((v) =>
     typeof v === 'string' || typeof v === 'number' ? [String(v)] : Array.isArray(v) ? v.map(String) : [],
   );

@@ -380,6 +380,29 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/trees/{ruleSet}/{tree}': {
+      get: {
+        summary: "A node of a rule set's browsing tree: the next level's values with asset counts",
+        parameters: [
+          { name: 'ruleSet', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'tree', in: 'path', required: true, schema: { type: 'string' } },
+          {
+            name: 'path',
+            in: 'query',
+            schema: { type: 'string' },
+            description: 'values of the levels above, joined by /',
+          },
+        ],
+        responses: {
+          '200': {
+            description: '{tree, levels, path, level, assets, children: [{value, label, count}]}',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+          '400': errorResponse('A path deeper than the tree'),
+          '404': errorResponse('TREE_NOT_FOUND'),
+        },
+      },
+    },
     '/api/health': {
       get: {
         summary: 'Whether the database and Temporal answer',

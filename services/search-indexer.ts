@@ -22,7 +22,7 @@ export class SearchIndexer {
     const source = await this.search.sourceOf(assetId);
     if (!source) return;
     const plan = await this.planOf(source.ruleSet, source.ruleSetVersion);
-    await this.search.upsert(buildSearchDocument(source, plan?.store.dimensions ?? {}));
+    await this.search.upsert(buildSearchDocument(source, plan?.store ?? { dimensions: {} }));
   }
 
   async reindexAll(onProgress?: (done: number, total: number) => void): Promise<number> {

@@ -30,6 +30,17 @@ export interface SearchResponse {
   nextCursor: string | null;
 }
 
+export interface TreeNode {
+  tree: string;
+  levels: string[];
+  path: string[];
+  /** The level whose values `children` lists. */
+  level: string;
+  /** Assets under `path`. */
+  assets: number;
+  children: { value: string; label: unknown; count: number }[];
+}
+
 const FILTER_FACETS: Record<string, string> = {
   type: 'type',
   colour: 'colour',
@@ -122,6 +133,62 @@ export class SearchService {
     };
   }
 
+  /**
+   * One node of a rule set's browsing tree: the values of the next level under `path` (one value
+   * per level above it) with how many assets each holds, e.g. programme X1 → systems with counts.
+   */
+  async tree(ruleSet: string, name: string, path: string[]): Promise<TreeNode> {
+    const plan = (await this.deps.ruleSets.latest(ruleSet))?.plan;
+    const tree = plan?.store.trees?.[name];
+    if (!plan || !tree) {
+      throw new AssetflowError(ErrorCodes.TREE_NOT_FOUND, `Rule set ${ruleSet} has no tree "${name}".`, 404, {
+        ruleSet,
+        tree: name,
+        trees: Object.keys(plan?.store.trees ?? {}),
+      });
+    }
+    if (path.length >= tree.levels.length) {
+      throw new AssetflowError(
+        ErrorCodes.VALIDATION_FAILED,
+        `The tree "${name}" has ${tree.levels.length} levels.`,
+        400,
+        {
+          levels: tree.levels,
+        },
+      );
+    }
+    const facetOf = (level: string) => (plan.store.dimensions[level] ? `dim:${level}` : `field:${level}`);
+    const facetGroups = [
+      [`ruleSet:${ruleSet}`],
+      ...path.map((value, i) => [`${facetOf(tree.levels[i]!)}=${value}`]),
+    ];
+    const { facets } = await this.deps.search.search({
+      tsquery: null,
+      nameText: null,
+      facetGroups,
+      from: null,
+      to: null,
+      unusedSince: null,
+      sort: 'newest',
+      after: null,
+      limit: 1,
+    });
+    const level = tree.levels[path.length]!;
+    const grouped = groupFacets(facets);
+    const counts = grouped[facetOf(level).replace(':', '.')] ?? {};
+    const labels = plan.store.dimensions[level]?.values ?? {};
+    return {
+      tree: name,
+      levels: tree.levels,
+      path,
+      level,
+      assets: grouped.ruleSet?.[ruleSet] ?? 0,
+      children: Object.entries(counts)
+        .map(([value, count]) => ({ value, label: labels[value] ?? null, count }))
+        .sort((a, b) => a.value.localeCompare(b.value)),
+    };
+  }
+
   /** Dimension values (keys and labels) of the latest published rule sets, refreshed every minute. */
   private vocabularyNow(): Promise<SearchVocabulary> {
     if (!this.vocabulary || Date.now() - this.vocabulary.at > 60_000) {
@@ -152,8 +219,9 @@ export class SearchService {
 function groupFacets(flat: Record<string, number>): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const [facet, count] of Object.entries(flat)) {
-    const [family, value] = facet.startsWith('dim:')
-      ? [`dim.${facet.slice(4, facet.indexOf('='))}`, facet.slice(facet.indexOf('=') + 1)]
+    const keyed = facet.startsWith('dim:') || facet.startsWith('field:');
+    const [family, value] = keyed
+      ? [facet.slice(0, facet.indexOf('=')).replace(':', '.'), facet.slice(facet.indexOf('=') + 1)]
       : [facet.slice(0, facet.indexOf(':')), facet.slice(facet.indexOf(':') + 1)];
     const counts = out[family] ?? {};
     counts[value] = count;

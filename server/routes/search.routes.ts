@@ -50,6 +50,12 @@ export function searchRouter(search: SearchService): Router {
       items: result.items.map((item) => ({ ...toAssetResponse(item), score: item.score })),
     });
   });
+  /** `GET /api/trees/automotive/parts?path=X1/powertrain`: the next level's values with counts. */
+  router.get('/api/trees/:ruleSet/:tree', async (req, res) => {
+    const raw = typeof req.query.path === 'string' ? req.query.path : '';
+    const path = raw.split('/').filter((p) => p !== '');
+    res.json(await search.tree(req.params.ruleSet, req.params.tree, path));
+  });
   return router;
 }
 

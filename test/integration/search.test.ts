@@ -257,6 +257,55 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     expect(Object.keys(res.body.error.details.dimensions).sort()).toEqual(['colourway', 'market', 'season']);
   });
 
+  it("browses a rule set's tree level by level with counts (automotive: programme → system → part)", async () => {
+    const { assets, search, ruleSets } = harness.storage;
+    const ruleSet = (await ruleSets.latest('automotive'))!;
+    const indexer = new SearchIndexer(search, ruleSets);
+    const parts: [string, string, string][] = [
+      ['X1', 'powertrain', '10001-AB1'],
+      ['X1', 'powertrain', '10001-AB1'],
+      ['X1', 'powertrain', '10002-AB1'],
+      ['X1', 'chassis', '20001-CD2'],
+      ['S3', 'body', '30001-EF3'],
+    ];
+    for (const [programme, system, partNumber] of parts) {
+      const id = randomUUID();
+      await assets.create({
+        id,
+        workflowId: `asset-${id}`,
+        displayName: `${partNumber}.step`,
+        ruleSet: 'automotive',
+        ruleSetVersion: ruleSet.version,
+        metadata: { modelCode: 'X1A', partNumber, modelYear: 2026 },
+        blob: { sha256: createHash('sha256').update(id).digest('hex'), sizeBytes: 1 },
+        declaredMediaType: 'application/octet-stream',
+        dimensions: { programme: [programme], system: [system] },
+      });
+      await indexer.reindex(id);
+    }
+    const node = async (path: string) =>
+      (await request(harness.app).get('/api/trees/automotive/parts').query({ path }).expect(200)).body;
+    expect((await node('')).children).toEqual([
+      { value: 'S3', label: { en: 'S3 Sedan' }, count: 1 },
+      { value: 'X1', label: { en: 'X1 SUV' }, count: 4 },
+    ]);
+    expect(
+      (await node('X1')).children.map((c: { value: string; count: number }) => [c.value, c.count]),
+    ).toEqual([
+      ['chassis', 1],
+      ['powertrain', 3],
+    ]);
+    expect(
+      (await node('X1/powertrain')).children.map((c: { value: string; count: number }) => [c.value, c.count]),
+    ).toEqual([
+      ['10001-AB1', 2],
+      ['10002-AB1', 1],
+    ]);
+    const unknown = await request(harness.app).get('/api/trees/automotive/nope');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('TREE_NOT_FOUND');
+  });
+
   it('keeps the index current through the workflow: an upload is found by name, then by colour', async () => {
     const upload = await request(harness.app)
       .post('/api/assets')
