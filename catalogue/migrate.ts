@@ -6,6 +6,7 @@ import * as approvalTasks from './migrations/0004-approval-tasks';
 import * as versionAuthors from './migrations/0005-version-authors';
 import * as ingestResults from './migrations/0006-ingest-results';
 import * as search from './migrations/0007-search';
+import * as identity from './migrations/0008-identity';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005-version-authors': versionAuthors,
   '0006-ingest-results': ingestResults,
   '0007-search': search,
+  '0008-identity': identity,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -14,6 +14,9 @@ export interface CatalogueSchema {
   perceptual_hashes: PerceptualHashesTable;
   renditions: RenditionsTable;
   search_documents: SearchDocumentsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -132,4 +135,32 @@ export interface SearchDocumentsTable {
   made_on: ColumnType<Date | string, string, string>;
   last_used_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   created_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  teams: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  disabled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface SessionsTable {
+  secret_sha256: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  secret_sha256: string;
+  created_at: CreatedAt;
+  last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }

@@ -3,6 +3,7 @@ import { ApprovalRepository } from '../catalogue/approval.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
 import { type Database, openDatabase } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
+import { IdentityRepository } from '../catalogue/identity.repository';
 import { RenditionRepository } from '../catalogue/rendition.repository';
 import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { SearchRepository } from '../catalogue/search.repository';
@@ -17,6 +18,7 @@ export interface Storage {
   duplicates: DuplicateRepository;
   renditions: RenditionRepository;
   search: SearchRepository;
+  identity: IdentityRepository;
   blobs: FileBlobStore;
 }
 
@@ -34,6 +36,7 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     duplicates: new DuplicateRepository(database.db),
     renditions: new RenditionRepository(database.db),
     search: new SearchRepository(database.db),
+    identity: new IdentityRepository(database.db),
     blobs: new FileBlobStore(blobDir, coldDir),
   };
 }

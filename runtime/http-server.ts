@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.schema';
 import { createApp } from '../server/app';
 import { AssetService } from '../services/asset.service';
 import { HealthService } from '../services/health.service';
+import { IdentityService } from '../services/identity.service';
 import { MigrationService } from '../services/migration.service';
 import { RuleSetService } from '../services/rule-set.service';
 import { SearchService } from '../services/search.service';
@@ -38,6 +39,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     workflows,
     migrations,
     search,
+    identity: new IdentityService(storage.identity),
     approvals: storage.approvals,
     blobs: storage.blobs,
     limits: config.limits,

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
+import { IdentityService } from '../services/identity.service';
 import { RuleSetService } from '../services/rule-set.service';
 import { offlineTagging } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -49,6 +50,12 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
     stops.push(() => storage.database.close());
     const swept = await storage.blobs.sweepAbandoned(ABANDONED_WRITE_AGE_MS);
     if (swept > 0) say(`Removed ${swept} file(s) left by writes that were killed mid-way.`);
+    const admin = await new IdentityService(storage.identity).ensureAdministrator(process.env);
+    if (admin?.generatedPassword)
+      say(
+        `Created the administrator ${admin.email} with the password ${admin.generatedPassword} (shown once; change it).`,
+      );
+    else if (admin) say(`Created the administrator ${admin.email} (password from ASSETFLOW_ADMIN_PASSWORD).`);
     const published = await new RuleSetService(storage.ruleSets).publishExamples();
     if (published.length > 0) say(`Published the shipped rule sets: ${published.join(', ')}`);
 

@@ -1,3 +1,4 @@
+import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -5,6 +6,7 @@ import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { ApprovalRepository } from '../catalogue/approval.repository';
 import type { AssetService } from '../services/asset.service';
 import type { HealthService } from '../services/health.service';
+import type { IdentityService } from '../services/identity.service';
 import type { MigrationService } from '../services/migration.service';
 import type { RuleSetService } from '../services/rule-set.service';
 import type { SearchService } from '../services/search.service';
@@ -13,6 +15,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
 import { openApiDocument } from './openapi';
 import { assetsRouter } from './routes/assets.routes';
+import { authRouter } from './routes/auth.routes';
 import { healthRouter } from './routes/health.routes';
 import { lifecycleRouter } from './routes/lifecycle.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
@@ -26,6 +29,7 @@ export interface AppDeps {
   approvals: ApprovalRepository;
   migrations: MigrationService;
   search: SearchService;
+  identity: IdentityService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   logger: Logger;
@@ -37,11 +41,13 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(express.json({ limit: '1mb' }));
+  app.use(cookieParser());
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
   app.use(healthRouter(deps.health));
+  app.use(authRouter(deps.identity));
   app.use(assetsRouter(deps));
   app.use(lifecycleRouter(deps));
   app.use(ruleSetsRouter(deps.ruleSets));

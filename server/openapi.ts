@@ -403,6 +403,46 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/auth/login': {
+      post: {
+        summary: 'Sign in with {email, password}; sets the HttpOnly session cookie `assetflow_session`',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: {
+          '200': { description: '{user}', content: { 'application/json': { schema: { type: 'object' } } } },
+          '400': errorResponse('Missing e-mail or password'),
+          '401': errorResponse('INVALID_CREDENTIALS'),
+          '429': errorResponse('TOO_MANY_ATTEMPTS: five failures per e-mail and address in 15 minutes'),
+        },
+      },
+    },
+    '/api/auth/logout': {
+      post: {
+        summary: 'End the session and clear its cookie',
+        responses: { '204': { description: 'Signed out' } },
+      },
+    },
+    '/api/auth/me': {
+      get: {
+        summary: 'The signed-in user (session cookie or `Authorization: Bearer` token)',
+        responses: {
+          '200': { description: '{user}', content: { 'application/json': { schema: { type: 'object' } } } },
+          '401': errorResponse('NOT_SIGNED_IN'),
+        },
+      },
+    },
+    '/api/tokens': {
+      post: {
+        summary: 'Make an API token ({name}); the secret is returned once and stored hashed',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: {
+          '201': {
+            description: '{id, token}',
+            content: { 'application/json': { schema: { type: 'object' } } },
+          },
+          '401': errorResponse('NOT_SIGNED_IN'),
+        },
+      },
+    },
     '/api/health': {
       get: {
         summary: 'Whether the database and Temporal answer',

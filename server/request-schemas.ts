@@ -5,6 +5,21 @@ import { AssetflowError, ErrorCodes } from '../domain/errors';
 
 /** JSON bodies the API accepts, compiled once at start-up by one ajv instance. */
 const schemas = {
+  login: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['email', 'password'],
+    properties: {
+      email: { type: 'string', minLength: 3, maxLength: 320 },
+      password: { type: 'string', minLength: 1, maxLength: 1024 },
+    },
+  },
+  token: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+  },
   freeze: {
     type: 'object',
     additionalProperties: false,

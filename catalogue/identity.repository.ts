@@ -1,0 +1,112 @@
+import type { CatalogueDb } from './database';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  teams: string[];
+}
+
+interface UserWithHash extends UserRecord {
+  passwordHash: string;
+  disabled: boolean;
+}
+
+/** Users, sessions and API tokens. Secrets arrive here already hashed (sha256). */
+export class IdentityRepository {
+  constructor(private readonly db: CatalogueDb) {}
+
+  async countUsers(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  async createUser(user: UserRecord & { passwordHash: string }): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        password_hash: user.passwordHash,
+        roles: user.roles,
+        teams: user.teams,
+      })
+      .execute();
+  }
+
+  async userByEmail(email: string): Promise<UserWithHash | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+    return row
+      ? {
+          id: row.id,
+          email: row.email,
+          name: row.name,
+          roles: row.roles,
+          teams: row.teams,
+          passwordHash: row.password_hash,
+          disabled: row.disabled_at !== null,
+        }
+      : undefined;
+  }
+
+  async createSession(secretSha256: string, userId: string, expiresAt: Date): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ secret_sha256: secretSha256, user_id: userId, expires_at: expiresAt })
+      .execute();
+  }
+
+  async deleteSession(secretSha256: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('secret_sha256', '=', secretSha256).execute();
+  }
+
+  /** The enabled user behind an unexpired session. */
+  async userBySession(secretSha256: string, now: Date): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['u.id', 'u.email', 'u.name', 'u.roles', 'u.teams'])
+      .where('s.secret_sha256', '=', secretSha256)
+      .where('s.expires_at', '>', now)
+      .where('u.disabled_at', 'is', null)
+      .executeTakeFirst();
+    return row ?? undefined;
+  }
+
+  async createToken(token: {
+    id: string;
+    userId: string;
+    name: string;
+    secretSha256: string;
+  }): Promise<void> {
+    await this.db
+      .insertInto('api_tokens')
+      .values({ id: token.id, user_id: token.userId, name: token.name, secret_sha256: token.secretSha256 })
+      .execute();
+  }
+
+  /** The enabled user behind an unrevoked token; records its use. */
+  async userByToken(secretSha256: string, now: Date): Promise<UserRecord | undefined> {
+    const row = await this.db
+      .selectFrom('api_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select(['t.id as token_id', 'u.id', 'u.email', 'u.name', 'u.roles', 'u.teams'])
+      .where('t.secret_sha256', '=', secretSha256)
+      .where('t.revoked_at', 'is', null)
+      .where('u.disabled_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    await this.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now })
+      .where('id', '=', row.token_id)
+      .execute();
+    const { token_id: _tokenId, ...user } = row;
+    return user;
+  }
+}
