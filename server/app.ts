@@ -15,7 +15,7 @@ import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
 import { openApiDocument } from './openapi';
 import { assetsRouter } from './routes/assets.routes';
-import { authRouter } from './routes/auth.routes';
+import { authenticateRequests, authRouter } from './routes/auth.routes';
 import { healthRouter } from './routes/health.routes';
 import { lifecycleRouter } from './routes/lifecycle.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
@@ -42,6 +42,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
+  app.use(authenticateRequests(deps.identity));
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -1,7 +1,8 @@
-import { type Request, Router } from 'express';
+import { type Request, type RequestHandler, Router } from 'express';
 import type { UserRecord } from '../../catalogue/identity.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { IdentityService } from '../../services/identity.service';
+import { setSignedInUser, signedInUser } from '../actor';
 import { validBody } from '../request-schemas';
 
 export const SESSION_COOKIE = 'assetflow_session';
@@ -46,6 +47,36 @@ export function authRouter(identity: IdentityService): Router {
 function sessionOf(req: Request): string | undefined {
   const value = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Resolves the session cookie or bearer token of every request once, before the routes, and
+ * keeps the user on the request for `actorOf`. A bearer token that is not valid is refused (the
+ * caller meant to authenticate); an expired or unknown cookie counts as not signed in.
+ */
+export function authenticateRequests(identity: IdentityService): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const bearer = bearerOf(req);
+      const session = sessionOf(req);
+      if (bearer || session) {
+        const user = await identity.authenticate({
+          ...(bearer ? { bearer } : {}),
+          ...(session ? { session } : {}),
+        });
+        if (!user && bearer)
+          throw new AssetflowError(ErrorCodes.NOT_SIGNED_IN, 'The API token is not valid.', 401);
+        if (user) setSignedInUser(req, user);
+      }
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function bearerOf(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
 }
 
 /** The caller from the session cookie or an `Authorization: Bearer` token, or 401. */

@@ -44,6 +44,9 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect((await agent.get('/api/auth/me').expect(200)).body.user.email).toBe('lee@example.com');
+    // The session identifies the caller everywhere: the inbox needs no X-Assetflow-User header.
+    await agent.get('/api/approvals').query({ mine: 1 }).expect(200);
+    expect((await request(harness.app).get('/api/approvals').query({ mine: 1 })).status).toBe(401);
     // The session secret is not in the database, only its digest.
     const secret = /assetflow_session=([^;]+)/.exec(cookie)![1]!;
     const { rows } = await sql<{
@@ -78,6 +81,9 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
     expect(
       (await request(harness.app).get('/api/auth/me').set('Authorization', 'Bearer af_forged')).status,
     ).toBe(401);
+    // A forged token is refused on any endpoint, not treated as anonymous.
+    const forged = await request(harness.app).get('/api/search').set('Authorization', 'Bearer af_forged');
+    expect(forged.status).toBe(401);
   });
 
   it('answers a wrong password and an unknown e-mail alike, and limits attempts (429 after five)', async () => {
