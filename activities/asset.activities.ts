@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
-import type { AssetLifecycleStatus, AssetRepository } from '../catalogue/asset.repository';
+import type { AssetLifecycleStatus, AssetRepository, NewVersion } from '../catalogue/asset.repository';
 import type { DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { RenditionRepository } from '../catalogue/rendition.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
@@ -117,16 +117,7 @@ export function createAssetActivities({
     },
 
     /** Records a new version the workflow numbered (idempotent per asset and version). */
-    async recordVersion(input: {
-      assetId: string;
-      version: number;
-      sha256: string;
-      sizeBytes: number;
-      originalName: string;
-      declaredMediaType: string;
-      by: string;
-      note: string | null;
-    }): Promise<void> {
+    async recordVersion(input: { assetId: string } & NewVersion): Promise<void> {
       const { assetId, ...version } = input;
       await assets.addVersion(assetId, version);
       await indexer.reindex(assetId);

@@ -48,6 +48,17 @@ export interface NewAsset {
   dimensions?: Record<string, string[]>;
 }
 
+/** A version the asset's workflow numbered, as recorded in the catalogue. */
+export interface NewVersion {
+  version: number;
+  sha256: string;
+  sizeBytes: number;
+  originalName: string;
+  declaredMediaType: string;
+  by: string;
+  note: string | null;
+}
+
 /** Catalogue reads and writes for assets. Every write is idempotent so activities may retry. */
 export class AssetRepository {
   constructor(private readonly db: CatalogueDb) {}
@@ -94,18 +105,7 @@ export class AssetRepository {
    * Records version `version` of an asset (its number was chosen by the asset's workflow, which
    * serialises uploads) and makes it current. Keyed by (asset, version): a retry adds nothing.
    */
-  async addVersion(
-    assetId: string,
-    v: {
-      version: number;
-      sha256: string;
-      sizeBytes: number;
-      originalName: string;
-      declaredMediaType: string;
-      by: string;
-      note: string | null;
-    },
-  ): Promise<void> {
+  async addVersion(assetId: string, v: NewVersion): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx
         .insertInto('blobs')

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { bandsOf, HASH_BITS, hammingDistance, similarityOf } from '../imaging/perceptual-hash';
 import type { CatalogueDb } from './database';
 
@@ -91,14 +90,6 @@ export class DuplicateRepository {
         similarity: similarityOf(r.distance),
         distance: r.distance,
       }));
-  }
-
-  /** How many hashes the index holds (for benchmarks and health). */
-  async size(): Promise<number> {
-    const { rows } = await sql<{ n: string | number }>`SELECT count(*) AS n FROM perceptual_hashes`.execute(
-      this.db,
-    );
-    return Number(rows[0]?.n ?? 0);
   }
 }
 

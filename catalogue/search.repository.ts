@@ -27,7 +27,6 @@ export interface SearchQuery {
 export interface SearchHit {
   assetId: string;
   score: number;
-  createdAt: string;
   /** The value the next page continues after, with the id. */
   key: number | string;
 }
@@ -132,9 +131,9 @@ export class SearchRepository {
           : sql`${String(query.after.key)}`;
       page = sql`WHERE (key ${cmp} ${keyValue} OR (key = ${keyValue} AND asset_id > ${query.after.id}::uuid))`;
     }
-    const rows = await sql<{ asset_id: string; score: number; key: number | string; created_at: Date }>`
+    const rows = await sql<{ asset_id: string; score: number; key: number | string }>`
       SELECT * FROM (
-        SELECT asset_id, ${score} AS score, ${key} AS key, created_at FROM search_documents ${where}
+        SELECT asset_id, ${score} AS score, ${key} AS key FROM search_documents ${where}
       ) matches ${page}
       ORDER BY key ${descending ? sql`DESC` : sql`ASC`}, asset_id ASC
       LIMIT ${query.limit}`.execute(this.db);
@@ -143,7 +142,6 @@ export class SearchRepository {
         assetId: r.asset_id,
         score: Number(r.score),
         key: r.key,
-        createdAt: new Date(r.created_at).toISOString(),
       })),
       facets: Object.fromEntries(facetRows.rows.map((r) => [r.facet, Number(r.n)])),
     };

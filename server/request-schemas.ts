@@ -71,16 +71,6 @@ const schemas = {
     required: ['node', 'decision'],
     properties: {
       node: { type: 'string', minLength: 1 },
-      migration: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['toVersion'],
-        properties: {
-          toVersion: { type: 'integer', minimum: 1 },
-          assetIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10000 },
-          dryRun: { type: 'boolean' },
-        },
-      },
       decision: { enum: ['approve', 'reject'] },
       reason: { type: 'string', maxLength: 2000 },
     },

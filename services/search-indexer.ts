@@ -35,11 +35,13 @@ export class SearchIndexer {
   }
 
   private planOf(name: string, version: number | null): Promise<RuleSetPlan | undefined> {
-    const key = `${name}@${version ?? 'latest'}`;
+    // Assets recorded before rule-set versions (no version) use the latest, which may change.
+    if (version === null) return this.ruleSets.latest(name).then((v) => v?.plan);
+    const key = `${name}@${version}`;
     let plan = this.plans.get(key);
     if (!plan) {
       // A published version never changes, so its plan is cached for the life of the process.
-      plan = (version === null ? this.ruleSets.latest(name) : this.ruleSets.get(name, version)).then((v) => {
+      plan = this.ruleSets.get(name, version).then((v) => {
         // Documents must be cut with the same words as queries (see search/segment.ts).
         if (v) addWords(planWords(v.plan));
         return v?.plan;

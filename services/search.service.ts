@@ -65,10 +65,10 @@ export class SearchService {
   async search(request: SearchRequest): Promise<SearchResponse> {
     const interpreted = interpretQuery(request.q, request.today, await this.vocabularyNow());
     const groups = new Map<string, Set<string>>();
-    const add = (facet: string, value: string) => {
-      const set = groups.get(facet) ?? new Set<string>();
-      set.add(`${facet}:${value}`);
-      groups.set(facet, set);
+    const add = (family: string, value: string) => {
+      const set = groups.get(family) ?? new Set<string>();
+      set.add(facetOf(family, value));
+      groups.set(family, set);
     };
     for (const colour of interpreted.colours) add('colour', colour);
     if (request.swatch) add('colour', familyOfHex(request.swatch));
@@ -85,10 +85,7 @@ export class SearchService {
       }
       for (const value of values) add(facet, value);
     }
-    // Dimension facets are stored as dim:<dimension>=<value>.
-    const facetGroups = [...groups].map(([facet, values]) =>
-      facet.startsWith('dim:') ? [...values].map((v) => v.replace(`${facet}:`, `${facet}=`)) : [...values],
-    );
+    const facetGroups = [...groups.values()].map((values) => [...values]);
 
     const sort = request.sort ?? (interpreted.terms.length > 0 ? 'relevance' : 'newest');
     const cursor = request.cursor ? decodeCursor(request.cursor) : null;
@@ -157,10 +154,10 @@ export class SearchService {
         },
       );
     }
-    const facetOf = (level: string) => (plan.store.dimensions[level] ? `dim:${level}` : `field:${level}`);
+    const familyOf = (level: string) => (plan.store.dimensions[level] ? `dim:${level}` : `field:${level}`);
     const facetGroups = [
-      [`ruleSet:${ruleSet}`],
-      ...path.map((value, i) => [`${facetOf(tree.levels[i]!)}=${value}`]),
+      [facetOf('ruleSet', ruleSet)],
+      ...path.map((value, i) => [facetOf(familyOf(tree.levels[i]!), value)]),
     ];
     const { facets } = await this.deps.search.search({
       tsquery: null,
@@ -175,7 +172,7 @@ export class SearchService {
     });
     const level = tree.levels[path.length]!;
     const grouped = groupFacets(facets);
-    const counts = grouped[facetOf(level).replace(':', '.')] ?? {};
+    const counts = grouped[familyOf(level).replace(':', '.')] ?? {};
     const labels = plan.store.dimensions[level]?.values ?? {};
     return {
       tree: name,
@@ -213,6 +210,16 @@ export class SearchService {
     }
     return { dimensions, synonyms };
   }
+}
+
+/**
+ * A facet as search documents store it: `colour:red`, and for keyed families (dimensions, tree
+ * fields) `dim:market=US` (see search/search-document.ts).
+ */
+function facetOf(family: string, value: string): string {
+  return family.startsWith('dim:') || family.startsWith('field:')
+    ? `${family}=${value}`
+    : `${family}:${value}`;
 }
 
 /** `colour:red` → {colour: {red: n}}; `dim:market=US` → {'dim.market': {US: n}}. */

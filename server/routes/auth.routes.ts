@@ -32,11 +32,11 @@ export function authRouter(identity: IdentityService): Router {
   });
 
   router.get('/api/auth/me', async (req, res) => {
-    res.json({ user: await signedIn(identity, req) });
+    res.json({ user: signedIn(req) });
   });
 
   router.post('/api/tokens', async (req, res) => {
-    const user = await signedIn(identity, req);
+    const user = signedIn(req);
     const { name } = validBody<{ name: string }>('token', req.body);
     res.status(201).json(await identity.createToken(user.id, name));
   });
@@ -79,14 +79,9 @@ function bearerOf(req: Request): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
 }
 
-/** The caller from the session cookie or an `Authorization: Bearer` token, or 401. */
-export async function signedIn(identity: IdentityService, req: Request): Promise<UserRecord> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
-  const session = sessionOf(req);
-  const user = await identity.authenticate({
-    ...(bearer ? { bearer } : {}),
-    ...(session ? { session } : {}),
-  });
+/** The caller `authenticateRequests` found (session cookie or bearer token), or 401. */
+function signedIn(req: Request): UserRecord {
+  const user = signedInUser(req);
   if (!user)
     throw new AssetflowError(ErrorCodes.NOT_SIGNED_IN, 'Sign in first (session cookie or API token).', 401);
   return user;

@@ -77,4 +77,16 @@ describe('FileBlobStore', () => {
     expect(existsSync(rendition)).toBe(true);
     expect(await store.exists(kept.sha256)).toBe(true);
   });
+
+  it('keeps the cold tier under its own root when given one (another disk)', async () => {
+    const hot = root();
+    const cold = root();
+    const store = new FileBlobStore(hot, cold);
+    const pending = await store.write(Readable.from([Buffer.from('archive me')]));
+    await pending.commit();
+    await store.moveTier(pending.sha256, 'hot', 'cold');
+    expect(store.pathOf(pending.sha256, 'cold').startsWith(cold)).toBe(true);
+    expect(readFileSync(store.pathOf(pending.sha256, 'cold'), 'utf8')).toBe('archive me');
+    expect(await store.exists(pending.sha256, 'hot')).toBe(false);
+  });
 });

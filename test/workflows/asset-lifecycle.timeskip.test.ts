@@ -7,11 +7,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
-import { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
-import { DuplicateRepository } from '../../catalogue/duplicate.repository';
-import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet } from '../../rules';
 import { storageOn } from '../../runtime/catalogue';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
@@ -73,11 +70,6 @@ describe('assetLifecycle on the time-skipping server', () => {
       workflowBundle: testWorkflowBundle(),
       activities: createActivities({
         ...storageOn(database, blobs.root),
-        assets,
-        approvals: new ApprovalRepository(database.db),
-        duplicates: new DuplicateRepository(database.db),
-        renditions: new RenditionRepository(database.db),
-        blobs,
         limits: { maxImagePixels: 100_000_000 },
         tagging: ruleTaggingOnly(),
       }),

@@ -11,8 +11,6 @@ import { FileBlobStore } from '../../blobstore/file-blob-store';
 import { ApprovalRepository } from '../../catalogue/approval.repository';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
-import { DuplicateRepository } from '../../catalogue/duplicate.repository';
-import { RenditionRepository } from '../../catalogue/rendition.repository';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
 import { storageOn } from '../../runtime/catalogue';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
@@ -75,11 +73,6 @@ describe('lifecycle timers that fire years later', () => {
       workflowBundle: testWorkflowBundle(),
       activities: createActivities({
         ...storageOn(database, blobs.root),
-        assets,
-        approvals,
-        blobs,
-        duplicates: new DuplicateRepository(database.db),
-        renditions: new RenditionRepository(database.db),
         limits: { maxImagePixels: 100_000_000 },
         tagging: ruleTaggingOnly(),
       }),
