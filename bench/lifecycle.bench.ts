@@ -88,10 +88,13 @@ async function main() {
 
   const startAsset = async (i: number) => {
     const blob = await storage.blobs.write(Readable.from([image]));
-    await service.createFromUpload({
-      files: [{ blob, filename: `bench-${i}.png`, declaredMediaType: 'image/png' }],
-      fields: {},
-    });
+    await service.createFromUpload(
+      {
+        files: [{ blob, filename: `bench-${i}.png`, declaredMediaType: 'image/png' }],
+        fields: {},
+      },
+      { email: 'bench@localhost', project: 'default', levelsOn: async () => new Map() },
+    );
   };
   const storedCount = async () => {
     const { rows } = await sql<{

@@ -47,6 +47,7 @@ function sourceOf(i: number) {
     kind: 'image',
     state: 'stored',
     ruleSet: 'ecommerce',
+    project: 'default',
     tags: [WORDS_EN[i % 10]!, WORDS_ZH[(i >> 2) % 10]!, i % 3 === 0 ? 'poster' : 'photo', RARE(i)].filter(
       Boolean,
     ),
@@ -175,9 +176,15 @@ async function main() {
         // whole catalogue's; measured where that stays within the run's time.
         if (label.startsWith('typo') && size > 100_000) continue;
         const searchTime = await timeRuns((i) =>
-          service.search({ q: q(i), filters, limit: 20, today: '2026-11-28' }),
+          service.search({ q: q(i), filters, limit: 20, today: '2026-11-28', visibleProjects: 'all' }),
         );
-        const sample = await service.search({ q: q(0), filters, limit: 20, today: '2026-11-28' });
+        const sample = await service.search({
+          q: q(0),
+          filters,
+          limit: 20,
+          today: '2026-11-28',
+          visibleProjects: 'all',
+        });
         const matches = Object.values(sample.facets.state ?? {}).reduce((a, b) => a + b, 0);
         say(`  ${label}: ${matches} matches`);
         const baseline = ilike.find(([l]) => l === label)?.[1];

@@ -10,6 +10,8 @@ export interface AssetRecord {
   displayName: string;
   ruleSet: string;
   ruleSetVersion: number | null;
+  /** The project (collection) it lives in: who may see it follows from the project's grants. */
+  project: string;
   state: string;
   kind: AssetKind;
   metadata: Record<string, unknown>;
@@ -46,6 +48,8 @@ export interface NewAsset {
   declaredMediaType: string;
   /** Dimension → values, checked against the rule set by the caller. */
   dimensions?: Record<string, string[]>;
+  /** The project it goes into (default: the shared `default` project). */
+  project?: string;
 }
 
 /** A version the asset's workflow numbered, as recorded in the catalogue. */
@@ -85,6 +89,7 @@ export class AssetRepository {
           metadata: jsonb(asset.metadata),
           dimensions: jsonb(asset.dimensions ?? {}),
           current_version: 1,
+          project: asset.project ?? 'default',
         })
         .execute();
       await tx
@@ -162,6 +167,7 @@ export class AssetRepository {
         'a.display_name',
         'a.rule_set',
         'a.rule_set_version',
+        'a.project',
         'a.state',
         'a.kind',
         'a.metadata',
@@ -189,6 +195,7 @@ export class AssetRepository {
       displayName: row.display_name,
       ruleSet: row.rule_set,
       ruleSetVersion: row.rule_set_version,
+      project: row.project,
       state: row.state,
       kind: row.kind as AssetKind,
       metadata: row.metadata as Record<string, unknown>,

@@ -39,6 +39,19 @@ export class IdentityRepository {
       .execute();
   }
 
+  async listUsers(): Promise<UserRecord[]> {
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'roles', 'teams'])
+      .where('disabled_at', 'is', null)
+      .orderBy('email')
+      .execute();
+  }
+
+  async setRolesAndTeams(id: string, roles: string[], teams: string[]): Promise<void> {
+    await this.db.updateTable('users').set({ roles, teams }).where('id', '=', id).execute();
+  }
+
   async userByEmail(email: string): Promise<UserWithHash | undefined> {
     const row = await this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
     return row

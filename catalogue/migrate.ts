@@ -7,6 +7,7 @@ import * as versionAuthors from './migrations/0005-version-authors';
 import * as ingestResults from './migrations/0006-ingest-results';
 import * as search from './migrations/0007-search';
 import * as identity from './migrations/0008-identity';
+import * as accessAndDistribution from './migrations/0009-access-and-distribution';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006-ingest-results': ingestResults,
   '0007-search': search,
   '0008-identity': identity,
+  '0009-access-and-distribution': accessAndDistribution,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

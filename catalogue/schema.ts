@@ -17,6 +17,10 @@ export interface CatalogueSchema {
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  projects: ProjectsTable;
+  project_grants: ProjectGrantsTable;
+  shares: SharesTable;
+  audit_events: AuditEventsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -52,6 +56,8 @@ export interface AssetsTable {
   last_used_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   purged_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   current_version: number;
+  /** The project (collection) the asset lives in: the unit of access. */
+  project: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -163,4 +169,51 @@ export interface ApiTokensTable {
   created_at: CreatedAt;
   last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface ProjectGrantsTable {
+  project_id: string;
+  /** `user:<id>`, `team:<name>` or `everyone` (every signed-in user). */
+  principal: string;
+  level: 'view' | 'edit' | 'manage';
+}
+
+export interface SharesTable {
+  id: string;
+  token_sha256: string;
+  created_by: string;
+  asset_ids: ColumnType<string[], string[], string[]>;
+  project: string | null;
+  permission: 'view' | 'download';
+  audience: string;
+  rendition: string;
+  password_hash: string | null;
+  allowed_emails: ColumnType<string[], string[] | undefined, string[]>;
+  max_downloads: number | null;
+  downloads: ColumnType<number, number | undefined, number>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  seq: Int8;
+  at: ColumnType<Date, Date | string, never>;
+  actor: string;
+  action: string;
+  asset_id: string | null;
+  version: number | null;
+  rendition: string | null;
+  share_id: string | null;
+  address: string | null;
+  details: Json;
+  prev_hash: string;
+  hash: string;
 }

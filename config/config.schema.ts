@@ -43,6 +43,11 @@ export interface AppConfig {
   http: {
     port: number;
     host: string;
+    /**
+     * The address people reach the server at (e.g. https://dam.example.com), used in share-link
+     * URLs. Unset: taken from each request's Host header.
+     */
+    publicUrl?: string;
   };
   limits: {
     /** Largest accepted upload, per file, in bytes. */
@@ -122,6 +127,7 @@ export const configSchema: JSONSchemaType<AppConfig> = {
       properties: {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         host: { type: 'string', minLength: 1 },
+        publicUrl: { type: 'string', nullable: true, pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' },
       },
     },
     limits: {

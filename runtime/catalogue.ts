@@ -1,12 +1,15 @@
 import { FileBlobStore } from '../blobstore/file-blob-store';
+import { AccessRepository } from '../catalogue/access.repository';
 import { ApprovalRepository } from '../catalogue/approval.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
+import { AuditRepository } from '../catalogue/audit.repository';
 import { type Database, openDatabase } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
 import { IdentityRepository } from '../catalogue/identity.repository';
 import { RenditionRepository } from '../catalogue/rendition.repository';
 import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { SearchRepository } from '../catalogue/search.repository';
+import { ShareRepository } from '../catalogue/share.repository';
 import type { AppConfig } from '../config/config.schema';
 
 /** What both the worker and the server need: the catalogue (migrated) and the blob store. */
@@ -19,6 +22,9 @@ export interface Storage {
   renditions: RenditionRepository;
   search: SearchRepository;
   identity: IdentityRepository;
+  access: AccessRepository;
+  shares: ShareRepository;
+  audit: AuditRepository;
   blobs: FileBlobStore;
 }
 
@@ -37,6 +43,9 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     renditions: new RenditionRepository(database.db),
     search: new SearchRepository(database.db),
     identity: new IdentityRepository(database.db),
+    access: new AccessRepository(database.db),
+    shares: new ShareRepository(database.db),
+    audit: new AuditRepository(database.db),
     blobs: new FileBlobStore(blobDir, coldDir),
   };
 }

@@ -2,13 +2,18 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.schema';
 import { createApp } from '../server/app';
+import { AccessService } from '../services/access.service';
 import { AssetService } from '../services/asset.service';
+import { ChannelExportService } from '../services/channel-export.service';
+import { DistributionService } from '../services/distribution.service';
 import { HealthService } from '../services/health.service';
 import { IdentityService } from '../services/identity.service';
 import { MigrationService } from '../services/migration.service';
+import { RenditionCache } from '../services/rendition-cache';
 import { RuleSetService } from '../services/rule-set.service';
 import { SearchService } from '../services/search.service';
 import { SearchIndexer } from '../services/search-indexer';
+import { ShareService } from '../services/share.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
 
@@ -32,7 +37,43 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
   });
   const health = new HealthService({ database: storage.database, temporal: workflows });
   const migrations = new MigrationService({ assets: storage.assets, ruleSets: storage.ruleSets, workflows });
+  const access = new AccessService({
+    access: storage.access,
+    approvals: storage.approvals,
+    shares: storage.shares,
+  });
+  const renditions = new RenditionCache({
+    blobs: storage.blobs,
+    renditions: storage.renditions,
+    maxImagePixels: config.limits.maxImagePixels,
+  });
+  const distribution = new DistributionService({
+    blobs: storage.blobs,
+    ruleSets: storage.ruleSets,
+    renditions,
+  });
+  const shares = new ShareService({
+    shares: storage.shares,
+    assets: storage.assets,
+    access,
+    accessRepository: storage.access,
+    audit: storage.audit,
+    workflows,
+    distribution,
+  });
+  const exports = new ChannelExportService({
+    assets: storage.assets,
+    access,
+    distribution,
+    audit: storage.audit,
+  });
   return createApp({
+    access,
+    shares,
+    distribution,
+    exports,
+    audit: storage.audit,
+    publicUrl: config.http.publicUrl,
     assets,
     ruleSets,
     health,

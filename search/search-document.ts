@@ -10,6 +10,8 @@ export interface SearchSource {
   kind: string;
   state: string;
   ruleSet: string;
+  /** The project the asset lives in: search shows only projects the caller may see. */
+  project: string;
   tags: string[];
   metadata: Record<string, unknown>;
   dimensions: Record<string, string[]>;
@@ -50,6 +52,7 @@ export function buildSearchDocument(
   const facets = new Set<string>([
     `state:${source.state}`,
     `ruleSet:${source.ruleSet}`,
+    `project:${source.project}`,
     `month:${madeOn.slice(0, 7)}`,
   ]);
   facets.add(`type:${source.kind}`);

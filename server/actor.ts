@@ -1,11 +1,12 @@
 import type { Request } from 'express';
 import type { UserRecord } from '../catalogue/identity.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import type { Principal } from '../policy/access';
 
-/** Who is asking: a user id and the roles they hold. */
-export interface Actor {
+/** Who is asking: the signed-in user as the policy sees them, and their e-mail as `user`. */
+export interface Actor extends Principal {
+  /** The e-mail address: what workflows, approvals and the trail record. */
   user: string;
-  roles: string[];
 }
 
 const SIGNED_IN = Symbol('assetflow.signedInUser');
@@ -21,26 +22,18 @@ export function signedInUser(req: Request): UserRecord | undefined {
 }
 
 /**
- * The person behind a request: the signed-in user (session cookie or API token) when there is
- * one — their e-mail and roles, whatever headers say. Otherwise, until every endpoint requires
- * sign-in (the policy module, issue #7), the `X-Assetflow-User` and `X-Assetflow-Roles` headers,
- * which a client can set freely: they identify, they do not authenticate. Every route gets the
- * actor from here, so enforcement will change this one place.
+ * The signed-in user behind a request (session cookie or API token). The policy middleware has
+ * already refused anonymous callers on every endpoint that is not public, so the 401 here only
+ * guards a public route that calls it by mistake.
  */
 export function actorOf(req: Request): Actor {
-  const signedIn = signedInUser(req);
-  if (signedIn) return { user: signedIn.email, roles: signedIn.roles };
-  const user = req.header('x-assetflow-user')?.trim();
-  if (!user) {
-    throw new AssetflowError(
-      ErrorCodes.ACTOR_REQUIRED,
-      'Say who you are: send the X-Assetflow-User header (and X-Assetflow-Roles).',
-      401,
-    );
-  }
-  const roles = (req.header('x-assetflow-roles') ?? '')
-    .split(',')
-    .map((r) => r.trim())
-    .filter(Boolean);
-  return { user, roles };
+  const user = signedInUser(req);
+  if (!user)
+    throw new AssetflowError(ErrorCodes.NOT_SIGNED_IN, 'Sign in first (session cookie or API token).', 401);
+  return { user: user.email, id: user.id, email: user.email, roles: user.roles, teams: user.teams };
+}
+
+/** The client's address as Express resolved it (honours `trust proxy` when configured). */
+export function addressOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

@@ -1,25 +1,35 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { ApprovalRepository } from '../catalogue/approval.repository';
+import type { AuditRepository } from '../catalogue/audit.repository';
+import type { AccessService } from '../services/access.service';
 import type { AssetService } from '../services/asset.service';
+import type { ChannelExportService } from '../services/channel-export.service';
+import type { DistributionService } from '../services/distribution.service';
 import type { HealthService } from '../services/health.service';
 import type { IdentityService } from '../services/identity.service';
 import type { MigrationService } from '../services/migration.service';
 import type { RuleSetService } from '../services/rule-set.service';
 import type { SearchService } from '../services/search.service';
+import type { ShareService } from '../services/share.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
+import { enforcePolicy } from './enforce-policy';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
 import { openApiDocument } from './openapi';
+import { accessRouter } from './routes/access.routes';
 import { assetsRouter } from './routes/assets.routes';
 import { authenticateRequests, authRouter } from './routes/auth.routes';
+import { distributionRouter } from './routes/distribution.routes';
 import { healthRouter } from './routes/health.routes';
 import { lifecycleRouter } from './routes/lifecycle.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
 import { searchRouter } from './routes/search.routes';
+import { sharesRouter } from './routes/shares.routes';
 
 export interface AppDeps {
   assets: AssetService;
@@ -30,8 +40,15 @@ export interface AppDeps {
   migrations: MigrationService;
   search: SearchService;
   identity: IdentityService;
+  access: AccessService;
+  shares: ShareService;
+  distribution: DistributionService;
+  exports: ChannelExportService;
+  audit: AuditRepository;
   blobs: FileBlobStore;
   limits: UploadLimits;
+  /** Base of share-link URLs; from each request's Host when undefined. */
+  publicUrl: string | undefined;
   logger: Logger;
 }
 
@@ -39,22 +56,45 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(helmet({ contentSecurityPolicy: { directives: STRICT_CSP }, crossOriginEmbedderPolicy: false }));
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
+  // Who is asking (session cookie or API token), then whether they may: before every route.
   app.use(authenticateRequests(deps.identity));
+  app.use(enforcePolicy(deps.access));
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
   app.use(healthRouter(deps.health));
   app.use(authRouter(deps.identity));
+  app.use(accessRouter(deps));
   app.use(assetsRouter(deps));
   app.use(lifecycleRouter(deps));
+  app.use(distributionRouter(deps));
+  app.use(sharesRouter(deps));
   app.use(ruleSetsRouter(deps.ruleSets));
-  app.use(searchRouter(deps.search));
+  app.use(searchRouter(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
 }
+
+/**
+ * Only our own origin, no inline scripts or styles, no plugins, no framing: an injected `<script>`
+ * or `style` attribute in a name would not run even if escaping failed somewhere.
+ */
+const STRICT_CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+};

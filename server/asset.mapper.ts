@@ -10,6 +10,7 @@ export function toAssetResponse(asset: AssetRecord) {
     state: asset.state,
     kind: asset.kind,
     ruleSet: asset.ruleSet,
+    project: asset.project,
     ruleSetVersion: asset.ruleSetVersion,
     workflowId: asset.workflowId,
     metadata: asset.metadata,

@@ -18,21 +18,15 @@ const ruleSetBody = {
 };
 const ruleSetName = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 
-/** Until sign-in exists (issue #7) the caller names themselves; this identifies, it does not authenticate. */
-const actorHeaders = [
-  { name: 'X-Assetflow-User', in: 'header', required: true, schema: { type: 'string' } },
-  {
-    name: 'X-Assetflow-Roles',
-    in: 'header',
-    required: false,
-    schema: { type: 'string' },
-    description: 'comma-separated roles',
-  },
-];
+const jsonBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
+const projectParam = { name: 'project', in: 'path', required: true, schema: { type: 'string' } };
+const shareParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const tokenParam = { name: 'token', in: 'path', required: true, schema: { type: 'string' } };
 const lifecycleResponses = {
   '200': { description: 'The lifecycle view after the change' },
   '400': errorResponse('Invalid body'),
-  '401': errorResponse('No actor'),
+  '401': errorResponse('NOT_SIGNED_IN'),
+  '403': errorResponse('FORBIDDEN (project level) or NOT_ELIGIBLE (rule-set role)'),
   '404': errorResponse('No such asset'),
   '409': errorResponse('Refused by the asset workflow: ASSET_FROZEN, ALREADY_ARCHIVED, NOT_ON_HOLD…'),
 };
@@ -40,7 +34,7 @@ function lifecycleAction(summary: string) {
   return {
     post: {
       summary,
-      parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+      parameters: [{ $ref: '#/components/parameters/AssetId' }],
       responses: lifecycleResponses,
     },
   };
@@ -250,7 +244,7 @@ export const openApiDocument = {
         summary: 'Upload a new version of the asset (multipart: file, note?)',
         description:
           "The asset's workflow numbers the version, so concurrent uploads are serialised and none is lost.",
-        parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
         responses: {
           '201': { description: '{version, asset}' },
           '400': errorResponse('No file or an empty file'),
@@ -279,14 +273,14 @@ export const openApiDocument = {
     '/api/assets/{id}/metadata': {
       patch: {
         summary: 'Change metadata fields (body: {set}); refused with 409 ASSET_FROZEN when frozen',
-        parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
         responses: lifecycleResponses,
       },
     },
     '/api/assets/{id}/download-requests': {
       post: {
         summary: 'Ask to download a rendition as an audience (body: {audience, rendition, external?})',
-        parameters: [{ $ref: '#/components/parameters/AssetId' }, ...actorHeaders],
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
         responses: {
           '200': { description: '{status: allowed | granted, rendition}' },
           '202': { description: '{status: pending, approvalId, flow}: an approval flow decides' },
@@ -298,7 +292,6 @@ export const openApiDocument = {
     '/api/approvals': {
       get: {
         summary: "The caller's inbox: pending approval steps they may decide, by name or role",
-        parameters: actorHeaders,
         responses: { '200': { description: '{approvals: [...]}' }, '401': errorResponse('No actor') },
       },
     },
@@ -316,10 +309,7 @@ export const openApiDocument = {
       post: {
         summary:
           'Approve or reject a step (body: {node, decision, reason?}); only an eligible reviewer, once',
-        parameters: [
-          { name: 'approvalId', in: 'path', required: true, schema: { type: 'string' } },
-          ...actorHeaders,
-        ],
+        parameters: [{ name: 'approvalId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
           '200': { description: '{approvalId, status, waiting, path}' },
           '403': errorResponse('NOT_ELIGIBLE'),
@@ -332,7 +322,7 @@ export const openApiDocument = {
         summary: 'Preview (default) or apply moving running assets to another version of their rule set',
         description:
           'Body: {toVersion, assetIds?, dryRun?}. With dryRun absent or true nothing moves; each asset lists what would change (timers with dates, retention, required fields).',
-        parameters: [ruleSetName, ...actorHeaders],
+        parameters: [ruleSetName],
         responses: {
           '200': {
             description: '{ruleSet, toVersion, dryRun, assets: [{assetId, fromVersion, changes, result?}]}',
@@ -405,6 +395,7 @@ export const openApiDocument = {
     },
     '/api/auth/login': {
       post: {
+        security: [],
         summary: 'Sign in with {email, password}; sets the HttpOnly session cookie `assetflow_session`',
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
         responses: {
@@ -417,6 +408,7 @@ export const openApiDocument = {
     },
     '/api/auth/logout': {
       post: {
+        security: [],
         summary: 'End the session and clear its cookie',
         responses: { '204': { description: 'Signed out' } },
       },
@@ -445,6 +437,7 @@ export const openApiDocument = {
     },
     '/api/health': {
       get: {
+        security: [],
         summary: 'Whether the database and Temporal answer',
         responses: {
           '200': {
@@ -459,10 +452,197 @@ export const openApiDocument = {
       },
     },
     '/api/openapi.json': {
-      get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document' } } },
+      get: {
+        summary: 'This document',
+        security: [],
+        responses: { '200': { description: 'OpenAPI 3.1 document' } },
+      },
+    },
+    '/api/users': {
+      get: {
+        summary: 'Users (administrators only)',
+        responses: { '200': { description: '{users}' }, '403': errorResponse('FORBIDDEN') },
+      },
+      post: {
+        summary: 'Make a user ({email, name, password ≥ 12 characters, roles?, teams?}); administrators only',
+        requestBody: jsonBody,
+        responses: {
+          '201': { description: 'The user' },
+          '403': errorResponse('FORBIDDEN'),
+          '409': errorResponse('USER_EXISTS'),
+        },
+      },
+    },
+    '/api/projects': {
+      get: {
+        summary: 'Projects the caller holds a grant on, with their level',
+        responses: { '200': { description: '{projects}' } },
+      },
+      post: {
+        summary: 'Make a project ({id, name, grants?}); the maker manages it',
+        requestBody: jsonBody,
+        responses: {
+          '201': { description: 'The project with its grants' },
+          '409': errorResponse('PROJECT_EXISTS'),
+        },
+      },
+    },
+    '/api/projects/{project}': {
+      get: {
+        summary: 'A project and its grants',
+        parameters: [projectParam],
+        responses: {
+          '200': { description: 'The project' },
+          '404': errorResponse('PROJECT_NOT_FOUND (also when not visible)'),
+        },
+      },
+    },
+    '/api/projects/{project}/grants': {
+      put: {
+        summary:
+          "Replace a project's grants ({grants: [{principal: everyone | user:<id> | team:<name>, level: view | edit | manage}]})",
+        parameters: [projectParam],
+        requestBody: jsonBody,
+        responses: {
+          '200': { description: 'The project' },
+          '403': errorResponse('FORBIDDEN: manage needed'),
+        },
+      },
+    },
+    '/api/assets/{id}/renditions/{rendition}': {
+      get: {
+        summary:
+          'Download a rendition as an audience (?audience=…, ?inline=true to view); the rule set decides',
+        parameters: [
+          { $ref: '#/components/parameters/AssetId' },
+          { name: 'rendition', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'audience', in: 'query', required: true, schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': { description: 'The file' },
+          '403': errorResponse('AUDIENCE_REFUSED, RENDITION_REFUSED'),
+          '404': errorResponse('ASSET_NOT_FOUND, RENDITION_UNKNOWN'),
+          '409': errorResponse('APPROVAL_REQUIRED (an approval was started), ASSET_TAKEN_DOWN'),
+        },
+      },
+    },
+    '/api/assets/{id}/trail': {
+      get: {
+        summary: "The asset's distribution trail (?after=seq&limit=n); managers of its project",
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: { '200': { description: '{events}' }, '403': errorResponse('FORBIDDEN') },
+      },
+    },
+    '/api/shares': {
+      get: {
+        summary: "The caller's share links (?all=true: every link, administrators)",
+        responses: { '200': { description: '{shares}' } },
+      },
+      post: {
+        summary:
+          'Make a share link ({assetIds | project, permission view|download, rendition, audience?, password?, expiresInDays | expiresAt, allowedEmails?, maxDownloads?})',
+        requestBody: jsonBody,
+        responses: {
+          '201': {
+            description: '{id, url, expiresAt, assetIds}: url is the landing page, url/download the file',
+          },
+          '400': errorResponse(
+            'SHARE_INVALID: expiry beyond the rule set, password required, recipients outside allowed domains',
+          ),
+          '403': errorResponse('FORBIDDEN, RENDITION_REFUSED, AUDIENCE_REFUSED'),
+          '404': errorResponse('ASSET_NOT_FOUND'),
+          '409': errorResponse('APPROVAL_REQUIRED'),
+        },
+      },
+    },
+    '/api/shares/{id}': {
+      delete: {
+        summary: 'Revoke a link at once (its maker, managers of its assets, administrators)',
+        parameters: [shareParam],
+        responses: { '204': { description: 'Revoked' }, '404': errorResponse('SHARE_NOT_FOUND') },
+      },
+    },
+    '/api/shares/{id}/trail': {
+      get: {
+        summary: "A link's trail: who opened and downloaded what, from where",
+        parameters: [shareParam],
+        responses: { '200': { description: '{events}' }, '404': errorResponse('SHARE_NOT_FOUND') },
+      },
+    },
+    '/api/exports': {
+      post: {
+        summary: "Zip of a channel's renditions for a selection ({assetIds, channel}), with manifest.json",
+        requestBody: jsonBody,
+        responses: { '200': { description: 'application/zip' }, '400': errorResponse('CHANNEL_UNKNOWN') },
+      },
+    },
+    '/api/audit': {
+      get: {
+        summary: 'The distribution trail (?actor=email, ?share=id, ?after, ?limit); administrators only',
+        responses: { '200': { description: '{events}' }, '403': errorResponse('FORBIDDEN') },
+      },
+    },
+    '/s/share.css': {
+      get: {
+        summary: 'Style of the share landing pages',
+        security: [],
+        responses: { '200': { description: 'text/css' } },
+      },
+    },
+    '/s/{token}': {
+      get: {
+        summary: 'Share landing page (HTML): password form, sign-in request or the shared files',
+        security: [],
+        parameters: [tokenParam],
+        responses: {
+          '200': { description: 'text/html' },
+          '401': { description: 'Password or sign-in needed' },
+          '404': { description: 'Unknown, expired, revoked or taken down: one page for all' },
+        },
+      },
+      post: {
+        summary: 'Unlock a password-protected link (form field password)',
+        security: [],
+        parameters: [tokenParam],
+        responses: {
+          '303': { description: 'Unlocked: back to the page' },
+          '401': { description: 'Wrong password' },
+          '429': { description: 'Too many attempts' },
+        },
+      },
+    },
+    '/s/{token}/download': {
+      get: {
+        summary: "The link's file, or a zip of its files (?asset=id for one)",
+        security: [],
+        parameters: [tokenParam],
+        responses: {
+          '200': { description: 'The file' },
+          '404': { description: 'Not available' },
+          '429': errorResponse('No downloads left'),
+        },
+      },
+    },
+    '/s/{token}/preview/{assetId}': {
+      get: {
+        summary: 'A small preview for the landing page',
+        security: [],
+        parameters: [tokenParam, { name: 'assetId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'image' }, '404': { description: 'Not available' } },
+      },
     },
   },
+  security: [{ session: [] }, { bearer: [] }],
   components: {
+    securitySchemes: {
+      session: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'assetflow_session',
+        description: 'Set by POST /api/auth/login',
+      },
+      bearer: { type: 'http', scheme: 'bearer', description: 'An API token from POST /api/tokens' },
+    },
     parameters: {
       AssetId: { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
     },

@@ -2,6 +2,21 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { describeAjvError } from '../domain/describe-ajv-error';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { GRANT_PRINCIPAL_PATTERN, PROJECT_ID_PATTERN } from '../policy/access';
+
+const GRANTS = {
+  type: 'array',
+  maxItems: 200,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['principal', 'level'],
+    properties: {
+      principal: { type: 'string', pattern: GRANT_PRINCIPAL_PATTERN },
+      level: { enum: ['view', 'edit', 'manage'] },
+    },
+  },
+} as const;
 
 /** JSON bodies the API accepts, compiled once at start-up by one ajv instance. */
 const schemas = {
@@ -73,6 +88,71 @@ const schemas = {
       node: { type: 'string', minLength: 1 },
       decision: { enum: ['approve', 'reject'] },
       reason: { type: 'string', maxLength: 2000 },
+    },
+  },
+  share: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['permission', 'rendition'],
+    properties: {
+      assetIds: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 500,
+        items: { type: 'string', format: 'uuid' },
+      },
+      project: { type: 'string', pattern: PROJECT_ID_PATTERN },
+      permission: { enum: ['view', 'download'] },
+      rendition: { type: 'string', minLength: 1, maxLength: 100 },
+      audience: { type: 'string', minLength: 1, maxLength: 100 },
+      password: { type: 'string', minLength: 8, maxLength: 1024 },
+      expiresInDays: { type: 'number', exclusiveMinimum: 0, maximum: 3650 },
+      expiresAt: { type: 'string', format: 'date-time' },
+      allowedEmails: {
+        type: 'array',
+        maxItems: 200,
+        items: { type: 'string', pattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$', maxLength: 320 },
+      },
+      maxDownloads: { type: 'integer', minimum: 1, maximum: 1000000 },
+    },
+    oneOf: [{ required: ['assetIds'] }, { required: ['project'] }],
+    not: { required: ['expiresInDays', 'expiresAt'] },
+  },
+  project: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'name'],
+    properties: {
+      id: { type: 'string', pattern: PROJECT_ID_PATTERN },
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      grants: GRANTS,
+    },
+  },
+  grants: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['grants'],
+    properties: { grants: GRANTS },
+  },
+  user: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['email', 'name', 'password'],
+    properties: {
+      email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', maxLength: 320 },
+      name: { type: 'string', minLength: 1, maxLength: 200 },
+      password: { type: 'string', minLength: 12, maxLength: 1024 },
+      roles: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^[\\w.-]{1,64}$' } },
+      teams: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^[\\w.-]{1,64}$' } },
+    },
+  },
+  export: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['assetIds', 'channel'],
+    properties: {
+      assetIds: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string', format: 'uuid' } },
+      channel: { type: 'string', minLength: 1, maxLength: 100 },
     },
   },
 } as const;

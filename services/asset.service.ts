@@ -5,6 +5,7 @@ import type { AssetLifecycleView } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { maxDistanceFor } from '../imaging/perceptual-hash';
+import { type AccessLevel, atLeast } from '../policy/access';
 import { metadataProblems } from '../rules/metadata';
 import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
@@ -14,6 +15,14 @@ import type { RuleSetService } from './rule-set.service';
 import type { SearchIndexer } from './search-indexer';
 import { type InspectedFile, inspectUpload } from './upload-inspection';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
+
+/** Who uploads, where to, and what they may see of the catalogue (duplicates elsewhere stay hidden). */
+export interface Uploader {
+  email: string;
+  project: string;
+  /** Their level on each of these assets they can see; absent ones are invisible to them. */
+  levelsOn(assetIds: string[]): Promise<Map<string, AccessLevel>>;
+}
 
 export interface AssetServiceDeps {
   assets: AssetRepository;
@@ -61,7 +70,8 @@ export class AssetService {
    * records each asset and starts its lifecycle workflow. Nothing is kept for a file whose
    * workflow could not be started.
    */
-  async createFromUpload(upload: AssetUpload, by = 'uploader'): Promise<UploadOutcome[]> {
+  async createFromUpload(upload: AssetUpload, uploader: Uploader): Promise<UploadOutcome[]> {
+    const by = uploader.email;
     try {
       if (upload.files.length === 0) {
         throw new AssetflowError(
@@ -93,7 +103,8 @@ export class AssetService {
       const dimensions = parseDimensionsField(upload.fields.dimensions, ruleSet.plan);
       // Every file is checked before any is kept: one bad file refuses the whole batch.
       const planned: PlannedFile[] = [];
-      for (const file of upload.files) planned.push(await this.planFile(file, metadata, ruleSet.plan));
+      for (const file of upload.files)
+        planned.push(await this.planFile(file, metadata, ruleSet.plan, uploader));
 
       // Fail fast, before any bytes become visible, when Temporal cannot start workflows.
       await this.deps.workflows.ping().catch((error: Error) => {
@@ -119,7 +130,14 @@ export class AssetService {
           outcomes.push({ asset, linkedAsVersion: version, ...extras });
         } else {
           outcomes.push({
-            asset: await this.createOne(plan.file, plan.displayName, metadata, dimensions, ruleSet),
+            asset: await this.createOne(
+              plan.file,
+              plan.displayName,
+              metadata,
+              dimensions,
+              ruleSet,
+              uploader.project,
+            ),
             ...extras,
           });
         }
@@ -140,6 +158,7 @@ export class AssetService {
     file: UploadedFile,
     metadata: Record<string, unknown>,
     plan: RuleSetPlan,
+    uploader: Uploader,
   ): Promise<PlannedFile> {
     const inspected = await inspectUpload(file, this.deps.maxImagePixels);
     const planned: PlannedFile = {
@@ -204,8 +223,14 @@ export class AssetService {
             )
           ).filter((n) => !exact.some((e) => e.assetId === n.assetId && e.version === n.version))
         : [];
-    planned.duplicates = [...exact, ...near];
-    const action = exact.length > 0 ? policy.exact : near.length > 0 ? policy.near!.action : null;
+    // Matches in projects the uploader cannot see are not theirs to know about (nor to block on).
+    const found = [...exact, ...near];
+    const levels =
+      found.length > 0 ? await uploader.levelsOn([...new Set(found.map((d) => d.assetId))]) : new Map();
+    planned.duplicates = found.filter((d) => levels.has(d.assetId));
+    const visibleExact = planned.duplicates.filter((d) => d.kind === 'exact');
+    const action =
+      visibleExact.length > 0 ? policy.exact : planned.duplicates.length > 0 ? policy.near!.action : null;
     if (action === 'block') {
       const best = planned.duplicates[0]!;
       throw new AssetflowError(
@@ -217,8 +242,11 @@ export class AssetService {
     }
     // A file becomes a new version only of an asset governed by the same rule set; a match
     // elsewhere in the catalogue is reported, not linked.
-    if (action === 'link-as-version')
-      planned.linkTo = planned.duplicates.find((d) => d.ruleSet === plan.name) ?? null;
+    if (action === 'link-as-version') {
+      planned.linkTo =
+        planned.duplicates.find((d) => d.ruleSet === plan.name && atLeast(levels.get(d.assetId), 'edit')) ??
+        null;
+    }
     return planned;
   }
 
@@ -302,6 +330,7 @@ export class AssetService {
     metadata: Record<string, unknown>,
     dimensions: Record<string, string[]>,
     ruleSet: { name: string; version: number; plan: RuleSetPlan },
+    project: string,
   ): Promise<AssetRecord> {
     const id = randomUUID();
     await file.blob.commit();
@@ -315,6 +344,7 @@ export class AssetService {
       blob: { sha256: file.blob.sha256, sizeBytes: file.blob.sizeBytes },
       declaredMediaType: file.declaredMediaType,
       dimensions,
+      project,
     });
     // Indexed before the workflow starts, so its activities' later reindexing always wins.
     await this.deps.indexer.reindex(id);

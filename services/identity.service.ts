@@ -35,9 +35,17 @@ export class IdentityService {
     roles?: string[];
     teams?: string[];
   }) {
+    const email = input.email.trim().toLowerCase();
+    if (await this.users.userByEmail(email)) {
+      throw new AssetflowError(
+        ErrorCodes.USER_EXISTS,
+        `A user with the e-mail ${email} exists already.`,
+        409,
+      );
+    }
     const user: UserRecord = {
       id: randomUUID(),
-      email: input.email.trim().toLowerCase(),
+      email,
       name: input.name,
       roles: input.roles ?? [],
       teams: input.teams ?? [],
@@ -59,6 +67,10 @@ export class IdentityService {
     const password = given || randomBytes(12).toString('base64url');
     await this.createUser({ email, name: 'Administrator', password, roles: ['admin'] });
     return given ? { email } : { email, generatedPassword: password };
+  }
+
+  listUsers(): Promise<UserRecord[]> {
+    return this.users.listUsers();
   }
 
   /** A new session secret for the cookie, or 401 / 429. */

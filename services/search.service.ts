@@ -21,6 +21,8 @@ export interface SearchRequest {
   swatch?: string;
   /** YYYY-MM-DD that relative dates ("last month") count from. */
   today: string;
+  /** Projects the caller may see ('all' for administrators): nothing else is found or counted. */
+  visibleProjects: string[] | 'all';
 }
 
 export interface SearchResponse {
@@ -47,8 +49,12 @@ const FILTER_FACETS: Record<string, string> = {
   color: 'colour',
   state: 'state',
   ruleSet: 'ruleSet',
+  project: 'project',
   month: 'month',
 };
+
+/** A facet group no document has: the caller can see no project. */
+const NO_PROJECT = ['project:'];
 
 /** Natural-language search over the catalogue: interpret, filter, rank, facet, page. */
 export class SearchService {
@@ -86,6 +92,7 @@ export class SearchService {
       for (const value of values) add(facet, value);
     }
     const facetGroups = [...groups.values()].map((values) => [...values]);
+    facetGroups.push(...visibilityGroups(request.visibleProjects));
 
     const sort = request.sort ?? (interpreted.terms.length > 0 ? 'relevance' : 'newest');
     const cursor = request.cursor ? decodeCursor(request.cursor) : null;
@@ -134,7 +141,12 @@ export class SearchService {
    * One node of a rule set's browsing tree: the values of the next level under `path` (one value
    * per level above it) with how many assets each holds, e.g. programme X1 → systems with counts.
    */
-  async tree(ruleSet: string, name: string, path: string[]): Promise<TreeNode> {
+  async tree(
+    ruleSet: string,
+    name: string,
+    path: string[],
+    visibleProjects: string[] | 'all',
+  ): Promise<TreeNode> {
     const plan = (await this.deps.ruleSets.latest(ruleSet))?.plan;
     const tree = plan?.store.trees?.[name];
     if (!plan || !tree) {
@@ -158,6 +170,7 @@ export class SearchService {
     const facetGroups = [
       [facetOf('ruleSet', ruleSet)],
       ...path.map((value, i) => [facetOf(familyOf(tree.levels[i]!), value)]),
+      ...visibilityGroups(visibleProjects),
     ];
     const { facets } = await this.deps.search.search({
       tsquery: null,
@@ -257,4 +270,10 @@ function decodeCursor(cursor: string): { key: number | string; id: string; byNam
   throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, 'The cursor is not one this API returned.', 400, {
     cursor,
   });
+}
+
+/** The facet group that limits results to the caller's projects (none for administrators). */
+function visibilityGroups(visible: string[] | 'all'): string[][] {
+  if (visible === 'all') return [];
+  return [visible.length === 0 ? NO_PROJECT : visible.map((p) => facetOf('project', p))];
 }

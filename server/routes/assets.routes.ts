@@ -1,12 +1,16 @@
 import { Router } from 'express';
 import type { FileBlobStore } from '../../blobstore/file-blob-store';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
 import { actorOf } from '../actor';
 import { toAssetResponse, toUploadResponse } from '../asset.mapper';
 import { parseMultipartUpload, type UploadLimits } from '../multipart-upload';
 
+const DEFAULT_PROJECT = 'default';
+
 export function assetsRouter(deps: {
+  access: AccessService;
   assets: AssetService;
   blobs: FileBlobStore;
   limits: UploadLimits;
@@ -15,10 +19,22 @@ export function assetsRouter(deps: {
 
   /** One file answers with the asset; several files (batch upload) with `{assets: [...]}`. */
   router.post('/api/assets', async (req, res) => {
-    // Anonymous uploads are allowed until sign-in exists (issue #7); a named uploader is recorded.
-    const uploader = req.header('x-assetflow-user')?.trim() || 'uploader';
+    const actor = actorOf(req);
     const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
-    const created = (await deps.assets.createFromUpload(upload, uploader)).map(toUploadResponse);
+    // The project is a form field, so it is known only now: the same policy decides, and a
+    // refusal discards the upload's temporary files like any other.
+    const project = upload.fields.project?.trim() || DEFAULT_PROJECT;
+    await deps.access.requireOnProject(actor, project, 'edit').catch(async (error: unknown) => {
+      await Promise.all(upload.files.map((f) => f.blob.discard()));
+      throw error;
+    });
+    const created = (
+      await deps.assets.createFromUpload(upload, {
+        email: actor.user,
+        project,
+        levelsOn: (ids) => deps.access.levelsOn(actor, ids),
+      })
+    ).map(toUploadResponse);
     res.status(201).json(created.length === 1 ? created[0] : { assets: created });
   });
 

@@ -1,6 +1,8 @@
 import { type Request, Router } from 'express';
 import type { ApprovalRepository } from '../../catalogue/approval.repository';
+import type { AuditRepository } from '../../catalogue/audit.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
 import type { MigrationRequest, MigrationService } from '../../services/migration.service';
 import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
@@ -14,7 +16,7 @@ import {
   setMetadataUpdate,
   unfreezeUpdate,
 } from '../../workflows/messages';
-import { actorOf } from '../actor';
+import { actorOf, addressOf } from '../actor';
 import { validBody } from '../request-schemas';
 
 /**
@@ -22,6 +24,8 @@ import { validBody } from '../request-schemas';
  * workflow decides (a frozen asset refuses changes) and its refusal comes back as 4xx JSON.
  */
 export function lifecycleRouter(deps: {
+  access: AccessService;
+  audit: AuditRepository;
   assets: AssetService;
   workflows: AssetWorkflows;
   approvals: ApprovalRepository;
@@ -95,10 +99,19 @@ export function lifecycleRouter(deps: {
       req.body,
     );
     const actor = actorOf(req);
-    const decision = await workflows.updateAsset(await existing(req.params.id), requestDownloadUpdate, {
+    const assetId = await existing(req.params.id);
+    const decision = await workflows.updateAsset(assetId, requestDownloadUpdate, {
       by: actor.user,
       roles: actor.roles,
       ...body,
+    });
+    await deps.audit.append({
+      actor: actor.user,
+      action: 'download.requested',
+      assetId,
+      rendition: body.rendition,
+      address: addressOf(req),
+      details: { audience: body.audience, outcome: decision.status },
     });
     res.status(decision.status === 'pending' ? 202 : 200).json(decision);
   });
@@ -106,7 +119,10 @@ export function lifecycleRouter(deps: {
   /** The reviewer's inbox: pending steps they may decide (by name or role). */
   router.get('/api/approvals', async (req, res) => {
     const actor = actorOf(req);
-    res.json({ approvals: await deps.approvals.pendingFor(actor.user, actor.roles) });
+    const pending = await deps.approvals.pendingFor(actor.user, actor.roles);
+    // A reviewer's role is not enough: the asset must be in a project they can see.
+    const visible = await deps.access.levelsOn(actor, [...new Set(pending.map((t) => t.assetId))]);
+    res.json({ approvals: pending.filter((task) => visible.has(task.assetId)) });
   });
   router.get('/api/approvals/:approvalId', async (req, res) => {
     const tasks = await deps.approvals.forApproval(req.params.approvalId);
@@ -128,6 +144,20 @@ export function lifecycleRouter(deps: {
       ...body,
       reviewer: actor.user,
       roles: actor.roles,
+    });
+    const [task] = await deps.approvals.forApproval(req.params.approvalId);
+    await deps.audit.append({
+      actor: actor.user,
+      action: 'approval.decided',
+      assetId: task?.assetId ?? null,
+      rendition: task?.request.rendition ?? null,
+      address: addressOf(req),
+      details: {
+        approvalId: view.approvalId,
+        node: body.node,
+        decision: body.decision,
+        outcome: view.flow.status,
+      },
     });
     res.json({
       approvalId: view.approvalId,

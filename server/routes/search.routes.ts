@@ -1,6 +1,8 @@
 import { type Request, Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import type { AccessService } from '../../services/access.service';
 import type { SearchService } from '../../services/search.service';
+import { actorOf } from '../actor';
 import { toAssetResponse } from '../asset.mapper';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -11,7 +13,7 @@ const RESERVED = new Set(['q', 'sort', 'cursor', 'limit', 'from', 'to', 'today',
  * search with facet filters (repeat a filter for OR), keyset pages, facet counts and how the query
  * was understood.
  */
-export function searchRouter(search: SearchService): Router {
+export function searchRouter({ search, access }: { search: SearchService; access: AccessService }): Router {
   const router = Router();
   router.get('/api/search', async (req, res) => {
     const one = (name: string) => {
@@ -44,6 +46,7 @@ export function searchRouter(search: SearchService): Router {
       ...(one('cursor') ? { cursor: one('cursor')! } : {}),
       limit,
       today: one('today') ?? new Date().toISOString().slice(0, 10),
+      visibleProjects: await access.visibleProjects(actorOf(req)),
     });
     res.json({
       ...result,
@@ -54,7 +57,14 @@ export function searchRouter(search: SearchService): Router {
   router.get('/api/trees/:ruleSet/:tree', async (req, res) => {
     const raw = typeof req.query.path === 'string' ? req.query.path : '';
     const path = raw.split('/').filter((p) => p !== '');
-    res.json(await search.tree(req.params.ruleSet, req.params.tree, path));
+    res.json(
+      await search.tree(
+        req.params.ruleSet,
+        req.params.tree,
+        path,
+        await access.visibleProjects(actorOf(req)),
+      ),
+    );
   });
   return router;
 }

@@ -5,11 +5,6 @@ import { recordHistoryIfAsked } from '../support/record-history';
 import { databaseKinds } from '../support/test-databases';
 import { testTemporalAddress } from '../support/test-env';
 
-const as = (user: string, ...roles: string[]) => ({
-  'X-Assetflow-User': user,
-  'X-Assetflow-Roles': roles.join(','),
-});
-
 /**
  * Stage 3 and 4 through the HTTP API on the dev server: a two-reviewer hi-res download approval
  * (luxury rule set) end to end, the reviewers' inbox, and a freeze that refuses changes.
@@ -19,7 +14,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
   let assetId: string;
   beforeAll(async () => {
     harness = await startHarness(kind);
-    const upload = await request(harness.app)
+    const upload = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'luxury')
       .field(
@@ -35,7 +30,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
       .expect(201);
     assetId = upload.body.id;
     await eventually(async () =>
-      (await request(harness.app).get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
+      (await harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
     );
   });
   afterAll(async () => {
@@ -43,25 +38,25 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
   });
 
   it('records compliance from the rule set at upload', async () => {
-    const view = await request(harness.app).get(`/api/assets/${assetId}/lifecycle`).expect(200);
+    const view = await harness.http.get(`/api/assets/${assetId}/lifecycle`).expect(200);
     expect(view.body.asset.tags).toEqual(expect.arrayContaining(['CN-mainland-only', 'image', '图片']));
     expect(view.body.compliance).toMatchObject({ missingFields: [], complianceTags: ['CN-mainland-only'] });
     expect(view.body.ruleSet).toEqual({ name: 'luxury', version: 1 });
   });
 
   it('an internal hi-res download needs a brand manager and then a reviewer, and ends in a time-limited grant', async () => {
-    const asked = await request(harness.app)
+    const asked = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
-      .set(as('ann', 'employee'))
+      .set(await harness.as('ann', 'employee'))
       .send({ audience: 'internal', rendition: 'original' })
       .expect(202);
     expect(asked.body).toMatchObject({ status: 'pending', flow: 'hi-res-download' });
     const { approvalId } = asked.body;
 
     const miaInbox = await eventually(async () => {
-      const res = await request(harness.app)
+      const res = await harness.http
         .get('/api/approvals')
-        .set(as('mia', 'brand-manager'))
+        .set(await harness.as('mia', 'brand-manager'))
         .expect(200);
       return res.body.approvals.length > 0 ? res.body.approvals : undefined;
     });
@@ -70,66 +65,66 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
         approvalId,
         node: 'first-approval',
         roles: ['brand-manager'],
-        request: { user: 'ann', rendition: 'original' },
+        request: { user: 'ann@example.test', rendition: 'original' },
       },
     ]);
     expect(
-      (await request(harness.app).get('/api/approvals').set(as('rui', 'reviewer'))).body.approvals,
+      (await harness.http.get('/api/approvals').set(await harness.as('rui', 'reviewer'))).body.approvals,
     ).toEqual([]);
 
-    const wrong = await request(harness.app)
+    const wrong = await harness.http
       .post(`/api/approvals/${approvalId}/decision`)
-      .set(as('rui', 'reviewer'))
+      .set(await harness.as('rui', 'reviewer'))
       .send({ node: 'first-approval', decision: 'approve' });
     expect(wrong.status).toBe(403);
     expect(wrong.body.error.code).toBe('NOT_ELIGIBLE');
 
-    const first = await request(harness.app)
+    const first = await harness.http
       .post(`/api/approvals/${approvalId}/decision`)
-      .set(as('mia', 'brand-manager'))
+      .set(await harness.as('mia', 'brand-manager'))
       .send({ node: 'first-approval', decision: 'approve' })
       .expect(200);
     expect(first.body).toMatchObject({ status: 'running', waiting: ['second-approval'] });
-    const again = await request(harness.app)
+    const again = await harness.http
       .post(`/api/approvals/${approvalId}/decision`)
-      .set(as('mia', 'brand-manager'))
+      .set(await harness.as('mia', 'brand-manager'))
       .send({ node: 'first-approval', decision: 'approve' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('NOT_WAITING');
 
     await eventually(async () =>
-      (await request(harness.app).get('/api/approvals').set(as('rui', 'reviewer'))).body.approvals.length ===
-      1
+      (await harness.http.get('/api/approvals').set(await harness.as('rui', 'reviewer'))).body.approvals
+        .length === 1
         ? true
         : undefined,
     );
-    const second = await request(harness.app)
+    const second = await harness.http
       .post(`/api/approvals/${approvalId}/decision`)
-      .set(as('rui', 'reviewer'))
+      .set(await harness.as('rui', 'reviewer'))
       .send({ node: 'second-approval', decision: 'approve' })
       .expect(200);
     expect(second.body.status).toBe('approved');
 
     const granted = await eventually(async () => {
-      const view = (await request(harness.app).get(`/api/assets/${assetId}/lifecycle`)).body;
+      const view = (await harness.http.get(`/api/assets/${assetId}/lifecycle`)).body;
       return view.grants?.length ? view : undefined;
     });
-    expect(granted.grants).toMatchObject([{ approvalId, user: 'ann', rendition: 'original' }]);
+    expect(granted.grants).toMatchObject([{ approvalId, user: 'ann@example.test', rendition: 'original' }]);
     const expiresInHours = (Date.parse(granted.grants[0].expiresAt) - Date.now()) / 3_600_000;
     expect(expiresInHours).toBeGreaterThan(47);
     expect(expiresInHours).toBeLessThanOrEqual(48);
     expect(granted.approvals).toMatchObject([{ id: approvalId, status: 'approved' }]);
 
-    const now = await request(harness.app)
+    const now = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
-      .set(as('ann', 'employee'))
+      .set(await harness.as('ann', 'employee'))
       .send({ audience: 'internal', rendition: 'original' })
       .expect(200);
     expect(now.body).toEqual({ status: 'granted', rendition: 'original' });
     expect(
-      (await request(harness.app).get('/api/approvals').set(as('rui', 'reviewer'))).body.approvals,
+      (await harness.http.get('/api/approvals').set(await harness.as('rui', 'reviewer'))).body.approvals,
     ).toEqual([]);
-    const detail = await request(harness.app).get(`/api/approvals/${approvalId}`).expect(200);
+    const detail = await harness.http.get(`/api/approvals/${approvalId}`).expect(200);
     expect(detail.body.tasks.map((t: { node: string; status: string }) => [t.node, t.status])).toEqual([
       ['first-approval', 'approved'],
       ['second-approval', 'approved'],
@@ -145,20 +140,20 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
   });
 
   it('refuses downloads outside the audience rules', async () => {
-    const partnerOriginal = await request(harness.app)
+    const partnerOriginal = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
-      .set(as('pat', 'partner'))
+      .set(await harness.as('pat', 'partner'))
       .send({ audience: 'partners', rendition: 'original', external: true });
     expect(partnerOriginal.status).toBe(403);
     expect(partnerOriginal.body.error.code).toBe('RENDITION_REFUSED');
-    const notPartner = await request(harness.app)
+    const notPartner = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
-      .set(as('eve', 'agent'))
+      .set(await harness.as('eve', 'agent'))
       .send({ audience: 'partners', rendition: 'medium' });
     expect(notPartner.body.error.code).toBe('AUDIENCE_REFUSED');
-    const medium = await request(harness.app)
+    const medium = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
-      .set(as('pat', 'partner'))
+      .set(await harness.as('pat', 'partner'))
       .send({ audience: 'partners', rendition: 'medium', external: true })
       .expect(200);
     expect(medium.body.status).toBe('allowed');
@@ -170,23 +165,23 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
 
   it('a frozen asset refuses changes with the reason, until unfrozen', async () => {
     // The luxury rule set lets only brand managers and legal freeze by hand.
-    const notAllowed = await request(harness.app)
+    const notAllowed = await harness.http
       .post(`/api/assets/${assetId}/freeze`)
-      .set(as('mia', 'photographer'))
+      .set(await harness.as('mia', 'photographer'))
       .send({ reason: 'I like it as it is' });
     expect(notAllowed.status).toBe(403);
     expect(notAllowed.body.error).toMatchObject({
       code: 'NOT_ELIGIBLE',
       message: expect.stringContaining('brand-manager, legal'),
     });
-    await request(harness.app)
+    await harness.http
       .post(`/api/assets/${assetId}/freeze`)
-      .set(as('lee', 'brand-manager'))
+      .set(await harness.as('lee', 'brand-manager'))
       .send({ reason: 'Printed for the SS26 window' })
       .expect(200);
-    const refused = await request(harness.app)
+    const refused = await harness.http
       .patch(`/api/assets/${assetId}/metadata`)
-      .set(as('lee', 'brand-manager'))
+      .set(await harness.as('lee', 'brand-manager'))
       .send({ set: { scenario: 'print' } });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({
@@ -195,33 +190,33 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
     });
     expect(
       (
-        await request(harness.app)
+        await harness.http
           .post(`/api/assets/${assetId}/freeze`)
-          .set(as('lee', 'brand-manager'))
+          .set(await harness.as('lee', 'brand-manager'))
           .send({ reason: 'again' })
       ).body.error.code,
     ).toBe('ALREADY_FROZEN');
-    await request(harness.app)
+    await harness.http
       .post(`/api/assets/${assetId}/unfreeze`)
-      .set(as('lee', 'brand-manager'))
+      .set(await harness.as('lee', 'brand-manager'))
       .send({})
       .expect(200);
-    const changed = await request(harness.app)
+    const changed = await harness.http
       .patch(`/api/assets/${assetId}/metadata`)
-      .set(as('lee'))
+      .set(await harness.as('lee'))
       .send({ set: { scenario: 'print' } })
       .expect(200);
     expect(changed.body.metadata.scenario).toBe('print');
-    const unknownField = await request(harness.app)
+    const unknownField = await harness.http
       .patch(`/api/assets/${assetId}/metadata`)
-      .set(as('lee'))
+      .set(await harness.as('lee'))
       .send({ set: { colour: 'red' } });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.error.code).toBe('UNKNOWN_FIELD');
     // The catalogue mirrors the freeze state for listing.
-    await request(harness.app)
+    await harness.http
       .post(`/api/assets/${assetId}/freeze`)
-      .set(as('lee', 'legal'))
+      .set(await harness.as('lee', 'legal'))
       .send({ reason: 'final' })
       .expect(200);
     await eventually(async () =>
@@ -238,9 +233,9 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
   });
 
   it('answers 404 for lifecycle actions on an unknown asset', async () => {
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/assets/0b6f5a0e-1111-4222-8333-444455556666/archive')
-      .set(as('lee'))
+      .set(await harness.as('lee'))
       .send({});
     expect(res.status).toBe(404);
   });
@@ -256,21 +251,21 @@ describe('new versions (pglite)', () => {
   });
 
   it('numbers concurrent uploads in order with none lost, and a frozen asset refuses a new version with the reason', async () => {
-    const upload = await request(harness.app)
+    const upload = await harness.http
       .post('/api/assets')
       .attach('file', await makeJpeg(100, 100), 'drawing.jpg')
       .expect(201);
     const id = upload.body.id as string;
     await eventually(async () =>
-      (await request(harness.app).get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
+      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
     );
 
     const sizes = [120, 140, 160];
     const results = await Promise.all(
       sizes.map(async (size) =>
-        request(harness.app)
+        harness.http
           .post(`/api/assets/${id}/versions`)
-          .set(as('dora', 'editor'))
+          .set(await harness.as('dora', 'editor'))
           .field('note', `resized to ${size}`)
           .attach('file', await makeJpeg(size, size, [size, 0, 0]), `drawing-${size}.jpg`),
       ),
@@ -278,17 +273,17 @@ describe('new versions (pglite)', () => {
     expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
     expect(results.map((r) => r.body.version).sort()).toEqual([2, 3, 4]);
     expect(await harness.storage.assets.versionNumbers(id)).toEqual([1, 2, 3, 4]);
-    const latest = (await request(harness.app).get(`/api/assets/${id}`)).body.latestVersion;
+    const latest = (await harness.http.get(`/api/assets/${id}`)).body.latestVersion;
     expect(latest.version).toBe(4);
 
-    await request(harness.app)
+    await harness.http
       .post(`/api/assets/${id}/freeze`)
-      .set(as('dora'))
+      .set(await harness.as('dora'))
       .send({ reason: 'In production since 2026-11-28' })
       .expect(200);
-    const refused = await request(harness.app)
+    const refused = await harness.http
       .post(`/api/assets/${id}/versions`)
-      .set(as('dora'))
+      .set(await harness.as('dora'))
       .attach('file', await makeJpeg(90, 90), 'late-fix.jpg');
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({

@@ -21,7 +21,9 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
   });
 
   it('stores passwords as argon2id hashes, never in clear', async () => {
-    const { rows } = await sql<{ password_hash: string }>`SELECT password_hash FROM users`.execute(
+    const { rows } = await sql<{
+      password_hash: string;
+    }>`SELECT password_hash FROM users WHERE email = 'lee@example.com'`.execute(
       harness.storage.database.db,
     );
     expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
@@ -44,7 +46,7 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
     expect((await agent.get('/api/auth/me').expect(200)).body.user.email).toBe('lee@example.com');
-    // The session identifies the caller everywhere: the inbox needs no X-Assetflow-User header.
+    // The session identifies the caller everywhere; without it the same request is refused.
     await agent.get('/api/approvals').query({ mine: 1 }).expect(200);
     expect((await request(harness.app).get('/api/approvals').query({ mine: 1 })).status).toBe(401);
     // The session secret is not in the database, only its digest.
@@ -115,6 +117,8 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
   it('creates the first administrator once, with a generated password shown once', async () => {
     const fresh = await startHarness('pglite', { worker: false });
     try {
+      // The harness made its own test users; this start is the very first.
+      await sql`DELETE FROM users`.execute(fresh.storage.database.db);
       const identity = new IdentityService(fresh.storage.identity);
       const first = await identity.ensureAdministrator({});
       expect(first).toMatchObject({

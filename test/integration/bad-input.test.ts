@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
+import type request from 'supertest';
 import { type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
@@ -40,30 +40,30 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
   };
 
   it('refuses a request without a file', async () => {
-    const res = await request(harness.app).post('/api/assets').field('metadata', '{}');
+    const res = await harness.http.post('/api/assets').field('metadata', '{}');
     expectError(res, 400, 'FILE_MISSING');
   });
 
   it('refuses an empty file', async () => {
-    const res = await request(harness.app).post('/api/assets').attach('file', Buffer.alloc(0), 'empty.jpg');
+    const res = await harness.http.post('/api/assets').attach('file', Buffer.alloc(0), 'empty.jpg');
     expectError(res, 400, 'FILE_EMPTY');
   });
 
   it('refuses a body that is not multipart', async () => {
-    const res = await request(harness.app).post('/api/assets').send({ file: 'x' });
+    const res = await harness.http.post('/api/assets').send({ file: 'x' });
     expectError(res, 415, 'MULTIPART_INVALID');
   });
 
   it('refuses a file over the configured size limit with 413', async () => {
     const big = Buffer.alloc(60_000, 7);
-    const res = await request(harness.app).post('/api/assets').attach('file', big, 'big.bin');
+    const res = await harness.http.post('/api/assets').attach('file', big, 'big.bin');
     expectError(res, 413, 'FILE_TOO_LARGE');
     expect(res.body.error.details.maxUploadBytes).toBe(50_000);
   });
 
   it('refuses more files than the configured limit', async () => {
     const small = await makeJpeg(16, 16);
-    let req = request(harness.app).post('/api/assets');
+    let req = harness.http.post('/api/assets');
     for (let i = 0; i < 4; i++) req = req.attach('file', small, `f${i}.jpg`);
     expectError(await req, 413, 'TOO_MANY_FILES');
   });
@@ -71,17 +71,17 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
   it('refuses metadata that is not a JSON object, naming the problem', async () => {
     const jpeg = await makeJpeg(16, 16);
     expectError(
-      await request(harness.app).post('/api/assets').field('metadata', '{"a":').attach('file', jpeg, 'x.jpg'),
+      await harness.http.post('/api/assets').field('metadata', '{"a":').attach('file', jpeg, 'x.jpg'),
       400,
       'METADATA_INVALID',
     );
     expectError(
-      await request(harness.app).post('/api/assets').field('metadata', '[1,2]').attach('file', jpeg, 'x.jpg'),
+      await harness.http.post('/api/assets').field('metadata', '[1,2]').attach('file', jpeg, 'x.jpg'),
       400,
       'METADATA_INVALID',
     );
     expectError(
-      await request(harness.app)
+      await harness.http
         .post('/api/assets')
         .field('metadata', '{"validUntil":"someday"}')
         .attach('file', jpeg, 'x.jpg'),
@@ -91,7 +91,7 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
   });
 
   it('refuses an unknown rule set', async () => {
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'no-such-rules')
       .attach('file', await makeJpeg(16, 16), 'x.jpg');
@@ -101,12 +101,12 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
 
   it('answers 404 for an unknown asset id, whether or not it looks like a uuid', async () => {
     expectError(
-      await request(harness.app).get('/api/assets/0b6f5a0e-1111-4222-8333-444455556666'),
+      await harness.http.get('/api/assets/0b6f5a0e-1111-4222-8333-444455556666'),
       404,
       'ASSET_NOT_FOUND',
     );
-    expectError(await request(harness.app).get('/api/assets/not-a-uuid'), 404, 'ASSET_NOT_FOUND');
-    expectError(await request(harness.app).get('/api/no-such-route'), 404, 'ROUTE_NOT_FOUND');
+    expectError(await harness.http.get('/api/assets/not-a-uuid'), 404, 'ASSET_NOT_FOUND');
+    expectError(await harness.http.get('/api/no-such-route'), 404, 'ROUTE_NOT_FOUND');
   });
 
   it('left no asset rows and no temporary files behind', async () => {

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import request from 'supertest';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeGreyscalePng, makePdf } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
@@ -82,13 +81,13 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
   });
 
   const upload = (file: Buffer, filename: string, fields: Record<string, string> = {}) => {
-    const req = request(harness.app).post('/api/assets');
+    const req = harness.http.post('/api/assets');
     for (const [k, v] of Object.entries(fields)) req.field(k, v);
     return req.attach('file', file, filename);
   };
   const stored = (id: string) =>
     eventually(async () => {
-      const res = await request(harness.app).get(`/api/assets/${id}`);
+      const res = await harness.http.get(`/api/assets/${id}`);
       return res.body.state === 'stored' ? res.body : undefined;
     }, 30_000);
   const assetCount = async () => {
@@ -140,7 +139,7 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
     expect(analysis.thumbnail).toMatchObject({ preset: 'thumbnail', mediaType: 'image/webp', width: 320 });
     const record = await harness.storage.renditions.countFor(asset.latestVersion.sha256);
     expect(record).toBe(1);
-    const served = await request(harness.app)
+    const served = await harness.http
       .get(`/api/assets/${res.body.id}/thumbnail`)
       .buffer(true)
       .parse((response, done) => {

@@ -2,16 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import request from 'supertest';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
 
 const run = promisify(execFile);
-const as = (user: string, ...roles: string[]) => ({
-  'X-Assetflow-User': user,
-  'X-Assetflow-Roles': roles.join(','),
-});
 const ecommerce = readFileSync(
   path.join(__dirname, '..', '..', 'rules', 'examples', 'ecommerce.yaml'),
   'utf8',
@@ -28,7 +23,7 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
   });
 
   it('previews "retention P3Y → P5Y" with both purge dates, moves nothing until asked, then moves the asset', async () => {
-    const upload = await request(harness.app)
+    const upload = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'ecommerce')
       .field('metadata', JSON.stringify({ sku: 'EL-100200', brand: 'Voltio', purpose: 'main' }))
@@ -36,27 +31,27 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
       .expect(201);
     const id = upload.body.id as string;
     await eventually(async () =>
-      (await request(harness.app).get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
+      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
     );
-    const delisted = await request(harness.app)
+    const delisted = await harness.http
       .post(`/api/assets/${id}/events`)
-      .set(as('merch'))
+      .set(await harness.as('merch'))
       .send({ event: 'delisting' })
       .expect(200);
     const oldPurge = delisted.body.timers.find((t: { kind: string }) => t.kind === 'retention').at as string;
 
-    const v2 = await request(harness.app)
+    const v2 = await harness.http
       .post('/api/rule-sets')
       .set('Content-Type', 'application/yaml')
       .send(ecommerce.replace('keep: P3Y', 'keep: P5Y'))
       .expect(201);
     expect(v2.body.version).toBe(2);
     // Publishing a new version moves nobody.
-    expect((await request(harness.app).get(`/api/assets/${id}/lifecycle`)).body.ruleSet.version).toBe(1);
+    expect((await harness.http.get(`/api/assets/${id}/lifecycle`)).body.ruleSet.version).toBe(1);
 
-    const preview = await request(harness.app)
+    const preview = await harness.http
       .post('/api/rule-sets/ecommerce/migrations')
-      .set(as('admin'))
+
       .send({ toVersion: 2 })
       .expect(200);
     expect(preview.body.dryRun).toBe(true);
@@ -69,22 +64,22 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
       before: 'P3Y',
       after: 'P5Y',
     });
-    expect((await request(harness.app).get(`/api/assets/${id}/lifecycle`)).body.ruleSet.version).toBe(1);
+    expect((await harness.http.get(`/api/assets/${id}/lifecycle`)).body.ruleSet.version).toBe(1);
 
-    const applied = await request(harness.app)
+    const applied = await harness.http
       .post('/api/rule-sets/ecommerce/migrations')
-      .set(as('admin'))
+
       .send({ toVersion: 2, assetIds: [id], dryRun: false })
       .expect(200);
     expect(applied.body.assets).toMatchObject([{ assetId: id, fromVersion: 1, result: 'migrated' }]);
-    const after = (await request(harness.app).get(`/api/assets/${id}/lifecycle`)).body;
+    const after = (await harness.http.get(`/api/assets/${id}/lifecycle`)).body;
     expect(after.ruleSet).toEqual({ name: 'ecommerce', version: 2 });
     expect(after.timers.find((t: { kind: string }) => t.kind === 'retention').at).toBe(
       newPurge.toISOString(),
     );
-    expect(after.migrations).toMatchObject([{ from: 1, to: 2, by: 'admin' }]);
+    expect(after.migrations).toMatchObject([{ from: 1, to: 2, by: 'admin@example.test' }]);
     await eventually(async () =>
-      (await request(harness.app).get(`/api/assets/${id}`)).body.ruleSetVersion === 2 ? true : undefined,
+      (await harness.http.get(`/api/assets/${id}`)).body.ruleSetVersion === 2 ? true : undefined,
     );
 
     // The CLI shows the same preview for what is left (nothing) against the running API.
@@ -110,15 +105,15 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
     // Nothing left to move; an unknown version is a 404.
     expect(
       (
-        await request(harness.app)
+        await harness.http
           .post('/api/rule-sets/ecommerce/migrations')
-          .set(as('admin'))
+
           .send({ toVersion: 2, assetIds: [id] })
       ).body.assets,
     ).toEqual([]);
-    await request(harness.app)
+    await harness.http
       .post('/api/rule-sets/ecommerce/migrations')
-      .set(as('admin'))
+
       .send({ toVersion: 9 })
       .expect(404);
   });

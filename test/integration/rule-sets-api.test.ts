@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import request from 'supertest';
 import { type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
@@ -19,7 +18,7 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
   });
 
   it('lists the shipped rule sets, published at start-up', async () => {
-    const res = await request(harness.app).get('/api/rule-sets').expect(200);
+    const res = await harness.http.get('/api/rule-sets').expect(200);
     expect(res.body.ruleSets.map((r: { name: string }) => r.name)).toEqual([
       'automotive',
       'default',
@@ -34,19 +33,19 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
 
   it('publishes a changed rule set as the next version, and an unchanged one as nothing new', async () => {
     const changed = luxury.replace('maxDeltaE: 10', 'maxDeltaE: 8');
-    const first = await request(harness.app)
+    const first = await harness.http
       .post('/api/rule-sets')
       .set('Content-Type', 'application/yaml')
       .send(changed)
       .expect(201);
     expect(first.body).toMatchObject({ name: 'luxury', version: 2, created: true });
     expect(first.body.plan.create.brandPalette.maxDeltaE).toBe(8);
-    const again = await request(harness.app).post('/api/rule-sets').send({ source: changed }).expect(200);
+    const again = await harness.http.post('/api/rule-sets').send({ source: changed }).expect(200);
     expect(again.body).toMatchObject({ version: 2, created: false });
 
-    const detail = await request(harness.app).get('/api/rule-sets/luxury').expect(200);
+    const detail = await harness.http.get('/api/rule-sets/luxury').expect(200);
     expect(detail.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
-    const v1 = await request(harness.app).get('/api/rule-sets/luxury/versions/1').expect(200);
+    const v1 = await harness.http.get('/api/rule-sets/luxury/versions/1').expect(200);
     expect(v1.body.source).toBe(luxury);
     expect(v1.body.plan.create.brandPalette.maxDeltaE).toBe(10);
   });
@@ -55,7 +54,7 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
     const broken = luxury
       .replace('reviewers: { roles: [reviewer] }', 'reviewers: { roles: [revewer] }')
       .replace('approved: second-approval', 'approved: second-aproval');
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/rule-sets')
       .set('Content-Type', 'text/yaml')
       .send(broken)
@@ -81,19 +80,19 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
     const role = problems.find((p) => p.code === 'UNKNOWN_ROLE')!;
     expect(broken.split('\n')[role.line - 1]?.slice(role.column - 1)).toMatch(/^revewer/);
     // Nothing was published.
-    const detail = await request(harness.app).get('/api/rule-sets/luxury').expect(200);
+    const detail = await harness.http.get('/api/rule-sets/luxury').expect(200);
     expect(detail.body.latest.source).not.toContain('revewer');
   });
 
   it('validates without publishing', async () => {
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/rule-sets/validate')
       .set('Content-Type', 'application/yaml')
       .send(luxury.replace('name: luxury', 'name: luxury-draft'))
       .expect(200);
     expect(res.body).toMatchObject({ valid: true, name: 'luxury-draft' });
-    await request(harness.app).get('/api/rule-sets/luxury-draft').expect(404);
-    const empty = await request(harness.app)
+    await harness.http.get('/api/rule-sets/luxury-draft').expect(404);
+    const empty = await harness.http
       .post('/api/rule-sets/validate')
       .set('Content-Type', 'application/yaml')
       .send('');
@@ -102,7 +101,7 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
 
   it('dry-runs a rule set: the path and every timer with its date', async () => {
     const { events, ...rest } = sample;
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/rule-sets/luxury/dry-run')
       .send({ version: 1, sample: rest, events })
       .expect(200);
@@ -112,17 +111,17 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
       at: '2026-03-12T00:00:00.000Z',
     });
 
-    const bad = await request(harness.app)
+    const bad = await harness.http
       .post('/api/rule-sets/luxury/dry-run')
       .send({ sample: { asset: { name: 'x.jpg' } } })
       .expect(400);
     expect(bad.body.error.code).toBe('DRY_RUN_INVALID');
     expect(bad.body.error.message).toContain('uploadedAt');
-    await request(harness.app).post('/api/rule-sets/nope/dry-run').send({ sample: rest }).expect(404);
+    await harness.http.post('/api/rule-sets/nope/dry-run').send({ sample: rest }).expect(404);
   });
 
   it('an upload runs under the latest version of the rule set it names', async () => {
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'automotive')
       .attach('file', await makeJpeg(64, 64), 'X1A_12345-AB12_MY2026_V1.jpg')

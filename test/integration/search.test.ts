@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import request from 'supertest';
 import type { BasicColour } from '../../imaging/colour-names';
 import { SearchIndexer } from '../../services/search-indexer';
 import { eventually, type Harness, startHarness } from '../support/harness';
@@ -113,9 +112,7 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
   });
 
   const search = async (params: Record<string, string | string[]>) => {
-    const res = await request(harness.app)
-      .get('/api/search')
-      .query({ today: TODAY, limit: '100', ...params });
+    const res = await harness.http.get('/api/search').query({ today: TODAY, limit: '100', ...params });
     expect(res.status).toBe(200);
     return res.body;
   };
@@ -198,7 +195,7 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
   it('searches by colour swatch: the family of the picked colour', async () => {
     const body = await search({ q: '', swatch: '#d01818' });
     expect(ids(body)).toEqual(expected((f) => f.colour === 'red'));
-    const bad = await request(harness.app).get('/api/search').query({ swatch: 'reddish' });
+    const bad = await harness.http.get('/api/search').query({ swatch: 'reddish' });
     expect(bad.status).toBe(400);
   });
 
@@ -232,22 +229,22 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
 
   it('takes any text as words, never as query syntax', async () => {
     for (const q of ["o'neil & | ! :* (", '\\', "'; DROP TABLE assets; --", '💥 ∞']) {
-      const res = await request(harness.app).get('/api/search').query({ q, today: TODAY });
+      const res = await harness.http.get('/api/search').query({ q, today: TODAY });
       expect(res.status).toBe(200);
     }
   });
 
   it('refuses a bad cursor or an unknown filter with a 400', async () => {
-    const cursor = await request(harness.app).get('/api/search').query({ q: 'x', cursor: 'not-a-cursor' });
+    const cursor = await harness.http.get('/api/search').query({ q: 'x', cursor: 'not-a-cursor' });
     expect(cursor.status).toBe(400);
     expect(cursor.body.error.code).toBe('VALIDATION_FAILED');
-    const filter = await request(harness.app).get('/api/search').query({ flavour: 'sweet' });
+    const filter = await harness.http.get('/api/search').query({ flavour: 'sweet' });
     expect(filter.status).toBe(400);
     expect(filter.body.error.details).toMatchObject({ filter: 'flavour' });
   });
 
   it("checks an upload's dimensions against the rule set, naming each problem", async () => {
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'ecommerce')
       .field('dimensions', JSON.stringify({ market: 'MARS', season: ['spring', 'winter'], colourway: 'x' }))
@@ -284,7 +281,7 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
       await indexer.reindex(id);
     }
     const node = async (path: string) =>
-      (await request(harness.app).get('/api/trees/automotive/parts').query({ path }).expect(200)).body;
+      (await harness.http.get('/api/trees/automotive/parts').query({ path }).expect(200)).body;
     expect((await node('')).children).toEqual([
       { value: 'S3', label: { en: 'S3 Sedan' }, count: 1 },
       { value: 'X1', label: { en: 'X1 SUV' }, count: 4 },
@@ -301,13 +298,13 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
       ['10001-AB1', 2],
       ['10002-AB1', 1],
     ]);
-    const unknown = await request(harness.app).get('/api/trees/automotive/nope');
+    const unknown = await harness.http.get('/api/trees/automotive/nope');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('TREE_NOT_FOUND');
   });
 
   it('keeps the index current through the workflow: an upload is found by name, then by colour', async () => {
-    const upload = await request(harness.app)
+    const upload = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'ecommerce')
       .field('metadata', JSON.stringify({ brand: 'Zephyr', sku: 'ZP-12345', purpose: 'banner' }))

@@ -32,7 +32,7 @@ describe('when Temporal is unreachable', () => {
   });
 
   it('/api/health answers 503 and names Temporal, not the database', async () => {
-    const res = await request(harness.app).get('/api/health').expect(503);
+    const res = await harness.http.get('/api/health').expect(503);
     expect(res.body.status).toBe('degraded');
     expect(res.body.dependencies.database.status).toBe('up');
     expect(res.body.dependencies.temporal.status).toBe('down');
@@ -40,9 +40,7 @@ describe('when Temporal is unreachable', () => {
 
   it('an upload answers 503 within seconds and leaves no asset behind', async () => {
     const started = Date.now();
-    const res = await request(harness.app)
-      .post('/api/assets')
-      .attach('file', await makeJpeg(32, 32), 'x.jpg');
+    const res = await harness.http.post('/api/assets').attach('file', await makeJpeg(32, 32), 'x.jpg');
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('SERVICE_UNAVAILABLE');
     expect(res.body.error.details).toEqual({ dependency: 'temporal' });

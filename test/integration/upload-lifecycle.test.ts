@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import request from 'supertest';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg, makePng } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
@@ -22,14 +21,14 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
 
   const waitForState = (id: string, state: string) =>
     eventually(async () => {
-      const res = await request(harness.app).get(`/api/assets/${id}`);
+      const res = await harness.http.get(`/api/assets/${id}`);
       return res.body.state === state ? res.body : undefined;
     });
 
   it('stores an image, starts asset-<id> and reaches state stored with sharp metadata', async () => {
     const jpeg = await makeJpeg(640, 480);
     const name = 'MuseDAM_春季新品_主图_V3_20250308.jpg';
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/assets')
       .field('metadata', JSON.stringify({ brand: 'MuseDAM', line: '春季新品' }))
       .attach('file', jpeg, { filename: name, contentType: 'image/jpeg' })
@@ -55,7 +54,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     const sha = res.body.latestVersion.sha256;
     expect(await harness.storage.blobs.exists(sha)).toBe(true);
 
-    const timeline = await request(harness.app).get(`/api/assets/${res.body.id}/timeline`).expect(200);
+    const timeline = await harness.http.get(`/api/assets/${res.body.id}/timeline`).expect(200);
     expect(timeline.body.timeline.map((t: { to: string }) => t.to)).toEqual(['created', 'stored']);
     // The workflow's own view (a query) agrees with the catalogue's mirror.
     const fromWorkflow = await harness.workflows.timeline(res.body.id);
@@ -69,7 +68,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
   });
 
   it('accepts a batch of files in one request, each its own asset and workflow', async () => {
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/assets')
       .attach('file', await makeJpeg(320, 200), 'a.jpg')
       .attach('file', await makePng(100, 50), 'b.png')
@@ -87,7 +86,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
   });
 
   it('stores a non-image as a generic asset without image metadata', async () => {
-    const res = await request(harness.app)
+    const res = await harness.http
       .post('/api/assets')
       .attach('file', Buffer.from('%PDF-not-really\nplain text'), {
         filename: 'payload.bin',
@@ -108,8 +107,8 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
 
   it('keeps one blob for identical bytes uploaded twice', async () => {
     const jpeg = await makeJpeg(64, 64, [1, 2, 3]);
-    const first = await request(harness.app).post('/api/assets').attach('file', jpeg, 'one.jpg').expect(201);
-    const second = await request(harness.app).post('/api/assets').attach('file', jpeg, 'two.jpg').expect(201);
+    const first = await harness.http.post('/api/assets').attach('file', jpeg, 'one.jpg').expect(201);
+    const second = await harness.http.post('/api/assets').attach('file', jpeg, 'two.jpg').expect(201);
     expect(first.body.id).not.toBe(second.body.id);
     expect(first.body.latestVersion.sha256).toBe(second.body.latestVersion.sha256);
     const rows = await harness.storage.database.db

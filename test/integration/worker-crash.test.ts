@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import request from 'supertest';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
@@ -41,7 +40,7 @@ describeWithPostgres('killing the worker mid-ingest (dev server, PostgreSQL)', (
     await waitForLine(workerA, 'READY');
 
     const jpeg = await makeJpeg(800, 600);
-    const upload = await request(harness.app)
+    const upload = await harness.http
       .post('/api/assets')
       .attach('file', jpeg, { filename: 'crash.jpg', contentType: 'image/jpeg' })
       .expect(201);
@@ -49,20 +48,20 @@ describeWithPostgres('killing the worker mid-ingest (dev server, PostgreSQL)', (
 
     // Worker A has analysed the version and written the result, then dies before reporting it.
     await waitForLine(workerA, 'HELD ingestVersion');
-    const analysedByA = await request(harness.app).get(`/api/assets/${id}`).expect(200);
+    const analysedByA = await harness.http.get(`/api/assets/${id}`).expect(200);
     expect(analysedByA.body.latestVersion.analysis).toMatchObject({ kind: 'image', width: 800 });
     expect(analysedByA.body.state).toBe('created');
     workerA.kill('SIGKILL');
 
     await harness.startWorker();
     const stored = await eventually(async () => {
-      const res = await request(harness.app).get(`/api/assets/${id}`);
+      const res = await harness.http.get(`/api/assets/${id}`);
       return res.body.state === 'stored' ? res.body : undefined;
     }, 60_000);
 
     expect(await harness.storage.assets.versionNumbers(id)).toEqual([1]);
     expect(stored.latestVersion.version).toBe(1);
-    const timeline = await request(harness.app).get(`/api/assets/${id}/timeline`).expect(200);
+    const timeline = await harness.http.get(`/api/assets/${id}/timeline`).expect(200);
     expect(timeline.body.timeline.map((t: { to: string }) => t.to)).toEqual(['created', 'stored']);
     // One blob on disk, the uploaded one; one thumbnail although ingest ran twice; nothing partial.
     const root = harness.config.blobs.dir;

@@ -4,11 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
+import request from 'supertest';
 import type { AppConfig } from '../../config/config.schema';
 import { type DeepPartial, loadConfig } from '../../config/load-config';
 import { type Storage, storageOn } from '../../runtime/catalogue';
 import { buildApp } from '../../runtime/http-server';
 import { createAssetflowWorker, installTemporalRuntimeOnce } from '../../runtime/worker';
+import { IdentityService } from '../../services/identity.service';
 import { RuleSetService } from '../../services/rule-set.service';
 import { offlineTagging, ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { AssetWorkflows } from '../../temporal/asset-workflows.client';
@@ -22,6 +24,15 @@ export interface Harness {
   workflows: AssetWorkflows;
   /** PostgreSQL URL of this harness's catalogue, for other processes (undefined on PGlite). */
   databaseUrl: string | undefined;
+  /** The API as the harness's administrator (every request carries their API token). */
+  http: ReturnType<typeof request.agent>;
+  /**
+   * Headers that make a request come from the user `<name>@example.test` holding exactly these
+   * roles (and teams, written `team:<name>`): a real user with a real API token, made on first use.
+   */
+  as(name: string, ...rolesAndTeams: string[]): Promise<{ Authorization: string }>;
+  /** The user id behind `as(name)`. */
+  userId(name: string): Promise<string>;
   /** Starts a(nother) worker on the harness's task queue; stopped by `close` if still running. */
   startWorker(): Promise<void>;
   close(): Promise<void>;
@@ -86,6 +97,8 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
   if (options.worker !== false) await startWorker();
   const workflows = AssetWorkflows.connectLazily(address, config.temporal.namespace, taskQueue);
   const app = buildApp(config, storage, workflows, pino({ level: 'silent' }));
+  const people = testPeople(storage);
+  const http = request.agent(app).set(await people.as('admin', 'admin'));
 
   return {
     app,
@@ -93,6 +106,9 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
     storage,
     workflows,
     databaseUrl: database.url,
+    http,
+    as: people.as,
+    userId: people.userId,
     startWorker,
     close: async () => {
       await workflows.close();
@@ -106,6 +122,45 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       rmSync(blobDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Users made on demand for tests, each with an API token, through the identity service. */
+function testPeople(storage: Storage) {
+  const identity = new IdentityService(storage.identity);
+  // Promises, so concurrent first uses of a name make one user.
+  const known = new Map<string, Promise<{ id: string; token: string; key: string }>>();
+  const as = async (name: string, ...rolesAndTeams: string[]) => {
+    const roles = rolesAndTeams.filter((r) => !r.startsWith('team:'));
+    const teams = rolesAndTeams.filter((r) => r.startsWith('team:')).map((t) => t.slice(5));
+    const key = `${[...roles].sort().join(',')}|${[...teams].sort().join(',')}`;
+    let made = known.get(name);
+    if (!made) {
+      made = (async () => {
+        const user = await identity.createUser({
+          email: `${name}@example.test`,
+          name,
+          password: `${name}-password-for-tests`,
+          roles,
+          teams,
+        });
+        const { token } = await identity.createToken(user.id, 'tests');
+        return { id: user.id, token, key };
+      })();
+      known.set(name, made);
+    }
+    const person = await made;
+    if (person.key !== key) {
+      // People change roles; the next request sees the new ones (tokens resolve per request).
+      person.key = key;
+      await storage.identity.setRolesAndTeams(person.id, roles, teams);
+    }
+    return { Authorization: `Bearer ${person.token}` };
+  };
+  const userId = async (name: string) => {
+    if (!known.has(name)) await as(name);
+    return (await known.get(name)!).id;
+  };
+  return { as, userId };
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import pino from 'pino';
 import { createApp } from '../../server/app';
+import { endpointPolicy } from '../../policy/endpoints';
 import { openApiDocument } from '../../server/openapi';
 
 /** Every route the app registers is described in the OpenAPI document, and nothing more. */
@@ -36,5 +37,12 @@ describe('OpenAPI document', () => {
       ),
     );
     expect([...routes].sort()).toEqual([...documented].sort());
+  });
+
+  it('has a policy entry for every documented operation, and no entry for anything else', () => {
+    const documented = Object.entries(openApiDocument.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${p}`),
+    );
+    expect(Object.keys(endpointPolicy).sort()).toEqual(documented.sort());
   });
 });

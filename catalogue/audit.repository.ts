@@ -1,0 +1,155 @@
+import { sql } from 'kysely';
+import { type AuditEvent, type AuditEventInput, auditHash, GENESIS_HASH } from './audit-event';
+import type { CatalogueDb } from './database';
+import { jsonb } from './json';
+
+/** Any constant works: it names the lock that serialises appends to the chain. */
+const CHAIN_LOCK = 0x61756469;
+
+export interface TrailFilter {
+  assetId?: string;
+  actor?: string;
+  shareId?: string;
+  /** Events after this sequence number (keyset paging). */
+  after?: number;
+  limit?: number;
+}
+
+export type ChainVerdict =
+  | { intact: true; events: number; headHash: string }
+  | { intact: false; events: number; firstBroken: { seq: number; reason: string } };
+
+/** The append-only, hash-chained distribution trail. Nothing here updates or deletes. */
+export class AuditRepository {
+  constructor(private readonly db: CatalogueDb) {}
+
+  /**
+   * Appends an event after the current head. The advisory lock makes concurrent appends take
+   * turns, so each sees the previous one's hash and the sequence has no gaps.
+   */
+  async append(input: AuditEventInput, at = new Date()): Promise<AuditEvent> {
+    return this.db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
+      const head = await tx
+        .selectFrom('audit_events')
+        .select(['seq', 'hash'])
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const prevHash = head?.hash ?? GENESIS_HASH;
+      const unhashed = {
+        seq: head ? Number(head.seq) + 1 : 1,
+        at: at.toISOString(),
+        actor: input.actor,
+        action: input.action,
+        assetId: input.assetId ?? null,
+        version: input.version ?? null,
+        rendition: input.rendition ?? null,
+        shareId: input.shareId ?? null,
+        address: input.address ?? null,
+        details: input.details ?? {},
+      };
+      const event: AuditEvent = { ...unhashed, prevHash, hash: auditHash(prevHash, unhashed) };
+      await tx
+        .insertInto('audit_events')
+        .values({
+          seq: event.seq,
+          at: event.at,
+          actor: event.actor,
+          action: event.action,
+          asset_id: event.assetId,
+          version: event.version,
+          rendition: event.rendition,
+          share_id: event.shareId,
+          address: event.address,
+          details: jsonb(event.details),
+          prev_hash: event.prevHash,
+          hash: event.hash,
+        })
+        .execute();
+      return event;
+    });
+  }
+
+  async list(filter: TrailFilter): Promise<AuditEvent[]> {
+    let query = this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .orderBy('seq')
+      .limit(Math.min(filter.limit ?? 500, 5000));
+    if (filter.assetId) query = query.where('asset_id', '=', filter.assetId);
+    if (filter.actor) query = query.where('actor', '=', filter.actor);
+    if (filter.shareId) query = query.where('share_id', '=', filter.shareId);
+    if (filter.after !== undefined) query = query.where('seq', '>', filter.after);
+    return (await query.execute()).map(toEvent);
+  }
+
+  /**
+   * Recomputes the chain from the first event: every sequence number follows the one before,
+   * every `prevHash` is the previous event's hash and every hash matches the content. Names the
+   * first event where that fails. (Cutting events off the end leaves a shorter valid chain; keep
+   * the reported head hash somewhere else to detect that.)
+   */
+  async verify(pageSize = 2000): Promise<ChainVerdict> {
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    let events = 0;
+    for (;;) {
+      const page = await this.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', '>=', expectedSeq)
+        .orderBy('seq')
+        .limit(pageSize)
+        .execute();
+      for (const row of page) {
+        const event = toEvent(row);
+        const broken = (reason: string): ChainVerdict => ({
+          intact: false,
+          events,
+          firstBroken: { seq: expectedSeq, reason },
+        });
+        if (event.seq !== expectedSeq)
+          return broken(`event ${expectedSeq} is missing (next is ${event.seq})`);
+        if (event.prevHash !== prevHash)
+          return broken('its previous-hash does not match the event before it');
+        const { hash, prevHash: _prev, ...content } = event;
+        if (auditHash(prevHash, content) !== hash) return broken('its content does not match its hash');
+        prevHash = hash;
+        expectedSeq += 1;
+        events += 1;
+      }
+      if (page.length < pageSize) return { intact: true, events, headHash: prevHash };
+    }
+  }
+}
+
+function toEvent(row: {
+  seq: string | number | bigint;
+  at: Date;
+  actor: string;
+  action: string;
+  asset_id: string | null;
+  version: number | null;
+  rendition: string | null;
+  share_id: string | null;
+  address: string | null;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}): AuditEvent {
+  return {
+    seq: Number(row.seq),
+    at: new Date(row.at).toISOString(),
+    actor: row.actor,
+    action: row.action as AuditEvent['action'],
+    assetId: row.asset_id,
+    version: row.version,
+    rendition: row.rendition,
+    shareId: row.share_id,
+    address: row.address,
+    details: (row.details ?? {}) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

@@ -1,0 +1,132 @@
+import type { Requirement } from './policy';
+
+const PUBLIC: Requirement = { kind: 'public' };
+const SIGNED_IN: Requirement = { kind: 'signed-in' };
+const RULE_AUTHORS: Requirement = { kind: 'role', anyOf: ['rule-author'] };
+const ADMINS: Requirement = { kind: 'role', anyOf: [] };
+const asset = (level: 'view' | 'edit' | 'manage'): Requirement => ({ kind: 'asset', level });
+
+/**
+ * What every endpoint requires, keyed `METHOD /path` as in the OpenAPI document. The server
+ * enforces this table before any route runs and refuses (404) a request no entry matches, so a
+ * route added without an entry here cannot be reached. The authorisation matrix test is
+ * generated from it.
+ *
+ * Some requests name resources in their body (the project of an upload, the assets of a share
+ * link or an export); their handlers check those with the same `decide`, marked "+ body" below.
+ * Rule-set roles (who may freeze, who reviews) are decided by the asset's workflow, after this.
+ */
+export const endpointPolicy: Record<string, Requirement> = {
+  'GET /api/health': PUBLIC,
+  'GET /api/openapi.json': PUBLIC,
+  'POST /api/auth/login': PUBLIC,
+  'POST /api/auth/logout': PUBLIC,
+  'GET /api/auth/me': SIGNED_IN,
+  'POST /api/tokens': SIGNED_IN,
+
+  'GET /api/users': ADMINS,
+  'POST /api/users': ADMINS,
+  'GET /api/projects': SIGNED_IN,
+  'POST /api/projects': SIGNED_IN,
+  'GET /api/projects/{project}': { kind: 'project', level: 'view' },
+  'PUT /api/projects/{project}/grants': { kind: 'project', level: 'manage' },
+
+  'POST /api/assets': SIGNED_IN, // + body: edit on the target project
+  'GET /api/assets/{id}': asset('view'),
+  'GET /api/assets/{id}/thumbnail': asset('view'),
+  'GET /api/assets/{id}/timeline': asset('view'),
+  'GET /api/assets/{id}/lifecycle': asset('view'),
+  'GET /api/assets/{id}/renditions/{rendition}': asset('view'), // + the audience rules of the rule set
+  'POST /api/assets/{id}/download-requests': asset('view'),
+  'POST /api/assets/{id}/versions': asset('edit'),
+  'PATCH /api/assets/{id}/metadata': asset('edit'),
+  'POST /api/assets/{id}/events': asset('edit'),
+  'POST /api/assets/{id}/freeze': asset('edit'),
+  'POST /api/assets/{id}/unfreeze': asset('edit'),
+  'POST /api/assets/{id}/legal-hold': asset('edit'),
+  'POST /api/assets/{id}/archive': asset('edit'),
+  'POST /api/assets/{id}/restore': asset('manage'),
+  'GET /api/assets/{id}/trail': asset('manage'),
+
+  'GET /api/approvals': SIGNED_IN, // lists only approvals on assets the caller can see
+  'GET /api/approvals/{approvalId}': { kind: 'approval', level: 'view' },
+  'POST /api/approvals/{approvalId}/decision': { kind: 'approval', level: 'view' },
+
+  'GET /api/search': SIGNED_IN, // finds only assets the caller can see
+  'GET /api/trees/{ruleSet}/{tree}': SIGNED_IN,
+
+  'GET /api/rule-sets': SIGNED_IN,
+  'GET /api/rule-sets/{name}': SIGNED_IN,
+  'GET /api/rule-sets/{name}/versions/{version}': SIGNED_IN,
+  'POST /api/rule-sets/validate': SIGNED_IN,
+  'POST /api/rule-sets/{name}/dry-run': SIGNED_IN,
+  'POST /api/rule-sets': RULE_AUTHORS,
+  'POST /api/rule-sets/{name}/migrations': RULE_AUTHORS,
+
+  'POST /api/shares': SIGNED_IN, // + body: edit on every asset
+  'GET /api/shares': SIGNED_IN, // the caller's own links (all links for administrators)
+  'DELETE /api/shares/{id}': { kind: 'share' },
+  'GET /api/shares/{id}/trail': { kind: 'share' },
+  'POST /api/exports': SIGNED_IN, // + body: edit on every asset
+  'GET /api/audit': ADMINS,
+
+  // The public side of share links: the token is the credential, checked by the share service.
+  'GET /s/{token}': PUBLIC,
+  'POST /s/{token}': PUBLIC,
+  'GET /s/{token}/download': PUBLIC,
+  'GET /s/{token}/preview/{assetId}': PUBLIC,
+  'GET /s/share.css': PUBLIC,
+};
+
+export interface EndpointMatch {
+  key: string;
+  requirement: Requirement;
+  params: Record<string, string>;
+}
+
+interface CompiledEndpoint {
+  key: string;
+  method: string;
+  pattern: RegExp;
+  requirement: Requirement;
+}
+
+const compiled: CompiledEndpoint[] = Object.entries(endpointPolicy)
+  .map(([key, requirement]) => {
+    const [method, path] = key.split(' ') as [string, string];
+    const source = path
+      .split('/')
+      .map((part) => (/^\{\w+\}$/.test(part) ? `(?<${part.slice(1, -1)}>[^/]+)` : escapeRegExp(part)))
+      .join('/');
+    return { key, method, pattern: new RegExp(`^${source}/?$`), requirement };
+  })
+  // Literal segments win over parameters (`/s/share.css` before `/s/{token}`).
+  .sort((a, b) => paramCount(a.key) - paramCount(b.key));
+
+/** The table entry for a request, with the path's parameters decoded; undefined when none. */
+export function matchEndpoint(method: string, path: string): EndpointMatch | undefined {
+  const verb = method === 'HEAD' ? 'GET' : method;
+  for (const endpoint of compiled) {
+    if (endpoint.method !== verb) continue;
+    const found = endpoint.pattern.exec(path);
+    if (!found) continue;
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(found.groups ?? {})) {
+      try {
+        params[name] = decodeURIComponent(value);
+      } catch {
+        return undefined;
+      }
+    }
+    return { key: endpoint.key, requirement: endpoint.requirement, params };
+  }
+  return undefined;
+}
+
+function paramCount(key: string): number {
+  return (key.match(/\{/g) ?? []).length;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

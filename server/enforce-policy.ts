@@ -1,0 +1,39 @@
+import type { RequestHandler } from 'express';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { matchEndpoint } from '../policy/endpoints';
+import { decide } from '../policy/policy';
+import { type AccessService, enforce } from '../services/access.service';
+import { signedInUser } from './actor';
+
+/** Paths the policy table covers; anything else (the web app's static files) carries no data. */
+const GUARDED = /^\/(api|s)(\/|$)/;
+
+/**
+ * Authorisation for every endpoint, before any route runs: finds the request's entry in the
+ * policy table, looks up the caller's access to the resource the path names and applies
+ * `decide`. A guarded path with no entry is answered 404 as an unknown route, so nothing is
+ * reachable unless the table says who may reach it.
+ */
+export function enforcePolicy(access: AccessService): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      if (!GUARDED.test(req.path)) return next();
+      const endpoint = matchEndpoint(req.method, req.path);
+      if (!endpoint) {
+        throw new AssetflowError(ErrorCodes.ROUTE_NOT_FOUND, `No route for ${req.method} ${req.path}.`, 404);
+      }
+      const user = signedInUser(req);
+      const resource =
+        user && ['asset', 'approval', 'project', 'share'].includes(endpoint.requirement.kind)
+          ? await access.accessTo(user, endpoint.requirement, endpoint.params)
+          : {};
+      const { params } = endpoint;
+      enforce(decide(user, endpoint.requirement, resource), {
+        id: params.id ?? params.approvalId ?? params.project,
+      });
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}

@@ -1,0 +1,128 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { ZipFile } from 'yazl';
+import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { AssetRecord } from '../catalogue/asset.repository';
+import type { RuleSetRepository } from '../catalogue/rule-set.repository';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import type { RuleSetPlan } from '../rules/plan';
+import type { RenditionCache } from './rendition-cache';
+
+/** A file ready to send: where it is, what it is and the name the recipient sees. */
+export interface OutgoingFile {
+  file: string;
+  mediaType: string;
+  filename: string;
+  sizeBytes: number;
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/avif': 'avif',
+};
+
+/**
+ * Produces what leaves: a named rendition of an asset's current version (rendered on first
+ * request and cached, see RenditionCache), the untouched original when the preset says so, and
+ * zip bundles of several. Who may receive which rendition is decided before this is called (the
+ * asset's workflow applies the rule set's audiences; share links were checked when made).
+ */
+export class DistributionService {
+  constructor(
+    private readonly deps: {
+      blobs: FileBlobStore;
+      ruleSets: Pick<RuleSetRepository, 'get' | 'latest'>;
+      renditions: RenditionCache;
+    },
+  ) {}
+
+  async planOf(asset: AssetRecord): Promise<RuleSetPlan> {
+    const version =
+      asset.ruleSetVersion === null
+        ? await this.deps.ruleSets.latest(asset.ruleSet)
+        : await this.deps.ruleSets.get(asset.ruleSet, asset.ruleSetVersion);
+    if (!version)
+      throw new AssetflowError(
+        ErrorCodes.RULE_SET_NOT_FOUND,
+        `Rule set ${asset.ruleSet} is not published.`,
+        409,
+      );
+    return version.plan;
+  }
+
+  /** The rendition `name` of the asset's current version, rendering it if it is not cached. */
+  async rendition(asset: AssetRecord, name: string): Promise<OutgoingFile> {
+    const plan = await this.planOf(asset);
+    const preset = plan.distribute.renditions[name];
+    if (!preset) {
+      throw new AssetflowError(
+        ErrorCodes.RENDITION_UNKNOWN,
+        `Rule set ${plan.name} has no rendition "${name}" (it has: ${Object.keys(plan.distribute.renditions).join(', ')}).`,
+        404,
+        { rendition: name },
+      );
+    }
+    const version = asset.currentVersion;
+    const original = this.deps.blobs.pathOf(version.sha256, asset.tier);
+    if (preset.original) {
+      return {
+        file: original,
+        mediaType: version.analysis?.mediaType ?? version.declaredMediaType,
+        filename: asset.displayName,
+        sizeBytes: version.sizeBytes,
+      };
+    }
+    const source = asset.kind === 'image' ? original : await this.stillOf(version.sha256, asset.id);
+    const made = await this.deps.renditions.get(version.sha256, source, name, preset);
+    const stem = path.parse(asset.displayName).name || asset.id;
+    return {
+      file: made.file,
+      mediaType: made.mediaType,
+      filename: `${stem}-${name}.${EXTENSIONS[made.mediaType] ?? 'bin'}`,
+      sizeBytes: made.sizeBytes,
+    };
+  }
+
+  /** A zip stream of the files, stored uncompressed (images are compressed already). */
+  zip(files: OutgoingFile[], extras: Array<{ name: string; bytes: Buffer }> = []): Readable {
+    const zip = new ZipFile();
+    const used = new Set<string>();
+    for (const extra of extras) zip.addBuffer(extra.bytes, uniqueName(extra.name, used));
+    for (const file of files) {
+      zip.addReadStream(createReadStream(file.file), uniqueName(file.filename, used), { compress: false });
+    }
+    zip.end();
+    return zip.outputStream as unknown as Readable;
+  }
+
+  /** Videos and PDFs are rendered from the still ingest made (poster frame, first page). */
+  private async stillOf(sha256: string, assetId: string): Promise<string> {
+    const still = this.deps.blobs.renditionPath(sha256, 'still.png');
+    const found = await stat(still).then(
+      () => true,
+      () => false,
+    );
+    if (!found) {
+      throw new AssetflowError(
+        ErrorCodes.RENDITION_UNKNOWN,
+        `Asset ${assetId} has no preview to render from (its type has none, or ingest is still running); only the original is available.`,
+        409,
+      );
+    }
+    return still;
+  }
+}
+
+/** `a.jpg`, `a (2).jpg`, …: two assets with the same name must not overwrite each other in a zip. */
+function uniqueName(name: string, used: Set<string>): string {
+  const safe = name.replace(/[/\\]/g, '_').replace(/^\.+/, '_') || 'file';
+  let candidate = safe;
+  const { name: stem, ext } = path.parse(safe);
+  for (let n = 2; used.has(candidate.toLowerCase()); n += 1) candidate = `${stem} (${n})${ext}`;
+  used.add(candidate.toLowerCase());
+  return candidate;
+}

@@ -1,0 +1,434 @@
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { AccessRepository } from '../catalogue/access.repository';
+import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
+import type { AuditRepository } from '../catalogue/audit.repository';
+import type { ShareRecord, ShareRepository } from '../catalogue/share.repository';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import type { Principal } from '../policy/access';
+import type { RuleSetPlan } from '../rules/plan';
+import type { AssetWorkflows } from '../temporal/asset-workflows.client';
+import { requestDownloadUpdate } from '../workflows/messages';
+import type { AccessService } from './access.service';
+import type { DistributionService, OutgoingFile } from './distribution.service';
+
+export interface ShareRequest {
+  assetIds?: string[];
+  project?: string;
+  permission: 'view' | 'download';
+  rendition: string;
+  audience?: string;
+  password?: string;
+  expiresInDays?: number;
+  expiresAt?: string;
+  allowedEmails?: string[];
+  maxDownloads?: number;
+}
+
+/** Who opens a link: their address, the signed-in user if any, and the password proof cookie. */
+export interface Visitor {
+  address: string;
+  email?: string;
+  unlockProof?: string;
+}
+
+/** What the landing page shows; dead links (unknown, expired, revoked, taken down) look alike. */
+export type LinkView =
+  | { kind: 'dead' }
+  | { kind: 'sign-in' }
+  | { kind: 'password'; wrong: boolean }
+  | { kind: 'open'; share: ShareRecord; assets: AssetRecord[]; downloadsLeft: number | null };
+
+const MAX_ASSETS_PER_LINK = 500;
+/** Unknown tokens per address before 429: a token has 256 bits, so this only stops scanners. */
+const MISSES_PER_ADDRESS = 30;
+const MISS_WINDOW_SECONDS = 10 * 60;
+const PASSWORD_ATTEMPTS = 5;
+const PASSWORD_WINDOW_SECONDS = 15 * 60;
+const DEAD_STATES = new Set(['expired', 'archived', 'purged']);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Share links: made by someone who may edit the assets, for a rendition the rule set lets leave
+ * (checked by each asset's workflow, as a download request of an external audience would be),
+ * within the rule set's expiry and password policy. The token is 256 random bits, returned once
+ * and stored as sha256. Opening a link checks, every time, that it is unexpired, unrevoked, that
+ * its assets are not taken down, the password and the recipient list.
+ */
+export class ShareService {
+  private readonly misses = new RateLimiterMemory({
+    points: MISSES_PER_ADDRESS,
+    duration: MISS_WINDOW_SECONDS,
+  });
+  private readonly passwordAttempts = new RateLimiterMemory({
+    points: PASSWORD_ATTEMPTS,
+    duration: PASSWORD_WINDOW_SECONDS,
+  });
+
+  constructor(
+    private readonly deps: {
+      shares: ShareRepository;
+      assets: AssetRepository;
+      access: AccessService;
+      accessRepository: AccessRepository;
+      audit: AuditRepository;
+      workflows: AssetWorkflows;
+      distribution: DistributionService;
+    },
+  ) {}
+
+  async create(
+    actor: Principal,
+    request: ShareRequest,
+    address: string,
+    baseUrl: string,
+  ): Promise<{ id: string; url: string; expiresAt: string; assetIds: string[] }> {
+    const assetIds = await this.assetsToShare(actor, request);
+    const assets = await Promise.all(assetIds.map((id) => this.deps.assets.find(id)));
+    const plans = await Promise.all(assets.map((a) => this.deps.distribution.planOf(a!)));
+    const policy = strictestPolicy(plans);
+    const expiresAt = expiryOf(request, policy);
+    const allowedEmails = (request.allowedEmails ?? []).map((e) => e.trim().toLowerCase());
+    checkRecipients(allowedEmails, policy.allowedDomains);
+    if (policy.passwordRequired && !request.password) {
+      throw invalid('The rule set requires a password on share links.', { password: 'required' });
+    }
+    if (
+      policy.maxDownloads !== null &&
+      request.maxDownloads !== undefined &&
+      request.maxDownloads > policy.maxDownloads
+    ) {
+      throw invalid(`At most ${policy.maxDownloads} downloads per link.`, {
+        maxDownloads: policy.maxDownloads,
+      });
+    }
+    const maxDownloads = request.maxDownloads ?? policy.maxDownloads;
+
+    // The rendition must be one the rule set lets this audience have, for every asset.
+    const audiences = new Set<string>();
+    for (const [i, asset] of assets.entries()) {
+      const audience = request.audience ?? audienceFor(plans[i]!, request.rendition, actor.roles);
+      audiences.add(audience);
+      const decision = await this.deps.workflows.updateAsset(asset!.id, requestDownloadUpdate, {
+        by: actor.email,
+        roles: actor.roles,
+        audience,
+        rendition: request.rendition,
+        external: plans[i]!.distribute.audiences[audience]?.external === true,
+      });
+      if (decision.status === 'pending') {
+        throw new AssetflowError(
+          ErrorCodes.APPROVAL_REQUIRED,
+          `"${request.rendition}" of asset ${asset!.id} needs approval first; a request was sent (approval ${decision.approvalId}).`,
+          409,
+          { assetId: asset!.id, approvalId: decision.approvalId },
+        );
+      }
+    }
+
+    const token = randomBytes(32).toString('base64url');
+    const id = randomUUID();
+    await this.deps.shares.create({
+      id,
+      tokenSha256: sha256(token),
+      createdBy: actor.id,
+      assetIds,
+      project: request.project ?? null,
+      permission: request.permission,
+      audience: [...audiences].join(','),
+      rendition: request.rendition,
+      passwordHash: request.password ? await hash(request.password) : null,
+      allowedEmails,
+      maxDownloads,
+      expiresAt: expiresAt.toISOString(),
+    });
+    for (const asset of assets) {
+      await this.deps.audit.append({
+        actor: actor.email,
+        action: 'share.created',
+        assetId: asset!.id,
+        version: asset!.currentVersion.version,
+        rendition: request.rendition,
+        shareId: id,
+        address,
+        details: {
+          permission: request.permission,
+          expiresAt: expiresAt.toISOString(),
+          allowedEmails,
+          maxDownloads,
+          password: Boolean(request.password),
+        },
+      });
+    }
+    return { id, url: `${baseUrl}/s/${token}`, expiresAt: expiresAt.toISOString(), assetIds };
+  }
+
+  list(actor: Principal, all: boolean): Promise<ShareRecord[]> {
+    return this.deps.shares.list(all ? undefined : actor.id);
+  }
+
+  async revoke(actor: Principal, id: string, address: string): Promise<void> {
+    const share = await this.deps.shares.byId(id);
+    if (!share) return;
+    if (await this.deps.shares.revoke(id, new Date())) {
+      for (const assetId of share.assetIds) {
+        await this.deps.audit.append({
+          actor: actor.email,
+          action: 'share.revoked',
+          assetId,
+          shareId: id,
+          address,
+        });
+      }
+    }
+  }
+
+  /** What the visitor of `/s/<token>` may see. Records the view. */
+  async open(token: string, visitor: Visitor): Promise<LinkView> {
+    const live = await this.liveShare(token, visitor.address);
+    if (!live) return { kind: 'dead' };
+    const gate = this.gate(live.share, token, visitor);
+    if (gate) return gate;
+    for (const asset of live.assets) {
+      await this.deps.audit.append({
+        actor: visitor.email ?? `link:${live.share.id}`,
+        action: 'share.viewed',
+        assetId: asset.id,
+        version: asset.currentVersion.version,
+        shareId: live.share.id,
+        address: visitor.address,
+      });
+    }
+    const { share } = live;
+    return { kind: 'open', share, assets: live.assets, downloadsLeft: downloadsLeft(share) };
+  }
+
+  /**
+   * Checks a password for the link; returns the proof to keep in a cookie, or undefined when
+   * wrong. The proof is an HMAC of the token keyed by the password's hash: it cannot be made
+   * without the database, and changes if the link's password does.
+   */
+  async unlock(token: string, password: string, address: string): Promise<string | undefined> {
+    const live = await this.liveShare(token, address);
+    if (!live?.share.passwordHash) return undefined;
+    const key = `${live.share.id}|${address}`;
+    const used = await this.passwordAttempts.get(key);
+    if (used && used.consumedPoints >= PASSWORD_ATTEMPTS) throw tooMany(used.msBeforeNext);
+    if (!(await verify(live.share.passwordHash, password))) {
+      await this.passwordAttempts.consume(key).catch(() => {});
+      return undefined;
+    }
+    await this.passwordAttempts.delete(key);
+    return proofOf(live.share.passwordHash, token);
+  }
+
+  /** The link's file (or a zip of its files), counted against its download limit. */
+  async download(
+    token: string,
+    visitor: Visitor,
+    assetId?: string,
+  ): Promise<{ files: OutgoingFile[]; zipName?: string } | LinkView> {
+    const live = await this.liveShare(token, visitor.address);
+    if (!live) return { kind: 'dead' };
+    const gate = this.gate(live.share, token, visitor);
+    if (gate) return gate;
+    const { share } = live;
+    if (share.permission !== 'download') return { kind: 'dead' };
+    const wanted = assetId ? live.assets.filter((a) => a.id === assetId) : live.assets;
+    if (wanted.length === 0) return { kind: 'dead' };
+    if (!(await this.deps.shares.takeDownload(share.id))) {
+      await this.deps.audit.append({
+        actor: visitor.email ?? `link:${share.id}`,
+        action: 'share.refused',
+        shareId: share.id,
+        address: visitor.address,
+        details: { reason: 'download limit reached' },
+      });
+      throw new AssetflowError(ErrorCodes.TOO_MANY_ATTEMPTS, 'This link has no downloads left.', 429);
+    }
+    const files: OutgoingFile[] = [];
+    for (const asset of wanted) {
+      files.push(await this.deps.distribution.rendition(asset, share.rendition));
+      await this.deps.audit.append({
+        actor: visitor.email ?? `link:${share.id}`,
+        action: 'download',
+        assetId: asset.id,
+        version: asset.currentVersion.version,
+        rendition: share.rendition,
+        shareId: share.id,
+        address: visitor.address,
+      });
+    }
+    return wanted.length === 1 ? { files } : { files, zipName: `shared-${share.id.slice(0, 8)}.zip` };
+  }
+
+  /** A small preview (the rule set's thumbnail, else the link's rendition) for the landing page. */
+  async preview(token: string, visitor: Visitor, assetId: string): Promise<OutgoingFile | undefined> {
+    const live = await this.liveShare(token, visitor.address, false);
+    if (!live || this.gate(live.share, token, visitor)) return undefined;
+    const asset = live.assets.find((a) => a.id === assetId);
+    if (!asset) return undefined;
+    const plan = await this.deps.distribution.planOf(asset);
+    const name = plan.distribute.renditions.thumbnail ? 'thumbnail' : live.share.rendition;
+    if (plan.distribute.renditions[name]?.original) return undefined;
+    return this.deps.distribution.rendition(asset, name);
+  }
+
+  /** The share behind a token if it is live, with its assets that are still distributable. */
+  private async liveShare(
+    token: string,
+    address: string,
+    countMiss = true,
+  ): Promise<{ share: ShareRecord; assets: AssetRecord[] } | undefined> {
+    const limited = await this.misses.get(address);
+    if (limited && limited.consumedPoints >= MISSES_PER_ADDRESS) throw tooMany(limited.msBeforeNext);
+    const share =
+      token.length >= 40 && token.length <= 64 ? await this.deps.shares.byToken(sha256(token)) : undefined;
+    const now = Date.now();
+    const alive = share && !share.revokedAt && Date.parse(share.expiresAt) > now;
+    const assets = alive
+      ? (await Promise.all(share.assetIds.map((id) => this.deps.assets.find(id)))).filter(
+          (a): a is AssetRecord => a !== undefined && !DEAD_STATES.has(a.state),
+        )
+      : [];
+    if (!share || !alive || assets.length === 0) {
+      if (countMiss) await this.misses.consume(address).catch(() => {});
+      return undefined;
+    }
+    return { share, assets };
+  }
+
+  /** Recipient list and password, in that order; undefined when the visitor may go on. */
+  private gate(share: ShareRecord, token: string, visitor: Visitor): LinkView | undefined {
+    if (share.allowedEmails.length > 0) {
+      if (!visitor.email) return { kind: 'sign-in' };
+      if (!recipientAllowed(visitor.email, share.allowedEmails)) return { kind: 'dead' };
+    }
+    if (share.passwordHash) {
+      const expected = proofOf(share.passwordHash, token);
+      const given = visitor.unlockProof ?? '';
+      const ok =
+        given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      if (!ok) return { kind: 'password', wrong: false };
+    }
+    return undefined;
+  }
+
+  private async assetsToShare(actor: Principal, request: ShareRequest): Promise<string[]> {
+    if (request.project) {
+      await this.deps.access.requireOnProject(actor, request.project, 'edit');
+      const ids = await this.deps.accessRepository.assetIdsIn(request.project, MAX_ASSETS_PER_LINK + 1);
+      if (ids.length === 0) throw invalid(`Project ${request.project} has no assets to share.`, {});
+      if (ids.length > MAX_ASSETS_PER_LINK)
+        throw invalid(`A link holds at most ${MAX_ASSETS_PER_LINK} assets.`, { max: MAX_ASSETS_PER_LINK });
+      return ids;
+    }
+    const ids = [...new Set(request.assetIds ?? [])];
+    if (ids.length === 0) throw invalid('Say what to share: assetIds or project.', {});
+    await this.deps.access.requireOnAssets(actor, ids, 'edit');
+    return ids;
+  }
+}
+
+export function proofOf(passwordHash: string, token: string): string {
+  return createHmac('sha256', passwordHash).update(token).digest('hex');
+}
+
+function downloadsLeft(share: ShareRecord): number | null {
+  return share.maxDownloads === null ? null : Math.max(0, share.maxDownloads - share.downloads);
+}
+
+/** An address matches `ann@example.com` exactly, or a domain entry `@example.com`. */
+export function recipientAllowed(email: string, allowed: string[]): boolean {
+  const lower = email.toLowerCase();
+  return allowed.some((entry) => (entry.startsWith('@') ? lower.endsWith(entry) : lower === entry));
+}
+
+interface EffectivePolicy {
+  defaultExpiryDays: number;
+  maxExpiryDays: number;
+  passwordRequired: boolean;
+  allowedDomains: string[];
+  maxDownloads: number | null;
+}
+
+/** Several rule sets in one link: the strictest of each setting applies. */
+function strictestPolicy(plans: RuleSetPlan[]): EffectivePolicy {
+  const policies = plans.map((p) => p.distribute.shareLinks);
+  const caps = policies.map((p) => p.maxDownloads).filter((n): n is number => n !== null);
+  const domainLists = policies.map((p) => p.allowedDomains).filter((d) => d.length > 0);
+  return {
+    defaultExpiryDays: Math.min(...policies.map((p) => p.defaultExpiryDays)),
+    maxExpiryDays: Math.min(...policies.map((p) => p.maxExpiryDays)),
+    passwordRequired: policies.some((p) => p.passwordRequired),
+    allowedDomains:
+      domainLists.length === 0 ? [] : domainLists.reduce((a, b) => a.filter((d) => b.includes(d))),
+    maxDownloads: caps.length === 0 ? null : Math.min(...caps),
+  };
+}
+
+function expiryOf(request: ShareRequest, policy: EffectivePolicy): Date {
+  const now = Date.now();
+  const latest = now + policy.maxExpiryDays * 86_400_000;
+  let at: number;
+  if (request.expiresAt) at = Date.parse(request.expiresAt);
+  else at = now + (request.expiresInDays ?? policy.defaultExpiryDays) * 86_400_000;
+  if (!Number.isFinite(at) || at <= now)
+    throw invalid('The expiry must be in the future.', { expiresAt: request.expiresAt });
+  if (at > latest + 60_000) {
+    throw invalid(`Links may last at most ${policy.maxExpiryDays} days under this rule set.`, {
+      maxExpiryDays: policy.maxExpiryDays,
+    });
+  }
+  return new Date(at);
+}
+
+function checkRecipients(allowedEmails: string[], domains: string[]): void {
+  if (domains.length === 0) return;
+  const outside = allowedEmails.filter((e) => !domains.some((d) => e.endsWith(`@${d}`) || e === `@${d}`));
+  if (allowedEmails.length === 0 || outside.length > 0) {
+    throw invalid(`Links must be restricted to recipients in ${domains.join(', ')}.`, {
+      allowedDomains: domains,
+      outside,
+    });
+  }
+}
+
+/**
+ * The audience a link is made for when the request names none: an external audience that may
+ * have the rendition (a link leaves the organisation), else one the creator belongs to.
+ */
+function audienceFor(plan: RuleSetPlan, rendition: string, roles: string[]): string {
+  const entries = Object.entries(plan.distribute.audiences).filter(([, a]) =>
+    a.renditions.includes(rendition),
+  );
+  const external = entries.find(([, a]) => a.external);
+  const member = entries.find(([, a]) => a.roles.some((r) => roles.includes(r)));
+  const chosen = external ?? member;
+  if (!chosen) {
+    throw new AssetflowError(
+      ErrorCodes.RENDITION_REFUSED,
+      `No audience of rule set ${plan.name} you can share with may have "${rendition}".`,
+      403,
+      { rendition },
+    );
+  }
+  return chosen[0];
+}
+
+function invalid(message: string, details: Record<string, unknown>): AssetflowError {
+  return new AssetflowError(ErrorCodes.SHARE_INVALID, message, 400, details);
+}
+
+function tooMany(msBeforeNext: number): AssetflowError {
+  const seconds = Math.ceil(msBeforeNext / 1000);
+  return new AssetflowError(
+    ErrorCodes.TOO_MANY_ATTEMPTS,
+    `Too many attempts; try again in ${seconds} s.`,
+    429,
+    {
+      retryAfterSeconds: seconds,
+    },
+  );
+}
