@@ -45,7 +45,7 @@ export function registerRulesCommands(program: Command): void {
     )
     .option('--apply', 'move the assets (without it, only preview)')
     .option('--server <url>', 'Assetflow API', 'http://127.0.0.1:3000')
-    .option('--user <id>', 'who is migrating (recorded on each asset)', process.env.USER ?? 'cli')
+    .option('--token <token>', 'API token (POST /api/tokens); default: $ASSETFLOW_TOKEN', process.env.ASSETFLOW_TOKEN)
     .option('--json', 'print JSON instead of text')
     .description('preview, then apply, moving running assets to another version of their rule set')
     .action(
@@ -56,7 +56,7 @@ export function registerRulesCommands(program: Command): void {
           assets?: string;
           apply?: boolean;
           server: string;
-          user: string;
+          token?: string;
           json?: boolean;
         },
       ) => {
@@ -69,7 +69,10 @@ export function registerRulesCommands(program: Command): void {
           `${options.server.replace(/\/$/, '')}/api/rule-sets/${encodeURIComponent(name)}/migrations`,
           {
             method: 'POST',
-            headers: { 'Content-Type': 'application/json', 'X-Assetflow-User': options.user },
+            headers: {
+              'Content-Type': 'application/json',
+              ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+            },
             body: JSON.stringify(body),
           },
         );

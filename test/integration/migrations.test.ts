@@ -87,6 +87,7 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const { port } = server.address() as { port: number };
+      const { Authorization } = await harness.as('admin', 'admin');
       const cli = await run(process.execPath, [
         path.join(__dirname, '..', '..', 'bin', 'assetflow.js'),
         'rules',
@@ -96,6 +97,8 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
         '2',
         '--server',
         `http://127.0.0.1:${port}`,
+        '--token',
+        Authorization.replace('Bearer ', ''),
       ]);
       expect(cli.stdout).toContain('Preview of 0 asset(s) to ecommerce v2');
     } finally {

@@ -66,7 +66,10 @@ describe('when the PostgreSQL server is unreachable', () => {
       const health = await request(app).get('/api/health').expect(503);
       expect(health.body.dependencies.database.status).toBe('down');
       expect(health.body.dependencies.temporal.status).toBe('up');
-      const read = await request(app).get('/api/assets/0b6f5a0e-1111-4222-8333-444455556666');
+      // A signed-in read: resolving the token needs the database, which answers with a 503.
+      const read = await request(app)
+        .get('/api/assets/0b6f5a0e-1111-4222-8333-444455556666')
+        .set('Authorization', 'Bearer af_some-token');
       expect(read.status).toBe(503);
       expect(read.body.error).toMatchObject({
         code: 'SERVICE_UNAVAILABLE',
