@@ -60,6 +60,30 @@ program
   });
 
 program
+  .command('audit')
+  .description('the distribution trail')
+  .command('verify')
+  .description('recompute the hash chain of the trail; exit 1 naming the first broken event')
+  .action(async () => {
+    const config = loadConfig({ file: program.opts().config });
+    const storage = await openStorage(config);
+    try {
+      const verdict = await storage.audit.verify();
+      if (verdict.intact) {
+        process.stdout.write(`Trail intact: ${verdict.events} events, head ${verdict.headHash}.\n`);
+      } else {
+        const { seq, reason } = verdict.firstBroken;
+        process.stdout.write(
+          `Trail BROKEN at event ${seq}: ${reason} (${verdict.events} events verified before it).\n`,
+        );
+        process.exitCode = 1;
+      }
+    } finally {
+      await storage.database.close();
+    }
+  });
+
+program
   .command('search')
   .description('the search index')
   .command('reindex')

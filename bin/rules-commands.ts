@@ -45,7 +45,11 @@ export function registerRulesCommands(program: Command): void {
     )
     .option('--apply', 'move the assets (without it, only preview)')
     .option('--server <url>', 'Assetflow API', 'http://127.0.0.1:3000')
-    .option('--token <token>', 'API token (POST /api/tokens); default: $ASSETFLOW_TOKEN', process.env.ASSETFLOW_TOKEN)
+    .option(
+      '--token <token>',
+      'API token (POST /api/tokens); default: $ASSETFLOW_TOKEN',
+      process.env.ASSETFLOW_TOKEN,
+    )
     .option('--json', 'print JSON instead of text')
     .description('preview, then apply, moving running assets to another version of their rule set')
     .action(

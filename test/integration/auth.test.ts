@@ -23,9 +23,7 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
   it('stores passwords as argon2id hashes, never in clear', async () => {
     const { rows } = await sql<{
       password_hash: string;
-    }>`SELECT password_hash FROM users WHERE email = 'lee@example.com'`.execute(
-      harness.storage.database.db,
-    );
+    }>`SELECT password_hash FROM users WHERE email = 'lee@example.com'`.execute(harness.storage.database.db);
     expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
     expect(rows[0]!.password_hash).not.toContain('correct horse');
   });

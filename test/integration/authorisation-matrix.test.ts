@@ -74,7 +74,15 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       .post('/api/assets')
       .field('project', 'p1')
       .field('ruleSet', 'luxury')
-      .field('metadata', JSON.stringify({ campaign: 'SS26', photographer: 'Li Wei', scenario: 'store', usageRegion: 'CN-mainland' }))
+      .field(
+        'metadata',
+        JSON.stringify({
+          campaign: 'SS26',
+          photographer: 'Li Wei',
+          scenario: 'store',
+          usageRegion: 'CN-mainland',
+        }),
+      )
       .attach('file', await makeJpeg(640, 480), 'SS26_store_V1_20261128.jpg')
       .expect(201);
     const assetId = upload.body.id as string;
@@ -130,7 +138,9 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
   it.each(cases)('%s as %s', async (key, persona, requirement) => {
     const [method, template] = key.split(' ') as [string, string];
     const path = template.replace(/\{(\w+)\}/g, (_m, name: string) =>
-      encodeURIComponent(name === 'id' && template.startsWith('/api/shares') ? params.shareId! : params[name]!),
+      encodeURIComponent(
+        name === 'id' && template.startsWith('/api/shares') ? params.shareId! : params[name]!,
+      ),
     );
     let req = request(harness.app)[method.toLowerCase() as 'get'](path);
     const auth = headers.get(persona);

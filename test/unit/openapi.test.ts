@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import pino from 'pino';
-import { createApp } from '../../server/app';
 import { endpointPolicy } from '../../policy/endpoints';
+import { createApp } from '../../server/app';
 import { openApiDocument } from '../../server/openapi';
 
 /** Every route the app registers is described in the OpenAPI document, and nothing more. */

@@ -54,8 +54,12 @@ describe('decide', () => {
   });
 
   it('checks global roles, and administrators pass every check', () => {
-    expect(decide(person(['rule-author']), { kind: 'role', anyOf: ['rule-author'] })).toEqual({ allow: true });
-    expect(decide(person(['editor']), { kind: 'role', anyOf: ['rule-author'] })).toMatchObject({ status: 403 });
+    expect(decide(person(['rule-author']), { kind: 'role', anyOf: ['rule-author'] })).toEqual({
+      allow: true,
+    });
+    expect(decide(person(['editor']), { kind: 'role', anyOf: ['rule-author'] })).toMatchObject({
+      status: 403,
+    });
     expect(decide(person(['admin']), { kind: 'role', anyOf: [] })).toEqual({ allow: true });
     expect(decide(person(['admin']), asset('manage'), {})).toEqual({ allow: true });
   });

@@ -1,0 +1,437 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import sharp from 'sharp';
+import request from 'supertest';
+import { IdentityService } from '../../services/identity.service';
+import { eventually, type Harness, startHarness } from '../support/harness';
+import { asBuffer } from '../support/http-binary';
+import { makeJpeg } from '../support/images';
+import { databaseKinds } from '../support/test-databases';
+import { readZip } from '../support/zip';
+
+/**
+ * Stage 3 through the real server, workflows and catalogue: share links (password, download
+ * limit, expiry, revocation, recipients), audience renditions, channel exports, the hash-chained
+ * trail, and the attacks the issue lists (IDOR, XSS in names, path traversal, token scanning).
+ */
+describe.each(databaseKinds)('distribution (%s)', (kind) => {
+  let harness: Harness;
+  let colour = 0;
+  let dee: { Authorization: string };
+
+  beforeAll(async () => {
+    harness = await startHarness(kind);
+    dee = await harness.as('dee', 'editor');
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  /** Uploads a distinct JPEG (as `who`) and waits until it is stored. */
+  const upload = async (
+    who: { Authorization: string },
+    filename: string,
+    fields: Record<string, string> = {},
+    size: [number, number] = [2400, 1600],
+  ): Promise<string> => {
+    colour += 1;
+    let req = harness.http.post('/api/assets').set(who);
+    for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+    const res = await req.attach(
+      'file',
+      await makeJpeg(size[0], size[1], [20 + colour * 7, 90, 140]),
+      filename,
+    );
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    await eventually(async () =>
+      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
+    );
+    return id;
+  };
+  const share = (who: { Authorization: string }, body: Record<string, unknown>) =>
+    harness.http.post('/api/shares').set(who).send(body);
+  const tokenOf = (url: string) => url.split('/s/')[1]!;
+  const anonymous = () => request(harness.app);
+  const unlockCookie = (res: request.Response) =>
+    (res.headers['set-cookie'] as unknown as string[] | undefined)?.[0]?.split(';')[0] ?? '';
+
+  it('a password-protected download link: hashed token, password gate, download limit, trail, revocation', async () => {
+    const id = await upload(dee, 'spring-poster.jpg');
+    const made = await share(dee, {
+      assetIds: [id],
+      permission: 'download',
+      rendition: 'preview',
+      password: 'open sesame 42',
+      maxDownloads: 2,
+    }).expect(201);
+    const token = tokenOf(made.body.url);
+    expect(made.body.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/s\/[\w-]{43}$/);
+    // 256 random bits; the catalogue keeps only the digest (and an argon2id hash of the password).
+    const { rows } = await sql<{ token_sha256: string; password_hash: string }>`
+      SELECT token_sha256, password_hash FROM shares WHERE id = ${made.body.id}`.execute(
+      harness.storage.database.db,
+    );
+    expect(rows[0]!.token_sha256).toBe(createHash('sha256').update(token).digest('hex'));
+    expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
+
+    const gate = await anonymous().get(`/s/${token}`).expect(401);
+    expect(gate.text).toContain('type="password"');
+    expect(gate.headers['cache-control']).toBe('no-store');
+    await anonymous().get(`/s/${token}/download`).expect(401);
+    const wrong = await anonymous().post(`/s/${token}`).type('form').send({ password: 'guess' }).expect(401);
+    expect(wrong.text).toContain('That password is not right');
+
+    const unlocked = await anonymous()
+      .post(`/s/${token}`)
+      .type('form')
+      .send({ password: 'open sesame 42' })
+      .expect(303);
+    const cookie = unlockCookie(unlocked);
+    expect(unlocked.headers['set-cookie']![0]).toMatch(
+      new RegExp(`Path=/s/${token}; HttpOnly; SameSite=Strict`),
+    );
+    const page = await anonymous().get(`/s/${token}`).set('Cookie', cookie).expect(200);
+    expect(page.text).toContain('spring-poster.jpg');
+    expect(page.text).toContain('2 downloads left');
+
+    const file = await asBuffer(anonymous().get(`/s/${token}/download`).set('Cookie', cookie)).expect(200);
+    expect(file.headers['content-type']).toBe('image/jpeg');
+    expect(file.headers['content-disposition']).toMatch(
+      /^attachment; filename="?spring-poster-preview\.jpg"?$/,
+    );
+    expect(await sharp(file.body as Buffer).metadata()).toMatchObject({ width: 1440, height: 960 });
+    await anonymous().get(`/s/${token}/download`).set('Cookie', cookie).expect(200);
+    const over = await anonymous().get(`/s/${token}/download`).set('Cookie', cookie).expect(429);
+    expect(over.body.error.code).toBe('TOO_MANY_ATTEMPTS');
+
+    const trail = await harness.http.get(`/api/shares/${made.body.id}/trail`).set(dee).expect(200);
+    expect(trail.body.events.map((e: { action: string }) => e.action)).toEqual([
+      'share.created',
+      'share.viewed',
+      'download',
+      'download',
+      'share.refused',
+    ]);
+    expect(trail.body.events[2]).toMatchObject({
+      actor: `link:${made.body.id}`,
+      assetId: id,
+      version: 1,
+      rendition: 'preview',
+      address: expect.stringMatching(/127\.0\.0\.1/),
+    });
+
+    await harness.http.delete(`/api/shares/${made.body.id}`).set(dee).expect(204);
+    const revoked = await anonymous().get(`/s/${token}`).set('Cookie', cookie).expect(404);
+    const unknown = await anonymous()
+      .get(`/s/${'x'.repeat(43)}`)
+      .expect(404);
+    expect(revoked.text).toBe(unknown.text);
+    const list = await harness.http.get('/api/shares').set(dee).expect(200);
+    const listed = list.body.shares.find((s: { id: string }) => s.id === made.body.id);
+    expect(listed).toMatchObject({ revokedAt: expect.any(String), downloads: 2, password: true });
+    expect(listed).not.toHaveProperty('passwordHash');
+  });
+
+  it('expired, revoked, taken-down and unknown links look the same to the visitor', async () => {
+    const id = await upload(dee, 'expiring.jpg');
+    const short = await share(dee, {
+      assetIds: [id],
+      permission: 'view',
+      rendition: 'preview',
+      expiresInDays: 0.00003,
+    });
+    const live = await share(dee, { assetIds: [id], permission: 'view', rendition: 'preview' }).expect(201);
+    expect(short.status).toBe(201);
+    await anonymous()
+      .get(`/s/${tokenOf(live.body.url)}`)
+      .expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const expired = await anonymous()
+      .get(`/s/${tokenOf(short.body.url)}`)
+      .expect(404);
+    await harness.http.post(`/api/assets/${id}/archive`).set(dee).send({}).expect(200);
+    const takenDown = await anonymous()
+      .get(`/s/${tokenOf(live.body.url)}`)
+      .expect(404);
+    const unknown = await anonymous()
+      .get(`/s/${'y'.repeat(43)}`)
+      .expect(404);
+    expect(new Set([expired.text, takenDown.text, unknown.text]).size).toBe(1);
+  });
+
+  it("applies the rule set's link policy and audiences (luxury: password, 14 days, no originals outside)", async () => {
+    const id = await upload(dee, 'SS26_store_V1_20261128.jpg', {
+      ruleSet: 'luxury',
+      metadata: JSON.stringify({
+        campaign: 'SS26',
+        photographer: 'Li Wei',
+        scenario: 'store',
+        usageRegion: 'CN-mainland',
+      }),
+    });
+    const base = { assetIds: [id], permission: 'download', rendition: 'medium' };
+    const noPassword = await share(dee, base).expect(400);
+    expect(noPassword.body.error).toMatchObject({ code: 'SHARE_INVALID', details: { password: 'required' } });
+    const tooLong = await share(dee, { ...base, password: 'partners only', expiresInDays: 30 }).expect(400);
+    expect(tooLong.body.error.details).toEqual({ maxExpiryDays: 14 });
+    const original = await share(dee, { ...base, rendition: 'original', password: 'partners only' }).expect(
+      403,
+    );
+    expect(original.body.error.code).toBe('RENDITION_REFUSED');
+    const ok = await share(dee, { ...base, password: 'partners only' }).expect(201);
+    // The default expiry of the rule set: 3 days.
+    expect(Date.parse(ok.body.expiresAt) - Date.now()).toBeGreaterThan(3 * 86_400_000 - 60_000);
+    expect(Date.parse(ok.body.expiresAt) - Date.now()).toBeLessThanOrEqual(3 * 86_400_000);
+
+    // Signed-in people download through their audience: internal originals need an approval.
+    const employee = await harness.as('emma', 'employee');
+    const pending = await harness.http
+      .get(`/api/assets/${id}/renditions/original`)
+      .query({ audience: 'internal' })
+      .set(employee)
+      .expect(409);
+    expect(pending.body.error).toMatchObject({
+      code: 'APPROVAL_REQUIRED',
+      details: { approvalId: expect.any(String) },
+    });
+    const agent = await harness.as('ali', 'agent');
+    const refused = await harness.http
+      .get(`/api/assets/${id}/renditions/medium`)
+      .query({ audience: 'agents' })
+      .set(agent)
+      .expect(403);
+    expect(refused.body.error.code).toBe('RENDITION_REFUSED');
+    const proof = await asBuffer(
+      harness.http.get(`/api/assets/${id}/renditions/proof`).query({ audience: 'agents' }).set(agent),
+    ).expect(200);
+    expect(await sharp(proof.body as Buffer).metadata()).toMatchObject({ format: 'jpeg', width: 800 });
+    const trail = await harness.http.get(`/api/assets/${id}/trail`).expect(200);
+    expect(trail.body.events.at(-1)).toMatchObject({
+      actor: 'ali@example.test',
+      action: 'download',
+      rendition: 'proof',
+      details: { audience: 'agents', via: 'allowed' },
+    });
+  });
+
+  it('a link for named recipients opens only for them, signed in', async () => {
+    const id = await upload(dee, 'for-partners.jpg');
+    const made = await share(dee, {
+      assetIds: [id],
+      permission: 'view',
+      rendition: 'preview',
+      allowedEmails: ['@partner.example'],
+    }).expect(201);
+    const token = tokenOf(made.body.url);
+    const page = await anonymous().get(`/s/${token}`).expect(401);
+    expect(page.text).toContain('Sign in');
+    await harness.http.get(`/s/${token}`).set(dee).expect(404);
+    await new IdentityService(harness.storage.identity).createUser({
+      email: 'pat@partner.example',
+      name: 'Pat',
+      password: 'partner password 1',
+    });
+    const browser = request.agent(harness.app);
+    await browser
+      .post('/api/auth/login')
+      .send({ email: 'pat@partner.example', password: 'partner password 1' })
+      .expect(200);
+    const opened = await browser.get(`/s/${token}`).expect(200);
+    expect(opened.text).toContain('for-partners.jpg');
+    expect(opened.text).not.toContain('/download');
+  });
+
+  it('exports a selection for a channel as a zip: Amazon 2000×2000 on white, unlisted products left out', async () => {
+    const metadata = (sku: string, listed: boolean) =>
+      JSON.stringify({ sku, brand: 'ACME', purpose: 'main', listed });
+    const listed = await upload(
+      dee,
+      'kettle.jpg',
+      { ruleSet: 'ecommerce', metadata: metadata('AC-1001', true) },
+      [1200, 800],
+    );
+    const unlisted = await upload(
+      dee,
+      'toaster.jpg',
+      { ruleSet: 'ecommerce', metadata: metadata('AC-1002', false) },
+      [1200, 800],
+    );
+    const res = await asBuffer(
+      harness.http
+        .post('/api/exports')
+        .set(dee)
+        .send({ assetIds: [listed, unlisted], channel: 'amazon' }),
+    ).expect(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    const entries = await readZip(res.body as Buffer);
+    const manifest = JSON.parse(entries.get('manifest.json')!.toString());
+    expect(manifest.assets).toEqual([
+      { assetId: listed, name: expect.any(String), files: [expect.stringMatching(/-amazon-main\.jpg$/)] },
+      { assetId: unlisted, name: expect.any(String), skipped: expect.stringContaining('listed') },
+    ]);
+    const image = entries.get(manifest.assets[0].files[0])!;
+    const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([2000, 2000]);
+    // Letterboxed on white: the top-left pixel is the background, not the photo.
+    expect([...data.subarray(0, 3)].every((v) => v >= 250)).toBe(true);
+    const unknown = await harness.http
+      .post('/api/exports')
+      .set(dee)
+      .send({ assetIds: [listed], channel: 'myspace' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.code).toBe('CHANNEL_UNKNOWN');
+  });
+
+  it('keeps names verbatim and renders them escaped; security headers everywhere; no path traversal', async () => {
+    const xss = '<img src=x onerror=alert(1)>.jpg';
+    const id = await upload(dee, xss);
+    expect((await harness.http.get(`/api/assets/${id}`).expect(200)).body.name).toBe(xss);
+    const made = await share(dee, { assetIds: [id], permission: 'download', rendition: 'original' }).expect(
+      201,
+    );
+    const page = await anonymous()
+      .get(`/s/${tokenOf(made.body.url)}`)
+      .expect(200);
+    expect(page.text).not.toContain('<img src=x');
+    expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;.jpg');
+    for (const res of [page, await harness.http.get(`/api/assets/${id}`)]) {
+      expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+
+    // The multipart layer keeps only the base name of a path-like file name.
+    const traversal = await upload(dee, '../../../etc/passwd.jpg');
+    expect((await harness.http.get(`/api/assets/${traversal}`)).body.name).toBe('passwd.jpg');
+    const link = await share(dee, {
+      assetIds: [traversal],
+      permission: 'download',
+      rendition: 'original',
+    }).expect(201);
+    const file = await asBuffer(anonymous().get(`/s/${tokenOf(link.body.url)}/download`)).expect(200);
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="?passwd\.jpg"?$/);
+    // Blobs are named by digest: nothing was written outside the blob root.
+    const blobRoot = harness.config.blobs.dir;
+    const { sha256 } = (await harness.http.get(`/api/assets/${traversal}`)).body.latestVersion;
+    expect(harness.storage.blobs.pathOf(sha256).startsWith(blobRoot)).toBe(true);
+  });
+
+  it('hides private projects completely from outsiders (IDOR), and forbids what a level does not allow', async () => {
+    const owner = await harness.as('olga', 'editor');
+    const outsider = await harness.as('otto', 'editor');
+    const watcher = await harness.as('vic', 'viewer');
+    await harness.http
+      .post('/api/projects')
+      .set(owner)
+      .send({
+        id: 'secret-launch',
+        name: 'Secret launch',
+        grants: [{ principal: `user:${await harness.userId('vic')}`, level: 'view' }],
+      })
+      .expect(201);
+    const bytes = await makeJpeg(900, 600, [11, 22, 33]);
+    const created = await harness.http
+      .post('/api/assets')
+      .set(owner)
+      .field('project', 'secret-launch')
+      .attach('file', bytes, 'prototype.jpg')
+      .expect(201);
+    const id = created.body.id as string;
+    const ownerShare = await share(owner, {
+      assetIds: [id],
+      permission: 'view',
+      rendition: 'preview',
+    }).expect(201);
+
+    const never = '0b6f5a0e-1111-4222-8333-444455556666';
+    const body = async (assetId: string, suffix = '') =>
+      (await harness.http.get(`/api/assets/${assetId}${suffix}`).set(outsider).expect(404)).body;
+    // The same answer as for an id that never existed, apart from the id itself.
+    expect(JSON.stringify(await body(id)).replaceAll(id, 'ID')).toBe(
+      JSON.stringify(await body(never)).replaceAll(never, 'ID'),
+    );
+    for (const suffix of [
+      '/thumbnail',
+      '/timeline',
+      '/lifecycle',
+      '/trail',
+      '/renditions/preview?audience=everyone',
+    ]) {
+      expect((await body(id, suffix)).error.code).toBe('ASSET_NOT_FOUND');
+    }
+    expect((await share(outsider, { assetIds: [id], permission: 'view', rendition: 'preview' })).status).toBe(
+      404,
+    );
+    const exported = await harness.http
+      .post('/api/exports')
+      .set(outsider)
+      .send({ assetIds: [id], channel: 'amazon' });
+    expect(exported.status).toBe(404);
+    expect((await harness.http.delete(`/api/shares/${ownerShare.body.id}`).set(outsider)).status).toBe(404);
+    const found = await harness.http.get('/api/search').query({ q: 'prototype' }).set(outsider).expect(200);
+    expect(found.body.items).toEqual([]);
+    expect(JSON.stringify(found.body.facets)).not.toContain('secret-launch');
+    const intoPrivate = await harness.http
+      .post('/api/assets')
+      .set(outsider)
+      .field('project', 'secret-launch')
+      .attach('file', await makeJpeg(64, 64), 'x.jpg');
+    expect([intoPrivate.status, intoPrivate.body.error.code]).toEqual([404, 'PROJECT_NOT_FOUND']);
+    // The same bytes uploaded elsewhere by the outsider: the private copy is not reported.
+    const again = await harness.http
+      .post('/api/assets')
+      .set(outsider)
+      .attach('file', bytes, 'mine.jpg')
+      .expect(201);
+    expect(again.body.duplicates).toEqual([]);
+
+    // A viewer sees it, finds it, but may not change it or upload into the project.
+    expect((await harness.http.get(`/api/assets/${id}`).set(watcher)).status).toBe(200);
+    const seen = await harness.http.get('/api/search').query({ q: 'prototype' }).set(watcher).expect(200);
+    expect(seen.body.items.map((i: { id: string }) => i.id)).toContain(id);
+    const edit = await harness.http
+      .patch(`/api/assets/${id}/metadata`)
+      .set(watcher)
+      .send({ set: { title: 'x' } });
+    expect([edit.status, edit.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    const viewerUpload = await harness.http
+      .post('/api/assets')
+      .set(watcher)
+      .field('project', 'secret-launch')
+      .attach('file', await makeJpeg(64, 64), 'y.jpg');
+    expect([viewerUpload.status, viewerUpload.body.error.code]).toEqual([403, 'FORBIDDEN']);
+  });
+
+  it('chains the trail by hash; verification names the first event that was changed', async () => {
+    const audit = harness.storage.audit;
+    const before = await audit.verify();
+    expect(before).toMatchObject({ intact: true, events: expect.any(Number) });
+    const events = (before as { events: number }).events;
+    expect(events).toBeGreaterThan(10);
+    const target = Math.ceil(events / 2);
+    await sql`UPDATE audit_events SET address = '203.0.113.7' WHERE seq = ${target}`.execute(
+      harness.storage.database.db,
+    );
+    expect(await audit.verify()).toEqual({
+      intact: false,
+      events: target - 1,
+      firstBroken: { seq: target, reason: 'its content does not match its hash' },
+    });
+    await sql`DELETE FROM audit_events WHERE seq = ${target}`.execute(harness.storage.database.db);
+    expect(await audit.verify()).toMatchObject({ intact: false, firstBroken: { seq: target } });
+  });
+
+  it('limits token scanning per address (429), whatever the tokens', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      statuses.push(
+        (await anonymous().get(`/s/${createHash('sha256').update(String(i)).digest('base64url')}`)).status,
+      );
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.slice(0, statuses.indexOf(429)).every((s) => s === 404)).toBe(true);
+  });
+});
