@@ -6,6 +6,7 @@ import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
 
 const TODAY = '2026-11-28';
+const isPrivate = (i: number) => i % 10 === 0;
 
 /** One generated asset: everything the queries below select on, known in advance. */
 interface Fixture {
@@ -69,7 +70,14 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     const { assets, search, ruleSets } = harness.storage;
     const ruleSet = (await ruleSets.latest('ecommerce'))!;
     const indexer = new SearchIndexer(search, ruleSets);
-    for (const f of all) {
+    // Every tenth asset is in a project only its team sees (the rest in the shared default).
+    await harness.storage.access.createProject({
+      id: 'private-line',
+      name: 'Private line',
+      createdBy: 'tests',
+      grants: [{ principal: 'team:line', level: 'view' }],
+    });
+    for (const [i, f] of all.entries()) {
       const sha256 = createHash('sha256').update(f.id).digest('hex');
       await assets.create({
         id: f.id,
@@ -81,6 +89,7 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
         blob: { sha256, sizeBytes: 1 },
         declaredMediaType: 'image/jpeg',
         dimensions: { market: [f.market], platform: [f.platform] },
+        project: isPrivate(i) ? 'private-line' : 'default',
       });
       await assets.saveAnalysis(f.id, 1, {
         kind: 'image',
@@ -161,6 +170,31 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     );
     expect(want.length).toBeGreaterThan(0);
     expect(ids(body)).toEqual(want);
+  });
+
+  it('finds and counts only what the caller may see', async () => {
+    const asUser = async (name: string, ...teams: string[]) =>
+      (
+        await harness.http
+          .get('/api/search')
+          .set(await harness.as(name, ...teams))
+          .query({ today: TODAY, q: '海报', limit: '100' })
+          .expect(200)
+      ).body;
+    const posters = all.map((f, i) => ({ f, i })).filter(({ f }) => f.poster);
+    const outsider = await asUser('search-outsider');
+    const member = await asUser('search-member', 'team:line');
+    const visible = posters.filter(({ i }) => !isPrivate(i)).map(({ f }) => f.id).sort();
+    expect(ids(outsider)).toEqual(visible);
+    expect(ids(member)).toEqual(posters.map(({ f }) => f.id).sort());
+    expect(outsider.facets.project).toEqual({ default: visible.length });
+    expect(member.facets.project).toEqual({
+      default: visible.length,
+      'private-line': posters.length - visible.length,
+    });
+    expect(Object.values(outsider.facets.colour as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
+      visible.length,
+    );
   });
 
   it('counts facets exactly over all matches', async () => {
