@@ -184,7 +184,10 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     const posters = all.map((f, i) => ({ f, i })).filter(({ f }) => f.poster);
     const outsider = await asUser('search-outsider');
     const member = await asUser('search-member', 'team:line');
-    const visible = posters.filter(({ i }) => !isPrivate(i)).map(({ f }) => f.id).sort();
+    const visible = posters
+      .filter(({ i }) => !isPrivate(i))
+      .map(({ f }) => f.id)
+      .sort();
     expect(ids(outsider)).toEqual(visible);
     expect(ids(member)).toEqual(posters.map(({ f }) => f.id).sort());
     expect(outsider.facets.project).toEqual({ default: visible.length });
