@@ -1,13 +1,19 @@
 import type { ApprovalRepository, ApprovalTask } from '../catalogue/approval.repository';
 import type { FlowState } from '../rules/flow-machine';
+import { type NoticeDeps, Notices } from '../services/notices';
 
-export interface ApprovalActivityDeps {
+export interface ApprovalActivityDeps extends NoticeDeps {
   approvals: ApprovalRepository;
 }
 
-export function createApprovalActivities({ approvals }: ApprovalActivityDeps) {
+export function createApprovalActivities(deps: ApprovalActivityDeps) {
+  const { approvals } = deps;
+  const notices = new Notices(deps);
   return {
-    /** Keeps the reviewers' inbox equal to the flow's state (idempotent: the state is the whole truth). */
+    /**
+     * Keeps the reviewers' inbox equal to the flow's state (idempotent: the state is the whole
+     * truth), and tells the reviewers a step waits for them, and the requester the outcome.
+     */
     async syncApprovalTasks(input: {
       approvalId: string;
       assetId: string;
@@ -16,6 +22,7 @@ export function createApprovalActivities({ approvals }: ApprovalActivityDeps) {
       state: FlowState;
     }): Promise<void> {
       await approvals.sync(input.approvalId, input.assetId, input.flow, input.request, input.state);
+      await notices.approvalSteps(input);
     },
   };
 }

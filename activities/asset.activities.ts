@@ -9,11 +9,12 @@ import type { Transition, VersionAnalysis } from '../domain/asset';
 import { DEFAULT_THUMBNAIL, type IngestOptions } from '../domain/ingest-options';
 import { readImageInfo } from '../imaging/read-image-info';
 import { ingestFile } from '../ingest/ingest-version';
+import { type NoticeDeps, Notices } from '../services/notices';
 import { RenditionCache } from '../services/rendition-cache';
 import { SearchIndexer } from '../services/search-indexer';
 import type { Tagging } from '../tagging/offline-tagging';
 
-export interface AssetActivityDeps {
+export interface AssetActivityDeps extends NoticeDeps {
   assets: AssetRepository;
   blobs: FileBlobStore;
   duplicates: DuplicateRepository;
@@ -56,16 +57,9 @@ async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
  * Activities on one asset's catalogue entry and bytes. Each is idempotent: running it twice leaves
  * the catalogue as running it once does, because Temporal may retry any activity.
  */
-export function createAssetActivities({
-  assets,
-  blobs,
-  duplicates,
-  renditions,
-  search,
-  ruleSets,
-  limits,
-  tagging,
-}: AssetActivityDeps) {
+export function createAssetActivities(deps: AssetActivityDeps) {
+  const { assets, blobs, duplicates, renditions, search, ruleSets, limits, tagging } = deps;
+  const notices = new Notices(deps);
   const indexer = new SearchIndexer(search, ruleSets);
   const renditionCache = new RenditionCache({ blobs, renditions, maxImagePixels: limits.maxImagePixels });
   const ingestDeps = {
@@ -172,6 +166,7 @@ export function createAssetActivities({
     }): Promise<void> {
       await assets.recordTransition(assetId, transition);
       await indexer.reindex(assetId);
+      if (transition.to === 'expired') await notices.takenDown(assetId, transition.reason, transition.seq);
     },
   };
 }

@@ -50,6 +50,8 @@ export interface NewAsset {
   dimensions?: Record<string, string[]>;
   /** The project it goes into (default: the shared `default` project). */
   project?: string;
+  /** Who uploaded it (the author of version 1). */
+  createdBy?: string;
 }
 
 /** A version the asset's workflow numbered, as recorded in the catalogue. */
@@ -101,6 +103,7 @@ export class AssetRepository {
           original_name: asset.displayName,
           declared_media_type: asset.declaredMediaType,
           analysis: null,
+          created_by: asset.createdBy ?? null,
         })
         .execute();
     });
@@ -356,6 +359,40 @@ export class AssetRepository {
       .orderBy('created_at')
       .execute();
     return rows.map((r) => ({ id: r.id, ruleSetVersion: r.rule_set_version, kind: r.kind }));
+  }
+
+  /** Every version of an asset, oldest first, with who made it and their note. */
+  async versions(
+    assetId: string,
+  ): Promise<Array<VersionRecord & { by: string | null; note: string | null }>> {
+    const rows = await this.db
+      .selectFrom('asset_versions as v')
+      .innerJoin('blobs as b', 'b.sha256', 'v.blob_sha256')
+      .select([
+        'v.version',
+        'v.blob_sha256',
+        'v.original_name',
+        'v.declared_media_type',
+        'v.analysis',
+        'v.created_at',
+        'v.created_by',
+        'v.note',
+        'b.size_bytes',
+      ])
+      .where('v.asset_id', '=', assetId)
+      .orderBy('v.version')
+      .execute();
+    return rows.map((row) => ({
+      version: row.version,
+      sha256: row.blob_sha256,
+      sizeBytes: Number(row.size_bytes),
+      originalName: row.original_name,
+      declaredMediaType: row.declared_media_type,
+      analysis: (row.analysis as VersionAnalysis | null) ?? null,
+      createdAt: new Date(row.created_at).toISOString(),
+      by: row.created_by,
+      note: row.note,
+    }));
   }
 
   async timeline(assetId: string): Promise<Transition[]> {

@@ -8,6 +8,7 @@ export const AuditActions = [
   'share.viewed',
   'share.refused',
   'download',
+  'viewed',
   'export',
   'download.requested',
   'approval.decided',

@@ -16,6 +16,11 @@ export interface Database {
   kind: 'pglite' | 'postgres';
   /** Resolves when the database answers within `timeoutMs`, rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel` (from any process on a server; from this
+   * process on PGlite, which is in-process). Resolves to a function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -59,6 +64,12 @@ async function openPGlite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     // PGlite runs in this process: if the process answers, so does the database.
     ping: async () => void (await sql`select 1`.execute(db)),
+    listen: async (channel, onPayload) => {
+      const stop = await pglite.listen(channel, onPayload);
+      return async () => {
+        if (!pglite.closed) await stop();
+      };
+    },
     close: async () => {
       await db.destroy();
       if (!pglite.closed) await pglite.close();
@@ -84,6 +95,10 @@ function openPostgres(url: string): Database {
         timeoutMs,
         'database',
       ),
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
     // Ending the client directly with a timeout: Kysely's destroy() waits without one, and
     // never returns when the server was never reachable.
     close: () => client.end({ timeout: 2 }),

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { CatalogueDb } from './database';
 
 export interface UserRecord {
@@ -44,6 +45,27 @@ export class IdentityRepository {
       .selectFrom('users')
       .select(['id', 'email', 'name', 'roles', 'teams'])
       .where('disabled_at', 'is', null)
+      .orderBy('email')
+      .execute();
+  }
+
+  /** Enabled users named by e-mail, or holding one of the roles, or in one of the teams. */
+  async usersMatching(who: { emails?: string[]; roles?: string[]; teams?: string[] }): Promise<UserRecord[]> {
+    const emails = who.emails ?? [];
+    const roles = who.roles ?? [];
+    const teams = who.teams ?? [];
+    if (emails.length + roles.length + teams.length === 0) return [];
+    return this.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'roles', 'teams'])
+      .where('disabled_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          ...(emails.length > 0 ? [eb('email', 'in', emails)] : []),
+          ...(roles.length > 0 ? [sql<boolean>`roles && ${sql.val(roles)}::text[]`] : []),
+          ...(teams.length > 0 ? [sql<boolean>`teams && ${sql.val(teams)}::text[]`] : []),
+        ]),
+      )
       .orderBy('email')
       .execute();
   }

@@ -8,6 +8,7 @@ import * as ingestResults from './migrations/0006-ingest-results';
 import * as search from './migrations/0007-search';
 import * as identity from './migrations/0008-identity';
 import * as accessAndDistribution from './migrations/0009-access-and-distribution';
+import * as collaboration from './migrations/0010-collaboration';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007-search': search,
   '0008-identity': identity,
   '0009-access-and-distribution': accessAndDistribution,
+  '0010-collaboration': collaboration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

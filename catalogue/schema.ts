@@ -21,6 +21,8 @@ export interface CatalogueSchema {
   project_grants: ProjectGrantsTable;
   shares: SharesTable;
   audit_events: AuditEventsTable;
+  comments: CommentsTable;
+  notifications: NotificationsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -216,4 +218,30 @@ export interface AuditEventsTable {
   details: Json;
   prev_hash: string;
   hash: string;
+}
+
+export interface CommentsTable {
+  id: string;
+  asset_id: string;
+  version: number;
+  parent_id: string | null;
+  author: string;
+  body: string;
+  region: ColumnType<unknown | null, string | null, string | null>;
+  mentions: ColumnType<string[], string[] | undefined, string[]>;
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  resolved_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  asset_id: string | null;
+  message: string;
+  payload: ColumnType<unknown, string | undefined, string>;
+  dedupe_key: string;
+  created_at: CreatedAt;
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }

@@ -60,8 +60,14 @@ export class SearchRepository {
       .where('a.id', '=', assetId)
       .executeTakeFirst();
     if (!row) return undefined;
+    const comments = await this.db
+      .selectFrom('comments')
+      .select('body')
+      .where('asset_id', '=', assetId)
+      .execute();
     return {
       assetId: row.id,
+      comments: comments.map((c) => c.body),
       name: row.display_name,
       kind: row.kind,
       state: row.state,

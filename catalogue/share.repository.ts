@@ -64,6 +64,18 @@ export class ShareRepository {
     return (await query.execute()).map(toShare);
   }
 
+  /** Live links whose expiry falls in [from, to). */
+  async expiringBetween(from: Date, to: Date): Promise<ShareRecord[]> {
+    const rows = await this.db
+      .selectFrom('shares')
+      .selectAll()
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>=', from)
+      .where('expires_at', '<', to)
+      .execute();
+    return rows.map(toShare);
+  }
+
   /** Revokes the link; true when it was live until now. Idempotent. */
   async revoke(id: string, at: Date): Promise<boolean> {
     const result = await this.db

@@ -4,6 +4,8 @@ const PUBLIC: Requirement = { kind: 'public' };
 const SIGNED_IN: Requirement = { kind: 'signed-in' };
 const RULE_AUTHORS: Requirement = { kind: 'role', anyOf: ['rule-author'] };
 const ADMINS: Requirement = { kind: 'role', anyOf: [] };
+/** Catalogue-wide figures name assets from every project: analysts and administrators only. */
+const ANALYSTS: Requirement = { kind: 'role', anyOf: ['analyst'] };
 const asset = (level: 'view' | 'edit' | 'manage'): Requirement => ({ kind: 'asset', level });
 
 /**
@@ -47,6 +49,25 @@ export const endpointPolicy: Record<string, Requirement> = {
   'POST /api/assets/{id}/archive': asset('edit'),
   'POST /api/assets/{id}/restore': asset('manage'),
   'GET /api/assets/{id}/trail': asset('manage'),
+
+  'GET /api/assets/{id}/versions': asset('view'),
+  'GET /api/assets/{id}/compare': asset('view'),
+  'GET /api/assets/{id}/compare/image': asset('view'),
+  'POST /api/assets/{id}/versions/{version}/restore': asset('edit'),
+  'GET /api/assets/{id}/comments': asset('view'),
+  'POST /api/assets/{id}/comments': asset('view'), // reviewers who only view may comment
+  'POST /api/assets/{id}/comments/{commentId}/resolve': asset('view'),
+  'POST /api/assets/{id}/comments/{commentId}/reopen': asset('view'),
+
+  'GET /api/notifications': SIGNED_IN, // always the caller's own
+  'GET /api/notifications/stream': SIGNED_IN,
+  'POST /api/notifications/read-all': SIGNED_IN,
+  'POST /api/notifications/{notificationId}/read': SIGNED_IN,
+
+  'GET /api/assets/{id}/analytics': asset('view'),
+  'GET /api/analytics/summary': ANALYSTS,
+  'GET /api/analytics/assets': ANALYSTS,
+  'GET /api/analytics/unused': ANALYSTS,
 
   'GET /api/approvals': SIGNED_IN, // lists only approvals on assets the caller can see
   'GET /api/approvals/{approvalId}': { kind: 'approval', level: 'view' },

@@ -1,11 +1,14 @@
 import { FileBlobStore } from '../blobstore/file-blob-store';
 import { AccessRepository } from '../catalogue/access.repository';
+import { AnalyticsRepository } from '../catalogue/analytics.repository';
 import { ApprovalRepository } from '../catalogue/approval.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
 import { AuditRepository } from '../catalogue/audit.repository';
+import { CommentRepository } from '../catalogue/comment.repository';
 import { type Database, openDatabase } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
 import { IdentityRepository } from '../catalogue/identity.repository';
+import { NotificationRepository } from '../catalogue/notification.repository';
 import { RenditionRepository } from '../catalogue/rendition.repository';
 import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { SearchRepository } from '../catalogue/search.repository';
@@ -25,6 +28,9 @@ export interface Storage {
   access: AccessRepository;
   shares: ShareRepository;
   audit: AuditRepository;
+  comments: CommentRepository;
+  notifications: NotificationRepository;
+  analytics: AnalyticsRepository;
   blobs: FileBlobStore;
 }
 
@@ -46,6 +52,9 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     access: new AccessRepository(database.db),
     shares: new ShareRepository(database.db),
     audit: new AuditRepository(database.db),
+    comments: new CommentRepository(database.db),
+    notifications: new NotificationRepository(database.db),
+    analytics: new AnalyticsRepository(database.db),
     blobs: new FileBlobStore(blobDir, coldDir),
   };
 }

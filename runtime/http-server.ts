@@ -5,15 +5,20 @@ import { createApp } from '../server/app';
 import { AccessService } from '../services/access.service';
 import { AssetService } from '../services/asset.service';
 import { ChannelExportService } from '../services/channel-export.service';
+import { CommentService } from '../services/comment.service';
 import { DistributionService } from '../services/distribution.service';
 import { HealthService } from '../services/health.service';
 import { IdentityService } from '../services/identity.service';
 import { MigrationService } from '../services/migration.service';
+import { Notices } from '../services/notices';
+import { NotificationHub } from '../services/notification-hub';
+import { Recipients } from '../services/recipients';
 import { RenditionCache } from '../services/rendition-cache';
 import { RuleSetService } from '../services/rule-set.service';
 import { SearchService } from '../services/search.service';
 import { SearchIndexer } from '../services/search-indexer';
 import { ShareService } from '../services/share.service';
+import { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
 
@@ -67,7 +72,28 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     distribution,
     audit: storage.audit,
   });
+  const versions = new VersionService({
+    assets: storage.assets,
+    blobs: storage.blobs,
+    workflows,
+    maxImagePixels: config.limits.maxImagePixels,
+  });
+  const recipients = new Recipients({ identity: storage.identity, access: storage.access });
+  const comments = new CommentService({
+    assets: storage.assets,
+    comments: storage.comments,
+    notifications: storage.notifications,
+    recipients,
+    indexer,
+  });
+  const hub = new NotificationHub({ database: storage.database, notifications: storage.notifications });
   return createApp({
+    versions,
+    comments,
+    notifications: storage.notifications,
+    hub,
+    notices: new Notices(storage),
+    analytics: storage.analytics,
     access,
     shares,
     distribution,

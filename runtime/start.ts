@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
 import { IdentityService } from '../services/identity.service';
+import { Notices } from '../services/notices';
 import { RuleSetService } from '../services/rule-set.service';
 import { offlineTagging } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -15,6 +16,8 @@ export type Role = 'all' | 'worker' | 'server';
 
 /** A temporary file this old belongs to no running write (uploads and renders take seconds). */
 const ABANDONED_WRITE_AGE_MS = 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * The composition root. `all` (npm start) runs everything in one process: the embedded Temporal
@@ -93,7 +96,24 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
       );
       stops.push(() => workflows.close());
       server = await listen(buildApp(config, storage, workflows, logger), config);
-      stops.push(() => new Promise<void>((resolve) => server!.close(() => resolve())));
+      stops.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server!.close(() => resolve());
+            // Live notification streams never end by themselves.
+            server!.closeAllConnections();
+          }),
+      );
+      // Link makers hear a day ahead that their links expire (once per link, whichever server runs it).
+      const notices = new Notices(storage);
+      const sweepExpiringShares = () =>
+        notices
+          .expiringShares(new Date(), DAY_MS)
+          .catch((error: Error) => logger.warn({ err: error }, 'share expiry notices failed'));
+      void sweepExpiringShares();
+      const sweep = setInterval(sweepExpiringShares, HOUR_MS);
+      sweep.unref();
+      stops.push(async () => clearInterval(sweep));
     }
 
     say('');

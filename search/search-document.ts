@@ -18,13 +18,15 @@ export interface SearchSource {
   analysis: VersionAnalysis | null;
   createdAt: string;
   lastUsedAt: string | null;
+  /** Comment bodies on any version (absent: none). */
+  comments?: string[];
 }
 
 /** One row of `search_documents`: weighted words, facet strings and the dates filters use. */
 export interface SearchDocument {
   assetId: string;
   name: string;
-  /** Tokens by weight: A the name, B tags and classification, C everything else. */
+  /** Tokens by weight: A the name, B tags and classification, C everything else (metadata, EXIF, OCR, comments). */
   words: { A: string[]; B: string[]; C: string[] };
   facets: string[];
   /** Capture date when the file has one, else the upload date. */
@@ -106,7 +108,7 @@ export function buildSearchDocument(
     words: {
       A: tokens([source.name]),
       B: tokens([...source.tags, ...classification, ...colourWords]),
-      C: tokens([...metadataText, ...embeddedText, ...ocr]),
+      C: tokens([...metadataText, ...embeddedText, ...ocr, ...(source.comments ?? [])]),
     },
     facets: [...facets].sort(),
     madeOn,

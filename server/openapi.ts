@@ -21,6 +21,18 @@ const ruleSetName = { name: 'name', in: 'path', required: true, schema: { type: 
 const jsonBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
 const projectParam = { name: 'project', in: 'path', required: true, schema: { type: 'string' } };
 const shareParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const commentParam = {
+  name: 'commentId',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+};
+const versionQuery = (name: string) => ({
+  name,
+  in: 'query',
+  required: true,
+  schema: { type: 'integer', minimum: 1 },
+});
 const tokenParam = { name: 'token', in: 'path', required: true, schema: { type: 'string' } };
 const lifecycleResponses = {
   '200': { description: 'The lifecycle view after the change' },
@@ -240,6 +252,14 @@ export const openApiDocument = {
       },
     },
     '/api/assets/{id}/versions': {
+      get: {
+        summary: 'Version history: who, when, note, size and picture size of each; `latest` marks the newest',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: {
+          '200': { description: '{assetId, latest, versions}' },
+          '404': errorResponse('ASSET_NOT_FOUND'),
+        },
+      },
       post: {
         summary: 'Upload a new version of the asset (multipart: file, note?)',
         description:
@@ -580,6 +600,125 @@ export const openApiDocument = {
       get: {
         summary: 'The distribution trail (?actor=email, ?share=id, ?after, ?limit); administrators only',
         responses: { '200': { description: '{events}' }, '403': errorResponse('FORBIDDEN') },
+      },
+    },
+    '/api/assets/{id}/compare': {
+      get: {
+        summary:
+          'What differs between versions a and b (?a=1&b=2): file, author, note, size, colours, tags, text, EXIF',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }, versionQuery('a'), versionQuery('b')],
+        responses: {
+          '200': { description: '{a, b, changes: [{field, a, b}]}' },
+          '404': errorResponse('VERSION_NOT_FOUND'),
+        },
+      },
+    },
+    '/api/assets/{id}/compare/image': {
+      get: {
+        summary: 'Versions a and b side by side as one PNG (each within 800×800)',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }, versionQuery('a'), versionQuery('b')],
+        responses: { '200': { description: 'image/png' }, '404': errorResponse('VERSION_NOT_FOUND') },
+      },
+    },
+    '/api/assets/{id}/versions/{version}/restore': {
+      post: {
+        summary:
+          'Make an old version the newest again, as a new version ({note?}); 409 ASSET_FROZEN while frozen',
+        parameters: [
+          { $ref: '#/components/parameters/AssetId' },
+          { name: 'version', in: 'path', required: true, schema: { type: 'integer' } },
+        ],
+        responses: {
+          '201': { description: '{version, restoredFrom}' },
+          '409': errorResponse('ASSET_FROZEN'),
+        },
+      },
+    },
+    '/api/assets/{id}/comments': {
+      get: {
+        summary: 'Comment threads, oldest first (?version=n for one version)',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: { '200': { description: '{threads: [{…comment, replies}]}' } },
+      },
+      post: {
+        summary:
+          'Comment on a version ({body, version?, parentId?, region?: {kind: point, x, y} | {kind: rect, x, y, width, height}} in fractions of the image); @ann@example.com and @team:design notify',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        requestBody: jsonBody,
+        responses: {
+          '201': { description: 'The comment, with `mentions` notified' },
+          '400': errorResponse('VALIDATION_FAILED'),
+        },
+      },
+    },
+    '/api/assets/{id}/comments/{commentId}/resolve': {
+      post: {
+        summary: 'Resolve a comment',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }, commentParam],
+        responses: { '200': { description: 'The comment' }, '404': errorResponse('COMMENT_NOT_FOUND') },
+      },
+    },
+    '/api/assets/{id}/comments/{commentId}/reopen': {
+      post: {
+        summary: 'Reopen a resolved comment',
+        parameters: [{ $ref: '#/components/parameters/AssetId' }, commentParam],
+        responses: { '200': { description: 'The comment' }, '404': errorResponse('COMMENT_NOT_FOUND') },
+      },
+    },
+    '/api/notifications': {
+      get: {
+        summary: "The caller's notifications, newest first (?unread=true), with the unread count",
+        responses: { '200': { description: '{unread, notifications}' } },
+      },
+    },
+    '/api/notifications/stream': {
+      get: {
+        summary:
+          'Server-Sent Events: `hello` with the unread count, then each new `notification` as it is raised',
+        responses: { '200': { description: 'text/event-stream' } },
+      },
+    },
+    '/api/notifications/read-all': {
+      post: { summary: 'Mark all read', responses: { '200': { description: '{marked}' } } },
+    },
+    '/api/notifications/{notificationId}/read': {
+      post: {
+        summary: 'Mark one read',
+        parameters: [{ name: 'notificationId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'The notification' },
+          '404': errorResponse('NOTIFICATION_NOT_FOUND'),
+        },
+      },
+    },
+    '/api/assets/{id}/analytics': {
+      get: {
+        summary: "An asset's views, downloads, shares, exports and last use (?from, ?to)",
+        parameters: [{ $ref: '#/components/parameters/AssetId' }],
+        responses: { '200': { description: '{views, downloads, shares, exports, lastUsedAt}' } },
+      },
+    },
+    '/api/analytics/summary': {
+      get: {
+        summary:
+          'Totals, per period (?period=day|week|month), per channel, the 10 most used assets and the reuse rate (?from, ?to); analysts',
+        responses: {
+          '200': { description: '{totals, byPeriod, byChannel, mostUsed, reuse}' },
+          '403': errorResponse('FORBIDDEN'),
+        },
+      },
+    },
+    '/api/analytics/assets': {
+      get: {
+        summary: 'Usage per asset, most used first (?from, ?to, ?limit, ?format=csv); analysts',
+        responses: { '200': { description: '{items} or text/csv' }, '403': errorResponse('FORBIDDEN') },
+      },
+    },
+    '/api/analytics/unused': {
+      get: {
+        summary:
+          'Assets not used for ?days=N (default 90): candidates for cold storage (?format=csv); analysts',
+        responses: { '200': { description: '{items} or text/csv' }, '403': errorResponse('FORBIDDEN') },
       },
     },
     '/s/share.css': {

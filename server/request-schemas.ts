@@ -4,6 +4,9 @@ import { describeAjvError } from '../domain/describe-ajv-error';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { GRANT_PRINCIPAL_PATTERN, PROJECT_ID_PATTERN } from '../policy/access';
 
+/** A position as a fraction of the image's width or height. */
+const UNIT = { type: 'number', minimum: 0, maximum: 1 } as const;
+
 const GRANTS = {
   type: 'array',
   maxItems: 200,
@@ -153,6 +156,43 @@ const schemas = {
     properties: {
       assetIds: { type: 'array', minItems: 1, maxItems: 500, items: { type: 'string', format: 'uuid' } },
       channel: { type: 'string', minLength: 1, maxLength: 100 },
+    },
+  },
+  restore: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { note: { type: 'string', minLength: 1, maxLength: 2000 } },
+  },
+  comment: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['body'],
+    properties: {
+      body: { type: 'string', minLength: 1, maxLength: 10000 },
+      version: { type: 'integer', minimum: 1 },
+      parentId: { type: 'string', format: 'uuid' },
+      region: {
+        oneOf: [
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'x', 'y'],
+            properties: { kind: { const: 'point' }, x: UNIT, y: UNIT },
+          },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kind', 'x', 'y', 'width', 'height'],
+            properties: {
+              kind: { const: 'rect' },
+              x: UNIT,
+              y: UNIT,
+              width: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+              height: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+            },
+          },
+        ],
+      },
     },
   },
 } as const;

@@ -130,14 +130,7 @@ export class AssetService {
           outcomes.push({ asset, linkedAsVersion: version, ...extras });
         } else {
           outcomes.push({
-            asset: await this.createOne(
-              plan.file,
-              plan.displayName,
-              metadata,
-              dimensions,
-              ruleSet,
-              uploader.project,
-            ),
+            asset: await this.createOne(plan.file, plan.displayName, metadata, dimensions, ruleSet, uploader),
             ...extras,
           });
         }
@@ -330,7 +323,7 @@ export class AssetService {
     metadata: Record<string, unknown>,
     dimensions: Record<string, string[]>,
     ruleSet: { name: string; version: number; plan: RuleSetPlan },
-    project: string,
+    uploader: Uploader,
   ): Promise<AssetRecord> {
     const id = randomUUID();
     await file.blob.commit();
@@ -344,7 +337,8 @@ export class AssetService {
       blob: { sha256: file.blob.sha256, sizeBytes: file.blob.sizeBytes },
       declaredMediaType: file.declaredMediaType,
       dimensions,
-      project,
+      project: uploader.project,
+      createdBy: uploader.email,
     });
     // Indexed before the workflow starts, so its activities' later reindexing always wins.
     await this.deps.indexer.reindex(id);

@@ -51,16 +51,18 @@ export function distributionRouter(deps: {
       );
     }
     const file = await deps.distribution.rendition(asset, req.params.rendition);
+    const inline = req.query.inline === 'true';
     await deps.audit.append({
       actor: actor.user,
-      action: 'download',
+      action: inline ? 'viewed' : 'download',
       assetId: asset.id,
       version: asset.currentVersion.version,
       rendition: req.params.rendition,
       address: addressOf(req),
       details: { audience, via: decision.status },
     });
-    sendFile(res, file, req.query.inline === 'true' ? 'inline' : 'attachment');
+    res.set('X-Assetflow-Version', String(asset.currentVersion.version));
+    sendFile(res, file, inline ? 'inline' : 'attachment');
   });
 
   /** A zip of the channel's renditions for each asset, with a manifest of what was left out. */

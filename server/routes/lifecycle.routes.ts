@@ -5,6 +5,7 @@ import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
 import type { MigrationRequest, MigrationService } from '../../services/migration.service';
+import type { Notices } from '../../services/notices';
 import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import {
   archiveUpdate,
@@ -26,6 +27,7 @@ import { validBody } from '../request-schemas';
 export function lifecycleRouter(deps: {
   access: AccessService;
   audit: AuditRepository;
+  notices: Notices;
   assets: AssetService;
   workflows: AssetWorkflows;
   approvals: ApprovalRepository;
@@ -41,16 +43,19 @@ export function lifecycleRouter(deps: {
   });
   router.post('/api/assets/:id/freeze', async (req, res) => {
     const { reason } = validBody<{ reason: string }>('freeze', req.body);
-    res.json(
-      await workflows.updateAsset(await existing(req.params.id), freezeUpdate, {
-        ...actorFields(req),
-        reason,
-      }),
-    );
+    const assetId = await existing(req.params.id);
+    const view = await workflows.updateAsset(assetId, freezeUpdate, { ...actorFields(req), reason });
+    // Everyone who worked on it hears who froze it and why.
+    if (view.frozen) await deps.notices.frozen(assetId, view.frozen.by, view.frozen.reason, view.frozen.at);
+    res.json(view);
   });
   router.post('/api/assets/:id/unfreeze', async (req, res) => {
     validBody('empty', req.body);
-    res.json(await workflows.updateAsset(await existing(req.params.id), unfreezeUpdate, actorFields(req)));
+    const assetId = await existing(req.params.id);
+    const actor = actorFields(req);
+    const view = await workflows.updateAsset(assetId, unfreezeUpdate, actor);
+    await deps.notices.unfrozen(assetId, actor.by, new Date().toISOString());
+    res.json(view);
   });
   router.post('/api/assets/:id/archive', async (req, res) => {
     validBody('empty', req.body);

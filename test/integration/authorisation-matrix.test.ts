@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { AccessLevel, Principal } from '../../policy/access';
 import { endpointPolicy } from '../../policy/endpoints';
@@ -98,7 +99,13 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       .post('/api/shares')
       .send({ assetIds: [assetId], permission: 'download', rendition: 'medium', password: 'a long password' })
       .expect(201);
+    const comment = await harness.http
+      .post(`/api/assets/${assetId}/comments`)
+      .send({ body: 'matrix' })
+      .expect(201);
     Object.assign(params, {
+      commentId: comment.body.id,
+      notificationId: randomUUID(),
       id: assetId,
       approvalId: asked.body.approvalId,
       project: 'p1',
@@ -146,6 +153,25 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
     const auth = headers.get(persona);
     if (auth) req = req.set(auth);
     if (['POST', 'PUT', 'PATCH'].includes(method)) req = req.send({});
+    // An event stream never ends: read up to its first chunk, then hang up.
+    req = req.buffer(true).parse((stream, done) => {
+      let text = '';
+      const eventStream = String(stream.headers['content-type']).startsWith('text/event-stream');
+      stream.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (eventStream) {
+          (stream as unknown as { destroy(): void }).destroy();
+          done(null, {});
+        }
+      });
+      stream.on('end', () => {
+        try {
+          done(null, JSON.parse(text));
+        } catch {
+          done(null, {});
+        }
+      });
+    });
     const res = await req;
 
     const expected = decide(principalOf(persona), requirement, accessOf(persona, requirement));

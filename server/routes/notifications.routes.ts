@@ -1,0 +1,69 @@
+import { Router } from 'express';
+import type { NotificationRepository } from '../../catalogue/notification.repository';
+import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import type { NotificationHub } from '../../services/notification-hub';
+import { actorOf } from '../actor';
+
+/** Keeps idle proxies from closing the stream; SSE comments are ignored by clients. */
+const HEARTBEAT_MS = 25_000;
+
+/** The caller's notifications: list, mark read, and a live Server-Sent Events stream. */
+export function notificationsRouter(deps: {
+  notifications: NotificationRepository;
+  hub: NotificationHub;
+}): Router {
+  const router = Router();
+
+  router.get('/api/notifications', async (req, res) => {
+    const actor = actorOf(req);
+    const unreadOnly = req.query.unread === 'true';
+    res.json({
+      unread: await deps.notifications.unreadCount(actor.id),
+      notifications: await deps.notifications.forUser(actor.id, { unreadOnly }),
+    });
+  });
+
+  router.post('/api/notifications/read-all', async (req, res) => {
+    res.json({ marked: await deps.notifications.markRead(actorOf(req).id) });
+  });
+
+  router.post('/api/notifications/:notificationId/read', async (req, res) => {
+    const actor = actorOf(req);
+    const found = await deps.notifications.byId(actor.id, req.params.notificationId).catch(() => undefined);
+    if (!found) {
+      throw new AssetflowError(
+        ErrorCodes.NOTIFICATION_NOT_FOUND,
+        `No notification ${req.params.notificationId}.`,
+        404,
+      );
+    }
+    await deps.notifications.markRead(actor.id, found.id);
+    res.json({ ...found, readAt: (await deps.notifications.byId(actor.id, found.id))!.readAt });
+  });
+
+  /**
+   * `text/event-stream`: first `event: hello` with the unread count, then one
+   * `event: notification` per new notification for the caller, as it is raised anywhere.
+   */
+  router.get('/api/notifications/stream', async (req, res) => {
+    const actor = actorOf(req);
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    const send = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const unsubscribe = await deps.hub.subscribe(actor.id, (n) => send('notification', n));
+    send('hello', { unread: await deps.notifications.unreadCount(actor.id) });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  return router;
+}
