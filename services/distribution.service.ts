@@ -16,6 +16,8 @@ export interface OutgoingFile {
   mediaType: string;
   filename: string;
   sizeBytes: number;
+  /** The asset version it was made from (sent as `X-Assetflow-Version`). */
+  version?: number;
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -74,6 +76,7 @@ export class DistributionService {
         mediaType: version.analysis?.mediaType ?? version.declaredMediaType,
         filename: asset.displayName,
         sizeBytes: version.sizeBytes,
+        version: version.version,
       };
     }
     const source = asset.kind === 'image' ? original : await this.stillOf(version.sha256, asset.id);
@@ -84,6 +87,7 @@ export class DistributionService {
       mediaType: made.mediaType,
       filename: `${stem}-${name}.${EXTENSIONS[made.mediaType] ?? 'bin'}`,
       sizeBytes: made.sizeBytes,
+      version: version.version,
     };
   }
 

@@ -61,7 +61,6 @@ export function distributionRouter(deps: {
       address: addressOf(req),
       details: { audience, via: decision.status },
     });
-    res.set('X-Assetflow-Version', String(asset.currentVersion.version));
     sendFile(res, file, inline ? 'inline' : 'attachment');
   });
 

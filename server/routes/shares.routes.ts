@@ -120,6 +120,8 @@ export function sendFile(res: Response, file: OutgoingFile, disposition: 'inline
   res.type(file.mediaType);
   if (disposition === 'attachment') res.attachment(file.filename);
   res.set('Cache-Control', 'private, no-store');
+  // Which version left is never ambiguous: the newest at the moment of the download.
+  if (file.version !== undefined) res.set('X-Assetflow-Version', String(file.version));
   // Paths come from digests and keys we made, never from the request; the default blob root is
   // a dot-directory, which sendFile refuses unless told.
   res.sendFile(file.file, { dotfiles: 'allow', headers: { 'X-Content-Type-Options': 'nosniff' } });

@@ -97,6 +97,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
 
     const file = await asBuffer(anonymous().get(`/s/${token}/download`).set('Cookie', cookie)).expect(200);
     expect(file.headers['content-type']).toBe('image/jpeg');
+    expect(file.headers['x-assetflow-version']).toBe('1');
     expect(file.headers['content-disposition']).toMatch(
       /^attachment; filename="?spring-poster-preview\.jpg"?$/,
     );
