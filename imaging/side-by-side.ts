@@ -12,13 +12,13 @@ export async function sideBySide(
   box: number,
   maxPixels: number,
 ): Promise<Buffer> {
-  const fit = (file: string) =>
+  const fitted = (file: string) =>
     sharp(file, { limitInputPixels: maxPixels })
       .rotate()
       .resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true })
       .png()
       .toBuffer({ resolveWithObject: true });
-  const [a, b] = await Promise.all([fit(left), fit(right)]);
+  const [a, b] = await Promise.all([fitted(left), fitted(right)]);
   return sharp({
     create: {
       width: a.info.width + GAP + b.info.width,

@@ -1,11 +1,8 @@
-import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import type { ErrorObject } from 'ajv/dist/2020';
 import type { RuleProblem } from './problems';
 import { fromPointer } from './problems';
-import { ruleSetSchema } from './rule-set.schema';
+import { validateRuleSet as validate } from './rule-set-validator';
 import type { ParsedRuleSource } from './source-map';
-
-const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-const validate = ajv.compile(ruleSetSchema);
 
 /** Structural problems of a parsed document, each located at its line and column. */
 export function validateAgainstSchema(source: ParsedRuleSource, file?: string): RuleProblem[] {

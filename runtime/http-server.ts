@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.schema';
 import { createApp } from '../server/app';
@@ -100,6 +102,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     exports,
     audit: storage.audit,
     publicUrl: config.http.publicUrl,
+    webDir: builtWebApp(),
     assets,
     ruleSets,
     health,
@@ -119,4 +122,10 @@ export function listen(app: ReturnType<typeof buildApp>, config: AppConfig): Pro
     const server = app.listen(config.http.port, config.http.host, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+/** editor/dist when `npm run build:web` has built it. */
+function builtWebApp(): string | undefined {
+  const dir = path.resolve(__dirname, '..', 'editor', 'dist');
+  return existsSync(path.join(dir, 'index.html')) ? dir : undefined;
 }

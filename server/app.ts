@@ -1,3 +1,4 @@
+import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -62,6 +63,8 @@ export interface AppDeps {
   analytics: AnalyticsRepository;
   blobs: FileBlobStore;
   limits: UploadLimits;
+  /** The built web app (editor/dist) to serve at `/`; none when undefined. */
+  webDir?: string | undefined;
   /** Base of share-link URLs; from each request's Host when undefined. */
   publicUrl: string | undefined;
   logger: Logger;
@@ -95,9 +98,28 @@ export function createApp(deps: AppDeps): Express {
   app.use(ruleSetsRouter(deps.ruleSets));
   app.use(searchRouter(deps));
 
+  if (deps.webDir) app.use(webApp(deps.webDir));
+
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * The single-page app: its hashed assets cached for a year, and `index.html` for every other
+ * page (the app routes by the URL's hash). The API and share pages are never shadowed.
+ */
+function webApp(dir: string): express.RequestHandler {
+  const assets = express.static(dir, { index: false, immutable: true, maxAge: '365d' });
+  const index = path.join(dir, 'index.html');
+  return (req, res, next) => {
+    if (/^\/(api|s)(\/|$)/.test(req.path)) return next();
+    assets(req, res, () => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      res.set('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
+  };
 }
 
 /**

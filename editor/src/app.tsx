@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Me } from './api';
+import { useLanguage, useT } from './i18n';
+import { AssetPage } from './pages/asset-page';
+import { Inbox } from './pages/inbox';
+import { Library } from './pages/library';
+import { SignIn } from './pages/sign-in';
+import { RuleEditor } from './rule-editor/rule-editor';
+
+/** `#/library`, `#/assets/<id>`, `#/inbox`, `#/rules`: the page from the location hash. */
+const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
+
+function useRoute(): string[] {
+  const read = readRoute;
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const onChange = () => setRoute(readRoute());
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
+
+export function App() {
+  const t = useT();
+  const { language, setLanguage } = useLanguage();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const route = useRoute();
+  const refresh = useCallback(() => {
+    api<{ user: Me }>('/api/auth/me')
+      .then((r) => setMe(r.user))
+      .catch(() => setMe(null));
+  }, []);
+  useEffect(refresh, [refresh]);
+
+  if (me === undefined) return null;
+  if (me === null) return <SignIn onSignedIn={refresh} />;
+
+  const [page, param] = route;
+  return (
+    <div className="shell">
+      <header className="top">
+        <strong className="brand">{t('appName')}</strong>
+        <nav aria-label="main">
+          <a href="#/library" aria-current={page === 'library' || page === 'assets' ? 'page' : undefined}>
+            {t('library')}
+          </a>
+          <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>
+            {t('inbox')}
+          </a>
+          <a href="#/rules" aria-current={page === 'rules' ? 'page' : undefined}>
+            {t('rules')}
+          </a>
+        </nav>
+        <span className="spacer" />
+        <button type="button" className="link" onClick={() => setLanguage(language === 'en' ? 'zh' : 'en')}>
+          {t('language')}
+        </button>
+        <span className="me">{me.email}</span>
+        <button
+          type="button"
+          onClick={async () => {
+            await api('/api/auth/logout', { method: 'POST' });
+            setMe(null);
+          }}
+        >
+          {t('signOut')}
+        </button>
+      </header>
+      <main>
+        {page === 'assets' && param ? (
+          <AssetPage id={param} me={me} />
+        ) : page === 'inbox' ? (
+          <Inbox />
+        ) : page === 'rules' ? (
+          <RuleEditor initialName={param} />
+        ) : (
+          <Library />
+        )}
+      </main>
+    </div>
+  );
+}

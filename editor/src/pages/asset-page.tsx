@@ -1,0 +1,250 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, api, type Me } from '../api';
+import { useT } from '../i18n';
+
+interface Asset {
+  id: string;
+  name: string;
+  state: string;
+  ruleSet: string;
+  ruleSetVersion: number | null;
+  project: string;
+  frozen: { by: string; reason: string; at: string } | null;
+  latestVersion: { version: number; sizeBytes: number };
+  tags: string[];
+}
+interface Version {
+  version: number;
+  latest: boolean;
+  by: string | null;
+  note: string | null;
+  createdAt: string;
+  width: number | null;
+  height: number | null;
+}
+interface Comment {
+  id: string;
+  version: number;
+  author: string;
+  body: string;
+  resolvedAt: string | null;
+  region: unknown;
+  replies: Comment[];
+}
+interface Plan {
+  distribute: {
+    renditions: Record<string, unknown>;
+    audiences: Record<string, { roles: string[]; renditions: string[] }>;
+  };
+}
+type Decision =
+  | { status: 'allowed' | 'granted'; rendition: string }
+  | { status: 'pending'; approvalId: string };
+
+/** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
+export function AssetPage({ id, me }: { id: string; me: Me }) {
+  const t = useT();
+  const [asset, setAsset] = useState<Asset | null>(null);
+  const [error, setError] = useState('');
+  const [versions, setVersions] = useState<Version[]>([]);
+  const [threads, setThreads] = useState<Comment[]>([]);
+  const [timeline, setTimeline] = useState<Array<{ seq: number; to: string; at: string; reason: string }>>(
+    [],
+  );
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [trail, setTrail] = useState<Array<{
+    seq: number;
+    action: string;
+    actor: string;
+    at: string;
+    rendition: string | null;
+  }> | null>(null);
+  const [comment, setComment] = useState('');
+  const [audience, setAudience] = useState('');
+  const [rendition, setRendition] = useState('');
+  const [decision, setDecision] = useState<Decision | null>(null);
+  const [requestError, setRequestError] = useState('');
+
+  const load = useCallback(async () => {
+    try {
+      const a = await api<Asset>(`/api/assets/${id}`);
+      setAsset(a);
+      const [v, c, tl] = await Promise.all([
+        api<{ versions: Version[] }>(`/api/assets/${id}/versions`),
+        api<{ threads: Comment[] }>(`/api/assets/${id}/comments`),
+        api<{ timeline: Array<{ seq: number; to: string; at: string; reason: string }> }>(
+          `/api/assets/${id}/timeline`,
+        ),
+      ]);
+      setVersions(v.versions);
+      setThreads(c.threads);
+      setTimeline(tl.timeline);
+      if (a.ruleSetVersion) {
+        const rs = await api<{ plan: Plan }>(`/api/rule-sets/${a.ruleSet}/versions/${a.ruleSetVersion}`);
+        setPlan(rs.plan);
+        const mine = Object.entries(rs.plan.distribute.audiences).find(([, aud]) =>
+          aud.roles.some((r) => me.roles.includes(r)),
+        );
+        const first = mine ?? Object.entries(rs.plan.distribute.audiences)[0];
+        if (first) {
+          setAudience((current) => current || first[0]);
+          setRendition((current) => current || (first[1].renditions.at(-1) ?? ''));
+        }
+      }
+      setTrail(
+        await api<{ events: typeof trail & object }>(`/api/assets/${id}/trail`)
+          .then((r) => r.events)
+          .catch(() => null),
+      );
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }, [id, me.roles]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (error) return <p className="error">{error}</p>;
+  if (!asset) return null;
+
+  const addComment = async (e: FormEvent) => {
+    e.preventDefault();
+    await api(`/api/assets/${id}/comments`, { json: { body: comment } });
+    setComment('');
+    await load();
+  };
+  const requestDownload = async (e: FormEvent) => {
+    e.preventDefault();
+    setRequestError('');
+    try {
+      setDecision(
+        await api<Decision>(`/api/assets/${id}/download-requests`, { json: { audience, rendition } }),
+      );
+    } catch (err) {
+      setDecision(null);
+      setRequestError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  const audiences = plan ? Object.entries(plan.distribute.audiences) : [];
+  const renditions = audiences.find(([name]) => name === audience)?.[1].renditions ?? [];
+
+  return (
+    <article className="asset-page">
+      <header>
+        <h1>{asset.name}</h1>
+        <p className="meta">
+          {t('state')}: <span data-testid="asset-state">{asset.state}</span> · v{asset.latestVersion.version}{' '}
+          · {asset.ruleSet} · {asset.project}
+          {asset.frozen && (
+            <span className="badge frozen" title={`${asset.frozen.by}: ${asset.frozen.reason}`}>
+              {t('frozen')}: {asset.frozen.reason}
+            </span>
+          )}
+        </p>
+      </header>
+      <div className="asset-body">
+        <img className="preview" src={`/api/assets/${id}/thumbnail`} alt={asset.name} />
+        <section aria-labelledby="download-heading">
+          <h2 id="download-heading">{t('requestDownload')}</h2>
+          <form onSubmit={requestDownload} className="inline-form">
+            <label>
+              {t('audience')}
+              <select value={audience} onChange={(e) => setAudience(e.target.value)}>
+                {audiences.map(([name]) => (
+                  <option key={name}>{name}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              {t('rendition')}
+              <select value={rendition} onChange={(e) => setRendition(e.target.value)}>
+                {renditions.map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            </label>
+            <button type="submit">{t('request')}</button>
+          </form>
+          {requestError && <p className="error">{requestError}</p>}
+          {decision?.status === 'pending' && (
+            <p className="status" data-testid="download-status">
+              {t('pending')} ({decision.approvalId})
+            </p>
+          )}
+          {decision && decision.status !== 'pending' && (
+            <p data-testid="download-status">
+              <a
+                href={`/api/assets/${id}/renditions/${decision.rendition}?audience=${encodeURIComponent(audience)}`}
+                download
+              >
+                {t('download')} {decision.rendition}
+              </a>
+            </p>
+          )}
+        </section>
+      </div>
+      <section>
+        <h2>{t('versions')}</h2>
+        <ol className="versions">
+          {versions.map((v) => (
+            <li key={v.version}>
+              v{v.version}
+              {v.latest ? ' ★' : ''} · {v.by ?? '—'} · {new Date(v.createdAt).toLocaleString()}
+              {v.width ? ` · ${v.width}×${v.height}` : ''}
+              {v.note ? ` · ${v.note}` : ''}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section>
+        <h2>{t('comments')}</h2>
+        <ul className="comments">
+          {threads.map((c) => (
+            <li key={c.id} className={c.resolvedAt ? 'resolved' : undefined}>
+              <strong>{c.author}</strong> (v{c.version}): {c.body}
+              {c.replies.length > 0 && (
+                <ul>
+                  {c.replies.map((r) => (
+                    <li key={r.id}>
+                      <strong>{r.author}</strong>: {r.body}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+        <form onSubmit={addComment} className="inline-form">
+          <label>
+            {t('addComment')}
+            <input value={comment} onChange={(e) => setComment(e.target.value)} required />
+          </label>
+          <button type="submit">{t('send')}</button>
+        </form>
+      </section>
+      <section>
+        <h2>{t('timeline')}</h2>
+        <ol className="timeline">
+          {timeline.map((e) => (
+            <li key={e.seq}>
+              {new Date(e.at).toLocaleString()} → <strong>{e.to}</strong> ({e.reason})
+            </li>
+          ))}
+        </ol>
+      </section>
+      {trail && (
+        <section>
+          <h2>{t('trail')}</h2>
+          <ol className="trail">
+            {trail.map((e) => (
+              <li key={e.seq}>
+                {new Date(e.at).toLocaleString()} · {e.action} · {e.actor}
+                {e.rendition ? ` · ${e.rendition}` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api } from '../api';
+import { useT } from '../i18n';
+
+interface Task {
+  approvalId: string;
+  node: string;
+  assetId: string;
+  flow: string;
+  request: { user: string; audience: string; rendition: string };
+  timeoutAt: string | null;
+  createdAt: string;
+}
+
+/** Pending approval steps the reviewer may decide, updated live from their notification stream. */
+export function Inbox() {
+  const t = useT();
+  const [tasks, setTasks] = useState<Task[]>([]);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [error, setError] = useState('');
+  const load = useCallback(async () => {
+    setTasks((await api<{ approvals: Task[] }>('/api/approvals')).approvals);
+  }, []);
+  useEffect(() => {
+    void load();
+    const stream = new EventSource('/api/notifications/stream');
+    stream.addEventListener('notification', () => void load());
+    return () => stream.close();
+  }, [load]);
+
+  const decide = async (task: Task, decision: 'approve' | 'reject') => {
+    setError('');
+    try {
+      const key = `${task.approvalId}/${task.node}`;
+      await api(`/api/approvals/${task.approvalId}/decision`, {
+        json: { node: task.node, decision, ...(reasons[key] ? { reason: reasons[key] } : {}) },
+      });
+      await load();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+
+  return (
+    <section className="inbox">
+      <h1>{t('inbox')}</h1>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {tasks.length === 0 && <p>{t('nothingPending')}</p>}
+      <ul>
+        {tasks.map((task) => {
+          const key = `${task.approvalId}/${task.node}`;
+          return (
+            <li key={key} className="task" data-testid="approval-task">
+              <img src={`/api/assets/${task.assetId}/thumbnail`} alt="" width={96} height={96} />
+              <div>
+                <p>
+                  <a href={`#/assets/${task.assetId}`}>{task.assetId.slice(0, 8)}</a> · {t('rendition')}:{' '}
+                  <strong>{task.request.rendition}</strong> ({task.request.audience})
+                </p>
+                <p>
+                  {t('requester')}: {task.request.user} · {t('rule')}: {task.flow} / {task.node}
+                  {task.timeoutAt && ` · ${t('deadline')}: ${new Date(task.timeoutAt).toLocaleString()}`}
+                </p>
+                <label>
+                  {t('reason')}
+                  <input
+                    value={reasons[key] ?? ''}
+                    onChange={(e) => setReasons({ ...reasons, [key]: e.target.value })}
+                  />
+                </label>
+                <button type="button" onClick={() => void decide(task, 'approve')}>
+                  {t('approve')}
+                </button>
+                <button type="button" onClick={() => void decide(task, 'reject')}>
+                  {t('reject')}
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,213 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api, uploadWithProgress } from '../api';
+import { useT } from '../i18n';
+
+interface Item {
+  id: string;
+  name: string;
+  state: string;
+  frozen: { by: string; reason: string } | null;
+  latestVersion: { version: number };
+}
+interface SearchResult {
+  interpreted: {
+    dateRange: { from: string; to: string } | null;
+    colours: string[];
+    types: string[];
+    facets: Record<string, string[]>;
+    text: string;
+  };
+  items: Item[];
+  facets: Record<string, Record<string, number>>;
+}
+interface Duplicate {
+  assetId: string;
+  similarity: number;
+  kind: 'exact' | 'near';
+}
+interface Uploading {
+  key: number;
+  name: string;
+  progress: number;
+  error?: string;
+  assetId?: string;
+  duplicates?: Duplicate[];
+}
+
+/** Search (natural language, with how it was understood), facets, the grid, and batch upload. */
+export function Library() {
+  const t = useT();
+  const [query, setQuery] = useState('');
+  const [filters, setFilters] = useState<Record<string, string[]>>({});
+  const [result, setResult] = useState<SearchResult | null>(null);
+  const [uploads, setUploads] = useState<Uploading[]>([]);
+  const [dragging, setDragging] = useState(false);
+
+  const run = useCallback(async (q: string, f: Record<string, string[]>) => {
+    const params = new URLSearchParams({ q, limit: '60' });
+    for (const [name, values] of Object.entries(f)) for (const v of values) params.append(name, v);
+    setResult(await api<SearchResult>(`/api/search?${params}`));
+  }, []);
+  useEffect(() => {
+    void run('', {});
+  }, [run]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(query, filters);
+  };
+  const toggleFilter = (family: string, value: string) => {
+    const name = family.startsWith('dim.') ? family : family;
+    const current = filters[name] ?? [];
+    const next = {
+      ...filters,
+      [name]: current.includes(value) ? current.filter((v) => v !== value) : [...current, value],
+    };
+    if (next[name]!.length === 0) delete next[name];
+    setFilters(next);
+    void run(query, next);
+  };
+
+  const uploadFiles = async (files: File[]) => {
+    const start = uploads.length;
+    setUploads((u) => [...u, ...files.map((f, i) => ({ key: start + i, name: f.name, progress: 0 }))]);
+    await Promise.all(
+      files.map(async (file, i) => {
+        const update = (patch: Partial<Uploading>) =>
+          setUploads((u) => u.map((entry, j) => (j === start + i ? { ...entry, ...patch } : entry)));
+        const form = new FormData();
+        form.append('file', file, file.name);
+        try {
+          const body = (await uploadWithProgress(form, (progress) => update({ progress }))) as {
+            id: string;
+            duplicates: Duplicate[];
+          };
+          update({ progress: 1, assetId: body.id, duplicates: body.duplicates });
+        } catch (error) {
+          update({ error: (error as Error).message });
+        }
+      }),
+    );
+    void run(query, filters);
+  };
+
+  const interpreted = result?.interpreted;
+  return (
+    <div className="library">
+      <search>
+        <form className="search" onSubmit={submit}>
+          <input
+            type="search"
+            aria-label={t('search')}
+            placeholder={t('searchPlaceholder')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <button type="submit">{t('search')}</button>
+        </form>
+      </search>
+      {interpreted && query && (
+        <p className="interpreted" data-testid="interpreted">
+          {t('understood')}:{' '}
+          {interpreted.dateRange && (
+            <span className="chip">{`${interpreted.dateRange.from} → ${interpreted.dateRange.to}`}</span>
+          )}
+          {interpreted.colours.map((c) => (
+            <span key={c} className="chip">
+              {c}
+            </span>
+          ))}
+          {interpreted.types.map((c) => (
+            <span key={c} className="chip">
+              {c}
+            </span>
+          ))}
+          {Object.entries(interpreted.facets).map(([k, v]) => (
+            <span key={k} className="chip">{`${k}: ${v.join(', ')}`}</span>
+          ))}
+          {interpreted.text && <span className="chip">“{interpreted.text}”</span>}
+        </p>
+      )}
+      <div className="library-body">
+        <aside className="facets" aria-label="facets">
+          {Object.entries(result?.facets ?? {}).map(([family, counts]) => (
+            <fieldset key={family}>
+              <legend>{family}</legend>
+              {Object.entries(counts).map(([value, n]) => (
+                <label key={value}>
+                  <input
+                    type="checkbox"
+                    checked={(filters[family] ?? []).includes(value)}
+                    onChange={() => toggleFilter(family, value)}
+                  />
+                  {value} <span className="count">{n}</span>
+                </label>
+              ))}
+            </fieldset>
+          ))}
+        </aside>
+        <section className="results">
+          <label
+            className={`drop-zone${dragging ? ' over' : ''}`}
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={(e) => {
+              e.preventDefault();
+              setDragging(false);
+              void uploadFiles([...e.dataTransfer.files]);
+            }}
+          >
+            {t('dropHere')}
+            <input
+              type="file"
+              multiple
+              aria-label={t('upload')}
+              onChange={(e) => {
+                void uploadFiles([...(e.target.files ?? [])]);
+                e.target.value = '';
+              }}
+            />
+          </label>
+          {uploads.length > 0 && (
+            <ul className="uploads" aria-label={t('upload')}>
+              {uploads.map((u) => (
+                <li key={u.key}>
+                  <span>{u.name}</span>
+                  <progress max={1} value={u.progress} aria-label={u.name} />
+                  {u.error && <span className="error">{u.error}</span>}
+                  {u.assetId && (
+                    <a href={`#/assets/${u.assetId}`} className="uploaded">
+                      {t('open')}
+                    </a>
+                  )}
+                  {u.duplicates?.map((d) => (
+                    <span key={d.assetId} className="warning" role="status">
+                      {t('similarTo')}: <a href={`#/assets/${d.assetId}`}>{d.assetId.slice(0, 8)}</a>{' '}
+                      <img src={`/api/assets/${d.assetId}/thumbnail`} alt="" width={32} height={32} />{' '}
+                      {Math.round(d.similarity * 100)}%
+                    </span>
+                  ))}
+                </li>
+              ))}
+            </ul>
+          )}
+          {result && result.items.length === 0 && <p>{t('noResults')}</p>}
+          <ul className="grid" aria-label="results">
+            {result?.items.map((item) => (
+              <li key={item.id}>
+                <a href={`#/assets/${item.id}`} data-testid="result">
+                  <img src={`/api/assets/${item.id}/thumbnail`} alt="" loading="lazy" />
+                  <span className="name">{item.name}</span>
+                  {item.frozen && <span className="badge frozen">{t('frozen')}</span>}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../api';
+import { useLanguage, useT } from '../i18n';
+
+export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
+  const t = useT();
+  const { language, setLanguage } = useLanguage();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState('');
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    try {
+      await api('/api/auth/login', { json: { email, password } });
+      onSignedIn();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  return (
+    <main className="sign-in">
+      <form onSubmit={submit} aria-label={t('signIn')}>
+        <h1>{t('appName')}</h1>
+        <label>
+          {t('email')}
+          <input
+            name="email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          {t('password')}
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit">{t('signIn')}</button>
+        <button type="button" className="link" onClick={() => setLanguage(language === 'en' ? 'zh' : 'en')}>
+          {t('language')}
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,135 @@
+import { useT } from '../i18n';
+import type { GraphNode } from './flow-graph';
+
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The selected node's settings as a form; every change goes straight to the YAML. */
+export function Inspector({
+  node,
+  problems,
+  onChange,
+}: {
+  node: GraphNode | undefined;
+  problems: string[];
+  onChange(settings: Record<string, unknown>): void;
+}) {
+  const t = useT();
+  if (!node) return <p className="hint">{t('selectNode')}</p>;
+  const s = node.settings;
+  const set = (key: string, value: unknown) => {
+    const next = { ...s, [key]: value };
+    if (value === undefined) delete next[key];
+    onChange(next);
+  };
+  const reviewers = (s.reviewers ?? {}) as { roles?: string[]; users?: string[] };
+  const timeout = s.timeout as { after: string; action: string } | undefined;
+  return (
+    <form className="inspector" aria-label={t('inspector')} onSubmit={(e) => e.preventDefault()}>
+      <h3>
+        {node.type} <code>{node.id}</code>
+      </h3>
+      {node.type === 'approval' && (
+        <>
+          <label>
+            {t('reviewerRoles')}
+            <input
+              name="roles"
+              defaultValue={(reviewers.roles ?? []).join(', ')}
+              key={`${node.id}-roles`}
+              onBlur={(e) => {
+                const roles = list(e.target.value);
+                const { roles: _old, ...rest } = reviewers;
+                set('reviewers', roles.length > 0 ? { ...rest, roles } : rest);
+              }}
+            />
+          </label>
+          <label>
+            {t('reviewerUsers')}
+            <input
+              name="users"
+              defaultValue={(reviewers.users ?? []).join(', ')}
+              key={`${node.id}-users`}
+              onBlur={(e) => {
+                const users = list(e.target.value);
+                const { users: _old, ...rest } = reviewers;
+                set('reviewers', users.length > 0 ? { ...rest, users } : rest);
+              }}
+            />
+          </label>
+          <label>
+            {t('quorum')}
+            <select
+              value={String(s.quorum ?? '')}
+              onChange={(e) => set('quorum', e.target.value || undefined)}
+            >
+              <option value="">—</option>
+              <option value="all">all</option>
+              <option value="any">any</option>
+            </select>
+          </label>
+          <label>
+            Timeout (ISO 8601, e.g. P2D)
+            <input
+              name="timeout"
+              defaultValue={timeout?.after ?? ''}
+              key={`${node.id}-timeout`}
+              onBlur={(e) =>
+                set(
+                  'timeout',
+                  e.target.value ? { after: e.target.value, action: timeout?.action ?? 'reject' } : undefined,
+                )
+              }
+            />
+          </label>
+        </>
+      )}
+      {node.type === 'condition' && (
+        <label>
+          {t('condition')}
+          <textarea
+            name="when"
+            defaultValue={String(s.when ?? '')}
+            key={`${node.id}-when`}
+            onBlur={(e) => set('when', e.target.value)}
+          />
+        </label>
+      )}
+      {node.type === 'action' && (
+        <label>
+          {t('action')}
+          <select value={String(s.action ?? 'notify')} onChange={(e) => set('action', e.target.value)}>
+            {['freeze', 'unfreeze', 'notify', 'grant-download', 'expire', 'tag', 'untag'].map((a) => (
+              <option key={a}>{a}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      {node.type === 'end' && (
+        <label>
+          {t('outcome')}
+          <select
+            name="outcome"
+            value={String(s.outcome ?? 'approved')}
+            onChange={(e) => set('outcome', e.target.value)}
+          >
+            <option>approved</option>
+            <option>rejected</option>
+          </select>
+        </label>
+      )}
+      {problems.length > 0 && (
+        <ul className="node-problems">
+          {problems.map((p) => (
+            <li key={p} className="error">
+              {p}
+            </li>
+          ))}
+        </ul>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,459 @@
+import {
+  applyNodeChanges,
+  Background,
+  type Connection,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  type NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+} from '@xyflow/react';
+import { diffLines } from 'diff';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { compileRuleSet } from '../../../rules/compile';
+import type { FlowDefinition } from '../../../rules/document';
+import type { RuleProblem } from '../../../rules/problems';
+import { ApiError, api } from '../api';
+import { useT } from '../i18n';
+import {
+  DEFAULT_SETTINGS,
+  edgeId,
+  type FlowGraph,
+  flowToGraph,
+  graphToNodes,
+  type LinkHandle,
+  type NodeType,
+  nextNodeId,
+  nodeOfProblem,
+} from './flow-graph';
+import { FlowNodeView, type FlowRfNode } from './flow-node-view';
+import { Inspector } from './inspector';
+import { layoutGraph } from './layout';
+import { flowsOf, withFlowField, withFlowNodes, withTopField } from './rule-document';
+
+const NODE_TYPES = { flowNode: FlowNodeView };
+const PALETTE: NodeType[] = ['start', 'condition', 'approval', 'parallel', 'join', 'action', 'end'];
+const TRIGGERS = ['upload', 'metadata-change', 'download-request', 'manual'];
+const DRAG_TYPE = 'application/x-assetflow-node';
+
+export function RuleEditor({ initialName }: { initialName?: string }) {
+  return (
+    <ReactFlowProvider>
+      <Editor initialName={initialName} />
+    </ReactFlowProvider>
+  );
+}
+
+interface Published {
+  name: string;
+  version: number;
+  source: string;
+}
+
+/**
+ * The visual rule editor. The YAML text is the single truth: the canvas shows one flow of it as
+ * a graph and writes every change back through the YAML document model; the YAML pane edits the
+ * same text; problems come from the same `compileRuleSet` the server runs, on every change.
+ */
+function Editor({ initialName }: { initialName?: string }) {
+  const t = useT();
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const [names, setNames] = useState<string[]>([]);
+  const [published, setPublished] = useState<Published | null>(null);
+  const [history, setHistory] = useState<Array<{ version: number; createdAt: string }>>([]);
+  const [source, setSource] = useState('');
+  const [flow, setFlow] = useState('');
+  const [newName, setNewName] = useState('');
+  const [newFlow, setNewFlow] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [rfNodes, setRfNodes] = useState<FlowRfNode[]>([]);
+  const [showDiff, setShowDiff] = useState(false);
+  const [message, setMessage] = useState('');
+  const lastGoodFlows = useRef<Record<string, FlowDefinition>>({});
+
+  const open = useCallback(async (name: string) => {
+    const r = await api<{ latest: Published; versions: Array<{ version: number; createdAt: string }> }>(
+      `/api/rule-sets/${encodeURIComponent(name)}`,
+    );
+    setPublished(r.latest);
+    setHistory(r.versions);
+    setSource(r.latest.source);
+    setFlow(Object.keys(flowsOf(r.latest.source))[0] ?? '');
+    setSelected(null);
+    setRfNodes([]);
+    window.location.hash = `#/rules/${encodeURIComponent(name)}`;
+  }, []);
+
+  useEffect(() => {
+    void api<{ ruleSets: Array<{ name: string }> }>('/api/rule-sets').then((r) =>
+      setNames(r.ruleSets.map((s) => s.name)),
+    );
+    if (initialName) void open(initialName);
+  }, [initialName, open]);
+
+  const problems: RuleProblem[] = useMemo(() => (source ? compileRuleSet(source).problems : []), [source]);
+  const errors = problems.filter((p) => p.severity === 'error');
+  const flows = useMemo(() => {
+    const parsed = flowsOf(source);
+    if (Object.keys(parsed).length > 0 || !source) lastGoodFlows.current = parsed;
+    return lastGoodFlows.current;
+  }, [source]);
+  const graph: FlowGraph = useMemo(() => flowToGraph(flows[flow] ?? { nodes: {} }), [flows, flow]);
+  const nodeProblems = useMemo(() => {
+    const byNode: Record<string, string[]> = {};
+    for (const p of problems) {
+      const node = nodeOfProblem(p.path, flow);
+      // On the node itself its own path is noise: "is missing the required key "next"".
+      if (node)
+        byNode[node] = [
+          ...(byNode[node] ?? []),
+          p.message.replace(`/flows/${flow}/nodes/${node}`, '').trim(),
+        ];
+    }
+    return byNode;
+  }, [problems, flow]);
+
+  // Canvas nodes follow the graph, keeping where people put them; new ones from YAML are laid out.
+  const graphKey = JSON.stringify(graph.nodes) + JSON.stringify(nodeProblems);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: graphKey stands for graph and nodeProblems
+  useEffect(() => {
+    setRfNodes((previous) => {
+      const laidOut = previous.length === 0 && graph.nodes.length > 1;
+      const auto = laidOut ? layoutGraph(graph) : {};
+      // A flow opened from YAML is laid out and fitted once; drawing never moves the view.
+      if (laidOut) setTimeout(() => void fitView({ maxZoom: 1 }), 50);
+      return graph.nodes.map((node) => {
+        const old = previous.find((p) => p.id === node.id);
+        return {
+          ...(old ?? {}),
+          id: node.id,
+          type: 'flowNode' as const,
+          position: old?.position ?? auto[node.id] ?? { x: 80, y: 80 },
+          data: { node, problems: nodeProblems[node.id] ?? [] },
+          selected: node.id === selected,
+        };
+      });
+    });
+  }, [graphKey, selected]);
+
+  const applyGraph = (next: FlowGraph) =>
+    setSource((current) => withFlowNodes(current, flow, graphToNodes(next)));
+
+  const onNodesChange = (changes: NodeChange<FlowRfNode>[]) => {
+    setRfNodes((nodes) => applyNodeChanges(changes, nodes));
+    const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id);
+    if (removed.length > 0) {
+      applyGraph({
+        nodes: graph.nodes.filter((n) => !removed.includes(n.id)),
+        edges: graph.edges.filter((e) => !removed.includes(e.source) && !removed.includes(e.target)),
+      });
+    }
+    for (const change of changes) if (change.type === 'select' && change.selected) setSelected(change.id);
+  };
+  const onEdgesChange = (changes: EdgeChange[]) => {
+    const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id);
+    if (removed.length > 0)
+      applyGraph({ ...graph, edges: graph.edges.filter((e) => !removed.includes(e.id)) });
+  };
+  const onConnect = (connection: Connection) => {
+    const handle = (connection.sourceHandle ?? 'next') as LinkHandle;
+    const { source: from, target: to } = connection;
+    if (!from || !to || from === to) return;
+    // One edge per handle, except a parallel split's branches.
+    const kept = graph.edges.filter(
+      (e) => !(e.source === from && e.handle === handle && handle !== 'branch'),
+    );
+    applyGraph({
+      ...graph,
+      edges: [...kept, { id: edgeId(from, handle, to), source: from, target: to, handle }],
+    });
+  };
+  const addNode = (type: NodeType, position: { x: number; y: number }) => {
+    const id = nextNodeId(
+      type,
+      graph.nodes.map((n) => n.id),
+    );
+    setRfNodes((nodes) => [
+      ...nodes,
+      {
+        id,
+        type: 'flowNode',
+        position,
+        data: { node: { id, type, settings: DEFAULT_SETTINGS[type] }, problems: [] },
+      },
+    ]);
+    applyGraph({ ...graph, nodes: [...graph.nodes, { id, type, settings: { ...DEFAULT_SETTINGS[type] } }] });
+    setSelected(id);
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    const type = event.dataTransfer.getData(DRAG_TYPE) as NodeType;
+    if (!PALETTE.includes(type)) return;
+    addNode(type, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+
+  const edges: Edge[] = graph.edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    target: e.target,
+    sourceHandle: e.handle,
+    label: e.handle,
+  }));
+  const selectedNode = graph.nodes.find((n) => n.id === selected);
+
+  const publish = async () => {
+    setMessage('');
+    try {
+      const res = await fetch('/api/rule-sets', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/yaml' },
+        body: source,
+      });
+      const body = (await res.json()) as { name?: string; version?: number; error?: { message: string } };
+      if (!res.ok) throw new ApiError(res.status, 'PUBLISH', body.error?.message ?? res.statusText);
+      setMessage(`${t('published')} ${body.version}`);
+      setShowDiff(false);
+      await open(body.name!);
+    } catch (err) {
+      setMessage((err as Error).message);
+    }
+  };
+
+  const startNew = async () => {
+    const template = await api<{ latest: Published }>('/api/rule-sets/default');
+    const base = withTopField(template.latest.source, 'name', newName);
+    setPublished(null);
+    setHistory([]);
+    setSource(base);
+    setFlow('');
+    setRfNodes([]);
+  };
+
+  return (
+    <div className="rule-editor">
+      <div className="toolbar">
+        <label>
+          {t('ruleSet')}
+          <select
+            value={published?.name ?? ''}
+            onChange={(e) => void open(e.target.value)}
+            aria-label={t('ruleSet')}
+          >
+            <option value="">—</option>
+            {names.map((n) => (
+              <option key={n}>{n}</option>
+            ))}
+          </select>
+        </label>
+        <input
+          placeholder={t('name')}
+          aria-label={t('newRuleSet')}
+          value={newName}
+          onChange={(e) => setNewName(e.target.value)}
+        />
+        <button type="button" disabled={!/^[a-z][a-z0-9-]*$/.test(newName)} onClick={() => void startNew()}>
+          {t('newRuleSet')}
+        </button>
+        <label>
+          {t('flow')}
+          <select value={flow} onChange={(e) => setFlow(e.target.value)} aria-label={t('flow')}>
+            {Object.keys(flows).map((f) => (
+              <option key={f}>{f}</option>
+            ))}
+          </select>
+        </label>
+        <input
+          placeholder={t('flow')}
+          aria-label={t('addFlow')}
+          value={newFlow}
+          onChange={(e) => setNewFlow(e.target.value)}
+        />
+        <button
+          type="button"
+          disabled={!source || !/^[a-z][a-z0-9-]*$/.test(newFlow)}
+          onClick={() => {
+            setSource(withFlowNodes(source, newFlow, {}));
+            setFlow(newFlow);
+            setNewFlow('');
+            setRfNodes([]);
+          }}
+        >
+          {t('addFlow')}
+        </button>
+        {flow && (
+          <label>
+            {t('trigger')}
+            <select
+              aria-label={t('trigger')}
+              value={String(flows[flow]?.trigger ?? '')}
+              onChange={(e) => setSource(withFlowField(source, flow, 'trigger', e.target.value))}
+            >
+              {TRIGGERS.map((tr) => (
+                <option key={tr}>{tr}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <span className="spacer" />
+        <button
+          type="button"
+          disabled={!source || errors.length > 0 || source === published?.source}
+          onClick={() => setShowDiff(true)}
+        >
+          {t('publish')}
+        </button>
+      </div>
+      {message && (
+        <p className="status" role="status">
+          {message}
+        </p>
+      )}
+      {showDiff && (
+        <dialog open className="diff" aria-label={t('changes')}>
+          <h3>{t('changes')}</h3>
+          <p>
+            <button type="button" onClick={() => void publish()}>
+              {t('publish')}
+            </button>
+            <button type="button" onClick={() => setShowDiff(false)}>
+              ✕
+            </button>
+          </p>
+          <pre>
+            {diffText(published?.source ?? '', source).map((line) => (
+              <span key={line.key} className={line.kind}>
+                {line.text}
+              </span>
+            ))}
+          </pre>
+        </dialog>
+      )}
+      <div className="editor-body">
+        <aside className="palette" aria-label={t('palette')}>
+          <h3>{t('palette')}</h3>
+          {PALETTE.map((type) => (
+            <button
+              type="button"
+              key={type}
+              draggable
+              disabled={!flow}
+              data-testid={`palette-${type}`}
+              onDragStart={(e) => {
+                e.dataTransfer.setData(DRAG_TYPE, type);
+                e.dataTransfer.effectAllowed = 'move';
+              }}
+              // Keyboard: Enter adds the node below the others.
+              onClick={() =>
+                addNode(type, { x: 80 + graph.nodes.length * 24, y: 60 + graph.nodes.length * 90 })
+              }
+            >
+              {type}
+            </button>
+          ))}
+          {history.length > 0 && (
+            <>
+              <h3>{t('history')}</h3>
+              <ol className="history">
+                {history.map((v) => (
+                  <li key={v.version}>
+                    v{v.version} · {new Date(v.createdAt).toLocaleDateString()}
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+        </aside>
+        <div
+          className="canvas"
+          role="application"
+          aria-label="flow canvas"
+          onDragOver={(e) => e.preventDefault()}
+          onDrop={onDrop}
+          data-testid="canvas"
+        >
+          <ReactFlow
+            nodes={rfNodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            deleteKeyCode={['Delete', 'Backspace']}
+            defaultViewport={{ x: 0, y: 0, zoom: 1 }}
+            maxZoom={1.5}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls />
+          </ReactFlow>
+        </div>
+        <aside className="side">
+          <Inspector
+            node={selectedNode}
+            problems={selectedNode ? (nodeProblems[selectedNode.id] ?? []) : []}
+            onChange={(settings) =>
+              applyGraph({
+                ...graph,
+                nodes: graph.nodes.map((n) => (n.id === selectedNode?.id ? { ...n, settings } : n)),
+              })
+            }
+          />
+        </aside>
+      </div>
+      <div className="editor-bottom">
+        <section className="problems" aria-label={t('problems')}>
+          <h3>
+            {t('problems')} ({errors.length})
+          </h3>
+          {problems.length === 0 && <p>{t('noProblems')}</p>}
+          <ul data-testid="problems">
+            {problems.map((p) => (
+              <li key={`${p.path}|${p.code}|${p.message}`} className={p.severity}>
+                {p.line ? `${p.line}:${p.column} ` : ''}
+                <code>{p.path}</code> {p.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <section className="yaml-pane">
+          <h3>YAML</h3>
+          <textarea
+            aria-label="YAML"
+            data-testid="yaml"
+            spellCheck={false}
+            value={source}
+            onChange={(e) => setSource(e.target.value)}
+          />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+/** A line diff as lines marked added, removed or the same, each with a stable key. */
+function diffText(
+  before: string,
+  after: string,
+): Array<{ key: string; kind: 'added' | 'removed' | 'same'; text: string }> {
+  const lines: Array<{ key: string; kind: 'added' | 'removed' | 'same'; text: string }> = [];
+  let oldLine = 0;
+  let newLine = 0;
+  for (const part of diffLines(before, after)) {
+    const kind = part.added ? 'added' : part.removed ? 'removed' : 'same';
+    const texts = part.value.split('\n');
+    if (texts.at(-1) === '') texts.pop();
+    for (const text of texts) {
+      if (kind !== 'added') oldLine += 1;
+      if (kind !== 'removed') newLine += 1;
+      lines.push({
+        key: `${oldLine}:${newLine}:${kind}`,
+        kind,
+        text: `${kind === 'added' ? '+ ' : kind === 'removed' ? '- ' : '  '}${text}\n`,
+      });
+    }
+  }
+  return lines;
+}

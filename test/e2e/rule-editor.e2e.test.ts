@@ -1,0 +1,122 @@
+import type { Browser, Page } from 'playwright-core';
+import { parse } from 'yaml';
+import { launchChromium, screenshot, serve, signedInPage } from '../support/browser';
+import { type Harness, startHarness } from '../support/harness';
+
+/** The flow the rule author draws, as the published YAML must hold it. */
+const EXPECTED_FLOW = parse(`
+trigger: download-request
+nodes:
+  start-1: { type: start, next: parallel-1 }
+  parallel-1: { type: parallel, branches: [approval-1, approval-2], join: join-1 }
+  approval-1: { type: approval, reviewers: { roles: [editor] }, approved: join-1, rejected: end-2 }
+  approval-2: { type: approval, reviewers: { roles: [viewer] }, approved: join-1, rejected: end-2 }
+  join-1: { type: join, next: end-1 }
+  end-1: { type: end, outcome: approved }
+  end-2: { type: end, outcome: rejected }
+`);
+
+/**
+ * A rule author builds a two-step parallel approval flow from an empty canvas in real Chromium:
+ * drags nodes from the palette, connects handles, sees a validation error on a node and fixes
+ * it, publishes, and the published YAML equals the expected document.
+ */
+describe('rule editor (Chromium)', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    harness = await startHarness('pglite', { worker: false });
+    await harness.as('rita', 'rule-author');
+    server = await serve(harness);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await harness?.close();
+  });
+
+  const drop = async (page: Page, type: string, x: number, y: number) => {
+    await page
+      .getByTestId(`palette-${type}`)
+      .dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } });
+  };
+  const connect = async (page: Page, from: string, handle: string, to: string) => {
+    await page.getByTestId(`handle-${from}-${handle}`).dragTo(page.getByTestId(`target-${to}`));
+  };
+  const select = async (page: Page, node: string) => {
+    await page.getByTestId(`node-${node}`).locator('.fnode-id').click();
+  };
+
+  it('draws, validates, fixes and publishes a two-step parallel approval', async () => {
+    const page = await signedInPage(browser, server.url, 'rita');
+    await page.goto(`${server.url}/#/rules`);
+    await page.getByLabel('New rule set').fill('campaign-approvals');
+    await page.getByRole('button', { name: 'New rule set' }).click();
+    await page.getByLabel('Add flow').fill('hi-res');
+    await page.getByRole('button', { name: 'Add flow' }).click();
+
+    await drop(page, 'start', 60, 10);
+    await drop(page, 'parallel', 320, 10);
+    await drop(page, 'approval', 140, 120);
+    await drop(page, 'approval', 500, 120);
+    await drop(page, 'join', 320, 230);
+    await drop(page, 'end', 160, 320);
+    await drop(page, 'end', 500, 320);
+    for (const id of ['start-1', 'parallel-1', 'approval-1', 'approval-2', 'join-1', 'end-1', 'end-2']) {
+      await page.getByTestId(`node-${id}`).waitFor();
+    }
+
+    await connect(page, 'start-1', 'next', 'parallel-1');
+    await connect(page, 'parallel-1', 'branch', 'approval-1');
+    await connect(page, 'parallel-1', 'branch', 'approval-2');
+    await connect(page, 'parallel-1', 'join', 'join-1');
+    await connect(page, 'approval-1', 'approved', 'join-1');
+    await connect(page, 'approval-1', 'rejected', 'end-2');
+    await connect(page, 'approval-2', 'approved', 'join-1');
+    await connect(page, 'approval-2', 'rejected', 'end-2');
+    await connect(page, 'join-1', 'next', 'end-1');
+
+    await select(page, 'end-2');
+    await page.getByRole('form', { name: 'Settings' }).getByLabel('Outcome').selectOption('rejected');
+
+    const setRoles = async (node: string, value: string) => {
+      await select(page, node);
+      const roles = page.getByRole('form', { name: 'Settings' }).getByLabel('Reviewer roles');
+      await roles.fill(value);
+      await roles.blur();
+    };
+    await setRoles('approval-2', 'viewer');
+    // A role the rule set does not declare: the error shows on the node, and publishing is off.
+    await setRoles('approval-1', 'brand-manager');
+    await page.getByTestId('node-approval-1').getByRole('alert').waitFor();
+    await expectText(page.getByTestId('node-approval-1').getByRole('alert'), /brand-manager/);
+    await screenshot(page, 'rule-editor-error');
+    expect(await page.getByRole('button', { name: 'Publish' }).isDisabled()).toBe(true);
+
+    await setRoles('approval-1', 'editor');
+    await page.getByTestId('node-approval-1').getByRole('alert').waitFor({ state: 'detached' });
+    await page.getByText('No problems.').waitFor();
+    await screenshot(page, 'rule-editor');
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const dialog = page.getByRole('dialog');
+    await expectText(dialog, /\+ +hi-res:/);
+    await dialog.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('status').getByText('Published version 1').waitFor();
+
+    const published = await harness.http.get('/api/rule-sets/campaign-approvals').expect(200);
+    expect(published.body.latest.version).toBe(1);
+    expect(parse(published.body.latest.source).flows['hi-res']).toEqual(EXPECTED_FLOW);
+    // The YAML pane shows exactly what was published.
+    expect(parse(await page.getByTestId('yaml').inputValue())).toEqual(parse(published.body.latest.source));
+  }, 120_000);
+});
+
+async function expectText(
+  locator: { textContent(): Promise<string | null> },
+  pattern: RegExp,
+): Promise<void> {
+  expect(await locator.textContent()).toMatch(pattern);
+}

@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Harness } from './harness';
+
+/** Debian's Chromium (installed by .ci/run), or CHROMIUM_PATH. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = path.join(__dirname, '..', '..', 'docs', 'screenshots');
+
+/**
+ * Headless Chromium as this machine allows it: no sandbox (root), and none of the background
+ * networking that a closed network refuses at every start. (Playwright gives each launch a fresh
+ * profile directory of its own.)
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** The harness's app on a real port, for the browser. */
+export async function serve(harness: Harness): Promise<{ url: string; close(): Promise<void> }> {
+  const server = harness.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A signed-in page for the harness user `name` (see Harness.as), at 1280×800. */
+export async function signedInPage(browser: Browser, url: string, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByLabel(/E-mail|邮箱/).fill(`${name}@example.test`);
+  await page.getByLabel(/^Password|^密码/).fill(`${name}-password-for-tests`);
+  await page.getByRole('button', { name: /^Sign in$|^登录$/ }).click();
+  await page.getByRole('navigation', { name: 'main' }).waitFor();
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
