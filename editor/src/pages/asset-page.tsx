@@ -143,7 +143,11 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
         </p>
       </header>
       <div className="asset-body">
-        <img className="preview" src={`/api/assets/${id}/thumbnail`} alt={asset.name} />
+        <img
+          className="preview"
+          src={`/api/assets/${id}/thumbnail?v=${asset.latestVersion.version}&state=${asset.state}`}
+          alt={asset.name}
+        />
         <section aria-labelledby="download-heading">
           <h2 id="download-heading">{t('requestDownload')}</h2>
           <form onSubmit={requestDownload} className="inline-form">

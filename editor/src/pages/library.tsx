@@ -199,7 +199,11 @@ export function Library() {
             {result?.items.map((item) => (
               <li key={item.id}>
                 <a href={`#/assets/${item.id}`} data-testid="result">
-                  <img src={`/api/assets/${item.id}/thumbnail`} alt="" loading="lazy" />
+                  <img
+                    src={`/api/assets/${item.id}/thumbnail?v=${item.latestVersion.version}&state=${item.state}`}
+                    alt=""
+                    loading="lazy"
+                  />
                   <span className="name">{item.name}</span>
                   {item.frozen && <span className="badge frozen">{t('frozen')}</span>}
                 </a>

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium, screenshot, serve, signedInPage } from '../support/browser';
+import { eventually, type Harness, startHarness } from '../support/harness';
+import { makeJpeg } from '../support/images';
+
+const PHOTO = path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg');
+
+/**
+ * The library and the reviewers' inbox in real Chromium against the real server and workflows:
+ * an upload through the page is found by a Chinese search; a requester asks for a hi-res
+ * original, two reviewers approve it in their inbox, and the requester downloads the file.
+ */
+describe('library and approvals (Chromium)', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    harness = await startHarness('pglite');
+    for (const [name, role] of [
+      ['una', 'editor'],
+      ['emma', 'employee'],
+      ['mia', 'brand-manager'],
+      ['rui', 'reviewer'],
+    ] as const) {
+      await harness.as(name, role);
+    }
+    server = await serve(harness);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await harness?.close();
+  });
+
+  it('uploads with a progress bar and finds the file with a Chinese query', async () => {
+    const page = await signedInPage(browser, server.url, 'una');
+    await page.getByLabel('Upload').setInputFiles({
+      name: '春季新品海报.jpg',
+      mimeType: 'image/jpeg',
+      buffer: readFileSync(PHOTO),
+    });
+    await page.getByRole('progressbar', { name: '春季新品海报.jpg' }).waitFor();
+    const link = page.locator('a.uploaded');
+    await link.waitFor();
+    const assetId = (await link.getAttribute('href'))!.split('/').pop()!;
+    await eventually(async () =>
+      (await harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
+    );
+
+    // 新品 ("new product") is one word of the name, found by jieba segmentation at both ends.
+    await page.getByRole('searchbox').fill('新品');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByTestId('interpreted').waitFor();
+    const results = page.getByTestId('result');
+    await results.first().waitFor();
+    expect(await results.count()).toBe(1);
+    expect(await results.first().getAttribute('href')).toBe(`#/assets/${assetId}`);
+    expect(await page.getByTestId('interpreted').textContent()).toContain('新品');
+    await screenshot(page, 'library');
+
+    // The same page in Chinese.
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('button', { name: '搜索' }).waitFor();
+    await screenshot(page, 'library-zh');
+  }, 90_000);
+
+  it('a requester asks for the original, two reviewers approve in their inbox, the requester downloads it', async () => {
+    const original = await makeJpeg(1600, 1200, [120, 20, 60]);
+    const created = await harness.http
+      .post('/api/assets')
+      .field('ruleSet', 'luxury')
+      .field(
+        'metadata',
+        JSON.stringify({
+          campaign: 'SS26',
+          photographer: 'Li Wei',
+          scenario: 'store',
+          usageRegion: 'CN-mainland',
+        }),
+      )
+      .attach('file', original, 'SS26_store_V1_20261128.jpg')
+      .expect(201);
+    const assetId = created.body.id as string;
+    await eventually(async () =>
+      (await harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
+    );
+
+    const requester = await signedInPage(browser, server.url, 'emma');
+    await requester.goto(`${server.url}/#/assets/${assetId}`);
+    await requester.getByLabel('Audience').selectOption('internal');
+    await requester.getByLabel('Rendition').selectOption('original');
+    await requester.getByRole('button', { name: 'Request', exact: true }).click();
+    await requester.getByTestId('download-status').getByText('Waiting for approval').waitFor();
+    await screenshot(requester, 'asset-page');
+
+    for (const reviewer of ['mia', 'rui']) {
+      const page = await signedInPage(browser, server.url, reviewer);
+      await page.goto(`${server.url}/#/inbox`);
+      const task = page.getByTestId('approval-task');
+      await task.waitFor();
+      expect(await task.textContent()).toContain('emma@example.test');
+      expect(await task.textContent()).toContain('original');
+      if (reviewer === 'mia') await screenshot(page, 'approvals-inbox');
+      await task.getByLabel('Reason').fill('ok for the store launch');
+      await task.getByRole('button', { name: 'Approve' }).click();
+      await page.getByText('Nothing waits for you.').waitFor();
+      await page.context().close();
+    }
+
+    await eventually(async () => {
+      const lifecycle = await harness.http.get(`/api/assets/${assetId}/lifecycle`);
+      return lifecycle.body.grants?.length > 0 ? true : undefined;
+    });
+    await requester.getByRole('button', { name: 'Request', exact: true }).click();
+    const downloadLink = requester.getByTestId('download-status').getByRole('link');
+    await downloadLink.waitFor();
+    const [download] = await Promise.all([requester.waitForEvent('download'), downloadLink.click()]);
+    const saved = await download.path();
+    expect(readFileSync(saved!).equals(original)).toBe(true);
+    expect(download.suggestedFilename()).toBe('SS26_store_V1_20261128.jpg');
+  }, 120_000);
+});
