@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import request from 'supertest';
@@ -8,6 +11,8 @@ import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
 import { readZip } from '../support/zip';
+
+const run = promisify(execFile);
 
 /**
  * Stage 3 through the real server, workflows and catalogue: share links (password, download
@@ -423,6 +428,14 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     });
     await sql`DELETE FROM audit_events WHERE seq = ${target}`.execute(harness.storage.database.db);
     expect(await audit.verify()).toMatchObject({ intact: false, firstBroken: { seq: target } });
+
+    // The command line says the same (on a PostgreSQL server, which another process can open).
+    if (harness.databaseUrl) {
+      const cli = await run(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'audit', 'verify'], {
+        env: { ...process.env, DATABASE_URL: harness.databaseUrl },
+      }).catch((error: { code: number; stdout: string }) => error);
+      expect(cli).toMatchObject({ code: 1, stdout: expect.stringContaining(`Trail BROKEN at event ${target}`) });
+    }
   });
 
   it('limits token scanning per address (429), whatever the tokens', async () => {
