@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { launchChromium, screenshot, serve, signedInPage } from '../support/browser';
@@ -112,6 +114,40 @@ describe('rule editor (Chromium)', () => {
     // The YAML pane shows exactly what was published.
     expect(parse(await page.getByTestId('yaml').inputValue())).toEqual(parse(published.body.latest.source));
   }, 120_000);
+});
+
+describe('rule editor dry run (Chromium)', () => {
+  let harness: Harness;
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    harness = await startHarness('pglite', { worker: false });
+    await harness.as('rita', 'rule-author');
+    server = await serve(harness);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await harness?.close();
+  });
+
+  it('opens a published rule set laid out, and a dry run lights up the path and lists the timers', async () => {
+    const page = await signedInPage(browser, server.url, 'rita');
+    await page.goto(`${server.url}/#/rules/luxury`);
+    await page.getByTestId('node-first-approval').waitFor();
+    const sample = readFileSync(path.join(__dirname, '..', '..', 'rules', 'examples', 'samples', 'luxury-event-photo.json'), 'utf8');
+    await page.getByLabel('Dry-run sample').fill(sample);
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const result = page.getByTestId('dry-run-result');
+    await result.waitFor();
+    for (const node of ['start', 'first-approval', 'second-approval', 'grant']) {
+      expect(await page.getByTestId(`node-${node}`).getAttribute('class')).toContain('on-path');
+    }
+    expect(await page.getByTestId('node-rejected').getAttribute('class')).not.toContain('on-path');
+    expect(await result.textContent()).toMatch(/\d{4}-\d{2}-\d{2} · /);
+    await screenshot(page, 'rule-editor-dry-run');
+  }, 60_000);
 });
 
 async function expectText(

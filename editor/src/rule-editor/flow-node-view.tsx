@@ -1,16 +1,16 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { type GraphNode, HANDLES } from './flow-graph';
 
-export type FlowNodeData = { node: GraphNode; problems: string[] };
+export type FlowNodeData = { node: GraphNode; problems: string[]; onPath: boolean };
 export type FlowRfNode = Node<FlowNodeData, 'flowNode'>;
 
 /** One step on the canvas: its type, id, a summary of its settings, its problems and its handles. */
 export function FlowNodeView({ data, selected }: NodeProps<FlowRfNode>) {
-  const { node, problems } = data;
+  const { node, problems, onPath } = data;
   const handles = HANDLES[node.type] ?? [];
   return (
     <div
-      className={`fnode fnode-${node.type}${problems.length > 0 ? ' has-problems' : ''}${selected ? ' selected' : ''}`}
+      className={`fnode fnode-${node.type}${problems.length > 0 ? ' has-problems' : ''}${selected ? ' selected' : ''}${onPath ? ' on-path' : ''}`}
       data-testid={`node-${node.id}`}
     >
       {node.type !== 'start' && (

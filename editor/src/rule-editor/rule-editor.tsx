@@ -17,6 +17,7 @@ import type { FlowDefinition } from '../../../rules/document';
 import type { RuleProblem } from '../../../rules/problems';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
+import { DryRunPanel } from './dry-run-panel';
 import {
   DEFAULT_SETTINGS,
   edgeId,
@@ -71,6 +72,7 @@ function Editor({ initialName }: { initialName?: string }) {
   const [rfNodes, setRfNodes] = useState<FlowRfNode[]>([]);
   const [showDiff, setShowDiff] = useState(false);
   const [message, setMessage] = useState('');
+  const [pathNodes, setPathNodes] = useState<string[]>([]);
   const lastGoodFlows = useRef<Record<string, FlowDefinition>>({});
 
   const open = useCallback(async (name: string) => {
@@ -131,12 +133,12 @@ function Editor({ initialName }: { initialName?: string }) {
           id: node.id,
           type: 'flowNode' as const,
           position: old?.position ?? auto[node.id] ?? { x: 80, y: 80 },
-          data: { node, problems: nodeProblems[node.id] ?? [] },
+          data: { node, problems: nodeProblems[node.id] ?? [], onPath: pathNodes.includes(node.id) },
           selected: node.id === selected,
         };
       });
     });
-  }, [graphKey, selected]);
+  }, [graphKey, selected, pathNodes]);
 
   const applyGraph = (next: FlowGraph) =>
     setSource((current) => withFlowNodes(current, flow, graphToNodes(next)));
@@ -181,7 +183,7 @@ function Editor({ initialName }: { initialName?: string }) {
         id,
         type: 'flowNode',
         position,
-        data: { node: { id, type, settings: DEFAULT_SETTINGS[type] }, problems: [] },
+        data: { node: { id, type, settings: DEFAULT_SETTINGS[type] }, problems: [], onPath: false },
       },
     ]);
     applyGraph({ ...graph, nodes: [...graph.nodes, { id, type, settings: { ...DEFAULT_SETTINGS[type] } }] });
@@ -200,6 +202,9 @@ function Editor({ initialName }: { initialName?: string }) {
     target: e.target,
     sourceHandle: e.handle,
     label: e.handle,
+    // The dry run's path: both ends visited.
+    animated: pathNodes.includes(e.source) && pathNodes.includes(e.target),
+    className: pathNodes.includes(e.source) && pathNodes.includes(e.target) ? 'on-path' : '',
   }));
   const selectedNode = graph.nodes.find((n) => n.id === selected);
 
@@ -391,6 +396,13 @@ function Editor({ initialName }: { initialName?: string }) {
           </ReactFlow>
         </div>
         <aside className="side">
+          <DryRunPanel
+            key={`${published?.name ?? ''}/${flow}`}
+            source={source}
+            flow={flow}
+            trigger={flows[flow]?.trigger}
+            onPath={setPathNodes}
+          />
           <Inspector
             node={selectedNode}
             problems={selectedNode ? (nodeProblems[selectedNode.id] ?? []) : []}

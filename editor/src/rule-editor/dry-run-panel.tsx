@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { compileRuleSet } from '../../../rules/compile';
+import { type DryRunEvent, type DryRunResult, type DryRunSample, dryRun } from '../../../rules/dry-run';
+
+/** A sample asset and events to start from: edit it, then Run. */
+export function sampleFor(flowTrigger: string | undefined): string {
+  const uploadedAt = new Date().toISOString().slice(0, 10);
+  const events: DryRunEvent[] =
+    flowTrigger === 'download-request'
+      ? [
+          {
+            type: 'download-request',
+            at: `${uploadedAt}T10:00:00.000Z`,
+            audience: 'everyone',
+            rendition: 'original',
+            user: 'ann',
+            roles: ['editor'],
+          },
+        ]
+      : [];
+  return JSON.stringify(
+    {
+      asset: { name: 'sample.jpg', kind: 'image', uploadedAt: `${uploadedAt}T09:00:00.000Z` },
+      metadata: {},
+      events,
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * Dry-run with the same `rules/` code as the server: the sample asset and events go through the
+ * compiled plan; the path each flow took lights up on the canvas (`onPath`) and every timer is
+ * listed with its date.
+ */
+export function DryRunPanel({
+  source,
+  flow,
+  trigger,
+  onPath,
+}: {
+  source: string;
+  flow: string;
+  trigger: string | undefined;
+  onPath(nodes: string[]): void;
+}) {
+  const [input, setInput] = useState(() => sampleFor(trigger));
+  const [result, setResult] = useState<DryRunResult | null>(null);
+  const [error, setError] = useState('');
+  const run = () => {
+    setError('');
+    try {
+      const compiled = compileRuleSet(source);
+      if (!compiled.plan) throw new Error('Fix the problems first.');
+      const { events, ...sample } = JSON.parse(input) as DryRunSample & { events?: DryRunEvent[] };
+      const outcome = dryRun(compiled.plan, sample, events ?? []);
+      setResult(outcome);
+      onPath(outcome.flows.filter((f) => f.flow === flow).flatMap((f) => f.path.map((step) => step.node)));
+    } catch (err) {
+      setResult(null);
+      onPath([]);
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <section className="dry-run" aria-label="Dry run">
+      <h3>Dry run</h3>
+      <textarea
+        aria-label="Dry-run sample"
+        spellCheck={false}
+        value={input}
+        onChange={(e) => setInput(e.target.value)}
+      />
+      <button type="button" onClick={run}>
+        Run
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div data-testid="dry-run-result">
+          <p>
+            Final state: <strong>{result.final.state}</strong>
+            {result.final.grants.length > 0 && ` · grants: ${result.final.grants.join(', ')}`}
+          </p>
+          <ol className="dry-run-log">
+            {result.log.map((entry) => (
+              <li key={`${entry.at}|${entry.event}|${entry.outcome}`}>
+                {entry.at.slice(0, 16).replace('T', ' ')} · {entry.event} → {entry.outcome}
+              </li>
+            ))}
+          </ol>
+          <h4>Timers</h4>
+          <ul className="dry-run-timers">
+            {result.timers.map((timer) => (
+              <li key={`${timer.name}|${timer.at}`}>
+                {timer.at.slice(0, 10)} · {timer.name} ({timer.status}) — {timer.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
