@@ -36,9 +36,16 @@ async function main() {
     const plainInsert = async (i: number) => {
       const e = event(i);
       await sql`INSERT INTO plain_events (at, actor, action, asset_id, version, rendition, share_id, address, details, prev_hash, hash)
-        VALUES (now(), ${e.actor}, ${e.action}, ${e.assetId}, ${e.version}, ${e.rendition}, ${e.shareId}, ${e.address}, ${jsonb(e.details)}, '', '')`.execute(db);
+        VALUES (now(), ${e.actor}, ${e.action}, ${e.assetId}, ${e.version}, ${e.rendition}, ${e.shareId}, ${e.address}, ${jsonb(e.details)}, '', '')`.execute(
+        db,
+      );
     };
-    const timed = async (label: string, n: number, concurrency: number, work: (i: number) => Promise<unknown>) => {
+    const timed = async (
+      label: string,
+      n: number,
+      concurrency: number,
+      work: (i: number) => Promise<unknown>,
+    ) => {
       const started = performance.now();
       let next = 0;
       await Promise.all(
@@ -54,7 +61,9 @@ async function main() {
     const rows: string[] = [];
     for (const concurrency of [1, 8]) {
       const plain = await timed(`plain insert ×${concurrency}`, EVENTS, concurrency, plainInsert);
-      const chained = await timed(`chained append ×${concurrency}`, EVENTS, concurrency, (i) => audit.append(event(i)));
+      const chained = await timed(`chained append ×${concurrency}`, EVENTS, concurrency, (i) =>
+        audit.append(event(i)),
+      );
       rows.push(
         `| ${concurrency} | ${plain.toFixed(0)} | ${chained.toFixed(0)} | ${(plain / chained).toFixed(2)}× |`,
       );

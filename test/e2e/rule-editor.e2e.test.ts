@@ -136,7 +136,10 @@ describe('rule editor dry run (Chromium)', () => {
     const page = await signedInPage(browser, server.url, 'rita');
     await page.goto(`${server.url}/#/rules/luxury`);
     await page.getByTestId('node-first-approval').waitFor();
-    const sample = readFileSync(path.join(__dirname, '..', '..', 'rules', 'examples', 'samples', 'luxury-event-photo.json'), 'utf8');
+    const sample = readFileSync(
+      path.join(__dirname, '..', '..', 'rules', 'examples', 'samples', 'luxury-event-photo.json'),
+      'utf8',
+    );
     await page.getByLabel('Dry-run sample').fill(sample);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const result = page.getByTestId('dry-run-result');
@@ -147,8 +150,39 @@ describe('rule editor dry run (Chromium)', () => {
     expect(await page.getByTestId('node-rejected').getAttribute('class')).not.toContain('on-path');
     expect(await result.textContent()).toMatch(/\d{4}-\d{2}-\d{2} · /);
     await screenshot(page, 'rule-editor-dry-run');
+
+    // The other sections are forms generated from the JSON Schema, writing to the same YAML.
+    await page.getByLabel('Section', { exact: true }).selectOption('distribute');
+    const form = page.getByTestId('section-form');
+    await form.locator('summary', { hasText: 'medium' }).click();
+    const width = form.getByLabel('distribute.renditions.medium.width');
+    await width.fill('1200');
+    await width.blur();
+    await yamlContains(page, 'width: 1200');
+    const yaml = parse(await page.getByTestId('yaml').inputValue());
+    expect(yaml.distribute.renditions.medium).toEqual({
+      width: 1200,
+      fit: 'inside',
+      format: 'jpeg',
+      quality: 85,
+      invisibleWatermark: true,
+    });
+    await page.getByLabel('Section', { exact: true }).selectOption('roles');
+    const roles = page.getByTestId('section-form').getByLabel('roles', { exact: true });
+    await roles.fill('brand-manager, reviewer, photographer, legal, employee, partner, agent, intern');
+    await roles.blur();
+    await yamlContains(page, 'intern');
+    expect(parse(await page.getByTestId('yaml').inputValue()).roles).toContain('intern');
+    await screenshot(page, 'rule-editor-sections');
   }, 60_000);
 });
+
+async function yamlContains(page: Page, text: string): Promise<void> {
+  for (let i = 0; i < 50 && !(await page.getByTestId('yaml').inputValue()).includes(text); i++) {
+    await page.waitForTimeout(100);
+  }
+  expect(await page.getByTestId('yaml').inputValue()).toContain(text);
+}
 
 async function expectText(
   locator: { textContent(): Promise<string | null> },

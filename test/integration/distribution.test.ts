@@ -431,10 +431,17 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
 
     // The command line says the same (on a PostgreSQL server, which another process can open).
     if (harness.databaseUrl) {
-      const cli = await run(process.execPath, [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'audit', 'verify'], {
-        env: { ...process.env, DATABASE_URL: harness.databaseUrl },
-      }).catch((error: { code: number; stdout: string }) => error);
-      expect(cli).toMatchObject({ code: 1, stdout: expect.stringContaining(`Trail BROKEN at event ${target}`) });
+      const cli = await run(
+        process.execPath,
+        [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'audit', 'verify'],
+        {
+          env: { ...process.env, DATABASE_URL: harness.databaseUrl },
+        },
+      ).catch((error: { code: number; stdout: string }) => error);
+      expect(cli).toMatchObject({
+        code: 1,
+        stdout: expect.stringContaining(`Trail BROKEN at event ${target}`),
+      });
     }
   });
 

@@ -43,3 +43,11 @@ export function withTopField(source: string, key: string, value: unknown): strin
   doc.set(key, doc.createNode(value));
   return doc.toString();
 }
+
+/** Sets any part of the document by path; undefined removes it. */
+export function withValueAt(source: string, path: (string | number)[], value: unknown): string {
+  const doc = parseDocument(source);
+  if (value === undefined) doc.deleteIn(path);
+  else doc.setIn(path, doc.createNode(value));
+  return doc.toString();
+}

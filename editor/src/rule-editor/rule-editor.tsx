@@ -15,6 +15,7 @@ import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } fro
 import { compileRuleSet } from '../../../rules/compile';
 import type { FlowDefinition } from '../../../rules/document';
 import type { RuleProblem } from '../../../rules/problems';
+import { ruleSetSchema } from '../../../rules/rule-set.schema';
 import { ApiError, api } from '../api';
 import { useT } from '../i18n';
 import { DryRunPanel } from './dry-run-panel';
@@ -32,12 +33,34 @@ import {
 import { FlowNodeView, type FlowRfNode } from './flow-node-view';
 import { Inspector } from './inspector';
 import { layoutGraph } from './layout';
-import { flowsOf, withFlowField, withFlowNodes, withTopField } from './rule-document';
+import {
+  flowsOf,
+  readRuleSet,
+  withFlowField,
+  withFlowNodes,
+  withTopField,
+  withValueAt,
+} from './rule-document';
+import { SchemaForm, type SchemaNode } from './schema-form';
 
 const NODE_TYPES = { flowNode: FlowNodeView };
 const PALETTE: NodeType[] = ['start', 'condition', 'approval', 'parallel', 'join', 'action', 'end'];
 const TRIGGERS = ['upload', 'metadata-change', 'download-request', 'manual'];
 const DRAG_TYPE = 'application/x-assetflow-node';
+/** The sections edited as forms (flows are the canvas). */
+const SECTIONS = [
+  'title',
+  'description',
+  'roles',
+  'teams',
+  'fields',
+  'create',
+  'store',
+  'distribute',
+  'use',
+  'archive',
+];
+const SCHEMA = ruleSetSchema as unknown as { properties: Record<string, SchemaNode> };
 
 export function RuleEditor({ initialName }: { initialName?: string }) {
   return (
@@ -73,6 +96,7 @@ function Editor({ initialName }: { initialName?: string }) {
   const [showDiff, setShowDiff] = useState(false);
   const [message, setMessage] = useState('');
   const [pathNodes, setPathNodes] = useState<string[]>([]);
+  const [section, setSection] = useState<string | null>(null);
   const lastGoodFlows = useRef<Record<string, FlowDefinition>>({});
 
   const open = useCallback(async (name: string) => {
@@ -103,6 +127,11 @@ function Editor({ initialName }: { initialName?: string }) {
     return lastGoodFlows.current;
   }, [source]);
   const graph: FlowGraph = useMemo(() => flowToGraph(flows[flow] ?? { nodes: {} }), [flows, flow]);
+  const problemsByPointer = useMemo(() => {
+    const byPointer: Record<string, string[]> = {};
+    for (const p of problems) byPointer[p.path] = [...(byPointer[p.path] ?? []), p.message];
+    return byPointer;
+  }, [problems]);
   const nodeProblems = useMemo(() => {
     const byNode: Record<string, string[]> = {};
     for (const p of problems) {
@@ -302,6 +331,20 @@ function Editor({ initialName }: { initialName?: string }) {
             </select>
           </label>
         )}
+        <label>
+          Section
+          <select
+            aria-label="Section"
+            value={section ?? 'flows'}
+            disabled={!source}
+            onChange={(e) => setSection(e.target.value === 'flows' ? null : e.target.value)}
+          >
+            <option value="flows">flows (canvas)</option>
+            {SECTIONS.map((name) => (
+              <option key={name}>{name}</option>
+            ))}
+          </select>
+        </label>
         <span className="spacer" />
         <button
           type="button"
@@ -371,7 +414,20 @@ function Editor({ initialName }: { initialName?: string }) {
             </>
           )}
         </aside>
+        {section && (
+          <section className="section-form" aria-label={`section ${section}`} data-testid="section-form">
+            <h3>{section}</h3>
+            <SchemaForm
+              schema={SCHEMA.properties[section] ?? {}}
+              value={(readRuleSet(source).document as Record<string, unknown> | undefined)?.[section]}
+              path={[section]}
+              onChange={(at, value) => setSource((current) => withValueAt(current, at, value))}
+              problems={problemsByPointer}
+            />
+          </section>
+        )}
         <div
+          hidden={section !== null}
           className="canvas"
           role="application"
           aria-label="flow canvas"
