@@ -61,6 +61,28 @@ describe('library and approvals (Chromium)', () => {
     expect(await page.getByTestId('interpreted').textContent()).toContain('新品');
     await screenshot(page, 'library');
 
+    // On the asset page: mark a region on the picture and comment on it; make a share link.
+    await results.first().click();
+    const picture = page.getByRole('img', { name: '春季新品海报.jpg' });
+    await picture.waitFor();
+    const box = (await picture.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.7, { steps: 5 });
+    await page.mouse.up();
+    await page.getByLabel('Add comment').fill('把这里调亮一点');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('把这里调亮一点').waitFor();
+    const comments = (await harness.http.get(`/api/assets/${assetId}/comments`)).body.threads;
+    expect(comments[0]).toMatchObject({ body: '把这里调亮一点', region: { kind: 'rect' } });
+    expect(comments[0].region.x).toBeCloseTo(0.2, 1);
+    expect(comments[0].region.width).toBeCloseTo(0.4, 1);
+    await page.getByRole('form', { name: 'Share links' }).getByRole('button', { name: 'Create' }).click();
+    const url = await page.getByLabel('link', { exact: true }).inputValue();
+    expect(url).toMatch(new RegExp(`^${server.url}/s/[\\w-]{43}$`));
+    await screenshot(page, 'asset-page-annotations');
+    await page.goto(`${server.url}/#/library`);
+
     // The same page in Chinese.
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('button', { name: '搜索' }).waitFor();
@@ -90,8 +112,9 @@ describe('library and approvals (Chromium)', () => {
 
     const requester = await signedInPage(browser, server.url, 'emma');
     await requester.goto(`${server.url}/#/assets/${assetId}`);
-    await requester.getByLabel('Audience').selectOption('internal');
-    await requester.getByLabel('Rendition').selectOption('original');
+    const downloads = requester.getByRole('region', { name: 'Request a download' });
+    await downloads.getByLabel('Audience').selectOption('internal');
+    await downloads.getByLabel('Rendition').selectOption('original');
     await requester.getByRole('button', { name: 'Request', exact: true }).click();
     await requester.getByTestId('download-status').getByText('Waiting for approval').waitFor();
     await screenshot(requester, 'asset-page');

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { ApiError, api, type Me } from '../api';
 import { useT } from '../i18n';
+import { type Region, RegionPicker } from './region-picker';
+import { SharePanel } from './share-panel';
 
 interface Asset {
   id: string;
@@ -28,7 +30,7 @@ interface Comment {
   author: string;
   body: string;
   resolvedAt: string | null;
-  region: unknown;
+  region: Region | null;
   replies: Comment[];
 }
 interface Plan {
@@ -60,6 +62,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     rendition: string | null;
   }> | null>(null);
   const [comment, setComment] = useState('');
+  const [region, setRegion] = useState<Region | null>(null);
   const [audience, setAudience] = useState('');
   const [rendition, setRendition] = useState('');
   const [decision, setDecision] = useState<Decision | null>(null);
@@ -109,8 +112,9 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
 
   const addComment = async (e: FormEvent) => {
     e.preventDefault();
-    await api(`/api/assets/${id}/comments`, { json: { body: comment } });
+    await api(`/api/assets/${id}/comments`, { json: { body: comment, ...(region ? { region } : {}) } });
     setComment('');
+    setRegion(null);
     await load();
   };
   const requestDownload = async (e: FormEvent) => {
@@ -143,10 +147,14 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
         </p>
       </header>
       <div className="asset-body">
-        <img
-          className="preview"
+        <RegionPicker
           src={`/api/assets/${id}/thumbnail?v=${asset.latestVersion.version}&state=${asset.state}`}
           alt={asset.name}
+          regions={threads
+            .filter((c) => c.region && c.version === asset.latestVersion.version)
+            .map((c) => ({ id: c.id, region: c.region!, label: `${c.author}: ${c.body}` }))}
+          value={region}
+          onChange={setRegion}
         />
         <section aria-labelledby="download-heading">
           <h2 id="download-heading">{t('requestDownload')}</h2>
@@ -205,7 +213,8 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
         <ul className="comments">
           {threads.map((c) => (
             <li key={c.id} className={c.resolvedAt ? 'resolved' : undefined}>
-              <strong>{c.author}</strong> (v{c.version}): {c.body}
+              <strong>{c.author}</strong> (v{c.version}
+              {c.region ? ', ▭' : ''}): {c.body}
               {c.replies.length > 0 && (
                 <ul>
                   {c.replies.map((r) => (
@@ -219,6 +228,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           ))}
         </ul>
         <form onSubmit={addComment} className="inline-form">
+          {region && <span className="chip">▭ {region.kind}</span>}
           <label>
             {t('addComment')}
             <input value={comment} onChange={(e) => setComment(e.target.value)} required />
@@ -236,6 +246,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           ))}
         </ol>
       </section>
+      {plan && <SharePanel assetId={id} renditions={Object.keys(plan.distribute.renditions)} />}
       {trail && (
         <section>
           <h2>{t('trail')}</h2>

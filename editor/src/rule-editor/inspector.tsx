@@ -1,5 +1,5 @@
 import { useT } from '../i18n';
-import type { GraphNode } from './flow-graph';
+import { type GraphEdge, type GraphNode, HANDLES, type LinkHandle } from './flow-graph';
 
 const list = (text: string) =>
   text
@@ -12,10 +12,18 @@ export function Inspector({
   node,
   problems,
   onChange,
+  nodeIds,
+  edges,
+  onLink,
 }: {
   node: GraphNode | undefined;
   problems: string[];
   onChange(settings: Record<string, unknown>): void;
+  /** Every node of the flow, to link to. */
+  nodeIds: string[];
+  edges: GraphEdge[];
+  /** Sets the targets of one handle of the selected node (keyboard alternative to dragging). */
+  onLink(handle: LinkHandle, targets: string[]): void;
 }) {
   const t = useT();
   if (!node) return <p className="hint">{t('selectNode')}</p>;
@@ -120,6 +128,47 @@ export function Inspector({
             <option>rejected</option>
           </select>
         </label>
+      )}
+      {(HANDLES[node.type] ?? []).length > 0 && (
+        <fieldset className="links">
+          <legend>Links</legend>
+          {(HANDLES[node.type] ?? []).map((handle) => {
+            const targets = edges
+              .filter((e) => e.source === node.id && e.handle === handle)
+              .map((e) => e.target);
+            const others = nodeIds.filter((id) => id !== node.id);
+            return handle === 'branch' ? (
+              <label key={handle}>
+                {handle} (comma-separated)
+                <input
+                  aria-label={`link ${handle}`}
+                  defaultValue={targets.join(', ')}
+                  key={`${node.id}-${handle}-${targets.join(',')}`}
+                  onBlur={(e) =>
+                    onLink(
+                      handle,
+                      list(e.target.value).filter((id) => others.includes(id)),
+                    )
+                  }
+                />
+              </label>
+            ) : (
+              <label key={handle}>
+                {handle}
+                <select
+                  aria-label={`link ${handle}`}
+                  value={targets[0] ?? ''}
+                  onChange={(e) => onLink(handle, e.target.value ? [e.target.value] : [])}
+                >
+                  <option value="">—</option>
+                  {others.map((id) => (
+                    <option key={id}>{id}</option>
+                  ))}
+                </select>
+              </label>
+            );
+          })}
+        </fieldset>
       )}
       {problems.length > 0 && (
         <ul className="node-problems">

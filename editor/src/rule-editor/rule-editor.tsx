@@ -460,6 +460,20 @@ function Editor({ initialName }: { initialName?: string }) {
             onPath={setPathNodes}
           />
           <Inspector
+            nodeIds={graph.nodes.map((n) => n.id)}
+            edges={graph.edges}
+            onLink={(handle, targets) => {
+              const id = selectedNode?.id;
+              if (!id) return;
+              const kept = graph.edges.filter((e) => !(e.source === id && e.handle === handle));
+              const added = targets.map((target) => ({
+                id: edgeId(id, handle, target),
+                source: id,
+                target,
+                handle,
+              }));
+              applyGraph({ ...graph, edges: [...kept, ...added] });
+            }}
             node={selectedNode}
             problems={selectedNode ? (nodeProblems[selectedNode.id] ?? []) : []}
             onChange={(settings) =>

@@ -1,0 +1,130 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, api } from '../api';
+import { useT } from '../i18n';
+
+interface Share {
+  id: string;
+  assetIds: string[];
+  permission: string;
+  rendition: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  downloads: number;
+  maxDownloads: number | null;
+  password: boolean;
+}
+
+/** Make a share link for this asset (the URL is shown once), and see and revoke yours. */
+export function SharePanel({ assetId, renditions }: { assetId: string; renditions: string[] }) {
+  const t = useT();
+  const [shares, setShares] = useState<Share[]>([]);
+  const [rendition, setRendition] = useState(renditions[renditions.length - 1] ?? '');
+  const [permission, setPermission] = useState('download');
+  const [password, setPassword] = useState('');
+  const [days, setDays] = useState('');
+  const [emails, setEmails] = useState('');
+  const [made, setMade] = useState('');
+  const [error, setError] = useState('');
+  const load = useCallback(async () => {
+    const r = await api<{ shares: Share[] }>('/api/shares');
+    setShares(r.shares.filter((s) => s.assetIds.includes(assetId)));
+  }, [assetId]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    setMade('');
+    try {
+      const allowedEmails = emails
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const r = await api<{ url: string }>('/api/shares', {
+        json: {
+          assetIds: [assetId],
+          rendition,
+          permission,
+          ...(password ? { password } : {}),
+          ...(days ? { expiresInDays: Number(days) } : {}),
+          ...(allowedEmails.length > 0 ? { allowedEmails } : {}),
+        },
+      });
+      setMade(r.url);
+      await load();
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  };
+  return (
+    <section>
+      <h2>{t('shares')}</h2>
+      <form onSubmit={create} className="inline-form" aria-label={t('shares')}>
+        <label>
+          {t('rendition')}
+          <select value={rendition} onChange={(e) => setRendition(e.target.value)}>
+            {renditions.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <select aria-label="permission" value={permission} onChange={(e) => setPermission(e.target.value)}>
+          <option>download</option>
+          <option>view</option>
+        </select>
+        <input
+          type="password"
+          placeholder={t('password')}
+          aria-label={t('password')}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <input
+          type="number"
+          min={0.01}
+          step="any"
+          placeholder="days"
+          aria-label="days"
+          value={days}
+          onChange={(e) => setDays(e.target.value)}
+        />
+        <input
+          placeholder="@partner.com, ann@x.com"
+          aria-label="recipients"
+          value={emails}
+          onChange={(e) => setEmails(e.target.value)}
+        />
+        <button type="submit">{t('create')}</button>
+      </form>
+      {error && <p className="error">{error}</p>}
+      {made && (
+        <p className="status" role="status">
+          <input readOnly value={made} aria-label="link" size={60} onFocus={(e) => e.target.select()} />
+        </p>
+      )}
+      <ul>
+        {shares.map((s) => (
+          <li key={s.id}>
+            {s.rendition} · {s.permission} ·{' '}
+            {s.revokedAt ? 'revoked' : `until ${new Date(s.expiresAt).toLocaleString()}`} · {s.downloads}
+            {s.maxDownloads !== null ? `/${s.maxDownloads}` : ''} ↓{s.password ? ' · 🔒' : ''}
+            {!s.revokedAt && (
+              <button
+                type="button"
+                className="link"
+                onClick={async () => {
+                  await api(`/api/shares/${s.id}`, { method: 'DELETE' });
+                  await load();
+                }}
+              >
+                revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
