@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchChromium, screenshot, serve, signedInPage } from '../support/browser';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { browserSuite, screenshot, signedInPage } from '../support/browser';
+import { eventually } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
 
 const PHOTO = path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg');
 
@@ -13,30 +13,15 @@ const PHOTO = path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg');
  * original, two reviewers approve it in their inbox, and the requester downloads the file.
  */
 describe('library and approvals (Chromium)', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    harness = await startHarness('pglite');
-    for (const [name, role] of [
-      ['una', 'editor'],
-      ['emma', 'employee'],
-      ['mia', 'brand-manager'],
-      ['rui', 'reviewer'],
-    ] as const) {
-      await harness.as(name, role);
-    }
-    server = await serve(harness);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await harness?.close();
-  });
+  const suite = browserSuite([
+    ['una', 'editor'],
+    ['emma', 'employee'],
+    ['mia', 'brand-manager'],
+    ['rui', 'reviewer'],
+  ]);
 
   it('uploads with a progress bar and finds the file with a Chinese query', async () => {
-    const page = await signedInPage(browser, server.url, 'una');
+    const page = await signedInPage(suite.browser, suite.url, 'una');
     await page.getByLabel('Upload').setInputFiles({
       name: '春季新品海报.jpg',
       mimeType: 'image/jpeg',
@@ -47,7 +32,7 @@ describe('library and approvals (Chromium)', () => {
     await link.waitFor();
     const assetId = (await link.getAttribute('href'))!.split('/').pop()!;
     await eventually(async () =>
-      (await harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
+      (await suite.harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
     );
 
     // 新品 ("new product") is one word of the name, found by jieba segmentation at both ends.
@@ -73,15 +58,15 @@ describe('library and approvals (Chromium)', () => {
     await page.getByLabel('Add comment').fill('把这里调亮一点');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('把这里调亮一点').waitFor();
-    const comments = (await harness.http.get(`/api/assets/${assetId}/comments`)).body.threads;
+    const comments = (await suite.harness.http.get(`/api/assets/${assetId}/comments`)).body.threads;
     expect(comments[0]).toMatchObject({ body: '把这里调亮一点', region: { kind: 'rect' } });
     expect(comments[0].region.x).toBeCloseTo(0.2, 1);
     expect(comments[0].region.width).toBeCloseTo(0.4, 1);
     await page.getByRole('form', { name: 'Share links' }).getByRole('button', { name: 'Create' }).click();
     const url = await page.getByLabel('link', { exact: true }).inputValue();
-    expect(url).toMatch(new RegExp(`^${server.url}/s/[\\w-]{43}$`));
+    expect(url).toMatch(new RegExp(`^${suite.url}/s/[\\w-]{43}$`));
     await screenshot(page, 'asset-page-annotations');
-    await page.goto(`${server.url}/#/library`);
+    await page.goto(`${suite.url}/#/library`);
 
     // The same page in Chinese.
     await page.getByRole('button', { name: '中文' }).click();
@@ -91,27 +76,19 @@ describe('library and approvals (Chromium)', () => {
 
   it('a requester asks for the original, two reviewers approve in their inbox, the requester downloads it', async () => {
     const original = await makeJpeg(1600, 1200, [120, 20, 60]);
-    const created = await harness.http
+    const created = await suite.harness.http
       .post('/api/assets')
       .field('ruleSet', 'luxury')
-      .field(
-        'metadata',
-        JSON.stringify({
-          campaign: 'SS26',
-          photographer: 'Li Wei',
-          scenario: 'store',
-          usageRegion: 'CN-mainland',
-        }),
-      )
-      .attach('file', original, 'SS26_store_V1_20261128.jpg')
+      .field('metadata', LUXURY_METADATA)
+      .attach('file', original, LUXURY_NAME)
       .expect(201);
     const assetId = created.body.id as string;
     await eventually(async () =>
-      (await harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
+      (await suite.harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
     );
 
-    const requester = await signedInPage(browser, server.url, 'emma');
-    await requester.goto(`${server.url}/#/assets/${assetId}`);
+    const requester = await signedInPage(suite.browser, suite.url, 'emma');
+    await requester.goto(`${suite.url}/#/assets/${assetId}`);
     const downloads = requester.getByRole('region', { name: 'Request a download' });
     await downloads.getByLabel('Audience').selectOption('internal');
     await downloads.getByLabel('Rendition').selectOption('original');
@@ -120,8 +97,8 @@ describe('library and approvals (Chromium)', () => {
     await screenshot(requester, 'asset-page');
 
     for (const reviewer of ['mia', 'rui']) {
-      const page = await signedInPage(browser, server.url, reviewer);
-      await page.goto(`${server.url}/#/inbox`);
+      const page = await signedInPage(suite.browser, suite.url, reviewer);
+      await page.goto(`${suite.url}/#/inbox`);
       const task = page.getByTestId('approval-task');
       await task.waitFor();
       expect(await task.textContent()).toContain('emma@example.test');
@@ -134,7 +111,7 @@ describe('library and approvals (Chromium)', () => {
     }
 
     await eventually(async () => {
-      const lifecycle = await harness.http.get(`/api/assets/${assetId}/lifecycle`);
+      const lifecycle = await suite.harness.http.get(`/api/assets/${assetId}/lifecycle`);
       return lifecycle.body.grants?.length > 0 ? true : undefined;
     });
     await requester.getByRole('button', { name: 'Request', exact: true }).click();
@@ -143,6 +120,6 @@ describe('library and approvals (Chromium)', () => {
     const [download] = await Promise.all([requester.waitForEvent('download'), downloadLink.click()]);
     const saved = await download.path();
     expect(readFileSync(saved!).equals(original)).toBe(true);
-    expect(download.suggestedFilename()).toBe('SS26_store_V1_20261128.jpg');
+    expect(download.suggestedFilename()).toBe(LUXURY_NAME);
   }, 120_000);
 });

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { launchChromium, screenshot, serve, signedInPage } from '../support/browser';
-import { type Harness, startHarness } from '../support/harness';
+import { browserSuite, screenshot, signedInPage } from '../support/browser';
 
 /** The flow the rule author draws, as the published YAML must hold it. */
 const EXPECTED_FLOW = parse(`
@@ -24,20 +23,7 @@ nodes:
  * it, publishes, and the published YAML equals the expected document.
  */
 describe('rule editor (Chromium)', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    harness = await startHarness('pglite', { worker: false });
-    await harness.as('rita', 'rule-author');
-    server = await serve(harness);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await harness?.close();
-  });
+  const suite = browserSuite([['rita', 'rule-author']], { worker: false });
 
   const drop = async (page: Page, type: string, x: number, y: number) => {
     await page
@@ -52,8 +38,8 @@ describe('rule editor (Chromium)', () => {
   };
 
   it('draws, validates, fixes and publishes a two-step parallel approval', async () => {
-    const page = await signedInPage(browser, server.url, 'rita');
-    await page.goto(`${server.url}/#/rules`);
+    const page = await signedInPage(suite.browser, suite.url, 'rita');
+    await page.goto(`${suite.url}/#/rules`);
     await page.getByLabel('New rule set').fill('campaign-approvals');
     await page.getByRole('button', { name: 'New rule set' }).click();
     await page.getByLabel('Add flow').fill('hi-res');
@@ -108,7 +94,7 @@ describe('rule editor (Chromium)', () => {
     await dialog.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('status').getByText('Published version 1').waitFor();
 
-    const published = await harness.http.get('/api/rule-sets/campaign-approvals').expect(200);
+    const published = await suite.harness.http.get('/api/rule-sets/campaign-approvals').expect(200);
     expect(published.body.latest.version).toBe(1);
     expect(parse(published.body.latest.source).flows['hi-res']).toEqual(EXPECTED_FLOW);
     // The YAML pane shows exactly what was published.
@@ -117,24 +103,11 @@ describe('rule editor (Chromium)', () => {
 });
 
 describe('rule editor dry run (Chromium)', () => {
-  let harness: Harness;
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    harness = await startHarness('pglite', { worker: false });
-    await harness.as('rita', 'rule-author');
-    server = await serve(harness);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await harness?.close();
-  });
+  const suite = browserSuite([['rita', 'rule-author']], { worker: false });
 
   it('opens a published rule set laid out, and a dry run lights up the path and lists the timers', async () => {
-    const page = await signedInPage(browser, server.url, 'rita');
-    await page.goto(`${server.url}/#/rules/luxury`);
+    const page = await signedInPage(suite.browser, suite.url, 'rita');
+    await page.goto(`${suite.url}/#/rules/luxury`);
     await page.getByTestId('node-first-approval').waitFor();
     const sample = readFileSync(
       path.join(__dirname, '..', '..', 'rules', 'examples', 'samples', 'luxury-event-photo.json'),

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
 import { recordHistoryIfAsked } from '../support/record-history';
 import { databaseKinds } from '../support/test-databases';
 import { testTemporalAddress } from '../support/test-env';
@@ -17,16 +18,8 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
     const upload = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'luxury')
-      .field(
-        'metadata',
-        JSON.stringify({
-          campaign: 'SS26',
-          photographer: 'Li Wei',
-          scenario: 'store',
-          usageRegion: 'CN-mainland',
-        }),
-      )
-      .attach('file', await makeJpeg(800, 600), 'SS26_store_V1_20261128.jpg')
+      .field('metadata', LUXURY_METADATA)
+      .attach('file', await makeJpeg(800, 600), LUXURY_NAME)
       .expect(201);
     assetId = upload.body.id;
     await eventually(async () =>

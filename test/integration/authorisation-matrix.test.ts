@@ -5,6 +5,7 @@ import { endpointPolicy } from '../../policy/endpoints';
 import { decide, type Requirement, type ResourceAccess } from '../../policy/policy';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
 import { databaseKinds } from '../support/test-databases';
 
 /** The people of the matrix and what project `p1` grants each. */
@@ -75,16 +76,8 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       .post('/api/assets')
       .field('project', 'p1')
       .field('ruleSet', 'luxury')
-      .field(
-        'metadata',
-        JSON.stringify({
-          campaign: 'SS26',
-          photographer: 'Li Wei',
-          scenario: 'store',
-          usageRegion: 'CN-mainland',
-        }),
-      )
-      .attach('file', await makeJpeg(640, 480), 'SS26_store_V1_20261128.jpg')
+      .field('metadata', LUXURY_METADATA)
+      .attach('file', await makeJpeg(640, 480), LUXURY_NAME)
       .expect(201);
     const assetId = upload.body.id as string;
     await eventually(async () =>

@@ -6,6 +6,7 @@ import { Notices } from '../../services/notices';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
+import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
 import { databaseKinds } from '../support/test-databases';
 
 /**
@@ -287,16 +288,8 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
       .post('/api/assets')
       .set(ann)
       .field('ruleSet', 'luxury')
-      .field(
-        'metadata',
-        JSON.stringify({
-          campaign: 'SS26',
-          photographer: 'Li Wei',
-          scenario: 'store',
-          usageRegion: 'CN-mainland',
-        }),
-      )
-      .attach('file', await makeJpeg(800, 600, [90, 90, 20]), 'SS26_store_V1_20261128.jpg')
+      .field('metadata', LUXURY_METADATA)
+      .attach('file', await makeJpeg(800, 600, [90, 90, 20]), LUXURY_NAME)
       .expect(201);
     const id = res.body.id as string;
     await stored(id);

@@ -9,6 +9,7 @@ import { IdentityService } from '../../services/identity.service';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
+import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
 import { databaseKinds } from '../support/test-databases';
 import { readZip } from '../support/zip';
 
@@ -167,14 +168,9 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
   });
 
   it("applies the rule set's link policy and audiences (luxury: password, 14 days, no originals outside)", async () => {
-    const id = await upload(dee, 'SS26_store_V1_20261128.jpg', {
+    const id = await upload(dee, LUXURY_NAME, {
       ruleSet: 'luxury',
-      metadata: JSON.stringify({
-        campaign: 'SS26',
-        photographer: 'Li Wei',
-        scenario: 'store',
-        usageRegion: 'CN-mainland',
-      }),
+      metadata: LUXURY_METADATA,
     });
     const base = { assetIds: [id], permission: 'download', rendition: 'medium' };
     const noPassword = await share(dee, base).expect(400);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { Harness } from './harness';
+import { type Harness, type HarnessOptions, startHarness } from './harness';
 
 /** Debian's Chromium (installed by .ci/run), or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -59,4 +59,26 @@ export async function signedInPage(browser: Browser, url: string, name: string):
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/**
+ * The usual end-to-end set-up, registered as beforeAll/afterAll of the calling describe: a harness
+ * on PGlite with these people (`[name, ...roles]`), its app on a real port, and Chromium.
+ */
+export function browserSuite(people: string[][], options: HarnessOptions = {}) {
+  const suite = {} as { harness: Harness; browser: Browser; url: string };
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  beforeAll(async () => {
+    suite.harness = await startHarness('pglite', options);
+    for (const [name, ...roles] of people) await suite.harness.as(name!, ...roles);
+    server = await serve(suite.harness);
+    suite.url = server.url;
+    suite.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await server?.close();
+    await suite.harness?.close();
+  });
+  return suite;
 }
