@@ -120,6 +120,7 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
     say('Assetflow is running.');
     if (server) {
       const { port } = server.address() as { port: number };
+      say(`  Web app:          http://${config.http.host}:${port}/`);
       say(
         `  API:              http://${config.http.host}:${port}/api (OpenAPI: /api/openapi.json, health: /api/health)`,
       );
