@@ -97,6 +97,8 @@ function Editor({ initialName }: { initialName?: string }) {
   const [message, setMessage] = useState('');
   const [pathNodes, setPathNodes] = useState<string[]>([]);
   const [section, setSection] = useState<string | null>(null);
+  /** A published version being looked at, against the text being edited. */
+  const [older, setOlder] = useState<{ version: number; source: string } | null>(null);
   const lastGoodFlows = useRef<Record<string, FlowDefinition>>({});
 
   const open = useCallback(async (name: string) => {
@@ -359,6 +361,25 @@ function Editor({ initialName }: { initialName?: string }) {
           {message}
         </p>
       )}
+      {older && (
+        <dialog open className="diff" aria-label={`v${older.version}`}>
+          <h3>
+            v{older.version} → {t('ruleSet')} ({published?.name})
+          </h3>
+          <p>
+            <button type="button" onClick={() => setOlder(null)}>
+              ✕
+            </button>
+          </p>
+          <pre>
+            {diffText(older.source, source).map((line) => (
+              <span key={line.key} className={line.kind}>
+                {line.text}
+              </span>
+            ))}
+          </pre>
+        </dialog>
+      )}
       {showDiff && (
         <dialog open className="diff" aria-label={t('changes')}>
           <h3>{t('changes')}</h3>
@@ -407,7 +428,18 @@ function Editor({ initialName }: { initialName?: string }) {
               <ol className="history">
                 {history.map((v) => (
                   <li key={v.version}>
-                    v{v.version} · {new Date(v.createdAt).toLocaleDateString()}
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={async () => {
+                        const old = await api<{ source: string }>(
+                          `/api/rule-sets/${encodeURIComponent(published?.name ?? '')}/versions/${v.version}`,
+                        );
+                        setOlder({ version: v.version, source: old.source });
+                      }}
+                    >
+                      v{v.version} · {new Date(v.createdAt).toLocaleDateString()}
+                    </button>
                   </li>
                 ))}
               </ol>
