@@ -119,7 +119,8 @@ const compiled: CompiledEndpoint[] = Object.entries(endpointPolicy)
       .split('/')
       .map((part) => (/^\{\w+\}$/.test(part) ? `(?<${part.slice(1, -1)}>[^/]+)` : escapeRegExp(part)))
       .join('/');
-    return { key, method, pattern: new RegExp(`^${source}/?$`), requirement };
+    // `i`: Express matches routes case-insensitively; `/API/users` must meet the same rule.
+    return { key, method, pattern: new RegExp(`^${source}/?$`, 'i'), requirement };
   })
   // Literal segments win over parameters (`/s/share.css` before `/s/{token}`).
   .sort((a, b) => paramCount(a.key) - paramCount(b.key));

@@ -299,7 +299,8 @@ export const openApiDocument = {
     },
     '/api/assets/{id}/download-requests': {
       post: {
-        summary: 'Ask to download a rendition as an audience (body: {audience, rendition, external?})',
+        summary:
+          'Ask to download a rendition as an audience (body: {audience, rendition}); membership comes from your roles',
         parameters: [{ $ref: '#/components/parameters/AssetId' }],
         responses: {
           '200': { description: '{status: allowed | granted, rendition}' },

@@ -70,7 +70,6 @@ const schemas = {
     properties: {
       audience: { type: 'string', minLength: 1 },
       rendition: { type: 'string', minLength: 1 },
-      external: { type: 'boolean' },
     },
   },
   migration: {

@@ -106,9 +106,14 @@ export class AccessService {
     ];
     const created = await this.deps.access.createProject({ ...input, createdBy: principal.email, grants });
     if (!created)
-      throw new AssetflowError(ErrorCodes.PROJECT_EXISTS, `A project "${input.id}" exists already.`, 409, {
-        id: input.id,
-      });
+      throw new AssetflowError(
+        ErrorCodes.PROJECT_EXISTS,
+        `The project id "${input.id}" is taken; choose another.`,
+        409,
+        {
+          id: input.id,
+        },
+      );
     return (await this.deps.access.project(input.id))!;
   }
 

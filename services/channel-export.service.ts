@@ -6,6 +6,9 @@ import { evaluateCondition } from '../rules/conditions';
 import type { AccessService } from './access.service';
 import type { DistributionService, OutgoingFile } from './distribution.service';
 
+/** Assets that no longer leave: taken down, archived or purged. */
+const DEAD_STATES = new Set(['expired', 'archived', 'purged']);
+
 /**
  * Batch export for a sales channel (Amazon, TikTok, …): each asset's rule set names the channel's
  * renditions (e.g. Amazon's 2000×2000 on white) and when an asset qualifies (`when`). Assets that
@@ -33,6 +36,10 @@ export class ChannelExportService {
     let channelKnown = false;
     for (const id of ids) {
       const asset = (await this.deps.assets.find(id))!;
+      if (DEAD_STATES.has(asset.state)) {
+        manifest.push({ assetId: id, name: asset.displayName, skipped: `the asset is ${asset.state}` });
+        continue;
+      }
       const plan = await this.deps.distribution.planOf(asset);
       const channel = plan.distribute.channels[request.channel];
       if (!channel) {

@@ -19,6 +19,8 @@ export interface CommentThread extends CommentRecord {
   replies: CommentRecord[];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** `@ann@example.com` mentions a person, `@team:design` everyone in a team. */
 const MENTION = /(?<![\w@])@(team:[\w.-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
 
@@ -42,7 +44,7 @@ export class CommentService {
     if (!asset) throw new AssetflowError(ErrorCodes.ASSET_NOT_FOUND, `No asset with id ${assetId}.`, 404);
     let version = input.version ?? asset.currentVersion.version;
     if (input.parentId) {
-      const parent = await this.deps.comments.byId(input.parentId);
+      const parent = UUID.test(input.parentId) ? await this.deps.comments.byId(input.parentId) : undefined;
       if (!parent || parent.assetId !== assetId) throw commentNotFound(input.parentId);
       if (parent.parentId) {
         throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, 'Reply to the thread, not to a reply.', 400);
@@ -113,7 +115,7 @@ export class CommentService {
     commentId: string,
     resolved: boolean,
   ): Promise<CommentRecord> {
-    const comment = await this.deps.comments.byId(commentId);
+    const comment = UUID.test(commentId) ? await this.deps.comments.byId(commentId) : undefined;
     if (!comment || comment.assetId !== assetId) throw commentNotFound(commentId);
     await this.deps.comments.setResolved(
       commentId,

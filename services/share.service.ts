@@ -45,6 +45,8 @@ const MAX_ASSETS_PER_LINK = 500;
 const MISSES_PER_ADDRESS = 30;
 const MISS_WINDOW_SECONDS = 10 * 60;
 const PASSWORD_ATTEMPTS = 5;
+/** A visitor's repeated views of a link within this window are one view in the trail. */
+const VIEW_WINDOW_SECONDS = 10 * 60;
 const PASSWORD_WINDOW_SECONDS = 15 * 60;
 const DEAD_STATES = new Set(['expired', 'archived', 'purged']);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -61,6 +63,7 @@ export class ShareService {
     points: MISSES_PER_ADDRESS,
     duration: MISS_WINDOW_SECONDS,
   });
+  private readonly views = new RateLimiterMemory({ points: 1, duration: VIEW_WINDOW_SECONDS });
   private readonly passwordAttempts = new RateLimiterMemory({
     points: PASSWORD_ATTEMPTS,
     duration: PASSWORD_WINDOW_SECONDS,
@@ -90,7 +93,7 @@ export class ShareService {
     const policy = strictestPolicy(plans);
     const expiresAt = expiryOf(request, policy);
     const allowedEmails = (request.allowedEmails ?? []).map((e) => e.trim().toLowerCase());
-    checkRecipients(allowedEmails, policy.allowedDomains);
+    checkRecipients(allowedEmails, policy);
     if (policy.passwordRequired && !request.password) {
       throw invalid('The rule set requires a password on share links.', { password: 'required' });
     }
@@ -190,7 +193,13 @@ export class ShareService {
     if (!live) return { kind: 'dead' };
     const gate = this.gate(live.share, token, visitor);
     if (gate) return gate;
-    for (const asset of live.assets) {
+    // One recorded view per visitor and link in each window: reloading a page (or a bot hammering
+    // it) must not flood the trail, whose appends take turns.
+    const fresh = await this.views.consume(`${live.share.id}|${visitor.address}|${visitor.email ?? ''}`).then(
+      () => true,
+      () => false,
+    );
+    for (const asset of fresh ? live.assets : []) {
       await this.deps.audit.append({
         actor: visitor.email ?? `link:${live.share.id}`,
         action: 'share.viewed',
@@ -213,12 +222,11 @@ export class ShareService {
     const live = await this.liveShare(token, address);
     if (!live?.share.passwordHash) return undefined;
     const key = `${live.share.id}|${address}`;
-    const used = await this.passwordAttempts.get(key);
-    if (used && used.consumedPoints >= PASSWORD_ATTEMPTS) throw tooMany(used.msBeforeNext);
-    if (!(await verify(live.share.passwordHash, password))) {
-      await this.passwordAttempts.consume(key).catch(() => {});
-      return undefined;
-    }
+    // Count the attempt before checking it, so concurrent guesses cannot all slip under the limit.
+    await this.passwordAttempts.consume(key).catch((limited: { msBeforeNext?: number }) => {
+      throw tooMany(limited.msBeforeNext ?? PASSWORD_WINDOW_SECONDS * 1000);
+    });
+    if (!(await verify(live.share.passwordHash, password))) return undefined;
     await this.passwordAttempts.delete(key);
     return proofOf(live.share.passwordHash, token);
   }
@@ -308,8 +316,8 @@ export class ShareService {
     if (share.passwordHash) {
       const expected = proofOf(share.passwordHash, token);
       const given = visitor.unlockProof ?? '';
-      const ok =
-        given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      // A proof is 64 hex digits; anything else (a tampered cookie) is simply wrong, never an error.
+      const ok = /^[0-9a-f]{64}$/.test(given) && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
       if (!ok) return { kind: 'password', wrong: false };
     }
     return undefined;
@@ -350,6 +358,8 @@ interface EffectivePolicy {
   maxExpiryDays: number;
   passwordRequired: boolean;
   allowedDomains: string[];
+  /** Some rule set restricts recipients (even if the restrictions leave no domain in common). */
+  domainsRestricted: boolean;
   maxDownloads: number | null;
 }
 
@@ -364,6 +374,7 @@ function strictestPolicy(plans: RuleSetPlan[]): EffectivePolicy {
     passwordRequired: policies.some((p) => p.passwordRequired),
     allowedDomains:
       domainLists.length === 0 ? [] : domainLists.reduce((a, b) => a.filter((d) => b.includes(d))),
+    domainsRestricted: domainLists.length > 0,
     maxDownloads: caps.length === 0 ? null : Math.min(...caps),
   };
 }
@@ -384,8 +395,15 @@ function expiryOf(request: ShareRequest, policy: EffectivePolicy): Date {
   return new Date(at);
 }
 
-function checkRecipients(allowedEmails: string[], domains: string[]): void {
-  if (domains.length === 0) return;
+function checkRecipients(allowedEmails: string[], policy: EffectivePolicy): void {
+  if (!policy.domainsRestricted) return;
+  const domains = policy.allowedDomains;
+  if (domains.length === 0) {
+    throw invalid(
+      'The rule sets of these assets allow recipients in no common domain: share them separately.',
+      {},
+    );
+  }
   const outside = allowedEmails.filter((e) => !domains.some((d) => e.endsWith(`@${d}`) || e === `@${d}`));
   if (allowedEmails.length === 0 || outside.length > 0) {
     throw invalid(`Links must be restricted to recipients in ${domains.join(', ')}.`, {

@@ -53,10 +53,11 @@ export function analyticsRouter(deps: { analytics: AnalyticsRepository; assets: 
     const days = Number(req.query.days ?? 90);
     if (!Number.isInteger(days) || days < 1 || days > 36500)
       throw invalid('"days" is a whole number of days (1 or more).', { days: req.query.days });
-    const today =
+    const given =
       typeof req.query.today === 'string' && DATE.test(req.query.today)
         ? Date.parse(req.query.today)
-        : Date.now();
+        : Number.NaN;
+    const today = Number.isNaN(given) ? Date.now() : given;
     const rows = await deps.analytics.unusedSince(new Date(today - days * DAY_MS), limitOf(req));
     send(req, res, `unused-${days}-days`, rows, ['assetId', 'name', 'lastUsedAt', 'createdAt', 'tier']);
   });
@@ -93,9 +94,11 @@ function windowOf(req: Request): Window {
   const date = (name: 'from' | 'to') => {
     const value = req.query[name];
     if (value === undefined) return undefined;
-    if (typeof value !== 'string' || !DATE.test(value))
+    // The pattern alone lets 2024-13-45 through; the date must exist too.
+    const date = typeof value === 'string' && DATE.test(value) ? new Date(`${value}T00:00:00Z`) : undefined;
+    if (!date || Number.isNaN(date.getTime()))
       throw invalid(`"${name}" is a date, YYYY-MM-DD.`, { [name]: value });
-    return new Date(`${value}T00:00:00Z`);
+    return date;
   };
   const from = date('from');
   const to = date('to');

@@ -10,6 +10,8 @@ import { actorOf, addressOf } from '../actor';
 import { validBody } from '../request-schemas';
 import { paging, sendFile } from './shares.routes';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** What leaves for signed-in people: audience-checked renditions, channel exports, the trail. */
 export function distributionRouter(deps: {
   assets: AssetService;
@@ -80,6 +82,11 @@ export function distributionRouter(deps: {
   router.get('/api/audit', async (req, res) => {
     const actor = typeof req.query.actor === 'string' ? req.query.actor : undefined;
     const shareId = typeof req.query.share === 'string' ? req.query.share : undefined;
+    if (shareId !== undefined && !UUID.test(shareId)) {
+      throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, '"share" is a share link id (a UUID).', 400, {
+        share: shareId,
+      });
+    }
     res.json({
       events: await deps.audit.list({
         ...(actor ? { actor } : {}),

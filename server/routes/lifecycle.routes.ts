@@ -99,10 +99,7 @@ export function lifecycleRouter(deps: {
 
   /** 200 `allowed`/`granted`, or 202 `pending` with the approval that decides. */
   router.post('/api/assets/:id/download-requests', async (req, res) => {
-    const body = validBody<{ audience: string; rendition: string; external?: boolean }>(
-      'downloadRequest',
-      req.body,
-    );
+    const body = validBody<{ audience: string; rendition: string }>('downloadRequest', req.body);
     const actor = actorOf(req);
     const assetId = await existing(req.params.id);
     const decision = await workflows.updateAsset(assetId, requestDownloadUpdate, {

@@ -56,13 +56,21 @@ export function notificationsRouter(deps: {
     res.flushHeaders();
     const send = (event: string, data: unknown) =>
       res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    // Listen for the hang-up first: a client may leave while we are still subscribing.
+    let closed = false;
+    let stop = () => {};
+    res.on('close', () => {
+      closed = true;
+      stop();
+    });
     const unsubscribe = await deps.hub.subscribe(actor.id, (n) => send('notification', n));
-    send('hello', { unread: await deps.notifications.unreadCount(actor.id) });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
+    stop = () => {
       clearInterval(heartbeat);
       unsubscribe();
-    });
+    };
+    if (closed) return stop();
+    send('hello', { unread: await deps.notifications.unreadCount(actor.id) });
   });
 
   return router;

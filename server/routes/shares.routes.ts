@@ -73,6 +73,11 @@ export function sharesRouter(deps: {
   });
 
   router.get('/s/:token/download', async (req, res) => {
+    // A HEAD (a mail scanner checking the link) must not use up the link's downloads.
+    if (req.method === 'HEAD') {
+      res.status(200).set('Cache-Control', 'no-store').end();
+      return;
+    }
     const assetId = typeof req.query.asset === 'string' ? req.query.asset : undefined;
     const result = await deps.shares.download(req.params.token, visitorOf(req), assetId);
     if ('kind' in result) {

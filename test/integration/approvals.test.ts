@@ -136,7 +136,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
     const partnerOriginal = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
       .set(await harness.as('pat', 'partner'))
-      .send({ audience: 'partners', rendition: 'original', external: true });
+      .send({ audience: 'partners', rendition: 'original' });
     expect(partnerOriginal.status).toBe(403);
     expect(partnerOriginal.body.error.code).toBe('RENDITION_REFUSED');
     const notPartner = await harness.http
@@ -147,7 +147,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
     const medium = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
       .set(await harness.as('pat', 'partner'))
-      .send({ audience: 'partners', rendition: 'medium', external: true })
+      .send({ audience: 'partners', rendition: 'medium' })
       .expect(200);
     expect(medium.body.status).toBe('allowed');
     const anonymous = await request(harness.app)

@@ -210,6 +210,8 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
       .set(ann)
       .expect(200);
     expect(reopened.body).toMatchObject({ resolvedBy: null, resolvedAt: null });
+    const bogus = await harness.http.post(`/api/assets/${id}/comments/x/resolve`).set(ann).expect(404);
+    expect(bogus.body.error.code).toBe('COMMENT_NOT_FOUND');
 
     for (const [who, count] of [
       [bob, 1],
@@ -433,6 +435,11 @@ describe.each(databaseKinds)('usage analytics (%s)', (kind) => {
     // Kettle: a link, the internal audience and the Amazon channel; toaster: only the agents.
     expect(summary.reuse).toEqual({ used: 2, reused: 1, rate: 0.5 });
 
+    const impossible = await harness.http
+      .get('/api/analytics/summary')
+      .query({ from: '2024-13-45' })
+      .set(analyst);
+    expect([impossible.status, impossible.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     const april = (
       await harness.http
         .get('/api/analytics/summary')

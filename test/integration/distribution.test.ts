@@ -82,6 +82,13 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     expect(rows[0]!.password_hash).toMatch(/^\$argon2id\$/);
 
     const gate = await anonymous().get(`/s/${token}`).expect(401);
+    // A tampered unlock cookie (multi-byte characters of the right length) is just "locked".
+    await anonymous()
+      .get(`/s/${token}`)
+      .set('Cookie', `assetflow_link=%C3%A9${'a'.repeat(63)}`)
+      .expect(401);
+    // A HEAD (a mail scanner) does not use up a download.
+    await anonymous().head(`/s/${token}/download`).expect(200);
     expect(gate.text).toContain('type="password"');
     expect(gate.headers['cache-control']).toBe('no-store');
     await anonymous().get(`/s/${token}/download`).expect(401);
@@ -439,6 +446,20 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
         stdout: expect.stringContaining(`Trail BROKEN at event ${target}`),
       });
     }
+  });
+
+  it('applies the policy whatever the case of the path', async () => {
+    expect(
+      (
+        await anonymous()
+          .post('/API/users')
+          .send({ email: 'x@y.z', name: 'x', password: 'long enough password', roles: ['admin'] })
+      ).status,
+    ).toBe(401);
+    expect((await anonymous().get('/Api/users')).status).toBe(401);
+    const viewer = await harness.as('case-viewer', 'viewer');
+    expect((await harness.http.get('/API/users').set(viewer)).status).toBe(403);
+    expect((await harness.http.get('/api/audit').query({ share: 'x' })).status).toBe(400);
   });
 
   it('limits token scanning per address (429), whatever the tokens', async () => {
