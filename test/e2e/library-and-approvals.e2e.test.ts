@@ -22,7 +22,7 @@ describe('library and approvals (Chromium)', () => {
 
   it('uploads with a progress bar and finds the file with a Chinese query', async () => {
     const page = await signedInPage(suite.browser, suite.url, 'una');
-    await page.getByLabel('Upload').setInputFiles({
+    await page.getByLabel('Upload', { exact: true }).setInputFiles({
       name: '春季新品海报.jpg',
       mimeType: 'image/jpeg',
       buffer: readFileSync(PHOTO),
@@ -34,6 +34,15 @@ describe('library and approvals (Chromium)', () => {
     await eventually(async () =>
       (await suite.harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
     );
+
+    // The same photo again: kept (the default rule set warns), with the existing asset shown.
+    await page
+      .getByLabel('Upload', { exact: true })
+      .setInputFiles({ name: 'copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTO) });
+    const warning = page.getByRole('status').filter({ hasText: 'Similar to an existing asset' });
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain('100%');
+    expect(await warning.getByRole('link').getAttribute('href')).toBe(`#/assets/${assetId}`);
 
     // 新品 ("new product") is one word of the name, found by jieba segmentation at both ends.
     await page.getByRole('searchbox').fill('新品');

@@ -172,7 +172,7 @@ export function Library() {
             />
           </label>
           {uploads.length > 0 && (
-            <ul className="uploads" aria-label={t('upload')}>
+            <ul className="uploads" aria-label={t('uploads')}>
               {uploads.map((u) => (
                 <li key={u.key}>
                   <span>{u.name}</span>
