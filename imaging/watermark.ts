@@ -1,0 +1,220 @@
+import sharp from 'sharp';
+
+/**
+ * An invisible, per-recipient watermark (issue #10, first part: embedding and blind extraction).
+ *
+ * Technique: quantisation index modulation (QIM, Chen & Wornell 2001) on two mid-low-frequency
+ * DCT coefficients of every 8×8 block of the image's luminance, taken at a canonical 512×512
+ * size so that resizing the image does not move the blocks. The 64-bit message (a 40-bit payload
+ * and a 24-bit CRC) is spread over the 4 096 blocks × 2 coefficients in a fixed pseudo-random
+ * order, ≈ 128 carriers per bit, and decoded by soft majority. The change is computed at the
+ * canonical size, upscaled and added to R, G and B alike (so only luminance moves).
+ *
+ * Not handled yet: crops (they shift the block grid; a registration against the stored
+ * rendition is the planned answer), rotation.
+ */
+export const WATERMARK_SIZE = 256;
+const BLOCK = 8;
+const BLOCKS = WATERMARK_SIZE / BLOCK;
+/** Quantiser step: larger is more robust and more visible (≈ 42 dB PSNR at 40). */
+const DELTA = 40;
+const COEFFICIENTS: Array<[number, number]> = [
+  [1, 2],
+  [2, 1],
+];
+export const PAYLOAD_BITS = 40;
+const CRC_BITS = 24;
+const MESSAGE_BITS = PAYLOAD_BITS + CRC_BITS;
+
+/** Orthonormal 8×8 DCT-II basis functions for the chosen coefficients. */
+const BASES = COEFFICIENTS.map(([u, v]) => {
+  const basis = new Float64Array(BLOCK * BLOCK);
+  const cu = u === 0 ? Math.sqrt(1 / BLOCK) : Math.sqrt(2 / BLOCK);
+  const cv = v === 0 ? Math.sqrt(1 / BLOCK) : Math.sqrt(2 / BLOCK);
+  for (let y = 0; y < BLOCK; y++)
+    for (let x = 0; x < BLOCK; x++)
+      basis[y * BLOCK + x] =
+        cu *
+        cv *
+        Math.cos(((2 * x + 1) * u * Math.PI) / (2 * BLOCK)) *
+        Math.cos(((2 * y + 1) * v * Math.PI) / (2 * BLOCK));
+  return basis;
+});
+
+/** Which message bit each carrier (block × coefficient) holds: a fixed shuffle, so bits spread over the picture. */
+const CARRIER_BIT: Int32Array = (() => {
+  const carriers = BLOCKS * BLOCKS * COEFFICIENTS.length;
+  const order = new Int32Array(carriers);
+  for (let i = 0; i < carriers; i++) order[i] = i % MESSAGE_BITS;
+  let seed = 0x2545f491;
+  for (let i = carriers - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % (i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+})();
+
+/** CRC-24 (OpenPGP polynomial) of the payload's 40 bits. */
+function crc24(payload: bigint): number {
+  let crc = 0xb704ce;
+  for (let i = PAYLOAD_BITS - 1; i >= 0; i--) {
+    const bit = Number((payload >> BigInt(i)) & 1n);
+    const top = (crc >> 23) & 1;
+    crc = (crc << 1) & 0xffffff;
+    if (top ^ bit) crc ^= 0x864cfb;
+  }
+  return crc;
+}
+
+function messageBits(payload: bigint): Uint8Array {
+  if (payload < 0n || payload >= 1n << BigInt(PAYLOAD_BITS))
+    throw new RangeError('payload must fit in 40 bits');
+  const bits = new Uint8Array(MESSAGE_BITS);
+  for (let i = 0; i < PAYLOAD_BITS; i++) bits[i] = Number((payload >> BigInt(PAYLOAD_BITS - 1 - i)) & 1n);
+  const crc = crc24(payload);
+  for (let i = 0; i < CRC_BITS; i++) bits[PAYLOAD_BITS + i] = (crc >> (CRC_BITS - 1 - i)) & 1;
+  return bits;
+}
+
+interface Luma {
+  values: Float64Array;
+  width: number;
+  height: number;
+}
+
+async function decode(
+  input: Buffer,
+  maxPixels: number,
+): Promise<{ rgb: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(input, { limitInputPixels: maxPixels })
+    .rotate()
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { rgb: data, width: info.width, height: info.height };
+}
+
+/** Luminance at the canonical size. */
+async function canonicalLuma(rgb: Buffer, width: number, height: number): Promise<Luma> {
+  const { data } = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .greyscale()
+    .resize(WATERMARK_SIZE, WATERMARK_SIZE, { fit: 'fill', kernel: 'cubic' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { values: Float64Array.from(data), width: WATERMARK_SIZE, height: WATERMARK_SIZE };
+}
+
+function coefficient(luma: Float64Array, bx: number, by: number, basis: Float64Array): number {
+  let sum = 0;
+  for (let y = 0; y < BLOCK; y++) {
+    const row = (by * BLOCK + y) * WATERMARK_SIZE + bx * BLOCK;
+    for (let x = 0; x < BLOCK; x++) sum += luma[row + x]! * basis[y * BLOCK + x]!;
+  }
+  return sum;
+}
+
+/** Embeds `payload` (40 bits) and returns the marked image's raw RGB with its PSNR against the input. */
+export async function embedWatermark(
+  input: Buffer,
+  payload: bigint,
+  maxPixels: number,
+): Promise<{ rgb: Buffer; width: number; height: number; psnr: number }> {
+  const bits = messageBits(payload);
+  const { rgb, width, height } = await decode(input, maxPixels);
+  const luma = await canonicalLuma(rgb, width, height);
+  const change = new Float64Array(WATERMARK_SIZE * WATERMARK_SIZE);
+  let carrier = 0;
+  for (let by = 0; by < BLOCKS; by++) {
+    for (let bx = 0; bx < BLOCKS; bx++) {
+      for (const basis of BASES) {
+        const bit = bits[CARRIER_BIT[carrier++]!]!;
+        const c = coefficient(luma.values, bx, by, basis);
+        // QIM: the nearest point of the lattice for this bit (bit 0 at kΔ, bit 1 at kΔ + Δ/2).
+        const offset = bit * (DELTA / 2);
+        const target = Math.round((c - offset) / DELTA) * DELTA + offset;
+        const d = target - c;
+        for (let y = 0; y < BLOCK; y++) {
+          const row = (by * BLOCK + y) * WATERMARK_SIZE + bx * BLOCK;
+          for (let x = 0; x < BLOCK; x++) change[row + x]! += d * basis[y * BLOCK + x]!;
+        }
+      }
+    }
+  }
+  const out = Buffer.alloc(rgb.length);
+  let squared = 0;
+  for (let y = 0; y < height; y++) {
+    // Bilinear upsampling of the canonical change to the image's size.
+    const fy = Math.min(WATERMARK_SIZE - 1, Math.max(0, ((y + 0.5) * WATERMARK_SIZE) / height - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(WATERMARK_SIZE - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(WATERMARK_SIZE - 1, Math.max(0, ((x + 0.5) * WATERMARK_SIZE) / width - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(WATERMARK_SIZE - 1, x0 + 1);
+      const wx = fx - x0;
+      const d =
+        (1 - wy) * ((1 - wx) * change[y0 * WATERMARK_SIZE + x0]! + wx * change[y0 * WATERMARK_SIZE + x1]!) +
+        wy * ((1 - wx) * change[y1 * WATERMARK_SIZE + x0]! + wx * change[y1 * WATERMARK_SIZE + x1]!);
+      const i = (y * width + x) * 3;
+      for (let k = 0; k < 3; k++) {
+        const v = Math.min(255, Math.max(0, Math.round(rgb[i + k]! + d)));
+        out[i + k] = v;
+        squared += (v - rgb[i + k]!) ** 2;
+      }
+    }
+  }
+  const mse = squared / rgb.length;
+  return {
+    rgb: out,
+    width,
+    height,
+    psnr: mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse),
+  };
+}
+
+export interface Extraction {
+  /** The payload when the CRC holds, else null ("no watermark found"). */
+  payload: bigint | null;
+  /** The 64 decoded bits, for measuring bit errors against a known message. */
+  bits: Uint8Array;
+  /** Mean |soft vote| per bit in [0, 1]: how clearly the carriers agreed. */
+  confidence: number;
+}
+
+/** Reads a watermark from any image (blind: needs neither the original nor the payload). */
+export async function extractWatermark(input: Buffer, maxPixels: number): Promise<Extraction> {
+  const { rgb, width, height } = await decode(input, maxPixels);
+  const luma = await canonicalLuma(rgb, width, height);
+  const votes = new Float64Array(MESSAGE_BITS);
+  let carrier = 0;
+  for (let by = 0; by < BLOCKS; by++) {
+    for (let bx = 0; bx < BLOCKS; bx++) {
+      for (const basis of BASES) {
+        const c = coefficient(luma.values, bx, by, basis);
+        // Position within the lattice cell: 0 ↔ bit 0, Δ/2 ↔ bit 1; the vote is +1 for a 1.
+        const phase = (((c % DELTA) + DELTA) % DELTA) / DELTA;
+        votes[CARRIER_BIT[carrier++]!]! += -Math.cos(2 * Math.PI * phase);
+      }
+    }
+  }
+  const perBit = (BLOCKS * BLOCKS * COEFFICIENTS.length) / MESSAGE_BITS;
+  const bits = new Uint8Array(MESSAGE_BITS);
+  let confidence = 0;
+  for (let i = 0; i < MESSAGE_BITS; i++) {
+    bits[i] = votes[i]! > 0 ? 1 : 0;
+    confidence += Math.abs(votes[i]!) / perBit;
+  }
+  let payload = 0n;
+  for (let i = 0; i < PAYLOAD_BITS; i++) payload = (payload << 1n) | BigInt(bits[i]!);
+  let crc = 0;
+  for (let i = 0; i < CRC_BITS; i++) crc = (crc << 1) | bits[PAYLOAD_BITS + i]!;
+  return { payload: crc === crc24(payload) ? payload : null, bits, confidence: confidence / MESSAGE_BITS };
+}
+
+/** The 64 bits a payload is sent as (for bit-error measurements). */
+export function watermarkMessage(payload: bigint): Uint8Array {
+  return messageBits(payload);
+}
