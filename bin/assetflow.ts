@@ -6,6 +6,7 @@ import { isAssetflowError } from '../domain/errors';
 import { openStorage } from '../runtime/catalogue';
 import { type Role, start } from '../runtime/start';
 import { SearchIndexer } from '../services/search-indexer';
+import { TraceService } from '../services/trace.service';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
 import { registerRulesCommands } from './rules-commands';
 
@@ -77,6 +78,35 @@ program
           `Trail BROKEN at event ${seq}: ${reason} (${verdict.events} events verified before it).\n`,
         );
         process.exitCode = 1;
+      }
+    } finally {
+      await storage.database.close();
+    }
+  });
+
+program
+  .command('trace')
+  .argument('<image>', 'the suspect image file')
+  .description('read the invisible watermark of a leaked image and name the distribution it came from')
+  .action(async (image: string) => {
+    const config = loadConfig({ file: program.opts().config });
+    const storage = await openStorage(config);
+    try {
+      const { readFile } = await import('node:fs/promises');
+      const result = await new TraceService({
+        audit: storage.audit,
+        maxImagePixels: config.limits.maxImagePixels,
+      }).trace(await readFile(image));
+      if (!result.found) {
+        process.stdout.write(`${result.message} (confidence ${result.confidence})\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`Watermark ${result.payload} (confidence ${result.confidence}):\n`);
+      for (const e of result.events) {
+        process.stdout.write(
+          `  ${e.at}  ${e.actor}  asset ${e.assetId} v${e.version} ${e.rendition ?? ''}${e.shareId ? `  link ${e.shareId}` : ''}  from ${e.address ?? '?'}\n`,
+        );
       }
     } finally {
       await storage.database.close();

@@ -84,6 +84,18 @@ export class AuditRepository {
     return (await query.execute()).map(toEvent);
   }
 
+  /** The events that sent a file marked with this watermark payload (hex). */
+  async byWatermark(payload: string): Promise<AuditEvent[]> {
+    const rows = await this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where(sql<string>`details->>'watermark'`, '=', payload)
+      .where(sql<boolean>`details ? 'watermark'`)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toEvent);
+  }
+
   /**
    * Recomputes the chain from the first event: every sequence number follows the one before,
    * every `prevHash` is the previous event's hash and every hash matches the content. Names the

@@ -9,6 +9,7 @@ import * as search from './migrations/0007-search';
 import * as identity from './migrations/0008-identity';
 import * as accessAndDistribution from './migrations/0009-access-and-distribution';
 import * as collaboration from './migrations/0010-collaboration';
+import * as watermarks from './migrations/0011-watermarks';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008-identity': identity,
   '0009-access-and-distribution': accessAndDistribution,
   '0010-collaboration': collaboration,
+  '0011-watermarks': watermarks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

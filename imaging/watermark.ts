@@ -214,6 +214,22 @@ export async function extractWatermark(input: Buffer, maxPixels: number): Promis
   return { payload: crc === crc24(payload) ? payload : null, bits, confidence: confidence / MESSAGE_BITS };
 }
 
+/** Marks an image file and encodes it again in its own format (JPEG when it is not PNG or WebP). */
+export async function watermarkFile(
+  input: Buffer,
+  payload: bigint,
+  mediaType: string,
+  quality: number,
+  maxPixels: number,
+): Promise<{ bytes: Buffer; mediaType: string; psnr: number }> {
+  const marked = await embedWatermark(input, payload, maxPixels);
+  const image = sharp(marked.rgb, { raw: { width: marked.width, height: marked.height, channels: 3 } });
+  if (mediaType === 'image/png') return { bytes: await image.png().toBuffer(), mediaType, psnr: marked.psnr };
+  if (mediaType === 'image/webp')
+    return { bytes: await image.webp({ quality }).toBuffer(), mediaType, psnr: marked.psnr };
+  return { bytes: await image.jpeg({ quality }).toBuffer(), mediaType: 'image/jpeg', psnr: marked.psnr };
+}
+
 /** The 64 bits a payload is sent as (for bit-error measurements). */
 export function watermarkMessage(payload: bigint): Uint8Array {
   return messageBits(payload);

@@ -90,6 +90,7 @@ export const endpointPolicy: Record<string, Requirement> = {
   'GET /api/shares/{id}/trail': { kind: 'share' },
   'POST /api/exports': SIGNED_IN, // + body: edit on every asset
   'GET /api/audit': ADMINS,
+  'POST /api/trace': { kind: 'role', anyOf: ['investigator'] }, // leak investigations (and administrators)
 
   // The public side of share links: the token is the credential, checked by the share service.
   'GET /s/{token}': PUBLIC,

@@ -20,6 +20,7 @@ import { RuleSetService } from '../services/rule-set.service';
 import { SearchService } from '../services/search.service';
 import { SearchIndexer } from '../services/search-indexer';
 import { ShareService } from '../services/share.service';
+import { TraceService } from '../services/trace.service';
 import { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
@@ -55,6 +56,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     maxImagePixels: config.limits.maxImagePixels,
   });
   const distribution = new DistributionService({
+    maxImagePixels: config.limits.maxImagePixels,
     blobs: storage.blobs,
     ruleSets: storage.ruleSets,
     renditions,
@@ -96,6 +98,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     hub,
     notices: new Notices(storage),
     analytics: storage.analytics,
+    trace: new TraceService({ audit: storage.audit, maxImagePixels: config.limits.maxImagePixels }),
     access,
     shares,
     distribution,

@@ -22,6 +22,7 @@ import type { NotificationHub } from '../services/notification-hub';
 import type { RuleSetService } from '../services/rule-set.service';
 import type { SearchService } from '../services/search.service';
 import type { ShareService } from '../services/share.service';
+import type { TraceService } from '../services/trace.service';
 import type { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { enforcePolicy } from './enforce-policy';
@@ -40,6 +41,7 @@ import { notificationsRouter } from './routes/notifications.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
 import { searchRouter } from './routes/search.routes';
 import { sharesRouter } from './routes/shares.routes';
+import { traceRouter } from './routes/trace.routes';
 
 export interface AppDeps {
   assets: AssetService;
@@ -61,6 +63,7 @@ export interface AppDeps {
   hub: NotificationHub;
   notices: Notices;
   analytics: AnalyticsRepository;
+  trace: TraceService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   /** The built web app (editor/dist) to serve at `/`; none when undefined. */
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(collaborationRouter(deps));
   app.use(notificationsRouter(deps));
   app.use(analyticsRouter(deps));
+  app.use(traceRouter(deps));
   app.use(sharesRouter(deps));
   app.use(ruleSetsRouter(deps.ruleSets));
   app.use(searchRouter(deps));

@@ -722,6 +722,23 @@ export const openApiDocument = {
         responses: { '200': { description: '{items} or text/csv' }, '403': errorResponse('FORBIDDEN') },
       },
     },
+    '/api/trace': {
+      post: {
+        summary:
+          'Trace a leaked image (the image as the body): the distribution events whose invisible watermark it carries, or found: false; investigators',
+        requestBody: {
+          required: true,
+          content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
+        },
+        responses: {
+          '200': {
+            description: '{found, payload, confidence, events} or {found: false, confidence, message}',
+          },
+          '403': errorResponse('FORBIDDEN'),
+          '422': errorResponse('FILE_CORRUPT'),
+        },
+      },
+    },
     '/s/share.css': {
       get: {
         summary: 'Style of the share landing pages',

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
@@ -7,6 +8,7 @@ import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { watermarkFile } from '../imaging/watermark';
 import type { RuleSetPlan } from '../rules/plan';
 import type { RenditionCache } from './rendition-cache';
 
@@ -18,6 +20,10 @@ export interface OutgoingFile {
   sizeBytes: number;
   /** The asset version it was made from (sent as `X-Assetflow-Version`). */
   version?: number;
+  /** Set when the file was marked for this recipient: the bytes to send instead of `file`. */
+  bytes?: Buffer;
+  /** The invisible watermark's payload (hex), to record with the distribution event. */
+  watermark?: string;
 }
 
 const EXTENSIONS: Record<string, string> = {
@@ -39,6 +45,7 @@ export class DistributionService {
       blobs: FileBlobStore;
       ruleSets: Pick<RuleSetRepository, 'get' | 'latest'>;
       renditions: RenditionCache;
+      maxImagePixels: number;
     },
   ) {}
 
@@ -91,13 +98,41 @@ export class DistributionService {
     };
   }
 
+  /**
+   * The rendition as it leaves for one recipient: when its preset asks for an invisible watermark
+   * (the luxury partners' `medium`), a copy marked with a fresh 40-bit payload that the caller
+   * records with the distribution event, so a leaked copy names this download.
+   */
+  async deliver(asset: AssetRecord, name: string): Promise<OutgoingFile> {
+    const file = await this.rendition(asset, name);
+    const preset = (await this.planOf(asset)).distribute.renditions[name];
+    if (!preset?.invisibleWatermark || !file.mediaType.startsWith('image/')) return file;
+    const payload = BigInt(`0x${randomBytes(5).toString('hex')}`);
+    const marked = await watermarkFile(
+      await readFile(file.file),
+      payload,
+      file.mediaType,
+      preset.quality ?? 92,
+      this.deps.maxImagePixels,
+    );
+    return {
+      ...file,
+      bytes: marked.bytes,
+      mediaType: marked.mediaType,
+      sizeBytes: marked.bytes.length,
+      watermark: payload.toString(16).padStart(10, '0'),
+    };
+  }
+
   /** A zip stream of the files, stored uncompressed (images are compressed already). */
   zip(files: OutgoingFile[], extras: Array<{ name: string; bytes: Buffer }> = []): Readable {
     const zip = new ZipFile();
     const used = new Set<string>();
     for (const extra of extras) zip.addBuffer(extra.bytes, uniqueName(extra.name, used));
     for (const file of files) {
-      zip.addReadStream(createReadStream(file.file), uniqueName(file.filename, used), { compress: false });
+      const name = uniqueName(file.filename, used);
+      if (file.bytes) zip.addBuffer(file.bytes, name, { compress: false });
+      else zip.addReadStream(createReadStream(file.file), name, { compress: false });
     }
     zip.end();
     return zip.outputStream as unknown as Readable;

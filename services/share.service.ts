@@ -257,7 +257,8 @@ export class ShareService {
     }
     const files: OutgoingFile[] = [];
     for (const asset of wanted) {
-      files.push(await this.deps.distribution.rendition(asset, share.rendition));
+      const file = await this.deps.distribution.deliver(asset, share.rendition);
+      files.push(file);
       await this.deps.audit.append({
         actor: visitor.email ?? `link:${share.id}`,
         action: 'download',
@@ -266,6 +267,7 @@ export class ShareService {
         rendition: share.rendition,
         shareId: share.id,
         address: visitor.address,
+        ...(file.watermark ? { details: { watermark: file.watermark } } : {}),
       });
     }
     return wanted.length === 1 ? { files } : { files, zipName: `shared-${share.id.slice(0, 8)}.zip` };

@@ -52,7 +52,7 @@ export function distributionRouter(deps: {
         { approvalId: decision.approvalId },
       );
     }
-    const file = await deps.distribution.rendition(asset, req.params.rendition);
+    const file = await deps.distribution.deliver(asset, req.params.rendition);
     const inline = req.query.inline === 'true';
     await deps.audit.append({
       actor: actor.user,
@@ -61,7 +61,7 @@ export function distributionRouter(deps: {
       version: asset.currentVersion.version,
       rendition: req.params.rendition,
       address: addressOf(req),
-      details: { audience, via: decision.status },
+      details: { audience, via: decision.status, ...(file.watermark ? { watermark: file.watermark } : {}) },
     });
     sendFile(res, file, inline ? 'inline' : 'attachment');
   });

@@ -125,6 +125,12 @@ export function sendFile(res: Response, file: OutgoingFile, disposition: 'inline
   res.type(file.mediaType);
   if (disposition === 'attachment') res.attachment(file.filename);
   res.set('Cache-Control', 'private, no-store');
+  if (file.bytes) {
+    // Marked for this recipient: the bytes exist only in this response.
+    if (file.version !== undefined) res.set('X-Assetflow-Version', String(file.version));
+    res.set('X-Content-Type-Options', 'nosniff').send(file.bytes);
+    return;
+  }
   // Which version left is never ambiguous: the newest at the moment of the download.
   if (file.version !== undefined) res.set('X-Assetflow-Version', String(file.version));
   // Paths come from digests and keys we made, never from the request; the default blob root is

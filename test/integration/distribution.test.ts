@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -446,6 +448,98 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
         stdout: expect.stringContaining(`Trail BROKEN at event ${target}`),
       });
     }
+  });
+
+  it('marks partner renditions per recipient, and traces a recompressed leak back to its download', async () => {
+    const photo = await sharp(readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', 'chelsea.jpg')))
+      .resize(2000)
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    const created = await harness.http
+      .post('/api/assets')
+      .set(dee)
+      .field('ruleSet', 'luxury')
+      .field('metadata', LUXURY_METADATA)
+      .attach('file', photo, LUXURY_NAME)
+      .expect(201);
+    const id = created.body.id as string;
+    await eventually(async () =>
+      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
+    );
+    // Two recipients of the same rendition: a link, and a partner downloading through the API.
+    const link = await share(dee, {
+      assetIds: [id],
+      permission: 'download',
+      rendition: 'medium',
+      password: 'for partners only',
+    }).expect(201);
+    const token = tokenOf(link.body.url);
+    const cookie = unlockCookie(
+      await anonymous().post(`/s/${token}`).type('form').send({ password: 'for partners only' }).expect(303),
+    );
+    const viaLink = (
+      await asBuffer(anonymous().get(`/s/${token}/download`).set('Cookie', cookie)).expect(200)
+    ).body as Buffer;
+    const partner = await harness.as('pia', 'partner');
+    const viaApi = (
+      await asBuffer(
+        harness.http.get(`/api/assets/${id}/renditions/medium`).query({ audience: 'partners' }).set(partner),
+      ).expect(200)
+    ).body as Buffer;
+    expect(viaLink.equals(viaApi)).toBe(false);
+    expect(await sharp(viaLink).metadata()).toMatchObject({ width: 1600, format: 'jpeg' });
+
+    const investigator = await harness.as('ivy', 'investigator');
+    const trace = async (image: Buffer) =>
+      (
+        await harness.http
+          .post('/api/trace')
+          .set(investigator)
+          .set('Content-Type', 'image/jpeg')
+          .send(image)
+          .expect(200)
+      ).body;
+    // The leak was recompressed and scaled down on the way.
+    const leaked = await sharp(viaLink).resize(1200).jpeg({ quality: 75 }).toBuffer();
+    const fromLink = await trace(leaked);
+    expect(fromLink).toMatchObject({
+      found: true,
+      events: [
+        {
+          action: 'download',
+          actor: `link:${link.body.id}`,
+          shareId: link.body.id,
+          assetId: id,
+          rendition: 'medium',
+        },
+      ],
+    });
+    const fromApi = await trace(await sharp(viaApi).webp({ quality: 80 }).toBuffer());
+    expect(fromApi).toMatchObject({
+      found: true,
+      events: [{ actor: 'pia@example.test', rendition: 'medium' }],
+    });
+    expect(fromApi.payload).not.toBe(fromLink.payload);
+    // The command line names the same download (on PostgreSQL, which another process can open).
+    if (harness.databaseUrl) {
+      const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'leak-')), 'leaked.jpg');
+      writeFileSync(file, leaked);
+      const cli = await run(
+        process.execPath,
+        [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'trace', file],
+        {
+          env: { ...process.env, DATABASE_URL: harness.databaseUrl },
+        },
+      );
+      expect(cli.stdout).toContain(`link ${link.body.id}`);
+    }
+    // An unmarked picture (the thumbnail) names nobody; only investigators may ask.
+    const thumbnail = (await asBuffer(harness.http.get(`/api/assets/${id}/thumbnail`)).expect(200))
+      .body as Buffer;
+    expect(await trace(thumbnail)).toMatchObject({ found: false });
+    expect(
+      (await harness.http.post('/api/trace').set(dee).set('Content-Type', 'image/jpeg').send(leaked)).status,
+    ).toBe(403);
   });
 
   it('applies the policy whatever the case of the path', async () => {
