@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { browserSuite, screenshot, signedInPage } from '../support/browser';
 import { eventually } from '../support/harness';
 import { makeJpeg } from '../support/images';
@@ -83,7 +84,7 @@ describe('library and approvals (Chromium)', () => {
     await screenshot(page, 'library-zh');
   }, 90_000);
 
-  it('a requester asks for the original, two reviewers approve in their inbox, the requester downloads it', async () => {
+  it('a requester asks for the original, two reviewers approve in their inbox, the requester downloads it, marked for them', async () => {
     const original = await makeJpeg(1600, 1200, [120, 20, 60]);
     const created = await suite.harness.http
       .post('/api/assets')
@@ -128,7 +129,20 @@ describe('library and approvals (Chromium)', () => {
     await downloadLink.waitFor();
     const [download] = await Promise.all([requester.waitForEvent('download'), downloadLink.click()]);
     const saved = await download.path();
-    expect(readFileSync(saved!).equals(original)).toBe(true);
+    // The luxury original is marked for its recipient (invisibleWatermark): the same picture,
+    // not the same bytes, and it names emma's download.
+    const received = readFileSync(saved!);
+    expect(received.equals(original)).toBe(false);
+    expect(await sharp(received).metadata()).toMatchObject({ width: 1600, height: 1200, format: 'jpeg' });
     expect(download.suggestedFilename()).toBe(LUXURY_NAME);
+    const traced = await suite.harness.http
+      .post('/api/trace')
+      .set('Content-Type', 'image/jpeg')
+      .send(received)
+      .expect(200);
+    expect(traced.body).toMatchObject({
+      found: true,
+      events: [{ actor: 'emma@example.test', rendition: 'original' }],
+    });
   }, 120_000);
 });
