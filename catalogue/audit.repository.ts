@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { type AuditEvent, type AuditEventInput, auditHash, GENESIS_HASH } from './audit-event';
 import type { CatalogueDb } from './database';
 import { jsonb } from './json';
+import type { AuditEventsTable } from './schema';
 
 /** Any constant works: it names the lock that serialises appends to the chain. */
 const CHAIN_LOCK = 0x61756469;
@@ -136,20 +137,7 @@ export class AuditRepository {
   }
 }
 
-function toEvent(row: {
-  seq: string | number | bigint;
-  at: Date;
-  actor: string;
-  action: string;
-  asset_id: string | null;
-  version: number | null;
-  rendition: string | null;
-  share_id: string | null;
-  address: string | null;
-  details: unknown;
-  prev_hash: string;
-  hash: string;
-}): AuditEvent {
+function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
   return {
     seq: Number(row.seq),
     at: new Date(row.at).toISOString(),

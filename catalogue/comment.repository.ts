@@ -1,5 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { CatalogueDb } from './database';
 import { jsonb } from './json';
+import type { CommentsTable } from './schema';
 
 /** Where on the image a comment points, in fractions of the width and height (0–1). */
 export type CommentRegion =
@@ -70,19 +72,7 @@ export class CommentRepository {
   }
 }
 
-function toComment(row: {
-  id: string;
-  asset_id: string;
-  version: number;
-  parent_id: string | null;
-  author: string;
-  body: string;
-  region: unknown;
-  mentions: string[];
-  resolved_at: Date | null;
-  resolved_by: string | null;
-  created_at: Date;
-}): CommentRecord {
+function toComment(row: Selectable<CommentsTable>): CommentRecord {
   return {
     id: row.id,
     assetId: row.asset_id,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { CatalogueDb } from './database';
 import { jsonb } from './json';
+import type { NotificationsTable } from './schema';
 
 /** The channel servers LISTEN on; the payload is `{"userId", "id"}` of the new notification. */
 export const NOTIFICATION_CHANNEL = 'assetflow_notifications';
@@ -115,15 +116,7 @@ export class NotificationRepository {
   }
 }
 
-function toNotification(row: {
-  id: string;
-  kind: string;
-  asset_id: string | null;
-  message: string;
-  payload: unknown;
-  created_at: Date;
-  read_at: Date | null;
-}): NotificationRecord {
+function toNotification(row: Selectable<NotificationsTable>): NotificationRecord {
   return {
     id: row.id,
     kind: row.kind as NotificationKind,

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { CatalogueDb } from './database';
+import type { SharesTable } from './schema';
 
 export interface ShareRecord {
   id: string;
@@ -103,22 +105,7 @@ export class ShareRepository {
   }
 }
 
-function toShare(row: {
-  id: string;
-  created_by: string;
-  asset_ids: string[];
-  project: string | null;
-  permission: 'view' | 'download';
-  audience: string;
-  rendition: string;
-  password_hash: string | null;
-  allowed_emails: string[];
-  max_downloads: number | null;
-  downloads: number;
-  expires_at: Date;
-  revoked_at: Date | null;
-  created_at: Date;
-}): ShareRecord {
+function toShare(row: Selectable<SharesTable>): ShareRecord {
   return {
     id: row.id,
     createdBy: row.created_by,

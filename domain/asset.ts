@@ -14,6 +14,14 @@ import type { TextLine } from '../tagging/text-reader';
 export const AssetStates = ['created', 'stored', 'expired', 'archived', 'purged'] as const;
 export type AssetState = (typeof AssetStates)[number];
 
+/** States in which nothing of the asset leaves any more: taken down, archived or purged. */
+const WITHDRAWN: ReadonlySet<string> = new Set<AssetState>(['expired', 'archived', 'purged']);
+
+/** Whether files of an asset in this state may still be shared or exported. */
+export function isDistributable(state: string): boolean {
+  return !WITHDRAWN.has(state);
+}
+
 /** `unknown` until the analysis activity has run. */
 export type AssetKind = AssetKindName | 'unknown';
 

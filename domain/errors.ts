@@ -101,3 +101,16 @@ export function statusOfRefusal(code: string): number {
 export function isErrorCode(value: string): value is ErrorCode {
   return (Object.values(ErrorCodes) as string[]).includes(value);
 }
+
+/** 429 for a rate limit, with how long to wait (also in `details.retryAfterSeconds`). */
+export function tooManyAttempts(what: string, msBeforeNext: number): AssetflowError {
+  const seconds = Math.ceil(msBeforeNext / 1000);
+  return new AssetflowError(
+    ErrorCodes.TOO_MANY_ATTEMPTS,
+    `Too many ${what}; try again in ${seconds} s.`,
+    429,
+    {
+      retryAfterSeconds: seconds,
+    },
+  );
+}

@@ -16,6 +16,13 @@ export type Requirement =
 
 export type ResourceKind = 'asset' | 'approval' | 'project' | 'share';
 
+/** Whether deciding needs the caller's access to the resource the path names. */
+export function namesResource(
+  requirement: Requirement,
+): requirement is Extract<Requirement, { kind: ResourceKind }> {
+  return ['asset', 'approval', 'project', 'share'].includes(requirement.kind);
+}
+
 /**
  * What the caller holds on the resource the path names: their level on its project (absent when
  * they have none, or when the resource does not exist: the two must look the same), and for a

@@ -77,8 +77,6 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  // `/API/users` is not `/api/users` (the policy matches both anyway: defence in depth).
-  app.set('case sensitive routing', true);
   app.use(helmet({ contentSecurityPolicy: { directives: STRICT_CSP }, crossOriginEmbedderPolicy: false }));
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(express.json({ limit: '1mb' }));

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { matchEndpoint } from '../policy/endpoints';
-import { decide } from '../policy/policy';
+import { decide, namesResource } from '../policy/policy';
 import { type AccessService, enforce } from '../services/access.service';
 import { signedInUser } from './actor';
 
@@ -25,7 +25,7 @@ export function enforcePolicy(access: AccessService): RequestHandler {
       }
       const user = signedInUser(req);
       const resource =
-        user && ['asset', 'approval', 'project', 'share'].includes(endpoint.requirement.kind)
+        user && namesResource(endpoint.requirement)
           ? await access.accessTo(user, endpoint.requirement, endpoint.params)
           : {};
       const { params } = endpoint;

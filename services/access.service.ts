@@ -2,6 +2,7 @@ import type { AccessRepository, ProjectRecord } from '../catalogue/access.reposi
 import type { ApprovalRepository } from '../catalogue/approval.repository';
 import type { ShareRepository } from '../catalogue/share.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { isUuid } from '../domain/ids';
 import {
   type AccessLevel,
   atLeast,
@@ -12,8 +13,6 @@ import {
   principalKeys,
 } from '../policy/access';
 import { decide, type Requirement, type ResourceAccess, type ResourceKind } from '../policy/policy';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Looks up what a caller holds on the resources a request names, and enforces `decide` on them.
@@ -48,7 +47,7 @@ export class AccessService {
         return exists ? { level: levelOf(principal, grants) } : {};
       }
       case 'share': {
-        const share = UUID.test(params.id ?? '') ? await this.deps.shares.byId(params.id!) : undefined;
+        const share = isUuid(params.id) ? await this.deps.shares.byId(params.id) : undefined;
         if (!share) return {};
         return {
           creator: share.createdBy === principal.id,
@@ -65,7 +64,7 @@ export class AccessService {
    * (as if it did not exist), 403 when they can see it but not at that level.
    */
   async requireOnAssets(principal: Principal, assetIds: string[], level: AccessLevel): Promise<void> {
-    const known = await this.deps.access.grantsOfAssets(assetIds.filter((id) => UUID.test(id)));
+    const known = await this.deps.access.grantsOfAssets(assetIds.filter(isUuid));
     for (const id of assetIds) {
       const entry = known.get(id);
       const access = { level: entry ? levelOf(principal, entry.grants) : undefined };
@@ -80,7 +79,7 @@ export class AccessService {
 
   /** The caller's level on each of the assets they can see (others are absent). */
   async levelsOn(principal: Principal, assetIds: string[]): Promise<Map<string, AccessLevel>> {
-    const known = await this.deps.access.grantsOfAssets(assetIds.filter((id) => UUID.test(id)));
+    const known = await this.deps.access.grantsOfAssets(assetIds.filter(isUuid));
     const levels = new Map<string, AccessLevel>();
     for (const [id, entry] of known) {
       const level = levelOf(principal, entry.grants);
@@ -145,7 +144,7 @@ export class AccessService {
   }
 
   private async levelOnAsset(principal: Principal, assetId: string): Promise<AccessLevel | undefined> {
-    if (!UUID.test(assetId)) return undefined;
+    if (!isUuid(assetId)) return undefined;
     const entry = (await this.deps.access.grantsOfAssets([assetId])).get(assetId);
     return entry ? levelOf(principal, entry.grants) : undefined;
   }

@@ -3,6 +3,7 @@ import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository
 import type { DuplicateMatch, DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { AssetLifecycleView } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { isUuid } from '../domain/ids';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { maxDistanceFor } from '../imaging/perceptual-hash';
 import { type AccessLevel, atLeast } from '../policy/access';
@@ -58,8 +59,6 @@ interface PlannedFile {
   renamedFrom?: string;
   namingWarning?: UploadOutcome['namingWarning'];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Creating and reading assets: the logic between the HTTP routes and the catalogue/workflows. */
 export class AssetService {
@@ -302,7 +301,7 @@ export class AssetService {
   }
 
   async get(id: string): Promise<AssetRecord> {
-    const asset = UUID.test(id) ? await this.deps.assets.find(id) : undefined;
+    const asset = isUuid(id) ? await this.deps.assets.find(id) : undefined;
     if (!asset) throw new AssetflowError(ErrorCodes.ASSET_NOT_FOUND, `No asset with id ${id}.`, 404, { id });
     return asset;
   }

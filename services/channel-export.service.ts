@@ -1,13 +1,11 @@
 import type { AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
+import { isDistributable } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import type { Principal } from '../policy/access';
 import { evaluateCondition } from '../rules/conditions';
 import type { AccessService } from './access.service';
 import type { DistributionService, OutgoingFile } from './distribution.service';
-
-/** Assets that no longer leave: taken down, archived or purged. */
-const DEAD_STATES = new Set(['expired', 'archived', 'purged']);
 
 /**
  * Batch export for a sales channel (Amazon, TikTok, …): each asset's rule set names the channel's
@@ -36,7 +34,7 @@ export class ChannelExportService {
     let channelKnown = false;
     for (const id of ids) {
       const asset = (await this.deps.assets.find(id))!;
-      if (DEAD_STATES.has(asset.state)) {
+      if (!isDistributable(asset.state)) {
         manifest.push({ assetId: id, name: asset.displayName, skipped: `the asset is ${asset.state}` });
         continue;
       }

@@ -3,6 +3,7 @@ import type { AssetRepository } from '../catalogue/asset.repository';
 import type { CommentRecord, CommentRegion, CommentRepository } from '../catalogue/comment.repository';
 import type { NotificationRepository } from '../catalogue/notification.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { isUuid } from '../domain/ids';
 import type { Principal } from '../policy/access';
 import type { Recipients } from './recipients';
 import type { SearchIndexer } from './search-indexer';
@@ -18,8 +19,6 @@ export interface NewComment {
 export interface CommentThread extends CommentRecord {
   replies: CommentRecord[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `@ann@example.com` mentions a person, `@team:design` everyone in a team. */
 const MENTION = /(?<![\w@])@(team:[\w.-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)/g;
@@ -44,7 +43,7 @@ export class CommentService {
     if (!asset) throw new AssetflowError(ErrorCodes.ASSET_NOT_FOUND, `No asset with id ${assetId}.`, 404);
     let version = input.version ?? asset.currentVersion.version;
     if (input.parentId) {
-      const parent = UUID.test(input.parentId) ? await this.deps.comments.byId(input.parentId) : undefined;
+      const parent = isUuid(input.parentId) ? await this.deps.comments.byId(input.parentId) : undefined;
       if (!parent || parent.assetId !== assetId) throw commentNotFound(input.parentId);
       if (parent.parentId) {
         throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, 'Reply to the thread, not to a reply.', 400);
@@ -115,7 +114,7 @@ export class CommentService {
     commentId: string,
     resolved: boolean,
   ): Promise<CommentRecord> {
-    const comment = UUID.test(commentId) ? await this.deps.comments.byId(commentId) : undefined;
+    const comment = isUuid(commentId) ? await this.deps.comments.byId(commentId) : undefined;
     if (!comment || comment.assetId !== assetId) throw commentNotFound(commentId);
     await this.deps.comments.setResolved(
       commentId,

@@ -9,6 +9,7 @@ import type { AssetRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { watermarkFile } from '../imaging/watermark';
+import type { RenditionPreset } from '../rules/document';
 import type { RuleSetPlan } from '../rules/plan';
 import type { RenditionCache } from './rendition-cache';
 
@@ -65,6 +66,10 @@ export class DistributionService {
 
   /** The rendition `name` of the asset's current version, rendering it if it is not cached. */
   async rendition(asset: AssetRecord, name: string): Promise<OutgoingFile> {
+    return this.render(asset, name, await this.presetOf(asset, name));
+  }
+
+  private async presetOf(asset: AssetRecord, name: string): Promise<RenditionPreset> {
     const plan = await this.planOf(asset);
     const preset = plan.distribute.renditions[name];
     if (!preset) {
@@ -75,6 +80,10 @@ export class DistributionService {
         { rendition: name },
       );
     }
+    return preset;
+  }
+
+  private async render(asset: AssetRecord, name: string, preset: RenditionPreset): Promise<OutgoingFile> {
     const version = asset.currentVersion;
     const original = this.deps.blobs.pathOf(version.sha256, asset.tier);
     if (preset.original) {
@@ -104,9 +113,9 @@ export class DistributionService {
    * records with the distribution event, so a leaked copy names this download.
    */
   async deliver(asset: AssetRecord, name: string): Promise<OutgoingFile> {
-    const file = await this.rendition(asset, name);
-    const preset = (await this.planOf(asset)).distribute.renditions[name];
-    if (!preset?.invisibleWatermark || !file.mediaType.startsWith('image/')) return file;
+    const preset = await this.presetOf(asset, name);
+    const file = await this.render(asset, name, preset);
+    if (!preset.invisibleWatermark || !file.mediaType.startsWith('image/')) return file;
     const payload = BigInt(`0x${randomBytes(5).toString('hex')}`);
     const marked = await watermarkFile(
       await readFile(file.file),

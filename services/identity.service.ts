@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { IdentityRepository, UserRecord } from '../catalogue/identity.repository';
-import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
 
 /** Sessions last a working week; tokens until revoked. */
 const SESSION_DAYS = 7;
@@ -81,7 +81,8 @@ export class IdentityService {
   ): Promise<{ session: string; user: UserRecord; expiresAt: Date }> {
     const key = `${email.trim().toLowerCase()}|${from}`;
     const limited = await this.attempts.get(key);
-    if (limited && limited.consumedPoints >= LOGIN_ATTEMPTS) throw tooMany(limited.msBeforeNext);
+    if (limited && limited.consumedPoints >= LOGIN_ATTEMPTS)
+      throw tooManyAttempts('failed sign-ins', limited.msBeforeNext);
     const user = await this.users.userByEmail(email.trim().toLowerCase());
     const ok =
       user && !user.disabled
@@ -118,14 +119,4 @@ export class IdentityService {
     if (credentials.session) return this.users.userBySession(sha256(credentials.session), now);
     return undefined;
   }
-}
-
-function tooMany(msBeforeNext: number): AssetflowError {
-  const seconds = Math.ceil(msBeforeNext / 1000);
-  return new AssetflowError(
-    ErrorCodes.TOO_MANY_ATTEMPTS,
-    `Too many failed sign-ins; try again in ${seconds} s.`,
-    429,
-    { retryAfterSeconds: seconds },
-  );
 }

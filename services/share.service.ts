@@ -5,7 +5,8 @@ import type { AccessRepository } from '../catalogue/access.repository';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
 import type { ShareRecord, ShareRepository } from '../catalogue/share.repository';
-import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { isDistributable } from '../domain/asset';
+import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
 import type { Principal } from '../policy/access';
 import type { RuleSetPlan } from '../rules/plan';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -48,7 +49,6 @@ const PASSWORD_ATTEMPTS = 5;
 /** A visitor's repeated views of a link within this window are one view in the trail. */
 const VIEW_WINDOW_SECONDS = 10 * 60;
 const PASSWORD_WINDOW_SECONDS = 15 * 60;
-const DEAD_STATES = new Set(['expired', 'archived', 'purged']);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -224,7 +224,7 @@ export class ShareService {
     const key = `${live.share.id}|${address}`;
     // Count the attempt before checking it, so concurrent guesses cannot all slip under the limit.
     await this.passwordAttempts.consume(key).catch((limited: { msBeforeNext?: number }) => {
-      throw tooMany(limited.msBeforeNext ?? PASSWORD_WINDOW_SECONDS * 1000);
+      throw tooManyAttempts('attempts', limited.msBeforeNext ?? PASSWORD_WINDOW_SECONDS * 1000);
     });
     if (!(await verify(live.share.passwordHash, password))) return undefined;
     await this.passwordAttempts.delete(key);
@@ -292,14 +292,15 @@ export class ShareService {
     countMiss = true,
   ): Promise<{ share: ShareRecord; assets: AssetRecord[] } | undefined> {
     const limited = await this.misses.get(address);
-    if (limited && limited.consumedPoints >= MISSES_PER_ADDRESS) throw tooMany(limited.msBeforeNext);
+    if (limited && limited.consumedPoints >= MISSES_PER_ADDRESS)
+      throw tooManyAttempts('attempts', limited.msBeforeNext);
     const share =
       token.length >= 40 && token.length <= 64 ? await this.deps.shares.byToken(sha256(token)) : undefined;
     const now = Date.now();
     const alive = share && !share.revokedAt && Date.parse(share.expiresAt) > now;
     const assets = alive
       ? (await Promise.all(share.assetIds.map((id) => this.deps.assets.find(id)))).filter(
-          (a): a is AssetRecord => a !== undefined && !DEAD_STATES.has(a.state),
+          (a): a is AssetRecord => a !== undefined && isDistributable(a.state),
         )
       : [];
     if (!share || !alive || assets.length === 0) {
@@ -439,16 +440,4 @@ function audienceFor(plan: RuleSetPlan, rendition: string, roles: string[]): str
 
 function invalid(message: string, details: Record<string, unknown>): AssetflowError {
   return new AssetflowError(ErrorCodes.SHARE_INVALID, message, 400, details);
-}
-
-function tooMany(msBeforeNext: number): AssetflowError {
-  const seconds = Math.ceil(msBeforeNext / 1000);
-  return new AssetflowError(
-    ErrorCodes.TOO_MANY_ATTEMPTS,
-    `Too many attempts; try again in ${seconds} s.`,
-    429,
-    {
-      retryAfterSeconds: seconds,
-    },
-  );
 }

@@ -10,6 +10,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show a person for a failed call: the API's own message when there is one. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 export async function api<T = unknown>(
   path: string,
   init: RequestInit & { json?: unknown } = {},

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import { isUuid } from '../../domain/ids';
 import type { AssetService } from '../../services/asset.service';
 import type { ChannelExportService } from '../../services/channel-export.service';
 import type { DistributionService } from '../../services/distribution.service';
@@ -8,9 +9,7 @@ import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { requestDownloadUpdate } from '../../workflows/messages';
 import { actorOf, addressOf } from '../actor';
 import { validBody } from '../request-schemas';
-import { paging, sendFile } from './shares.routes';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { paging, sendFile } from '../responses';
 
 /** What leaves for signed-in people: audience-checked renditions, channel exports, the trail. */
 export function distributionRouter(deps: {
@@ -82,7 +81,7 @@ export function distributionRouter(deps: {
   router.get('/api/audit', async (req, res) => {
     const actor = typeof req.query.actor === 'string' ? req.query.actor : undefined;
     const shareId = typeof req.query.share === 'string' ? req.query.share : undefined;
-    if (shareId !== undefined && !UUID.test(shareId)) {
+    if (shareId !== undefined && !isUuid(shareId)) {
       throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, '"share" is a share link id (a UUID).', 400, {
         share: shareId,
       });

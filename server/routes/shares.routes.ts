@@ -2,10 +2,11 @@ import express, { type Request, type Response, Router } from 'express';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import type { ShareRecord } from '../../catalogue/share.repository';
 import { isAdmin } from '../../policy/access';
-import type { DistributionService, OutgoingFile } from '../../services/distribution.service';
+import type { DistributionService } from '../../services/distribution.service';
 import type { ShareRequest, ShareService, Visitor } from '../../services/share.service';
 import { actorOf, addressOf, signedInUser } from '../actor';
 import { validBody } from '../request-schemas';
+import { paging, sendFile } from '../responses';
 import { renderSharePage, SHARE_PAGE_CSS } from '../share-page';
 
 const UNLOCK_COOKIE = 'assetflow_link';
@@ -118,33 +119,6 @@ function sendPage(res: Response, page: { status: number; html: string }): void {
   // Pages of a link are private to whoever holds it: never cached by proxies or referred onward.
   res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
   res.status(page.status).type('html').send(page.html);
-}
-
-/** Sends a file from the blob store with the recipient-facing name. */
-export function sendFile(res: Response, file: OutgoingFile, disposition: 'inline' | 'attachment'): void {
-  res.type(file.mediaType);
-  if (disposition === 'attachment') res.attachment(file.filename);
-  res.set('Cache-Control', 'private, no-store');
-  if (file.bytes) {
-    // Marked for this recipient: the bytes exist only in this response.
-    if (file.version !== undefined) res.set('X-Assetflow-Version', String(file.version));
-    res.set('X-Content-Type-Options', 'nosniff').send(file.bytes);
-    return;
-  }
-  // Which version left is never ambiguous: the newest at the moment of the download.
-  if (file.version !== undefined) res.set('X-Assetflow-Version', String(file.version));
-  // Paths come from digests and keys we made, never from the request; the default blob root is
-  // a dot-directory, which sendFile refuses unless told.
-  res.sendFile(file.file, { dotfiles: 'allow', headers: { 'X-Content-Type-Options': 'nosniff' } });
-}
-
-export function paging(req: Request): { after?: number; limit?: number } {
-  const after = Number(req.query.after);
-  const limit = Number(req.query.limit);
-  return {
-    ...(Number.isInteger(after) && after >= 0 ? { after } : {}),
-    ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}),
-  };
 }
 
 /** A link as its maker sees it: never the token (it is not stored) nor the password hash. */

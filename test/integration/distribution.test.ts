@@ -542,6 +542,25 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     ).toBe(403);
   });
 
+  it('allows five password guesses per link and address, then 429 even for the right one', async () => {
+    const id = await upload(dee, 'guarded.jpg');
+    const made = await share(dee, {
+      assetIds: [id],
+      permission: 'view',
+      rendition: 'preview',
+      password: 'the right one',
+    }).expect(201);
+    const token = tokenOf(made.body.url);
+    for (let i = 0; i < 5; i++)
+      await anonymous()
+        .post(`/s/${token}`)
+        .type('form')
+        .send({ password: `guess ${i}` })
+        .expect(401);
+    const limited = await anonymous().post(`/s/${token}`).type('form').send({ password: 'the right one' });
+    expect([limited.status, limited.body.error.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
+  });
+
   it('applies the policy whatever the case of the path', async () => {
     expect(
       (

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api, type Me } from '../api';
+import { api, type Me, messageOf } from '../api';
 import { useT } from '../i18n';
 import { type Region, RegionPicker } from './region-picker';
 import { SharePanel } from './share-panel';
@@ -39,6 +39,13 @@ interface Plan {
     audiences: Record<string, { roles: string[]; renditions: string[] }>;
   };
 }
+interface TrailEvent {
+  seq: number;
+  action: string;
+  actor: string;
+  at: string;
+  rendition: string | null;
+}
 type Decision =
   | { status: 'allowed' | 'granted'; rendition: string }
   | { status: 'pending'; approvalId: string };
@@ -54,13 +61,8 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     [],
   );
   const [plan, setPlan] = useState<Plan | null>(null);
-  const [trail, setTrail] = useState<Array<{
-    seq: number;
-    action: string;
-    actor: string;
-    at: string;
-    rendition: string | null;
-  }> | null>(null);
+  // Only managers of the project may read the trail; for others it stays null and is not shown.
+  const [trail, setTrail] = useState<TrailEvent[] | null>(null);
   const [comment, setComment] = useState('');
   const [region, setRegion] = useState<Region | null>(null);
   const [audience, setAudience] = useState('');
@@ -95,12 +97,12 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
         }
       }
       setTrail(
-        await api<{ events: typeof trail & object }>(`/api/assets/${id}/trail`)
+        await api<{ events: TrailEvent[] }>(`/api/assets/${id}/trail`)
           .then((r) => r.events)
           .catch(() => null),
       );
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(messageOf(err));
     }
   }, [id, me.roles]);
   useEffect(() => {
@@ -126,7 +128,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
       );
     } catch (err) {
       setDecision(null);
-      setRequestError(err instanceof ApiError ? err.message : String(err));
+      setRequestError(messageOf(err));
     }
   };
   const audiences = plan ? Object.entries(plan.distribute.audiences) : [];

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '../api';
+import { api, messageOf } from '../api';
 import { useT } from '../i18n';
 
 interface Task {
@@ -37,7 +37,7 @@ export function Inbox() {
       });
       await load();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(messageOf(err));
     }
   };
 

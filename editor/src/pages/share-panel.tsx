@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api } from '../api';
+import { api, messageOf } from '../api';
 import { useT } from '../i18n';
 
 interface Share {
@@ -55,7 +55,7 @@ export function SharePanel({ assetId, renditions }: { assetId: string; rendition
       setMade(r.url);
       await load();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(messageOf(err));
     }
   };
   return (

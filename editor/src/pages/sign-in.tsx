@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../api';
+import { api, messageOf } from '../api';
 import { useLanguage, useT } from '../i18n';
 
 export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
@@ -15,7 +15,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
       await api('/api/auth/login', { json: { email, password } });
       onSignedIn();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : String(err));
+      setError(messageOf(err));
     }
   };
   return (
