@@ -4,9 +4,9 @@ import { openDatabase } from '../catalogue/database';
 import { loadConfig } from '../config/load-config';
 import { isAssetflowError } from '../domain/errors';
 import { openStorage } from '../runtime/catalogue';
+import { traceOf } from '../runtime/distribution';
 import { type Role, start } from '../runtime/start';
 import { SearchIndexer } from '../services/search-indexer';
-import { TraceService } from '../services/trace.service';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
 import { registerRulesCommands } from './rules-commands';
 
@@ -88,21 +88,27 @@ program
   .command('trace')
   .argument('<image>', 'the suspect image file')
   .description('read the invisible watermark of a leaked image and name the distribution it came from')
-  .action(async (image: string) => {
+  .option(
+    '--asset <id>',
+    'compare a cropped image with this asset only (else the likeliest marked renditions)',
+  )
+  .action(async (image: string, options: { asset?: string }) => {
     const config = loadConfig({ file: program.opts().config });
     const storage = await openStorage(config);
     try {
       const { readFile } = await import('node:fs/promises');
-      const result = await new TraceService({
-        audit: storage.audit,
-        maxImagePixels: config.limits.maxImagePixels,
-      }).trace(await readFile(image));
+      const result = await traceOf(storage, config.limits).trace(await readFile(image), {
+        assetId: options.asset,
+      });
       if (!result.found) {
         process.stdout.write(`${result.message} (confidence ${result.confidence})\n`);
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(`Watermark ${result.payload} (confidence ${result.confidence}):\n`);
+      const located = result.match
+        ? `, located in asset ${result.match.assetId} v${result.match.version} ${result.match.rendition} at scale ${result.match.scale.toFixed(3)}`
+        : '';
+      process.stdout.write(`Watermark ${result.payload} (confidence ${result.confidence}${located}):\n`);
       for (const e of result.events) {
         process.stdout.write(
           `  ${e.at}  ${e.actor}  asset ${e.assetId} v${e.version} ${e.rendition ?? ''}${e.shareId ? `  link ${e.shareId}` : ''}  from ${e.address ?? '?'}\n`,

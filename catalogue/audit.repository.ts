@@ -16,6 +16,13 @@ export interface TrailFilter {
   limit?: number;
 }
 
+export interface WatermarkedRendition {
+  assetId: string;
+  version: number;
+  rendition: string;
+  perceptualHash: string | null;
+}
+
 export type ChainVerdict =
   | { intact: true; events: number; headHash: string }
   | { intact: false; events: number; firstBroken: { seq: number; reason: string } };
@@ -95,6 +102,35 @@ export class AuditRepository {
       .orderBy('seq')
       .execute();
     return rows.map(toEvent);
+  }
+
+  /**
+   * The renditions marked copies were made of — each asset version and rendition name once, with
+   * its perceptual hash when indexed — most recently sent first: what a cropped leak may have
+   * been cut from.
+   */
+  async watermarkedRenditions(filter: { assetId?: string; limit: number }): Promise<WatermarkedRendition[]> {
+    let query = this.db
+      .selectFrom('audit_events as e')
+      .leftJoin('perceptual_hashes as p', (join) =>
+        join.onRef('p.asset_id', '=', 'e.asset_id').onRef('p.version', '=', 'e.version'),
+      )
+      .select(['e.asset_id', 'e.version', 'e.rendition', 'p.hash'])
+      .select((eb) => eb.fn.max('e.seq').as('latest'))
+      .where(sql<boolean>`e.details ? 'watermark'`)
+      .where('e.asset_id', 'is not', null)
+      .where('e.version', 'is not', null)
+      .where('e.rendition', 'is not', null)
+      .groupBy(['e.asset_id', 'e.version', 'e.rendition', 'p.hash'])
+      .orderBy('latest', 'desc')
+      .limit(filter.limit);
+    if (filter.assetId) query = query.where('e.asset_id', '=', filter.assetId);
+    return (await query.execute()).map((row) => ({
+      assetId: row.asset_id!,
+      version: row.version!,
+      rendition: row.rendition!,
+      perceptualHash: row.hash,
+    }));
   }
 
   /**

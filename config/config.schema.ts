@@ -56,6 +56,8 @@ export interface AppConfig {
     maxFilesPerUpload: number;
     /** Images with more pixels than this are refused (decompression-bomb guard). */
     maxImagePixels: number;
+    /** Renditions a cropped leak is compared with, nearest perceptual hash first (≈ 0.4 s each). */
+    traceCandidates: number;
   };
   rules: {
     /** Rule set applied when an upload names none. */
@@ -133,11 +135,12 @@ export const configSchema: JSONSchemaType<AppConfig> = {
     limits: {
       type: 'object',
       additionalProperties: false,
-      required: ['maxUploadBytes', 'maxFilesPerUpload', 'maxImagePixels'],
+      required: ['maxUploadBytes', 'maxFilesPerUpload', 'maxImagePixels', 'traceCandidates'],
       properties: {
         maxUploadBytes: { type: 'integer', minimum: 1 },
         maxFilesPerUpload: { type: 'integer', minimum: 1 },
         maxImagePixels: { type: 'integer', minimum: 1 },
+        traceCandidates: { type: 'integer', minimum: 0 },
       },
     },
     rules: {
@@ -173,6 +176,7 @@ export const defaultConfig: AppConfig = {
     maxUploadBytes: 256 * 1024 * 1024,
     maxFilesPerUpload: 100,
     maxImagePixels: 268_402_689, // sharp's own default (0x3FFF * 0x3FFF)
+    traceCandidates: 20,
   },
   rules: { defaultRuleSet: 'default' },
   log: { level: 'info' },

@@ -1,17 +1,20 @@
 import sharp from 'sharp';
+import { type Grey, greyOf, type Registration, register } from './registration';
 
 /**
- * An invisible, per-recipient watermark (issue #10, first part: embedding and blind extraction).
+ * An invisible, per-recipient watermark (issue #10): embedding, blind extraction, and extraction
+ * from a crop once it is registered against the unmarked rendition.
  *
  * Technique: quantisation index modulation (QIM, Chen & Wornell 2001) on two mid-low-frequency
- * DCT coefficients of every 8×8 block of the image's luminance, taken at a canonical 512×512
+ * DCT coefficients of every 8×8 block of the image's luminance, taken at a canonical 256×256
  * size so that resizing the image does not move the blocks. The 64-bit message (a 40-bit payload
- * and a 24-bit CRC) is spread over the 4 096 blocks × 2 coefficients in a fixed pseudo-random
- * order, ≈ 128 carriers per bit, and decoded by soft majority. The change is computed at the
+ * and a 24-bit CRC) is spread over the 1 024 blocks × 2 coefficients in a fixed pseudo-random
+ * order, 32 carriers per bit, and decoded by soft majority. The change is computed at the
  * canonical size, upscaled and added to R, G and B alike (so only luminance moves).
  *
- * Not handled yet: crops (they shift the block grid; a registration against the stored
- * rendition is the planned answer), rotation.
+ * A crop shifts the canonical grid, so the blind read sees noise; `extractRegistered` locates
+ * the crop in the rendition it came from (imaging/registration.ts) and reads the blocks it still
+ * covers. Not handled: rotation.
  */
 export const WATERMARK_SIZE = 256;
 const BLOCK = 8;
@@ -187,31 +190,141 @@ export interface Extraction {
 /** Reads a watermark from any image (blind: needs neither the original nor the payload). */
 export async function extractWatermark(input: Buffer, maxPixels: number): Promise<Extraction> {
   const { rgb, width, height } = await decode(input, maxPixels);
-  const luma = await canonicalLuma(rgb, width, height);
+  return readMessage((await canonicalLuma(rgb, width, height)).values, () => true);
+}
+
+export interface RegisteredExtraction extends Extraction {
+  /** Where the suspect lies in the rendition (see imaging/registration.ts). */
+  registration: Registration;
+  /** The share of the 1 024 blocks the suspect covers entirely (the others are not read). */
+  coverage: number;
+}
+
+/**
+ * Reads a watermark from a crop of a rendition. A crop moves the canonical grid, so the blind
+ * read sees noise; given the unmarked rendition the copy was made from (the catalogue keeps it),
+ * the suspect is registered against it, put back where it was in the canonical frame, and only
+ * the blocks it covers entirely are read. Null when the suspect does not match the rendition
+ * (ZNCC below `minScore`): then it was not cut from this picture.
+ */
+export async function extractRegistered(
+  suspect: Buffer | Grey,
+  rendition: Buffer,
+  maxPixels: number,
+  options: { minScore?: number; minCoverage?: number } = {},
+): Promise<RegisteredExtraction | null> {
+  const seen = await greyOf(suspect, undefined, maxPixels);
+  const reference = await greyOf(rendition, undefined, maxPixels);
+  const registration = await register(seen, reference, options);
+  if (!registration) return null;
+  return { ...(await readRegistered(seen, reference, registration)), registration };
+}
+
+/** Puts the suspect back where the registration says it was in the canonical frame and reads it. */
+export async function readRegistered(
+  seen: Grey,
+  reference: { width: number; height: number },
+  registration: Registration,
+): Promise<Extraction & { coverage: number }> {
+  // The suspect's footprint in canonical pixels, and the suspect resized to about that size.
+  const toCanonicalX = WATERMARK_SIZE / reference.width;
+  const toCanonicalY = WATERMARK_SIZE / reference.height;
+  const left = registration.left * toCanonicalX;
+  const top = registration.top * toCanonicalY;
+  const footprintWidth = registration.scale * seen.width * toCanonicalX;
+  const footprintHeight = registration.scale * seen.height * toCanonicalY;
+  const patch = await greyOf(seen, {
+    width: Math.max(1, Math.round(footprintWidth)),
+    height: Math.max(1, Math.round(footprintHeight)),
+  });
+  // Canonical pixel centre → patch coordinate (exact, so rounding the patch size costs nothing).
+  const u = (cx: number) => (cx + 0.5 - left) * (patch.width / footprintWidth) - 0.5;
+  const v = (cy: number) => (cy + 0.5 - top) * (patch.height / footprintHeight) - 0.5;
+  const luma = new Float64Array(WATERMARK_SIZE * WATERMARK_SIZE);
+  for (let cy = 0; cy < WATERMARK_SIZE; cy++) {
+    const py = v(cy);
+    if (py < 0 || py > patch.height - 1) continue;
+    const y0 = Math.min(patch.height - 2, Math.floor(py));
+    const wy = py - y0;
+    for (let cx = 0; cx < WATERMARK_SIZE; cx++) {
+      const px = u(cx);
+      if (px < 0 || px > patch.width - 1) continue;
+      const x0 = Math.min(patch.width - 2, Math.floor(px));
+      const wx = px - x0;
+      const at = (x: number, y: number) => patch.values[y * patch.width + x]!;
+      luma[cy * WATERMARK_SIZE + cx] =
+        (1 - wy) * ((1 - wx) * at(x0, y0) + wx * at(x0 + 1, y0)) +
+        wy * ((1 - wx) * at(x0, y0 + 1) + wx * at(x0 + 1, y0 + 1));
+    }
+  }
+  // A block is read only when the suspect covers all of it.
+  const inside = (c: number, map: (c: number) => number, size: number) => map(c) >= 0 && map(c) <= size - 1;
+  const usable = (bx: number, by: number) =>
+    inside(bx * BLOCK, u, patch.width) &&
+    inside(bx * BLOCK + BLOCK - 1, u, patch.width) &&
+    inside(by * BLOCK, v, patch.height) &&
+    inside(by * BLOCK + BLOCK - 1, v, patch.height);
+  let covered = 0;
+  for (let by = 0; by < BLOCKS; by++) for (let bx = 0; bx < BLOCKS; bx++) if (usable(bx, by)) covered += 1;
+  return { ...readMessage(luma, usable), coverage: covered / (BLOCKS * BLOCKS) };
+}
+
+/** The 64 bits by soft majority over the carriers of the usable blocks, and the CRC's verdict. */
+function readMessage(luma: Float64Array, usable: (bx: number, by: number) => boolean): Extraction {
   const votes = new Float64Array(MESSAGE_BITS);
+  const carriers = new Float64Array(MESSAGE_BITS);
   let carrier = 0;
   for (let by = 0; by < BLOCKS; by++) {
     for (let bx = 0; bx < BLOCKS; bx++) {
+      const read = usable(bx, by);
       for (const basis of BASES) {
-        const c = coefficient(luma.values, bx, by, basis);
+        const bit = CARRIER_BIT[carrier++]!;
+        if (!read) continue;
+        const c = coefficient(luma, bx, by, basis);
         // Position within the lattice cell: 0 ↔ bit 0, Δ/2 ↔ bit 1; the vote is +1 for a 1.
         const phase = (((c % DELTA) + DELTA) % DELTA) / DELTA;
-        votes[CARRIER_BIT[carrier++]!]! += -Math.cos(2 * Math.PI * phase);
+        votes[bit]! += -Math.cos(2 * Math.PI * phase);
+        carriers[bit]! += 1;
       }
     }
   }
-  const perBit = (BLOCKS * BLOCKS * COEFFICIENTS.length) / MESSAGE_BITS;
   const bits = new Uint8Array(MESSAGE_BITS);
-  let confidence = 0;
+  const reliability = new Float64Array(MESSAGE_BITS);
   for (let i = 0; i < MESSAGE_BITS; i++) {
     bits[i] = votes[i]! > 0 ? 1 : 0;
-    confidence += Math.abs(votes[i]!) / perBit;
+    reliability[i] = carriers[i]! > 0 ? Math.abs(votes[i]!) / carriers[i]! : 0;
   }
-  let payload = 0n;
-  for (let i = 0; i < PAYLOAD_BITS; i++) payload = (payload << 1n) | BigInt(bits[i]!);
-  let crc = 0;
-  for (let i = 0; i < CRC_BITS; i++) crc = (crc << 1) | bits[PAYLOAD_BITS + i]!;
-  return { payload: crc === crc24(payload) ? payload : null, bits, confidence: confidence / MESSAGE_BITS };
+  const confidence = reliability.reduce((a, b) => a + b, 0) / MESSAGE_BITS;
+  return { payload: chaseDecode(bits, reliability), bits, confidence };
+}
+
+/** How many of the least reliable bits a read may flip to satisfy the CRC: 2⁶ = 64 tries. */
+const CHASE_BITS = 6;
+
+/**
+ * Chase decoding (Chase 1972, algorithm 2) with the CRC as the test: the hard decisions, then
+ * the same with the least reliable bits flipped, cheapest combination first, until the CRC holds.
+ * A crop or a strong recompression leaves a bit or two wrong out of 64 where the votes were
+ * closest; this recovers those. The price is a CRC that passes by chance 64 times as often,
+ * 64 · 2⁻²⁴ ≈ 4·10⁻⁶ per read, still before the payload must also name an issued download.
+ */
+function chaseDecode(bits: Uint8Array, reliability: Float64Array): bigint | null {
+  const weakest = [...reliability.keys()]
+    .sort((a, b) => reliability[a]! - reliability[b]!)
+    .slice(0, CHASE_BITS);
+  const cost = (mask: number) =>
+    weakest.reduce((sum, bit, k) => sum + ((mask >> k) & 1 ? reliability[bit]! : 0), 0);
+  const masks = Array.from({ length: 1 << CHASE_BITS }, (_, mask) => mask).sort((a, b) => cost(a) - cost(b));
+  const trial = Uint8Array.from(bits);
+  for (const mask of masks) {
+    for (const [k, bit] of weakest.entries()) trial[bit] = (mask >> k) & 1 ? 1 - bits[bit]! : bits[bit]!;
+    let payload = 0n;
+    for (let i = 0; i < PAYLOAD_BITS; i++) payload = (payload << 1n) | BigInt(trial[i]!);
+    let crc = 0;
+    for (let i = 0; i < CRC_BITS; i++) crc = (crc << 1) | trial[PAYLOAD_BITS + i]!;
+    if (crc === crc24(payload)) return payload;
+  }
+  return null;
 }
 
 /** Marks an image file and encodes it again in its own format (JPEG when it is not PNG or WebP). */

@@ -8,22 +8,20 @@ import { AccessService } from '../services/access.service';
 import { AssetService } from '../services/asset.service';
 import { ChannelExportService } from '../services/channel-export.service';
 import { CommentService } from '../services/comment.service';
-import { DistributionService } from '../services/distribution.service';
 import { HealthService } from '../services/health.service';
 import { IdentityService } from '../services/identity.service';
 import { MigrationService } from '../services/migration.service';
 import { Notices } from '../services/notices';
 import { NotificationHub } from '../services/notification-hub';
 import { Recipients } from '../services/recipients';
-import { RenditionCache } from '../services/rendition-cache';
 import { RuleSetService } from '../services/rule-set.service';
 import { SearchService } from '../services/search.service';
 import { SearchIndexer } from '../services/search-indexer';
 import { ShareService } from '../services/share.service';
-import { TraceService } from '../services/trace.service';
 import { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
+import { distributionOf, traceOf } from './distribution';
 
 /** Wires the API's services from storage and the Temporal client, and listens. */
 export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWorkflows, logger: Logger) {
@@ -50,17 +48,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     approvals: storage.approvals,
     shares: storage.shares,
   });
-  const renditions = new RenditionCache({
-    blobs: storage.blobs,
-    renditions: storage.renditions,
-    maxImagePixels: config.limits.maxImagePixels,
-  });
-  const distribution = new DistributionService({
-    maxImagePixels: config.limits.maxImagePixels,
-    blobs: storage.blobs,
-    ruleSets: storage.ruleSets,
-    renditions,
-  });
+  const distribution = distributionOf(storage, config.limits);
   const shares = new ShareService({
     shares: storage.shares,
     assets: storage.assets,
@@ -98,7 +86,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     hub,
     notices: new Notices(storage),
     analytics: storage.analytics,
-    trace: new TraceService({ audit: storage.audit, maxImagePixels: config.limits.maxImagePixels }),
+    trace: traceOf(storage, config.limits, distribution),
     access,
     shares,
     distribution,

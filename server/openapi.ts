@@ -725,15 +725,26 @@ export const openApiDocument = {
     '/api/trace': {
       post: {
         summary:
-          'Trace a leaked image (the image as the body): the distribution events whose invisible watermark it carries, or found: false; investigators',
+          'Trace a leaked image (the image as the body): the distribution events whose invisible watermark it carries, or found: false; investigators. A crop is located in the marked renditions (nearest perceptual hash first, limits.traceCandidates of them) and read there',
+        parameters: [
+          {
+            name: 'asset',
+            in: 'query',
+            required: false,
+            description: 'Compare a cropped image with this asset only',
+            schema: { type: 'string', format: 'uuid' },
+          },
+        ],
         requestBody: {
           required: true,
           content: { 'image/*': { schema: { type: 'string', format: 'binary' } } },
         },
         responses: {
           '200': {
-            description: '{found, payload, confidence, events} or {found: false, confidence, message}',
+            description:
+              '{found, payload, confidence, events, method: blind|registered, match?} or {found: false, confidence, message, match?, candidatesTried}; match = {assetId, version, rendition, scale, left, top, score, coverage}',
           },
+          '400': errorResponse('VALIDATION_FAILED'),
           '403': errorResponse('FORBIDDEN'),
           '422': errorResponse('FILE_CORRUPT'),
         },

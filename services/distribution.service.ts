@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
-import type { AssetRecord } from '../catalogue/asset.repository';
+import type { AssetRecord, VersionRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { watermarkFile } from '../imaging/watermark';
@@ -67,6 +67,14 @@ export class DistributionService {
   /** The rendition `name` of the asset's current version, rendering it if it is not cached. */
   async rendition(asset: AssetRecord, name: string): Promise<OutgoingFile> {
     return this.render(asset, name, await this.presetOf(asset, name));
+  }
+
+  /**
+   * The unmarked rendition `name` of one version — what marked copies of it were made from, for
+   * tracing a cropped leak. Made with the rule set's current preset (cached if it has not changed).
+   */
+  async renditionOfVersion(asset: AssetRecord, version: VersionRecord, name: string): Promise<OutgoingFile> {
+    return this.render({ ...asset, currentVersion: version }, name, await this.presetOf(asset, name));
   }
 
   private async presetOf(asset: AssetRecord, name: string): Promise<RenditionPreset> {

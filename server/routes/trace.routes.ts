@@ -2,7 +2,10 @@ import express, { Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { TraceService } from '../../services/trace.service';
 
-/** `POST /api/trace` with the suspect image as the body: the distribution events it came from. */
+/**
+ * `POST /api/trace` with the suspect image as the body: the distribution events it came from.
+ * `?asset=<id>` compares a cropped image with that asset's marked renditions only.
+ */
 export function traceRouter(deps: { trace: TraceService; limits: { maxUploadBytes: number } }): Router {
   const router = Router();
   router.post(
@@ -13,7 +16,9 @@ export function traceRouter(deps: { trace: TraceService; limits: { maxUploadByte
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new AssetflowError(ErrorCodes.FILE_MISSING, 'Send the suspect image as the request body.', 400);
       }
-      const result = await deps.trace.trace(body).catch((error: Error) => {
+      const assetId = typeof req.query.asset === 'string' ? req.query.asset : undefined;
+      const result = await deps.trace.trace(body, { assetId }).catch((error: Error) => {
+        if (error instanceof AssetflowError) throw error;
         throw new AssetflowError(
           ErrorCodes.FILE_CORRUPT,
           `The body is not an image sharp can read: ${error.message}`,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -450,7 +450,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     }
   });
 
-  it('marks partner renditions per recipient, and traces a recompressed leak back to its download', async () => {
+  it('marks partner renditions per recipient, and traces a recompressed or cropped leak back to its download', async () => {
     const photo = await sharp(readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', 'chelsea.jpg')))
       .resize(2000)
       .jpeg({ quality: 92 })
@@ -520,23 +520,66 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       events: [{ actor: 'pia@example.test', rendition: 'medium' }],
     });
     expect(fromApi.payload).not.toBe(fromLink.payload);
+    // A crop hides the watermark from the blind read; located in the cached rendition, it reads.
+    const cropped = await sharp(viaApi)
+      .extract({ left: 160, top: 0, width: 1440, height: 960 })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const fromCrop = await trace(cropped);
+    expect(fromCrop).toMatchObject({
+      found: true,
+      method: 'registered',
+      payload: fromApi.payload,
+      events: [{ actor: 'pia@example.test' }],
+      match: { assetId: id, version: 1, rendition: 'medium' },
+    });
+    expect(fromCrop.match.left).toBeCloseTo(160, 0);
+    expect(fromCrop.match.scale).toBeCloseTo(1, 2);
     // The command line names the same download (on PostgreSQL, which another process can open).
     if (harness.databaseUrl) {
       const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'leak-')), 'leaked.jpg');
-      writeFileSync(file, leaked);
+      writeFileSync(file, cropped);
       const cli = await run(
         process.execPath,
         [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'trace', file],
         {
-          env: { ...process.env, DATABASE_URL: harness.databaseUrl },
+          // Configured like the server: its catalogue and its blob store (the cached renditions).
+          env: {
+            ...process.env,
+            DATABASE_URL: harness.databaseUrl,
+            ASSETFLOW_BLOB_DIR: harness.config.blobs.dir,
+          },
         },
       );
-      expect(cli.stdout).toContain(`link ${link.body.id}`);
+      expect(cli.stdout).toContain('pia@example.test');
+      expect(cli.stdout).toContain(`located in asset ${id} v1 medium`);
     }
-    // An unmarked picture (the thumbnail) names nobody; only investigators may ask.
+    // An unmarked picture (the thumbnail) names nobody, though it is recognised as the asset's.
     const thumbnail = (await asBuffer(harness.http.get(`/api/assets/${id}/thumbnail`)).expect(200))
       .body as Buffer;
-    expect(await trace(thumbnail)).toMatchObject({ found: false });
+    expect(await trace(thumbnail)).toMatchObject({
+      found: false,
+      match: { assetId: id, rendition: 'medium' },
+      message: expect.stringContaining('no watermark could be read'),
+    });
+    // A bad asset id is a 400; naming another asset leaves nothing to compare the crop with.
+    const refused = await harness.http
+      .post('/api/trace')
+      .query({ asset: 'not-an-id' })
+      .set(investigator)
+      .set('Content-Type', 'image/jpeg')
+      .send(cropped);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('VALIDATION_FAILED');
+    const elsewhere = await harness.http
+      .post('/api/trace')
+      .query({ asset: randomUUID() })
+      .set(investigator)
+      .set('Content-Type', 'image/jpeg')
+      .send(cropped)
+      .expect(200);
+    expect(elsewhere.body).toMatchObject({ found: false, candidatesTried: 0 });
+    // Only investigators may ask.
     expect(
       (await harness.http.post('/api/trace').set(dee).set('Content-Type', 'image/jpeg').send(leaked)).status,
     ).toBe(403);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { embedWatermark, extractWatermark } from '../../imaging/watermark';
+import { embedWatermark, extractRegistered, extractWatermark } from '../../imaging/watermark';
 
 const PHOTOS = ['coffee.jpg', 'chelsea.jpg', 'astronaut.jpg', 'rocket.jpg'].map((f) =>
   readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', f)),
@@ -20,7 +20,7 @@ async function markedPartnerRenditions() {
       const delivered = await sharp(out.rgb, { raw: { width: out.width, height: out.height, channels: 3 } })
         .jpeg({ quality: 95 })
         .toBuffer();
-      return { payload, delivered, psnr: out.psnr };
+      return { payload, delivered, rendition, psnr: out.psnr };
     }),
   );
 }
@@ -60,13 +60,42 @@ describe('invisible watermark (DCT-QIM, blind extraction)', () => {
     }
   });
 
-  it('does not survive a 10 % crop yet (the block grid moves; registration is the next step)', async () => {
-    const m = marked[0]!;
-    const meta = await sharp(m.delivered).metadata();
-    const cropped = await sharp(m.delivered)
-      .extract({ left: 80, top: 50, width: meta.width! - 160, height: meta.height! - 100 })
-      .jpeg({ quality: 90 })
+  it.each([
+    ['a 10 % crop (5 % off each side)', { left: 0.05, top: 0.05, right: 0.05, bottom: 0.05 }, 1],
+    ['a 10 % crop off one corner', { left: 0.1, top: 0.1, right: 0, bottom: 0 }, 1],
+    ['a 10 % crop scaled to 60 %', { left: 0.05, top: 0.05, right: 0.05, bottom: 0.05 }, 0.6],
+  ])(
+    'recovers the payload from %s once registered against the unmarked rendition',
+    async (_name, cut, scale) => {
+      for (const m of marked) {
+        const meta = await sharp(m.delivered).metadata();
+        const left = Math.round(meta.width! * cut.left);
+        const top = Math.round(meta.height! * cut.top);
+        const width = meta.width! - left - Math.round(meta.width! * cut.right);
+        const height = meta.height! - top - Math.round(meta.height! * cut.bottom);
+        const cropped = await sharp(m.delivered)
+          .extract({ left, top, width, height })
+          .resize(Math.round(width * scale))
+          .jpeg({ quality: 85 })
+          .toBuffer();
+        // The blind read sees the grid moved: nothing (and nobody) is named.
+        expect((await extractWatermark(cropped, MAX)).payload).toBeNull();
+        const registered = await extractRegistered(cropped, m.rendition, MAX);
+        expect(registered?.payload).toBe(m.payload);
+        expect(registered!.registration.left).toBeCloseTo(left, 0);
+        expect(registered!.registration.top).toBeCloseTo(top, 0);
+        expect(registered!.registration.scale).toBeCloseTo(1 / scale, 2);
+      }
+    },
+  );
+
+  it('registers a crop against nothing but the picture it was cut from', async () => {
+    const [a, b] = marked;
+    const meta = await sharp(a!.delivered).metadata();
+    const cropped = await sharp(a!.delivered)
+      .extract({ left: 100, top: 60, width: meta.width! - 200, height: meta.height! - 120 })
+      .jpeg({ quality: 85 })
       .toBuffer();
-    expect((await extractWatermark(cropped, MAX)).payload).toBeNull();
+    expect(await extractRegistered(cropped, b!.rendition, MAX)).toBeNull();
   });
 });

@@ -1,0 +1,35 @@
+import type { AppConfig } from '../config/config.schema';
+import { DistributionService } from '../services/distribution.service';
+import { RenditionCache } from '../services/rendition-cache';
+import { TraceService } from '../services/trace.service';
+import type { Storage } from './catalogue';
+
+/** Renditions (cached) and what leaves, on this storage: shared by the API and the CLI. */
+export function distributionOf(storage: Storage, limits: AppConfig['limits']): DistributionService {
+  const renditions = new RenditionCache({
+    blobs: storage.blobs,
+    renditions: storage.renditions,
+    maxImagePixels: limits.maxImagePixels,
+  });
+  return new DistributionService({
+    maxImagePixels: limits.maxImagePixels,
+    blobs: storage.blobs,
+    ruleSets: storage.ruleSets,
+    renditions,
+  });
+}
+
+/** Leak tracing on this storage (`POST /api/trace` and `assetflow trace`). */
+export function traceOf(
+  storage: Storage,
+  limits: AppConfig['limits'],
+  distribution = distributionOf(storage, limits),
+) {
+  return new TraceService({
+    audit: storage.audit,
+    assets: storage.assets,
+    distribution,
+    maxImagePixels: limits.maxImagePixels,
+    maxCandidates: limits.traceCandidates,
+  });
+}
