@@ -233,10 +233,15 @@ export async function readRegistered(
   const top = registration.top * toCanonicalY;
   const footprintWidth = registration.scale * seen.width * toCanonicalX;
   const footprintHeight = registration.scale * seen.height * toCanonicalY;
-  const patch = await greyOf(seen, {
-    width: Math.max(1, Math.round(footprintWidth)),
-    height: Math.max(1, Math.round(footprintHeight)),
-  });
+  // Shrunk with sharp (area-averaging, pixel centres aligned); never enlarged, because libvips
+  // enlarges with a half-pixel shift — a suspect smaller than its footprint is sampled as it is.
+  const patch =
+    footprintWidth < seen.width
+      ? await greyOf(seen, {
+          width: Math.max(1, Math.round(footprintWidth)),
+          height: Math.max(1, Math.round(footprintHeight)),
+        })
+      : seen;
   // Canonical pixel centre → patch coordinate (exact, so rounding the patch size costs nothing).
   const u = (cx: number) => (cx + 0.5 - left) * (patch.width / footprintWidth) - 0.5;
   const v = (cy: number) => (cy + 0.5 - top) * (patch.height / footprintHeight) - 0.5;

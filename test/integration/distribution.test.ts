@@ -535,6 +535,45 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     });
     expect(fromCrop.match.left).toBeCloseTo(160, 0);
     expect(fromCrop.match.scale).toBeCloseTo(1, 2);
+    // With a second marked asset in the trail, a crop of it is matched to it, not to the first.
+    const other = (
+      await harness.http
+        .post('/api/assets')
+        .set(dee)
+        .field('ruleSet', 'luxury')
+        .field('metadata', LUXURY_METADATA)
+        .attach(
+          'file',
+          await sharp(readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg')))
+            .resize(2000)
+            .jpeg({ quality: 92 })
+            .toBuffer(),
+          LUXURY_NAME,
+        )
+        .expect(201)
+    ).body.id as string;
+    await eventually(async () =>
+      (await harness.http.get(`/api/assets/${other}`)).body.state === 'stored' ? true : undefined,
+    );
+    const otherCopy = (
+      await asBuffer(
+        harness.http
+          .get(`/api/assets/${other}/renditions/medium`)
+          .query({ audience: 'partners' })
+          .set(partner),
+      ).expect(200)
+    ).body as Buffer;
+    const otherCrop = await sharp(otherCopy)
+      .extract({ left: 60, top: 40, width: 1480, height: 980 })
+      .resize(1110)
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    expect(await trace(otherCrop)).toMatchObject({
+      found: true,
+      method: 'registered',
+      events: [{ actor: 'pia@example.test', assetId: other }],
+      match: { assetId: other },
+    });
     // The command line names the same download (on PostgreSQL, which another process can open).
     if (harness.databaseUrl) {
       const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'leak-')), 'leaked.jpg');
