@@ -150,8 +150,8 @@ function zncc(
 }
 
 interface Hypothesis {
-  /** The suspect's footprint width as a fraction of the reference width. */
-  coverage: number;
+  /** The suspect's footprint width as a share of the reference's width. */
+  widthShare: number;
   x: number;
   y: number;
   score: number;
@@ -188,15 +188,15 @@ class Pyramid {
   }
 }
 
-/** The best position of a suspect of this coverage, over the given offsets. */
+/** The best position of the suspect at this footprint width, over the given offsets. */
 async function bestAt(
   suspect: Pyramid,
   reference: WindowStats,
-  coverage: number,
+  widthShare: number,
   xs: [number, number],
   ys: [number, number],
 ): Promise<Hypothesis | null> {
-  const tw = Math.round(coverage * reference.width);
+  const tw = Math.round(widthShare * reference.width);
   const th = Math.round((tw * suspect.height) / suspect.width);
   if (tw < 8 || th < 8 || tw > reference.width || th > reference.height) return null;
   const template = await suspect.template(tw, th);
@@ -205,30 +205,54 @@ async function bestAt(
   for (let y = Math.max(0, ys[0]); y <= Math.min(reference.height - th, ys[1]); y++) {
     for (let x = Math.max(0, xs[0]); x <= Math.min(reference.width - tw, xs[1]); x++) {
       const score = zncc(reference, template, prepared, x, y)!;
-      if (!best || score > best.score) best = { coverage, x, y, score };
+      if (!best || score > best.score) best = { widthShare, x, y, score };
     }
   }
   return best;
 }
 
+/** Most pixels the exhaustive level may have: its cost grows with its area. */
+const COARSEST_AREA = 4 * COARSEST * COARSEST;
+
 /**
- * Finds where `suspect` lies in `reference`, assuming it covers at least `minCoverage` of the
- * reference's width. Returns null when nothing fits, or when the best fit correlates below
- * `minScore` (then the suspect was not cut from this picture).
+ * The reference widths to search at: the coarsest is 64 px unless the smallest footprint would
+ * then be under 8 px on a side (a thin strip), within an area budget; then doublings up to 256.
+ */
+function searchLevels(reference: Grey, smallestWidthShare: number, smallestHeightShare: number): number[] {
+  const aspect = reference.height / reference.width;
+  const wanted = Math.max(
+    COARSEST,
+    Math.ceil(8 / smallestWidthShare),
+    Math.ceil(8 / (smallestHeightShare * aspect)),
+  );
+  const affordable = Math.floor(Math.sqrt(COARSEST_AREA / aspect));
+  const finest = Math.min(Math.max(FINEST, wanted), reference.width);
+  const levels: number[] = [];
+  for (let w = Math.min(wanted, affordable, finest); ; w *= 2) {
+    levels.push(Math.min(w, finest));
+    if (w >= finest) break;
+  }
+  return levels;
+}
+
+/**
+ * Finds where `suspect` lies in `reference`, assuming it keeps at least `minShare` of the
+ * reference's width or of its height. Returns null when nothing fits, or when the best fit
+ * correlates below `minScore` (then the suspect was not cut from this picture).
  */
 export async function register(
   suspect: Grey,
   reference: Grey,
-  options: { minCoverage?: number; minScore?: number } = {},
+  options: { minShare?: number; minScore?: number } = {},
 ): Promise<Registration | null> {
-  const minCoverage = options.minCoverage ?? 0.6;
+  const minShare = options.minShare ?? 0.6;
   const minScore = options.minScore ?? 0.9;
-  const finest = Math.min(FINEST, reference.width);
-  const levels: number[] = [];
-  for (let w = Math.min(COARSEST, finest); ; w *= 2) {
-    levels.push(Math.min(w, finest));
-    if (w >= finest) break;
-  }
+  // Footprint height share per width share: (suspect's aspect) / (reference's aspect).
+  const heightPerWidth = (suspect.height / suspect.width) * (reference.width / reference.height);
+  const smallest = Math.min(minShare, minShare / heightPerWidth);
+  const largest = Math.min(1, 1 / heightPerWidth);
+  if (smallest > largest) return null;
+  const levels = searchLevels(reference, smallest, smallest * heightPerWidth);
   const pyramid = await Pyramid.of(suspect);
   let best: Hypothesis | null = null;
   let stats: WindowStats | null = null;
@@ -238,7 +262,7 @@ export async function register(
     const candidates: Hypothesis[] = [];
     if (i === 0) {
       // Exhaustive: every footprint width (one pixel apart) at every position.
-      for (let tw = Math.ceil(minCoverage * width); tw <= width; tw++) {
+      for (let tw = Math.ceil(smallest * width); tw <= Math.floor(largest * width); tw++) {
         const found = await bestAt(pyramid, stats, tw / width, [0, width], [0, height]);
         if (found) candidates.push(found);
       }
@@ -249,8 +273,8 @@ export async function register(
       const cx = Math.round(best!.x * ratio);
       const cy = Math.round(best!.y * ratio);
       for (let step = -2; step <= 2; step++) {
-        const coverage = Math.min(1, best!.coverage + step / width);
-        const found = await bestAt(pyramid, stats, coverage, [cx - 2, cx + 2], [cy - 2, cy + 2]);
+        const widthShare = Math.min(largest, best!.widthShare + step / width);
+        const found = await bestAt(pyramid, stats, widthShare, [cx - 2, cx + 2], [cy - 2, cy + 2]);
         if (found) candidates.push(found);
       }
     }
@@ -261,7 +285,7 @@ export async function register(
 
   // The search's answer in reference pixels, refined to a fraction of a pixel.
   const toReference = reference.width / stats.width;
-  const tw = Math.round(best.coverage * stats.width);
+  const tw = Math.round(best.widthShare * stats.width);
   return refine(
     suspect,
     reference,
@@ -309,7 +333,7 @@ async function refine(
     const result = gaussNewton(s, r, estimate, sigma ? MAX_SAMPLES / 4 : MAX_SAMPLES);
     // A different picture correlates at 0.7 at best (measured on the test photographs), a true
     // match at 0.99 or more: stop early rather than polish a mismatch.
-    if (!result || result.score < minScore) return null;
+    if (!result || !(result.score >= minScore)) return null;
     ({ score, ...estimate } = result);
   }
   return {
@@ -334,6 +358,8 @@ async function blurredGrey(image: Grey, sigma: number): Promise<Grey> {
 /** At most this many suspect pixels per iteration at full sharpness (a regular subsample). */
 const MAX_SAMPLES = 120_000;
 const MAX_ITERATIONS = 20;
+/** Share of the suspect's samples that must fall on the reference. */
+const MIN_OVERLAP = 0.9;
 /** Samples stay this far inside the reference, so the gradient's neighbours (±1 px) interpolate. */
 const EDGE = 2;
 
@@ -345,6 +371,7 @@ function gaussNewton(
 ): Registration | null {
   const { width: W, height: H, values: R } = reference;
   const stride = Math.max(1, Math.floor(Math.sqrt((suspect.width * suspect.height) / maxSamples)));
+  const samples = Math.ceil(suspect.height / stride) * Math.ceil(suspect.width / stride);
   // Suspect coordinates measured from its centre, so scale and position are nearly independent.
   const cx = suspect.width / 2;
   const cy = suspect.height / 2;
@@ -394,7 +421,8 @@ function gaussNewton(
         used += 1;
       }
     }
-    if (used < 100) return null;
+    // Most of the suspect must lie on the reference: a fit of a small corner of it proves nothing.
+    if (used < 100 || used < MIN_OVERLAP * samples) return null;
     for (let a = 0; a < 5; a++) for (let b = 0; b < a; b++) normal[a * 5 + b] = normal[b * 5 + a]!;
     const step = solve(normal, rhs);
     if (!step) return null;

@@ -205,13 +205,13 @@ export interface RegisteredExtraction extends Extraction {
  * read sees noise; given the unmarked rendition the copy was made from (the catalogue keeps it),
  * the suspect is registered against it, put back where it was in the canonical frame, and only
  * the blocks it covers entirely are read. Null when the suspect does not match the rendition
- * (ZNCC below `minScore`): then it was not cut from this picture.
+ * (its correlation after registration is below `minScore`): then it was not cut from this picture.
  */
 export async function extractRegistered(
   suspect: Buffer | Grey,
   rendition: Buffer,
   maxPixels: number,
-  options: { minScore?: number; minCoverage?: number } = {},
+  options: { minScore?: number; minShare?: number } = {},
 ): Promise<RegisteredExtraction | null> {
   const seen = await greyOf(suspect, undefined, maxPixels);
   const reference = await greyOf(rendition, undefined, maxPixels);
@@ -234,14 +234,11 @@ export async function readRegistered(
   const footprintWidth = registration.scale * seen.width * toCanonicalX;
   const footprintHeight = registration.scale * seen.height * toCanonicalY;
   // Shrunk with sharp (area-averaging, pixel centres aligned); never enlarged, because libvips
-  // enlarges with a half-pixel shift — a suspect smaller than its footprint is sampled as it is.
-  const patch =
-    footprintWidth < seen.width
-      ? await greyOf(seen, {
-          width: Math.max(1, Math.round(footprintWidth)),
-          height: Math.max(1, Math.round(footprintHeight)),
-        })
-      : seen;
+  // enlarges with a half-pixel shift — an axis smaller than its footprint keeps its pixels (the
+  // canonical frame is square, so one axis may shrink while the other would grow).
+  const width = Math.max(1, Math.min(seen.width, Math.round(footprintWidth)));
+  const height = Math.max(1, Math.min(seen.height, Math.round(footprintHeight)));
+  const patch = width < seen.width || height < seen.height ? await greyOf(seen, { width, height }) : seen;
   // Canonical pixel centre → patch coordinate (exact, so rounding the patch size costs nothing).
   const u = (cx: number) => (cx + 0.5 - left) * (patch.width / footprintWidth) - 0.5;
   const v = (cy: number) => (cy + 0.5 - top) * (patch.height / footprintHeight) - 0.5;

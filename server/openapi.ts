@@ -742,10 +742,11 @@ export const openApiDocument = {
         responses: {
           '200': {
             description:
-              '{found, payload, confidence, events, method: blind|registered, match?} or {found: false, confidence, message, match?, candidatesTried}; match = {assetId, version, rendition, scale, left, top, score, coverage}',
+              '{found, payload, confidence, events, method: blind|registered, match?} or {found: false, confidence, message, payload?, match?, candidatesTried, skipped?}; match = {assetId, version, rendition, scale, left, top, score, coverage}; skipped = [{assetId, version, rendition, reason}]',
           },
           '400': errorResponse('VALIDATION_FAILED'),
           '403': errorResponse('FORBIDDEN'),
+          '413': errorResponse('IMAGE_TOO_LARGE (pixel limit) or a body over limits.maxUploadBytes'),
           '422': errorResponse('FILE_CORRUPT'),
         },
       },

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import type { AssetRecord, AssetRepository, VersionRecord } from '../catalogue/asset.repository';
 import type { AuditRepository, WatermarkedRendition } from '../catalogue/audit.repository';
 import type { AuditEvent } from '../catalogue/audit-event';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import { hammingDistance, perceptualHash } from '../imaging/perceptual-hash';
-import { greyOf } from '../imaging/registration';
+import { type Grey, greyOf } from '../imaging/registration';
 import { type Extraction, extractRegistered, extractWatermark } from '../imaging/watermark';
 import type { DistributionService } from './distribution.service';
 
@@ -42,7 +43,16 @@ export type TraceResult =
       /** A marked rendition the suspect shows (whole or cropped) when its watermark did not read. */
       match?: TraceMatch;
       candidatesTried: number;
+      /** Candidates whose rendition could not be made or read. */
+      skipped?: TraceSkip[];
     };
+
+export interface TraceSkip {
+  assetId: string;
+  version: number;
+  rendition: string;
+  reason: string;
+}
 
 /** Marked renditions read from the trail before ranking them (rows only: cheap). */
 const CANDIDATE_WINDOW = 10_000;
@@ -72,54 +82,91 @@ export class TraceService {
         asset: options.assetId,
       });
     }
-    const blind = await extractWatermark(image, this.deps.maxImagePixels);
+    await this.checkSize(image);
+    const blind = await extractWatermark(image, this.deps.maxImagePixels).catch((error: Error) => {
+      throw unreadable(error);
+    });
     const blindEvents = await this.eventsOf(blind);
     if (blindEvents.length > 0) {
       return { found: true, ...this.summary(blind), events: blindEvents, method: 'blind' };
     }
 
-    const candidates = await this.candidates(image, options.assetId);
-    const suspect = await greyOf(image, undefined, this.deps.maxImagePixels);
-    let match: TraceMatch | undefined;
+    // The first rendition the suspect registered against, and what was read there.
+    let registered: { read: Extraction; match: TraceMatch } | undefined;
+    const skipped: TraceSkip[] = [];
+    let suspect: Grey | undefined;
     let tried = 0;
-    for (const candidate of candidates) {
-      const reference = await this.renditionOf(candidate);
-      if (!reference) continue;
-      tried += 1;
-      const read = await extractRegistered(suspect, reference, this.deps.maxImagePixels);
-      if (!read) continue;
-      const here: TraceMatch = {
+    for (const candidate of await this.candidates(image, options.assetId)) {
+      const where = {
         assetId: candidate.assetId,
         version: candidate.version,
         rendition: candidate.rendition,
-        ...read.registration,
-        coverage: read.coverage,
       };
-      const events = (await this.eventsOf(read)).filter((e) => e.assetId === candidate.assetId);
-      if (events.length > 0)
-        return { found: true, ...this.summary(read), events, method: 'registered', match: here };
-      match ??= here;
+      try {
+        const reference = await this.renditionOf(candidate);
+        if (!reference) continue;
+        tried += 1;
+        suspect ??= await greyOf(image, undefined, this.deps.maxImagePixels);
+        const read = await extractRegistered(suspect, reference, this.deps.maxImagePixels);
+        if (!read) continue;
+        const match: TraceMatch = { ...where, ...read.registration, coverage: read.coverage };
+        const events = (await this.eventsOf(read)).filter((e) => e.assetId === candidate.assetId);
+        if (events.length > 0)
+          return { found: true, ...this.summary(read), events, method: 'registered', match };
+        registered ??= { read, match };
+      } catch (error) {
+        // One unreadable rendition (a damaged cache file, a preset that no longer renders) must
+        // not end the investigation; it is reported, without paths.
+        skipped.push({
+          ...where,
+          reason: error instanceof AssetflowError ? error.message : 'could not be read',
+        });
+      }
     }
 
-    const { confidence, payload } = this.summary(blind);
-    if (match) {
+    const read = registered?.read ?? blind;
+    const { confidence, payload } = this.summary(read);
+    const common = {
+      found: false as const,
+      confidence,
+      candidatesTried: tried,
+      ...(registered ? { match: registered.match } : {}),
+      ...(skipped.length > 0 ? { skipped } : {}),
+    };
+    if (read.payload !== null) {
       return {
-        found: false,
-        confidence,
-        match,
-        candidatesTried: tried,
-        message: `The image shows asset ${match.assetId} v${match.version} (${match.rendition}), but no watermark could be read from it.`,
+        ...common,
+        payload,
+        message: 'A watermark was read, but no distribution of this picture used it.',
       };
     }
-    return blind.payload === null
-      ? { found: false, confidence, candidatesTried: tried, message: 'No watermark found.' }
-      : {
-          found: false,
-          confidence,
-          payload,
-          candidatesTried: tried,
-          message: 'A watermark was read, but no distribution used it.',
-        };
+    if (registered) {
+      const { assetId, version, rendition } = registered.match;
+      return {
+        ...common,
+        message: `The image shows asset ${assetId} v${version} (${rendition}), but no watermark could be read from it.`,
+      };
+    }
+    return { ...common, message: 'No watermark found.' };
+  }
+
+  /** A suspect above the pixel limit is a 413 before any decoding (and one without a header a 422). */
+  private async checkSize(image: Buffer): Promise<void> {
+    let width = 0;
+    let height = 0;
+    try {
+      ({ width, height } = await sharp(image).metadata());
+    } catch (error) {
+      throw unreadable(error as Error);
+    }
+    if (width * height > this.deps.maxImagePixels) {
+      throw new AssetflowError(
+        ErrorCodes.IMAGE_TOO_LARGE,
+        `The image is ${width}×${height} (${width * height} pixels), above the limit of ${this.deps.maxImagePixels} pixels.`,
+        413,
+        { width, height, maxPixels: this.deps.maxImagePixels },
+      );
+    }
   }
 
   private summary(read: Extraction) {
@@ -133,7 +180,10 @@ export class TraceService {
     return read.payload === null ? [] : this.deps.audit.byWatermark(hex(read.payload));
   }
 
-  /** Marked renditions, nearest perceptual hash to the suspect's first, then most recent. */
+  /**
+   * Marked renditions, nearest perceptual hash to the suspect's first, then most recent; the
+   * first `maxCandidates` of them, or all of the asset's when the caller names one.
+   */
   private async candidates(image: Buffer, assetId?: string): Promise<WatermarkedRendition[]> {
     const all = await this.deps.audit.watermarkedRenditions({ assetId, limit: CANDIDATE_WINDOW });
     const hash = await perceptualHash(image, this.deps.maxImagePixels);
@@ -143,11 +193,11 @@ export class TraceService {
     return all
       .map((c) => ({ c, d: distance(c) }))
       .sort((a, b) => a.d - b.d)
-      .slice(0, this.deps.maxCandidates)
+      .slice(0, assetId ? undefined : this.deps.maxCandidates)
       .map(({ c }) => c);
   }
 
-  /** The unmarked rendition's bytes, or undefined when it can no longer be made (asset gone, preset removed). */
+  /** The unmarked rendition's bytes; undefined when the asset or version is gone. */
   private async renditionOf(candidate: WatermarkedRendition): Promise<Buffer | undefined> {
     const asset: AssetRecord | undefined = await this.deps.assets.find(candidate.assetId);
     if (!asset) return undefined;
@@ -155,13 +205,17 @@ export class TraceService {
       (v) => v.version === candidate.version,
     );
     if (!version) return undefined;
-    try {
-      const file = await this.deps.distribution.renditionOfVersion(asset, version, candidate.rendition);
-      return await readFile(file.file);
-    } catch {
-      return undefined;
-    }
+    const file = await this.deps.distribution.renditionOfVersion(asset, version, candidate.rendition);
+    return readFile(file.file);
   }
+}
+
+function unreadable(error: Error): AssetflowError {
+  return new AssetflowError(
+    ErrorCodes.FILE_CORRUPT,
+    `The body is not an image sharp can read: ${error.message}`,
+    422,
+  );
 }
 
 function hex(payload: bigint): string {

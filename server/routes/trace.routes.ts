@@ -17,14 +17,7 @@ export function traceRouter(deps: { trace: TraceService; limits: { maxUploadByte
         throw new AssetflowError(ErrorCodes.FILE_MISSING, 'Send the suspect image as the request body.', 400);
       }
       const assetId = typeof req.query.asset === 'string' ? req.query.asset : undefined;
-      const result = await deps.trace.trace(body, { assetId }).catch((error: Error) => {
-        if (error instanceof AssetflowError) throw error;
-        throw new AssetflowError(
-          ErrorCodes.FILE_CORRUPT,
-          `The body is not an image sharp can read: ${error.message}`,
-          422,
-        );
-      });
+      const result = await deps.trace.trace(body, { assetId });
       res.json(result);
     },
   );

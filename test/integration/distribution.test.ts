@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -618,6 +618,30 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       .send(cropped)
       .expect(200);
     expect(elsewhere.body).toMatchObject({ found: false, candidatesTried: 0 });
+    // Not an image: 422. A damaged cached rendition is skipped and reported, not a 500.
+    const garbage = await harness.http
+      .post('/api/trace')
+      .set(investigator)
+      .set('Content-Type', 'image/jpeg')
+      .send(Buffer.from('not a picture at all'));
+    expect(garbage.status).toBe(422);
+    expect(garbage.body.error.code).toBe('FILE_CORRUPT');
+    const { sha256 } = (await harness.http.get(`/api/assets/${id}`)).body.latestVersion;
+    const cacheDir = path.dirname(harness.storage.blobs.renditionPath(sha256, 'probe'));
+    for (const name of readdirSync(cacheDir).filter((f) => f.startsWith('medium-')))
+      writeFileSync(path.join(cacheDir, name), 'damaged');
+    const damaged = await harness.http
+      .post('/api/trace')
+      .query({ asset: id })
+      .set(investigator)
+      .set('Content-Type', 'image/jpeg')
+      .send(cropped)
+      .expect(200);
+    expect(damaged.body).toMatchObject({
+      found: false,
+      candidatesTried: 1,
+      skipped: [{ assetId: id, version: 1, rendition: 'medium', reason: 'could not be read' }],
+    });
     // Only investigators may ask.
     expect(
       (await harness.http.post('/api/trace').set(dee).set('Content-Type', 'image/jpeg').send(leaked)).status,

@@ -21,6 +21,13 @@ describe('registration of a copy against the picture it was cut from', () => {
     ['a crop', { left: 120, top: 40, width: 1400, height: 960 }, 1, 0.1],
     ['a crop scaled to 70 %', { left: 37, top: 81, width: 1500, height: 900 }, 0.7, 0.25],
     ['a crop scaled up by 25 %', { left: 200, top: 150, width: 1200, height: 800 }, 1.25, 0.25],
+    [
+      'a portrait crop of the landscape picture (53 % of its width)',
+      { left: 400, top: 0, width: 853, height: 1066 },
+      1,
+      0.1,
+    ],
+    ['a thin full-width strip (10 % of the height)', { left: 0, top: 500, width: 1600, height: 110 }, 1, 0.1],
   ])('locates %s to within a fraction of a pixel', async (_name, cut, factor, tolerance) => {
     const copy = await sharp(coffee)
       .extract(cut)
@@ -60,7 +67,7 @@ describe('registration of a copy against the picture it was cut from', () => {
     const copy = await sharp(coffee).extract({ left: 80, top: 50, width: 1440, height: 960 }).toBuffer();
     expect(await register(await greyOf(copy), await greyOf(rocket))).toBeNull();
     const narrow = await sharp(coffee).extract({ left: 400, top: 300, width: 600, height: 400 }).toBuffer();
-    const found = await register(await greyOf(narrow), await greyOf(coffee), { minCoverage: 0.6 });
+    const found = await register(await greyOf(narrow), await greyOf(coffee), { minShare: 0.6 });
     expect(found).toBeNull();
   });
 });
