@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { CatalogueDb } from './database';
 
+/** A token's last use is recorded at most this often. */
+const TOKEN_USE_RESOLUTION_MS = 60_000;
+
 export interface UserRecord {
   id: string;
   email: string;
@@ -125,23 +128,24 @@ export class IdentityRepository {
       .execute();
   }
 
-  /** The enabled user behind an unrevoked token; records its use. */
+  /**
+   * The enabled user behind an unrevoked token; records its use to the minute (when it was last
+   * used is for whoever reviews tokens — a write on every request of a busy script is not).
+   */
   async userByToken(secretSha256: string, now: Date): Promise<UserRecord | undefined> {
     const row = await this.db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
-      .select(['t.id as token_id', 'u.id', 'u.email', 'u.name', 'u.roles', 'u.teams'])
+      .select(['t.id as token_id', 't.last_used_at', 'u.id', 'u.email', 'u.name', 'u.roles', 'u.teams'])
       .where('t.secret_sha256', '=', secretSha256)
       .where('t.revoked_at', 'is', null)
       .where('u.disabled_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
-    await this.db
-      .updateTable('api_tokens')
-      .set({ last_used_at: now })
-      .where('id', '=', row.token_id)
-      .execute();
-    const { token_id: _tokenId, ...user } = row;
+    const { token_id: tokenId, last_used_at: lastUsedAt, ...user } = row;
+    if (!lastUsedAt || now.getTime() - new Date(lastUsedAt).getTime() >= TOKEN_USE_RESOLUTION_MS) {
+      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
+    }
     return user;
   }
 }

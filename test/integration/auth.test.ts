@@ -78,6 +78,22 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
       harness.storage.database.db,
     );
     expect(rows.map((r) => r.secret_sha256)).not.toContain(made.body.token);
+    // Its use is recorded, once a minute at most rather than on every request.
+    const lastUse = async () =>
+      (
+        await sql<{
+          last_used_at: Date | null;
+        }>`SELECT last_used_at FROM api_tokens WHERE name = 'nightly export'`.execute(
+          harness.storage.database.db,
+        )
+      ).rows[0]!.last_used_at;
+    const first = await lastUse();
+    expect(first).not.toBeNull();
+    await request(harness.app)
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${made.body.token}`)
+      .expect(200);
+    expect(await lastUse()).toEqual(first);
     expect(
       (await request(harness.app).get('/api/auth/me').set('Authorization', 'Bearer af_forged')).status,
     ).toBe(401);
