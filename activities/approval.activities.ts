@@ -1,5 +1,4 @@
-import type { ApprovalRepository, ApprovalTask } from '../catalogue/approval.repository';
-import type { FlowState } from '../rules/flow-machine';
+import type { ApprovalRepository, ApprovalSync } from '../catalogue/approval.repository';
 import { type NoticeDeps, Notices } from '../services/notices';
 
 export interface ApprovalActivityDeps extends NoticeDeps {
@@ -14,14 +13,8 @@ export function createApprovalActivities(deps: ApprovalActivityDeps) {
      * Keeps the reviewers' inbox equal to the flow's state (idempotent: the state is the whole
      * truth), and tells the reviewers a step waits for them, and the requester the outcome.
      */
-    async syncApprovalTasks(input: {
-      approvalId: string;
-      assetId: string;
-      flow: string;
-      request: ApprovalTask['request'];
-      state: FlowState;
-    }): Promise<void> {
-      await approvals.sync(input.approvalId, input.assetId, input.flow, input.request, input.state);
+    async syncApprovalTasks(input: ApprovalSync): Promise<void> {
+      await approvals.sync(input);
       await notices.approvalSteps(input);
     },
   };

@@ -7,6 +7,9 @@ import { pipeline } from 'node:stream/promises';
 
 export type BlobTier = 'hot' | 'cold';
 
+/** The rendition key of a video's or PDF's still. */
+export const STILL_KEY = 'still.png';
+
 /** Bytes written to a temporary file, hashed, and not yet visible under their hash. */
 export interface PendingBlob {
   sha256: string;
@@ -127,6 +130,18 @@ export class FileBlobStore {
   renditionPath(sourceSha256: string, key: string): string {
     if (!/^[\w.-]+$/.test(key)) throw new Error(`not a rendition key: ${key}`);
     return path.join(this.renditionDir(sourceSha256), key);
+  }
+
+  /**
+   * The still ingest made of a video or PDF (poster frame, first page), which their renditions
+   * and comparisons are made from; undefined when there is none (yet).
+   */
+  async existingStill(sourceSha256: string): Promise<string | undefined> {
+    const still = this.renditionPath(sourceSha256, STILL_KEY);
+    return stat(still).then(
+      () => still,
+      () => undefined,
+    );
   }
 
   /** Writes a rendition atomically (temporary file, then rename): readers see all of it or none. */

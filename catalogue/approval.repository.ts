@@ -19,6 +19,15 @@ export interface ApprovalTask {
   closedAt: string | null;
 }
 
+/** An approval flow's state as its workflow reports it, to mirror into the inbox. */
+export interface ApprovalSync {
+  approvalId: string;
+  assetId: string;
+  flow: string;
+  request: ApprovalTask['request'];
+  state: FlowState;
+}
+
 /** The reviewers' inbox, written by approval workflows, read by the API. */
 export class ApprovalRepository {
   constructor(private readonly db: CatalogueDb) {}
@@ -27,13 +36,7 @@ export class ApprovalRepository {
    * Makes the inbox match a flow state: its waiting steps pending, finished steps with their
    * outcome. Replaying the same state writes the same rows.
    */
-  async sync(
-    approvalId: string,
-    assetId: string,
-    flow: string,
-    request: ApprovalTask['request'],
-    state: FlowState,
-  ): Promise<void> {
+  async sync({ approvalId, assetId, flow, request, state }: ApprovalSync): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       for (const [node, step] of Object.entries(state.waiting)) {
         const decisions = [

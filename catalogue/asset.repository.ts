@@ -158,7 +158,19 @@ export class AssetRepository {
   }
 
   async find(id: string): Promise<AssetRecord | undefined> {
-    const row = await this.db
+    const row = await this.withCurrentVersion().where('a.id', '=', id).executeTakeFirst();
+    return row ? toAssetRecord(row) : undefined;
+  }
+
+  /** Several assets in one query, in no particular order; unknown ids are left out. */
+  async findMany(ids: readonly string[]): Promise<AssetRecord[]> {
+    if (ids.length === 0) return [];
+    return (await this.withCurrentVersion().where('a.id', 'in', ids).execute()).map(toAssetRecord);
+  }
+
+  /** Assets joined to their current version and its blob: what an AssetRecord is made of. */
+  private withCurrentVersion() {
+    return this.db
       .selectFrom('assets as a')
       .innerJoin('asset_versions as v', (join) =>
         join.onRef('v.asset_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'),
@@ -188,37 +200,7 @@ export class AssetRepository {
         'v.analysis',
         'v.created_at as version_created_at',
         'b.size_bytes',
-      ])
-      .where('a.id', '=', id)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      workflowId: row.workflow_id,
-      displayName: row.display_name,
-      ruleSet: row.rule_set,
-      ruleSetVersion: row.rule_set_version,
-      project: row.project,
-      state: row.state,
-      kind: row.kind as AssetKind,
-      metadata: row.metadata as Record<string, unknown>,
-      tags: row.tags ?? [],
-      frozen: (row.frozen as AssetRecord['frozen']) ?? null,
-      legalHold: (row.legal_hold as AssetRecord['legalHold']) ?? null,
-      tier: row.tier,
-      compliance: row.compliance ?? null,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-      currentVersion: {
-        version: row.version,
-        sha256: row.blob_sha256,
-        sizeBytes: Number(row.size_bytes),
-        originalName: row.original_name,
-        declaredMediaType: row.declared_media_type,
-        analysis: (row.analysis as VersionAnalysis | null) ?? null,
-        createdAt: row.version_created_at.toISOString(),
-      },
-    };
+      ]);
   }
 
   async findVersionBlob(assetId: string, version: number): Promise<string | undefined> {
@@ -383,13 +365,7 @@ export class AssetRepository {
       .orderBy('v.version')
       .execute();
     return rows.map((row) => ({
-      version: row.version,
-      sha256: row.blob_sha256,
-      sizeBytes: Number(row.size_bytes),
-      originalName: row.original_name,
-      declaredMediaType: row.declared_media_type,
-      analysis: (row.analysis as VersionAnalysis | null) ?? null,
-      createdAt: new Date(row.created_at).toISOString(),
+      ...toVersionRecord({ ...row, version_created_at: row.created_at }),
       by: row.created_by,
       note: row.note,
     }));
@@ -423,4 +399,52 @@ export interface AssetLifecycleStatus {
   compliance: unknown;
   lastUsedAt: string;
   ruleSetVersion: number;
+}
+
+/** A row of `withCurrentVersion()` as an AssetRecord. */
+function toAssetRecord(row: AssetRow): AssetRecord {
+  return {
+    id: row.id,
+    workflowId: row.workflow_id,
+    displayName: row.display_name,
+    ruleSet: row.rule_set,
+    ruleSetVersion: row.rule_set_version,
+    project: row.project,
+    state: row.state,
+    kind: row.kind as AssetKind,
+    metadata: row.metadata as Record<string, unknown>,
+    tags: row.tags ?? [],
+    frozen: (row.frozen as AssetRecord['frozen']) ?? null,
+    legalHold: (row.legal_hold as AssetRecord['legalHold']) ?? null,
+    tier: row.tier,
+    compliance: row.compliance ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    currentVersion: toVersionRecord(row),
+  };
+}
+
+type AssetRow = Awaited<
+  ReturnType<ReturnType<AssetRepository['withCurrentVersion']>['executeTakeFirstOrThrow']>
+>;
+
+/** A version row joined to its blob as a VersionRecord. */
+function toVersionRecord(row: {
+  version: number;
+  blob_sha256: string;
+  size_bytes: number | string | bigint;
+  original_name: string;
+  declared_media_type: string;
+  analysis: unknown;
+  version_created_at: Date | string;
+}): VersionRecord {
+  return {
+    version: row.version,
+    sha256: row.blob_sha256,
+    sizeBytes: Number(row.size_bytes),
+    originalName: row.original_name,
+    declaredMediaType: row.declared_media_type,
+    analysis: (row.analysis as VersionAnalysis | null) ?? null,
+    createdAt: new Date(row.version_created_at).toISOString(),
+  };
 }

@@ -30,7 +30,7 @@ export class CommentRepository {
   async create(
     comment: Omit<CommentRecord, 'resolvedAt' | 'resolvedBy' | 'createdAt'>,
   ): Promise<CommentRecord> {
-    await this.db
+    const row = await this.db
       .insertInto('comments')
       .values({
         id: comment.id,
@@ -42,8 +42,9 @@ export class CommentRepository {
         region: comment.region ? jsonb(comment.region) : null,
         mentions: comment.mentions,
       })
-      .execute();
-    return (await this.byId(comment.id))!;
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toComment(row);
   }
 
   async byId(id: string): Promise<CommentRecord | undefined> {
@@ -63,12 +64,15 @@ export class CommentRepository {
     return (await query.execute()).map(toComment);
   }
 
-  async setResolved(id: string, by: string | null, at: Date | null): Promise<void> {
-    await this.db
+  /** Resolves (or reopens, with nulls) a comment and returns it as it is now. */
+  async setResolved(id: string, by: string | null, at: Date | null): Promise<CommentRecord> {
+    const row = await this.db
       .updateTable('comments')
       .set({ resolved_at: at, resolved_by: by })
       .where('id', '=', id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toComment(row);
   }
 }
 

@@ -105,6 +105,18 @@ export class NotificationRepository {
   }
 
   /** Marks one (or, without an id, all) of the user's notifications read. */
+  /** Marks one of the user's notifications read (keeping an earlier read time) and returns it. */
+  async markOneRead(userId: string, id: string): Promise<NotificationRecord | undefined> {
+    const row = await this.db
+      .updateTable('notifications')
+      .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toNotification(row) : undefined;
+  }
+
   async markRead(userId: string, id?: string): Promise<number> {
     let query = this.db
       .updateTable('notifications')

@@ -20,6 +20,8 @@ export interface RuleSetSummary {
 
 /** Rule sets by name and version. Versions are append-only. */
 export class RuleSetRepository {
+  private readonly publishedPlans = new Map<string, Promise<RuleSetPlan | undefined>>();
+
   constructor(private readonly db: CatalogueDb) {}
 
   /**
@@ -48,6 +50,26 @@ export class RuleSetRepository {
       }
       return { version: (await this.get(plan.name, version))!, created: true };
     }
+  }
+
+  /**
+   * The plan an asset follows: its rule set at `version`, or the latest one for assets recorded
+   * before rule-set versions (null). A published version never changes, so its plan is kept for
+   * the life of the process (a version not found, or a failed read, is not kept).
+   */
+  planOf(name: string, version: number | null): Promise<RuleSetPlan | undefined> {
+    if (version === null) return this.latest(name).then((v) => v?.plan);
+    const key = `${name}@${version}`;
+    let plan = this.publishedPlans.get(key);
+    if (!plan) {
+      plan = this.get(name, version).then((v) => {
+        if (!v) this.publishedPlans.delete(key);
+        return v?.plan;
+      });
+      plan.catch(() => this.publishedPlans.delete(key));
+      this.publishedPlans.set(key, plan);
+    }
+    return plan;
   }
 
   async latest(name: string): Promise<RuleSetVersion | undefined> {

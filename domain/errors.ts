@@ -39,7 +39,6 @@ export const ErrorCodes = {
   RULE_SET_INVALID: 'RULE_SET_INVALID',
   RULE_SET_NOT_FOUND: 'RULE_SET_NOT_FOUND',
   DRY_RUN_INVALID: 'DRY_RUN_INVALID',
-  ACTOR_REQUIRED: 'ACTOR_REQUIRED',
   APPROVAL_NOT_FOUND: 'APPROVAL_NOT_FOUND',
   // Refusals by an asset's or an approval's workflow (update validators), passed through as they are.
   ASSET_FROZEN: 'ASSET_FROZEN',
@@ -100,6 +99,22 @@ export function statusOfRefusal(code: string): number {
 
 export function isErrorCode(value: string): value is ErrorCode {
   return (Object.values(ErrorCodes) as string[]).includes(value);
+}
+
+/** 413 for an image above the pixel limit, told from its header before anything decodes it. */
+export function imageTooLarge(
+  subject: string,
+  size: { width: number; height: number },
+  maxPixels: number,
+  details: Record<string, unknown> = {},
+): AssetflowError {
+  const { width, height } = size;
+  return new AssetflowError(
+    ErrorCodes.IMAGE_TOO_LARGE,
+    `${subject} is ${width}×${height} (${width * height} pixels), above the limit of ${maxPixels} pixels.`,
+    413,
+    { ...details, width, height, maxPixels },
+  );
 }
 
 /** 429 for a rate limit, with how long to wait (also in `details.retryAfterSeconds`). */

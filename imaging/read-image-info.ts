@@ -43,7 +43,7 @@ export async function readImageInfo(file: string, maxPixels: number): Promise<Ve
  * without decoding pixels. Throws when the header is unreadable.
  */
 export async function readImageHeader(
-  file: string,
+  file: string | Buffer,
 ): Promise<{ format?: string; width: number; height: number }> {
   const { format, width = 0, height = 0 } = await sharp(file, { limitInputPixels: false }).metadata();
   return { ...(format ? { format } : {}), width, height };

@@ -25,7 +25,7 @@ export interface Registration {
   top: number;
   /**
    * Correlation of the suspect with the reference at that place, in [−1, 1]: a true match of a
-   * photograph scores 0.99 or more, a different photograph 0.7 at most (measured in the bench).
+   * photograph scores 0.99 or more, a different photograph 0.66 at most (bench/watermark.bench.ts).
    */
   score: number;
 }
@@ -331,7 +331,7 @@ async function refine(
     const r = sigma ? await blurredGrey(frame, sigma) : frame;
     // Blurred images vary slowly: a quarter of the samples pins them down as well.
     const result = gaussNewton(s, r, estimate, sigma ? MAX_SAMPLES / 4 : MAX_SAMPLES);
-    // A different picture correlates at 0.7 at best (measured on the test photographs), a true
+    // A different picture correlates at 0.66 at best (bench/watermark.bench.ts), a true
     // match at 0.99 or more: stop early rather than polish a mismatch.
     if (!result || !(result.score >= minScore)) return null;
     ({ score, ...estimate } = result);

@@ -345,6 +345,11 @@ export async function watermarkFile(
   return { bytes: await image.jpeg({ quality }).toBuffer(), mediaType: 'image/jpeg', psnr: marked.psnr };
 }
 
+/** A payload as the trail records it: 10 hex digits. */
+export function payloadHex(payload: bigint): string {
+  return payload.toString(16).padStart(PAYLOAD_BITS / 4, '0');
+}
+
 /** The 64 bits a payload is sent as (for bit-error measurements). */
 export function watermarkMessage(payload: bigint): Uint8Array {
   return messageBits(payload);

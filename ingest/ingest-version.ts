@@ -1,3 +1,4 @@
+import { STILL_KEY } from '../blobstore/file-blob-store';
 import type { VersionAnalysis } from '../domain/asset';
 import type { IngestOptions } from '../domain/ingest-options';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
@@ -93,7 +94,7 @@ async function previewOf(
   const preview = await makePreview(source.file, mediaType, deps.previewTools);
   if (!preview?.ok) return { preview: { ok: false, reason: preview?.reason ?? 'no preview for this type' } };
   const { png, ...facts } = preview;
-  const still = await deps.renditions.still(source.sha256, 'still.png', async () => png);
+  const still = await deps.renditions.still(source.sha256, STILL_KEY, async () => png);
   const thumbnail = await deps.renditions.get(
     source.sha256,
     still,

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../domain/regexp';
 import type { Requirement } from './policy';
 
 const PUBLIC: Requirement = { kind: 'public' };
@@ -148,8 +149,4 @@ export function matchEndpoint(method: string, path: string): EndpointMatch | und
 
 function paramCount(key: string): number {
   return (key.match(/\{/g) ?? []).length;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

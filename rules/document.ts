@@ -110,7 +110,24 @@ export interface DistributeStage {
   channels?: Record<string, { renditions: string[]; when?: Condition }>;
 }
 
-export type FlowTrigger = 'upload' | 'metadata-change' | 'download-request' | 'manual';
+/** The events a flow starts on; the schema's enum and the editor's trigger list read this array. */
+export const FLOW_TRIGGERS = ['upload', 'metadata-change', 'download-request', 'manual'] as const;
+export type FlowTrigger = (typeof FLOW_TRIGGERS)[number];
+
+/** What an action node does; the schema's enum and the editor's action list read this array. */
+export const FLOW_ACTIONS = [
+  'freeze',
+  'unfreeze',
+  'notify',
+  'grant-download',
+  'expire',
+  'tag',
+  'untag',
+] as const;
+export type FlowAction = (typeof FLOW_ACTIONS)[number];
+
+/** The named quorums of an approval (besides a number of approvals). */
+export const QUORUMS = ['all', 'any'] as const;
 
 export type FlowNode =
   | { type: 'start'; next: string }
@@ -119,7 +136,7 @@ export type FlowNode =
       type: 'approval';
       label?: LocalisedText;
       reviewers: { roles?: string[]; users?: string[] };
-      quorum?: 'all' | 'any' | number;
+      quorum?: (typeof QUORUMS)[number] | number;
       timeout?: { after: IsoDuration; action: 'escalate' | 'approve' | 'reject'; escalateTo?: string };
       approved: string;
       rejected: string;
@@ -128,8 +145,6 @@ export type FlowNode =
   | { type: 'join'; next: string }
   | { type: 'action'; action: FlowAction; params?: Record<string, unknown>; next: string }
   | { type: 'end'; outcome: 'approved' | 'rejected' };
-
-export type FlowAction = 'freeze' | 'unfreeze' | 'notify' | 'grant-download' | 'expire' | 'tag' | 'untag';
 
 export interface FlowDefinition {
   label?: LocalisedText;

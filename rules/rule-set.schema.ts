@@ -3,6 +3,8 @@
  * say (references between nodes, reachability, types inside conditions) is checked by
  * `semantic-checks.ts`.
  */
+import { FLOW_ACTIONS, FLOW_TRIGGERS, QUORUMS } from './document';
+
 const id = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 } as const;
 const fieldName = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_]*$', maxLength: 64 } as const;
 const duration = {
@@ -59,7 +61,7 @@ const flowNode = {
               users: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
             },
           },
-          quorum: { oneOf: [{ enum: ['all', 'any'] }, { type: 'integer', minimum: 1, maximum: 100 }] },
+          quorum: { oneOf: [{ enum: QUORUMS }, { type: 'integer', minimum: 1, maximum: 100 }] },
           timeout: {
             type: 'object',
             additionalProperties: false,
@@ -98,7 +100,7 @@ const flowNode = {
         required: ['action', 'next'],
         properties: {
           type: true,
-          action: { enum: ['freeze', 'unfreeze', 'notify', 'grant-download', 'expire', 'tag', 'untag'] },
+          action: { enum: FLOW_ACTIONS },
           params: { type: 'object' },
           next: nodeRef,
         },
@@ -367,7 +369,7 @@ export const ruleSetSchema = {
         required: ['trigger', 'nodes'],
         properties: {
           label: text,
-          trigger: { enum: ['upload', 'metadata-change', 'download-request', 'manual'] },
+          trigger: { enum: FLOW_TRIGGERS },
           when: condition,
           nodes: { type: 'object', minProperties: 2, propertyNames: id, additionalProperties: flowNode },
         },

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../domain/regexp';
 import { BASIC_COLOUR_NAMES, type BasicColour, REFERENCE_COLOURS } from '../imaging/colour-names';
 import type { DaySpan } from './holidays';
 import { isStopword, tokensOf } from './segment';
@@ -130,8 +131,4 @@ export function interpretQuery(query: string, today: string, vocabulary: SearchV
     text: textWords.join(' '),
     terms,
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../domain/regexp';
 import { addDays, type DaySpan, HOLIDAYS } from './holidays';
 
 export interface TimeInterpretation {
@@ -129,8 +130,4 @@ export function interpretTime(query: string, today: string): TimeInterpretation 
 function weekStart(day: string): string {
   const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
   return addDays(day, -weekday);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,11 +3,11 @@ import type { UserRecord } from '../catalogue/identity.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import type { Principal } from '../policy/access';
 
-/** Who is asking: the signed-in user as the policy sees them, and their e-mail as `user`. */
-export interface Actor extends Principal {
-  /** The e-mail address: what workflows, approvals and the trail record. */
-  user: string;
-}
+/**
+ * Who is asking: the signed-in user as the policy sees them. Their e-mail is what workflows,
+ * approvals and the trail record.
+ */
+export type Actor = Principal;
 
 const SIGNED_IN = Symbol('assetflow.signedInUser');
 type WithUser = Request & { [SIGNED_IN]?: UserRecord };
@@ -30,7 +30,7 @@ export function actorOf(req: Request): Actor {
   const user = signedInUser(req);
   if (!user)
     throw new AssetflowError(ErrorCodes.NOT_SIGNED_IN, 'Sign in first (session cookie or API token).', 401);
-  return { user: user.email, id: user.id, email: user.email, roles: user.roles, teams: user.teams };
+  return { id: user.id, email: user.email, roles: user.roles, teams: user.teams };
 }
 
 /** The client's address as Express resolved it (honours `trust proxy` when configured). */

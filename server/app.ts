@@ -25,7 +25,7 @@ import type { ShareService } from '../services/share.service';
 import type { TraceService } from '../services/trace.service';
 import type { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
-import { enforcePolicy } from './enforce-policy';
+import { enforcePolicy, GUARDED } from './enforce-policy';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
 import { openApiDocument } from './openapi';
@@ -117,7 +117,7 @@ function webApp(dir: string): express.RequestHandler {
   const assets = express.static(dir, { index: false, immutable: true, maxAge: '365d' });
   const index = path.join(dir, 'index.html');
   return (req, res, next) => {
-    if (/^\/(api|s)(\/|$)/.test(req.path)) return next();
+    if (GUARDED.test(req.path)) return next();
     assets(req, res, () => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
       res.set('Cache-Control', 'no-cache');

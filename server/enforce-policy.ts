@@ -7,7 +7,7 @@ import { signedInUser } from './actor';
 
 /** Paths the policy table covers; anything else (the web app's static files) carries no data. */
 // Case-insensitive: Express routers match paths regardless of case, so the policy must too.
-const GUARDED = /^\/(api|s)(\/|$)/i;
+export const GUARDED = /^\/(api|s)(\/|$)/i;
 
 /**
  * Authorisation for every endpoint, before any route runs: finds the request's entry in the

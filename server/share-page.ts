@@ -10,7 +10,7 @@ export function renderSharePage(view: LinkView, token: string): { status: number
   const base = `/s/${encodeURIComponent(token)}`;
   switch (view.kind) {
     case 'dead':
-      // Unknown, expired, revoked, used up or taken down: one page, so none can be told apart.
+      // Unknown, expired, revoked or taken down: one page, so none can be told apart.
       return page(
         404,
         'Link not available',

@@ -116,12 +116,11 @@ export class CommentService {
   ): Promise<CommentRecord> {
     const comment = isUuid(commentId) ? await this.deps.comments.byId(commentId) : undefined;
     if (!comment || comment.assetId !== assetId) throw commentNotFound(commentId);
-    await this.deps.comments.setResolved(
+    return this.deps.comments.setResolved(
       commentId,
       resolved ? actor.email : null,
       resolved ? new Date() : null,
     );
-    return (await this.deps.comments.byId(commentId))!;
   }
 }
 

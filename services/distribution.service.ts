@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
@@ -8,7 +8,7 @@ import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetRecord, VersionRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
-import { watermarkFile } from '../imaging/watermark';
+import { payloadHex, watermarkFile } from '../imaging/watermark';
 import type { RenditionPreset } from '../rules/document';
 import type { RuleSetPlan } from '../rules/plan';
 import type { RenditionCache } from './rendition-cache';
@@ -44,24 +44,21 @@ export class DistributionService {
   constructor(
     private readonly deps: {
       blobs: FileBlobStore;
-      ruleSets: Pick<RuleSetRepository, 'get' | 'latest'>;
+      ruleSets: Pick<RuleSetRepository, 'planOf'>;
       renditions: RenditionCache;
       maxImagePixels: number;
     },
   ) {}
 
   async planOf(asset: AssetRecord): Promise<RuleSetPlan> {
-    const version =
-      asset.ruleSetVersion === null
-        ? await this.deps.ruleSets.latest(asset.ruleSet)
-        : await this.deps.ruleSets.get(asset.ruleSet, asset.ruleSetVersion);
-    if (!version)
+    const plan = await this.deps.ruleSets.planOf(asset.ruleSet, asset.ruleSetVersion);
+    if (!plan)
       throw new AssetflowError(
         ErrorCodes.RULE_SET_NOT_FOUND,
         `Rule set ${asset.ruleSet} is not published.`,
         409,
       );
-    return version.plan;
+    return plan;
   }
 
   /** The rendition `name` of the asset's current version, rendering it if it is not cached. */
@@ -137,7 +134,7 @@ export class DistributionService {
       bytes: marked.bytes,
       mediaType: marked.mediaType,
       sizeBytes: marked.bytes.length,
-      watermark: payload.toString(16).padStart(10, '0'),
+      watermark: payloadHex(payload),
     };
   }
 
@@ -157,12 +154,8 @@ export class DistributionService {
 
   /** Videos and PDFs are rendered from the still ingest made (poster frame, first page). */
   private async stillOf(sha256: string, assetId: string): Promise<string> {
-    const still = this.deps.blobs.renditionPath(sha256, 'still.png');
-    const found = await stat(still).then(
-      () => true,
-      () => false,
-    );
-    if (!found) {
+    const still = await this.deps.blobs.existingStill(sha256);
+    if (!still) {
       throw new AssetflowError(
         ErrorCodes.RENDITION_UNKNOWN,
         `Asset ${assetId} has no preview to render from (its type has none, or ingest is still running); only the original is available.`,

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { IdentityRepository, UserRecord } from '../catalogue/identity.repository';
 import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
+import { sha256Hex } from './sha256';
 
 /** Sessions last a working week; tokens until revoked. */
 const SESSION_DAYS = 7;
@@ -10,7 +11,6 @@ const SESSION_DAYS = 7;
 const LOGIN_ATTEMPTS = 5;
 const LOGIN_WINDOW_SECONDS = 15 * 60;
 /** Hashed with argon2id at the library's defaults (19 MiB, 2 passes: OWASP's minimum profile). */
-const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
 /** 256 random bits, URL-safe. */
 const newSecret = () => randomBytes(32).toString('base64url');
 
@@ -95,28 +95,28 @@ export class IdentityService {
     await this.attempts.delete(key);
     const session = newSecret();
     const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
-    await this.users.createSession(sha256(session), user.id, expiresAt);
+    await this.users.createSession(sha256Hex(session), user.id, expiresAt);
     const { passwordHash: _hash, disabled: _disabled, ...record } = user;
     return { session, user: record, expiresAt };
   }
 
   logout(session: string): Promise<void> {
-    return this.users.deleteSession(sha256(session));
+    return this.users.deleteSession(sha256Hex(session));
   }
 
   /** A new API token for the user; the secret is shown once. */
   async createToken(userId: string, name: string): Promise<{ id: string; token: string }> {
     const id = randomUUID();
     const token = `af_${newSecret()}`;
-    await this.users.createToken({ id, userId, name, secretSha256: sha256(token) });
+    await this.users.createToken({ id, userId, name, secretSha256: sha256Hex(token) });
     return { id, token };
   }
 
   /** The user behind a session cookie or a bearer token, if either is valid. */
   async authenticate(credentials: { session?: string; bearer?: string }): Promise<UserRecord | undefined> {
     const now = new Date();
-    if (credentials.bearer) return this.users.userByToken(sha256(credentials.bearer), now);
-    if (credentials.session) return this.users.userBySession(sha256(credentials.session), now);
+    if (credentials.bearer) return this.users.userByToken(sha256Hex(credentials.bearer), now);
+    if (credentials.session) return this.users.userBySession(sha256Hex(credentials.session), now);
     return undefined;
   }
 }

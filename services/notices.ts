@@ -1,5 +1,5 @@
 import type { AccessRepository } from '../catalogue/access.repository';
-import type { ApprovalTask } from '../catalogue/approval.repository';
+import type { ApprovalSync } from '../catalogue/approval.repository';
 import type { AssetRepository } from '../catalogue/asset.repository';
 import type { CommentRepository } from '../catalogue/comment.repository';
 import type { IdentityRepository, UserRecord } from '../catalogue/identity.repository';
@@ -9,7 +9,6 @@ import type {
   NotificationRepository,
 } from '../catalogue/notification.repository';
 import type { ShareRepository } from '../catalogue/share.repository';
-import type { FlowState } from '../rules/flow-machine';
 import { Recipients } from './recipients';
 
 export interface NoticeDeps {
@@ -35,13 +34,7 @@ export class Notices {
     this.recipients = new Recipients(deps);
   }
 
-  async approvalSteps(input: {
-    approvalId: string;
-    assetId: string;
-    flow: string;
-    request: ApprovalTask['request'];
-    state: FlowState;
-  }): Promise<void> {
+  async approvalSteps(input: ApprovalSync): Promise<void> {
     const name = await this.nameOf(input.assetId);
     const notices: NewNotification[] = [];
     for (const [node, step] of Object.entries(input.state.waiting)) {

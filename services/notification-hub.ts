@@ -15,18 +15,15 @@ type Listener = (notification: NotificationRecord) => void;
  */
 export class NotificationHub {
   private readonly listeners = new Map<string, Set<Listener>>();
-  private stop: (() => Promise<void>) | undefined;
   private starting: Promise<void> | undefined;
 
   constructor(private readonly deps: { database: Database; notifications: NotificationRepository }) {}
 
-  /** Starts listening on first use. */
+  /** Starts listening on first use; the listening connection ends when the database is closed. */
   private start(): Promise<void> {
     this.starting ??= this.deps.database
       .listen(NOTIFICATION_CHANNEL, (payload) => void this.deliver(payload))
-      .then((stop) => {
-        this.stop = stop;
-      });
+      .then(() => undefined);
     return this.starting;
   }
 
@@ -39,10 +36,6 @@ export class NotificationHub {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(userId);
     };
-  }
-
-  async close(): Promise<void> {
-    await this.stop?.();
   }
 
   private async deliver(payload: string): Promise<void> {

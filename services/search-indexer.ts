@@ -11,11 +11,11 @@ import { addWords, planWords } from '../search/segment';
  * Idempotent: the document is a function of the row.
  */
 export class SearchIndexer {
-  private readonly plans = new Map<string, Promise<RuleSetPlan | undefined>>();
+  private readonly worded = new WeakSet<RuleSetPlan>();
 
   constructor(
     private readonly search: SearchRepository,
-    private readonly ruleSets: Pick<RuleSetRepository, 'get' | 'latest'>,
+    private readonly ruleSets: Pick<RuleSetRepository, 'planOf'>,
   ) {}
 
   async reindex(assetId: string): Promise<void> {
@@ -34,19 +34,13 @@ export class SearchIndexer {
     return ids.length;
   }
 
-  private planOf(name: string, version: number | null): Promise<RuleSetPlan | undefined> {
-    // Assets recorded before rule-set versions (no version) use the latest, which may change.
-    if (version === null) return this.ruleSets.latest(name).then((v) => v?.plan);
-    const key = `${name}@${version}`;
-    let plan = this.plans.get(key);
-    if (!plan) {
-      // A published version never changes, so its plan is cached for the life of the process.
-      plan = this.ruleSets.get(name, version).then((v) => {
-        // Documents must be cut with the same words as queries (see search/segment.ts).
-        if (v) addWords(planWords(v.plan));
-        return v?.plan;
-      });
-      this.plans.set(key, plan);
+  private async planOf(name: string, version: number | null): Promise<RuleSetPlan | undefined> {
+    const plan = await this.ruleSets.planOf(name, version);
+    // Documents must be cut with the same words as queries (see search/segment.ts): a published
+    // plan's words are added the first time it is seen.
+    if (plan && version !== null && !this.worded.has(plan)) {
+      addWords(planWords(plan));
+      this.worded.add(plan);
     }
     return plan;
   }

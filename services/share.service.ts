@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AccessRepository } from '../catalogue/access.repository';
@@ -13,6 +13,7 @@ import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { requestDownloadUpdate } from '../workflows/messages';
 import type { AccessService } from './access.service';
 import type { DistributionService, OutgoingFile } from './distribution.service';
+import { sha256Hex } from './sha256';
 
 export interface ShareRequest {
   assetIds?: string[];
@@ -49,7 +50,6 @@ const PASSWORD_ATTEMPTS = 5;
 /** A visitor's repeated views of a link within this window are one view in the trail. */
 const VIEW_WINDOW_SECONDS = 10 * 60;
 const PASSWORD_WINDOW_SECONDS = 15 * 60;
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * Share links: made by someone who may edit the assets, for a rendition the rule set lets leave
@@ -134,7 +134,7 @@ export class ShareService {
     const id = randomUUID();
     await this.deps.shares.create({
       id,
-      tokenSha256: sha256(token),
+      tokenSha256: sha256Hex(token),
       createdBy: actor.id,
       assetIds,
       project: request.project ?? null,
@@ -275,9 +275,10 @@ export class ShareService {
 
   /** A small preview (the rule set's thumbnail, else the link's rendition) for the landing page. */
   async preview(token: string, visitor: Visitor, assetId: string): Promise<OutgoingFile | undefined> {
-    const live = await this.liveShare(token, visitor.address, false);
+    // The landing page asks for one preview per asset: load only that one, not the whole link.
+    const live = await this.liveShare(token, visitor.address, { countMiss: false, only: assetId });
     if (!live || this.gate(live.share, token, visitor)) return undefined;
-    const asset = live.assets.find((a) => a.id === assetId);
+    const [asset] = live.assets;
     if (!asset) return undefined;
     const plan = await this.deps.distribution.planOf(asset);
     const name = plan.distribute.renditions.thumbnail ? 'thumbnail' : live.share.rendition;
@@ -285,24 +286,29 @@ export class ShareService {
     return this.deps.distribution.rendition(asset, name);
   }
 
-  /** The share behind a token if it is live, with its assets that are still distributable. */
+  /**
+   * The share behind a token if it is live, with its assets that are still distributable (or
+   * just the one named `only`, when the link has it). An unknown or dead token counts as a miss
+   * for the address unless `countMiss` is false.
+   */
   private async liveShare(
     token: string,
     address: string,
-    countMiss = true,
+    { countMiss = true, only }: { countMiss?: boolean; only?: string } = {},
   ): Promise<{ share: ShareRecord; assets: AssetRecord[] } | undefined> {
     const limited = await this.misses.get(address);
     if (limited && limited.consumedPoints >= MISSES_PER_ADDRESS)
       throw tooManyAttempts('attempts', limited.msBeforeNext);
     const share =
-      token.length >= 40 && token.length <= 64 ? await this.deps.shares.byToken(sha256(token)) : undefined;
+      token.length >= 40 && token.length <= 64 ? await this.deps.shares.byToken(sha256Hex(token)) : undefined;
     const now = Date.now();
     const alive = share && !share.revokedAt && Date.parse(share.expiresAt) > now;
-    const assets = alive
-      ? (await Promise.all(share.assetIds.map((id) => this.deps.assets.find(id)))).filter(
-          (a): a is AssetRecord => a !== undefined && isDistributable(a.state),
-        )
-      : [];
+    const wanted = only === undefined ? share?.assetIds : share?.assetIds.filter((id) => id === only);
+    // In the link's order (the page lists them so), only those that may still be distributed.
+    const found = alive && wanted ? await this.deps.assets.findMany(wanted) : [];
+    const assets = (wanted ?? [])
+      .map((id) => found.find((a) => a.id === id))
+      .filter((a): a is AssetRecord => a !== undefined && isDistributable(a.state));
     if (!share || !alive || assets.length === 0) {
       if (countMiss) await this.misses.consume(address).catch(() => {});
       return undefined;

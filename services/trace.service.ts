@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
 import type { AssetRecord, AssetRepository, VersionRecord } from '../catalogue/asset.repository';
 import type { AuditRepository, WatermarkedRendition } from '../catalogue/audit.repository';
 import type { AuditEvent } from '../catalogue/audit-event';
-import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { AssetflowError, ErrorCodes, imageTooLarge } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import { hammingDistance, perceptualHash } from '../imaging/perceptual-hash';
+import { readImageHeader } from '../imaging/read-image-info';
 import { type Grey, greyOf } from '../imaging/registration';
-import { type Extraction, extractRegistered, extractWatermark } from '../imaging/watermark';
+import { type Extraction, extractRegistered, extractWatermark, payloadHex } from '../imaging/watermark';
 import type { DistributionService } from './distribution.service';
 
 /** Where a cropped suspect was found in a rendition that marked copies were made of. */
@@ -54,6 +54,11 @@ export interface TraceSkip {
   reason: string;
 }
 
+interface AssetWithVersions {
+  asset: AssetRecord;
+  versions: VersionRecord[];
+}
+
 /** Marked renditions read from the trail before ranking them (rows only: cheap). */
 const CANDIDATE_WINDOW = 10_000;
 
@@ -96,6 +101,8 @@ export class TraceService {
     const skipped: TraceSkip[] = [];
     let suspect: Grey | undefined;
     let tried = 0;
+    // An asset's row and versions, read once however many of its renditions are candidates.
+    const assetsSeen = new Map<string, Promise<AssetWithVersions | undefined>>();
     for (const candidate of await this.candidates(image, options.assetId)) {
       const where = {
         assetId: candidate.assetId,
@@ -103,7 +110,7 @@ export class TraceService {
         rendition: candidate.rendition,
       };
       try {
-        const reference = await this.renditionOf(candidate);
+        const reference = await this.renditionOf(candidate, assetsSeen);
         if (!reference) continue;
         tried += 1;
         suspect ??= await greyOf(image, undefined, this.deps.maxImagePixels);
@@ -152,32 +159,23 @@ export class TraceService {
 
   /** A suspect above the pixel limit is a 413 before any decoding (and one without a header a 422). */
   private async checkSize(image: Buffer): Promise<void> {
-    let width = 0;
-    let height = 0;
-    try {
-      ({ width, height } = await sharp(image).metadata());
-    } catch (error) {
-      throw unreadable(error as Error);
-    }
-    if (width * height > this.deps.maxImagePixels) {
-      throw new AssetflowError(
-        ErrorCodes.IMAGE_TOO_LARGE,
-        `The image is ${width}×${height} (${width * height} pixels), above the limit of ${this.deps.maxImagePixels} pixels.`,
-        413,
-        { width, height, maxPixels: this.deps.maxImagePixels },
-      );
+    const header = await readImageHeader(image).catch((error: Error) => {
+      throw unreadable(error);
+    });
+    if (header.width * header.height > this.deps.maxImagePixels) {
+      throw imageTooLarge('The image', header, this.deps.maxImagePixels);
     }
   }
 
   private summary(read: Extraction) {
     return {
-      payload: read.payload === null ? '' : hex(read.payload),
+      payload: read.payload === null ? '' : payloadHex(read.payload),
       confidence: Math.round(read.confidence * 1000) / 1000,
     };
   }
 
   private async eventsOf(read: Extraction): Promise<AuditEvent[]> {
-    return read.payload === null ? [] : this.deps.audit.byWatermark(hex(read.payload));
+    return read.payload === null ? [] : this.deps.audit.byWatermark(payloadHex(read.payload));
   }
 
   /**
@@ -198,15 +196,25 @@ export class TraceService {
   }
 
   /** The unmarked rendition's bytes; undefined when the asset or version is gone. */
-  private async renditionOf(candidate: WatermarkedRendition): Promise<Buffer | undefined> {
-    const asset: AssetRecord | undefined = await this.deps.assets.find(candidate.assetId);
-    if (!asset) return undefined;
-    const version: VersionRecord | undefined = (await this.deps.assets.versions(candidate.assetId)).find(
-      (v) => v.version === candidate.version,
-    );
-    if (!version) return undefined;
-    const file = await this.deps.distribution.renditionOfVersion(asset, version, candidate.rendition);
+  private async renditionOf(
+    candidate: WatermarkedRendition,
+    assetsSeen: Map<string, Promise<AssetWithVersions | undefined>>,
+  ): Promise<Buffer | undefined> {
+    let known = assetsSeen.get(candidate.assetId);
+    if (!known) {
+      known = this.assetWithVersions(candidate.assetId);
+      assetsSeen.set(candidate.assetId, known);
+    }
+    const found = await known;
+    const version = found?.versions.find((v) => v.version === candidate.version);
+    if (!found || !version) return undefined;
+    const file = await this.deps.distribution.renditionOfVersion(found.asset, version, candidate.rendition);
     return readFile(file.file);
+  }
+
+  private async assetWithVersions(assetId: string): Promise<AssetWithVersions | undefined> {
+    const asset = await this.deps.assets.find(assetId);
+    return asset ? { asset, versions: await this.deps.assets.versions(assetId) } : undefined;
   }
 }
 
@@ -216,8 +224,4 @@ function unreadable(error: Error): AssetflowError {
     `The body is not an image sharp can read: ${error.message}`,
     422,
   );
-}
-
-function hex(payload: bigint): string {
-  return payload.toString(16).padStart(10, '0');
 }

@@ -1,4 +1,4 @@
-import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { AssetflowError, ErrorCodes, imageTooLarge } from '../domain/errors';
 import { detectMediaType, nameMismatch } from '../imaging/detect-media-type';
 import { perceptualHash } from '../imaging/perceptual-hash';
 import { readImageHeader } from '../imaging/read-image-info';
@@ -38,12 +38,7 @@ export async function inspectUpload(file: UploadedFile, maxImagePixels: number):
   }
   const { width, height, format } = header;
   if (width * height > maxImagePixels) {
-    throw new AssetflowError(
-      ErrorCodes.IMAGE_TOO_LARGE,
-      `"${file.filename}" is ${width}×${height} (${width * height} pixels), above the limit of ${maxImagePixels} pixels.`,
-      413,
-      { filename: file.filename, width, height, maxPixels: maxImagePixels },
-    );
+    throw imageTooLarge(`"${file.filename}"`, header, maxImagePixels, { filename: file.filename });
   }
   let hash: string;
   try {

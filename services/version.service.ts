@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { VersionAnalysis } from '../domain/asset';
@@ -121,14 +120,8 @@ export class VersionService {
   /** The file to picture a version by: the image itself, or the still ingest made of a video or PDF. */
   private async pictureOf(asset: AssetRecord, version: VersionEntry): Promise<string> {
     if (version.analysis?.kind === 'image') return this.deps.blobs.pathOf(version.sha256, asset.tier);
-    const still = this.deps.blobs.renditionPath(version.sha256, 'still.png');
-    if (
-      await stat(still).then(
-        () => true,
-        () => false,
-      )
-    )
-      return still;
+    const still = await this.deps.blobs.existingStill(version.sha256);
+    if (still) return still;
     throw new AssetflowError(
       ErrorCodes.RENDITION_UNKNOWN,
       `Version ${version.version} has no picture to compare (not an image, or not ingested yet).`,

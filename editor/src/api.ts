@@ -4,7 +4,6 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -15,6 +14,16 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The error of a failed response, from the API's `{ error: { code, message } }` body when it has one. */
+function toApiError(status: number, statusText: string, body: unknown): ApiError {
+  const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  return new ApiError(status, error?.code ?? 'HTTP_ERROR', error?.message ?? statusText);
+}
+
+/**
+ * A call to the API. `json` sends a JSON body (POST unless `method` says otherwise); any other
+ * `body` (e.g. a YAML string) is sent as it is, with the caller's `Content-Type`.
+ */
 export async function api<T = unknown>(
   path: string,
   init: RequestInit & { json?: unknown } = {},
@@ -27,17 +36,8 @@ export async function api<T = unknown>(
     headers: { ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
   });
   if (res.status === 204) return undefined as T;
-  const body = (await res.json().catch(() => ({}))) as {
-    error?: { code: string; message: string; details?: Record<string, unknown> };
-  };
-  if (!res.ok) {
-    throw new ApiError(
-      res.status,
-      body.error?.code ?? 'HTTP_ERROR',
-      body.error?.message ?? res.statusText,
-      body.error?.details,
-    );
-  }
+  const body = (await res.json().catch(() => ({}))) as unknown;
+  if (!res.ok) throw toApiError(res.status, res.statusText, body);
   return body as T;
 }
 
@@ -52,15 +52,7 @@ export function uploadWithProgress(form: FormData, onProgress: (fraction: number
     xhr.onload = () => {
       const body = JSON.parse(xhr.responseText || '{}');
       if (xhr.status >= 200 && xhr.status < 300) resolve(body);
-      else
-        reject(
-          new ApiError(
-            xhr.status,
-            body.error?.code ?? 'HTTP_ERROR',
-            body.error?.message ?? xhr.statusText,
-            body.error?.details,
-          ),
-        );
+      else reject(toApiError(xhr.status, xhr.statusText, body));
     };
     xhr.onerror = () => reject(new ApiError(0, 'NETWORK', 'The server could not be reached.'));
     xhr.send(form);

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Me } from './api';
-import { useLanguage, useT } from './i18n';
+import { LanguageToggle, useT } from './i18n';
 import { AssetPage } from './pages/asset-page';
 import { Inbox } from './pages/inbox';
 import { Library } from './pages/library';
@@ -11,8 +11,7 @@ import { RuleEditor } from './rule-editor/rule-editor';
 const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
 
 function useRoute(): string[] {
-  const read = readRoute;
-  const [route, setRoute] = useState(read);
+  const [route, setRoute] = useState(readRoute);
   useEffect(() => {
     const onChange = () => setRoute(readRoute());
     window.addEventListener('hashchange', onChange);
@@ -23,7 +22,6 @@ function useRoute(): string[] {
 
 export function App() {
   const t = useT();
-  const { language, setLanguage } = useLanguage();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const route = useRoute();
   const refresh = useCallback(() => {
@@ -53,9 +51,7 @@ export function App() {
           </a>
         </nav>
         <span className="spacer" />
-        <button type="button" className="link" onClick={() => setLanguage(language === 'en' ? 'zh' : 'en')}>
-          {t('language')}
-        </button>
+        <LanguageToggle />
         <span className="me">{me.email}</span>
         <button
           type="button"
@@ -73,7 +69,7 @@ export function App() {
         ) : page === 'inbox' ? (
           <Inbox />
         ) : page === 'rules' ? (
-          <RuleEditor initialName={param} />
+          <RuleEditor routeName={param} />
         ) : (
           <Library />
         )}

@@ -154,7 +154,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
   return <LanguageContext.Provider value={{ language, setLanguage }}>{children}</LanguageContext.Provider>;
 }
 
-export function useLanguage() {
+function useLanguage() {
   return useContext(LanguageContext);
 }
 
@@ -162,4 +162,15 @@ export function useLanguage() {
 export function useT(): (key: TextKey) => string {
   const { language } = useLanguage();
   return (key) => TEXT[language][key];
+}
+
+/** The button switching English ⇄ Chinese; it reads the other language's name (`中文`, `English`). */
+export function LanguageToggle() {
+  const t = useT();
+  const { language, setLanguage } = useLanguage();
+  return (
+    <button type="button" className="link" onClick={() => setLanguage(language === 'en' ? 'zh' : 'en')}>
+      {t('language')}
+    </button>
+  );
 }

@@ -30,7 +30,7 @@ export function assetsRouter(deps: {
     });
     const created = (
       await deps.assets.createFromUpload(upload, {
-        email: actor.user,
+        email: actor.email,
         project,
         levelsOn: (ids) => deps.access.levelsOn(actor, ids),
       })
@@ -42,7 +42,7 @@ export function assetsRouter(deps: {
   router.post('/api/assets/:id/versions', async (req, res) => {
     const actor = actorOf(req);
     const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
-    const { asset, version } = await deps.assets.addVersion(req.params.id, upload, actor.user);
+    const { asset, version } = await deps.assets.addVersion(req.params.id, upload, actor.email);
     res.status(201).json({ version, asset: toAssetResponse(asset) });
   });
 

@@ -38,7 +38,7 @@ export function distributionRouter(deps: {
     }
     const asset = await deps.assets.get(req.params.id);
     const decision = await deps.workflows.updateAsset(asset.id, requestDownloadUpdate, {
-      by: actor.user,
+      by: actor.email,
       roles: actor.roles,
       audience,
       rendition: req.params.rendition,
@@ -54,7 +54,7 @@ export function distributionRouter(deps: {
     const file = await deps.distribution.deliver(asset, req.params.rendition);
     const inline = req.query.inline === 'true';
     await deps.audit.append({
-      actor: actor.user,
+      actor: actor.email,
       action: inline ? 'viewed' : 'download',
       assetId: asset.id,
       version: asset.currentVersion.version,

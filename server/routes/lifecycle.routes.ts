@@ -60,13 +60,13 @@ export function lifecycleRouter(deps: {
   router.post('/api/assets/:id/archive', async (req, res) => {
     validBody('empty', req.body);
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), archiveUpdate, { by: actorOf(req).user }),
+      await workflows.updateAsset(await existing(req.params.id), archiveUpdate, { by: actorOf(req).email }),
     );
   });
   router.post('/api/assets/:id/restore', async (req, res) => {
     validBody('empty', req.body);
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), restoreUpdate, { by: actorOf(req).user }),
+      await workflows.updateAsset(await existing(req.params.id), restoreUpdate, { by: actorOf(req).email }),
     );
   });
   router.post('/api/assets/:id/legal-hold', async (req, res) => {
@@ -82,7 +82,7 @@ export function lifecycleRouter(deps: {
     const { event } = validBody<{ event: 'delisting' | 'end-of-production' }>('event', req.body);
     res.json(
       await workflows.updateAsset(await existing(req.params.id), markEventUpdate, {
-        by: actorOf(req).user,
+        by: actorOf(req).email,
         event,
       }),
     );
@@ -91,7 +91,7 @@ export function lifecycleRouter(deps: {
     const { set } = validBody<{ set: Record<string, unknown> }>('metadata', req.body);
     res.json(
       await workflows.updateAsset(await existing(req.params.id), setMetadataUpdate, {
-        by: actorOf(req).user,
+        by: actorOf(req).email,
         set,
       }),
     );
@@ -103,12 +103,12 @@ export function lifecycleRouter(deps: {
     const actor = actorOf(req);
     const assetId = await existing(req.params.id);
     const decision = await workflows.updateAsset(assetId, requestDownloadUpdate, {
-      by: actor.user,
+      by: actor.email,
       roles: actor.roles,
       ...body,
     });
     await deps.audit.append({
-      actor: actor.user,
+      actor: actor.email,
       action: 'download.requested',
       assetId,
       rendition: body.rendition,
@@ -121,7 +121,7 @@ export function lifecycleRouter(deps: {
   /** The reviewer's inbox: pending steps they may decide (by name or role). */
   router.get('/api/approvals', async (req, res) => {
     const actor = actorOf(req);
-    const pending = await deps.approvals.pendingFor(actor.user, actor.roles);
+    const pending = await deps.approvals.pendingFor(actor.email, actor.roles);
     // A reviewer's role is not enough: the asset must be in a project they can see.
     const visible = await deps.access.levelsOn(actor, [...new Set(pending.map((t) => t.assetId))]);
     res.json({ approvals: pending.filter((task) => visible.has(task.assetId)) });
@@ -144,12 +144,12 @@ export function lifecycleRouter(deps: {
     const actor = actorOf(req);
     const view = await workflows.decide(req.params.approvalId, {
       ...body,
-      reviewer: actor.user,
+      reviewer: actor.email,
       roles: actor.roles,
     });
     const [task] = await deps.approvals.forApproval(req.params.approvalId);
     await deps.audit.append({
-      actor: actor.user,
+      actor: actor.email,
       action: 'approval.decided',
       assetId: task?.assetId ?? null,
       rendition: task?.request.rendition ?? null,
@@ -172,7 +172,7 @@ export function lifecycleRouter(deps: {
   /** Preview (default) or apply moving assets to another version of their rule set. */
   router.post('/api/rule-sets/:name/migrations', async (req, res) => {
     const body = validBody<MigrationRequest>('migration', req.body);
-    res.json(await deps.migrations.migrate(req.params.name, body, actorOf(req).user));
+    res.json(await deps.migrations.migrate(req.params.name, body, actorOf(req).email));
   });
 
   return router;
@@ -181,5 +181,5 @@ export function lifecycleRouter(deps: {
 /** The caller as workflows see them: who, and with which roles (for role-restricted actions). */
 function actorFields(req: Request): { by: string; roles: string[] } {
   const actor = actorOf(req);
-  return { by: actor.user, roles: actor.roles };
+  return { by: actor.email, roles: actor.roles };
 }

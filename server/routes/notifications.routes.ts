@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { NotificationRepository } from '../../catalogue/notification.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import { isUuid } from '../../domain/ids';
 import type { NotificationHub } from '../../services/notification-hub';
 import { actorOf } from '../actor';
 
@@ -29,16 +30,10 @@ export function notificationsRouter(deps: {
 
   router.post('/api/notifications/:notificationId/read', async (req, res) => {
     const actor = actorOf(req);
-    const found = await deps.notifications.byId(actor.id, req.params.notificationId).catch(() => undefined);
-    if (!found) {
-      throw new AssetflowError(
-        ErrorCodes.NOTIFICATION_NOT_FOUND,
-        `No notification ${req.params.notificationId}.`,
-        404,
-      );
-    }
-    await deps.notifications.markRead(actor.id, found.id);
-    res.json({ ...found, readAt: (await deps.notifications.byId(actor.id, found.id))!.readAt });
+    const id = req.params.notificationId;
+    const marked = isUuid(id) ? await deps.notifications.markOneRead(actor.id, id) : undefined;
+    if (!marked) throw new AssetflowError(ErrorCodes.NOTIFICATION_NOT_FOUND, `No notification ${id}.`, 404);
+    res.json(marked);
   });
 
   /**

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { browserSuite, screenshot, signedInPage } from '../support/browser';
-import { eventually } from '../support/harness';
+import { eventually, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
-import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
+import { LUXURY_NAME, uploadLuxury } from '../support/luxury';
 
 const PHOTO = path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg');
 
@@ -32,9 +32,7 @@ describe('library and approvals (Chromium)', () => {
     const link = page.locator('a.uploaded');
     await link.waitFor();
     const assetId = (await link.getAttribute('href'))!.split('/').pop()!;
-    await eventually(async () =>
-      (await suite.harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
-    );
+    await waitUntilStored(suite.harness, assetId);
 
     // The same photo again: kept (the default rule set warns), with the existing asset shown.
     await page
@@ -86,16 +84,8 @@ describe('library and approvals (Chromium)', () => {
 
   it('a requester asks for the original, two reviewers approve in their inbox, the requester downloads it, marked for them', async () => {
     const original = await makeJpeg(1600, 1200, [120, 20, 60]);
-    const created = await suite.harness.http
-      .post('/api/assets')
-      .field('ruleSet', 'luxury')
-      .field('metadata', LUXURY_METADATA)
-      .attach('file', original, LUXURY_NAME)
-      .expect(201);
-    const assetId = created.body.id as string;
-    await eventually(async () =>
-      (await suite.harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
-    );
+    const assetId = await uploadLuxury(suite.harness, original);
+    await waitUntilStored(suite.harness, assetId);
 
     const requester = await signedInPage(suite.browser, suite.url, 'emma');
     await requester.goto(`${suite.url}/#/assets/${assetId}`);

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
-import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
+import { uploadLuxury } from '../support/luxury';
 import { recordHistoryIfAsked } from '../support/record-history';
 import { databaseKinds } from '../support/test-databases';
 import { testTemporalAddress } from '../support/test-env';
@@ -15,16 +15,8 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
   let assetId: string;
   beforeAll(async () => {
     harness = await startHarness(kind);
-    const upload = await harness.http
-      .post('/api/assets')
-      .field('ruleSet', 'luxury')
-      .field('metadata', LUXURY_METADATA)
-      .attach('file', await makeJpeg(800, 600), LUXURY_NAME)
-      .expect(201);
-    assetId = upload.body.id;
-    await eventually(async () =>
-      (await harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
-    );
+    assetId = await uploadLuxury(harness, await makeJpeg(800, 600));
+    await waitUntilStored(harness, assetId);
   });
   afterAll(async () => {
     await harness?.close();
@@ -249,9 +241,7 @@ describe('new versions (pglite)', () => {
       .attach('file', await makeJpeg(100, 100), 'drawing.jpg')
       .expect(201);
     const id = upload.body.id as string;
-    await eventually(async () =>
-      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
-    );
+    await waitUntilStored(harness, id);
 
     const sizes = [120, 140, 160];
     const results = await Promise.all(

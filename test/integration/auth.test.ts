@@ -94,6 +94,16 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
       .set('Authorization', `Bearer ${made.body.token}`)
       .expect(200);
     expect(await lastUse()).toEqual(first);
+    // A use more than a minute after the recorded one is recorded.
+    await sql`UPDATE api_tokens SET last_used_at = last_used_at - interval '61 seconds' WHERE name = 'nightly export'`.execute(
+      harness.storage.database.db,
+    );
+    const pushedBack = await lastUse();
+    await request(harness.app)
+      .get('/api/auth/me')
+      .set('Authorization', `Bearer ${made.body.token}`)
+      .expect(200);
+    expect(new Date((await lastUse())!).getTime()).toBeGreaterThan(new Date(pushedBack!).getTime() + 60_000);
     expect(
       (await request(harness.app).get('/api/auth/me').set('Authorization', 'Bearer af_forged')).status,
     ).toBe(401);

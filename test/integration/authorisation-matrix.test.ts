@@ -3,9 +3,9 @@ import request from 'supertest';
 import type { AccessLevel, Principal } from '../../policy/access';
 import { endpointPolicy } from '../../policy/endpoints';
 import { decide, type Requirement, type ResourceAccess } from '../../policy/policy';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
-import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
+import { uploadLuxury } from '../support/luxury';
 import { databaseKinds } from '../support/test-databases';
 
 /** The people of the matrix and what project `p1` grants each. */
@@ -72,17 +72,8 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       .send({ id: 'p2', name: 'Other team', grants: [{ principal: 'team:other', level: 'edit' }] })
       .expect(201);
 
-    const upload = await harness.http
-      .post('/api/assets')
-      .field('project', 'p1')
-      .field('ruleSet', 'luxury')
-      .field('metadata', LUXURY_METADATA)
-      .attach('file', await makeJpeg(640, 480), LUXURY_NAME)
-      .expect(201);
-    const assetId = upload.body.id as string;
-    await eventually(async () =>
-      (await harness.http.get(`/api/assets/${assetId}`)).body.state === 'stored' ? true : undefined,
-    );
+    const assetId = await uploadLuxury(harness, await makeJpeg(640, 480), { project: 'p1' });
+    await waitUntilStored(harness, assetId);
     const asked = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)
       .set(requester)

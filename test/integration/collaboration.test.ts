@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { Notices } from '../../services/notices';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
-import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
+import { uploadLuxury } from '../support/luxury';
+import { serve } from '../support/serve';
 import { databaseKinds } from '../support/test-databases';
 
 /**
@@ -25,13 +25,7 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
     await harness?.close();
   });
 
-  const stored = (id: string, version = 1) =>
-    eventually(async () => {
-      const body = (await harness.http.get(`/api/assets/${id}`)).body;
-      return body.state === 'stored' && body.latestVersion.version === version && body.latestVersion.analysis
-        ? body
-        : undefined;
-    });
+  const stored = (id: string, version = 1) => waitUntilStored(harness, id, { version });
   const uploadAs = async (
     who: { Authorization: string },
     name: string,
@@ -244,12 +238,10 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
   it('pushes a mention to the mentioned user’s live stream within a second', async () => {
     const dan = await harness.as('dan');
     const id = await uploadAs(ann, 'live.jpg', [20, 160, 60]);
-    const server = harness.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const server = await serve(harness);
     const controller = new AbortController();
     try {
-      const { port } = server.address() as AddressInfo;
-      const stream = await fetch(`http://127.0.0.1:${port}/api/notifications/stream`, {
+      const stream = await fetch(`${server.url}/api/notifications/stream`, {
         headers: dan,
         signal: controller.signal,
       });
@@ -277,8 +269,7 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
       expect(text).toContain('Look @dan@example.test');
     } finally {
       controller.abort();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
   });
 
@@ -286,14 +277,7 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
     const emma = await harness.as('emma', 'employee');
     const mia = await harness.as('mia', 'brand-manager');
     const rui = await harness.as('rui', 'reviewer');
-    const res = await harness.http
-      .post('/api/assets')
-      .set(ann)
-      .field('ruleSet', 'luxury')
-      .field('metadata', LUXURY_METADATA)
-      .attach('file', await makeJpeg(800, 600, [90, 90, 20]), LUXURY_NAME)
-      .expect(201);
-    const id = res.body.id as string;
+    const id = await uploadLuxury(harness, await makeJpeg(800, 600, [90, 90, 20]), { as: ann });
     await stored(id);
     const asked = await harness.http
       .post(`/api/assets/${id}/download-requests`)

@@ -8,10 +8,10 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import request from 'supertest';
 import { IdentityService } from '../../services/identity.service';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
-import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
+import { LUXURY_METADATA, LUXURY_NAME, uploadLuxury } from '../support/luxury';
 import { databaseKinds } from '../support/test-databases';
 import { readZip } from '../support/zip';
 
@@ -52,15 +52,16 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     );
     expect(res.status).toBe(201);
     const id = res.body.id as string;
-    await eventually(async () =>
-      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
-    );
+    await waitUntilStored(harness, id);
     return id;
   };
   const share = (who: { Authorization: string }, body: Record<string, unknown>) =>
     harness.http.post('/api/shares').set(who).send(body);
   const tokenOf = (url: string) => url.split('/s/')[1]!;
   const anonymous = () => request(harness.app);
+  /** A visitor's password for the link: 303 with an unlock cookie when right. */
+  const unlock = (token: string, password: string) =>
+    anonymous().post(`/s/${token}`).type('form').send({ password });
   const unlockCookie = (res: request.Response) =>
     (res.headers['set-cookie'] as unknown as string[] | undefined)?.[0]?.split(';')[0] ?? '';
 
@@ -94,14 +95,10 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     expect(gate.text).toContain('type="password"');
     expect(gate.headers['cache-control']).toBe('no-store');
     await anonymous().get(`/s/${token}/download`).expect(401);
-    const wrong = await anonymous().post(`/s/${token}`).type('form').send({ password: 'guess' }).expect(401);
+    const wrong = await unlock(token, 'guess').expect(401);
     expect(wrong.text).toContain('That password is not right');
 
-    const unlocked = await anonymous()
-      .post(`/s/${token}`)
-      .type('form')
-      .send({ password: 'open sesame 42' })
-      .expect(303);
+    const unlocked = await unlock(token, 'open sesame 42').expect(303);
     const cookie = unlockCookie(unlocked);
     expect(unlocked.headers['set-cookie']![0]).toMatch(
       new RegExp(`Path=/s/${token}; HttpOnly; SameSite=Strict`),
@@ -455,17 +452,8 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       .resize(2000)
       .jpeg({ quality: 92 })
       .toBuffer();
-    const created = await harness.http
-      .post('/api/assets')
-      .set(dee)
-      .field('ruleSet', 'luxury')
-      .field('metadata', LUXURY_METADATA)
-      .attach('file', photo, LUXURY_NAME)
-      .expect(201);
-    const id = created.body.id as string;
-    await eventually(async () =>
-      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
-    );
+    const id = await uploadLuxury(harness, photo, { as: dee });
+    await waitUntilStored(harness, id);
     // Two recipients of the same rendition: a link, and a partner downloading through the API.
     const link = await share(dee, {
       assetIds: [id],
@@ -474,9 +462,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       password: 'for partners only',
     }).expect(201);
     const token = tokenOf(link.body.url);
-    const cookie = unlockCookie(
-      await anonymous().post(`/s/${token}`).type('form').send({ password: 'for partners only' }).expect(303),
-    );
+    const cookie = unlockCookie(await unlock(token, 'for partners only').expect(303));
     const viaLink = (
       await asBuffer(anonymous().get(`/s/${token}/download`).set('Cookie', cookie)).expect(200)
     ).body as Buffer;
@@ -536,25 +522,15 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     expect(fromCrop.match.left).toBeCloseTo(160, 0);
     expect(fromCrop.match.scale).toBeCloseTo(1, 2);
     // With a second marked asset in the trail, a crop of it is matched to it, not to the first.
-    const other = (
-      await harness.http
-        .post('/api/assets')
-        .set(dee)
-        .field('ruleSet', 'luxury')
-        .field('metadata', LUXURY_METADATA)
-        .attach(
-          'file',
-          await sharp(readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg')))
-            .resize(2000)
-            .jpeg({ quality: 92 })
-            .toBuffer(),
-          LUXURY_NAME,
-        )
-        .expect(201)
-    ).body.id as string;
-    await eventually(async () =>
-      (await harness.http.get(`/api/assets/${other}`)).body.state === 'stored' ? true : undefined,
+    const other = await uploadLuxury(
+      harness,
+      await sharp(readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg')))
+        .resize(2000)
+        .jpeg({ quality: 92 })
+        .toBuffer(),
+      { as: dee },
     );
+    await waitUntilStored(harness, other);
     const otherCopy = (
       await asBuffer(
         harness.http
@@ -657,13 +633,8 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       password: 'the right one',
     }).expect(201);
     const token = tokenOf(made.body.url);
-    for (let i = 0; i < 5; i++)
-      await anonymous()
-        .post(`/s/${token}`)
-        .type('form')
-        .send({ password: `guess ${i}` })
-        .expect(401);
-    const limited = await anonymous().post(`/s/${token}`).type('form').send({ password: 'the right one' });
+    for (let i = 0; i < 5; i++) await unlock(token, `guess ${i}`).expect(401);
+    const limited = await unlock(token, 'the right one');
     expect([limited.status, limited.body.error.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
   });
 

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
+import { asBuffer } from '../support/http-binary';
 import { makeGreyscalePng, makePdf } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
 
@@ -85,11 +86,7 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
     for (const [k, v] of Object.entries(fields)) req.field(k, v);
     return req.attach('file', file, filename);
   };
-  const stored = (id: string) =>
-    eventually(async () => {
-      const res = await harness.http.get(`/api/assets/${id}`);
-      return res.body.state === 'stored' ? res.body : undefined;
-    }, 30_000);
+  const stored = (id: string) => waitUntilStored(harness, id, { timeoutMs: 30_000 });
   const assetCount = async () => {
     const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM assets`.execute(
       harness.storage.database.db,
@@ -139,14 +136,7 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
     expect(analysis.thumbnail).toMatchObject({ preset: 'thumbnail', mediaType: 'image/webp', width: 320 });
     const record = await harness.storage.renditions.countFor(asset.latestVersion.sha256);
     expect(record).toBe(1);
-    const served = await harness.http
-      .get(`/api/assets/${res.body.id}/thumbnail`)
-      .buffer(true)
-      .parse((response, done) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (c: Buffer) => chunks.push(c));
-        response.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+    const served = await asBuffer(harness.http.get(`/api/assets/${res.body.id}/thumbnail`))
       .expect(200)
       .expect('Content-Type', 'image/webp');
     expect(await sharp(served.body as Buffer).metadata()).toMatchObject({ format: 'webp', width: 320 });

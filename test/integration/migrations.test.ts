@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { serve } from '../support/serve';
 import { databaseKinds } from '../support/test-databases';
 
 const run = promisify(execFile);
@@ -30,9 +31,7 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
       .attach('file', await makeJpeg(300, 300, [9, 99, 199]), 'Voltio_EL-100200_main_V1_20261128.jpg')
       .expect(201);
     const id = upload.body.id as string;
-    await eventually(async () =>
-      (await harness.http.get(`/api/assets/${id}`)).body.state === 'stored' ? true : undefined,
-    );
+    await waitUntilStored(harness, id);
     const delisted = await harness.http
       .post(`/api/assets/${id}/events`)
       .set(await harness.as('merch'))
@@ -51,7 +50,6 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
 
     const preview = await harness.http
       .post('/api/rule-sets/ecommerce/migrations')
-
       .send({ toVersion: 2 })
       .expect(200);
     expect(preview.body.dryRun).toBe(true);
@@ -68,7 +66,6 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
 
     const applied = await harness.http
       .post('/api/rule-sets/ecommerce/migrations')
-
       .send({ toVersion: 2, assetIds: [id], dryRun: false })
       .expect(200);
     expect(applied.body.assets).toMatchObject([{ assetId: id, fromVersion: 1, result: 'migrated' }]);
@@ -83,10 +80,8 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
     );
 
     // The CLI shows the same preview for what is left (nothing) against the running API.
-    const server = harness.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
+    const server = await serve(harness);
     try {
-      const { port } = server.address() as { port: number };
       const { Authorization } = await harness.as('admin', 'admin');
       const cli = await run(process.execPath, [
         path.join(__dirname, '..', '..', 'bin', 'assetflow.js'),
@@ -96,28 +91,20 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
         '--to',
         '2',
         '--server',
-        `http://127.0.0.1:${port}`,
+        server.url,
         '--token',
         Authorization.replace('Bearer ', ''),
       ]);
       expect(cli.stdout).toContain('Preview of 0 asset(s) to ecommerce v2');
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
     }
 
     // Nothing left to move; an unknown version is a 404.
     expect(
-      (
-        await harness.http
-          .post('/api/rule-sets/ecommerce/migrations')
-
-          .send({ toVersion: 2, assetIds: [id] })
-      ).body.assets,
+      (await harness.http.post('/api/rule-sets/ecommerce/migrations').send({ toVersion: 2, assetIds: [id] }))
+        .body.assets,
     ).toEqual([]);
-    await harness.http
-      .post('/api/rule-sets/ecommerce/migrations')
-
-      .send({ toVersion: 9 })
-      .expect(404);
+    await harness.http.post('/api/rule-sets/ecommerce/migrations').send({ toVersion: 9 }).expect(404);
   });
 });

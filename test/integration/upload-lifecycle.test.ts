@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg, makePng } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
 import { databaseKinds } from '../support/test-databases';
@@ -19,12 +19,6 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     await harness?.close();
   });
 
-  const waitForState = (id: string, state: string) =>
-    eventually(async () => {
-      const res = await harness.http.get(`/api/assets/${id}`);
-      return res.body.state === state ? res.body : undefined;
-    });
-
   it('stores an image, starts asset-<id> and reaches state stored with sharp metadata', async () => {
     const jpeg = await makeJpeg(640, 480);
     const name = 'MuseDAM_春季新品_主图_V3_20250308.jpg';
@@ -40,7 +34,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     expect(res.body.latestVersion.sha256).toBe(createHash('sha256').update(jpeg).digest('hex'));
     expect(res.body.latestVersion.sizeBytes).toBe(jpeg.length);
 
-    const stored = await waitForState(res.body.id, 'stored');
+    const stored = await waitUntilStored(harness, res.body.id);
     expect(stored.kind).toBe('image');
     expect(stored.latestVersion.analysis).toMatchObject({
       kind: 'image',
@@ -76,13 +70,13 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     expect(res.body.assets).toHaveLength(2);
     const [a, b] = res.body.assets;
     expect(a.id).not.toBe(b.id);
-    expect((await waitForState(b.id, 'stored')).latestVersion.analysis).toMatchObject({
+    expect((await waitUntilStored(harness, b.id)).latestVersion.analysis).toMatchObject({
       format: 'png',
       width: 100,
       height: 50,
       hasAlpha: true,
     });
-    await waitForState(a.id, 'stored');
+    await waitUntilStored(harness, a.id);
   });
 
   it('stores a non-image as a generic asset without image metadata', async () => {
@@ -93,7 +87,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
         contentType: 'image/jpeg',
       })
       .expect(201);
-    const stored = await waitForState(res.body.id, 'stored');
+    const stored = await waitUntilStored(harness, res.body.id);
     expect(stored.kind).toBe('generic');
     expect(stored.latestVersion.analysis.kind).toBe('generic');
     expect(stored.latestVersion.analysis.width).toBeUndefined();

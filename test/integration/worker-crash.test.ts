@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { eventually, type Harness, startHarness } from '../support/harness';
+import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
 import { testTemporalAddress, testWorkflowBundle } from '../support/test-env';
@@ -54,10 +54,7 @@ describeWithPostgres('killing the worker mid-ingest (dev server, PostgreSQL)', (
     workerA.kill('SIGKILL');
 
     await harness.startWorker();
-    const stored = await eventually(async () => {
-      const res = await harness.http.get(`/api/assets/${id}`);
-      return res.body.state === 'stored' ? res.body : undefined;
-    }, 60_000);
+    const stored = await waitUntilStored(harness, id, { timeoutMs: 60_000 });
 
     expect(await harness.storage.assets.versionNumbers(id)).toEqual([1]);
     expect(stored.latestVersion.version).toBe(1);

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type Harness, type HarnessOptions, startHarness } from './harness';
+import { serve } from './serve';
 
 /** Debian's Chromium (installed by .ci/run), or CHROMIUM_PATH. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,21 +27,6 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
-}
-
-/** The harness's app on a real port, for the browser. */
-export async function serve(harness: Harness): Promise<{ url: string; close(): Promise<void> }> {
-  const server = harness.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
 }
 
 /** A signed-in page for the harness user `name` (see Harness.as), at 1280×800. */

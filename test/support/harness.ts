@@ -177,3 +177,23 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+export interface WaitUntilStoredOptions {
+  /** Also wait until the latest version is this one and its analysis is written. */
+  version?: number;
+  timeoutMs?: number;
+}
+
+/** Polls the asset until its workflow has moved it to `stored`; resolves to the asset as the API shows it. */
+export function waitUntilStored(
+  harness: Harness,
+  id: string,
+  { version, timeoutMs }: WaitUntilStoredOptions = {},
+) {
+  return eventually(async () => {
+    const body = (await harness.http.get(`/api/assets/${id}`)).body;
+    if (body.state !== 'stored') return undefined;
+    if (version === undefined) return body;
+    return body.latestVersion.version === version && body.latestVersion.analysis ? body : undefined;
+  }, timeoutMs);
+}

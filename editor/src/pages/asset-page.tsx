@@ -70,41 +70,52 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
   const [decision, setDecision] = useState<Decision | null>(null);
   const [requestError, setRequestError] = useState('');
 
+  const loadComments = useCallback(async () => {
+    setThreads((await api<{ threads: Comment[] }>(`/api/assets/${id}/comments`)).threads);
+  }, [id]);
+
   const load = useCallback(async () => {
     try {
-      const a = await api<Asset>(`/api/assets/${id}`);
-      setAsset(a);
-      const [v, c, tl] = await Promise.all([
+      const loadingAsset = api<Asset>(`/api/assets/${id}`);
+      // Only the plan waits for the asset (it names the rule-set version); the rest loads alongside.
+      const loadingPlan = loadingAsset.then((a) =>
+        a.ruleSetVersion
+          ? api<{ plan: Plan }>(`/api/rule-sets/${a.ruleSet}/versions/${a.ruleSetVersion}`).then(
+              (r) => r.plan,
+            )
+          : null,
+      );
+      const [a, v, tl, events, p] = await Promise.all([
+        loadingAsset,
         api<{ versions: Version[] }>(`/api/assets/${id}/versions`),
-        api<{ threads: Comment[] }>(`/api/assets/${id}/comments`),
         api<{ timeline: Array<{ seq: number; to: string; at: string; reason: string }> }>(
           `/api/assets/${id}/timeline`,
         ),
+        api<{ events: TrailEvent[] }>(`/api/assets/${id}/trail`)
+          .then((r) => r.events)
+          .catch(() => null),
+        loadingPlan,
+        loadComments(),
       ]);
+      setAsset(a);
       setVersions(v.versions);
-      setThreads(c.threads);
       setTimeline(tl.timeline);
-      if (a.ruleSetVersion) {
-        const rs = await api<{ plan: Plan }>(`/api/rule-sets/${a.ruleSet}/versions/${a.ruleSetVersion}`);
-        setPlan(rs.plan);
-        const mine = Object.entries(rs.plan.distribute.audiences).find(([, aud]) =>
+      setTrail(events);
+      if (p) {
+        setPlan(p);
+        const mine = Object.entries(p.distribute.audiences).find(([, aud]) =>
           aud.roles.some((r) => me.roles.includes(r)),
         );
-        const first = mine ?? Object.entries(rs.plan.distribute.audiences)[0];
+        const first = mine ?? Object.entries(p.distribute.audiences)[0];
         if (first) {
           setAudience((current) => current || first[0]);
           setRendition((current) => current || (first[1].renditions.at(-1) ?? ''));
         }
       }
-      setTrail(
-        await api<{ events: TrailEvent[] }>(`/api/assets/${id}/trail`)
-          .then((r) => r.events)
-          .catch(() => null),
-      );
     } catch (err) {
       setError(messageOf(err));
     }
-  }, [id, me.roles]);
+  }, [id, me.roles, loadComments]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -117,7 +128,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     await api(`/api/assets/${id}/comments`, { json: { body: comment, ...(region ? { region } : {}) } });
     setComment('');
     setRegion(null);
-    await load();
+    await loadComments();
   };
   const requestDownload = async (e: FormEvent) => {
     e.preventDefault();

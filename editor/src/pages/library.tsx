@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, uploadWithProgress } from '../api';
+import { api, messageOf, uploadWithProgress } from '../api';
 import { useT } from '../i18n';
 
 interface Item {
@@ -57,13 +57,12 @@ export function Library() {
     void run(query, filters);
   };
   const toggleFilter = (family: string, value: string) => {
-    const name = family.startsWith('dim.') ? family : family;
-    const current = filters[name] ?? [];
+    const current = filters[family] ?? [];
     const next = {
       ...filters,
-      [name]: current.includes(value) ? current.filter((v) => v !== value) : [...current, value],
+      [family]: current.includes(value) ? current.filter((v) => v !== value) : [...current, value],
     };
-    if (next[name]!.length === 0) delete next[name];
+    if (next[family]!.length === 0) delete next[family];
     setFilters(next);
     void run(query, next);
   };
@@ -84,7 +83,7 @@ export function Library() {
           };
           update({ progress: 1, assetId: body.id, duplicates: body.duplicates });
         } catch (error) {
-          update({ error: (error as Error).message });
+          update({ error: messageOf(error) });
         }
       }),
     );
@@ -112,12 +111,7 @@ export function Library() {
           {interpreted.dateRange && (
             <span className="chip">{`${interpreted.dateRange.from} → ${interpreted.dateRange.to}`}</span>
           )}
-          {interpreted.colours.map((c) => (
-            <span key={c} className="chip">
-              {c}
-            </span>
-          ))}
-          {interpreted.types.map((c) => (
+          {[...interpreted.colours, ...interpreted.types].map((c) => (
             <span key={c} className="chip">
               {c}
             </span>

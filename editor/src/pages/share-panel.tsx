@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../api';
 import { useT } from '../i18n';
+import { splitList } from '../split-list';
 
 interface Share {
   id: string;
@@ -38,10 +39,7 @@ export function SharePanel({ assetId, renditions }: { assetId: string; rendition
     setError('');
     setMade('');
     try {
-      const allowedEmails = emails
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const allowedEmails = splitList(emails);
       const r = await api<{ url: string }>('/api/shares', {
         json: {
           assetIds: [assetId],

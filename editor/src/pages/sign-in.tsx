@@ -1,10 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, messageOf } from '../api';
-import { useLanguage, useT } from '../i18n';
+import { LanguageToggle, useT } from '../i18n';
 
 export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
   const t = useT();
-  const { language, setLanguage } = useLanguage();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -50,9 +49,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
           </p>
         )}
         <button type="submit">{t('signIn')}</button>
-        <button type="button" className="link" onClick={() => setLanguage(language === 'en' ? 'zh' : 'en')}>
-          {t('language')}
-        </button>
+        <LanguageToggle />
       </form>
     </main>
   );

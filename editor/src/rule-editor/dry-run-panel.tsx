@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { compileRuleSet } from '../../../rules/compile';
 import { type DryRunEvent, type DryRunResult, type DryRunSample, dryRun } from '../../../rules/dry-run';
+import type { RuleSetPlan } from '../../../rules/plan';
+import { messageOf } from '../api';
 
 /** A sample asset and events to start from: edit it, then Run. */
-export function sampleFor(flowTrigger: string | undefined): string {
+function sampleFor(flowTrigger: string | undefined): string {
   const uploadedAt = new Date().toISOString().slice(0, 10);
   const events: DryRunEvent[] =
     flowTrigger === 'download-request'
@@ -35,12 +36,13 @@ export function sampleFor(flowTrigger: string | undefined): string {
  * listed with its date.
  */
 export function DryRunPanel({
-  source,
+  plan,
   flow,
   trigger,
   onPath,
 }: {
-  source: string;
+  /** The editor's compiled plan of the current text (absent while it has errors). */
+  plan: RuleSetPlan | undefined;
   flow: string;
   trigger: string | undefined;
   onPath(nodes: string[]): void;
@@ -51,16 +53,15 @@ export function DryRunPanel({
   const run = () => {
     setError('');
     try {
-      const compiled = compileRuleSet(source);
-      if (!compiled.plan) throw new Error('Fix the problems first.');
+      if (!plan) throw new Error('Fix the problems first.');
       const { events, ...sample } = JSON.parse(input) as DryRunSample & { events?: DryRunEvent[] };
-      const outcome = dryRun(compiled.plan, sample, events ?? []);
+      const outcome = dryRun(plan, sample, events ?? []);
       setResult(outcome);
       onPath(outcome.flows.filter((f) => f.flow === flow).flatMap((f) => f.path.map((step) => step.node)));
     } catch (err) {
       setResult(null);
       onPath([]);
-      setError((err as Error).message);
+      setError(messageOf(err));
     }
   };
   return (

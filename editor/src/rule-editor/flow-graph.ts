@@ -1,4 +1,5 @@
 import type { FlowDefinition, FlowNode } from '../../../rules/document';
+import { fromPointer } from '../../../rules/problems';
 
 /**
  * A flow as a graph, and back. Pure: the canvas shows the graph, the YAML holds the flow, and
@@ -133,6 +134,6 @@ export function nextNodeId(type: NodeType, taken: Iterable<string>): string {
 
 /** The node a problem's JSON pointer is about (`/flows/<flow>/nodes/<node>/…`), if any. */
 export function nodeOfProblem(path: string, flow: string): string | undefined {
-  const parts = path.split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  return parts[1] === 'flows' && parts[2] === flow && parts[3] === 'nodes' ? parts[4] : undefined;
+  const [top, name, nodes, node] = fromPointer(path);
+  return top === 'flows' && name === flow && nodes === 'nodes' ? node : undefined;
 }

@@ -1,7 +1,7 @@
 import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
 import { type GraphNode, HANDLES } from './flow-graph';
 
-export type FlowNodeData = { node: GraphNode; problems: string[]; onPath: boolean };
+type FlowNodeData = { node: GraphNode; problems: string[]; onPath: boolean };
 export type FlowRfNode = Node<FlowNodeData, 'flowNode'>;
 
 /** One step on the canvas: its type, id, a summary of its settings, its problems and its handles. */

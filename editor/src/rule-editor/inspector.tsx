@@ -1,11 +1,13 @@
+import { FLOW_ACTIONS, QUORUMS } from '../../../rules/document';
 import { useT } from '../i18n';
+import { splitList } from '../split-list';
 import { type GraphEdge, type GraphNode, HANDLES, type LinkHandle } from './flow-graph';
 
-const list = (text: string) =>
-  text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+/** The two reviewer lists of an approval, each a comma-separated field. */
+const REVIEWER_FIELDS = [
+  { key: 'roles', label: 'reviewerRoles' },
+  { key: 'users', label: 'reviewerUsers' },
+] as const;
 
 /** The selected node's settings as a form; every change goes straight to the YAML. */
 export function Inspector({
@@ -42,32 +44,21 @@ export function Inspector({
       </h3>
       {node.type === 'approval' && (
         <>
-          <label>
-            {t('reviewerRoles')}
-            <input
-              name="roles"
-              defaultValue={(reviewers.roles ?? []).join(', ')}
-              key={`${node.id}-roles`}
-              onBlur={(e) => {
-                const roles = list(e.target.value);
-                const { roles: _old, ...rest } = reviewers;
-                set('reviewers', roles.length > 0 ? { ...rest, roles } : rest);
-              }}
-            />
-          </label>
-          <label>
-            {t('reviewerUsers')}
-            <input
-              name="users"
-              defaultValue={(reviewers.users ?? []).join(', ')}
-              key={`${node.id}-users`}
-              onBlur={(e) => {
-                const users = list(e.target.value);
-                const { users: _old, ...rest } = reviewers;
-                set('reviewers', users.length > 0 ? { ...rest, users } : rest);
-              }}
-            />
-          </label>
+          {REVIEWER_FIELDS.map(({ key, label }) => (
+            <label key={label}>
+              {t(label)}
+              <input
+                name={key}
+                defaultValue={(reviewers[key] ?? []).join(', ')}
+                key={`${node.id}-${key}`}
+                onBlur={(e) => {
+                  const values = splitList(e.target.value);
+                  const { [key]: _old, ...rest } = reviewers;
+                  set('reviewers', values.length > 0 ? { ...rest, [key]: values } : rest);
+                }}
+              />
+            </label>
+          ))}
           <label>
             {t('quorum')}
             <select
@@ -75,8 +66,9 @@ export function Inspector({
               onChange={(e) => set('quorum', e.target.value || undefined)}
             >
               <option value="">—</option>
-              <option value="all">all</option>
-              <option value="any">any</option>
+              {QUORUMS.map((q) => (
+                <option key={q}>{q}</option>
+              ))}
             </select>
           </label>
           <label>
@@ -110,7 +102,7 @@ export function Inspector({
         <label>
           {t('action')}
           <select value={String(s.action ?? 'notify')} onChange={(e) => set('action', e.target.value)}>
-            {['freeze', 'unfreeze', 'notify', 'grant-download', 'expire', 'tag', 'untag'].map((a) => (
+            {FLOW_ACTIONS.map((a) => (
               <option key={a}>{a}</option>
             ))}
           </select>
@@ -147,7 +139,7 @@ export function Inspector({
                   onBlur={(e) =>
                     onLink(
                       handle,
-                      list(e.target.value).filter((id) => others.includes(id)),
+                      splitList(e.target.value).filter((id) => others.includes(id)),
                     )
                   }
                 />

@@ -1,8 +1,8 @@
 import dagre from '@dagrejs/dagre';
 import type { FlowGraph } from './flow-graph';
 
-export const NODE_WIDTH = 150;
-export const NODE_HEIGHT = 76;
+const NODE_WIDTH = 150;
+const NODE_HEIGHT = 76;
 
 /** Positions for a graph read from YAML, top to bottom (dagre's layered layout). */
 export function layoutGraph(graph: FlowGraph): Record<string, { x: number; y: number }> {

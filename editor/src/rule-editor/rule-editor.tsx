@@ -11,12 +11,11 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { diffLines } from 'diff';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { compileRuleSet } from '../../../rules/compile';
-import type { FlowDefinition } from '../../../rules/document';
-import type { RuleProblem } from '../../../rules/problems';
+import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type CompileResult, compileRuleSet } from '../../../rules/compile';
+import { FLOW_TRIGGERS, type FlowDefinition } from '../../../rules/document';
 import { ruleSetSchema } from '../../../rules/rule-set.schema';
-import { ApiError, api } from '../api';
+import { api, messageOf } from '../api';
 import { useT } from '../i18n';
 import { DryRunPanel } from './dry-run-panel';
 import {
@@ -45,7 +44,8 @@ import { SchemaForm, type SchemaNode } from './schema-form';
 
 const NODE_TYPES = { flowNode: FlowNodeView };
 const PALETTE: NodeType[] = ['start', 'condition', 'approval', 'parallel', 'join', 'action', 'end'];
-const TRIGGERS = ['upload', 'metadata-change', 'download-request', 'manual'];
+/** A name typed for a new rule set or flow: stricter than the schema's `id`, it starts with a letter. */
+const NEW_NAME = /^[a-z][a-z0-9-]*$/;
 const DRAG_TYPE = 'application/x-assetflow-node';
 /** The sections edited as forms (flows are the canvas). */
 const SECTIONS = [
@@ -62,10 +62,11 @@ const SECTIONS = [
 ];
 const SCHEMA = ruleSetSchema as unknown as { properties: Record<string, SchemaNode> };
 
-export function RuleEditor({ initialName }: { initialName?: string }) {
+/** `routeName` is the rule set named by the location hash (`#/rules/<name>`). */
+export function RuleEditor({ routeName }: { routeName?: string }) {
   return (
     <ReactFlowProvider>
-      <Editor initialName={initialName} />
+      <Editor routeName={routeName} />
     </ReactFlowProvider>
   );
 }
@@ -81,7 +82,7 @@ interface Published {
  * a graph and writes every change back through the YAML document model; the YAML pane edits the
  * same text; problems come from the same `compileRuleSet` the server runs, on every change.
  */
-function Editor({ initialName }: { initialName?: string }) {
+function Editor({ routeName }: { routeName?: string }) {
   const t = useT();
   const { screenToFlowPosition, fitView } = useReactFlow();
   const [names, setNames] = useState<string[]>([]);
@@ -101,7 +102,12 @@ function Editor({ initialName }: { initialName?: string }) {
   const [older, setOlder] = useState<{ version: number; source: string } | null>(null);
   const lastGoodFlows = useRef<Record<string, FlowDefinition>>({});
 
-  const open = useCallback(async (name: string) => {
+  /** The list of rule sets and, when one is named, that rule set as last published. */
+  const load = useCallback(async (name: string | undefined) => {
+    const list = api<{ ruleSets: Array<{ name: string }> }>('/api/rule-sets').then((r) =>
+      setNames(r.ruleSets.map((s) => s.name)),
+    );
+    if (!name) return list;
     const r = await api<{ latest: Published; versions: Array<{ version: number; createdAt: string }> }>(
       `/api/rule-sets/${encodeURIComponent(name)}`,
     );
@@ -111,23 +117,37 @@ function Editor({ initialName }: { initialName?: string }) {
     setFlow(Object.keys(flowsOf(r.latest.source))[0] ?? '');
     setSelected(null);
     setRfNodes([]);
-    window.location.hash = `#/rules/${encodeURIComponent(name)}`;
+    await list;
   }, []);
 
+  // The hash is the one source of which rule set is open: choosing or publishing one sets it.
   useEffect(() => {
-    void api<{ ruleSets: Array<{ name: string }> }>('/api/rule-sets').then((r) =>
-      setNames(r.ruleSets.map((s) => s.name)),
-    );
-    if (initialName) void open(initialName);
-  }, [initialName, open]);
+    void load(routeName);
+  }, [routeName, load]);
 
-  const problems: RuleProblem[] = useMemo(() => (source ? compileRuleSet(source).problems : []), [source]);
+  /**
+   * Opens a rule set by setting the hash. When the hash names it already (after "New rule set", or
+   * publishing the open one) setting it would not fire, so it is reloaded here.
+   */
+  const show = async (name: string) => {
+    if (name !== (routeName ?? ''))
+      window.location.hash = name ? `#/rules/${encodeURIComponent(name)}` : '#/rules';
+    else await load(name);
+  };
+
+  const compiled = useMemo<CompileResult>(
+    () => (source ? compileRuleSet(source) : { problems: [] }),
+    [source],
+  );
+  const { problems, plan } = compiled;
   const errors = problems.filter((p) => p.severity === 'error');
+  const ruleSet = useMemo(() => readRuleSet(source).document, [source]);
   const flows = useMemo(() => {
-    const parsed = flowsOf(source);
+    const parsed = (ruleSet?.flows ?? {}) as Record<string, FlowDefinition>;
+    // While the text does not parse, the canvas keeps the flows it last could read.
     if (Object.keys(parsed).length > 0 || !source) lastGoodFlows.current = parsed;
     return lastGoodFlows.current;
-  }, [source]);
+  }, [ruleSet, source]);
   const graph: FlowGraph = useMemo(() => flowToGraph(flows[flow] ?? { nodes: {} }), [flows, flow]);
   const problemsByPointer = useMemo(() => {
     const byPointer: Record<string, string[]> = {};
@@ -190,18 +210,27 @@ function Editor({ initialName }: { initialName?: string }) {
     if (removed.length > 0)
       applyGraph({ ...graph, edges: graph.edges.filter((e) => !removed.includes(e.id)) });
   };
+  /** Sets the targets of one handle of a node, replacing the edges it had. */
+  const setLinks = (from: string, handle: LinkHandle, targets: string[]) => {
+    const kept = graph.edges.filter((e) => !(e.source === from && e.handle === handle));
+    const added = targets.map((target) => ({
+      id: edgeId(from, handle, target),
+      source: from,
+      target,
+      handle,
+    }));
+    applyGraph({ ...graph, edges: [...kept, ...added] });
+  };
   const onConnect = (connection: Connection) => {
     const handle = (connection.sourceHandle ?? 'next') as LinkHandle;
     const { source: from, target: to } = connection;
     if (!from || !to || from === to) return;
-    // One edge per handle, except a parallel split's branches.
-    const kept = graph.edges.filter(
-      (e) => !(e.source === from && e.handle === handle && handle !== 'branch'),
-    );
-    applyGraph({
-      ...graph,
-      edges: [...kept, { id: edgeId(from, handle, to), source: from, target: to, handle }],
-    });
+    // One edge per handle, except a parallel split's branches, which gain one.
+    const branches =
+      handle === 'branch'
+        ? graph.edges.filter((e) => e.source === from && e.handle === handle).map((e) => e.target)
+        : [];
+    setLinks(from, handle, [...branches, to]);
   };
   const addNode = (type: NodeType, position: { x: number; y: number }) => {
     const id = nextNodeId(
@@ -227,34 +256,35 @@ function Editor({ initialName }: { initialName?: string }) {
     addNode(type, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
   };
 
-  const edges: Edge[] = graph.edges.map((e) => ({
-    id: e.id,
-    source: e.source,
-    target: e.target,
-    sourceHandle: e.handle,
-    label: e.handle,
+  const edges: Edge[] = graph.edges.map((e) => {
     // The dry run's path: both ends visited.
-    animated: pathNodes.includes(e.source) && pathNodes.includes(e.target),
-    className: pathNodes.includes(e.source) && pathNodes.includes(e.target) ? 'on-path' : '',
-  }));
+    const onPath = pathNodes.includes(e.source) && pathNodes.includes(e.target);
+    return {
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      sourceHandle: e.handle,
+      label: e.handle,
+      animated: onPath,
+      className: onPath ? 'on-path' : '',
+    };
+  });
   const selectedNode = graph.nodes.find((n) => n.id === selected);
 
   const publish = async () => {
     setMessage('');
     try {
-      const res = await fetch('/api/rule-sets', {
+      const r = await api<{ name: string; version: number }>('/api/rule-sets', {
         method: 'POST',
-        credentials: 'same-origin',
         headers: { 'Content-Type': 'application/yaml' },
         body: source,
       });
-      const body = (await res.json()) as { name?: string; version?: number; error?: { message: string } };
-      if (!res.ok) throw new ApiError(res.status, 'PUBLISH', body.error?.message ?? res.statusText);
-      setMessage(`${t('published')} ${body.version}`);
+      setMessage(`${t('published')} ${r.version}`);
       setShowDiff(false);
-      await open(body.name!);
+      // Reloads the rule set and the list, so a new name appears in it.
+      await show(r.name);
     } catch (err) {
-      setMessage((err as Error).message);
+      setMessage(messageOf(err));
     }
   };
 
@@ -275,7 +305,7 @@ function Editor({ initialName }: { initialName?: string }) {
           {t('ruleSet')}
           <select
             value={published?.name ?? ''}
-            onChange={(e) => void open(e.target.value)}
+            onChange={(e) => void show(e.target.value)}
             aria-label={t('ruleSet')}
           >
             <option value="">—</option>
@@ -290,7 +320,7 @@ function Editor({ initialName }: { initialName?: string }) {
           value={newName}
           onChange={(e) => setNewName(e.target.value)}
         />
-        <button type="button" disabled={!/^[a-z][a-z0-9-]*$/.test(newName)} onClick={() => void startNew()}>
+        <button type="button" disabled={!NEW_NAME.test(newName)} onClick={() => void startNew()}>
           {t('newRuleSet')}
         </button>
         <label>
@@ -309,7 +339,7 @@ function Editor({ initialName }: { initialName?: string }) {
         />
         <button
           type="button"
-          disabled={!source || !/^[a-z][a-z0-9-]*$/.test(newFlow)}
+          disabled={!source || !NEW_NAME.test(newFlow)}
           onClick={() => {
             setSource(withFlowNodes(source, newFlow, {}));
             setFlow(newFlow);
@@ -327,7 +357,7 @@ function Editor({ initialName }: { initialName?: string }) {
               value={String(flows[flow]?.trigger ?? '')}
               onChange={(e) => setSource(withFlowField(source, flow, 'trigger', e.target.value))}
             >
-              {TRIGGERS.map((tr) => (
+              {FLOW_TRIGGERS.map((tr) => (
                 <option key={tr}>{tr}</option>
               ))}
             </select>
@@ -362,43 +392,30 @@ function Editor({ initialName }: { initialName?: string }) {
         </p>
       )}
       {older && (
-        <dialog open className="diff" aria-label={`v${older.version}`}>
-          <h3>
-            v{older.version} → {t('ruleSet')} ({published?.name})
-          </h3>
-          <p>
-            <button type="button" onClick={() => setOlder(null)}>
-              ✕
-            </button>
-          </p>
-          <pre>
-            {diffText(older.source, source).map((line) => (
-              <span key={line.key} className={line.kind}>
-                {line.text}
-              </span>
-            ))}
-          </pre>
-        </dialog>
+        <DiffDialog
+          label={`v${older.version}`}
+          title={
+            <>
+              v{older.version} → {t('ruleSet')} ({published?.name})
+            </>
+          }
+          before={older.source}
+          after={source}
+          onClose={() => setOlder(null)}
+        />
       )}
       {showDiff && (
-        <dialog open className="diff" aria-label={t('changes')}>
-          <h3>{t('changes')}</h3>
-          <p>
-            <button type="button" onClick={() => void publish()}>
-              {t('publish')}
-            </button>
-            <button type="button" onClick={() => setShowDiff(false)}>
-              ✕
-            </button>
-          </p>
-          <pre>
-            {diffText(published?.source ?? '', source).map((line) => (
-              <span key={line.key} className={line.kind}>
-                {line.text}
-              </span>
-            ))}
-          </pre>
-        </dialog>
+        <DiffDialog
+          label={t('changes')}
+          title={t('changes')}
+          before={published?.source ?? ''}
+          after={source}
+          onClose={() => setShowDiff(false)}
+        >
+          <button type="button" onClick={() => void publish()}>
+            {t('publish')}
+          </button>
+        </DiffDialog>
       )}
       <div className="editor-body">
         <aside className="palette" aria-label={t('palette')}>
@@ -451,7 +468,7 @@ function Editor({ initialName }: { initialName?: string }) {
             <h3>{section}</h3>
             <SchemaForm
               schema={SCHEMA.properties[section] ?? {}}
-              value={(readRuleSet(source).document as Record<string, unknown> | undefined)?.[section]}
+              value={(ruleSet as Record<string, unknown> | undefined)?.[section]}
               path={[section]}
               onChange={(at, value) => setSource((current) => withValueAt(current, at, value))}
               problems={problemsByPointer}
@@ -486,7 +503,7 @@ function Editor({ initialName }: { initialName?: string }) {
         <aside className="side">
           <DryRunPanel
             key={`${published?.name ?? ''}/${flow}`}
-            source={source}
+            plan={plan}
             flow={flow}
             trigger={flows[flow]?.trigger}
             onPath={setPathNodes}
@@ -495,16 +512,7 @@ function Editor({ initialName }: { initialName?: string }) {
             nodeIds={graph.nodes.map((n) => n.id)}
             edges={graph.edges}
             onLink={(handle, targets) => {
-              const id = selectedNode?.id;
-              if (!id) return;
-              const kept = graph.edges.filter((e) => !(e.source === id && e.handle === handle));
-              const added = targets.map((target) => ({
-                id: edgeId(id, handle, target),
-                source: id,
-                target,
-                handle,
-              }));
-              applyGraph({ ...graph, edges: [...kept, ...added] });
+              if (selectedNode) setLinks(selectedNode.id, handle, targets);
             }}
             node={selectedNode}
             problems={selectedNode ? (nodeProblems[selectedNode.id] ?? []) : []}
@@ -544,6 +552,42 @@ function Editor({ initialName }: { initialName?: string }) {
         </section>
       </div>
     </div>
+  );
+}
+
+/** Two texts' line diff in a dialog; `children` are its actions beside the close button. */
+function DiffDialog({
+  label,
+  title,
+  before,
+  after,
+  onClose,
+  children,
+}: {
+  label: string;
+  title: ReactNode;
+  before: string;
+  after: string;
+  onClose(): void;
+  children?: ReactNode;
+}) {
+  return (
+    <dialog open className="diff" aria-label={label}>
+      <h3>{title}</h3>
+      <p>
+        {children}
+        <button type="button" onClick={onClose}>
+          ✕
+        </button>
+      </p>
+      <pre>
+        {diffText(before, after).map((line) => (
+          <span key={line.key} className={line.kind}>
+            {line.text}
+          </span>
+        ))}
+      </pre>
+    </dialog>
   );
 }
 

@@ -1,5 +1,8 @@
 import { useState } from 'react';
 import { parse, stringify } from 'yaml';
+import { toPointer } from '../../../rules/problems';
+import { messageOf } from '../api';
+import { splitList } from '../split-list';
 
 /** The parts of JSON Schema the rule-set schema uses, as the form reads them. */
 export interface SchemaNode {
@@ -17,7 +20,7 @@ export interface SchemaNode {
   maximum?: number;
 }
 
-export type Path = (string | number)[];
+type Path = (string | number)[];
 
 interface FormProps {
   schema: SchemaNode;
@@ -29,9 +32,6 @@ interface FormProps {
   problems: Record<string, string[]>;
 }
 
-const pointer = (path: Path) =>
-  path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-
 /**
  * A form generated from the rule-set JSON Schema for any section: objects become fieldsets (with
  * their absent optional keys offered in an "add" list), maps become entries with a key, lists of
@@ -42,7 +42,7 @@ const pointer = (path: Path) =>
 export function SchemaForm(props: FormProps) {
   const { schema, value, path } = props;
   const chosen = branchFor(schema, value);
-  const errors = props.problems[pointer(path)] ?? [];
+  const errors = props.problems[toPointer(path)] ?? [];
   const body = (() => {
     if (chosen.const !== undefined) return <code>{String(chosen.const)}</code>;
     if (chosen.enum) return <EnumField {...props} options={chosen.enum} />;
@@ -65,7 +65,7 @@ export function SchemaForm(props: FormProps) {
             aria-label={label(path)}
             title={chosen.pattern ?? chosen.description}
             defaultValue={typeof value === 'string' ? value : ''}
-            key={`${pointer(path)}=${String(value)}`}
+            key={`${toPointer(path)}=${String(value)}`}
             onBlur={(e) => props.onChange(path, e.target.value === '' ? undefined : e.target.value)}
           />
         );
@@ -78,7 +78,7 @@ export function SchemaForm(props: FormProps) {
             min={chosen.minimum}
             max={chosen.maximum}
             defaultValue={typeof value === 'number' ? value : ''}
-            key={`${pointer(path)}=${String(value)}`}
+            key={`${toPointer(path)}=${String(value)}`}
             onBlur={(e) => props.onChange(path, e.target.value === '' ? undefined : Number(e.target.value))}
           />
         );
@@ -217,12 +217,9 @@ function WordList({ value, path, onChange }: FormProps) {
     <input
       aria-label={label(path)}
       defaultValue={words.join(', ')}
-      key={`${pointer(path)}=${words.join(',')}`}
+      key={`${toPointer(path)}=${words.join(',')}`}
       onBlur={(e) => {
-        const next = e.target.value
-          .split(',')
-          .map((w) => w.trim())
-          .filter(Boolean);
+        const next = splitList(e.target.value);
         onChange(path, next.length > 0 ? next : undefined);
       }}
     />
@@ -290,13 +287,13 @@ function YamlBox({ value, path, onChange }: FormProps) {
         aria-label={label(path)}
         className="yaml-box"
         defaultValue={value === undefined ? '' : stringify(value).trim()}
-        key={`${pointer(path)}=${JSON.stringify(value)}`}
+        key={`${toPointer(path)}=${JSON.stringify(value)}`}
         onBlur={(e) => {
           try {
             setError('');
             onChange(path, e.target.value.trim() === '' ? undefined : parse(e.target.value));
           } catch (err) {
-            setError((err as Error).message);
+            setError(messageOf(err));
           }
         }}
       />

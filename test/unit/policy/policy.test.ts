@@ -90,3 +90,21 @@ describe('matchEndpoint', () => {
     }
   });
 });
+
+describe('the sensitive endpoints, written out by hand', () => {
+  // The authorisation matrix derives its expectations from the table; this pins the entries whose
+  // loosening would leak most, so changing one is a deliberate edit in two places.
+  it.each([
+    ['GET /api/users', { kind: 'role', anyOf: [] }],
+    ['POST /api/users', { kind: 'role', anyOf: [] }],
+    ['GET /api/audit', { kind: 'role', anyOf: [] }],
+    ['POST /api/trace', { kind: 'role', anyOf: ['investigator'] }],
+    ['PUT /api/projects/{project}/grants', { kind: 'project', level: 'manage' }],
+    ['GET /api/assets/{id}/trail', { kind: 'asset', level: 'manage' }],
+    ['POST /api/assets/{id}/restore', { kind: 'asset', level: 'manage' }],
+    ['POST /api/assets/{id}/versions/{version}/restore', { kind: 'asset', level: 'edit' }],
+    ['GET /api/shares/{id}/trail', { kind: 'share' }],
+  ])('%s requires %j', (endpoint, requirement) => {
+    expect(endpointPolicy[endpoint]).toEqual(requirement);
+  });
+});
