@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/duplicates.bench.ts [sizes=100000,1000000]
  *
- * Uses DATABASE_URL (a fresh database is created and dropped) or PGlite in memory.
+ * Uses DATABASE_URL (a fresh database is created and dropped) or an embedded PostgreSQL started for the run.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -18,7 +18,7 @@ import type { Database } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
 import { hammingDistance, maxDistanceFor, perceptualHash } from '../imaging/perceptual-hash';
 import { ATTACKS, sameStyleDesigns } from '../test/support/image-attacks';
-import { openTestDatabase } from '../test/support/test-databases';
+import { openBenchDatabase } from './bench-database';
 
 const SIZES = (process.argv[2] ?? '100000,1000000').split(',').map(Number);
 const QUERIES = 200;
@@ -92,7 +92,7 @@ async function fill(database: Database, from: number, to: number, assetIds: stri
   await sql`ANALYZE perceptual_hashes`.execute(database.db);
 }
 
-async function latency(database: Database) {
+async function latency(database: Database & { label: string }) {
   await sql`ALTER TABLE perceptual_hashes DROP CONSTRAINT IF EXISTS perceptual_hashes_asset_id_version_fkey`.execute(
     database.db,
   );
@@ -105,7 +105,7 @@ async function latency(database: Database) {
   }
   const index = new DuplicateRepository(database.db);
   console.log(
-    `\nDuplicate lookup at 95 % (d ≤ 3), ${database.kind}, ${os.cpus().length} cores, mean of ${QUERIES} queries\n`,
+    `\nDuplicate lookup at 95 % (d ≤ 3), ${database.label}, ${os.cpus().length} cores, mean of ${QUERIES} queries\n`,
   );
   console.log('| hashes | index (multi-index hashing) | linear scan (SQL, every distance) | speed-up |');
   console.log('|---|---|---|---|');
@@ -151,8 +151,8 @@ async function latency(database: Database) {
 
 async function main() {
   await quality();
-  // A fresh database of its own (created and dropped) on the server, or PGlite in memory.
-  const database = await openTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+  // A fresh database of its own (created and dropped), on DATABASE_URL or an embedded server.
+  const database = await openBenchDatabase();
   try {
     await latency(database);
   } finally {

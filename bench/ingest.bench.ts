@@ -17,7 +17,6 @@ import { Readable } from 'node:stream';
 import pino from 'pino';
 import sharp from 'sharp';
 import { FileBlobStore } from '../blobstore/file-blob-store';
-import { openDatabase } from '../catalogue/database';
 import { loadConfig } from '../config/load-config';
 import { DEFAULT_THUMBNAIL } from '../domain/ingest-options';
 import { ingestFile } from '../ingest/ingest-version';
@@ -29,6 +28,7 @@ import { RuleSetService } from '../services/rule-set.service';
 import { offlineTagging, ruleTaggingOnly } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
+import { openBenchDatabase } from './bench-database';
 
 const COUNT = Number(process.argv[2] ?? 40);
 const PIXELS = 2_000_000;
@@ -75,7 +75,7 @@ async function main() {
 
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'assetflow-bench-'));
   const temporal = await startTestDevServer();
-  const database = await openDatabase({ url: process.env.DATABASE_URL ?? 'memory' });
+  const database = await openBenchDatabase();
   const blobs = new FileBlobStore(path.join(scratch, 'blobs'));
   const config = loadConfig({
     file: path.join(scratch, 'none.yaml'),
@@ -188,7 +188,7 @@ async function main() {
   const row = (name: string, ms: number) =>
     `| ${name} | ${(ms / COUNT).toFixed(1)} ms | ${((COUNT * 1000) / ms).toFixed(1)} | ${(ms / baseline).toFixed(1)}× |`;
   console.log(
-    `\nIngest of ${COUNT} 2-MP JPEGs (${(totalMB / COUNT).toFixed(2)} MB each), ${database.kind}, ${os.cpus().length} cores\n`,
+    `\nIngest of ${COUNT} 2-MP JPEGs (${(totalMB / COUNT).toFixed(2)} MB each), ${database.label}, ${os.cpus().length} cores\n`,
   );
   console.log('| stage | per image | images/s | vs baseline |');
   console.log('|---|---|---|---|');

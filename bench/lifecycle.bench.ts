@@ -7,8 +7,8 @@
  *
  *   npx tsx bench/lifecycle.bench.ts [count=300] [open=10000]
  *
- * Set DATABASE_URL to keep the catalogue out of the worker's process (PGlite lives in-process
- * and would be counted in its memory).
+ * The catalogue is a PostgreSQL server in its own process (DATABASE_URL, or an embedded one
+ * started for the run), so the worker's memory is the worker's alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,6 @@ import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import { openDatabase } from '../catalogue/database';
 import { storageOn } from '../runtime/catalogue';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from '../runtime/worker';
 import { AssetService } from '../services/asset.service';
@@ -27,6 +26,7 @@ import { SearchIndexer } from '../services/search-indexer';
 import { ruleTaggingOnly } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
+import { openBenchDatabase } from './bench-database';
 
 const COUNT = Number(process.argv[2] ?? 300);
 const OPEN = Number(process.argv[3] ?? 10_000);
@@ -48,7 +48,7 @@ async function main() {
   installTemporalRuntime();
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'assetflow-bench-'));
   const temporal = await startTestDevServer();
-  const database = await openDatabase({ url: process.env.DATABASE_URL ?? 'memory' });
+  const database = await openBenchDatabase();
   const storage = storageOn(database, path.join(scratch, 'blobs'));
   await new RuleSetService(storage.ruleSets).publishExamples();
 
@@ -141,7 +141,7 @@ async function main() {
 
   const perSecond = (ms: number) => ((COUNT * 1000) / ms).toFixed(1);
   console.log(
-    `\nLifecycle on the Temporal dev server, catalogue ${database.kind}, ${os.cpus().length} cores, ${CONCURRENCY} in flight\n`,
+    `\nLifecycle on the Temporal dev server, catalogue ${database.label}, ${os.cpus().length} cores, ${CONCURRENCY} in flight\n`,
   );
   console.log('| workload | workflows | time | workflows/s | vs trivial |');
   console.log('|---|---|---|---|---|');

@@ -5,19 +5,19 @@
  *
  *   npx tsx bench/trail.bench.ts [events=5000]
  *
- * Uses DATABASE_URL (a fresh database is created and dropped) or PGlite in memory.
+ * Uses DATABASE_URL (a fresh database is created and dropped) or an embedded PostgreSQL started for the run.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { AuditRepository } from '../catalogue/audit.repository';
 import { jsonb } from '../catalogue/json';
-import { openTestDatabase } from '../test/support/test-databases';
+import { openBenchDatabase } from './bench-database';
 
 const EVENTS = Number(process.argv[2] ?? 5000);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main() {
-  const database = await openTestDatabase(process.env.DATABASE_URL ? 'postgres' : 'pglite');
+  const database = await openBenchDatabase();
   const { db } = database;
   try {
     await sql`CREATE TABLE plain_events (LIKE audit_events INCLUDING ALL)`.execute(db);
@@ -57,7 +57,7 @@ async function main() {
       say(`  ${label}: ${n} in ${(ms / 1000).toFixed(2)} s`);
       return n / (ms / 1000);
     };
-    say(`Trail benchmark on ${database.kind}, ${EVENTS} events per case`);
+    say(`Trail benchmark on ${database.label}, ${EVENTS} events per case`);
     const rows: string[] = [];
     for (const concurrency of [1, 8]) {
       const plain = await timed(`plain insert ×${concurrency}`, EVENTS, concurrency, plainInsert);
@@ -71,7 +71,7 @@ async function main() {
     const started = performance.now();
     const verdict = await audit.verify();
     const verifyMs = performance.now() - started;
-    console.log(`\nTrail on ${database.kind}: appending ${EVENTS} events per case\n`);
+    console.log(`\nTrail on ${database.label}: appending ${EVENTS} events per case\n`);
     console.log('| writers | plain insert (events/s) | hash-chained append (events/s) | cost |');
     console.log('|---|---|---|---|');
     for (const row of rows) console.log(row);

@@ -1,13 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { openDatabase } from '../catalogue/database';
 import { loadConfig } from '../config/load-config';
 import { isAssetflowError } from '../domain/errors';
-import { openStorage } from '../runtime/catalogue';
-import { traceOf } from '../runtime/distribution';
 import { type Role, start } from '../runtime/start';
-import { SearchIndexer } from '../services/search-indexer';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
+import { registerCatalogueCommands } from './catalogue-commands';
+import { registerDataCommands } from './data-commands';
 import { registerRulesCommands } from './rules-commands';
 
 const program = new Command('assetflow')
@@ -19,16 +17,17 @@ function runRole(role: Role) {
     const config = loadConfig({ file: program.opts().config });
     const running = await start(config, role);
     let stopping = false;
-    const shutdown = async (signal: string) => {
+    const shutdown = async (why: string, exitCode: number) => {
       if (stopping) return;
       stopping = true;
-      process.stdout.write(`\n${signal} received: stopping the server, the worker and Temporal…\n`);
+      process.stdout.write(`\n${why}: stopping the server, the worker and the embedded servers…\n`);
       await running.stop();
       process.stdout.write('Stopped.\n');
-      process.exit(0);
+      process.exit(exitCode);
     };
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT received', 0));
+    process.on('SIGTERM', () => void shutdown('SIGTERM received', 0));
+    running.failed.catch((error: Error) => void shutdown(`Assetflow cannot go on: ${error.message}`, 1));
   };
 }
 
@@ -50,94 +49,8 @@ program
     process.stdout.write(`Temporal CLI:         ${found.cli}\nTemporal test server: ${found.testServer}\n`);
   });
 
-program
-  .command('migrate')
-  .description('bring the catalogue schema up to date and exit')
-  .action(async () => {
-    const config = loadConfig({ file: program.opts().config });
-    const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
-    await database.close();
-    process.stdout.write('Catalogue is up to date.\n');
-  });
-
-program
-  .command('audit')
-  .description('the distribution trail')
-  .command('verify')
-  .description('recompute the hash chain of the trail; exit 1 naming the first broken event')
-  .action(async () => {
-    const config = loadConfig({ file: program.opts().config });
-    const storage = await openStorage(config);
-    try {
-      const verdict = await storage.audit.verify();
-      if (verdict.intact) {
-        process.stdout.write(`Trail intact: ${verdict.events} events, head ${verdict.headHash}.\n`);
-      } else {
-        const { seq, reason } = verdict.firstBroken;
-        process.stdout.write(
-          `Trail BROKEN at event ${seq}: ${reason} (${verdict.events} events verified before it).\n`,
-        );
-        process.exitCode = 1;
-      }
-    } finally {
-      await storage.database.close();
-    }
-  });
-
-program
-  .command('trace')
-  .argument('<image>', 'the suspect image file')
-  .description('read the invisible watermark of a leaked image and name the distribution it came from')
-  .option(
-    '--asset <id>',
-    'compare a cropped image with this asset only (else the likeliest marked renditions)',
-  )
-  .action(async (image: string, options: { asset?: string }) => {
-    const config = loadConfig({ file: program.opts().config });
-    const storage = await openStorage(config);
-    try {
-      const { readFile } = await import('node:fs/promises');
-      const result = await traceOf(storage, config.limits).trace(await readFile(image), {
-        assetId: options.asset,
-      });
-      if (!result.found) {
-        process.stdout.write(`${result.message} (confidence ${result.confidence})\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const located = result.match
-        ? `, located in asset ${result.match.assetId} v${result.match.version} ${result.match.rendition} at scale ${result.match.scale.toFixed(3)}`
-        : '';
-      process.stdout.write(`Watermark ${result.payload} (confidence ${result.confidence}${located}):\n`);
-      for (const e of result.events) {
-        process.stdout.write(
-          `  ${e.at}  ${e.actor}  asset ${e.assetId} v${e.version} ${e.rendition ?? ''}${e.shareId ? `  link ${e.shareId}` : ''}  from ${e.address ?? '?'}\n`,
-        );
-      }
-    } finally {
-      await storage.database.close();
-    }
-  });
-
-program
-  .command('search')
-  .description('the search index')
-  .command('reindex')
-  .description("rebuild every asset's search document from the catalogue")
-  .action(async () => {
-    const config = loadConfig({ file: program.opts().config });
-    const storage = await openStorage(config);
-    try {
-      const started = Date.now();
-      const count = await new SearchIndexer(storage.search, storage.ruleSets).reindexAll((done, total) =>
-        process.stderr.write(`  ${done}/${total}\n`),
-      );
-      process.stdout.write(`Reindexed ${count} assets in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
-    } finally {
-      await storage.database.close();
-    }
-  });
-
+registerCatalogueCommands(program);
+registerDataCommands(program);
 registerRulesCommands(program);
 
 program.parseAsync().catch((error: unknown) => {

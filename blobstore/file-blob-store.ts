@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,9 +23,22 @@ export interface PendingBlob {
 }
 
 /**
+ * Who writes temporaries: a tag put in their names, and a way to tell whether the writer that
+ * made a tag still runs (undefined when it cannot be told, e.g. a tag from another host).
+ */
+export interface BlobWriter {
+  tag: string;
+  isRunning(tag: string): boolean | undefined;
+}
+
+/** Without a writer, temporaries are judged by age alone. */
+const UNKNOWN_WRITER: BlobWriter = { tag: 'w', isRunning: () => undefined };
+
+/**
  * A content-addressed blob store on the local file system. Blobs are named by the sha256 of their
  * bytes under `<root>/<tier>/ab/cd/<sha256>`, streamed to disk (never held whole in memory) and
- * made visible atomically, so a crash leaves either the whole blob or nothing under its name.
+ * made visible atomically and durably: the bytes and the directory entry are on disk (fsync)
+ * before `commit` returns, and so before the catalogue row that names the blob is written.
  */
 export class FileBlobStore {
   readonly coldRoot: string;
@@ -34,15 +47,16 @@ export class FileBlobStore {
   constructor(
     readonly root: string,
     coldRoot?: string,
+    private readonly writer: BlobWriter = UNKNOWN_WRITER,
   ) {
     this.coldRoot = coldRoot ?? path.join(root, 'cold');
   }
 
-  /** Streams `source` into a temporary file while hashing it. */
+  /** Streams `source` into a temporary file while hashing it; the file is synced to disk. */
   async write(source: Readable): Promise<PendingBlob> {
     const tmpDir = path.join(this.root, 'tmp');
     await mkdir(tmpDir, { recursive: true });
-    const tmpFile = path.join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+    const tmpFile = path.join(tmpDir, `${this.writer.tag}_${Date.now()}-${randomBytes(8).toString('hex')}`);
     const hash = createHash('sha256');
     let sizeBytes = 0;
     const hashing = new Transform({
@@ -54,6 +68,7 @@ export class FileBlobStore {
     });
     try {
       await pipeline(source, hashing, createWriteStream(tmpFile, { flags: 'wx' }));
+      await syncFile(tmpFile);
     } catch (error) {
       await rm(tmpFile, { force: true });
       throw error;
@@ -65,12 +80,13 @@ export class FileBlobStore {
       sizeBytes,
       path: tmpFile,
       commit: async () => {
-        await mkdir(path.dirname(finalPath), { recursive: true });
+        const created = await mkdir(path.dirname(finalPath), { recursive: true });
         // link() fails with EEXIST instead of replacing, so an existing blob is never rewritten;
         // identical content under the same hash is simply already there.
         await link(tmpFile, finalPath).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'EEXIST') throw error;
         });
+        await syncEntries(finalPath, created);
         await unlink(tmpFile);
       },
       discard: () => rm(tmpFile, { force: true }),
@@ -103,16 +119,35 @@ export class FileBlobStore {
       await rm(source, { force: true });
       return;
     }
-    await mkdir(path.dirname(target), { recursive: true });
+    const created = await mkdir(path.dirname(target), { recursive: true });
     try {
       await rename(source, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
       await copyFile(source, partial);
+      await syncFile(partial);
       await rename(partial, target);
+      await syncEntries(target, created);
       await unlink(source);
+      return;
     }
+    await syncEntries(target, created);
+  }
+
+  /** The sha256 of the bytes stored under `sha256` in `tier` (a fixity check reads every byte). */
+  async rehash(sha256: string, tier: BlobTier): Promise<string> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(this.pathOf(sha256, tier)), hash);
+    return hash.digest('hex');
+  }
+
+  /** The tier that holds the blob, looking where the catalogue says first; undefined when neither does. */
+  async locate(sha256: string, expected: BlobTier = 'hot'): Promise<BlobTier | undefined> {
+    const other: BlobTier = expected === 'hot' ? 'cold' : 'hot';
+    if (await this.exists(sha256, expected)) return expected;
+    if (await this.exists(sha256, other)) return other;
+    return undefined;
   }
 
   /** Deletes a blob from every tier, and its renditions (purge). Deleting what is gone is fine. */
@@ -148,7 +183,8 @@ export class FileBlobStore {
   async writeRendition(sourceSha256: string, key: string, bytes: Buffer): Promise<string> {
     const target = this.renditionPath(sourceSha256, key);
     await mkdir(path.dirname(target), { recursive: true });
-    const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
+    // Renditions are derived and made again when missing, so they are not synced to disk.
+    const partial = `${target}.${this.writer.tag}_${randomBytes(4).toString('hex')}.partial`;
     await writeFile(partial, bytes, { flag: 'wx' });
     await rename(partial, target);
     return target;
@@ -156,8 +192,9 @@ export class FileBlobStore {
 
   /**
    * Deletes what a process killed mid-write left behind: upload temporaries and partial renditions
-   * older than `olderThanMs` (younger ones may belong to a write still running elsewhere).
-   * Returns how many files went.
+   * whose writer no longer runs, and those whose writer cannot be told (another host, an older
+   * version) once they are older than `olderThanMs`. A temporary of a write still running is never
+   * touched. Returns how many files went.
    */
   async sweepAbandoned(olderThanMs: number, now = Date.now()): Promise<number> {
     let removed = 0;
@@ -166,8 +203,12 @@ export class FileBlobStore {
       for (const entry of entries) {
         if (!entry.isFile() || !matches(entry.name)) continue;
         const file = path.join(entry.parentPath, entry.name);
-        const { mtimeMs } = await stat(file);
-        if (now - mtimeMs < olderThanMs) continue;
+        const writerRuns = this.writer.isRunning(writerTagOf(entry.name));
+        if (writerRuns === true) continue;
+        if (writerRuns === undefined) {
+          const { mtimeMs } = await stat(file);
+          if (now - mtimeMs < olderThanMs) continue;
+        }
         await rm(file, { force: true });
         removed += 1;
       }
@@ -181,4 +222,35 @@ export class FileBlobStore {
     this.pathOf(sourceSha256); // validates the digest
     return path.join(this.root, 'renditions', sourceSha256.slice(0, 2), sourceSha256);
   }
+}
+
+/** The writer tag at the start of a temporary's name (`<tag>_…`), or of a partial rendition's suffix. */
+function writerTagOf(name: string): string {
+  const base = name.endsWith('.partial') ? name.slice(0, -'.partial'.length).split('.').pop()! : name;
+  const cut = base.lastIndexOf('_');
+  return cut > 0 ? base.slice(0, cut) : '';
+}
+
+async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Makes a new directory entry durable: fsync of the directory that holds `file`, and of each
+ * parent of a directory `mkdir` just created (`created` is the first one it made, if any).
+ */
+async function syncEntries(file: string, created: string | undefined): Promise<void> {
+  let dir = path.dirname(file);
+  await syncFile(dir);
+  if (!created) return;
+  while (dir !== created && dir.startsWith(created)) {
+    dir = path.dirname(dir);
+    await syncFile(dir);
+  }
+  await syncFile(path.dirname(created));
 }

@@ -1,8 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import { PostgresJSDialect } from 'kysely-postgres-js';
 import postgres from 'postgres';
 import { migrateToLatest } from './migrate';
@@ -12,33 +8,25 @@ export type CatalogueDb = Kysely<CatalogueSchema>;
 
 export interface Database {
   db: CatalogueDb;
-  /** `pglite` for the embedded default, `postgres` for a server. */
-  kind: 'pglite' | 'postgres';
+  /** The server and database it is connected to (with credentials: never log it). */
+  url: string;
   /** Resolves when the database answers within `timeoutMs`, rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
-  /**
-   * Calls `onPayload` for every NOTIFY on `channel` (from any process on a server; from this
-   * process on PGlite, which is in-process). Resolves to a function that stops listening.
-   */
+  /** Calls `onPayload` for every NOTIFY on `channel`, from any process. Resolves to a function that stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 export interface DatabaseOptions {
-  /** `embedded`, `memory` (PGlite without persistence, for tests) or a `postgres://` URL. */
+  /** A `postgres://` URL (the embedded default's server is started by runtime/ and passed here). */
   url: string;
-  /** PGlite's data directory when `url` is `embedded`. */
-  dataDir?: string;
   /** Run migrations after connecting (the default). */
-  migrate?: boolean;
+  migrate?: boolean | undefined;
 }
 
-/**
- * Opens the catalogue: PGlite for the embedded default, the `postgres` driver for a server. Both
- * speak PostgreSQL, so the same migrations and queries serve both.
- */
+/** Opens the catalogue on a PostgreSQL server through postgres.js, migrated unless told not to. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.url.startsWith('postgres') ? openPostgres(options.url) : await openPGlite(options);
+  const database = openPostgres(options.url);
   if (options.migrate !== false) {
     try {
       await migrateToLatest(database.db as Kysely<unknown>);
@@ -48,33 +36,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
   }
   return database;
-}
-
-async function openPGlite(options: DatabaseOptions): Promise<Database> {
-  let dataDir = 'memory://';
-  if (options.url === 'embedded') {
-    if (!options.dataDir) throw new Error('database.dataDir is required for the embedded database');
-    mkdirSync(options.dataDir, { recursive: true });
-    dataDir = options.dataDir;
-  }
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
-  const db = new Kysely<CatalogueSchema>({ dialect: new PGliteDialect(pglite) });
-  return {
-    db,
-    kind: 'pglite',
-    // PGlite runs in this process: if the process answers, so does the database.
-    ping: async () => void (await sql`select 1`.execute(db)),
-    listen: async (channel, onPayload) => {
-      const stop = await pglite.listen(channel, onPayload);
-      return async () => {
-        if (!pglite.closed) await stop();
-      };
-    },
-    close: async () => {
-      await db.destroy();
-      if (!pglite.closed) await pglite.close();
-    },
-  };
 }
 
 function openPostgres(url: string): Database {
@@ -88,7 +49,7 @@ function openPostgres(url: string): Database {
   const db = new Kysely<CatalogueSchema>({ dialect: new PostgresJSDialect({ postgres: client }) });
   return {
     db,
-    kind: 'postgres',
+    url,
     ping: (timeoutMs = 2000) =>
       withTimeout(
         sql`select 1`.execute(db).then(() => undefined),

@@ -21,7 +21,10 @@ export interface AppConfig {
     };
   };
   database: {
-    /** `embedded` uses PGlite in `dataDir`; otherwise a `postgres://` URL. */
+    /**
+     * `embedded` runs PostgreSQL from node_modules with its cluster in `dataDir` (every Assetflow
+     * process on the data directory shares that one server); otherwise a `postgres://` URL.
+     */
     url: string;
     dataDir: string;
   };
@@ -168,7 +171,7 @@ export const defaultConfig: AppConfig = {
     taskQueue: 'assetflow',
     devServer: { dbFile: '.assetflow/temporal.db', port: 7233, uiPort: 8233 },
   },
-  database: { url: 'embedded', dataDir: '.assetflow/pglite' },
+  database: { url: 'embedded', dataDir: '.assetflow/postgres' },
   blobs: { dir: '.assetflow/blobs' },
   tagging: { objects: true, text: true, minObjectScore: 0.4 },
   http: { port: 3000, host: '127.0.0.1' },

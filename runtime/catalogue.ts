@@ -1,4 +1,5 @@
-import { FileBlobStore } from '../blobstore/file-blob-store';
+import { hostname } from 'node:os';
+import { type BlobWriter, FileBlobStore } from '../blobstore/file-blob-store';
 import { AccessRepository } from '../catalogue/access.repository';
 import { AnalyticsRepository } from '../catalogue/analytics.repository';
 import { ApprovalRepository } from '../catalogue/approval.repository';
@@ -14,6 +15,9 @@ import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { SearchRepository } from '../catalogue/search.repository';
 import { ShareRepository } from '../catalogue/share.repository';
 import type { AppConfig } from '../config/config.schema';
+import { type EmbeddedPostgres, type EmbeddedUse, openEmbeddedPostgres } from './embedded-postgres';
+import { migrateLegacyPglite } from './legacy-pglite';
+import { isRunning, thisProcess } from './processes';
 
 /** What both the worker and the server need: the catalogue (migrated) and the blob store. */
 export interface Storage {
@@ -34,9 +38,75 @@ export interface Storage {
   blobs: FileBlobStore;
 }
 
-export async function openStorage(config: AppConfig): Promise<Storage> {
-  const database = await openDatabase({ url: config.database.url, dataDir: config.database.dataDir });
+export interface OpenCatalogueOptions {
+  /**
+   * `service` for long-running processes (`start`, `worker`, `server`), `command` for the CLI's
+   * short commands; decides who may borrow an embedded server (see runtime/embedded-postgres.ts).
+   */
+  use: EmbeddedUse;
+  log?: (message: string) => void;
+  /** Run migrations (the default). */
+  migrate?: boolean;
+}
+
+/** An open catalogue and, on the embedded default, the PostgreSQL server behind it. */
+export interface Catalogue {
+  database: Database;
+  /** Set when this process started the embedded server (it stops with `database.close()`). */
+  embedded: EmbeddedPostgres | undefined;
+}
+
+/**
+ * Opens the catalogue the configuration names: `database.url`, or on the embedded default the
+ * data directory's PostgreSQL server, started if none runs. Closing the database also stops a
+ * server this process started.
+ */
+export async function openCatalogue(config: AppConfig, options: OpenCatalogueOptions): Promise<Catalogue> {
+  if (config.database.url !== 'embedded') {
+    const database = await openDatabase({ url: config.database.url, migrate: options.migrate });
+    return { database, embedded: undefined };
+  }
+  const embedded = await openEmbeddedPostgres({
+    dataDir: config.database.dataDir,
+    use: options.use,
+    ...(options.log ? { log: options.log } : {}),
+  });
+  let database: Database;
+  try {
+    if (embedded.owned) await migrateLegacyPglite(config, embedded.url, options.log);
+    database = await openDatabase({ url: embedded.url, migrate: options.migrate });
+  } catch (error) {
+    await embedded.stop(0);
+    throw error;
+  }
+  const close = database.close;
+  database.close = async () => {
+    await close();
+    await embedded.stop();
+  };
+  return { database, embedded: embedded.owned ? embedded : undefined };
+}
+
+export async function openStorage(config: AppConfig, options: OpenCatalogueOptions): Promise<Storage> {
+  const { database } = await openCatalogue(config, options);
   return storageOn(database, config.blobs.dir, config.blobs.coldDir);
+}
+
+/**
+ * Temporaries in the blob store carry `<host>~<pid>~<start time>` of the process writing them, so
+ * a restart deletes exactly those whose writer is gone, on this host, whatever their age.
+ */
+export function processBlobWriter(): BlobWriter {
+  const host = hostname().replace(/[^\w-]/g, '-');
+  const me = thisProcess();
+  return {
+    tag: `${host}~${me.pid}~${me.startedAt ?? 0}`,
+    isRunning: (tag) => {
+      const [onHost, pid, startedAt] = tag.split('~');
+      if (onHost !== host || !pid || !/^\d+$/.test(pid)) return undefined;
+      return isRunning({ pid: Number(pid), startedAt: Number(startedAt) || null });
+    },
+  };
 }
 
 export function storageOn(database: Database, blobDir: string, coldDir?: string): Storage {
@@ -55,6 +125,6 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     comments: new CommentRepository(database.db),
     notifications: new NotificationRepository(database.db),
     analytics: new AnalyticsRepository(database.db),
-    blobs: new FileBlobStore(blobDir, coldDir),
+    blobs: new FileBlobStore(blobDir, coldDir, processBlobWriter()),
   };
 }

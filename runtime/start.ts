@@ -6,8 +6,8 @@ import { Notices } from '../services/notices';
 import { RuleSetService } from '../services/rule-set.service';
 import { offlineTagging } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
-import { type EmbeddedTemporal, startEmbeddedTemporal } from '../toolchain/ephemeral-servers';
-import { openStorage } from './catalogue';
+import { openCatalogue, storageOn } from './catalogue';
+import { type EmbeddedTemporal, startEmbeddedTemporal } from './embedded-temporal';
 import { buildApp, listen } from './http-server';
 import { createLogger } from './logger';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from './worker';
@@ -24,7 +24,16 @@ const DAY_MS = 24 * HOUR_MS;
  * dev server when no address is configured, migrations, a worker and the HTTP API. `worker` and
  * `server` run one half each, for deployments across machines.
  */
-export async function start(config: AppConfig, role: Role): Promise<{ stop(): Promise<void> }> {
+export interface Running {
+  stop(): Promise<void>;
+  /**
+   * Rejects when an embedded server this process started (PostgreSQL, the Temporal dev server)
+   * exits by itself: Assetflow cannot go on without it, so the caller stops and exits non-zero.
+   */
+  failed: Promise<never>;
+}
+
+export async function start(config: AppConfig, role: Role): Promise<Running> {
   const logger = createLogger(config);
   const say = (message: string) => process.stdout.write(`${message}\n`);
   const stops: Array<() => Promise<unknown>> = [];
@@ -33,6 +42,7 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
       await s().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
   };
 
+  const children: Array<Promise<string>> = [];
   installTemporalRuntime();
   try {
     let address = config.temporal.address;
@@ -41,16 +51,24 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
       if (role === 'server')
         throw new Error('The server role needs temporal.address (host:port); only `start` embeds Temporal.');
       say('Starting the embedded Temporal dev server…');
-      embedded = await startEmbeddedTemporal(config);
+      embedded = await startEmbeddedTemporal(config, say);
       stops.push(() => embedded!.stop());
       address = embedded.address;
+      const temporalExit = embedded.exited;
+      children.push(temporalExit.then((how) => `the Temporal dev server stopped by itself (${how})`));
     }
 
     say(
-      `Opening the catalogue (${config.database.url === 'embedded' ? `PGlite in ${config.database.dataDir}` : 'PostgreSQL'}) and running migrations…`,
+      `Opening the catalogue (${config.database.url === 'embedded' ? `embedded PostgreSQL in ${config.database.dataDir}` : 'PostgreSQL'}) and running migrations…`,
     );
-    const storage = await openStorage(config);
+    const catalogue = await openCatalogue(config, { use: 'service', log: say });
+    const storage = storageOn(catalogue.database, config.blobs.dir, config.blobs.coldDir);
     stops.push(() => storage.database.close());
+    if (catalogue.embedded) {
+      children.push(
+        catalogue.embedded.exited.then((how) => `the embedded PostgreSQL stopped by itself (${how})`),
+      );
+    }
     const swept = await storage.blobs.sweepAbandoned(ABANDONED_WRITE_AGE_MS);
     if (swept > 0) say(`Removed ${swept} file(s) left by writes that were killed mid-way.`);
     const admin = await new IdentityService(storage.identity).ensureAdministrator(process.env);
@@ -128,7 +146,11 @@ export async function start(config: AppConfig, role: Role): Promise<{ stop(): Pr
     say(`  Temporal:         ${address} (namespace ${config.temporal.namespace})`);
     if (embedded) say(`  Temporal Web UI:  ${embedded.uiUrl}`);
     say('Press Ctrl-C to stop.');
-    return { stop };
+    const failed = Promise.race(children).then((why) => {
+      throw new Error(why);
+    });
+    failed.catch(() => {}); // observed by the caller; never an unhandled rejection
+    return { stop, failed };
   } catch (error) {
     await stop();
     throw error;

@@ -114,7 +114,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
       ['first-approval', 'approved'],
       ['second-approval', 'approved'],
     ]);
-    if (kind === 'pglite') {
+    if (kind === 'embedded') {
       await recordHistoryIfAsked(testTemporalAddress(), approvalId, 'approval-flow-two-reviewers');
       await recordHistoryIfAsked(
         testTemporalAddress(),
@@ -226,10 +226,10 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
   });
 });
 
-describe('new versions (pglite)', () => {
+describe('new versions (embedded PostgreSQL)', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness('pglite');
+    harness = await startHarness('embedded');
   });
   afterAll(async () => {
     await harness?.close();

@@ -139,7 +139,7 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
   });
 
   it('creates the first administrator once, with a generated password shown once', async () => {
-    const fresh = await startHarness('pglite', { worker: false });
+    const fresh = await startHarness('embedded', { worker: false });
     try {
       // The harness made its own test users; this start is the very first.
       await sql`DELETE FROM users`.execute(fresh.storage.database.db);

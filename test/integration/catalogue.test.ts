@@ -6,7 +6,7 @@ import type { Transition } from '../../domain/asset';
 import { databaseKinds, openTestDatabase } from '../support/test-databases';
 
 /**
- * The catalogue behaves the same on PGlite and on a PostgreSQL server: the same migrations, the
+ * The catalogue behaves the same on the embedded PostgreSQL 18 and on an external PostgreSQL server: the same migrations, the
  * same queries, the same values back (jsonb objects, 64-bit sizes, timestamps), and writes that
  * are idempotent so activities may be retried.
  */

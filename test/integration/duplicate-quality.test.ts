@@ -13,7 +13,7 @@ const THRESHOLD = 0.95; // the shipped rule sets' near-duplicate threshold: at m
 const PIXELS = 1e8;
 
 /**
- * Near-duplicate detection measured on real photographs through the real index (PGlite): copies
+ * Near-duplicate detection measured on real photographs through the real index (embedded PostgreSQL): copies
  * edited in the ways people edit them are found; different pictures, including sibling designs in
  * one house style, are not. The measured rates are in docs/performance.md (bench/duplicates.bench.ts).
  */
@@ -23,7 +23,7 @@ describe('near-duplicate quality at 95 % similarity (14 photographs)', () => {
   const originals = new Map<string, { assetId: string; bytes: Buffer }>();
 
   beforeAll(async () => {
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase('embedded');
     index = new DuplicateRepository(database.db);
     for (const file of readdirSync(PHOTOS_DIR).filter((f) => f.endsWith('.jpg'))) {
       const bytes = readFileSync(path.join(PHOTOS_DIR, file));

@@ -22,7 +22,7 @@ async function closedPort(): Promise<number> {
 describe('when Temporal is unreachable', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness('pglite', {
+    harness = await startHarness('embedded', {
       temporalAddress: `127.0.0.1:${await closedPort()}`,
       worker: false,
     });

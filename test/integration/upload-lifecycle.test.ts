@@ -53,7 +53,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     // The workflow's own view (a query) agrees with the catalogue's mirror.
     const fromWorkflow = await harness.workflows.timeline(res.body.id);
     expect(fromWorkflow.timeline).toEqual(timeline.body.timeline);
-    if (kind === 'pglite')
+    if (kind === 'embedded')
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
@@ -91,7 +91,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
     expect(stored.kind).toBe('generic');
     expect(stored.latestVersion.analysis.kind).toBe('generic');
     expect(stored.latestVersion.analysis.width).toBeUndefined();
-    if (kind === 'pglite')
+    if (kind === 'embedded')
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,

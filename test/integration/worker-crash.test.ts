@@ -11,16 +11,14 @@ import type { WorkerProcessSettings } from '../support/worker-process';
 /**
  * A machine dies mid-ingest: worker A (its own process, sharing PostgreSQL and the blob store with
  * this one, as two machines would) has done the ingest work when it is killed with SIGKILL. Worker
- * B takes over; the workflow finishes and nothing is duplicated. Needs PostgreSQL, because two
- * processes cannot share an embedded PGlite; CI always has it.
+ * B takes over; the workflow finishes and nothing is duplicated. Both processes use the run's
+ * embedded PostgreSQL server, as `npm start` and a second worker on one laptop would.
  */
-const describeWithPostgres = process.env.DATABASE_URL ? describe : describe.skip;
-
-describeWithPostgres('killing the worker mid-ingest (dev server, PostgreSQL)', () => {
+describe('killing the worker mid-ingest (dev server, embedded PostgreSQL)', () => {
   let harness: Harness;
   let workerA: ChildProcess | undefined;
   beforeAll(async () => {
-    harness = await startHarness('postgres', { worker: false });
+    harness = await startHarness('embedded', { worker: false });
   });
   afterAll(async () => {
     workerA?.kill('SIGKILL');
@@ -31,7 +29,7 @@ describeWithPostgres('killing the worker mid-ingest (dev server, PostgreSQL)', (
     workerA = spawnWorkerProcess({
       temporalAddress: testTemporalAddress(),
       taskQueue: harness.config.temporal.taskQueue,
-      databaseUrl: harness.databaseUrl!,
+      databaseUrl: harness.databaseUrl,
       blobDir: harness.config.blobs.dir,
       workflowBundle: testWorkflowBundle().codePath,
       maxImagePixels: harness.config.limits.maxImagePixels,

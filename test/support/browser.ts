@@ -48,13 +48,13 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /**
  * The usual end-to-end set-up, registered as beforeAll/afterAll of the calling describe: a harness
- * on PGlite with these people (`[name, ...roles]`), its app on a real port, and Chromium.
+ * on the embedded PostgreSQL with these people (`[name, ...roles]`), its app on a real port, and Chromium.
  */
 export function browserSuite(people: string[][], options: HarnessOptions = {}) {
   const suite = {} as { harness: Harness; browser: Browser; url: string };
   let server: Awaited<ReturnType<typeof serve>> | undefined;
   beforeAll(async () => {
-    suite.harness = await startHarness('pglite', options);
+    suite.harness = await startHarness('embedded', options);
     for (const [name, ...roles] of people) await suite.harness.as(name!, ...roles);
     server = await serve(suite.harness);
     suite.url = server.url;

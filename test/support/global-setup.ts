@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { openEmbeddedPostgres } from '../../runtime/embedded-postgres';
 import { startTestDevServer } from '../../toolchain/ephemeral-servers';
 import { resolveTestServer } from '../../toolchain/temporal-binaries';
 import { TEST_ENV } from './test-env';
@@ -17,6 +18,12 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { __assetflowDevServer?: unknown }).__assetflowDevServer = devServer;
   process.env[TEST_ENV.temporalAddress] = devServer.address;
 
+  // The product's own embedded PostgreSQL, in a directory of this run; it dies with this process.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-test-postgres-'));
+  const postgres = await openEmbeddedPostgres({ dataDir, use: 'service' });
+  (globalThis as { __assetflowPostgres?: unknown }).__assetflowPostgres = { postgres, dataDir };
+  process.env[TEST_ENV.embeddedPostgresUrl] = postgres.url;
+
   const testServer = await resolveTestServer();
   if (testServer.type === 'existing-path') process.env.TEMPORAL_TEST_SERVER_PATH = testServer.path;
 
@@ -29,6 +36,6 @@ export default async function globalSetup(): Promise<void> {
   writeFileSync(bundlePath, code);
   process.env[TEST_ENV.workflowBundle] = bundlePath;
   process.stderr.write(
-    `\n[test setup] Temporal dev server at ${devServer.address}, workflows bundled, in ${Date.now() - started} ms\n`,
+    `\n[test setup] Temporal dev server at ${devServer.address}, embedded PostgreSQL, workflows bundled, in ${Date.now() - started} ms\n`,
   );
 }

@@ -22,8 +22,8 @@ export interface Harness {
   config: AppConfig;
   storage: Storage;
   workflows: AssetWorkflows;
-  /** PostgreSQL URL of this harness's catalogue, for other processes (undefined on PGlite). */
-  databaseUrl: string | undefined;
+  /** PostgreSQL URL of this harness's catalogue, for other processes. */
+  databaseUrl: string;
   /** The API as the harness's administrator (every request carries their API token). */
   http: ReturnType<typeof request.agent>;
   /**

@@ -1,23 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { type Database, openDatabase } from '../../catalogue/database';
-
-export type DatabaseKind = 'pglite' | 'postgres';
-
-/**
- * The catalogues integration tests run against: PGlite always, and a real PostgreSQL server
- * whenever DATABASE_URL is set (as CI does).
- */
-export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+import { testEmbeddedPostgresUrl } from './test-env';
 
 /**
- * A fresh, migrated catalogue. On PostgreSQL each call creates its own database (dropped on
- * close), so test files running in parallel never see each other's rows.
+ * `embedded`: the PostgreSQL 18 server `npm start` runs from node_modules (one per test run,
+ * started by the global setup); `postgres`: an external server (DATABASE_URL, as CI sets with
+ * Debian's PostgreSQL), the production case.
  */
-export async function openTestDatabase(kind: DatabaseKind): Promise<Database & { url?: string }> {
-  if (kind === 'pglite') return openDatabase({ url: 'memory' });
+export type DatabaseKind = 'embedded' | 'postgres';
 
-  const serverUrl = process.env.DATABASE_URL;
+/** Integration tests run on the embedded server always, and on the external one when it is set. */
+export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL
+  ? ['embedded', 'postgres']
+  : ['embedded'];
+
+/**
+ * A fresh, migrated catalogue in a database of its own (dropped on close), so test files running
+ * in parallel never see each other's rows.
+ */
+export async function openTestDatabase(kind: DatabaseKind): Promise<Database & { url: string }> {
+  const serverUrl = kind === 'embedded' ? testEmbeddedPostgresUrl() : process.env.DATABASE_URL;
   if (!serverUrl) throw new Error('DATABASE_URL is not set');
   const name = `assetflow_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });

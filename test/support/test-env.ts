@@ -2,6 +2,7 @@
 export const TEST_ENV = {
   temporalAddress: 'ASSETFLOW_TEST_TEMPORAL_ADDRESS',
   workflowBundle: 'ASSETFLOW_TEST_WORKFLOW_BUNDLE',
+  embeddedPostgresUrl: 'ASSETFLOW_TEST_EMBEDDED_POSTGRES_URL',
 } as const;
 
 export function testTemporalAddress(): string {
@@ -18,4 +19,14 @@ export function testWorkflowBundle(): { codePath: string } {
   if (!codePath)
     throw new Error('The workflow bundle is missing: run tests with `npm test` (jest global setup).');
   return { codePath };
+}
+
+/** The run's embedded PostgreSQL (the product's default catalogue server), its `assetflow` database. */
+export function testEmbeddedPostgresUrl(): string {
+  const url = process.env[TEST_ENV.embeddedPostgresUrl];
+  if (!url)
+    throw new Error(
+      'The embedded PostgreSQL was not started: run tests with `npm test` (jest global setup).',
+    );
+  return url;
 }

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ file, env: {} });
     expect(config.temporal.address).toBe('embedded');
     expect(config.database.url).toBe('embedded');
-    expect(config.database.dataDir).toBe(path.join(os.tmpdir(), 'nowhere', '.assetflow', 'pglite'));
+    expect(config.database.dataDir).toBe(path.join(os.tmpdir(), 'nowhere', '.assetflow', 'postgres'));
     expect(config.http.port).toBe(3000);
   });
 

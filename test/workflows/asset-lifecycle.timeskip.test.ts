@@ -28,7 +28,7 @@ const defaultPlan = compileRuleSet(
 
 /**
  * Long timers on the time-skipping test server: a year of workflow time passes in seconds, with
- * the real worker, real activities, real sharp and a real (PGlite) catalogue.
+ * the real worker, real activities, real sharp and a real (embedded PostgreSQL) catalogue.
  */
 describe('assetLifecycle on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
@@ -37,7 +37,7 @@ describe('assetLifecycle on the time-skipping server', () => {
   beforeAll(async () => {
     installTemporalRuntimeOnce();
     env = await startTimeSkippingServer();
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase('embedded');
     blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-timeskip-'));
   });
   afterAll(async () => {

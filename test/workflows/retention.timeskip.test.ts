@@ -52,7 +52,7 @@ describe('lifecycle timers that fire years later', () => {
 
   beforeAll(async () => {
     installTemporalRuntimeOnce();
-    database = await openTestDatabase('pglite');
+    database = await openTestDatabase('embedded');
     blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-retention-'));
     assets = new AssetRepository(database.db);
     approvals = new ApprovalRepository(database.db);

