@@ -1,8 +1,9 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 import { type Kysely, sql } from 'kysely';
 import postgres from 'postgres';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
@@ -10,10 +11,14 @@ import { LIVE_BLOBS_SQL, type LiveBlob, toLiveBlob } from './blob.repository';
 import { migrateTo, migrateToLatest, migrationNames } from './migrate';
 
 /**
- * A catalogue snapshot: every table in PostgreSQL's COPY text format, one file per table, and a
- * manifest with the schema version, the row counts and the trail's head. Written from a running
- * server inside one repeatable-read transaction (a consistent picture while uploads go on), and
- * read back into a fresh database. Backups and the move from PGlite both use it.
+ * A catalogue snapshot: every table as JSON Lines (`row_to_json` of each row, one file per table),
+ * and a manifest with the schema version, the row counts, the trail's head and the blobs it names.
+ * Written from a running server inside one repeatable-read transaction (a consistent picture while
+ * uploads go on), and read back into a fresh database with `json_populate_recordset`, which turns
+ * each value back into its column's type. Backups and the move from PGlite both use it.
+ *
+ * Rows travel through ordinary queries and a cursor, not COPY streams: postgres.js's COPY streams
+ * can stall (porsager/postgres#917, #1173), and a backup that hangs is worse than a slower one.
  */
 
 export interface SnapshotManifest {
@@ -32,11 +37,27 @@ export interface SnapshotManifest {
 /** What a snapshot is read from: a PostgreSQL server, or (once, when moving) a PGlite directory. */
 export interface SnapshotSource {
   query<T>(text: string): Promise<T[]>;
-  /** Streams `COPY <table> TO STDOUT` into `file`. */
-  copyOut(table: string, file: string): Promise<void>;
+  /** Writes each row of `select` (one text column, `line`) as a line of `file`. */
+  writeLines(select: string, file: string): Promise<void>;
 }
 
 const MANIFEST = 'manifest.json';
+const CURSOR_ROWS = 500;
+const INSERT_ROWS = 500;
+
+function tableFile(dir: string, table: string): string {
+  return path.join(dir, 'tables', `${table}.jsonl`);
+}
+
+/** A table's columns that hold data (not generated ones, which PostgreSQL computes), quoted. */
+async function storedColumns(query: SnapshotSource['query'], table: string): Promise<string[]> {
+  const rows = await query<{ name: string }>(
+    `select a.attname as name from pg_attribute a
+      where a.attrelid = '"${table}"'::regclass and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
+      order by a.attnum`,
+  );
+  return rows.map((r) => `"${r.name}"`);
+}
 /** Kysely's own bookkeeping: recreated by migrating the target, never copied. */
 const NOT_COPIED = new Set(['kysely_migration', 'kysely_migration_lock']);
 
@@ -50,7 +71,11 @@ export async function writeSnapshot(source: SnapshotSource, dir: string): Promis
   const tables: SnapshotManifest['tables'] = [];
   for (const name of await tablesInLoadOrder(source)) {
     const [count] = await source.query<{ n: number | string }>(`select count(*) as n from "${name}"`);
-    await source.copyOut(name, path.join(dir, 'tables', `${name}.copy`));
+    const columns = (await storedColumns(source.query, name)).join(', ');
+    await source.writeLines(
+      `select row_to_json(r)::text as line from (select ${columns} from "${name}") r`,
+      tableFile(dir, name),
+    );
     tables.push({ name, rows: Number(count?.n ?? 0) });
   }
   const [head] = await source.query<{ seq: number | string; hash: string }>(
@@ -79,9 +104,15 @@ export async function snapshotPostgres(url: string, dir: string): Promise<Snapsh
       writeSnapshot(
         {
           query: <T>(text: string) => tx.unsafe(text) as unknown as Promise<T[]>,
-          copyOut: async (table, file) => {
-            const stream = (await tx.unsafe(`copy "${table}" to stdout`).readable()) as Readable;
-            await pipeline(stream, createWriteStream(file, { flags: 'wx' }));
+          writeLines: async (select, file) => {
+            const out = createWriteStream(file, { flags: 'wx' });
+            const closed = finished(out);
+            await tx.unsafe(select).cursor(CURSOR_ROWS, async (rows) => {
+              const chunk = rows.map((row) => `${row.line}\n`).join('');
+              if (!out.write(chunk)) await once(out, 'drain');
+            });
+            out.end();
+            await closed;
           },
         },
         dir,
@@ -148,9 +179,23 @@ export async function loadSnapshot(db: Kysely<unknown>, url: string, dir: string
     await client.begin(async (tx) => {
       const names = manifest.tables.map((t) => `"${t.name}"`).join(', ');
       await tx.unsafe(`truncate ${names} cascade`);
+      const query = <T>(text: string) => tx.unsafe(text) as unknown as Promise<T[]>;
       for (const { name } of manifest.tables) {
-        const sink = (await tx.unsafe(`copy "${name}" from stdin`).writable()) as Writable;
-        await pipeline(createReadStream(path.join(dir, 'tables', `${name}.copy`)), sink);
+        const columns = (await storedColumns(query, name)).join(', ');
+        const insert = `insert into "${name}" (${columns})
+          select ${columns} from json_populate_recordset(null::"${name}", cast(cast($1 as text) as json))`;
+        let batch: string[] = [];
+        const flush = async () => {
+          if (batch.length > 0) await tx.unsafe(insert, [`[${batch.join(',')}]`]);
+          batch = [];
+        };
+        const lines = createInterface({ input: createReadStream(tableFile(dir, name)), crlfDelay: Infinity });
+        for await (const line of lines) {
+          if (line === '') continue;
+          batch.push(line);
+          if (batch.length >= INSERT_ROWS) await flush();
+        }
+        await flush();
       }
       await resetSequences(tx);
     });

@@ -54,9 +54,10 @@ export async function migrateLegacyPglite(
     const manifest = await writeSnapshot(
       {
         query: async <T>(text: string) => (await source.query<T>(text)).rows,
-        copyOut: async (table, file) => {
-          const result = await source.query(`copy "${table}" to '/dev/blob'`);
-          await writeFile(file, Buffer.from(await result.blob!.arrayBuffer()), { flag: 'wx' });
+        // A laptop's catalogue fits in memory: PGlite has no cursors to page through it anyway.
+        writeLines: async (select, file) => {
+          const { rows } = await source.query<{ line: string }>(select);
+          await writeFile(file, rows.map((row) => `${row.line}\n`).join(''), { flag: 'wx' });
         },
       },
       work,

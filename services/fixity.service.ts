@@ -33,16 +33,22 @@ const PAGE = 200;
 export async function checkFixity(
   deps: { blobs: FileBlobStore; records: BlobRepository },
   checkpointFile: string,
-  options: { restart?: boolean; progress?: (checked: number, total: number, bytes: number) => void } = {},
+  options: {
+    restart?: boolean | undefined;
+    progress?: (checked: number, total: number, bytes: number) => void;
+    /** Blobs read per catalogue query and per checkpoint. */
+    pageSize?: number;
+  } = {},
 ): Promise<FixityReport> {
   if (options.restart) await rm(checkpointFile, { force: true });
   const saved = await readCheckpoint(checkpointFile);
   const state: Checkpoint = saved ?? { after: '', checked: 0, bytes: 0, missing: [], corrupt: [] };
   const { blobs: total } = await deps.records.countLive();
   for (;;) {
-    const page = await deps.records.liveBlobs(state.after, PAGE);
+    const page = await deps.records.liveBlobs(state.after, options.pageSize ?? PAGE);
     if (page.length === 0) break;
     for (const blob of page) {
+      // A page is checkpointed once wholly checked: an interrupted page is checked again.
       const tier = await deps.blobs.locate(blob.sha256, blob.tier);
       if (!tier) {
         state.missing.push(blob.sha256);
