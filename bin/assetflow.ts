@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config';
 import { isAssetflowError } from '../domain/errors';
 import { type Role, start } from '../runtime/start';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
+import { ensureSystemTools } from '../toolchain/system-tools';
 import { registerCatalogueCommands } from './catalogue-commands';
 import { registerDataCommands } from './data-commands';
 import { registerRulesCommands } from './rules-commands';
@@ -21,8 +22,15 @@ function runRole(role: Role) {
       if (stopping) return;
       stopping = true;
       process.stdout.write(`\n${why}: stopping the server, the worker and the embedded servers…\n`);
-      await running.stop();
-      process.stdout.write('Stopped.\n');
+      // A part that died can leave another waiting on it (an activity on a database that is gone);
+      // everything is durable, so after a bounded wait the process exits all the same.
+      const stopped = await Promise.race([
+        running.stop().then(() => true),
+        new Promise<false>((resolve) =>
+          setTimeout(() => resolve(false), exitCode === 0 ? 30_000 : 10_000).unref(),
+        ),
+      ]);
+      process.stdout.write(stopped ? 'Stopped.\n' : 'Not everything stopped in time; exiting anyway.\n');
       process.exit(exitCode);
     };
     process.on('SIGINT', () => void shutdown('SIGINT received', 0));
@@ -43,8 +51,14 @@ program.command('server').description('only the HTTP API').action(runRole('serve
 
 program
   .command('toolchain')
-  .description('find or build the Temporal CLI and the time-skipping test server, and print where they are')
-  .action(async () => {
+  .description(
+    'find or build what the tests need (Temporal CLI, time-skipping test server; with --system-tools also Chromium, ffmpeg, poppler and fonts) and print where they are',
+  )
+  .option('--system-tools', 'also find or install (apt, as root) the system programs the test suite needs')
+  .action(async (options: { systemTools?: boolean }) => {
+    if (options.systemTools) {
+      for (const what of await ensureSystemTools()) process.stdout.write(`Found:                ${what}\n`);
+    }
     const found = await ensureToolchain();
     process.stdout.write(`Temporal CLI:         ${found.cli}\nTemporal test server: ${found.testServer}\n`);
   });

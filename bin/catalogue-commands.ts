@@ -22,8 +22,13 @@ export async function withStorage<T>(
 ) {
   const config = configOf(program);
   const storage = await openStorage(config, { use: 'command', log: say });
+  // A server borrowed from `npm start` goes when it goes: stop at once and say so, not after
+  // every query has timed out.
+  const serverGone = storage.embedded?.exited.then((how) => {
+    throw new Error(`the embedded PostgreSQL stopped while this command ran (${how})`);
+  });
   try {
-    return await work(storage, config);
+    return await (serverGone ? Promise.race([work(storage, config), serverGone]) : work(storage, config));
   } finally {
     await storage.database.close();
   }

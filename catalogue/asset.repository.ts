@@ -153,6 +153,17 @@ export class AssetRepository {
   }
 
   /** Removes an asset that never got a workflow (its start failed), so no half-written asset stays. */
+  /** Assets whose workflow never recorded a transition, created before `before`. */
+  async unstartedBefore(before: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('assets')
+      .select('id')
+      .where('state_seq', '=', 0)
+      .where('created_at', '<', before)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async deleteUnstarted(id: string): Promise<void> {
     await this.db.deleteFrom('assets').where('id', '=', id).where('state_seq', '=', 0).execute();
   }

@@ -52,7 +52,10 @@ export interface OpenCatalogueOptions {
 /** An open catalogue and, on the embedded default, the PostgreSQL server behind it. */
 export interface Catalogue {
   database: Database;
-  /** Set when this process started the embedded server (it stops with `database.close()`). */
+  /**
+   * The embedded server (undefined with `database.url`). When `owned`, this process started it
+   * and it stops with `database.close()`.
+   */
   embedded: EmbeddedPostgres | undefined;
 }
 
@@ -84,12 +87,15 @@ export async function openCatalogue(config: AppConfig, options: OpenCatalogueOpt
     await close();
     await embedded.stop();
   };
-  return { database, embedded: embedded.owned ? embedded : undefined };
+  return { database, embedded };
 }
 
-export async function openStorage(config: AppConfig, options: OpenCatalogueOptions): Promise<Storage> {
-  const { database } = await openCatalogue(config, options);
-  return storageOn(database, config.blobs.dir, config.blobs.coldDir);
+export async function openStorage(
+  config: AppConfig,
+  options: OpenCatalogueOptions,
+): Promise<Storage & { embedded: EmbeddedPostgres | undefined }> {
+  const { database, embedded } = await openCatalogue(config, options);
+  return { ...storageOn(database, config.blobs.dir, config.blobs.coldDir), embedded };
 }
 
 /**

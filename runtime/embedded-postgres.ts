@@ -63,7 +63,10 @@ export interface EmbeddedPostgres {
   url: string;
   /** True when this process started the server (and will stop it). */
   owned: boolean;
-  /** Resolves if the server exits while this process owns it (it should not). */
+  /**
+   * Resolves if the server exits while this process uses it: unexpectedly for its owner; for a
+   * process that borrows it, when its owner stopped or died.
+   */
   exited: Promise<string>;
   /**
    * Stops the server if this process owns it, after waiting up to `graceMs` for other processes'
@@ -140,8 +143,10 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
           continue;
         }
         const url = urlOf(current.port, password);
-        await waitUntilAnswering(url, undefined, dirs.log);
-        return { url, owned: false, exited: new Promise(() => {}), stop: async () => {} };
+        const server = current.server!; // running, so recorded
+        const exited = watchFromOutside(server);
+        await waitUntilAnswering(url, exited, dirs.log);
+        return { url, owned: false, exited, stop: async () => {} };
       }
       if (serverAlive && current.server) {
         // Its owner died without the kernel stopping it (no setpriv here): stop the orphan.
@@ -213,6 +218,18 @@ async function startServer(
       removeFile(dirs.owner);
     },
   };
+}
+
+/** A server this process did not start cannot be waited on; its pid is polled instead. */
+function watchFromOutside(server: ProcessRef): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (isRunning(server)) return;
+      clearInterval(timer);
+      resolve(`pid ${server.pid} is gone`);
+    }, 250);
+    timer.unref();
+  });
 }
 
 interface Layout {

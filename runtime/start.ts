@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.schema';
 import { IdentityService } from '../services/identity.service';
 import { Notices } from '../services/notices';
 import { RuleSetService } from '../services/rule-set.service';
+import { discardUnstartedUploads } from '../services/upload-recovery';
 import { offlineTagging } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { openCatalogue, storageOn } from './catalogue';
@@ -17,6 +18,8 @@ export type Role = 'all' | 'worker' | 'server';
 /** A temporary file this old belongs to no running write (uploads and renders take seconds). */
 const ABANDONED_WRITE_AGE_MS = 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
+/** Longer than any upload takes between writing its rows and starting its workflow. */
+const UPLOAD_IN_FLIGHT_MS = 10 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
@@ -64,7 +67,7 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
     const catalogue = await openCatalogue(config, { use: 'service', log: say });
     const storage = storageOn(catalogue.database, config.blobs.dir, config.blobs.coldDir);
     stops.push(() => storage.database.close());
-    if (catalogue.embedded) {
+    if (catalogue.embedded?.owned) {
       children.push(
         catalogue.embedded.exited.then((how) => `the embedded PostgreSQL stopped by itself (${how})`),
       );
@@ -113,6 +116,14 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
         config.temporal.taskQueue,
       );
       stops.push(() => workflows.close());
+      // With the embedded Temporal this process holds the data alone, so no upload is in flight.
+      const inFlightFor = embedded ? 0 : UPLOAD_IN_FLIGHT_MS;
+      const discarded = await discardUnstartedUploads(
+        { assets: storage.assets, workflows },
+        new Date(Date.now() - inFlightFor),
+      );
+      if (discarded > 0)
+        say(`Removed ${discarded} upload(s) cut off before their workflow started (never acknowledged).`);
       server = await listen(buildApp(config, storage, workflows, logger), config);
       stops.push(
         () =>

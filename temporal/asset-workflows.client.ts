@@ -61,6 +61,17 @@ export class AssetWorkflows {
     return workflowId;
   }
 
+  /** Whether the asset's workflow was ever started (running or closed). */
+  async lifecycleExists(assetId: string): Promise<boolean> {
+    try {
+      await this.withDeadline(() => this.client.workflow.getHandle(assetWorkflowId(assetId)).describe());
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw unavailable(error);
+    }
+  }
+
   async timeline(assetId: string): Promise<AssetLifecycleView> {
     return this.withDeadline(() =>
       this.client.workflow.getHandle(assetWorkflowId(assetId)).query(getTimelineQuery),

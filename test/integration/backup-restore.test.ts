@@ -5,7 +5,6 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import postgres from 'postgres';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
-import { AuditRepository } from '../../catalogue/audit.repository';
 import { BlobRepository } from '../../catalogue/blob.repository';
 import { type Database, openDatabase } from '../../catalogue/database';
 import { backup, backupBlobPath, restore } from '../../services/backup.service';

@@ -431,20 +431,18 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     await sql`DELETE FROM audit_events WHERE seq = ${target}`.execute(harness.storage.database.db);
     expect(await audit.verify()).toMatchObject({ intact: false, firstBroken: { seq: target } });
 
-    // The command line says the same (on a PostgreSQL server, which another process can open).
-    if (harness.databaseUrl) {
-      const cli = await run(
-        process.execPath,
-        [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'audit', 'verify'],
-        {
-          env: { ...process.env, DATABASE_URL: harness.databaseUrl },
-        },
-      ).catch((error: { code: number; stdout: string }) => error);
-      expect(cli).toMatchObject({
-        code: 1,
-        stdout: expect.stringContaining(`Trail BROKEN at event ${target}`),
-      });
-    }
+    // The command line says the same, from its own process on the same catalogue.
+    const cli = await run(
+      process.execPath,
+      [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'audit', 'verify'],
+      {
+        env: { ...process.env, DATABASE_URL: harness.databaseUrl },
+      },
+    ).catch((error: { code: number; stdout: string }) => error);
+    expect(cli).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining(`Trail BROKEN at event ${target}`),
+    });
   });
 
   it('marks partner renditions per recipient, and traces a recompressed or cropped leak back to its download', async () => {
@@ -550,25 +548,23 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       events: [{ actor: 'pia@example.test', assetId: other }],
       match: { assetId: other },
     });
-    // The command line names the same download (on PostgreSQL, which another process can open).
-    if (harness.databaseUrl) {
-      const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'leak-')), 'leaked.jpg');
-      writeFileSync(file, cropped);
-      const cli = await run(
-        process.execPath,
-        [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'trace', file],
-        {
-          // Configured like the server: its catalogue and its blob store (the cached renditions).
-          env: {
-            ...process.env,
-            DATABASE_URL: harness.databaseUrl,
-            ASSETFLOW_BLOB_DIR: harness.config.blobs.dir,
-          },
+    // The command line names the same download, from its own process on the same catalogue.
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'leak-')), 'leaked.jpg');
+    writeFileSync(file, cropped);
+    const cli = await run(
+      process.execPath,
+      [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'trace', file],
+      {
+        // Configured like the server: its catalogue and its blob store (the cached renditions).
+        env: {
+          ...process.env,
+          DATABASE_URL: harness.databaseUrl,
+          ASSETFLOW_BLOB_DIR: harness.config.blobs.dir,
         },
-      );
-      expect(cli.stdout).toContain('pia@example.test');
-      expect(cli.stdout).toContain(`located in asset ${id} v1 medium`);
-    }
+      },
+    );
+    expect(cli.stdout).toContain('pia@example.test');
+    expect(cli.stdout).toContain(`located in asset ${id} v1 medium`);
     // An unmarked picture (the thumbnail) names nobody, though it is recognised as the asset's.
     const thumbnail = (await asBuffer(harness.http.get(`/api/assets/${id}/thumbnail`)).expect(200))
       .body as Buffer;

@@ -78,6 +78,23 @@ describe('FileBlobStore', () => {
     expect(await store.exists(kept.sha256)).toBe(true);
   });
 
+  it('sweeps the temporaries of writers that are gone whatever their age, never those of a live writer', async () => {
+    const dir = root();
+    const alive = new Set(['host~1~10']);
+    const isRunning = (tag: string) => (tag.startsWith('host~') ? alive.has(tag) : undefined);
+    const dead = new FileBlobStore(dir, undefined, { tag: 'host~2~20', isRunning });
+    const live = new FileBlobStore(dir, undefined, { tag: 'host~1~10', isRunning });
+    const cutOff = await dead.write(Readable.from([Buffer.from('the writer was killed a second ago')]));
+    const running = await live.write(Readable.from([Buffer.from('still being written')]));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(running.path, hourAgo, hourAgo); // old, but its writer runs: a slow upload
+
+    expect(await live.sweepAbandoned(10 * 60_000)).toBe(1);
+    expect(existsSync(cutOff.path)).toBe(false);
+    expect(existsSync(running.path)).toBe(true);
+    expect(path.basename(running.path).startsWith('host~1~10_')).toBe(true);
+  });
+
   it('keeps the cold tier under its own root when given one (another disk)', async () => {
     const hot = root();
     const cold = root();

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import sharp from 'sharp';
+import { isRunning } from '../../runtime/processes';
+import {
+  ADMIN,
+  assetflow,
+  captureOutput,
+  exitOfChild,
+  type Installation,
+  newInstallation,
+  ownerFile,
+  runAssetflow,
+  waitUntilHealthy,
+} from '../support/assetflow-process';
+
+/**
+ * Nothing lost on a laptop. Assetflow runs as `npm start` runs it (embedded PostgreSQL and Temporal
+ * dev server as its children). Each round uploads a batch concurrently while the CLI (`audit
+ * verify`, `trace`) works beside it, and at a random moment something is killed with SIGKILL:
+ * Assetflow itself in most rounds, the Temporal dev server alone or PostgreSQL alone in others
+ * (Assetflow must then stop by itself). After each round: no process of the installation is left,
+ * the next start is healthy within 30 s, every upload that was acknowledged is there once and
+ * reaches `stored`, nothing is stuck in `created`, and the trail verifies.
+ */
+
+const ROUNDS = Number(process.env.ASSETFLOW_CRASH_ROUNDS ?? 10);
+const BATCH = 6;
+type Kill = 'assetflow' | 'temporal' | 'postgres';
+const killOf = (round: number): Kill =>
+  round % 4 === 1 ? 'temporal' : round % 4 === 3 ? 'postgres' : 'assetflow';
+
+jest.setTimeout(25 * 60_000);
+
+describe('crashes on the embedded default (kill -9 of Assetflow, of Temporal, of PostgreSQL)', () => {
+  let install: Installation;
+  beforeAll(async () => {
+    install = await newInstallation();
+  });
+  afterAll(() => rmSync(install.root, { recursive: true, force: true }));
+
+  const noise = async () =>
+    sharp(randomBytes(48 * 48 * 3), { raw: { width: 48, height: 48, channels: 3 } })
+      .jpeg()
+      .toBuffer();
+
+  const catalogue = () => {
+    const { port } = JSON.parse(readFileSync(install.postgresOwnerFile, 'utf8')) as { port: number };
+    const password = readFileSync(
+      path.join(install.root, '.assetflow', 'postgres', 'password'),
+      'utf8',
+    ).trim();
+    return postgres(`postgres://assetflow:${encodeURIComponent(password)}@127.0.0.1:${port}/assetflow`, {
+      max: 1,
+      onnotice: () => {},
+    });
+  };
+
+  const signIn = async (): Promise<string> => {
+    const login = await fetch(`${install.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const made = await fetch(`${install.baseUrl}/api/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ name: 'crash test' }),
+    });
+    return `Bearer ${((await made.json()) as { token: string }).token}`;
+  };
+
+  it('refuses a second start on the same data while one runs, and lets the CLI work beside it', async () => {
+    const first = assetflow(install, ['start']);
+    const output = captureOutput(first);
+    try {
+      await waitUntilHealthy(install, 120_000, first);
+      const second = await runAssetflow(install, ['start']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('Assetflow is already running on this data');
+      const verify = await runAssetflow(install, ['audit', 'verify']);
+      expect(verify.stdout).toContain('Trail intact');
+      expect(verify.code).toBe(0);
+    } finally {
+      first.kill('SIGINT');
+      expect(await exitOfChild(first)).toBe(0);
+    }
+    expect(output.text()).toContain('Stopped.');
+  });
+
+  it(`keeps every acknowledged upload through ${ROUNDS} rounds of kill -9, with nothing duplicated or stuck`, async () => {
+    const acknowledged = new Map<string, string>(); // asset id → file name
+    const totals = { rounds: 0, acknowledged: 0, refused: 0, lost: 0, duplicated: 0, cliRuns: 0 };
+    let token = '';
+    let counter = 0;
+    const suspect = path.join(install.root, 'suspect.jpg');
+    writeFileSync(suspect, await noise());
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const roundStarted = Date.now();
+      const app = assetflow(install, ['start']);
+      const output = captureOutput(app);
+      const healthyAfter = await waitUntilHealthy(install, round === 0 ? 120_000 : 30_000, app).catch(
+        (error) => {
+          throw new Error(`round ${round}: ${(error as Error).message}\n${output.text()}`);
+        },
+      );
+      if (!token) token = await signIn();
+
+      // Everything acknowledged so far is there, once, and stored.
+      await expectAllStored(acknowledged, round, totals);
+
+      // A batch of uploads, the CLI beside them, and a kill at a random moment.
+      const uploads = Array.from({ length: BATCH }, async () => {
+        const name = `crash-${round}-${counter++}.jpg`;
+        const form = new FormData();
+        form.append('file', new Blob([await noise()], { type: 'image/jpeg' }), name);
+        try {
+          const res = await fetch(`${install.baseUrl}/api/assets`, {
+            method: 'POST',
+            headers: { authorization: token },
+            body: form,
+          });
+          if (res.status === 201) {
+            const body = (await res.json()) as { id: string };
+            acknowledged.set(body.id, name);
+            totals.acknowledged += 1;
+          } else totals.refused += 1;
+        } catch {
+          totals.refused += 1; // the connection died with the server: not acknowledged
+        }
+      });
+      // `trace` compares with one asset (a search through every rendition takes half a minute).
+      const someAsset = [...acknowledged.keys()].pop();
+      const cli = [
+        runAssetflow(install, ['audit', 'verify']),
+        runAssetflow(install, ['trace', suspect, ...(someAsset ? ['--asset', someAsset] : [])]),
+      ];
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 1500));
+      const victim = killOf(round);
+      const temporal = ownerFile(install.temporalOwnerFile);
+      const database = ownerFile(install.postgresOwnerFile);
+      const pid = { assetflow: app.pid!, temporal: temporal.server!.pid, postgres: database.server!.pid }[
+        victim
+      ];
+      process.kill(pid, 'SIGKILL');
+      const exit = await Promise.race([
+        exitOfChild(app),
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+      ]);
+      expect([round, victim, exit === 'still running' ? exit : 'exited']).toEqual([round, victim, 'exited']);
+      const killedAt = Date.now();
+      await Promise.allSettled(uploads);
+      const uploadsSettled = Date.now() - killedAt;
+      const cliRuns = await Promise.all(cli);
+      const cliDone = Date.now() - killedAt;
+      for (const run of cliRuns) {
+        totals.cliRuns += 1;
+        // The CLI either finished its work or was cut off with a clear message; never a crash dump.
+        expect(run.stderr).not.toMatch(/RuntimeError|Aborted|Segmentation/);
+      }
+      // No process of this installation outlives it (the kernel signals the children).
+      await eventuallyGone([temporal.owner, temporal.server!, database.server!]);
+      const gone = Date.now() - killedAt;
+      totals.rounds += 1;
+      process.stderr.write(
+        `[crash] round ${round}: killed ${victim}, healthy after ${healthyAfter} ms, uploads settled ${uploadsSettled} ms after the kill, CLI done ${cliDone} ms, all gone ${gone} ms, killed at ${killedAt - roundStarted} ms, round ${Date.now() - roundStarted} ms\n`,
+      );
+    }
+
+    // A last start: everything acknowledged is stored, the trail verifies, and a clean stop.
+    const app = assetflow(install, ['start']);
+    await waitUntilHealthy(install, 30_000, app);
+    await expectAllStored(acknowledged, ROUNDS, totals);
+    const verify = await runAssetflow(install, ['audit', 'verify']);
+    expect(verify.stdout).toContain('Trail intact');
+    app.kill('SIGINT');
+    expect(await exitOfChild(app)).toBe(0);
+
+    process.stderr.write(
+      `[crash] ${totals.rounds} rounds, ${totals.acknowledged} uploads acknowledged, ${totals.refused} refused or cut off, ` +
+        `${totals.lost} lost, ${totals.duplicated} duplicated, ${totals.cliRuns} CLI runs beside the server\n`,
+    );
+    expect(totals.rounds).toBe(ROUNDS);
+    expect(totals.acknowledged).toBeGreaterThan(ROUNDS);
+    expect([totals.lost, totals.duplicated]).toEqual([0, 0]);
+  });
+
+  /** Every acknowledged asset exists once and reaches `stored`; no asset at all is left in `created`. */
+  async function expectAllStored(
+    acknowledged: Map<string, string>,
+    round: number,
+    totals: { lost: number; duplicated: number },
+  ) {
+    const sql = catalogue();
+    try {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const rows = await sql<{ id: string; display_name: string; state: string }[]>`
+          select id, display_name, state from assets`;
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        const lost = [...acknowledged.keys()].filter((id) => !byId.has(id));
+        const names = rows.map((r) => r.display_name);
+        const duplicated = names.filter((n, i) => names.indexOf(n) !== i);
+        const notStored = rows.filter((r) => r.state === 'created');
+        if (lost.length > 0 || duplicated.length > 0) {
+          totals.lost += lost.length;
+          totals.duplicated += duplicated.length;
+          throw new Error(
+            `round ${round}: lost ${lost.join(', ') || 'none'}; duplicated ${duplicated.join(', ') || 'none'}`,
+          );
+        }
+        if (notStored.length === 0) return;
+        if (Date.now() > deadline) {
+          throw new Error(
+            `round ${round}: stuck in created: ${notStored.map((r) => `${r.display_name} (${acknowledged.has(r.id) ? 'acknowledged' : 'never acknowledged'})`).join(', ')}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } finally {
+      await sql.end({ timeout: 2 });
+    }
+  }
+});
+
+async function eventuallyGone(processes: Array<{ pid: number; startedAt: number | null }>) {
+  const deadline = Date.now() + 15_000;
+  while (processes.some((p) => isRunning(p))) {
+    if (Date.now() > deadline) {
+      const left = processes.filter((p) => isRunning(p)).map((p) => p.pid);
+      throw new Error(`processes left running after the kill: ${left.join(', ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
