@@ -27,6 +27,7 @@ export async function withStorage<T>(
   const serverGone = storage.embedded?.exited.then((how) => {
     throw new Error(`the embedded PostgreSQL stopped while this command ran (${how})`);
   });
+  serverGone?.catch(() => {}); // observed by the race below; never an unhandled rejection
   try {
     return await (serverGone ? Promise.race([work(storage, config), serverGone]) : work(storage, config));
   } finally {

@@ -68,7 +68,7 @@ export class FileBlobStore {
     });
     try {
       await pipeline(source, hashing, createWriteStream(tmpFile, { flags: 'wx' }));
-      await syncFile(tmpFile);
+      await syncPath(tmpFile);
     } catch (error) {
       await rm(tmpFile, { force: true });
       throw error;
@@ -80,13 +80,13 @@ export class FileBlobStore {
       sizeBytes,
       path: tmpFile,
       commit: async () => {
-        const created = await mkdir(path.dirname(finalPath), { recursive: true });
+        await mkdir(path.dirname(finalPath), { recursive: true });
         // link() fails with EEXIST instead of replacing, so an existing blob is never rewritten;
         // identical content under the same hash is simply already there.
         await link(tmpFile, finalPath).catch((error: NodeJS.ErrnoException) => {
           if (error.code !== 'EEXIST') throw error;
         });
-        await syncEntries(finalPath, created);
+        await syncEntries(finalPath);
         await unlink(tmpFile);
       },
       discard: () => rm(tmpFile, { force: true }),
@@ -119,20 +119,20 @@ export class FileBlobStore {
       await rm(source, { force: true });
       return;
     }
-    const created = await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true });
     try {
       await rename(source, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       const partial = `${target}.${randomBytes(4).toString('hex')}.partial`;
       await copyFile(source, partial);
-      await syncFile(partial);
+      await syncPath(partial);
       await rename(partial, target);
-      await syncEntries(target, created);
+      await syncEntries(target);
       await unlink(source);
       return;
     }
-    await syncEntries(target, created);
+    await syncEntries(target);
   }
 
   /** The sha256 of the bytes stored under `sha256` in `tier` (a fixity check reads every byte). */
@@ -231,7 +231,8 @@ function writerTagOf(name: string): string {
   return cut > 0 ? base.slice(0, cut) : '';
 }
 
-async function syncFile(file: string): Promise<void> {
+/** fsync of a file or a directory. */
+export async function syncPath(file: string): Promise<void> {
   const handle = await open(file, 'r');
   try {
     await handle.sync();
@@ -241,16 +242,11 @@ async function syncFile(file: string): Promise<void> {
 }
 
 /**
- * Makes a new directory entry durable: fsync of the directory that holds `file`, and of each
- * parent of a directory `mkdir` just created (`created` is the first one it made, if any).
+ * Makes a new directory entry durable: fsync of the directory that holds `file` and of the two
+ * fan-out levels above it up to the tier root (`<tier>/ab/cd/`), always — a directory another
+ * upload created a moment ago may not be synced yet.
  */
-async function syncEntries(file: string, created: string | undefined): Promise<void> {
-  let dir = path.dirname(file);
-  await syncFile(dir);
-  if (!created) return;
-  while (dir !== created && dir.startsWith(created)) {
-    dir = path.dirname(dir);
-    await syncFile(dir);
-  }
-  await syncFile(path.dirname(created));
+async function syncEntries(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  for (const level of [dir, path.dirname(dir), path.dirname(path.dirname(dir))]) await syncPath(level);
 }

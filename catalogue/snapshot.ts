@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { type Kysely, sql } from 'kysely';
 import postgres from 'postgres';
+import { syncPath } from '../blobstore/file-blob-store';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { LIVE_BLOBS_SQL, type LiveBlob, toLiveBlob } from './blob.repository';
 import { migrateTo, migrateToLatest, migrationNames } from './migrate';
@@ -93,6 +94,9 @@ export async function writeSnapshot(source: SnapshotSource, dir: string): Promis
     takenAt: new Date().toISOString(),
   };
   await writeFile(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  // On disk before anyone relies on it (a backup swaps it in next).
+  for (const { name } of tables) await syncPath(tableFile(dir, name));
+  for (const written of [path.join(dir, MANIFEST), path.join(dir, 'tables'), dir]) await syncPath(written);
   return manifest;
 }
 
@@ -133,6 +137,11 @@ export async function readManifest(dir: string): Promise<SnapshotManifest> {
       `${dir} holds no readable catalogue snapshot (${(error as Error).message})`,
       400,
     );
+  }
+  // Table names go into SQL and file paths: only plain lower-case identifiers are accepted.
+  const badName = manifest.tables?.find((t) => !/^[a-z_][a-z0-9_]{0,62}$/.test(t.name));
+  if (badName) {
+    throw new AssetflowError(ErrorCodes.BACKUP_INVALID, `${dir}: "${badName.name}" is not a table name`, 400);
   }
   if (manifest.format !== 1 || !migrationNames().includes(manifest.migration)) {
     throw new AssetflowError(
@@ -180,7 +189,18 @@ export async function loadSnapshot(db: Kysely<unknown>, url: string, dir: string
       const names = manifest.tables.map((t) => `"${t.name}"`).join(', ');
       await tx.unsafe(`truncate ${names} cascade`);
       const query = <T>(text: string) => tx.unsafe(text) as unknown as Promise<T[]>;
+      const selfReferencing = new Set(
+        (
+          await query<{ name: string }>(
+            `select distinct c.relname as name from pg_constraint k join pg_class c on c.oid = k.conrelid
+              where k.contype = 'f' and k.conrelid = k.confrelid`,
+          )
+        ).map((r) => r.name),
+      );
       for (const { name } of manifest.tables) {
+        // Rows come in no particular order; a reply may precede the comment it answers. Foreign
+        // keys are checked at the end of each statement, so such a table goes in one statement.
+        const rowsPerInsert = selfReferencing.has(name) ? Number.POSITIVE_INFINITY : INSERT_ROWS;
         const columns = (await storedColumns(query, name)).join(', ');
         const insert = `insert into "${name}" (${columns})
           select ${columns} from json_populate_recordset(null::"${name}", cast(cast($1 as text) as json))`;
@@ -193,7 +213,7 @@ export async function loadSnapshot(db: Kysely<unknown>, url: string, dir: string
         for await (const line of lines) {
           if (line === '') continue;
           batch.push(line);
-          if (batch.length >= INSERT_ROWS) await flush();
+          if (batch.length >= rowsPerInsert) await flush();
         }
         await flush();
       }
@@ -234,8 +254,8 @@ async function verifySnapshotLoaded(db: Kysely<unknown>, manifest: SnapshotManif
 
 /**
  * Base tables of the public schema, every table after the tables it references, so a load in
- * this order never breaks a foreign key (a table's references to itself are checked at the end
- * of its COPY).
+ * this order never breaks a foreign key (a table that references itself is loaded in one
+ * statement, whose checks run at its end).
  */
 async function tablesInLoadOrder(source: SnapshotSource): Promise<string[]> {
   const tables = (

@@ -73,10 +73,10 @@ export async function openCatalogue(config: AppConfig, options: OpenCatalogueOpt
     dataDir: config.database.dataDir,
     use: options.use,
     ...(options.log ? { log: options.log } : {}),
+    prepare: (url) => migrateLegacyPglite(config, url, options.log),
   });
   let database: Database;
   try {
-    if (embedded.owned) await migrateLegacyPglite(config, embedded.url, options.log);
     database = await openDatabase({ url: embedded.url, migrate: options.migrate });
   } catch (error) {
     await embedded.stop(0);

@@ -15,19 +15,19 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import {
-  createExclusively,
   exitOf,
   freePort,
   isRunning,
   type ProcessRef,
   readJsonFile,
   refOf,
-  removeFile,
+  removeIfMine,
   sleep,
   spawnLeashed,
   stopProcess,
   tailOf,
   thisProcess,
+  withFileLock,
   writeJsonFile,
 } from './processes';
 
@@ -79,8 +79,13 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   use: EmbeddedUse;
   log?: (message: string) => void;
-  /** How long a service waits for a command that holds the server (default 10 minutes). */
+  /** How long to wait for another process that holds the server or is starting it (default 10 minutes). */
   waitForCommandMs?: number;
+  /**
+   * Work the process that starts the server does before any other process may connect (the move
+   * from PGlite); not called when the server is borrowed.
+   */
+  prepare?: (url: string) => Promise<void>;
 }
 
 const ROLE = 'assetflow';
@@ -105,63 +110,77 @@ export function postgresBinaries(): { initdb: string; postgres: string } {
   return { initdb: path.join(dir, 'initdb'), postgres: path.join(dir, 'postgres') };
 }
 
+type Decision =
+  | { kind: 'borrow'; port: number; server: ProcessRef }
+  | { kind: 'wait'; why: string }
+  | { kind: 'stop-orphan'; server: ProcessRef }
+  | { kind: 'claimed'; claim: OwnerFile };
+
 /** Connects to the data directory's server, starting it when none runs. */
 export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
   const dirs = layout(options.dataDir);
   mkdirSync(dirs.root, { recursive: true, mode: 0o711 });
-  const password = passwordOf(dirs.password);
+  const password = await withFileLock(dirs.owner, () => passwordOf(dirs.password));
   const waitUntil = Date.now() + (options.waitForCommandMs ?? 10 * 60_000);
-  let toldWaiting = false;
+  let toldWaiting = '';
 
-  for (let unreadable = 0; ; ) {
-    const current = readJsonFile<OwnerFile>(dirs.owner);
-    if (!current && existsSync(dirs.owner) && unreadable++ < 10) {
-      await sleep(200); // being written by a process starting this very moment
-      continue;
-    }
-    if (current) {
-      const ownerAlive = isRunning(current.owner);
-      const serverAlive = isRunning(current.server);
-      if (ownerAlive && current.server === null) {
-        await sleep(200); // another process is starting it right now
-        continue;
-      }
-      if (ownerAlive && serverAlive && current.port !== null) {
-        if (options.use === 'service' && current.kind === 'command') {
-          if (Date.now() > waitUntil) {
-            throw new AssetflowError(
-              ErrorCodes.ALREADY_RUNNING,
-              `The embedded PostgreSQL in ${dirs.root} is held by an Assetflow command (pid ${current.owner.pid}) that did not finish.`,
-              409,
-            );
+  for (;;) {
+    const decision = await withFileLock(dirs.owner, (): Decision => {
+      const current = readJsonFile<OwnerFile>(dirs.owner);
+      if (current && isRunning(current.owner)) {
+        if (current.server === null || current.port === null) return { kind: 'wait', why: 'starting' };
+        if (isRunning(current.server)) {
+          if (options.use === 'service' && current.kind === 'command') {
+            return {
+              kind: 'wait',
+              why: `Waiting for an Assetflow command (pid ${current.owner.pid}) to finish with the catalogue…`,
+            };
           }
-          if (!toldWaiting)
-            log(`Waiting for an Assetflow command (pid ${current.owner.pid}) to finish with the catalogue…`);
-          toldWaiting = true;
-          await sleep(250);
-          continue;
+          return { kind: 'borrow', port: current.port, server: current.server };
         }
-        const url = urlOf(current.port, password);
-        const server = current.server!; // running, so recorded
-        const exited = watchFromOutside(server);
+      } else if (current?.server && isRunning(current.server)) {
+        return { kind: 'stop-orphan', server: current.server };
+      }
+      // Nobody alive holds it (or its owner lives on without it): this process takes it.
+      const claim: OwnerFile = { owner: thisProcess(), kind: options.use, server: null, port: null };
+      writeJsonFile(dirs.owner, claim);
+      return { kind: 'claimed', claim };
+    });
+
+    switch (decision.kind) {
+      case 'borrow': {
+        const url = urlOf(decision.port, password);
+        const exited = watchFromOutside(decision.server);
         await waitUntilAnswering(url, exited, dirs.log);
         return { url, owned: false, exited, stop: async () => {} };
       }
-      if (serverAlive && current.server) {
+      case 'wait':
+        if (Date.now() > waitUntil) {
+          throw new AssetflowError(
+            ErrorCodes.ALREADY_RUNNING,
+            `The embedded PostgreSQL in ${dirs.root} is held by another Assetflow process that did not finish (${decision.why}).`,
+            409,
+          );
+        }
+        if (decision.why !== 'starting' && toldWaiting !== decision.why) log(decision.why);
+        toldWaiting = decision.why;
+        await sleep(250);
+        break;
+      case 'stop-orphan':
         // Its owner died without the kernel stopping it (no setpriv here): stop the orphan.
-        log(`Stopping an embedded PostgreSQL (pid ${current.server.pid}) left by a process that was killed…`);
-        await stopProcess(current.server, 'SIGINT', 30_000);
-      }
-    }
-    removeFile(dirs.owner);
-    const claim: OwnerFile = { owner: thisProcess(), kind: options.use, server: null, port: null };
-    if (!createExclusively(dirs.owner, claim)) continue; // someone else claimed it first
-    try {
-      return await startServer(dirs, password, claim, log);
-    } catch (error) {
-      removeFile(dirs.owner);
-      throw error;
+        log(
+          `Stopping an embedded PostgreSQL (pid ${decision.server.pid}) left by a process that was killed…`,
+        );
+        await stopProcess(decision.server, 'SIGINT', 30_000);
+        break;
+      case 'claimed':
+        try {
+          return await startServer(dirs, password, decision.claim, log, options.prepare);
+        } catch (error) {
+          removeIfMine(dirs.owner);
+          throw error;
+        }
     }
   }
 }
@@ -171,6 +190,7 @@ async function startServer(
   password: string,
   claim: OwnerFile,
   log: (message: string) => void,
+  prepare: ((url: string) => Promise<void>) | undefined,
 ): Promise<EmbeddedPostgres> {
   const bin = postgresBinaries();
   const runAs = userInfo().uid === 0 ? ensureSystemUser() : undefined;
@@ -197,25 +217,35 @@ async function startServer(
   );
   const exited = exitOf(child);
   const server = refOf(child.pid ?? -1);
-  await waitUntilAnswering(urlOf(port, password, 'postgres'), exited, dirs.log);
-  await ensureDatabase(port, password);
-  writeJsonFile(dirs.owner, { ...claim, server, port } satisfies OwnerFile);
   const url = urlOf(port, password);
+  try {
+    await waitUntilAnswering(urlOf(port, password, 'postgres'), exited, dirs.log);
+    await ensureDatabase(port, password);
+    // Before the port is published, so no other process sees the catalogue half-prepared.
+    await prepare?.(url);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  await withFileLock(dirs.owner, () =>
+    writeJsonFile(dirs.owner, { ...claim, server, port } satisfies OwnerFile),
+  );
 
   let stopped = false;
   return {
     url,
     owned: true,
     exited: exited.then((how) => (stopped ? new Promise<string>(() => {}) : how)),
-    stop: async (graceMs = 10_000) => {
+    // A command waits for whoever borrowed its server; a service (Ctrl-C on npm start) 10 s at most.
+    stop: async (graceMs = claim.kind === 'command' ? Number.POSITIVE_INFINITY : 10_000) => {
       if (stopped) return;
       stopped = true;
-      await waitForOtherSessions(url, graceMs);
+      await waitForOtherSessions(url, graceMs, log);
       // SIGINT is PostgreSQL's fast shutdown: roll back open transactions, checkpoint, exit.
       child.kill('SIGINT');
       await Promise.race([exited, sleep(30_000)]);
       await stopProcess(server, 'SIGKILL', 1000);
-      removeFile(dirs.owner);
+      await withFileLock(dirs.owner, () => removeIfMine(dirs.owner));
     },
   };
 }
@@ -405,16 +435,23 @@ async function ensureDatabase(port: number, password: string) {
 }
 
 /** Waits up to `graceMs` until no other client session is connected. */
-async function waitForOtherSessions(url: string, graceMs: number) {
+async function waitForOtherSessions(url: string, graceMs: number, log: (message: string) => void) {
   if (graceMs <= 0) return;
   const client = postgres(url, { max: 1, connect_timeout: 2, onnotice: () => {} });
-  const deadline = Date.now() + graceMs;
+  const started = Date.now();
+  let told = false;
   try {
-    while (Date.now() < deadline) {
+    while (Date.now() - started < graceMs) {
       const [row] = await client`
         select count(*)::int as n from pg_stat_activity
         where backend_type = 'client backend' and pid <> pg_backend_pid()`;
       if ((row?.n ?? 0) === 0) return;
+      if (!told && Date.now() - started > 2000) {
+        log(
+          'Waiting for another Assetflow process to finish with the embedded PostgreSQL before stopping it…',
+        );
+        told = true;
+      }
       await sleep(200);
     }
   } catch {

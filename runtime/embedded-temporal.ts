@@ -5,19 +5,19 @@ import type { AppConfig } from '../config/config.schema';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { resolveTemporalCli } from '../toolchain/temporal-binaries';
 import {
-  createExclusively,
   exitOf,
   isRunning,
   type ProcessRef,
   portInUse,
   readJsonFile,
   refOf,
-  removeFile,
+  removeIfMine,
   sleep,
   spawnLeashed,
   stopProcess,
   tailOf,
   thisProcess,
+  withFileLock,
   writeJsonFile,
 } from './processes';
 
@@ -55,26 +55,32 @@ export async function startEmbeddedTemporal(
   const logFile = `${devServer.dbFile}.log`;
   const claim: OwnerFile = { owner: thisProcess(), server: null, address: null };
 
-  for (let attempt = 0; !createExclusively(ownerFile, claim); attempt++) {
-    const current = readJsonFile<OwnerFile>(ownerFile);
-    if (!current && attempt < 10) {
-      await sleep(200); // being written by a process starting this very moment
-      continue;
-    }
-    if (current && isRunning(current.owner)) {
+  for (;;) {
+    type Decision = { running: number } | { orphan: ProcessRef } | { claimed: true };
+    const decision = await withFileLock(ownerFile, (): Decision => {
+      const current = readJsonFile<OwnerFile>(ownerFile);
+      if (current && isRunning(current.owner)) return { running: current.owner.pid };
+      if (current?.server && isRunning(current.server)) return { orphan: current.server };
+      writeJsonFile(ownerFile, claim);
+      return { claimed: true };
+    });
+    if ('running' in decision) {
       throw new AssetflowError(
         ErrorCodes.ALREADY_RUNNING,
-        `Assetflow is already running on this data (pid ${current.owner.pid} runs the Temporal dev server for ${devServer.dbFile}). ` +
+        `Assetflow is already running on this data (pid ${decision.running} runs the Temporal dev server for ${devServer.dbFile}). ` +
           'Stop it first (Ctrl-C in its terminal), or give this one another configuration.',
         409,
-        { pid: current.owner.pid },
+        { pid: decision.running },
       );
     }
-    if (current?.server && isRunning(current.server)) {
-      log(`Stopping a Temporal dev server (pid ${current.server.pid}) left by an Assetflow that was killed…`);
-      await stopProcess(current.server, 'SIGTERM', 15_000);
+    if ('orphan' in decision) {
+      log(
+        `Stopping a Temporal dev server (pid ${decision.orphan.pid}) left by an Assetflow that was killed…`,
+      );
+      await stopProcess(decision.orphan, 'SIGTERM', 15_000);
+      continue;
     }
-    removeFile(ownerFile);
+    break;
   }
 
   try {
@@ -119,8 +125,13 @@ export async function startEmbeddedTemporal(
     );
     const exited = exitOf(child);
     const server = refOf(child.pid ?? -1);
-    writeJsonFile(ownerFile, { ...claim, server, address } satisfies OwnerFile);
-    await waitUntilServing(address, namespace, exited, logFile);
+    await withFileLock(ownerFile, () =>
+      writeJsonFile(ownerFile, { ...claim, server, address } satisfies OwnerFile),
+    );
+    await waitUntilServing(address, namespace, exited, logFile).catch((error) => {
+      child.kill('SIGKILL');
+      throw error;
+    });
 
     let stopped = false;
     return {
@@ -130,11 +141,11 @@ export async function startEmbeddedTemporal(
       stop: async () => {
         stopped = true;
         await stopProcess(server, 'SIGTERM', 15_000);
-        removeFile(ownerFile);
+        await withFileLock(ownerFile, () => removeIfMine(ownerFile));
       },
     };
   } catch (error) {
-    removeFile(ownerFile);
+    await withFileLock(ownerFile, () => removeIfMine(ownerFile));
     throw error;
   }
 }

@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { findOnPath } from '../toolchain/executables';
 
@@ -109,7 +118,7 @@ export function spawnLeashed(command: string, args: string[], options: LeashedSp
         '--',
       ]
     : [];
-  const log = openSync(options.logFile, 'a');
+  const log = openSync(options.logFile, 'a', 0o600);
   try {
     return spawn(setpriv ?? command, setpriv ? [...leash, command, ...args] : args, {
       detached: true,
@@ -147,17 +156,38 @@ export function writeJsonFile(file: string, value: unknown): void {
 }
 
 /**
- * Creates `file` only if it does not exist: the lock that makes two processes starting at the same
- * moment agree on one owner. Returns false when another process got there first.
+ * Runs `critical` while holding `<file>.lock`, a directory (mkdir is atomic): the read-decide-write
+ * of an owner file by two processes starting at the same moment happens one after the other. The
+ * sections take milliseconds; a lock older than 10 s was left by a process that died inside one.
  */
-export function createExclusively(file: string, value: unknown): boolean {
-  try {
-    writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+export async function withFileLock<T>(file: string, critical: () => T | Promise<T>): Promise<T> {
+  const lock = `${file}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 10_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      await sleep(25);
+    }
   }
+  try {
+    return await critical();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** Removes an owner file only while it still names this process (another may have taken over). */
+export function removeIfMine(file: string): void {
+  const recorded = readJsonFile<{ owner?: ProcessRef }>(file);
+  const me = thisProcess();
+  if (recorded?.owner?.pid === me.pid && recorded.owner.startedAt === me.startedAt) removeFile(file);
 }
 
 export function removeFile(file: string): void {

@@ -67,10 +67,9 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
     const catalogue = await openCatalogue(config, { use: 'service', log: say });
     const storage = storageOn(catalogue.database, config.blobs.dir, config.blobs.coldDir);
     stops.push(() => storage.database.close());
-    if (catalogue.embedded?.owned) {
-      children.push(
-        catalogue.embedded.exited.then((how) => `the embedded PostgreSQL stopped by itself (${how})`),
-      );
+    if (catalogue.embedded) {
+      // Whether this process started it or borrowed it (a `worker` beside `npm start`).
+      children.push(catalogue.embedded.exited.then((how) => `the embedded PostgreSQL stopped (${how})`));
     }
     const swept = await storage.blobs.sweepAbandoned(ABANDONED_WRITE_AGE_MS);
     if (swept > 0) say(`Removed ${swept} file(s) left by writes that were killed mid-way.`);

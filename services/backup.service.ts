@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
-import type { BlobTier, FileBlobStore } from '../blobstore/file-blob-store';
+import { type BlobTier, type FileBlobStore, syncPath } from '../blobstore/file-blob-store';
 import { AuditRepository, type ChainVerdict } from '../catalogue/audit.repository';
 import type { LiveBlob } from '../catalogue/blob.repository';
 import type { CatalogueDb } from '../catalogue/database';
@@ -27,7 +27,10 @@ export interface BackupReport {
   copied: number;
   alreadyThere: number;
   bytesCopied: number;
-  /** Blobs the snapshot names that the store no longer has (purged since) or holds damaged. */
+  /**
+   * Blobs the snapshot names that the store no longer has (purged since) or holds damaged; when
+   * any are, the directory keeps its previous snapshot.
+   */
   missing: string[];
   corrupt: string[];
 }
@@ -74,7 +77,9 @@ export async function backup(
       report.bytesCopied += blob.sizeBytes;
     }
     progress(done, manifest.blobs.length);
-    await replaceCatalogue(dir, partial);
+    // A snapshot whose blobs are not all here would make the directory unrestorable: keep the
+    // previous one (the copied blobs stay, for the next run).
+    if (report.missing.length + report.corrupt.length === 0) await replaceCatalogue(dir, partial);
     return report;
   } finally {
     await rm(partial, { recursive: true, force: true });
@@ -192,13 +197,4 @@ async function hasSize(file: string, size: number): Promise<boolean> {
     (s) => s.size === size,
     () => false,
   );
-}
-
-async function syncPath(file: string) {
-  const handle = await open(file, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

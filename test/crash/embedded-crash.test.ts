@@ -26,6 +26,7 @@ import {
  * reaches `stored`, nothing is stuck in `created`, and the trail verifies.
  */
 
+type CliRun = Awaited<ReturnType<typeof runAssetflow>>;
 const ROUNDS = Number(process.env.ASSETFLOW_CRASH_ROUNDS ?? 10);
 const BATCH = 6;
 type Kill = 'assetflow' | 'temporal' | 'postgres';
@@ -110,8 +111,14 @@ describe('crashes on the embedded default (kill -9 of Assetflow, of Temporal, of
       );
       if (!token) token = await signIn();
 
-      // Everything acknowledged so far is there, once, and stored.
+      // Everything acknowledged so far is there, once, and stored; the trail verifies.
       await expectAllStored(acknowledged, round, totals);
+      const verified = await runAssetflow(install, ['audit', 'verify']);
+      expect([round, verified.code, verified.stdout]).toEqual([
+        round,
+        0,
+        expect.stringContaining('Trail intact'),
+      ]);
 
       // A batch of uploads, the CLI beside them, and a kill at a random moment.
       const uploads = Array.from({ length: BATCH }, async () => {
@@ -157,11 +164,18 @@ describe('crashes on the embedded default (kill -9 of Assetflow, of Temporal, of
       const uploadsSettled = Date.now() - killedAt;
       const cliRuns = await Promise.all(cli);
       const cliDone = Date.now() - killedAt;
-      for (const run of cliRuns) {
-        totals.cliRuns += 1;
-        // The CLI either finished its work or was cut off with a clear message; never a crash dump.
-        expect(run.stderr).not.toMatch(/RuntimeError|Aborted|Segmentation/);
-      }
+      const [verify, trace] = cliRuns as [CliRun, CliRun];
+      totals.cliRuns += 2;
+      // Each command either did its work or was cut off by the kill with a one-line reason.
+      const cutOff = (run: CliRun) => run.code === 1 && /^assetflow: /m.test(run.stderr);
+      expect([round, 'audit verify', verify.code === 0 ? verify.stdout : cutOff(verify)]).toEqual([
+        round,
+        'audit verify',
+        verify.code === 0 ? expect.stringContaining('Trail intact') : true,
+      ]);
+      const traced = trace.stdout.includes('No watermark found') || trace.stdout.includes('Watermark');
+      expect([round, 'trace', traced || cutOff(trace)]).toEqual([round, 'trace', true]);
+      for (const run of cliRuns) expect(run.stderr).not.toMatch(/RuntimeError|Aborted|Segmentation/);
       // No process of this installation outlives it (the kernel signals the children).
       await eventuallyGone([temporal.owner, temporal.server!, database.server!]);
       const gone = Date.now() - killedAt;

@@ -65,6 +65,22 @@ describe('backup, restore and fsck (embedded PostgreSQL)', () => {
     return database;
   };
 
+  /** Every table's rows, hashed in a fixed order: equal only if every value came back the same. */
+  const contentsOf = async (database: Database) => {
+    const { rows: tables } = await sql<{ name: string }>`
+      select table_name as name from information_schema.tables
+       where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%'
+       order by 1`.execute(database.db);
+    const hashes: Record<string, string> = {};
+    for (const { name } of tables) {
+      const { rows } = await sql<{ md5: string | null }>`
+        select md5(string_agg(r::text, E'\n' order by r::text)) as md5
+          from (select row_to_json(t) as r from ${sql.table(name)} t) rows`.execute(database.db);
+      hashes[name] = rows[0]?.md5 ?? 'empty';
+    }
+    return hashes;
+  };
+
   const countsOf = async (database: Database) => {
     const counts: Record<string, number> = {};
     for (const table of [
@@ -129,6 +145,7 @@ describe('backup, restore and fsck (embedded PostgreSQL)', () => {
     );
     const after = await countsOf(harness.storage.database);
     expect(await countsOf(target)).toEqual(after);
+    expect(await contentsOf(target)).toEqual(await contentsOf(harness.storage.database));
     expect(after.assets).toBe(source.assets! + 2);
     expect(restored.trail).toEqual(await harness.storage.audit.verify());
     expect(restored.trail.intact).toBe(true);
