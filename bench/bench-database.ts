@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
-import { type Database, openDatabase } from '../catalogue/database';
+import type { Database } from '../catalogue/database';
 import { openEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { openScratchDatabase } from '../test/support/test-databases';
 
 /**
  * A fresh, migrated catalogue for a benchmark, in a database of its own that is dropped at the
@@ -25,19 +24,12 @@ export async function openBenchDatabase(): Promise<Database & { label: string }>
       rmSync(dataDir, { recursive: true, force: true });
     };
   }
-  const name = `assetflow_bench_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
+  const database = await openScratchDatabase(serverUrl);
   return {
     ...database,
     label,
     close: async () => {
       await database.close();
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
       await stopServer();
     },
   };

@@ -6,6 +6,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -196,7 +197,7 @@ async function startServer(
   const runAs = userInfo().uid === 0 ? ensureSystemUser() : undefined;
   if (runAs) {
     chmodSync(dirs.root, 0o711);
-    assertReachable(dirs.root, runAs);
+    placeClusterWhereReachable(dirs, runAs, log);
   }
   if (!existsSync(dirs.initialised)) initialise(dirs, password, bin.initdb, runAs, log);
 
@@ -284,9 +285,15 @@ function layout(dataDir: string): Layout {
 
 /** The server's password, generated on first use and kept readable by this user only. */
 function passwordOf(file: string): string {
-  if (!existsSync(file))
-    writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  if (!existsSync(file)) writeSecretFile(file, randomBytes(24).toString('base64url'));
   return readFileSync(file, 'utf8').trim();
+}
+
+/** Writes a small file atomically (temporary file, then rename), readable by this user only. */
+function writeSecretFile(file: string, text: string) {
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, text, { mode: 0o600 });
+  renameSync(partial, file);
 }
 
 function urlOf(port: number, password: string, database = DATABASE): string {
@@ -308,7 +315,8 @@ function initialise(
   log(`Creating the embedded PostgreSQL cluster in ${dirs.pgdata}…`);
   rmSync(dirs.pgdata, { recursive: true, force: true });
   mkdirSync(dirs.pgdata, { mode: 0o700 });
-  const pwfile = path.join(dirs.root, `initdb-password.${process.pid}`);
+  // Beside the cluster: the server user can reach it there even when the data directory is private.
+  const pwfile = path.join(path.dirname(dirs.pgdata), `initdb-password.${process.pid}`);
   writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   try {
     if (runAs) {
@@ -372,22 +380,44 @@ function ensureSystemUser(): string {
 
 /**
  * As root the server runs as another user, who must be able to pass through every directory above
- * the data directory; say which one stops it rather than let initdb fail obscurely.
+ * its cluster. When one of the data directory's parents is private (a checkout under /root), the
+ * cluster goes under /var/lib/assetflow/clusters/<random id> instead, and `pgdata-location` in the
+ * data directory says where (so removing the data directory starts a new, empty cluster).
  */
-function assertReachable(dir: string, user: string) {
+function placeClusterWhereReachable(dirs: Layout, user: string, log: (message: string) => void) {
+  const blocked = firstUnreachableParent(dirs.root, user);
+  if (!blocked) return;
+  const pointer = path.join(dirs.root, 'pgdata-location');
+  if (!existsSync(pointer)) {
+    const elsewhere = path.join('/var/lib/assetflow/clusters', randomBytes(8).toString('hex'));
+    mkdirSync(elsewhere, { recursive: true, mode: 0o711 });
+    writeSecretFile(pointer, path.join(elsewhere, 'pgdata'));
+    log(
+      `PostgreSQL runs as \`${user}\`, who cannot enter ${blocked}; its cluster lives in ${elsewhere} (recorded in ${pointer}).`,
+    );
+  }
+  const pgdata = readFileSync(pointer, 'utf8').trim();
+  dirs.pgdata = pgdata;
+  dirs.initialised = path.join(pgdata, 'assetflow-initialised');
+  const stillBlocked = firstUnreachableParent(pgdata, user);
+  if (stillBlocked) {
+    throw new AssetflowError(
+      ErrorCodes.EMBEDDED_SERVER_FAILED,
+      `As root, the embedded PostgreSQL runs as the \`${user}\` user, who cannot enter ${stillBlocked}. ` +
+        'Set database.dataDir to a directory it can reach, or run Assetflow as a normal user.',
+      500,
+    );
+  }
+}
+
+/** The first directory above `dir` that `user` may not pass through, if any. */
+function firstUnreachableParent(dir: string, user: string): string | undefined {
   const { uid, gid } = idsOf(user);
   for (let at = path.dirname(path.resolve(dir)); ; at = path.dirname(at)) {
     const { mode, uid: owner, gid: group } = statSync(at);
     const passes = owner === uid ? mode & 0o100 : group === gid ? mode & 0o010 : mode & 0o001;
-    if (!passes) {
-      throw new AssetflowError(
-        ErrorCodes.EMBEDDED_SERVER_FAILED,
-        `As root, the embedded PostgreSQL runs as the \`${user}\` user, who cannot enter ${at} (mode ${(mode & 0o777).toString(8)}). ` +
-          `Set database.dataDir to a directory it can reach (for example /var/lib/assetflow/postgres), run Assetflow as a normal user, or allow it in: chmod o+x ${at}`,
-        500,
-      );
-    }
-    if (at === path.dirname(at)) return;
+    if (!passes) return at;
+    if (at === path.dirname(at)) return undefined;
   }
 }
 

@@ -22,6 +22,11 @@ export const databaseKinds: DatabaseKind[] = process.env.DATABASE_URL
 export async function openTestDatabase(kind: DatabaseKind): Promise<Database & { url: string }> {
   const serverUrl = kind === 'embedded' ? testEmbeddedPostgresUrl() : process.env.DATABASE_URL;
   if (!serverUrl) throw new Error('DATABASE_URL is not set');
+  return openScratchDatabase(serverUrl);
+}
+
+/** A new, migrated database on the server at `serverUrl`, dropped on close (tests and benchmarks). */
+export async function openScratchDatabase(serverUrl: string): Promise<Database & { url: string }> {
   const name = `assetflow_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
