@@ -49,6 +49,10 @@ describe('library and approvals (Chromium)', () => {
     await page.getByTestId('interpreted').waitFor();
     const results = page.getByTestId('result');
     await results.first().waitFor();
+    // The library lists both uploads until the search's answer replaces them (slow under load).
+    for (const deadline = Date.now() + 10_000; (await results.count()) !== 1 && Date.now() < deadline; ) {
+      await page.waitForTimeout(100);
+    }
     expect(await results.count()).toBe(1);
     expect(await results.first().getAttribute('href')).toBe(`#/assets/${assetId}`);
     expect(await page.getByTestId('interpreted').textContent()).toContain('新品');

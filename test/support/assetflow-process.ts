@@ -61,12 +61,30 @@ export function assetflow(install: Installation, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'bin/assetflow.ts', '-c', install.configFile, ...args], {
     cwd: REPO,
     env: {
-      ...process.env,
+      ...embeddedDefaults(process.env),
       ASSETFLOW_ADMIN_EMAIL: ADMIN.email,
       ASSETFLOW_ADMIN_PASSWORD: ADMIN.password,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * The environment without the variables that override the configuration (CI sets DATABASE_URL for
+ * the tests' external server): these processes run on the embedded defaults.
+ */
+function embeddedDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const {
+    DATABASE_URL: _database,
+    TEMPORAL_ADDRESS: _temporal,
+    TEMPORAL_NAMESPACE: _namespace,
+    TEMPORAL_TASK_QUEUE: _queue,
+    PORT: _port,
+    ASSETFLOW_BLOB_DIR: _blobs,
+    ASSETFLOW_CONFIG: _config,
+    ...rest
+  } = env;
+  return rest;
 }
 
 /** Runs a short command to its end: exit code and output. */
