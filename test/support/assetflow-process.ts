@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, type ProcessRef } from '../../runtime/processes';
+import { type ProcessRef, portInUse } from '../../runtime/processes';
 
 /**
  * Assetflow run the way `npm start` runs it: its own process (`assetflow start`, loaded through
@@ -23,11 +23,23 @@ export interface Installation {
   postgresOwnerFile: string;
 }
 
+/**
+ * A port for a configuration file, which must stay free across restarts: below the kernel's
+ * ephemeral range (32768 and up here), where outgoing connections take their local ports and
+ * would sooner or later take this one between two starts.
+ */
+async function fixedPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!(await portInUse(port))) return port;
+  }
+}
+
 /** A data directory with a configuration on free ports; AI tagging off (not the subject, and slow). */
 export async function newInstallation(): Promise<Installation> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'assetflow-install-'));
   chmodSync(root, 0o755); // as root, PostgreSQL runs as `postgres`, who must be able to enter it
-  const [port, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort] = [await fixedPort(), await fixedPort(), await fixedPort()];
   const configFile = path.join(root, 'temporal.config.yaml');
   writeFileSync(
     configFile,
