@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config.schema';
 import { loadConfig } from '../config/load-config';
 import { openCatalogue, openStorage, type Storage } from '../runtime/catalogue';
 import { traceOf } from '../runtime/distribution';
+import type { EmbeddedPostgres } from '../runtime/embedded-postgres';
 import { SearchIndexer } from '../services/search-indexer';
 
 /** The configuration the `-c` option names (or the default file). */
@@ -22,17 +23,24 @@ export async function withStorage<T>(
 ) {
   const config = configOf(program);
   const storage = await openStorage(config, { use: 'command', log: say });
-  // A server borrowed from `npm start` goes when it goes: stop at once and say so, not after
-  // every query has timed out.
-  const serverGone = storage.embedded?.exited.then((how) => {
-    throw new Error(`the embedded PostgreSQL stopped while this command ran (${how})`);
-  });
-  serverGone?.catch(() => {}); // observed by the race below; never an unhandled rejection
   try {
-    return await (serverGone ? Promise.race([work(storage, config), serverGone]) : work(storage, config));
+    return await untilServerGone(storage.embedded, work(storage, config));
   } finally {
     await storage.database.close();
   }
+}
+
+/**
+ * A server borrowed from `npm start` goes when it goes: the command stops at once and says so,
+ * not after every query has timed out.
+ */
+export function untilServerGone<T>(embedded: EmbeddedPostgres | undefined, work: Promise<T>): Promise<T> {
+  if (!embedded) return work;
+  const gone = embedded.exited.then((how): never => {
+    throw new Error(`the embedded PostgreSQL stopped while this command ran (${how})`);
+  });
+  gone.catch(() => {}); // observed by the race; never an unhandled rejection
+  return Promise.race([work, gone]);
 }
 
 export function say(message: string) {

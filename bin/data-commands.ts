@@ -6,7 +6,7 @@ import { BlobRepository } from '../catalogue/blob.repository';
 import { openCatalogue, processBlobWriter } from '../runtime/catalogue';
 import { backup, restore } from '../services/backup.service';
 import { checkFixity } from '../services/fixity.service';
-import { configOf, say, withStorage } from './catalogue-commands';
+import { configOf, say, untilServerGone, withStorage } from './catalogue-commands';
 import { mebibytes, progressBar } from './progress';
 
 /** `backup`, `restore` and `fsck`: the installation's data as a whole. */
@@ -47,16 +47,23 @@ export function registerDataCommands(program: Command) {
     )
     .action(async (dir: string) => {
       const config = configOf(program);
-      const { database } = await openCatalogue(config, { use: 'command', log: say, migrate: false });
+      const { database, embedded } = await openCatalogue(config, {
+        use: 'command',
+        log: say,
+        migrate: false,
+      });
       try {
-        const report = await restore(
-          {
-            db: database.db as unknown as Kysely<unknown>,
-            databaseUrl: database.url,
-            blobs: new FileBlobStore(config.blobs.dir, config.blobs.coldDir, processBlobWriter()),
-          },
-          path.resolve(dir),
-          progressBar('blobs'),
+        const report = await untilServerGone(
+          embedded,
+          restore(
+            {
+              db: database.db as unknown as Kysely<unknown>,
+              databaseUrl: database.url,
+              blobs: new FileBlobStore(config.blobs.dir, config.blobs.coldDir, processBlobWriter()),
+            },
+            path.resolve(dir),
+            progressBar('blobs'),
+          ),
         );
         const rows = report.manifest.tables.reduce((sum, t) => sum + t.rows, 0);
         say(

@@ -228,7 +228,7 @@ export async function loadSnapshot(db: Kysely<unknown>, url: string, dir: string
 }
 
 /** Row counts and the trail head of `db` against what the manifest recorded. */
-async function verifySnapshotLoaded(db: Kysely<unknown>, manifest: SnapshotManifest) {
+export async function verifySnapshotLoaded(db: Kysely<unknown>, manifest: SnapshotManifest) {
   const problems: string[] = [];
   for (const { name, rows } of manifest.tables) {
     const result = await sql<{ n: string }>`select count(*) as n from ${sql.table(name)}`.execute(db);

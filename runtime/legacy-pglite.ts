@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../catalogue/database';
-import { loadSnapshot, writeSnapshot } from '../catalogue/snapshot';
+import { loadSnapshot, verifySnapshotLoaded, writeSnapshot } from '../catalogue/snapshot';
 import type { AppConfig } from '../config/config.schema';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 
@@ -64,7 +64,22 @@ export async function migrateLegacyPglite(
     );
     const target = await openDatabase({ url, migrate: false });
     try {
-      await loadSnapshot(target.db as Kysely<unknown>, url, work);
+      await loadSnapshot(target.db as Kysely<unknown>, url, work).catch(async (error) => {
+        // Killed after the load committed but before the marker was written: the rows are
+        // there already. Anything else in the target is not ours to overwrite.
+        const alreadyMoved = await verifySnapshotLoaded(target.db as Kysely<unknown>, manifest).then(
+          () => true,
+          () => false,
+        );
+        if (!alreadyMoved) {
+          throw new AssetflowError(
+            ErrorCodes.EMBEDDED_SERVER_FAILED,
+            `The PGlite catalogue in ${legacy} cannot be moved into ${config.database.dataDir} (${(error as Error).message}). ` +
+              `Move one of the two directories aside.`,
+            500,
+          );
+        }
+      });
     } finally {
       await target.close();
     }

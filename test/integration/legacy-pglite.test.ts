@@ -80,6 +80,11 @@ describe('moving a PGlite catalogue from Assetflow 0.1 into the embedded Postgre
 
   it('copies every row on first start, keeps the trail head and the old directory, and moves once', async () => {
     const moved: string[] = [];
+    const marker = path.join(config.database.dataDir, 'moved-from-pglite.json');
+    // Killed after the load committed but before the marker was written (simulated by removing
+    // it): the next start finds the rows there, writes the marker, and doubles nothing.
+    await (await openCatalogue(config, { use: 'command', log: (m) => moved.push(m) })).database.close();
+    rmSync(marker);
     const first = await openCatalogue(config, { use: 'command', log: (m) => moved.push(m) });
     try {
       const db = first.database.db;
@@ -107,10 +112,8 @@ describe('moving a PGlite catalogue from Assetflow 0.1 into the embedded Postgre
     }
     expect(moved.join('\n')).toContain('Moving the catalogue from PGlite');
     expect(existsSync(path.join(legacyDir, 'PG_VERSION'))).toBe(true);
-    const marker = JSON.parse(
-      readFileSync(path.join(config.database.dataDir, 'moved-from-pglite.json'), 'utf8'),
-    );
-    expect(marker.trailHead.hash).toBe(source.head);
+    const record = JSON.parse(readFileSync(marker, 'utf8'));
+    expect(record.trailHead.hash).toBe(source.head);
 
     // A second start finds the marker and moves nothing (the rows are not doubled).
     const again: string[] = [];
