@@ -59,6 +59,26 @@ describe('crashes on the embedded default (kill -9 of Assetflow, of Temporal, of
     });
   };
 
+  /** Every table's rows, hashed: equal before and after only if nothing was written. */
+  const catalogueHash = async () => {
+    const sql = catalogue();
+    try {
+      const tables = await sql<{ name: string }[]>`
+        select table_name as name from information_schema.tables
+         where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`;
+      const hashes: Record<string, string | null> = {};
+      for (const { name } of tables) {
+        const [row] = await sql.unsafe<{ md5: string | null }[]>(
+          `select md5(string_agg(r::text, E'\\n' order by r::text)) as md5 from (select row_to_json(t) as r from "${name}" t) x`,
+        );
+        hashes[name] = row?.md5 ?? null;
+      }
+      return hashes;
+    } finally {
+      await sql.end({ timeout: 2 });
+    }
+  };
+
   const signIn = async (): Promise<string> => {
     const login = await fetch(`${install.baseUrl}/api/auth/login`, {
       method: 'POST',
@@ -82,9 +102,16 @@ describe('crashes on the embedded default (kill -9 of Assetflow, of Temporal, of
       const second = await runAssetflow(install, ['start']);
       expect(second.code).toBe(1);
       expect(second.stderr).toContain('Assetflow is already running on this data');
+      // The CLI beside the running server reads and changes nothing.
+      const before = await catalogueHash();
       const verify = await runAssetflow(install, ['audit', 'verify']);
       expect(verify.stdout).toContain('Trail intact');
       expect(verify.code).toBe(0);
+      const suspect = path.join(install.root, 'beside.jpg');
+      writeFileSync(suspect, await noise());
+      const trace = await runAssetflow(install, ['trace', suspect]);
+      expect([trace.code, trace.stdout]).toEqual([1, expect.stringContaining('No watermark found')]);
+      expect(await catalogueHash()).toEqual(before);
     } finally {
       first.kill('SIGINT');
       expect(await exitOfChild(first)).toBe(0);
