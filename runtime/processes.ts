@@ -34,15 +34,20 @@ export function refOf(pid: number): ProcessRef {
   return { pid, startedAt: startTimeOf(pid) };
 }
 
-function startTimeOf(pid: number): number | null {
+/** The state letter and start time from `/proc/<pid>/stat`; undefined when unreadable (gone, not Linux). */
+function procStat(pid: number): { state: string; startedAt: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may contain spaces; count after it.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
+    return { state: fields[0] ?? '', startedAt: Number(fields[19]) };
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+function startTimeOf(pid: number): number | null {
+  return procStat(pid)?.startedAt ?? null;
 }
 
 /** True when the process recorded in `ref` still runs (the same process, not a reused pid). */
@@ -53,19 +58,10 @@ export function isRunning(ref: ProcessRef | undefined | null): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  const now = startTimeOf(ref.pid);
+  const now = procStat(ref.pid);
   // A zombie has exited but keeps its /proc entry until reaped.
-  if (now !== null && isZombie(ref.pid)) return false;
-  return ref.startedAt === null || now === null || now === ref.startedAt;
-}
-
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
+  if (now?.state === 'Z') return false;
+  return ref.startedAt === null || now === undefined || now.startedAt === ref.startedAt;
 }
 
 /** Sends `signal`, waits up to `timeoutMs` for the process to go, then kills it outright. */
@@ -187,11 +183,8 @@ export async function withFileLock<T>(file: string, critical: () => T | Promise<
 export function removeIfMine(file: string): void {
   const recorded = readJsonFile<{ owner?: ProcessRef }>(file);
   const me = thisProcess();
-  if (recorded?.owner?.pid === me.pid && recorded.owner.startedAt === me.startedAt) removeFile(file);
-}
-
-export function removeFile(file: string): void {
-  rmSync(file, { force: true });
+  if (recorded?.owner?.pid === me.pid && recorded.owner.startedAt === me.startedAt)
+    rmSync(file, { force: true });
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
