@@ -166,7 +166,8 @@ export function createAssetActivities(deps: AssetActivityDeps) {
     }): Promise<void> {
       await assets.recordTransition(assetId, transition);
       await indexer.reindex(assetId);
-      if (transition.to === 'expired') await notices.takenDown(assetId, transition.reason, transition.seq);
+      if (transition.to === 'expired' && transition.from !== 'expired')
+        await notices.takenDown(assetId, transition.reason, transition.seq);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compileRuleSet, type DryRunEvent, type DryRunSample, dryRun, formatProblem } from '../rules';
-import { dryRunRequestProblems } from '../rules/dry-run.schema';
+import { type DryRunEvent, type DryRunSample, dryRun } from '../lifecycle/dry-run';
+import { dryRunRequestProblems } from '../lifecycle/dry-run.schema';
+import { compileRuleSet, formatProblem } from '../rules';
 
 /**
  * `assetflow rules validate FILE…` and `assetflow rules dry-run FILE --asset SAMPLE.json`.

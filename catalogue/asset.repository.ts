@@ -257,6 +257,8 @@ export class AssetRepository {
           to_state: transition.to,
           reason: transition.reason,
           at: transition.at,
+          event: transition.event ?? null,
+          actor: transition.by ?? null,
         })
         .onConflict((oc) => oc.columns(['asset_id', 'seq']).doNothing())
         .execute();
@@ -385,7 +387,7 @@ export class AssetRepository {
   async timeline(assetId: string): Promise<Transition[]> {
     const rows = await this.db
       .selectFrom('asset_transitions')
-      .select(['seq', 'from_state', 'to_state', 'reason', 'at'])
+      .select(['seq', 'from_state', 'to_state', 'reason', 'at', 'event', 'actor'])
       .where('asset_id', '=', assetId)
       .orderBy('seq')
       .execute();
@@ -395,6 +397,8 @@ export class AssetRepository {
       to: r.to_state as Transition['to'],
       reason: r.reason,
       at: r.at.toISOString(),
+      ...(r.event ? { event: r.event } : {}),
+      ...(r.actor ? { by: r.actor } : {}),
     }));
   }
 }

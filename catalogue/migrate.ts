@@ -10,6 +10,7 @@ import * as identity from './migrations/0008-identity';
 import * as accessAndDistribution from './migrations/0009-access-and-distribution';
 import * as collaboration from './migrations/0010-collaboration';
 import * as watermarks from './migrations/0011-watermarks';
+import * as timelineEvents from './migrations/0012-timeline-events';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0009-access-and-distribution': accessAndDistribution,
   '0010-collaboration': collaboration,
   '0011-watermarks': watermarks,
+  '0012-timeline-events': timelineEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

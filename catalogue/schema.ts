@@ -85,6 +85,9 @@ export interface AssetTransitionsTable {
   reason: string;
   at: ColumnType<Date, Date | string, never>;
   id: Generated<string>;
+  /** What happened, for entries that are not state changes (null in rows from before 0012). */
+  event: string | null;
+  actor: string | null;
 }
 
 export interface RuleSetsTable {

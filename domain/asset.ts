@@ -25,7 +25,10 @@ export function isDistributable(state: string): boolean {
 /** `unknown` until the analysis activity has run. */
 export type AssetKind = AssetKindName | 'unknown';
 
-/** One entry of an asset's timeline: a state change with the moment and reason. */
+/**
+ * One entry of an asset's timeline: a state change, or an event that left the state as it was
+ * (`from` = `to`: a freeze, a legal hold, a metadata change…), with the moment, reason and actor.
+ */
 export interface Transition {
   seq: number;
   from: AssetState | null;
@@ -33,6 +36,10 @@ export interface Transition {
   /** ISO-8601 timestamp in workflow time. */
   at: string;
   reason: string;
+  /** What happened (`frozen`, `metadata-changed`…); absent in entries recorded before the engine. */
+  event?: string;
+  /** Who did it (a user's e-mail, or the rule or timer that acted). */
+  by?: string;
 }
 
 /**
@@ -89,6 +96,8 @@ export interface AssetLifecycleInput {
   name?: string;
   /** Metadata given at upload. */
   metadata?: Record<string, unknown>;
+  /** Who uploaded the asset (absent in histories recorded before the lifecycle engine). */
+  uploadedBy?: string;
   /** State carried across continue-as-new; present only in continued runs. */
   carried?: LifecycleState;
 }

@@ -65,6 +65,10 @@ export const ErrorCodes = {
   FLOW_FINISHED: 'FLOW_FINISHED',
   RULE_SET_MISMATCH: 'RULE_SET_MISMATCH',
   ALREADY_ON_VERSION: 'ALREADY_ON_VERSION',
+  VALIDITY_PASSED: 'VALIDITY_PASSED',
+  ASSET_ARCHIVED: 'ASSET_ARCHIVED',
+  ASSET_NOT_READY: 'ASSET_NOT_READY',
+  FLOW_UNKNOWN: 'FLOW_UNKNOWN',
   ASSET_NOT_FOUND: 'ASSET_NOT_FOUND',
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
@@ -96,7 +100,14 @@ export function isAssetflowError(value: unknown): value is AssetflowError {
 /** HTTP status of a workflow's refusal: 403 when the person may not, 400 for bad input, else 409 (state conflict). */
 export function statusOfRefusal(code: string): number {
   if (code === 'NOT_ELIGIBLE' || code === 'AUDIENCE_REFUSED' || code === 'RENDITION_REFUSED') return 403;
-  if (code === 'REASON_REQUIRED' || code === 'UNKNOWN_FIELD' || code === 'AUDIENCE_UNKNOWN') return 400;
+  if (
+    code === 'REASON_REQUIRED' ||
+    code === 'UNKNOWN_FIELD' ||
+    code === 'AUDIENCE_UNKNOWN' ||
+    code === 'METADATA_INVALID' ||
+    code === 'FLOW_UNKNOWN'
+  )
+    return 400;
   return 409;
 }
 

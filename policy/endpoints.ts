@@ -48,6 +48,7 @@ export const endpointPolicy: Record<string, Requirement> = {
   'POST /api/assets/{id}/unfreeze': asset('edit'),
   'POST /api/assets/{id}/legal-hold': asset('edit'),
   'POST /api/assets/{id}/archive': asset('edit'),
+  'POST /api/assets/{id}/flows/{flow}': asset('edit'),
   'POST /api/assets/{id}/restore': asset('manage'),
   'GET /api/assets/{id}/trail': asset('manage'),
 

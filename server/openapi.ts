@@ -42,11 +42,11 @@ const lifecycleResponses = {
   '404': errorResponse('No such asset'),
   '409': errorResponse('Refused by the asset workflow: ASSET_FROZEN, ALREADY_ARCHIVED, NOT_ON_HOLD…'),
 };
-function lifecycleAction(summary: string) {
+function lifecycleAction(summary: string, extraParameters: Record<string, unknown>[] = []) {
   return {
     post: {
       summary,
-      parameters: [{ $ref: '#/components/parameters/AssetId' }],
+      parameters: [{ $ref: '#/components/parameters/AssetId' }, ...extraParameters],
       responses: lifecycleResponses,
     },
   };
@@ -283,7 +283,13 @@ export const openApiDocument = {
     '/api/assets/{id}/freeze': lifecycleAction('Freeze the asset read-only (body: {reason})'),
     '/api/assets/{id}/unfreeze': lifecycleAction('Lift a freeze'),
     '/api/assets/{id}/archive': lifecycleAction('Archive the asset (starts retention counted from archive)'),
-    '/api/assets/{id}/restore': lifecycleAction('Bring an archived or expired asset back'),
+    '/api/assets/{id}/restore': lifecycleAction(
+      'Bring an archived or expired asset back (409 VALIDITY_PASSED while its validity date is past)',
+    ),
+    '/api/assets/{id}/flows/{flow}': lifecycleAction(
+      "Start a flow of the asset's rule set whose trigger is manual (400 FLOW_UNKNOWN otherwise)",
+      [{ name: 'flow', in: 'path', required: true, schema: { type: 'string' } }],
+    ),
     '/api/assets/{id}/legal-hold': lifecycleAction(
       'Place or lift a legal hold (body: {on, reason}); a hold postpones purge',
     ),

@@ -250,6 +250,7 @@ export class AssetService {
     id: string,
     upload: AssetUpload,
     by: string,
+    idempotencyKey?: string,
   ): Promise<{ asset: AssetRecord; version: number }> {
     try {
       await this.get(id);
@@ -264,7 +265,7 @@ export class AssetService {
       if (file.blob.sizeBytes === 0)
         throw new AssetflowError(ErrorCodes.FILE_EMPTY, `"${file.filename}" is empty (0 bytes).`, 400);
       await inspectUpload(file, this.deps.maxImagePixels);
-      return await this.addVersionFrom(id, file, by, upload.fields.note);
+      return await this.addVersionFrom(id, file, by, upload.fields.note, idempotencyKey);
     } catch (error) {
       await Promise.all(upload.files.map((f) => f.blob.discard()));
       throw error;
@@ -277,6 +278,7 @@ export class AssetService {
     file: UploadedFile,
     by: string,
     note: string | undefined,
+    idempotencyKey?: string,
   ): Promise<{ asset: AssetRecord; version: number }> {
     {
       const lifecycle = await this.deps.workflows.lifecycle(id);
@@ -288,14 +290,21 @@ export class AssetService {
         );
       }
       await file.blob.commit();
-      const { version } = await this.deps.workflows.updateAsset(id, addVersionUpdate, {
-        by,
-        sha256: file.blob.sha256,
-        sizeBytes: file.blob.sizeBytes,
-        originalName: file.filename,
-        declaredMediaType: file.declaredMediaType,
-        ...(note ? { note } : {}),
-      });
+      const { version } = await this.deps.workflows.updateAsset(
+        id,
+        addVersionUpdate,
+        {
+          by,
+          sha256: file.blob.sha256,
+          sizeBytes: file.blob.sizeBytes,
+          originalName: file.filename,
+          declaredMediaType: file.declaredMediaType,
+          ...(note ? { note } : {}),
+        },
+        // The same key and file from the same person are the same request: Temporal answers a
+        // repeated update id with the first one's result instead of running it again.
+        idempotencyKey ? { updateId: `add-version:${by}:${file.blob.sha256}:${idempotencyKey}` } : {},
+      );
       return { asset: await this.get(id), version };
     }
   }
@@ -350,6 +359,7 @@ export class AssetService {
         name: displayName,
         metadata,
         version: 1,
+        uploadedBy: uploader.email,
       });
     } catch (error) {
       await this.deps.assets.deleteUnstarted(id);

@@ -1,8 +1,7 @@
 import type { AssetRepository } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
-import type { LifecycleFacts } from '../rules/lifecycle-timers';
-import { type MigrationChange, previewMigration } from '../rules/migration-preview';
+import { type MigrationChange, previewMigration } from '../lifecycle/migration-preview';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { migrateRuleSetUpdate } from '../workflows/messages';
 
@@ -61,16 +60,7 @@ export class MigrationService {
       const fromVersion = view.ruleSet.version;
       if (!plans.has(fromVersion)) plans.set(fromVersion, await this.deps.ruleSets.get(ruleSet, fromVersion));
       const from = plans.get(fromVersion);
-      const facts: LifecycleFacts = {
-        state: view.state,
-        tier: view.tier,
-        legalHold: view.legalHold !== null,
-        metadata: view.metadata,
-        asset: { ...view.asset, frozen: view.frozen !== null, state: view.state },
-        lastUsedAt: view.lastUsedAt,
-        anchors: view.anchors,
-      };
-      const changes = from ? previewMigration(from.plan, target.plan, facts, view.asset.kind, now) : [];
+      const changes = from ? previewMigration(from.plan, target, view, now) : [];
       const entry: AssetMigration = { assetId: asset.id, fromVersion, changes };
       if (!dryRun) {
         try {

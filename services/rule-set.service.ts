@@ -3,17 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RuleSetRepository, RuleSetVersion } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
-import {
-  canonicalJson,
-  compileRuleSet,
-  type DryRunEvent,
-  type DryRunResult,
-  type DryRunSample,
-  dryRun,
-  type RuleProblem,
-  type RuleSetPlan,
-} from '../rules';
-import { dryRunRequestProblems } from '../rules/dry-run.schema';
+import { type DryRunEvent, type DryRunResult, type DryRunSample, dryRun } from '../lifecycle/dry-run';
+import { dryRunRequestProblems } from '../lifecycle/dry-run.schema';
+import { canonicalJson, compileRuleSet, type RuleProblem, type RuleSetPlan } from '../rules';
 
 /** Where the rule sets shipped with Assetflow live; they are published at start-up. */
 export const EXAMPLE_RULE_SETS_DIR = path.join(__dirname, '..', 'rules', 'examples');

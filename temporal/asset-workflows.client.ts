@@ -89,9 +89,18 @@ export class AssetWorkflows {
   }
 
   /** Sends an update to an asset's workflow; its validator's refusals come back as AssetflowErrors. */
-  async updateAsset<Ret, Arg>(assetId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+  async updateAsset<Ret, Arg>(
+    assetId: string,
+    update: UpdateDefinition<Ret, [Arg]>,
+    arg: Arg,
+    options: { updateId?: string } = {},
+  ): Promise<Ret> {
     return this.call(
-      () => this.client.workflow.getHandle(assetWorkflowId(assetId)).executeUpdate(update, { args: [arg] }),
+      () =>
+        this.client.workflow.getHandle(assetWorkflowId(assetId)).executeUpdate(update, {
+          args: [arg],
+          ...(options.updateId ? { updateId: options.updateId } : {}),
+        }),
       'ASSET_NOT_FOUND',
     );
   }

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ApprovalFlowInput, ApprovalOutcome } from '../domain/asset';
+import { approvalOutcome } from '../lifecycle/approvals';
 import { checkDecision, decide, type FlowContext, startFlow, timeout } from '../rules/flow-machine';
 import { type ApprovalView, approvalFinishedSignal, decideUpdate, getApprovalQuery } from './messages';
 import { workflowNow } from './workflow-clock';
@@ -78,14 +79,7 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
   }
   await syncInbox();
 
-  const outcome: ApprovalOutcome = {
-    approvalId: input.approvalId,
-    status: state.status as 'approved' | 'rejected',
-    at: now(),
-    actions: state.effects.flatMap((e) =>
-      e.type === 'action' ? [{ action: e.action, params: e.params }] : [],
-    ),
-  };
+  const outcome = approvalOutcome(input.approvalId, state, now());
   await getExternalWorkflowHandle(`asset-${input.assetId}`).signal(approvalFinishedSignal, outcome);
   return outcome;
 }

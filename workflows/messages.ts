@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalOutcome, AssetLifecycleView, LifecycleState } from '../domain/asset';
+import type { ApprovalOutcome, AssetLifecycleView } from '../domain/asset';
+import type { DownloadDecision, LifecycleView } from '../lifecycle/engine';
 import type { FlowState } from '../rules/flow-machine';
 import type { RuleSetPlan } from '../rules/plan';
 
@@ -44,7 +45,14 @@ export interface NewVersion extends Actor {
   declaredMediaType: string;
   note?: string;
 }
-/** A new version of the asset's file; refused while the asset is frozen. Answers the new version number. */
+/** Starts a flow whose trigger is `manual` (a person asks for it). */
+export const startFlowUpdate = defineUpdate<LifecycleView, [Actor & { flow: string }]>('startFlow');
+
+/**
+ * A new version of the asset's file; refused while the asset is frozen. Answers the new version
+ * number once its catalogue row is written (ingest follows); clients pass an update id so a
+ * retried request gets the same number instead of another version.
+ */
 export const addVersionUpdate = defineUpdate<{ version: number }, [NewVersion]>('addVersion');
 
 /** Moves the asset to another version of its rule set (after a preview; see services/migration). */
@@ -54,9 +62,7 @@ export const migrateRuleSetUpdate = defineUpdate<
 >('migrateRuleSet');
 
 /** What queries and updates answer: the state plus the timers the workflow is waiting on. */
-export interface LifecycleView extends LifecycleState {
-  timers: { kind: string; at: string; reason: string }[];
-}
+export type { DownloadDecision, LifecycleView } from '../lifecycle/engine';
 
 export interface DownloadRequest extends Actor {
   roles: string[];
@@ -64,11 +70,6 @@ export interface DownloadRequest extends Actor {
   rendition: string;
   external?: boolean;
 }
-
-/** `allowed`: download now; `granted`: an earlier approval covers it; `pending`: an approval flow decides. */
-export type DownloadDecision =
-  | { status: 'allowed' | 'granted'; rendition: string }
-  | { status: 'pending'; approvalId: string; flow: string };
 
 export const requestDownloadUpdate = defineUpdate<DownloadDecision, [DownloadRequest]>('requestDownload');
 /** Sent by an approval child workflow to its asset when it finishes. */

@@ -38,11 +38,15 @@ export function assetsRouter(deps: {
     res.status(201).json(created.length === 1 ? created[0] : { assets: created });
   });
 
-  /** A new version (multipart `file`, optional `note`); 409 ASSET_FROZEN while frozen. */
+  /**
+   * A new version (multipart `file`, optional `note`); 409 ASSET_FROZEN while frozen. With an
+   * `Idempotency-Key` header, a retried request answers the version the first one made.
+   */
   router.post('/api/assets/:id/versions', async (req, res) => {
     const actor = actorOf(req);
+    const key = idempotencyKeyOf(req.get('idempotency-key'));
     const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
-    const { asset, version } = await deps.assets.addVersion(req.params.id, upload, actor.email);
+    const { asset, version } = await deps.assets.addVersion(req.params.id, upload, actor.email, key);
     res.status(201).json({ version, asset: toAssetResponse(asset) });
   });
 
@@ -73,4 +77,19 @@ export function assetsRouter(deps: {
   });
 
   return router;
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's `Idempotency-Key` header, checked (up to 128 letters, digits and `._:-`). */
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header))
+    throw new AssetflowError(
+      ErrorCodes.VALIDATION_FAILED,
+      'Idempotency-Key must be 1 to 128 letters, digits or ._:- characters.',
+      400,
+      { header: 'idempotency-key' },
+    );
+  return header;
 }

@@ -15,6 +15,7 @@ import {
   requestDownloadUpdate,
   restoreUpdate,
   setMetadataUpdate,
+  startFlowUpdate,
   unfreezeUpdate,
 } from '../../workflows/messages';
 import { actorOf, addressOf } from '../actor';
@@ -84,6 +85,16 @@ export function lifecycleRouter(deps: {
       await workflows.updateAsset(await existing(req.params.id), markEventUpdate, {
         by: actorOf(req).email,
         event,
+      }),
+    );
+  });
+  /** Starts a flow of the asset's rule set whose trigger is `manual`; 400 FLOW_UNKNOWN otherwise. */
+  router.post('/api/assets/:id/flows/:flow', async (req, res) => {
+    validBody('empty', req.body);
+    res.json(
+      await workflows.updateAsset(await existing(req.params.id), startFlowUpdate, {
+        ...actorFields(req),
+        flow: req.params.flow,
       }),
     );
   });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { type DryRunEvent, type DryRunResult, type DryRunSample, dryRun } from '../../../rules/dry-run';
+import { type DryRunEvent, type DryRunResult, type DryRunSample, dryRun } from '../../../lifecycle/dry-run';
 import type { RuleSetPlan } from '../../../rules/plan';
 import { messageOf } from '../api';
 

@@ -1,12 +1,12 @@
-import { type ConditionInput, evaluateCondition } from './conditions';
-import type { RetentionAnchor } from './document';
-import { addDuration } from './duration';
-import type { RuleSetPlan } from './plan';
+import { type ConditionInput, evaluateCondition } from '../rules/conditions';
+import type { RetentionAnchor } from '../rules/document';
+import { addDuration } from '../rules/duration';
+import type { RuleSetPlan } from '../rules/plan';
 
 /**
  * The long-lived timers of an asset, derived from the plan and what is known about the asset.
- * Pure: the lifecycle workflow recomputes them after every change, and the dry-run uses the same
- * function, so both agree on every date.
+ * Pure: the engine recomputes them after every change (so they always agree with the state), and
+ * the workflow, the dry-run and the migration preview all read them from here.
  */
 export type LifecycleStage = 'created' | 'stored' | 'expired' | 'archived' | 'purged';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileRuleSet, type DryRunEvent, dryRun, type RuleSetPlan } from '../../../rules';
+import { type DryRunEvent, dryRun } from '../../../lifecycle/dry-run';
+import { compileRuleSet, type RuleSetPlan } from '../../../rules';
 
 const planOf = (name: string): RuleSetPlan => {
   const source = readFileSync(
@@ -29,7 +30,7 @@ describe('dry-run of the luxury rule set', () => {
       eventDate: '2026-03-05T00:00:00.000Z',
       usageRegion: 'CN-mainland',
     },
-    directory: { 'brand-manager': ['mia'], reviewer: ['rui', 'sam'] },
+    directory: { 'brand-manager': ['mia'], reviewer: ['rui', 'sam'], employee: ['ann'], partner: ['p1'] },
   };
 
   it('an internal hi-res download needs two approvals, then grants a download for 2 days', () => {
@@ -92,6 +93,8 @@ describe('dry-run of the luxury rule set', () => {
       { type: 'advance', to: '2026-03-05T00:00:00.000Z' },
     ]);
     expect(result.log.some((l) => l.outcome === 'refused: NOT_ELIGIBLE')).toBe(true);
+    // The timeout rejects the flow; no grant was made.
+    expect(result.final.grants).toEqual([]);
     expect(result.flows[0]?.status).toBe('rejected');
     expect(timer(result, 'hi-res-download#1/first-approval')).toMatchObject({
       at: '2026-03-04T10:00:00.000Z',
@@ -107,6 +110,7 @@ describe('dry-run of the luxury rule set', () => {
         audience: 'partners',
         rendition: 'medium',
         user: 'p1',
+        external: true,
       },
       {
         type: 'download-request',
@@ -114,6 +118,7 @@ describe('dry-run of the luxury rule set', () => {
         audience: 'partners',
         rendition: 'original',
         user: 'p1',
+        external: true,
       },
       {
         type: 'download-request',
@@ -121,13 +126,14 @@ describe('dry-run of the luxury rule set', () => {
         audience: 'partners',
         rendition: 'medium',
         user: 'p1',
+        external: true,
       },
     ]);
     expect(timer(result, 'validity')).toMatchObject({ at: '2026-03-12T00:00:00.000Z', status: 'fired' });
     expect(result.log.filter((l) => l.event.startsWith('download')).map((l) => l.outcome)).toEqual([
       'allowed',
-      'refused: audience partners may not get original',
-      'refused: asset expired',
+      expect.stringMatching(/^refused \(RENDITION_REFUSED\)/),
+      expect.stringMatching(/^refused \(ASSET_TAKEN_DOWN\)/),
     ]);
     expect(result.final.state).toBe('expired');
     expect(result.create.complianceTags).toEqual(['CN-mainland-only']);
@@ -141,7 +147,106 @@ describe('dry-run of the luxury rule set', () => {
     });
     const classic = dryRun(plan, { ...sample, metadata: { ...sample.metadata, classic: true } }, archived);
     expect(timer(classic, 'retention')).toBeUndefined();
-    expect(classic.log.some((l) => l.outcome === 'kept forever')).toBe(true);
+    expect(classic.retention).toMatchObject({ outcome: 'forever', rule: 0 });
+  });
+
+  // Regression (quality review H1, divergence 1): the dry-run showed a purge in 2032 that the
+  // workflow never arms. The first rule whose condition holds decides, and it waits for delisting.
+  it('a classic asset whose deciding rule counts from delisting has no purge date after an archive', () => {
+    const variant = structuredClone(plan);
+    variant.archive.retention = [
+      { when: 'has(metadata.classic) && metadata.classic', after: 'delisting', keep: 'P3Y' },
+      { when: null, after: 'archive', keep: 'P5Y' },
+    ];
+    const classic = { ...sample, metadata: { ...sample.metadata, classic: true } };
+    const archived = dryRun(variant, classic, [{ type: 'archive', at: '2027-01-15T00:00:00.000Z' }]);
+    expect(timer(archived, 'retention')).toBeUndefined();
+    expect(archived.retention).toMatchObject({ outcome: 'pending', rule: 0 });
+    const delisted = dryRun(variant, classic, [
+      { type: 'archive', at: '2027-01-15T00:00:00.000Z' },
+      { type: 'delist', at: '2027-02-01T00:00:00.000Z' },
+    ]);
+    expect(timer(delisted, 'retention')).toMatchObject({ at: '2030-02-01T00:00:00.000Z', status: 'pending' });
+  });
+
+  // Regression (quality review H1, divergence 2): audience membership was not modelled, so the
+  // dry-run started approvals and allowed downloads the workflow refuses at once.
+  it('refuses requests from people outside the audience, as the workflow does', () => {
+    const result = dryRun(plan, sample, [
+      {
+        type: 'download-request',
+        at: '2026-03-02T10:00:00.000Z',
+        audience: 'internal',
+        rendition: 'original',
+        user: 'zoe',
+      },
+      {
+        type: 'download-request',
+        at: '2026-03-02T10:01:00.000Z',
+        audience: 'partners',
+        rendition: 'medium',
+        user: 'q9',
+      },
+    ]);
+    expect(result.flows).toEqual([]);
+    expect(result.log.filter((l) => l.event.startsWith('download')).map((l) => l.outcome)).toEqual([
+      expect.stringMatching(/^refused \(AUDIENCE_REFUSED\)/),
+      expect.stringMatching(/^refused \(AUDIENCE_REFUSED\)/),
+    ]);
+  });
+
+  it('the shipped sample starts the approval and ends with a grant for ann', () => {
+    const shipped = JSON.parse(
+      readFileSync(
+        path.join(__dirname, '..', '..', '..', 'rules', 'examples', 'samples', 'luxury-event-photo.json'),
+        'utf8',
+      ),
+    );
+    const result = dryRun(plan, shipped, shipped.events);
+    expect(result.flows.map((f) => f.status)).toEqual(['approved']);
+    expect(result.log.some((l) => l.outcome.startsWith('refused'))).toBe(false);
+  });
+
+  it('restoring an expired asset needs a later validity first', () => {
+    const result = dryRun(plan, sample, [
+      { type: 'restore', at: '2026-03-13T00:00:00.000Z' },
+      { type: 'metadata', at: '2026-03-14T00:00:00.000Z', set: { eventDate: '2026-04-01T00:00:00.000Z' } },
+      { type: 'restore', at: '2026-03-15T00:00:00.000Z' },
+    ]);
+    expect(result.log.find((l) => l.event === 'restore')?.outcome).toMatch(/^refused \(VALIDITY_PASSED\)/);
+    expect(result.final.state).toBe('stored');
+    expect(result.timers.filter((t) => t.name === 'validity')).toEqual([
+      expect.objectContaining({ at: '2026-03-12T00:00:00.000Z', status: 'fired' }),
+      expect.objectContaining({ at: '2026-04-08T00:00:00.000Z', status: 'pending' }),
+    ]);
+  });
+
+  it('a legal hold keeps an asset whose retention has ended until it is released', () => {
+    const result = dryRun(plan, sample, [
+      { type: 'archive', at: '2027-01-15T00:00:00.000Z' },
+      {
+        type: 'legal-hold',
+        on: true,
+        reason: 'litigation',
+        at: '2031-01-01T00:00:00.000Z',
+        roles: ['legal'],
+      },
+      { type: 'advance', to: '2033-01-01T00:00:00.000Z' },
+    ]);
+    expect(result.final.state).toBe('archived');
+    const released = dryRun(plan, sample, [
+      { type: 'archive', at: '2027-01-15T00:00:00.000Z' },
+      {
+        type: 'legal-hold',
+        on: true,
+        reason: 'litigation',
+        at: '2031-01-01T00:00:00.000Z',
+        roles: ['legal'],
+      },
+      { type: 'legal-hold', on: false, at: '2033-01-01T00:00:00.000Z', roles: ['legal'] },
+    ]);
+    expect(released.final.state).toBe('purged');
+    expect(released.engine.timeline.at(-1)).toMatchObject({ to: 'purged', at: '2033-01-01T00:00:00.000Z' });
   });
 });
 
@@ -156,7 +261,7 @@ describe('dry-run of the automotive rule set', () => {
       stage: 'development',
       system: 'chassis',
     },
-    directory: { quality: ['qa1'], 'design-lead': ['dl1'] },
+    directory: { quality: ['qa1'], 'design-lead': ['dl1'], dealer: ['d1'] },
   };
 
   it('release to production runs quality and design reviews in parallel, then freezes the drawing', () => {
@@ -230,7 +335,7 @@ describe('dry-run of the automotive rule set', () => {
     ]);
     expect(result.log.filter((l) => l.event.startsWith('download')).map((l) => l.outcome)).toEqual([
       'allowed',
-      'refused: audience dealers may not get original',
+      expect.stringMatching(/^refused \(RENDITION_REFUSED\)/),
     ]);
   });
 });

@@ -1,0 +1,266 @@
+import type { LifecycleState } from '../domain/asset';
+import { assetKindOf } from '../domain/asset-kind';
+import type { RuleSetPlan } from '../rules/plan';
+import { finishApproval, queueApproval, startFlowsFor } from './approvals';
+import { complianceOf, firstFreezeTrigger, lifecycleFacts } from './asset-rules';
+import type { EngineState, IngestFindings, LifecycleEvent, Outcome, Reply } from './model';
+
+export type { DownloadDecision } from './model';
+
+import { bound, emit, note, statusChanged, transition } from './state';
+import { type LifecycleTimer, lifecycleTimers } from './timers';
+import { refusalOf } from './transition-table';
+
+/**
+ * The lifecycle engine: `(state, event, plan, now) → state + effects`. Pure and deterministic —
+ * no clock, no I/O, no Temporal. The asset workflow interprets it (its update validators ask the
+ * same transition table, its effects become activities, it sleeps until `nextWake`); the dry-run
+ * and the migration preview run it with a simulated clock. A lifecycle rule lives here or in the
+ * modules this one imports, nowhere else.
+ */
+export function applyEvent(
+  state: EngineState,
+  event: LifecycleEvent,
+  plan: RuleSetPlan,
+  now: string,
+): Outcome {
+  const refusal = refusalOf(state, event, plan, now);
+  if (refusal) return { ok: false, refusal };
+  const s = JSON.parse(JSON.stringify(state)) as EngineState; // plain JSON by design
+  const reply = handle(s, event, plan, now);
+  return { ok: true, state: bound(s), reply };
+}
+
+const NONE: Reply = { kind: 'none' };
+
+function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: string): Reply {
+  switch (e.type) {
+    case 'ingested':
+      ingested(s, e.version, e.findings, plan, now);
+      return NONE;
+    case 'set-metadata': {
+      const changes = Object.entries(e.set).map(
+        ([key, value]) => `${key}: ${short(s.metadata[key])} → ${short(value)}`,
+      );
+      Object.assign(s.metadata, e.set);
+      note(s, 'metadata-changed', changes.join('; '), now, e.by);
+      recheck(s, plan, now);
+      startFlowsFor(s, plan, 'metadata-change', e.by, now);
+      return NONE;
+    }
+    case 'freeze':
+      s.frozen = { by: e.by, reason: e.reason, at: now };
+      note(s, 'frozen', e.reason, now, e.by);
+      statusChanged(s);
+      return NONE;
+    case 'unfreeze':
+      s.frozen = null;
+      note(s, 'unfrozen', `unfrozen by ${e.by}`, now, e.by);
+      statusChanged(s);
+      return NONE;
+    case 'archive':
+      s.anchors.archive = now;
+      transition(s, 'archived', `archived by ${e.by}`, now, { by: e.by, event: 'archived' });
+      statusChanged(s);
+      return NONE;
+    case 'restore':
+      delete s.anchors.archive;
+      transition(s, 'stored', `restored by ${e.by}`, now, { by: e.by, event: 'restored' });
+      s.lastUsedAt = now;
+      statusChanged(s);
+      return NONE;
+    case 'legal-hold':
+      s.legalHold = e.on ? { by: e.by, reason: e.reason ?? '', at: now } : null;
+      note(s, e.on ? 'legal-hold-set' : 'legal-hold-released', e.reason ?? '', now, e.by);
+      statusChanged(s);
+      return NONE;
+    case 'mark-event':
+      s.anchors[e.event] = now;
+      note(s, e.event === 'delisting' ? 'delisted' : 'end-of-production', `recorded by ${e.by}`, now, e.by);
+      statusChanged(s);
+      return NONE;
+    case 'use':
+      touch(s, now);
+      return NONE;
+    case 'request-download':
+      return { kind: 'download', decision: requestDownload(s, e, plan, now) };
+    case 'add-version':
+      // The number is taken when the update is accepted, so concurrent uploads get ordered numbers.
+      s.version += 1;
+      emit(s, {
+        type: 'record-version',
+        version: s.version,
+        by: e.by,
+        sha256: e.sha256,
+        sizeBytes: e.sizeBytes,
+        originalName: e.originalName,
+        declaredMediaType: e.declaredMediaType,
+        ...(e.note !== undefined ? { note: e.note } : {}),
+      });
+      note(s, 'version-added', `version ${s.version}: ${e.originalName}`, now, e.by);
+      emit(s, { type: 'ingest', version: s.version });
+      statusChanged(s);
+      return { kind: 'version', version: s.version };
+    case 'migrate':
+      note(s, 'migrated', `rule set ${s.ruleSet.name} v${s.ruleSet.version} → v${e.version}`, now, e.by);
+      s.ruleSet = { name: e.plan.name, version: e.version };
+      recheck(s, e.plan, now);
+      return NONE;
+    case 'start-flow':
+      queueApproval(
+        s,
+        e.flow,
+        { user: e.by, roles: e.roles ?? [], audience: '', rendition: '', external: false },
+        now,
+      );
+      return NONE;
+    case 'approval-finished':
+      finishApproval(s, e.outcome);
+      return NONE;
+    case 'time':
+      fireDueTimers(s, plan, now);
+      return NONE;
+  }
+}
+
+/** Ingest of `version` finished: what it found becomes the asset's, and a new asset is stored. */
+function ingested(s: EngineState, version: number, findings: IngestFindings, plan: RuleSetPlan, now: string) {
+  if (version < s.version) return; // a newer version is on its way; its findings replace these
+  const first = s.ingestedVersion === 0;
+  s.ingestedVersion = version;
+  s.asset.kind = assetKindOf(s.asset.name, findings.kind === 'image');
+  if (findings.kind === 'image')
+    Object.assign(s.asset, { format: findings.format, width: findings.width, height: findings.height });
+  if (findings.tags) {
+    const previous = new Set(s.derivedTags ?? []);
+    const derived = findings.tags.map((t) => t.name);
+    s.asset.tags = [...new Set([...s.asset.tags.filter((t) => !previous.has(t)), ...derived])].sort();
+    s.derivedTags = derived;
+  }
+  if (findings.kind === 'image' && findings.brandColours && plan.create.brandPalette) {
+    const distances = findings.brandColours.colours.map((c) => c.deltaE);
+    s.compliance.brandColours = {
+      ok: findings.brandColours.ok,
+      policy: plan.create.brandPalette.policy,
+      worstDeltaE: distances.length > 0 ? Math.max(...distances) : null,
+    };
+  }
+  // An asset archived (or otherwise moved on) while its first ingest ran keeps that state.
+  if (s.state === 'created')
+    transition(
+      s,
+      'stored',
+      findings.kind === 'image'
+        ? `analysed ${findings.format} ${findings.width}×${findings.height}`
+        : `stored as ${s.asset.kind}: ${findings.reason}`,
+      now,
+    );
+  recheck(s, plan, now);
+  if (first) startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
+}
+
+/** After anything that conditions can see changed: compliance, its tags, and freeze triggers. */
+function recheck(s: EngineState, plan: RuleSetPlan, now: string) {
+  const before = new Set(s.compliance.complianceTags);
+  s.compliance = complianceOf(plan, s, now);
+  const tags = new Set(s.asset.tags.filter((t) => !before.has(t)));
+  for (const t of s.compliance.complianceTags) tags.add(t);
+  s.asset.tags = [...tags].sort();
+  if (!s.frozen) {
+    const trigger = firstFreezeTrigger(plan, s, now);
+    if (trigger) {
+      s.frozen = { by: 'rule', reason: trigger.reason, at: now };
+      note(s, 'frozen', trigger.reason, now, 'rule');
+    }
+  }
+  statusChanged(s);
+}
+
+/** A view or download: re-arms cold tiering and brings a cold asset back to the hot tier. */
+function touch(s: EngineState, now: string) {
+  s.lastUsedAt = now;
+  if (s.tier === 'cold') {
+    s.tier = 'hot';
+    emit(s, { type: 'move-tier', tier: 'hot' });
+    note(s, 'tier-hot', 'used again: back from cold storage', now);
+  }
+  statusChanged(s);
+}
+
+function requestDownload(
+  s: EngineState,
+  e: Extract<LifecycleEvent, { type: 'request-download' }>,
+  plan: RuleSetPlan,
+  now: string,
+) {
+  touch(s, now);
+  const flow = plan.distribute.audiences[e.audience]?.approvals[e.rendition];
+  if (!flow) return { status: 'allowed' as const, rendition: e.rendition };
+  if ((s.grants ?? []).some((g) => g.user === e.by && g.rendition === e.rendition))
+    return { status: 'granted' as const, rendition: e.rendition };
+  const request = {
+    user: e.by,
+    roles: e.roles,
+    audience: e.audience,
+    rendition: e.rendition,
+    external: e.external ?? false,
+  };
+  return { status: 'pending' as const, approvalId: queueApproval(s, flow, request, now), flow };
+}
+
+/** Every timer due at `now` fires, earliest first; each one changes the state so it is not due again. */
+function fireDueTimers(s: EngineState, plan: RuleSetPlan, now: string) {
+  for (;;) {
+    const due = timersOf(s, plan, now).find((t) => t.at <= now && t.kind !== 'grant');
+    if (!due) break;
+    if (due.kind === 'validity') transition(s, 'expired', due.reason, now, { by: 'timer', event: 'expired' });
+    if (due.kind === 'cold-tier') {
+      s.tier = 'cold';
+      emit(s, { type: 'move-tier', tier: 'cold' });
+      note(s, 'tier-cold', due.reason, now, 'timer');
+    }
+    if (due.kind === 'retention') {
+      emit(s, { type: 'purge' });
+      transition(s, 'purged', due.reason, now, { by: 'timer', event: 'purged' });
+    }
+    statusChanged(s);
+  }
+  const grants = s.grants ?? [];
+  s.grants = grants.filter((g) => g.expiresAt > now);
+  if (s.grants.length !== grants.length) statusChanged(s);
+}
+
+export type EngineTimer = Omit<LifecycleTimer, 'kind'> & { kind: LifecycleTimer['kind'] | 'grant' };
+
+/** Every timer the asset waits on (lifecycle timers and download-grant expiries), earliest first. */
+export function timersOf(s: EngineState, plan: RuleSetPlan, now: string): EngineTimer[] {
+  const timers: EngineTimer[] = lifecycleTimers(plan, lifecycleFacts(s), now);
+  for (const g of s.grants ?? [])
+    timers.push({
+      kind: 'grant',
+      at: g.expiresAt,
+      reason: `download grant of ${g.rendition} to ${g.user} ends`,
+    });
+  return timers.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** When the engine next needs the clock (`time` event), or null when no timer is armed. */
+export function nextWake(s: EngineState, plan: RuleSetPlan, now: string): string | null {
+  return timersOf(s, plan, now)[0]?.at ?? null;
+}
+
+/** What queries and updates answer: the asset's state and timers, without the engine's bookkeeping. */
+export function viewOf(s: EngineState, plan: RuleSetPlan, now: string): LifecycleView {
+  const { seq, approvalCount, recordedVersion, ingestedVersion, uploadedBy, effectCount, outbox, ...state } =
+    s;
+  return { ...state, timers: timersOf(s, plan, now).filter((t) => t.kind !== 'grant') };
+}
+
+export interface LifecycleView extends LifecycleState {
+  timers: { kind: string; at: string; reason: string }[];
+}
+
+function short(value: unknown): string {
+  const text = value === undefined ? '—' : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

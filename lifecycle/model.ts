@@ -1,0 +1,120 @@
+import type {
+  ApprovalFlowInput,
+  ApprovalOutcome,
+  AssetState,
+  LifecycleState,
+  Transition,
+} from '../domain/asset';
+import type { RuleSetPlan } from '../rules/plan';
+
+/**
+ * The vocabulary of the lifecycle engine: its state, the events it accepts and the effects it
+ * asks for. All plain JSON, because the state is carried across continue-as-new and the effects
+ * wait in the state until the workflow (or the dry-run's simulator) has carried them out.
+ */
+
+/** The engine's state: what the workflow carries, plus the work it still owes the world. */
+export interface EngineState extends LifecycleState {
+  /** Sequence number of the last timeline entry (the timeline itself keeps only the latest). */
+  seq: number;
+  /** Approvals ever started, for deterministic approval ids (the list keeps only recent ones). */
+  approvalCount: number;
+  /** The highest version whose catalogue row is written (`addVersion` answers once it is). */
+  recordedVersion: number;
+  /** The latest version whose ingest findings the state holds (0 until the first ingest ends). */
+  ingestedVersion: number;
+  /** Who uploaded the asset: the requester of flows the upload starts. */
+  uploadedBy: string;
+  /** Effects ever queued, for their ids. */
+  effectCount: number;
+  /** Effects not yet carried out, in order. Part of the state, so continue-as-new drops nothing. */
+  outbox: Effect[];
+}
+
+/** What a finished ingest reports back to the engine. */
+export type IngestFindings =
+  | {
+      kind: 'image';
+      format: string;
+      width: number;
+      height: number;
+      tags?: { name: string }[];
+      brandColours?: { ok: boolean; colours: { deltaE: number }[] };
+    }
+  | { kind: 'generic'; reason: string; tags?: { name: string }[] };
+
+export interface Actor {
+  by: string;
+  roles?: string[];
+}
+
+export interface NewVersionFile {
+  sha256: string;
+  sizeBytes: number;
+  originalName: string;
+  declaredMediaType: string;
+  note?: string;
+}
+
+export type LifecycleEvent =
+  | { type: 'ingested'; version: number; findings: IngestFindings }
+  | ({ type: 'set-metadata'; set: Record<string, unknown> } & Actor)
+  | ({ type: 'freeze'; reason: string } & Actor)
+  | ({ type: 'unfreeze' } & Actor)
+  | ({ type: 'archive' } & Actor)
+  | ({ type: 'restore' } & Actor)
+  | ({ type: 'legal-hold'; on: boolean; reason?: string } & Actor)
+  | ({ type: 'mark-event'; event: 'delisting' | 'end-of-production' } & Actor)
+  | ({ type: 'use'; use: 'view' | 'download' } & Actor)
+  | ({
+      type: 'request-download';
+      roles: string[];
+      audience: string;
+      rendition: string;
+      external?: boolean;
+    } & Actor)
+  | ({ type: 'add-version' } & NewVersionFile & Actor)
+  | ({ type: 'migrate'; version: number; plan: RuleSetPlan } & Actor)
+  | ({ type: 'start-flow'; flow: string } & Actor)
+  | { type: 'approval-finished'; outcome: ApprovalOutcome }
+  /** The clock reached `now`: timers that are due fire. */
+  | { type: 'time' };
+
+export type EventType = LifecycleEvent['type'];
+
+/** The approval a `start-approval` effect asks for; the workflow adds the plan it runs under. */
+export type ApprovalRequest = Omit<ApprovalFlowInput, 'plan'>;
+
+/** Effects are carried out in order, each by one activity (or, in the dry-run, by the simulator). */
+export type Effect = { id: number } & (
+  | { type: 'record-transition'; transition: Transition }
+  | { type: 'save-status' }
+  | ({ type: 'record-version'; version: number; by: string } & NewVersionFile)
+  | { type: 'ingest'; version: number }
+  | { type: 'start-approval'; approval: ApprovalRequest }
+  | { type: 'move-tier'; tier: 'hot' | 'cold' }
+  | { type: 'purge' }
+);
+
+export type EffectType = Effect['type'];
+
+/** Why the engine refuses an event: a stable code (see domain/errors.ts) and words for people. */
+export interface Refusal {
+  code: string;
+  message: string;
+}
+
+/** What the engine answers besides the new state (for updates that return more than the view). */
+export type Reply =
+  | { kind: 'download'; decision: DownloadDecision }
+  | { kind: 'version'; version: number }
+  | { kind: 'none' };
+
+/** `allowed`: download now; `granted`: an earlier approval covers it; `pending`: an approval flow decides. */
+export type DownloadDecision =
+  | { status: 'allowed' | 'granted'; rendition: string }
+  | { status: 'pending'; approvalId: string; flow: string };
+
+export type Outcome = { ok: true; state: EngineState; reply: Reply } | { ok: false; refusal: Refusal };
+
+export type { AssetState };

@@ -1,0 +1,182 @@
+import type { AssetState } from '../domain/asset';
+import type { ErrorCodes } from '../domain/errors';
+import { metadataProblems } from '../rules/metadata';
+import type { RuleSetPlan } from '../rules/plan';
+import { audienceRefusal } from './asset-rules';
+import type { EngineState, EventType, LifecycleEvent, Refusal } from './model';
+import { lifecycleTimers } from './timers';
+
+/**
+ * Which event the engine accepts in which state, and why it refuses otherwise. The workflow's
+ * update validators and the dry-run both ask `refusalOf`, so a refused event is refused the same
+ * way everywhere, before anything is recorded.
+ */
+
+const LIVE: AssetState[] = ['created', 'stored', 'expired', 'archived'];
+const ANY: AssetState[] = ['created', 'stored', 'expired', 'archived', 'purged'];
+
+interface Row {
+  /** States in which the event is accepted. */
+  in: AssetState[];
+  /** Further conditions, checked in order once the state allows the event. */
+  check?: (s: EngineState, event: never, plan: RuleSetPlan, now: string) => Refusal | null;
+}
+
+const refuse = (code: keyof typeof ErrorCodes, message: string): Refusal => ({ code, message });
+
+const notFrozen = (s: EngineState, what: string): Refusal | null =>
+  s.frozen ? refuse('ASSET_FROZEN', `The asset is frozen (${s.frozen.reason}); ${what}.`) : null;
+
+const holdsRole = (
+  allowed: string[] | undefined,
+  roles: string[] | undefined,
+  action: string,
+  plan: RuleSetPlan,
+) =>
+  !allowed || allowed.length === 0 || (roles ?? []).some((r) => allowed.includes(r))
+    ? null
+    : refuse('NOT_ELIGIBLE', `Only ${allowed.join(', ')} may ${action} this asset (rule set ${plan.name}).`);
+
+type Of<T extends EventType> = Extract<LifecycleEvent, { type: T }>;
+
+export const TRANSITION_TABLE: {
+  [T in EventType]: Row & {
+    check?: (s: EngineState, e: Of<T>, plan: RuleSetPlan, now: string) => Refusal | null;
+  };
+} = {
+  ingested: { in: ANY },
+  'set-metadata': {
+    in: LIVE,
+    check: (s, e, plan) => {
+      const unknown = Object.keys(e.set ?? {}).find((key) => !plan.fields[key]);
+      if (unknown) return refuse('UNKNOWN_FIELD', `"${unknown}" is not a field of rule set ${plan.name}.`);
+      const problems = Object.entries(metadataProblems(plan.fields, e.set ?? {}));
+      if (problems.length > 0)
+        return refuse(
+          'METADATA_INVALID',
+          problems.map(([field, problem]) => `${field} ${problem}`).join('; '),
+        );
+      return notFrozen(s, 'unfreeze it before changing it');
+    },
+  },
+  freeze: {
+    in: LIVE,
+    check: (s, e, plan) =>
+      holdsRole(plan.use.freezeRoles, e.roles, 'freeze', plan) ??
+      (!e.reason?.trim() ? refuse('REASON_REQUIRED', 'Say why the asset is frozen.') : null) ??
+      (s.frozen ? refuse('ALREADY_FROZEN', `The asset is already frozen (${s.frozen.reason}).`) : null),
+  },
+  unfreeze: {
+    in: LIVE,
+    check: (s, e, plan) =>
+      holdsRole(plan.use.freezeRoles, e.roles, 'unfreeze', plan) ??
+      (!s.frozen ? refuse('NOT_FROZEN', 'The asset is not frozen.') : null),
+  },
+  archive: { in: ['created', 'stored', 'expired'] },
+  restore: {
+    in: ['archived', 'expired'],
+    check: (s, _e, plan, now) => {
+      if (s.state !== 'expired') return null;
+      // Restoring an expired asset whose validity date has passed would expire it again at once.
+      const validity = lifecycleTimers(plan, { ...factsForRestore(s) }, now).find(
+        (t) => t.kind === 'validity',
+      );
+      if (validity && validity.at <= now)
+        return refuse(
+          'VALIDITY_PASSED',
+          `The asset's validity ended ${validity.at}; set a later ${plan.archive.validity?.field} first, then restore it.`,
+        );
+      return null;
+    },
+  },
+  'legal-hold': {
+    in: LIVE,
+    check: (s, e, plan) =>
+      holdsRole(
+        plan.archive.legalHold?.roles,
+        e.roles,
+        e.on ? 'put it on legal hold' : 'release its legal hold',
+        plan,
+      ) ??
+      (e.on && !e.reason?.trim() ? refuse('REASON_REQUIRED', 'Say why the asset is on legal hold.') : null) ??
+      (e.on && s.legalHold ? refuse('ALREADY_ON_HOLD', 'The asset is already on legal hold.') : null) ??
+      (!e.on && !s.legalHold ? refuse('NOT_ON_HOLD', 'The asset is not on legal hold.') : null),
+  },
+  'mark-event': {
+    in: LIVE,
+    check: (s, e) =>
+      s.anchors[e.event]
+        ? refuse('ALREADY_RECORDED', `${e.event} was already recorded at ${s.anchors[e.event]}.`)
+        : null,
+  },
+  use: { in: ['created', 'stored', 'archived'] },
+  'request-download': {
+    in: ['created', 'stored'],
+    check: (s, e, plan, now) => audienceRefusal(plan, s, e, now),
+  },
+  'add-version': {
+    in: LIVE,
+    check: (s) => notFrozen(s, 'a new version is refused until it is unfrozen'),
+  },
+  migrate: {
+    in: LIVE,
+    check: (s, e) =>
+      e.plan.name !== s.ruleSet.name
+        ? refuse('RULE_SET_MISMATCH', `The asset runs rule set ${s.ruleSet.name}, not ${e.plan.name}.`)
+        : e.version === s.ruleSet.version
+          ? refuse('ALREADY_ON_VERSION', `The asset already runs version ${e.version}.`)
+          : null,
+  },
+  'start-flow': {
+    in: LIVE,
+    check: (_s, e, plan) => {
+      const flow = plan.flows[e.flow];
+      if (!flow) return refuse('FLOW_UNKNOWN', `Rule set ${plan.name} has no flow "${e.flow}".`);
+      if (flow.trigger !== 'manual')
+        return refuse('FLOW_UNKNOWN', `Flow "${e.flow}" starts on ${flow.trigger}, not by hand.`);
+      return null;
+    },
+  },
+  'approval-finished': { in: ANY },
+  time: { in: ANY },
+};
+
+/** Facts as they would be once restored: the validity timer is only armed for a stored asset. */
+function factsForRestore(s: EngineState) {
+  return {
+    state: 'stored' as const,
+    tier: s.tier,
+    legalHold: s.legalHold !== null,
+    metadata: s.metadata,
+    asset: { ...s.asset, frozen: s.frozen !== null, state: 'stored' },
+    lastUsedAt: s.lastUsedAt,
+    anchors: s.anchors,
+  };
+}
+
+/** Why the engine refuses `event` in state `s`, or null when it accepts it. */
+export function refusalOf(
+  s: EngineState,
+  event: LifecycleEvent,
+  plan: RuleSetPlan,
+  now: string,
+): Refusal | null {
+  const row = TRANSITION_TABLE[event.type] as Row;
+  if (!row.in.includes(s.state)) return stateRefusal(s, event.type);
+  return row.check ? row.check(s, event as never, plan, now) : null;
+}
+
+function stateRefusal(s: EngineState, type: EventType): Refusal {
+  if (s.state === 'purged')
+    return refuse('ASSET_PURGED', 'The asset has been purged; only its record remains.');
+  if (type === 'archive') return refuse('ALREADY_ARCHIVED', 'The asset is already archived.');
+  if (type === 'restore')
+    return refuse(
+      'NOT_ARCHIVED',
+      `Only an archived or expired asset can be restored; this one is ${s.state}.`,
+    );
+  if (s.state === 'expired')
+    return refuse('ASSET_TAKEN_DOWN', 'The asset was taken down when its validity period ended.');
+  if (s.state === 'archived') return refuse('ASSET_ARCHIVED', 'The asset is archived; restore it first.');
+  return refuse('ASSET_NOT_READY', `The asset is ${s.state}; try again once it is stored.`);
+}

@@ -1,0 +1,256 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  ParentClosePolicy,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { AssetLifecycleInput, AssetLifecycleView } from '../domain/asset';
+import { ingestOptionsOf } from '../domain/ingest-options';
+import { applyEvent, nextWake, viewOf } from '../lifecycle/engine';
+import type { Effect, EngineState, LifecycleEvent, Reply } from '../lifecycle/model';
+import { newAssetState, resumeState } from '../lifecycle/state';
+import { refusalOf } from '../lifecycle/transition-table';
+import type { RuleSetPlan } from '../rules/plan';
+import { approvalFlow } from './approval-flow.workflow';
+import { emptyPlan } from './empty-plan';
+import {
+  addVersionUpdate,
+  approvalFinishedSignal,
+  archiveUpdate,
+  freezeUpdate,
+  getLifecycleQuery,
+  getTimelineQuery,
+  legalHoldUpdate,
+  markEventUpdate,
+  migrateRuleSetUpdate,
+  recordUseUpdate,
+  requestDownloadUpdate,
+  restoreUpdate,
+  setMetadataUpdate,
+  startFlowUpdate,
+  unfreezeUpdate,
+} from './messages';
+import { workflowNow } from './workflow-clock';
+
+/** Longest a run waits without any event before continuing as new (timers are re-derived then). */
+const MAX_RUN_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
+
+const RETRY = {
+  initialInterval: '1 second',
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: ['AssetNotFound'],
+};
+
+/** Catalogue writes take milliseconds: local activities, no round trip through the server. */
+const { recordTransition, recordVersion, saveLifecycleStatus } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: RETRY,
+});
+
+/**
+ * Ingest can take seconds (renditions, tagging) and heartbeats, so a lost worker is noticed in
+ * 15 s. Moving a file between tiers or purging it is I/O of any size: ordinary activities too.
+ */
+const { ingestVersion } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: RETRY,
+});
+const { moveToTier, purgeAsset } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: RETRY,
+});
+
+/**
+ * The asset workflow as an interpreter of the lifecycle engine (lifecycle/engine.ts). Messages
+ * become engine events — validators ask the engine's transition table, so a refused update never
+ * enters history — the engine's effects run as activities in order, and the run sleeps until the
+ * engine's next timer. No lifecycle decision is made here.
+ */
+export async function interpretLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
+  let plan: RuleSetPlan = input.plan ?? emptyPlan(input.ruleSet);
+  const now = () => workflowNow().toISOString();
+  let s: EngineState = input.carried ? resumeState(input.carried) : newAssetState(input, now());
+
+  const refuseIfNot = (event: LifecycleEvent) => {
+    const refusal = refusalOf(s, event, plan, now());
+    if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.code);
+  };
+  const accept = (event: LifecycleEvent): Reply => {
+    const outcome = applyEvent(s, event, plan, now());
+    if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
+    s = outcome.state;
+    return outcome.reply;
+  };
+  const view = () => viewOf(s, plan, now());
+  /** An update whose only answer is the new view. */
+  const viewUpdate = <A>(def: Parameters<typeof setHandler>[0], toEvent: (arg: A) => LifecycleEvent) =>
+    setHandler(
+      def as never,
+      ((arg: A) => {
+        accept(toEvent(arg));
+        return view();
+      }) as never,
+      { validator: ((arg: A) => refuseIfNot(toEvent(arg))) as never },
+    );
+
+  setHandler(getTimelineQuery, () => ({ assetId: s.assetId, state: s.state, timeline: s.timeline }));
+  setHandler(getLifecycleQuery, view);
+  viewUpdate(setMetadataUpdate, (a: { set: Record<string, unknown>; by: string; roles?: string[] }) => ({
+    type: 'set-metadata',
+    ...a,
+  }));
+  viewUpdate(freezeUpdate, (a: { by: string; roles?: string[]; reason: string }) => ({
+    type: 'freeze',
+    ...a,
+  }));
+  viewUpdate(unfreezeUpdate, (a: { by: string; roles?: string[] }) => ({ type: 'unfreeze', ...a }));
+  viewUpdate(archiveUpdate, (a: { by: string; roles?: string[] }) => ({ type: 'archive', ...a }));
+  viewUpdate(restoreUpdate, (a: { by: string; roles?: string[] }) => ({ type: 'restore', ...a }));
+  viewUpdate(legalHoldUpdate, (a: { by: string; roles?: string[]; on: boolean; reason?: string }) => ({
+    type: 'legal-hold',
+    ...a,
+  }));
+  viewUpdate(markEventUpdate, (a: { by: string; event: 'delisting' | 'end-of-production' }) => ({
+    type: 'mark-event',
+    ...a,
+  }));
+  viewUpdate(recordUseUpdate, (a: { by: string; use: 'view' | 'download' }) => ({ type: 'use', ...a }));
+  viewUpdate(startFlowUpdate, (a: { by: string; roles?: string[]; flow: string }) => ({
+    type: 'start-flow',
+    ...a,
+  }));
+  setHandler(
+    migrateRuleSetUpdate,
+    (a) => {
+      accept({ type: 'migrate', ...a });
+      plan = a.plan;
+      return view();
+    },
+    { validator: (a) => refuseIfNot({ type: 'migrate', ...a }) },
+  );
+  setHandler(
+    requestDownloadUpdate,
+    (a) => {
+      const reply = accept({ type: 'request-download', ...a });
+      if (reply.kind !== 'download')
+        throw new Error('the engine answered a download request without a decision');
+      return reply.decision;
+    },
+    { validator: (a) => refuseIfNot({ type: 'request-download', ...a }) },
+  );
+  setHandler(
+    addVersionUpdate,
+    // Answers once the version's row is written; ingest follows in the main loop.
+    async (a) => {
+      const reply = accept({ type: 'add-version', ...a });
+      if (reply.kind !== 'version') throw new Error('the engine answered a new version without its number');
+      await condition(() => s.recordedVersion >= reply.version);
+      return { version: reply.version };
+    },
+    { validator: (a) => refuseIfNot({ type: 'add-version', ...a }) },
+  );
+  setHandler(approvalFinishedSignal, (outcome) => {
+    accept({ type: 'approval-finished', outcome });
+  });
+
+  /** Carries out one effect; the engine's state says what, the activities do it. */
+  async function perform(effect: Effect) {
+    switch (effect.type) {
+      case 'record-transition':
+        return recordTransition({ assetId: s.assetId, transition: effect.transition });
+      case 'save-status':
+        return saveLifecycleStatus({ assetId: s.assetId, status: statusOf(s) });
+      case 'record-version': {
+        const { id, type, note, ...version } = effect;
+        await recordVersion({ assetId: s.assetId, ...version, note: note ?? null });
+        s = { ...s, recordedVersion: Math.max(s.recordedVersion, effect.version) };
+        return;
+      }
+      case 'ingest': {
+        const findings = await ingestVersion({
+          assetId: s.assetId,
+          version: effect.version,
+          options: ingestOptionsOf(plan),
+        });
+        accept({ type: 'ingested', version: effect.version, findings });
+        return;
+      }
+      case 'start-approval':
+        // Abandoned on close: an approval outlives this run (continue-as-new) and reports back by signal.
+        await startChild(approvalFlow, {
+          workflowId: effect.approval.approvalId,
+          args: [{ ...effect.approval, plan }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+        return;
+      case 'move-tier':
+        return moveToTier({ assetId: s.assetId, tier: effect.tier });
+      case 'purge':
+        return purgeAsset({ assetId: s.assetId });
+    }
+  }
+
+  async function runOutbox() {
+    while (s.outbox.length > 0) {
+      const effect = s.outbox[0] as Effect;
+      await perform(effect);
+      // Handlers may have replaced the state meanwhile; remove exactly the effect that was done.
+      s = { ...s, outbox: s.outbox.filter((e) => e.id !== effect.id) };
+    }
+  }
+
+  for (;;) {
+    await runOutbox();
+    if (s.state === 'purged') break;
+    if (workflowInfo().continueAsNewSuggested) {
+      await continueAsNewWhenQuiet();
+      continue;
+    }
+    const wake = nextWake(s, plan, now());
+    const untilWake =
+      wake === null ? Number.POSITIVE_INFINITY : Math.max(1, Date.parse(wake) - workflowNow().getTime());
+    const woken = await condition(() => s.outbox.length > 0, Math.min(untilWake, MAX_RUN_IDLE_MS));
+    if (woken) continue;
+    if (wake !== null && Date.parse(wake) <= workflowNow().getTime()) {
+      accept({ type: 'time' });
+      continue;
+    }
+    // Idle for a year: a fresh run carries the state and picks up current code.
+    if (untilWake > MAX_RUN_IDLE_MS) await continueAsNewWhenQuiet();
+  }
+  await runOutbox();
+  return { assetId: s.assetId, state: s.state, timeline: s.timeline };
+
+  /**
+   * Continues as new once no handler runs. The carried state includes the outbox, and work that
+   * arrives while handlers finish is done first, so nothing is dropped on the way.
+   */
+  async function continueAsNewWhenQuiet() {
+    await condition(allHandlersFinished);
+    if (s.outbox.length > 0) return; // work arrived meanwhile: do it first, then decide again
+    await continueAsNew<typeof interpretLifecycle>({ ...input, plan, carried: s });
+  }
+}
+
+/** The part of the state the catalogue mirrors (for listing, filtering and the API). */
+function statusOf(s: EngineState) {
+  return {
+    kind: s.asset.kind,
+    tags: s.asset.tags,
+    metadata: s.metadata,
+    frozen: s.frozen,
+    legalHold: s.legalHold,
+    tier: s.tier,
+    compliance: s.compliance,
+    lastUsedAt: s.lastUsedAt,
+    ruleSetVersion: s.ruleSet.version,
+  };
+}
