@@ -67,6 +67,8 @@ export interface DryRunResult {
     complianceTags: string[];
   };
   log: { at: string; event: string; outcome: string }[];
+  /** Each scripted event (but `advance`) in the order played: refused with a code, or accepted (null). */
+  answers: { at: string; type: string; refused: string | null }[];
   flows: (FlowState & { id: string })[];
   timers: DryRunTimer[];
   /** Which retention rule decides at the end, and what it decides. */
@@ -98,6 +100,7 @@ class Simulation {
   private readonly log: DryRunResult['log'] = [];
   private readonly flows: SimulatedFlow[] = [];
   private readonly timers: DryRunTimer[] = [];
+  private readonly answers: DryRunResult['answers'] = [];
   private create: DryRunResult['create'] | null = null;
   /** The simulated time: the latest moment the script has reached. */
   private clock: string;
@@ -131,7 +134,7 @@ class Simulation {
       const at = eventTime(event);
       this.advanceTo(at);
       this.clock = later(at, this.clock);
-      if (event.type !== 'advance') this.play(event, at);
+      if (event.type !== 'advance') this.answers.push({ at, type: event.type, refused: this.play(event, at) });
       // What the event made due (a released hold over a passed retention date) fires now, as in the workflow.
       this.advanceTo(at);
       this.syncTimers(at);
@@ -140,6 +143,7 @@ class Simulation {
     return {
       create: this.create ?? { naming: null, missingFields: [], complianceTags: [] },
       log: this.log,
+      answers: this.answers,
       flows: this.flows.map((f) => f.state),
       timers: [...this.timers].sort((a, b) => a.at.localeCompare(b.at) || a.name.localeCompare(b.name)),
       retention: decideRetention(this.plan, lifecycleFacts(s), this.clock),
@@ -172,7 +176,8 @@ class Simulation {
     }
   }
 
-  private play(event: Exclude<DryRunEvent, { type: 'advance' }>, at: string) {
+  /** Plays one scripted event; answers the refusal code, or null when it was accepted. */
+  private play(event: Exclude<DryRunEvent, { type: 'advance' }>, at: string): string | null {
     const by = event.by ?? (event.type === 'download-request' ? event.user : 'dry-run');
     const roles = event.roles ?? this.rolesOf(by);
     switch (event.type) {
@@ -227,7 +232,7 @@ class Simulation {
   }
 
   /** Feeds one event to the engine and carries out the effects it asks for. */
-  private apply(event: LifecycleEvent, at: string, what: string) {
+  private apply(event: LifecycleEvent, at: string, what: string): string | null {
     const outcome = applyEvent(this.s, event, this.plan, at);
     if (!outcome.ok) {
       this.log.push({
@@ -235,7 +240,7 @@ class Simulation {
         event: what,
         outcome: `refused (${outcome.refusal.code}): ${outcome.refusal.message}`,
       });
-      return;
+      return outcome.refusal.code;
     }
     this.s = outcome.state;
     if (outcome.reply.kind === 'download') {
@@ -247,6 +252,7 @@ class Simulation {
       });
     }
     this.drain(at);
+    return null;
   }
 
   /** Carries out queued effects the way the workflow would, in order. */
@@ -288,12 +294,15 @@ class Simulation {
     this.finishIfDone(this.flows.at(-1)!, at);
   }
 
-  private decision(event: Extract<DryRunEvent, { type: 'decision' }>, at: string) {
+  private decision(event: Extract<DryRunEvent, { type: 'decision' }>, at: string): string | null {
     const what = `${event.decision} by ${event.reviewer} on ${event.node}`;
     const flow = [...this.flows]
       .reverse()
       .find((f) => (!event.flow || f.input.flow === event.flow) && f.state.waiting[event.node] !== undefined);
-    if (!flow) return this.log.push({ at, event: what, outcome: 'refused: no flow waits there' });
+    if (!flow) {
+      this.log.push({ at, event: what, outcome: 'refused: no flow waits there' });
+      return 'NOT_WAITING';
+    }
     const decision = {
       node: event.node,
       reviewer: event.reviewer,
@@ -302,13 +311,17 @@ class Simulation {
       at,
     };
     const error = checkDecision(flow.state, decision);
-    if (error) return this.log.push({ at, event: what, outcome: `refused: ${error}` });
+    if (error) {
+      this.log.push({ at, event: what, outcome: `refused: ${error}` });
+      return error;
+    }
     flow.state = {
       ...decide(this.plan, flow.state, decision, contextOf(flow.input)).state,
       id: flow.state.id,
     };
     this.log.push({ at, event: what, outcome: summary(flow.state) });
     this.finishIfDone(flow, at);
+    return null;
   }
 
   private flowTimeout(flow: SimulatedFlow, node: string, at: string) {

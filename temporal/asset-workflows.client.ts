@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { AssetLifecycleInput, AssetLifecycleView } from '../domain/asset';
-import { AssetflowError, ErrorCodes, isErrorCode, statusOfRefusal } from '../domain/errors';
+import { AssetflowError, ErrorCodes, isAssetflowError, isErrorCode, statusOfRefusal } from '../domain/errors';
 import {
   type ApprovalView,
   decideUpdate,
@@ -95,14 +95,34 @@ export class AssetWorkflows {
     arg: Arg,
     options: { updateId?: string } = {},
   ): Promise<Ret> {
-    return this.call(
-      () =>
-        this.client.workflow.getHandle(assetWorkflowId(assetId)).executeUpdate(update, {
-          args: [arg],
-          ...(options.updateId ? { updateId: options.updateId } : {}),
-        }),
-      'ASSET_NOT_FOUND',
-    );
+    try {
+      return await this.call(
+        () =>
+          this.client.workflow.getHandle(assetWorkflowId(assetId)).executeUpdate(update, {
+            args: [arg],
+            ...(options.updateId ? { updateId: options.updateId } : {}),
+          }),
+        'ASSET_NOT_FOUND',
+      );
+    } catch (error) {
+      // An asset's workflow ends when the asset is purged; what is sent to it afterwards is
+      // refused the way its engine refuses everything in that state.
+      if (isAssetflowError(error) && error.code === ErrorCodes.ASSET_NOT_FOUND && (await this.ended(assetId)))
+        throw new AssetflowError(
+          ErrorCodes.ASSET_PURGED,
+          'The asset has been purged; only its record remains.',
+          statusOfRefusal(ErrorCodes.ASSET_PURGED),
+        );
+      throw error;
+    }
+  }
+
+  /** Whether the asset's workflow ran to its end (it does when the asset is purged). */
+  private async ended(assetId: string): Promise<boolean> {
+    const description = await this.withDeadline(() =>
+      this.client.workflow.getHandle(assetWorkflowId(assetId)).describe(),
+    ).catch(() => undefined);
+    return description?.status.name === 'COMPLETED';
   }
 
   async approval(approvalId: string): Promise<ApprovalView> {

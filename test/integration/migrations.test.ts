@@ -74,7 +74,12 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
     expect(after.timers.find((t: { kind: string }) => t.kind === 'retention').at).toBe(
       newPurge.toISOString(),
     );
-    expect(after.migrations).toMatchObject([{ from: 1, to: 2, by: 'admin@example.test' }]);
+    // The move is in the asset's history: who, when, from which version to which.
+    const migrated = await eventually(async () => {
+      const { timeline } = (await harness.http.get(`/api/assets/${id}/timeline`)).body;
+      return timeline.find((t: { event?: string }) => t.event === 'migrated');
+    });
+    expect(migrated).toMatchObject({ by: 'admin@example.test', reason: 'rule set ecommerce v1 → v2' });
     await eventually(async () =>
       (await harness.http.get(`/api/assets/${id}`)).body.ruleSetVersion === 2 ? true : undefined,
     );

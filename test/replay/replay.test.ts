@@ -2,6 +2,24 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
+import { LIFECYCLE_ENGINE_PATCH, PLAN_EXECUTION_PATCH } from '../../workflows/asset-lifecycle.workflow';
+import { INGEST_ACTIVITY_PATCH } from '../../workflows/asset-lifecycle-v2';
+import {
+  addVersionUpdate,
+  approvalFinishedSignal,
+  archiveUpdate,
+  decideUpdate,
+  freezeUpdate,
+  legalHoldUpdate,
+  markEventUpdate,
+  migrateRuleSetUpdate,
+  recordUseUpdate,
+  requestDownloadUpdate,
+  restoreUpdate,
+  setMetadataUpdate,
+  startFlowUpdate,
+  unfreezeUpdate,
+} from '../../workflows/messages';
 import { HISTORIES_DIR } from '../support/record-history';
 import { testWorkflowBundle } from '../support/test-env';
 
@@ -14,11 +32,77 @@ const histories = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((file) => ({ file, history: JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) }));
 
+/** Every update the asset workflow registers: the histories must exercise each of them. */
+const ASSET_UPDATES = [
+  setMetadataUpdate,
+  freezeUpdate,
+  unfreezeUpdate,
+  archiveUpdate,
+  restoreUpdate,
+  legalHoldUpdate,
+  markEventUpdate,
+  recordUseUpdate,
+  requestDownloadUpdate,
+  addVersionUpdate,
+  migrateRuleSetUpdate,
+  startFlowUpdate,
+].map((u) => u.name);
+
+interface HistoryEvent {
+  eventType: string;
+  workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } };
+  workflowExecutionSignaledEventAttributes?: { signalName?: string };
+  markerRecordedEventAttributes?: {
+    markerName?: string;
+    details?: Record<string, { payloads?: { data?: string }[] }>;
+  };
+}
+const eventsOf = (history: unknown) => (history as { events: HistoryEvent[] }).events;
+
 beforeAll(() => installTemporalRuntimeOnce());
 
 describe('replay of recorded workflow histories', () => {
   it('has histories to replay', () => {
     expect(histories.length).toBeGreaterThanOrEqual(3);
+  });
+
+  // A history whose first workflow task never completed has no commands to compare: it cannot fail.
+  it.each(histories.map((h) => [h.file, h.history]))(
+    '%s records at least one completed workflow task',
+    (_file, history) => {
+      expect(eventsOf(history).some((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED')).toBe(true);
+    },
+  );
+
+  it('cover every update and signal of the asset workflow, continue-as-new, and every patch', () => {
+    const events = histories.flatMap((h) => eventsOf(h.history));
+    const updates = new Set(
+      events.flatMap((e) => {
+        const name = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name;
+        return name ? [name] : [];
+      }),
+    );
+    const signals = new Set(
+      events.flatMap((e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? []),
+    );
+    const patches = new Set(
+      events.flatMap((e) => {
+        const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+        return data ? [JSON.parse(Buffer.from(data, 'base64').toString('utf8')).id as string] : [];
+      }),
+    );
+    for (const update of ASSET_UPDATES) expect([update, updates.has(update)]).toEqual([update, true]);
+    expect(updates.has(decideUpdate.name)).toBe(true);
+    expect(signals.has(approvalFinishedSignal.name)).toBe(true);
+    expect(events.some((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toBe(true);
+    for (const patch of [PLAN_EXECUTION_PATCH, LIFECYCLE_ENGINE_PATCH, INGEST_ACTIVITY_PATCH])
+      expect([patch, patches.has(patch)]).toEqual([patch, true]);
+    // And runs from before each patch: no marker at all (v1), the plan marker without the engine's (v2).
+    const patchMarkers = (h: unknown) =>
+      eventsOf(h).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
+    expect(
+      histories.some((h) => h.file.startsWith('asset-lifecycle-') && patchMarkers(h.history) === 0),
+    ).toBe(true);
   });
 
   it.each(histories.map((h) => [h.file, h.history]))(

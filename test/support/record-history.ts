@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { resolveTemporalCli } from '../../toolchain/temporal-binaries';
 
 export const HISTORIES_DIR = path.join(__dirname, '..', 'replay', 'histories');
@@ -22,4 +24,14 @@ export async function recordHistoryIfAsked(address: string, workflowId: string, 
     },
   );
   writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), json);
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves the history of one run (continue-as-new starts a new run, and the
+ * CLI shows only the latest), in the JSON the CLI prints.
+ */
+export async function recordRunIfAsked(client: Client, workflowId: string, runId: string, name: string) {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), `${historyToJSON(history)}\n`);
 }

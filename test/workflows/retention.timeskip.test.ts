@@ -163,8 +163,15 @@ describe('lifecycle timers that fire years later', () => {
     // The tombstone keeps the record and its history.
     const tombstone = await assets.find(assetId);
     expect(tombstone?.displayName).toBe('Voltio_EL-123456_main_V1_20260401.jpg');
-    expect((await assets.timeline(assetId)).map((t) => t.to)).toEqual(['created', 'stored', 'purged']);
-    await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v3-purged-after-delisting');
+    // Every event of its life is in the timeline, state changes and the delisting alike.
+    expect((await assets.timeline(assetId)).map((t) => t.event ?? t.to)).toEqual([
+      'uploaded',
+      'stored',
+      'delisted',
+      'tier-cold',
+      'purged',
+    ]);
+    await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v4-purged-after-delisting');
   });
 
   it('automotive: a drawing archived at end of production is kept 15 years; legal hold stops the purge until released', async () => {

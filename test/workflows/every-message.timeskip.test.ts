@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { FileBlobStore } from '../../blobstore/file-blob-store';
+import { AssetRepository } from '../../catalogue/asset.repository';
+import type { Database } from '../../catalogue/database';
+import { compileRuleSet, type RuleSetPlan } from '../../rules';
+import { storageOn } from '../../runtime/catalogue';
+import { installTemporalRuntimeOnce } from '../../runtime/worker';
+import { ruleTaggingOnly } from '../../tagging/offline-tagging';
+import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
+import {
+  addVersionUpdate,
+  archiveUpdate,
+  decideUpdate,
+  freezeUpdate,
+  getLifecycleQuery,
+  type LifecycleView,
+  legalHoldUpdate,
+  markEventUpdate,
+  migrateRuleSetUpdate,
+  recordUseUpdate,
+  requestDownloadUpdate,
+  restoreUpdate,
+  setMetadataUpdate,
+  startFlowUpdate,
+  unfreezeUpdate,
+} from '../../workflows/messages';
+import { eventually } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { recordRunIfAsked } from '../support/record-history';
+import { openTestDatabase } from '../support/test-databases';
+import { testWorkflowBundle } from '../support/test-env';
+
+const DAY = 24 * 60 * 60 * 1000;
+const luxury = (): RuleSetPlan =>
+  compileRuleSet(readFileSync(path.join(__dirname, '..', '..', 'rules', 'examples', 'luxury.yaml'), 'utf8'))
+    .plan!;
+
+/**
+ * One asset receives every message its workflow accepts, and an idle one continues as new. Each
+ * lands in the asset's timeline with who did it; with RECORD_HISTORIES=1 the runs are saved for
+ * the replay test, which checks that its histories cover every update, signal and patch.
+ */
+describe('every message an asset workflow accepts', () => {
+  let env: TestWorkflowEnvironment;
+  let database: Database;
+  let blobDir: string;
+  let assets: AssetRepository;
+  let blobs: FileBlobStore;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `every-message-${randomUUID()}`;
+
+  beforeAll(async () => {
+    installTemporalRuntimeOnce();
+    database = await openTestDatabase('embedded');
+    blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-every-message-'));
+    assets = new AssetRepository(database.db);
+    blobs = new FileBlobStore(blobDir);
+    env = await startTimeSkippingServer();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: testWorkflowBundle(),
+      activities: createActivities({
+        ...storageOn(database, blobDir),
+        limits: { maxImagePixels: 100_000_000 },
+        tagging: ruleTaggingOnly(),
+      }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+    await database?.close();
+    rmSync(blobDir, { recursive: true, force: true });
+  });
+
+  async function upload(plan: RuleSetPlan, metadata: Record<string, unknown>) {
+    const pending = await blobs.write(Readable.from(await makeJpeg(120, 80, [20, 90, 200])));
+    await pending.commit();
+    const assetId = randomUUID();
+    await assets.create({
+      id: assetId,
+      workflowId: `asset-${assetId}`,
+      displayName: 'SS26-Garden_event_V1_20260301.jpg',
+      ruleSet: plan.name,
+      ruleSetVersion: 1,
+      metadata,
+      blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
+      declaredMediaType: 'image/jpeg',
+    });
+    const handle = await env.client.workflow.start('assetLifecycle', {
+      taskQueue,
+      workflowId: `asset-${assetId}`,
+      args: [
+        {
+          assetId,
+          ruleSet: plan.name,
+          ruleSetVersion: 1,
+          version: 1,
+          plan,
+          name: 'SS26-Garden_event_V1_20260301.jpg',
+          metadata,
+          uploadedBy: 'ann@example.test',
+        },
+      ],
+      workflowExecutionTimeout: '50 years',
+    });
+    await waitFor(handle, (v) => v.state === 'stored');
+    return { handle, assetId, sha256: pending.sha256, sizeBytes: pending.sizeBytes };
+  }
+  const view = (handle: WorkflowHandle) =>
+    eventually(() =>
+      env.connection
+        .withDeadline(Date.now() + 3000, () => handle.query(getLifecycleQuery))
+        .catch(() => undefined),
+    );
+  const waitFor = (handle: WorkflowHandle, predicate: (v: LifecycleView) => boolean) =>
+    eventually(async () => {
+      const v = await view(handle);
+      return predicate(v) ? v : undefined;
+    });
+
+  it('records each message in the timeline with who sent it, in order', async () => {
+    const plan = luxury();
+    // A flow people start by hand; its condition (an internal download) fails, so it ends at once.
+    plan.flows['manual-check'] = { ...plan.flows['hi-res-download']!, trigger: 'manual' };
+    const { handle, assetId, sha256, sizeBytes } = await upload(plan, { campaign: 'SS26-Garden' });
+    const mia = { by: 'mia@example.test', roles: ['brand-manager'] };
+    const lea = { by: 'lea@example.test', roles: ['legal'] };
+
+    await handle.executeUpdate(setMetadataUpdate, { args: [{ ...mia, set: { photographer: 'Li Wei' } }] });
+    await handle.executeUpdate(freezeUpdate, { args: [{ ...mia, reason: 'embargo' }] });
+    await handle.executeUpdate(unfreezeUpdate, { args: [mia] });
+    await handle.executeUpdate(legalHoldUpdate, { args: [{ ...lea, on: true, reason: 'claim' }] });
+    await handle.executeUpdate(legalHoldUpdate, { args: [{ ...lea, on: false }] });
+    await handle.executeUpdate(recordUseUpdate, { args: [{ by: 'ann@example.test', use: 'view' }] });
+    const download = await handle.executeUpdate(requestDownloadUpdate, {
+      args: [{ by: 'ann@example.test', roles: ['employee'], audience: 'internal', rendition: 'original' }],
+    });
+    if (download.status !== 'pending') throw new Error(`expected an approval, got ${download.status}`);
+    const approval = env.client.workflow.getHandle(download.approvalId);
+    await approval.executeUpdate(decideUpdate, {
+      args: [
+        {
+          node: 'first-approval',
+          reviewer: 'mia@example.test',
+          roles: ['brand-manager'],
+          decision: 'approve',
+        },
+      ],
+    });
+    await approval.executeUpdate(decideUpdate, {
+      args: [
+        { node: 'second-approval', reviewer: 'rui@example.test', roles: ['reviewer'], decision: 'approve' },
+      ],
+    });
+    await waitFor(handle, (v) => (v.grants ?? []).length === 1);
+    const { version } = await handle.executeUpdate(addVersionUpdate, {
+      args: [
+        {
+          by: 'ann@example.test',
+          sha256,
+          sizeBytes,
+          originalName: 'v2.jpg',
+          declaredMediaType: 'image/jpeg',
+        },
+      ],
+    });
+    expect(version).toBe(2);
+    await handle.executeUpdate(startFlowUpdate, { args: [{ ...mia, flow: 'manual-check' }] });
+    await waitFor(handle, (v) =>
+      (v.approvals ?? []).some((x) => x.flow === 'manual-check' && x.status === 'rejected'),
+    );
+    await handle.executeUpdate(markEventUpdate, { args: [{ by: 'ann@example.test', event: 'delisting' }] });
+    await handle.executeUpdate(migrateRuleSetUpdate, {
+      args: [{ by: 'admin@example.test', version: 2, plan }],
+    });
+    await handle.executeUpdate(archiveUpdate, { args: [{ by: 'ann@example.test' }] });
+    await handle.executeUpdate(restoreUpdate, { args: [{ by: 'ann@example.test' }] });
+
+    const timeline = await eventually(async () => {
+      const entries = await assets.timeline(assetId);
+      return entries.some((t) => t.event === 'restored') &&
+        entries.some((t) => t.event === 'approval-rejected')
+        ? entries
+        : undefined;
+    });
+    const events = timeline.map((t) => [t.event ?? t.to, t.by ?? null]);
+    expect(events).toEqual([
+      ['uploaded', 'ann@example.test'],
+      ['stored', null],
+      ['metadata-changed', 'mia@example.test'],
+      ['frozen', 'mia@example.test'],
+      ['unfrozen', 'mia@example.test'],
+      ['legal-hold-set', 'lea@example.test'],
+      ['legal-hold-released', 'lea@example.test'],
+      ['approval-approved', download.approvalId],
+      ['version-added', 'ann@example.test'],
+      ['approval-rejected', `approval-${assetId}-2`],
+      ['delisted', 'ann@example.test'],
+      ['migrated', 'admin@example.test'],
+      ['archived', 'ann@example.test'],
+      ['restored', 'ann@example.test'],
+    ]);
+    expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
+    // Answered when the version row was written; its ingest finishes after.
+    expect((await assets.versions(assetId)).map((v) => v.version)).toEqual([1, 2]);
+
+    const { runId } = await handle.describe();
+    await recordRunIfAsked(env.client, handle.workflowId, runId, 'asset-lifecycle-v4-every-message');
+  });
+
+  it('an idle asset continues as new after a year, carrying its state, and the new run goes on', async () => {
+    const plan = luxury();
+    plan.archive = { validity: null, coldAfterDaysUnused: null, retention: [], legalHold: null };
+    const { handle, assetId } = await upload(plan, { campaign: 'idle' });
+    const first = (await handle.describe()).runId;
+    await env.sleep(366 * DAY);
+    const continued = await eventually(async () => {
+      const { runId } = await env.client.workflow.getHandle(handle.workflowId).describe();
+      return runId !== first ? runId : undefined;
+    });
+    const latest = env.client.workflow.getHandle(handle.workflowId);
+    await latest.executeUpdate(freezeUpdate, {
+      args: [{ by: 'mia@example.test', roles: ['brand-manager'], reason: 'after a year' }],
+    });
+    const after = await waitFor(latest, (v) => v.frozen !== null);
+    expect(after).toMatchObject({ assetId, state: 'stored', asset: { kind: 'image', width: 120 } });
+    const events = await eventually(async () => {
+      const recorded = (await assets.timeline(assetId)).map((t) => t.event ?? t.to);
+      return recorded.includes('frozen') ? recorded : undefined;
+    });
+    expect(events).toEqual(['uploaded', 'stored', 'frozen']);
+    await recordRunIfAsked(env.client, handle.workflowId, first, 'asset-lifecycle-v4-continued-as-new');
+    await recordRunIfAsked(
+      env.client,
+      handle.workflowId,
+      continued,
+      'asset-lifecycle-v4-after-continue-as-new',
+    );
+  });
+});
