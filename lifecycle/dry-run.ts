@@ -134,7 +134,8 @@ class Simulation {
       const at = eventTime(event);
       this.advanceTo(at);
       this.clock = later(at, this.clock);
-      if (event.type !== 'advance') this.answers.push({ at, type: event.type, refused: this.play(event, at) });
+      if (event.type !== 'advance')
+        this.answers.push({ at, type: event.type, refused: this.play(event, at) });
       // What the event made due (a released hold over a passed retention date) fires now, as in the workflow.
       this.advanceTo(at);
       this.syncTimers(at);
