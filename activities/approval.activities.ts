@@ -1,5 +1,5 @@
 import type { ApprovalRepository, ApprovalSync } from '../catalogue/approval.repository';
-import { type NoticeDeps, Notices } from '../services/notices';
+import { type NoticeDeps, Notices } from '../operations/notices';
 
 export interface ApprovalActivityDeps extends NoticeDeps {
   approvals: ApprovalRepository;

@@ -6,12 +6,12 @@ import type { RenditionRepository } from '../catalogue/rendition.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { SearchRepository } from '../catalogue/search.repository';
 import type { Transition, VersionAnalysis } from '../domain/asset';
-import { DEFAULT_THUMBNAIL, type IngestOptions } from '../domain/ingest-options';
 import { readImageInfo } from '../imaging/read-image-info';
 import { ingestFile } from '../ingest/ingest-version';
-import { type NoticeDeps, Notices } from '../services/notices';
-import { RenditionCache } from '../services/rendition-cache';
-import { SearchIndexer } from '../services/search-indexer';
+import { type NoticeDeps, Notices } from '../operations/notices';
+import { RenditionCache } from '../operations/rendition-cache';
+import { SearchIndexer } from '../operations/search-indexer';
+import { DEFAULT_THUMBNAIL, type IngestOptions } from '../rules/ingest-options';
 import type { Tagging } from '../tagging/offline-tagging';
 
 export interface AssetActivityDeps extends NoticeDeps {

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { AppConfig } from '../config/config.schema';
 import { loadConfig } from '../config/load-config';
+import { SearchIndexer } from '../operations/search-indexer';
 import { openCatalogue, openStorage, type Storage } from '../runtime/catalogue';
 import { traceOf } from '../runtime/distribution';
 import type { EmbeddedPostgres } from '../runtime/embedded-postgres';
-import { SearchIndexer } from '../services/search-indexer';
 
 /** The configuration the `-c` option names (or the default file). */
 export function configOf(program: Command): AppConfig {

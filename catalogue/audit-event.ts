@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../rules/plan';
+import { canonicalJson } from '../domain/canonical-json';
 
 /** What the distribution trail records. Names are stored: never rename, only add. */
 export const AuditActions = [

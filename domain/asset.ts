@@ -1,9 +1,11 @@
-import type { BrandColourCheck, ColourAnalysis } from '../imaging/colours';
-import type { EmbeddedMetadata } from '../imaging/embedded-metadata';
-import type { VideoFacts } from '../imaging/previews';
-import type { RuleSetPlan } from '../rules/plan';
-import type { Tag } from '../tagging/tagger';
-import type { TextLine } from '../tagging/text-reader';
+import type {
+  BrandColourCheck,
+  ColourAnalysis,
+  EmbeddedMetadata,
+  Tag,
+  TextLine,
+  VideoFacts,
+} from './ingest-findings';
 
 /**
  * Plain-JSON domain types shared by workflows, activities, the catalogue and the API. No classes,
@@ -78,30 +80,6 @@ export interface IngestFacts {
   thumbnail?: { preset: string; key?: string; mediaType: string; width: number; height: number };
 }
 
-/** Input of the `assetLifecycle` workflow. Later fields are optional: older histories lack them. */
-export interface AssetLifecycleInput {
-  assetId: string;
-  ruleSet: string;
-  /** The rule-set version the asset runs under (absent in histories recorded before versioning). */
-  ruleSetVersion?: number;
-  version: number;
-  /**
-   * ISO-8601 end of the asset's validity period, if it has one; when it passes the asset is taken
-   * down (state `expired`).
-   */
-  validUntil?: string;
-  /** The compiled rule set the asset runs under (from the catalogue at upload). */
-  plan?: RuleSetPlan;
-  /** Display name of the uploaded file (for the naming convention). */
-  name?: string;
-  /** Metadata given at upload. */
-  metadata?: Record<string, unknown>;
-  /** Who uploaded the asset (absent in histories recorded before the lifecycle engine). */
-  uploadedBy?: string;
-  /** State carried across continue-as-new; present only in continued runs. */
-  carried?: LifecycleState;
-}
-
 /** Everything the lifecycle workflow knows, as plain JSON (it crosses continue-as-new). */
 export interface LifecycleState {
   assetId: string;
@@ -165,17 +143,6 @@ export interface ApprovalOutcome {
   at: string;
   /** Actions the flow took, for the asset to apply (grant-download, freeze, tag…). */
   actions: { action: string; params: Record<string, unknown> }[];
-}
-
-/** Input of the `approvalFlow` child workflow. */
-export interface ApprovalFlowInput {
-  approvalId: string;
-  assetId: string;
-  plan: RuleSetPlan;
-  flow: string;
-  request: { user: string; roles: string[]; audience: string; rendition: string; external: boolean };
-  metadata: Record<string, unknown>;
-  asset: { name: string; kind: string; tags: string[] };
 }
 
 /** The kinds rule sets distinguish (which fields are required, which audiences see what). */

@@ -1,3 +1,6 @@
+import type { BasicColour } from '../domain/ingest-findings';
+
+export type { BasicColour } from '../domain/ingest-findings';
 /**
  * Reference colours for naming a measured colour: the nearest reference by CIEDE2000 gives the
  * name. Each belongs to one of the eleven basic colour terms (Berlin & Kay), its `family`, which
@@ -8,19 +11,6 @@ export interface ReferenceColour {
   name: { en: string; zh: string };
   family: BasicColour;
 }
-
-export type BasicColour =
-  | 'black'
-  | 'white'
-  | 'grey'
-  | 'red'
-  | 'orange'
-  | 'yellow'
-  | 'green'
-  | 'blue'
-  | 'purple'
-  | 'pink'
-  | 'brown';
 
 export const BASIC_COLOUR_NAMES: Record<BasicColour, { en: string; zh: string }> = {
   black: { en: 'black', zh: '黑色' },

@@ -1,33 +1,11 @@
+import type { BrandColourCheck, ColourAnalysis, ColourTone, PaletteColour } from '../domain/ingest-findings';
+
+export type { BrandColourCheck, ColourAnalysis, ColourTone, PaletteColour } from '../domain/ingest-findings';
+
 import { converter, differenceCiede2000, formatHex } from 'culori';
 import quantize from 'quantize';
 import sharp from 'sharp';
-import { BASIC_COLOUR_NAMES, type BasicColour, REFERENCE_COLOURS } from './colour-names';
-
-/** One colour of an image's dominant palette. */
-export interface PaletteColour {
-  hex: string;
-  /** Share of the image's pixels nearest to this colour (0–1). */
-  share: number;
-  name: { en: string; zh: string };
-  family: BasicColour;
-}
-
-export interface ColourTone {
-  temperature: 'warm' | 'cool' | 'neutral';
-  brightness: 'bright' | 'medium' | 'dark';
-}
-
-export interface BrandColourCheck {
-  ok: boolean;
-  maxDeltaE: number;
-  /** Each chromatic dominant colour with its nearest brand colour and the measured ΔE00. */
-  colours: { hex: string; share: number; nearest: string; deltaE: number; ok: boolean }[];
-}
-
-export interface ColourAnalysis {
-  palette: PaletteColour[];
-  tone: ColourTone;
-}
+import { BASIC_COLOUR_NAMES, REFERENCE_COLOURS } from './colour-names';
 
 const PALETTE_SIZE = 6;
 /** Pixels sampled: the image is reduced to fit 64×64 first (palettes need no more detail). */

@@ -1,22 +1,8 @@
-import exifr from 'exifr';
+import type { EmbeddedMetadata } from '../domain/ingest-findings';
 
-/**
- * What the file says about itself (EXIF, IPTC, XMP), normalised to the fields a DAM user searches
- * and filters by. Absent fields are left out; nothing here is trusted for access decisions.
- */
-export interface EmbeddedMetadata {
-  creator?: string;
-  copyright?: string;
-  title?: string;
-  description?: string;
-  keywords?: string[];
-  /** ISO-8601, from DateTimeOriginal (or CreateDate) as the camera wrote it. */
-  capturedAt?: string;
-  camera?: string;
-  lens?: string;
-  software?: string;
-  gps?: { latitude: number; longitude: number };
-}
+export type { EmbeddedMetadata } from '../domain/ingest-findings';
+
+import exifr from 'exifr';
 
 /**
  * Reads EXIF, IPTC and XMP with exifr (only the metadata segments are read, never pixels). A file

@@ -1,3 +1,7 @@
+import type { VideoFacts } from '../domain/ingest-findings';
+
+export type { VideoFacts } from '../domain/ingest-findings';
+
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,13 +26,6 @@ export const DEBIAN_TOOLS: PreviewTools = {
   pdftoppm: 'pdftoppm',
   pdfinfo: 'pdfinfo',
 };
-
-export interface VideoFacts {
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  codec: string | null;
-}
 
 export type Preview =
   | { ok: true; png: Buffer; video?: VideoFacts; pages?: number }

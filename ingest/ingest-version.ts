@@ -1,13 +1,13 @@
 import { STILL_KEY } from '../blobstore/file-blob-store';
 import type { VersionAnalysis } from '../domain/asset';
-import type { IngestOptions } from '../domain/ingest-options';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { detectMediaType } from '../imaging/detect-media-type';
 import { readEmbeddedMetadata } from '../imaging/embedded-metadata';
 import { perceptualHash } from '../imaging/perceptual-hash';
 import { makePreview, type PreviewTools } from '../imaging/previews';
 import { readImageInfo } from '../imaging/read-image-info';
-import type { CachedRendition, RenditionCache } from '../services/rendition-cache';
+import type { CachedRendition, RenditionCache } from '../operations/rendition-cache';
+import type { IngestOptions } from '../rules/ingest-options';
 import type { Tagging } from '../tagging/offline-tagging';
 import { tagWithAll } from '../tagging/tagger';
 

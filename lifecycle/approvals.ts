@@ -1,10 +1,10 @@
-import type { ApprovalFlowInput, ApprovalOutcome, ApprovalRecord } from '../domain/asset';
+import type { ApprovalOutcome, ApprovalRecord } from '../domain/asset';
 import type { FlowTrigger } from '../rules/document';
 import { addDuration } from '../rules/duration';
 import type { FlowState } from '../rules/flow-machine';
 import type { RuleSetPlan } from '../rules/plan';
 import { holds } from './asset-rules';
-import type { EngineState } from './model';
+import type { ApprovalFlowInput, EngineState } from './model';
 import { emit, note, statusChanged, transition } from './state';
 
 /**

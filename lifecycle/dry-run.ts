@@ -1,4 +1,4 @@
-import type { ApprovalFlowInput, ApprovalOutcome } from '../domain/asset';
+import type { ApprovalOutcome } from '../domain/asset';
 import {
   checkDecision,
   decide,
@@ -12,7 +12,7 @@ import type { RuleSetPlan } from '../rules/plan';
 import { approvalOutcome } from './approvals';
 import { lifecycleFacts } from './asset-rules';
 import { applyEvent, timersOf } from './engine';
-import type { EngineState, IngestFindings, LifecycleEvent } from './model';
+import type { ApprovalFlowInput, EngineState, IngestFindings, LifecycleEvent } from './model';
 import { newAssetState } from './state';
 import { decideRetention, type RetentionDecision } from './timers';
 

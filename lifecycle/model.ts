@@ -1,10 +1,4 @@
-import type {
-  ApprovalFlowInput,
-  ApprovalOutcome,
-  AssetState,
-  LifecycleState,
-  Transition,
-} from '../domain/asset';
+import type { ApprovalOutcome, AssetState, LifecycleState, Transition } from '../domain/asset';
 import type { RuleSetPlan } from '../rules/plan';
 
 /**
@@ -12,6 +6,41 @@ import type { RuleSetPlan } from '../rules/plan';
  * asks for. All plain JSON, because the state is carried across continue-as-new and the effects
  * wait in the state until the workflow (or the dry-run's simulator) has carried them out.
  */
+
+/** Input of the `assetLifecycle` workflow. Later fields are optional: older histories lack them. */
+export interface AssetLifecycleInput {
+  assetId: string;
+  ruleSet: string;
+  /** The rule-set version the asset runs under (absent in histories recorded before versioning). */
+  ruleSetVersion?: number;
+  version: number;
+  /**
+   * ISO-8601 end of the asset's validity period, if it has one; when it passes the asset is taken
+   * down (state `expired`).
+   */
+  validUntil?: string;
+  /** The compiled rule set the asset runs under (from the catalogue at upload). */
+  plan?: RuleSetPlan;
+  /** Display name of the uploaded file (for the naming convention). */
+  name?: string;
+  /** Metadata given at upload. */
+  metadata?: Record<string, unknown>;
+  /** Who uploaded the asset (absent in histories recorded before the lifecycle engine). */
+  uploadedBy?: string;
+  /** State carried across continue-as-new; present only in continued runs. */
+  carried?: LifecycleState;
+}
+
+/** Input of the `approvalFlow` child workflow. */
+export interface ApprovalFlowInput {
+  approvalId: string;
+  assetId: string;
+  plan: RuleSetPlan;
+  flow: string;
+  request: { user: string; roles: string[]; audience: string; rendition: string; external: boolean };
+  metadata: Record<string, unknown>;
+  asset: { name: string; kind: string; tags: string[] };
+}
 
 /** The engine's state: what the workflow carries, plus the work it still owes the world. */
 export interface EngineState extends LifecycleState {

@@ -1,5 +1,5 @@
-import type { AssetLifecycleInput, AssetState, LifecycleState, Transition } from '../domain/asset';
-import type { Effect, EngineState } from './model';
+import type { AssetState, LifecycleState, Transition } from '../domain/asset';
+import type { AssetLifecycleInput, Effect, EngineState } from './model';
 
 /**
  * Creating, resuming and bounding the engine's state, and the two ways it records history: a

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/config.schema';
+import { RenditionCache } from '../operations/rendition-cache';
 import { DistributionService } from '../services/distribution.service';
-import { RenditionCache } from '../services/rendition-cache';
 import { TraceService } from '../services/trace.service';
 import type { Storage } from './catalogue';
 

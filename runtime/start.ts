@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
+import { Notices } from '../operations/notices';
 import { IdentityService } from '../services/identity.service';
-import { Notices } from '../services/notices';
 import { RuleSetService } from '../services/rule-set.service';
 import { discardUnstartedUploads } from '../services/upload-recovery';
 import { offlineTagging } from '../tagging/offline-tagging';

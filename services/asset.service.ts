@@ -6,6 +6,7 @@ import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { maxDistanceFor } from '../imaging/perceptual-hash';
+import type { SearchIndexer } from '../operations/search-indexer';
 import { type AccessLevel, atLeast } from '../policy/access';
 import { metadataProblems } from '../rules/metadata';
 import { checkName } from '../rules/naming';
@@ -13,7 +14,6 @@ import type { RuleSetPlan } from '../rules/plan';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
 import { addVersionUpdate } from '../workflows/messages';
 import type { RuleSetService } from './rule-set.service';
-import type { SearchIndexer } from './search-indexer';
 import { type InspectedFile, inspectUpload } from './upload-inspection';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
 

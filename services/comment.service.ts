@@ -4,9 +4,9 @@ import type { CommentRecord, CommentRegion, CommentRepository } from '../catalog
 import type { NotificationRepository } from '../catalogue/notification.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
+import type { Recipients } from '../operations/recipients';
+import type { SearchIndexer } from '../operations/search-indexer';
 import type { Principal } from '../policy/access';
-import type { Recipients } from './recipients';
-import type { SearchIndexer } from './search-indexer';
 
 export interface NewComment {
   body: string;

@@ -9,9 +9,9 @@ import type { AssetRecord, VersionRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { payloadHex, watermarkFile } from '../imaging/watermark';
+import type { RenditionCache } from '../operations/rendition-cache';
 import type { RenditionPreset } from '../rules/document';
 import type { RuleSetPlan } from '../rules/plan';
-import type { RenditionCache } from './rendition-cache';
 
 /** A file ready to send: where it is, what it is and the name the recipient sees. */
 export interface OutgoingFile {

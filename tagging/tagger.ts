@@ -1,15 +1,10 @@
+import type { Tag } from '../domain/ingest-findings';
+
+export type { Tag } from '../domain/ingest-findings';
+
 import type { ColourAnalysis } from '../imaging/colours';
 import type { EmbeddedMetadata } from '../imaging/embedded-metadata';
 import type { RuleSetPlan } from '../rules/plan';
-
-/** A tag on a version, with where it came from and how sure its source is. */
-export interface Tag {
-  name: string;
-  /** `ai`: a model; `rule`: derived from measurable facts (aspect, colours); `user`: a person wrote it (incl. IPTC keywords). */
-  source: 'ai' | 'rule' | 'user';
-  /** 0–1; 1 for facts and for what people wrote. */
-  confidence: number;
-}
 
 /** Everything taggers may look at; computed once per version by the ingest activity. */
 export interface TaggingInput {

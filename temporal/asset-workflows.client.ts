@@ -6,8 +6,9 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { AssetLifecycleInput, AssetLifecycleView } from '../domain/asset';
+import type { AssetLifecycleView } from '../domain/asset';
 import { AssetflowError, ErrorCodes, isAssetflowError, isErrorCode, statusOfRefusal } from '../domain/errors';
+import type { AssetLifecycleInput } from '../lifecycle/model';
 import {
   type ApprovalView,
   decideUpdate,

@@ -6,8 +6,9 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ApprovalFlowInput, ApprovalOutcome } from '../domain/asset';
+import type { ApprovalOutcome } from '../domain/asset';
 import { approvalOutcome } from '../lifecycle/approvals';
+import type { ApprovalFlowInput } from '../lifecycle/model';
 import { checkDecision, decide, type FlowContext, startFlow, timeout } from '../rules/flow-machine';
 import { type ApprovalView, approvalFinishedSignal, decideUpdate, getApprovalQuery } from './messages';
 import { workflowNow } from './workflow-clock';

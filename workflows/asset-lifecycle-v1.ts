@@ -1,6 +1,7 @@
 import { condition, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { AssetLifecycleInput, AssetLifecycleView, AssetState, Transition } from '../domain/asset';
+import type { AssetLifecycleView, AssetState, Transition } from '../domain/asset';
+import type { AssetLifecycleInput } from '../lifecycle/model';
 import { getTimelineQuery } from './messages';
 import { millisUntil, workflowNow } from './workflow-clock';
 

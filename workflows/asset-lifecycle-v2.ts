@@ -13,8 +13,6 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type {
-  ApprovalFlowInput,
-  AssetLifecycleInput,
   AssetLifecycleView,
   AssetState,
   LifecycleState,
@@ -22,10 +20,11 @@ import type {
   VersionAnalysis,
 } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
-import { ingestOptionsOf } from '../domain/ingest-options';
+import type { ApprovalFlowInput, AssetLifecycleInput } from '../lifecycle/model';
 import { type LifecycleFacts, lifecycleTimers } from '../lifecycle/timers';
 import { evaluateCondition } from '../rules/conditions';
 import { addDuration } from '../rules/duration';
+import { ingestOptionsOf } from '../rules/ingest-options';
 import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
 import { approvalFlow } from './approval-flow.workflow';

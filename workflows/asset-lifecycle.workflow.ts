@@ -1,5 +1,6 @@
 import { patched } from '@temporalio/workflow';
-import type { AssetLifecycleInput, AssetLifecycleView } from '../domain/asset';
+import type { AssetLifecycleView } from '../domain/asset';
+import type { AssetLifecycleInput } from '../lifecycle/model';
 import { assetLifecycleV1 } from './asset-lifecycle-v1';
 import { assetLifecycleV2 } from './asset-lifecycle-v2';
 import { interpretLifecycle } from './lifecycle-interpreter';

@@ -11,12 +11,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { AssetLifecycleInput, AssetLifecycleView } from '../domain/asset';
-import { ingestOptionsOf } from '../domain/ingest-options';
+import type { AssetLifecycleView } from '../domain/asset';
 import { applyEvent, nextWake, viewOf } from '../lifecycle/engine';
-import type { Effect, EngineState, LifecycleEvent, Reply } from '../lifecycle/model';
+import type { AssetLifecycleInput, Effect, EngineState, LifecycleEvent, Reply } from '../lifecycle/model';
 import { newAssetState, resumeState } from '../lifecycle/state';
 import { refusalOf } from '../lifecycle/transition-table';
+import { ingestOptionsOf } from '../rules/ingest-options';
 import type { RuleSetPlan } from '../rules/plan';
 import { approvalFlow } from './approval-flow.workflow';
 import { emptyPlan } from './empty-plan';

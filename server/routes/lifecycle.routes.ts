@@ -2,10 +2,10 @@ import { type Request, Router } from 'express';
 import type { ApprovalRepository } from '../../catalogue/approval.repository';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import type { Notices } from '../../operations/notices';
 import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
 import type { MigrationRequest, MigrationService } from '../../services/migration.service';
-import type { Notices } from '../../services/notices';
 import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import {
   archiveUpdate,

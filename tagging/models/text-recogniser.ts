@@ -1,13 +1,11 @@
+import type { TextLine } from '../../domain/ingest-findings';
+
+export type { TextLine } from '../../domain/ingest-findings';
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeResized } from '../../imaging/read-image-info';
-
-/** A line of text found in an image, with the recogniser's mean confidence (0–1). */
-export interface TextLine {
-  text: string;
-  confidence: number;
-}
 
 /**
  * Larger images are reduced to this longest side first. Measured on test photos: 2 MP as is

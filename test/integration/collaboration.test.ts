@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import { Notices } from '../../services/notices';
+import { Notices } from '../../operations/notices';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';

@@ -5,8 +5,8 @@ import sharp from 'sharp';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
 import type { Database } from '../../catalogue/database';
 import { RenditionRepository } from '../../catalogue/rendition.repository';
+import { RenditionCache } from '../../operations/rendition-cache';
 import type { RenditionPreset } from '../../rules/document';
-import { RenditionCache } from '../../services/rendition-cache';
 import { databaseKinds, openTestDatabase } from '../support/test-databases';
 
 const SOURCE = path.join(__dirname, '..', 'fixtures', 'photos', 'coffee.jpg');

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { BasicColour } from '../../imaging/colour-names';
-import { SearchIndexer } from '../../services/search-indexer';
+import { SearchIndexer } from '../../operations/search-indexer';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';

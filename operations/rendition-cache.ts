@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { RenditionRecord, RenditionRepository } from '../catalogue/rendition.repository';
+import { canonicalJson } from '../domain/canonical-json';
 import { renderRendition } from '../imaging/render-rendition';
 import type { RenditionPreset } from '../rules/document';
-import { canonicalJson } from '../rules/plan';
 
 export interface CachedRendition extends RenditionRecord {
   file: string;

@@ -1,5 +1,5 @@
-import type { BrandPalette, RenditionPreset } from '../rules/document';
-import type { RuleSetPlan } from '../rules/plan';
+import type { BrandPalette, RenditionPreset } from './document';
+import type { RuleSetPlan } from './plan';
 
 /** What the rule set asks of ingest; the workflow passes it from its plan to the activity. */
 export interface IngestOptions {
