@@ -1,8 +1,9 @@
 /**
  * One Jest run covers every tier: unit tests next to nothing but pure code, integration tests on
- * the real Temporal dev server with PGlite (and PostgreSQL when DATABASE_URL is set), workflow
- * tests on the time-skipping server, and replay of recorded histories. The global setup finds or
- * builds the Temporal binaries, starts one dev server and bundles the workflows once per run.
+ * the real Temporal dev server with an embedded PostgreSQL (and a second server when DATABASE_URL
+ * is set), workflow tests on the time-skipping server, and replay of recorded histories. The
+ * global setup finds or builds the Temporal binaries, starts one dev server and one embedded
+ * PostgreSQL and bundles the workflows once per run.
  */
 const swc = [
   '@swc/jest',

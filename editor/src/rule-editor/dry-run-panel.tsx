@@ -31,9 +31,9 @@ function sampleFor(flowTrigger: string | undefined): string {
 }
 
 /**
- * Dry-run with the same `rules/` code as the server: the sample asset and events go through the
- * compiled plan; the path each flow took lights up on the canvas (`onPath`) and every timer is
- * listed with its date.
+ * Dry-run in the browser with the lifecycle engine the asset workflow runs (lifecycle/): the
+ * sample asset and events go through the compiled plan; the path each flow took lights up on the
+ * canvas (`onPath`) and every timer is listed with its date.
  */
 export function DryRunPanel({
   plan,
