@@ -12,6 +12,7 @@ import { type NoticeDeps, Notices } from '../operations/notices';
 import { RenditionCache } from '../operations/rendition-cache';
 import { SearchIndexer } from '../operations/search-indexer';
 import { DEFAULT_THUMBNAIL, type IngestOptions } from '../rules/ingest-options';
+import type { RuleSetPlan } from '../rules/plan';
 import type { Tagging } from '../tagging/offline-tagging';
 
 export interface AssetActivityDeps extends NoticeDeps {
@@ -154,6 +155,14 @@ export function createAssetActivities(deps: AssetActivityDeps) {
       }
       await assets.markPurged(assetId, new Date());
       await indexer.reindex(assetId);
+    },
+
+    /**
+     * The compiled plan of a published rule-set version (null when there is none): continued runs
+     * and approval flows load it by name and version instead of carrying a copy in their input.
+     */
+    async loadPlan({ name, version }: { name: string; version: number }): Promise<RuleSetPlan | null> {
+      return (await ruleSets.planOf(name, version)) ?? null;
     },
 
     /** Mirrors a timeline entry into the catalogue so the API can list and filter by state. */

@@ -15,10 +15,12 @@ import fc from 'fast-check';
 import { createActivities } from '../activities';
 import { FileBlobStore } from '../blobstore/file-blob-store';
 import { AssetRepository } from '../catalogue/asset.repository';
+import type { RuleSetPlan } from '../rules/plan';
 import { storageOn } from '../runtime/catalogue';
 import { installTemporalRuntimeOnce } from '../runtime/worker';
 import { ruleTaggingOnly } from '../tagging/offline-tagging';
 import { differences, observe, planFor, predict, scenarioArbitrary } from '../test/support/differential';
+import { publishPlan } from '../test/support/published-plans';
 import { startTimeSkippingServer } from '../toolchain/ephemeral-servers';
 import { openBenchDatabase } from './bench-database';
 
@@ -49,6 +51,7 @@ async function main() {
     taskQueue,
     assets: new AssetRepository(database.db),
     blobs: new FileBlobStore(blobDir),
+    publish: (plan: RuleSetPlan) => publishPlan(database, plan),
   };
   const started = Date.now();
   let agreed = 0;

@@ -4,8 +4,8 @@ export type { BrandColourCheck, ColourAnalysis, ColourTone, PaletteColour } from
 
 import { converter, differenceCiede2000, formatHex } from 'culori';
 import quantize from 'quantize';
-import sharp from 'sharp';
 import { BASIC_COLOUR_NAMES, REFERENCE_COLOURS } from './colour-names';
+import { decodeImage } from './pixels';
 
 const PALETTE_SIZE = 6;
 /** Pixels sampled: the image is reduced to fit 64×64 first (palettes need no more detail). */
@@ -29,7 +29,7 @@ const rgb = (r: number, g: number, b: number) => ({
  * named in English and Chinese, and the overall tone. Transparent areas count as white.
  */
 export async function analyseColours(input: string | Buffer, maxPixels: number): Promise<ColourAnalysis> {
-  const { data, info } = await sharp(input, { limitInputPixels: maxPixels })
+  const { data, info } = await decodeImage(input, maxPixels)
     .rotate()
     .flatten({ background: '#ffffff' })
     .resize(SAMPLE_SIDE, SAMPLE_SIDE, { fit: 'inside' })

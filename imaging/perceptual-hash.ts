@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { decodeImage } from './pixels';
 
 /**
  * Perceptual hash (pHash, Zauner 2010): the image in greyscale at 32×32, its 2-D DCT, and one bit
@@ -20,7 +20,7 @@ const COSINES: Float64Array[] = Array.from({ length: LOW }, (_, u) =>
 
 /** The 64-bit pHash of an image file or buffer, as 16 hex digits. */
 export async function perceptualHash(input: string | Buffer, maxPixels: number): Promise<string> {
-  const pixels = await sharp(input, { limitInputPixels: maxPixels })
+  const pixels = await decodeImage(input, maxPixels)
     .rotate() // honour EXIF orientation, so a rotated copy of a photo hashes like the photo
     .greyscale()
     .resize(SIZE, SIZE, { fit: 'fill', kernel: 'cubic' })

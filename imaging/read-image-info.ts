@@ -1,5 +1,5 @@
-import sharp, { type Metadata } from 'sharp';
 import type { VersionAnalysis } from '../domain/asset';
+import { decodeImage, type Metadata, readHeader } from './pixels';
 
 /** Formats sharp can read that Assetflow treats as images. */
 const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'svg', 'jp2', 'jxl']);
@@ -11,7 +11,7 @@ const IMAGE_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'he
 export async function readImageInfo(file: string, maxPixels: number): Promise<VersionAnalysis> {
   let meta: Metadata;
   try {
-    meta = await sharp(file, { limitInputPixels: maxPixels }).metadata();
+    meta = await decodeImage(file, maxPixels).metadata();
   } catch (error) {
     return { kind: 'generic', reason: `not a readable image (${(error as Error).message})` };
   }
@@ -45,7 +45,7 @@ export async function readImageInfo(file: string, maxPixels: number): Promise<Ve
 export async function readImageHeader(
   file: string | Buffer,
 ): Promise<{ format?: string; width: number; height: number }> {
-  const { format, width = 0, height = 0 } = await sharp(file, { limitInputPixels: false }).metadata();
+  const { format, width = 0, height = 0 } = await readHeader(file);
   return { ...(format ? { format } : {}), width, height };
 }
 
@@ -55,7 +55,7 @@ export async function decodeRgb(
   maxSide: number,
   maxPixels: number,
 ): Promise<{ data: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(file, { limitInputPixels: maxPixels })
+  const { data, info } = await decodeImage(file, maxPixels)
     .rotate()
     .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
     .removeAlpha()
@@ -72,7 +72,7 @@ export async function writeResized(
   maxSide: number,
   maxPixels: number,
 ): Promise<void> {
-  await sharp(file, { limitInputPixels: maxPixels })
+  await decodeImage(file, maxPixels)
     .rotate()
     .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
     .png()

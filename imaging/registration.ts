@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { decodeImage, fromPixels } from './pixels';
 
 /**
  * Where a cropped (and possibly rescaled) copy sits inside the picture it was cut from.
@@ -51,8 +51,8 @@ export async function greyOf(
 ): Promise<Grey> {
   if (!Buffer.isBuffer(input) && !size) return input;
   let image = Buffer.isBuffer(input)
-    ? sharp(input, { limitInputPixels: maxPixels }).rotate().greyscale()
-    : sharp(input.values, { raw: { width: input.width, height: input.height, channels: 1 } }).toColourspace(
+    ? decodeImage(input, maxPixels).rotate().greyscale()
+    : fromPixels(input.values, { width: input.width, height: input.height, channels: 1 }).toColourspace(
         'b-w',
       );
   if (size) image = image.resize(size.width, size.height ?? null, { fit: 'fill', kernel: 'cubic' });
@@ -345,9 +345,7 @@ async function refine(
 }
 
 async function blurredGrey(image: Grey, sigma: number): Promise<Grey> {
-  const { data } = await sharp(image.values, {
-    raw: { width: image.width, height: image.height, channels: 1 },
-  })
+  const { data } = await fromPixels(image.values, { width: image.width, height: image.height, channels: 1 })
     .toColourspace('b-w')
     .blur(sigma)
     .raw()

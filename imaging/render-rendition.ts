@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { RenditionPreset } from '../rules/document';
+import { decodeImage, fromOwnEncoding } from './pixels';
 
 export interface RenderedImage {
   bytes: Buffer;
@@ -23,7 +23,7 @@ export async function renderRendition(
   maxPixels: number,
 ): Promise<RenderedImage> {
   const format = preset.format ?? 'jpeg';
-  let image = sharp(source, { limitInputPixels: maxPixels }).rotate();
+  let image = decodeImage(source, maxPixels).rotate();
   if (preset.width || preset.height) {
     image = image.resize({
       ...(preset.width ? { width: preset.width } : {}),
@@ -38,7 +38,7 @@ export async function renderRendition(
   if (preset.watermark) {
     // Resize first so the mark is sized to the output, then composite onto the resized pixels.
     const resized = await image.png().toBuffer({ resolveWithObject: true });
-    image = sharp(resized.data).composite([
+    image = fromOwnEncoding(resized.data).composite([
       { input: watermarkSvg(preset.watermark, resized.info.width, resized.info.height), top: 0, left: 0 },
     ]);
   }

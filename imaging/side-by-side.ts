@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { canvas, decodeImage } from './pixels';
 
 const GAP = 16;
 
@@ -13,19 +13,17 @@ export async function sideBySide(
   maxPixels: number,
 ): Promise<Buffer> {
   const fitted = (file: string) =>
-    sharp(file, { limitInputPixels: maxPixels })
+    decodeImage(file, maxPixels)
       .rotate()
       .resize({ width: box, height: box, fit: 'inside', withoutEnlargement: true })
       .png()
       .toBuffer({ resolveWithObject: true });
   const [a, b] = await Promise.all([fitted(left), fitted(right)]);
-  return sharp({
-    create: {
-      width: a.info.width + GAP + b.info.width,
-      height: Math.max(a.info.height, b.info.height),
-      channels: 3,
-      background: '#ffffff',
-    },
+  return canvas({
+    width: a.info.width + GAP + b.info.width,
+    height: Math.max(a.info.height, b.info.height),
+    channels: 3,
+    background: '#ffffff',
   })
     .composite([
       { input: a.data, left: 0, top: 0 },

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { decodeImage, fromPixels } from './pixels';
 import { type Grey, greyOf, type Registration, register } from './registration';
 
 /**
@@ -90,7 +90,7 @@ async function decode(
   input: Buffer,
   maxPixels: number,
 ): Promise<{ rgb: Buffer; width: number; height: number }> {
-  const { data, info } = await sharp(input, { limitInputPixels: maxPixels })
+  const { data, info } = await decodeImage(input, maxPixels)
     .rotate()
     .removeAlpha()
     .toColourspace('srgb')
@@ -101,7 +101,7 @@ async function decode(
 
 /** Luminance at the canonical size. */
 async function canonicalLuma(rgb: Buffer, width: number, height: number): Promise<Luma> {
-  const { data } = await sharp(rgb, { raw: { width, height, channels: 3 } })
+  const { data } = await fromPixels(rgb, { width, height, channels: 3 })
     .greyscale()
     .resize(WATERMARK_SIZE, WATERMARK_SIZE, { fit: 'fill', kernel: 'cubic' })
     .raw()
@@ -338,7 +338,7 @@ export async function watermarkFile(
   maxPixels: number,
 ): Promise<{ bytes: Buffer; mediaType: string; psnr: number }> {
   const marked = await embedWatermark(input, payload, maxPixels);
-  const image = sharp(marked.rgb, { raw: { width: marked.width, height: marked.height, channels: 3 } });
+  const image = fromPixels(marked.rgb, { width: marked.width, height: marked.height, channels: 3 });
   if (mediaType === 'image/png') return { bytes: await image.png().toBuffer(), mediaType, psnr: marked.psnr };
   if (mediaType === 'image/webp')
     return { bytes: await image.webp({ quality }).toBuffer(), mediaType, psnr: marked.psnr };

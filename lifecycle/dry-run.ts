@@ -289,7 +289,7 @@ class Simulation {
   /** What the approval child workflow does when it starts: the same flow machine, same context. */
   private startApproval(input: ApprovalFlowInput, at: string) {
     const id = `${input.flow}#${this.flows.length + 1}`;
-    const state = { ...startFlow(this.plan, input.flow, at, contextOf(input)), id };
+    const state = { ...startFlow(this.plan, input.flow, at, contextOf(this.plan, input)), id };
     this.flows.push({ input, state });
     this.log.push({ at, event: `flow ${input.flow} started`, outcome: summary(state) });
     this.finishIfDone(this.flows.at(-1)!, at);
@@ -317,7 +317,7 @@ class Simulation {
       return error;
     }
     flow.state = {
-      ...decide(this.plan, flow.state, decision, contextOf(flow.input)).state,
+      ...decide(this.plan, flow.state, decision, contextOf(this.plan, flow.input)).state,
       id: flow.state.id,
     };
     this.log.push({ at, event: what, outcome: summary(flow.state) });
@@ -327,7 +327,7 @@ class Simulation {
 
   private flowTimeout(flow: SimulatedFlow, node: string, at: string) {
     flow.state = {
-      ...timeout(this.plan, flow.state, { node, at }, contextOf(flow.input)),
+      ...timeout(this.plan, flow.state, { node, at }, contextOf(this.plan, flow.input)),
       id: flow.state.id,
     };
     this.log.push({ at, event: `timeout of ${node}`, outcome: summary(flow.state) });
@@ -384,9 +384,9 @@ class Simulation {
   }
 }
 
-function contextOf(input: ApprovalFlowInput): FlowContext {
+function contextOf(plan: RuleSetPlan, input: ApprovalFlowInput): FlowContext {
   return {
-    fields: input.plan.fields,
+    fields: plan.fields,
     input: { metadata: input.metadata, asset: input.asset, request: input.request },
   };
 }

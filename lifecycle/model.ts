@@ -35,7 +35,10 @@ export interface AssetLifecycleInput {
 export interface ApprovalFlowInput {
   approvalId: string;
   assetId: string;
-  plan: RuleSetPlan;
+  /** The plan, in inputs recorded before approvals loaded it by `ruleSet` (an activity). */
+  plan?: RuleSetPlan;
+  /** The rule-set version whose flow this is. */
+  ruleSet?: { name: string; version: number };
   flow: string;
   request: { user: string; roles: string[]; audience: string; rendition: string; external: boolean };
   metadata: Record<string, unknown>;

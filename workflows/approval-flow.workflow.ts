@@ -13,7 +13,7 @@ import { checkDecision, decide, type FlowContext, startFlow, timeout } from '../
 import { type ApprovalView, approvalFinishedSignal, decideUpdate, getApprovalQuery } from './messages';
 import { workflowNow } from './workflow-clock';
 
-const { syncApprovalTasks } = proxyLocalActivities<Activities>({
+const { syncApprovalTasks, loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -27,11 +27,19 @@ const { syncApprovalTasks } = proxyLocalActivities<Activities>({
  */
 export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOutcome> {
   const now = () => workflowNow().toISOString();
+  const startedAt = now();
+  // Inputs recorded before carry the plan; newer ones name the rule-set version, loaded once.
+  const plan = input.plan ?? (input.ruleSet ? await loadPlan(input.ruleSet) : null);
+  if (!plan)
+    throw ApplicationFailure.nonRetryable(
+      `Rule set ${input.ruleSet?.name} v${input.ruleSet?.version} is not in the catalogue.`,
+      'RULE_SET_NOT_FOUND',
+    );
   const context: FlowContext = {
-    fields: input.plan.fields,
+    fields: plan.fields,
     input: { metadata: input.metadata, asset: input.asset, request: input.request },
   };
-  let state = startFlow(input.plan, input.flow, now(), context);
+  let state = startFlow(plan, input.flow, startedAt, context);
   let changed = true;
   const view = (): ApprovalView => ({ approvalId: input.approvalId, assetId: input.assetId, flow: state });
 
@@ -39,7 +47,7 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
   setHandler(
     decideUpdate,
     (decision) => {
-      state = decide(input.plan, state, { ...decision, at: now() }, context).state;
+      state = decide(plan, state, { ...decision, at: now() }, context).state;
       changed = true;
       return view();
     },
@@ -74,7 +82,7 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
       : undefined;
     const decided = await condition(() => changed, wait);
     if (!decided && first) {
-      state = timeout(input.plan, state, { node: first[0], at: now() }, context);
+      state = timeout(plan, state, { node: first[0], at: now() }, context);
       changed = true;
     }
   }

@@ -49,7 +49,7 @@ const RETRY = {
 };
 
 /** Catalogue writes take milliseconds: local activities, no round trip through the server. */
-const { recordTransition, recordVersion, saveLifecycleStatus } = proxyLocalActivities<Activities>({
+const { recordTransition, recordVersion, saveLifecycleStatus, loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: RETRY,
 });
@@ -75,9 +75,9 @@ const { moveToTier, purgeAsset } = proxyActivities<Activities>({
  * engine's next timer. No lifecycle decision is made here.
  */
 export async function interpretLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
-  let plan: RuleSetPlan = input.plan ?? emptyPlan(input.ruleSet);
   const now = () => workflowNow().toISOString();
   let s: EngineState = input.carried ? resumeState(input.carried) : newAssetState(input, now());
+  let plan: RuleSetPlan = input.plan ?? (await planOf(s.ruleSet, input.carried !== undefined));
 
   const refuseIfNot = (event: LifecycleEvent) => {
     const refusal = refusalOf(s, event, plan, now());
@@ -187,7 +187,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
         // Abandoned on close: an approval outlives this run (continue-as-new) and reports back by signal.
         await startChild(approvalFlow, {
           workflowId: effect.approval.approvalId,
-          args: [{ ...effect.approval, plan }],
+          args: [{ ...effect.approval, ruleSet: s.ruleSet }],
           parentClosePolicy: ParentClosePolicy.ABANDON,
         });
         return;
@@ -230,13 +230,30 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
   return { assetId: s.assetId, state: s.state, timeline: s.timeline };
 
   /**
+   * The plan of a rule-set version, loaded once per run: a continued run carries only the name
+   * and version. An upload that named no rule set (older servers) runs with an empty plan.
+   */
+  async function planOf(
+    ruleSet: { name: string; version: number },
+    continued: boolean,
+  ): Promise<RuleSetPlan> {
+    const loaded = await loadPlan(ruleSet);
+    if (loaded) return loaded;
+    // Published versions are never deleted; failing the task (Temporal retries it) loses nothing.
+    if (continued) throw new Error(`rule set ${ruleSet.name} v${ruleSet.version} is not in the catalogue`);
+    return emptyPlan(ruleSet.name);
+  }
+
+  /**
    * Continues as new once no handler runs. The carried state includes the outbox, and work that
    * arrives while handlers finish is done first, so nothing is dropped on the way.
    */
   async function continueAsNewWhenQuiet() {
     await condition(allHandlersFinished);
     if (s.outbox.length > 0) return; // work arrived meanwhile: do it first, then decide again
-    await continueAsNew<typeof interpretLifecycle>({ ...input, plan, carried: s });
+    // The plan is not copied: the next run loads it by the rule-set version the state names.
+    const { plan: _copy, ...rest } = input;
+    await continueAsNew<typeof interpretLifecycle>({ ...rest, carried: s });
   }
 }
 

@@ -41,6 +41,29 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
   const notificationsOf = async (who: { Authorization: string }) =>
     (await harness.http.get('/api/notifications').set(who).expect(200)).body;
 
+  it('a new version retried with the same Idempotency-Key answers the version the first request made', async () => {
+    const id = await uploadAs(ann, 'retry.jpg', [90, 160, 40]);
+    const file = await makeJpeg(640, 480, [20, 20, 220]);
+    const send = (key?: string) => {
+      const req = harness.http.post(`/api/assets/${id}/versions`).set(ann);
+      return (key ? req.set('Idempotency-Key', key) : req).attach('file', file, 'retry-v2.jpg').expect(201);
+    };
+    const first = await send('upload-7f3a');
+    const retried = await send('upload-7f3a');
+    expect([first.body.version, retried.body.version]).toEqual([2, 2]);
+    // Without a key (or with another one) the same file is a new version, as asked.
+    expect((await send()).body.version).toBe(3);
+    expect((await send('upload-other')).body.version).toBe(4);
+    const versions = (await harness.http.get(`/api/assets/${id}/versions`).expect(200)).body.versions;
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([1, 2, 3, 4]);
+    await harness.http
+      .post(`/api/assets/${id}/versions`)
+      .set(ann)
+      .set('Idempotency-Key', 'not a key!')
+      .attach('file', file, 'retry-v2.jpg')
+      .expect(400);
+  });
+
   it('keeps every version with who and why, compares two, and restores an old one as the newest', async () => {
     const id = await uploadAs(ann, 'label.jpg', [200, 30, 40]);
     const v2 = await harness.http

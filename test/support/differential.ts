@@ -129,7 +129,7 @@ export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
 /** The luxury rule set with the scenario's retention, validity and cold tiering. */
 export function planFor(scenario: Scenario): RuleSetPlan {
   const source = readFileSync(path.join(__dirname, '..', '..', 'rules', 'examples', 'luxury.yaml'), 'utf8');
-  const plan = compileRuleSet(source).plan!;
+  const plan = { ...compileRuleSet(source).plan!, name: `luxury-variant-${randomUUID().slice(0, 8)}` };
   const classic = 'has(metadata.classic) && metadata.classic';
   plan.archive.retention = scenario.retention.map((r) => ({
     when: r.when === 'classic' ? classic : r.when === 'not-classic' ? `!(${classic})` : null,
@@ -264,6 +264,8 @@ export interface WorkflowWorld {
   taskQueue: string;
   assets: AssetRepository;
   blobs: FileBlobStore;
+  /** Publishes a plan in the catalogue (approval flows load it from there); answers its version. */
+  publish(plan: RuleSetPlan): Promise<number>;
 }
 
 /** Plays the script against the real workflow; answers what it observed and the upload instant. */
@@ -273,6 +275,7 @@ export async function observe(
   scenario: Scenario,
 ): Promise<{ t0: number; upload: number; observed: Observation }> {
   const { env, assets, blobs } = world;
+  const ruleSetVersion = await world.publish(plan);
   const pending = await blobs.write(Readable.from(await makeJpeg(200, 100, [200, 40, 40])));
   await pending.commit();
   const assetId = randomUUID();
@@ -284,7 +287,7 @@ export async function observe(
     workflowId: `asset-${assetId}`,
     displayName: 'campaign.jpg',
     ruleSet: plan.name,
-    ruleSetVersion: 1,
+    ruleSetVersion,
     metadata,
     blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
     declaredMediaType: 'image/jpeg',
@@ -296,7 +299,7 @@ export async function observe(
       {
         assetId,
         ruleSet: plan.name,
-        ruleSetVersion: 1,
+        ruleSetVersion,
         version: 1,
         plan,
         name: 'campaign.jpg',

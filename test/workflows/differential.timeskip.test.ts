@@ -9,11 +9,13 @@ import { createActivities } from '../../activities';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
+import type { RuleSetPlan } from '../../rules/plan';
 import { storageOn } from '../../runtime/catalogue';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import { differences, observe, planFor, predict, scenarioArbitrary } from '../support/differential';
+import { publishPlan } from '../support/published-plans';
 import { openTestDatabase } from '../support/test-databases';
 import { testWorkflowBundle } from '../support/test-env';
 
@@ -68,6 +70,7 @@ describe('the dry-run predicts what the workflow does', () => {
       taskQueue,
       assets: new AssetRepository(database.db),
       blobs: new FileBlobStore(blobDir),
+      publish: (plan: RuleSetPlan) => publishPlan(database, plan),
     };
     await fc.assert(
       fc.asyncProperty(scenarioArbitrary, async (scenario) => {

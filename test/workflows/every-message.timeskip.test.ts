@@ -34,6 +34,7 @@ import {
 } from '../../workflows/messages';
 import { eventually } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { publishPlan } from '../support/published-plans';
 import { recordRunIfAsked } from '../support/record-history';
 import { openTestDatabase } from '../support/test-databases';
 import { testWorkflowBundle } from '../support/test-env';
@@ -86,6 +87,7 @@ describe('every message an asset workflow accepts', () => {
   });
 
   async function upload(plan: RuleSetPlan, metadata: Record<string, unknown>) {
+    const ruleSetVersion = await publishPlan(database, plan);
     const pending = await blobs.write(Readable.from(await makeJpeg(120, 80, [20, 90, 200])));
     await pending.commit();
     const assetId = randomUUID();
@@ -94,7 +96,7 @@ describe('every message an asset workflow accepts', () => {
       workflowId: `asset-${assetId}`,
       displayName: 'SS26-Garden_event_V1_20260301.jpg',
       ruleSet: plan.name,
-      ruleSetVersion: 1,
+      ruleSetVersion,
       metadata,
       blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
       declaredMediaType: 'image/jpeg',
@@ -106,7 +108,7 @@ describe('every message an asset workflow accepts', () => {
         {
           assetId,
           ruleSet: plan.name,
-          ruleSetVersion: 1,
+          ruleSetVersion,
           version: 1,
           plan,
           name: 'SS26-Garden_event_V1_20260301.jpg',
@@ -132,7 +134,7 @@ describe('every message an asset workflow accepts', () => {
     });
 
   it('records each message in the timeline with who sent it, in order', async () => {
-    const plan = luxury();
+    const plan = { ...luxury(), name: 'luxury-every-message' };
     // A flow people start by hand; its condition (an internal download) fails, so it ends at once.
     plan.flows['manual-check'] = { ...plan.flows['hi-res-download']!, trigger: 'manual' };
     const { handle, assetId, sha256, sizeBytes } = await upload(plan, { campaign: 'SS26-Garden' });
@@ -222,7 +224,7 @@ describe('every message an asset workflow accepts', () => {
   });
 
   it('an idle asset continues as new after a year, carrying its state, and the new run goes on', async () => {
-    const plan = luxury();
+    const plan = { ...luxury(), name: 'luxury-idle' };
     plan.archive = { validity: null, coldAfterDaysUnused: null, retention: [], legalHold: null };
     const { handle, assetId } = await upload(plan, { campaign: 'idle' });
     const first = (await handle.describe()).runId;

@@ -15,6 +15,7 @@ import { compileRuleSet, type RuleSetPlan } from '../../rules';
 import { storageOn } from '../../runtime/catalogue';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { ruleTaggingOnly } from '../../tagging/offline-tagging';
+import { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import {
   archiveUpdate,
@@ -26,6 +27,7 @@ import {
 } from '../../workflows/messages';
 import { eventually } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { publishPlan } from '../support/published-plans';
 import { recordHistoryIfAsked } from '../support/record-history';
 import { openTestDatabase } from '../support/test-databases';
 import { testWorkflowBundle } from '../support/test-env';
@@ -93,6 +95,7 @@ describe('lifecycle timers that fire years later', () => {
     rgb: [number, number, number],
   ) {
     const plan = planOf(ruleSet);
+    const ruleSetVersion = await publishPlan(database, plan);
     const pending = await blobs.write(Readable.from(await makeJpeg(200, 100, rgb)));
     await pending.commit();
     const assetId = randomUUID();
@@ -101,7 +104,7 @@ describe('lifecycle timers that fire years later', () => {
       workflowId: `asset-${assetId}`,
       displayName: name,
       ruleSet,
-      ruleSetVersion: 1,
+      ruleSetVersion,
       metadata,
       blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
       declaredMediaType: 'image/jpeg',
@@ -109,7 +112,7 @@ describe('lifecycle timers that fire years later', () => {
     const handle = await env.client.workflow.start('assetLifecycle', {
       taskQueue,
       workflowId: `asset-${assetId}`,
-      args: [{ assetId, ruleSet, ruleSetVersion: 1, version: 1, plan, name, metadata }],
+      args: [{ assetId, ruleSet, ruleSetVersion, version: 1, plan, name, metadata }],
       // The Java test server gives workflows without an execution timeout a default of 10 years
       // (a real server has none); these assets must outlive that.
       workflowExecutionTimeout: '50 years',
@@ -163,6 +166,12 @@ describe('lifecycle timers that fire years later', () => {
     // The tombstone keeps the record and its history.
     const tombstone = await assets.find(assetId);
     expect(tombstone?.displayName).toBe('Voltio_EL-123456_main_V1_20260401.jpg');
+    // Its workflow has ended; the API answers what is sent to it as the engine would.
+    const api = new AssetWorkflows(env.connection, env.namespace ?? 'default', taskQueue);
+    await expect(api.updateAsset(assetId, archiveUpdate, { by: 'ann@example.test' })).rejects.toMatchObject({
+      code: 'ASSET_PURGED',
+      status: 409,
+    });
     // Every event of its life is in the timeline, state changes and the delisting alike.
     expect((await assets.timeline(assetId)).map((t) => t.event ?? t.to)).toEqual([
       'uploaded',
