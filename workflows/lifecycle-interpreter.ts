@@ -138,11 +138,18 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
   );
   setHandler(
     requestDownloadUpdate,
-    (a) => {
+    // A pending answer names an approval that exists: it is given once the flow has started.
+    async (a) => {
       const reply = accept({ type: 'request-download', ...a });
       if (reply.kind !== 'download')
         throw new Error('the engine answered a download request without a decision');
-      return reply.decision;
+      const { decision } = reply;
+      if (decision.status === 'pending') {
+        const starts = (e: Effect) =>
+          e.type === 'start-approval' && e.approval.approvalId === decision.approvalId;
+        await condition(() => !s.outbox.some(starts));
+      }
+      return decision;
     },
     { validator: (a) => refuseIfNot({ type: 'request-download', ...a }) },
   );
