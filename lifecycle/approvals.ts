@@ -34,11 +34,20 @@ export function queueApproval(
       requestedAt: now,
     },
   ];
+  note(
+    s,
+    'approval-requested',
+    `${flow}${request.rendition ? ` for ${request.rendition}` : ''}`,
+    now,
+    request.user,
+  );
   emit(s, {
     type: 'start-approval',
     approval: {
       approvalId,
       assetId: s.assetId,
+      // The version whose flow this is, fixed now: a migration before the flow starts changes nothing.
+      ruleSet: { ...s.ruleSet },
       flow,
       request,
       metadata: { ...s.metadata },

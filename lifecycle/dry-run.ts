@@ -162,7 +162,8 @@ class Simulation {
   /** Lets simulated time pass until `until`: engine timers and approval-step timeouts fire in order. */
   private advanceTo(until: string) {
     for (;;) {
-      const engineAt = timersOf(this.s, this.plan, until)[0]?.at;
+      // As the workflow does: the next timer as of now (conditions may read `now`), fired at its date.
+      const engineAt = timersOf(this.s, this.plan, this.clock)[0]?.at;
       const flowDue = this.nextFlowTimeout();
       const next = [engineAt, flowDue?.at]
         .filter((t): t is string => t !== undefined && t <= until)

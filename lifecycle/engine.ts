@@ -16,7 +16,8 @@ import { refusalOf } from './transition-table';
  * no clock, no I/O, no Temporal. The asset workflow interprets it (its update validators ask the
  * same transition table, its effects become activities, it sleeps until `nextWake`); the dry-run
  * and the migration preview run it with a simulated clock. A lifecycle rule lives here or in the
- * modules this one imports, nowhere else.
+ * modules this one imports; outside lifecycle/ only the frozen `assetLifecycleV2` (kept for the
+ * histories of runs started before the engine) and a few API-edge pre-checks repeat one.
  */
 export function applyEvent(
   state: EngineState,

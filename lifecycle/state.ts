@@ -74,7 +74,10 @@ export function emit(s: EngineState, effect: DistributiveOmit<Effect, 'id'>): vo
 
 /** Asks for the catalogue's status row to be saved (once, after whatever else is queued). */
 export function statusChanged(s: EngineState): void {
-  if (s.outbox.at(-1)?.type !== 'save-status') emit(s, { type: 'save-status' });
+  // The head of the outbox may be being carried out right now (with the state as it was then):
+  // only a save still waiting behind other effects can stand for this change too.
+  if (s.outbox.length > 1 && s.outbox.at(-1)?.type === 'save-status') return;
+  emit(s, { type: 'save-status' });
 }
 
 /** Moves the asset to another state and records it. */

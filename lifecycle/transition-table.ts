@@ -76,8 +76,8 @@ export const TRANSITION_TABLE: {
   restore: {
     in: ['archived', 'expired'],
     check: (s, _e, plan, now) => {
-      if (s.state !== 'expired') return null;
-      // Restoring an expired asset whose validity date has passed would expire it again at once.
+      // Restoring an asset whose validity date has passed (taken down, or archived since) would
+      // expire it again at once.
       const validity = lifecycleTimers(plan, { ...factsForRestore(s) }, now).find(
         (t) => t.kind === 'validity',
       );

@@ -194,7 +194,12 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
         // Abandoned on close: an approval outlives this run (continue-as-new) and reports back by signal.
         await startChild(approvalFlow, {
           workflowId: effect.approval.approvalId,
-          args: [{ ...effect.approval, ruleSet: s.ruleSet }],
+          // Published versions are loaded by the child; a plan that was never published travels along.
+          args: [
+            effect.approval.ruleSet && effect.approval.ruleSet.version > 0
+              ? effect.approval
+              : { ...effect.approval, plan },
+          ],
           parentClosePolicy: ParentClosePolicy.ABANDON,
         });
         return;
@@ -260,7 +265,12 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
     if (s.outbox.length > 0) return; // work arrived meanwhile: do it first, then decide again
     // The plan is not copied: the next run loads it by the rule-set version the state names.
     const { plan: _copy, ...rest } = input;
-    await continueAsNew<typeof interpretLifecycle>({ ...rest, carried: s });
+    // A plan never published (version 0: uploads that named no rule set) has nothing to load from.
+    await continueAsNew<typeof interpretLifecycle>({
+      ...rest,
+      ...(s.ruleSet.version > 0 ? {} : { plan }),
+      carried: s,
+    });
   }
 }
 

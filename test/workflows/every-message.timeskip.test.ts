@@ -180,6 +180,8 @@ describe('every message an asset workflow accepts', () => {
       ],
     });
     expect(version).toBe(2);
+    // Answered once the version's row is written (its ingest follows): the row is there now.
+    expect((await assets.versions(assetId)).map((v) => v.version)).toEqual([1, 2]);
     await handle.executeUpdate(startFlowUpdate, { args: [{ ...mia, flow: 'manual-check' }] });
     await waitFor(handle, (v) =>
       (v.approvals ?? []).some((x) => x.flow === 'manual-check' && x.status === 'rejected'),
@@ -207,8 +209,10 @@ describe('every message an asset workflow accepts', () => {
       ['unfrozen', 'mia@example.test'],
       ['legal-hold-set', 'lea@example.test'],
       ['legal-hold-released', 'lea@example.test'],
+      ['approval-requested', 'ann@example.test'],
       ['approval-approved', download.approvalId],
       ['version-added', 'ann@example.test'],
+      ['approval-requested', 'mia@example.test'],
       ['approval-rejected', `approval-${assetId}-2`],
       ['delisted', 'ann@example.test'],
       ['migrated', 'admin@example.test'],
@@ -216,8 +220,6 @@ describe('every message an asset workflow accepts', () => {
       ['restored', 'ann@example.test'],
     ]);
     expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
-    // Answered when the version row was written; its ingest finishes after.
-    expect((await assets.versions(assetId)).map((v) => v.version)).toEqual([1, 2]);
 
     const { runId } = await handle.describe();
     await recordRunIfAsked(env.client, handle.workflowId, runId, 'asset-lifecycle-v4-every-message');
