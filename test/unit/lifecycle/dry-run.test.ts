@@ -169,6 +169,22 @@ describe('dry-run of the luxury rule set', () => {
     expect(timer(delisted, 'retention')).toMatchObject({ at: '2030-02-01T00:00:00.000Z', status: 'pending' });
   });
 
+  it('a retention rule whose condition reads now is judged when the clock gets there, as the workflow does', () => {
+    const variant = structuredClone(plan);
+    variant.archive.retention = [
+      { when: "now > timestamp('2029-06-01T00:00:00Z')", after: 'upload', keep: 'P1Y' },
+      { when: null, after: 'upload', keep: 'P5Y' },
+    ];
+    // Seen from 2026 the second rule decides (2031-03-01). When that date comes the first rule
+    // holds, its date has long passed, and the asset is purged then. (Judging the first rule from
+    // the end of the script once made the dry-run loop forever on 2027-03-01.)
+    const result = dryRun(variant, { ...sample, metadata: {} }, [
+      { type: 'advance', to: '2032-01-01T00:00:00.000Z' },
+    ]);
+    expect(result.final.state).toBe('purged');
+    expect(result.engine.timeline.at(-1)).toMatchObject({ to: 'purged', at: '2031-03-01T09:00:00.000Z' });
+  });
+
   // Regression (quality review H1, divergence 2): audience membership was not modelled, so the
   // dry-run started approvals and allowed downloads the workflow refuses at once.
   it('refuses requests from people outside the audience, as the workflow does', () => {

@@ -223,4 +223,15 @@ describe('the lifecycle engine', () => {
       expect.objectContaining({ flow: 'compliance-review', requestedBy: 'ann@example.com' }),
     ]);
   });
+
+  it('queues another status save when the only one queued may be being carried out', () => {
+    const s = { ...stored(), outbox: [] };
+    const once = play(luxury, s, [{ type: 'use', by: 'ann', use: 'view' }]);
+    expect(once.outbox.map((e) => e.type)).toEqual(['save-status']);
+    // The interpreter takes the head of the outbox while it runs; this change needs its own save.
+    const twice = play(luxury, once, [{ type: 'use', by: 'ann', use: 'view' }]);
+    expect(twice.outbox.map((e) => e.type)).toEqual(['save-status', 'save-status']);
+    const thrice = play(luxury, twice, [{ type: 'use', by: 'ann', use: 'view' }]);
+    expect(thrice.outbox.map((e) => e.type)).toEqual(['save-status', 'save-status']);
+  });
 });
