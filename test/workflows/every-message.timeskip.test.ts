@@ -1,20 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { FileBlobStore } from '../../blobstore/file-blob-store';
-import { AssetRepository } from '../../catalogue/asset.repository';
-import type { Database } from '../../catalogue/database';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
-import { storageOn } from '../../runtime/catalogue';
-import { installTemporalRuntimeOnce } from '../../runtime/worker';
-import { ruleTaggingOnly } from '../../tagging/offline-tagging';
-import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import {
   addVersionUpdate,
   archiveUpdate,
@@ -34,10 +23,8 @@ import {
 } from '../../workflows/messages';
 import { eventually } from '../support/harness';
 import { makeJpeg } from '../support/images';
-import { publishPlan } from '../support/published-plans';
 import { recordRunIfAsked } from '../support/record-history';
-import { openTestDatabase } from '../support/test-databases';
-import { testWorkflowBundle } from '../support/test-env';
+import { timeSkippingWorld } from '../support/time-skipping-world';
 
 const DAY = 24 * 60 * 60 * 1000;
 const luxury = (): RuleSetPlan =>
@@ -50,48 +37,14 @@ const luxury = (): RuleSetPlan =>
  * the replay test, which checks that its histories cover every update, signal and patch.
  */
 describe('every message an asset workflow accepts', () => {
-  let env: TestWorkflowEnvironment;
-  let database: Database;
-  let blobDir: string;
-  let assets: AssetRepository;
-  let blobs: FileBlobStore;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = `every-message-${randomUUID()}`;
-
-  beforeAll(async () => {
-    installTemporalRuntimeOnce();
-    database = await openTestDatabase('embedded');
-    blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-every-message-'));
-    assets = new AssetRepository(database.db);
-    blobs = new FileBlobStore(blobDir);
-    env = await startTimeSkippingServer();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: testWorkflowBundle(),
-      activities: createActivities({
-        ...storageOn(database, blobDir),
-        limits: { maxImagePixels: 100_000_000 },
-        tagging: ruleTaggingOnly(),
-      }),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-    await database?.close();
-    rmSync(blobDir, { recursive: true, force: true });
-  });
+  const world = timeSkippingWorld('every-message');
 
   async function upload(plan: RuleSetPlan, metadata: Record<string, unknown>) {
-    const ruleSetVersion = await publishPlan(database, plan);
-    const pending = await blobs.write(Readable.from(await makeJpeg(120, 80, [20, 90, 200])));
+    const ruleSetVersion = await world.publish(plan);
+    const pending = await world.blobs.write(Readable.from(await makeJpeg(120, 80, [20, 90, 200])));
     await pending.commit();
     const assetId = randomUUID();
-    await assets.create({
+    await world.assets.create({
       id: assetId,
       workflowId: `asset-${assetId}`,
       displayName: 'SS26-Garden_event_V1_20260301.jpg',
@@ -101,8 +54,8 @@ describe('every message an asset workflow accepts', () => {
       blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
       declaredMediaType: 'image/jpeg',
     });
-    const handle = await env.client.workflow.start('assetLifecycle', {
-      taskQueue,
+    const handle = await world.env.client.workflow.start('assetLifecycle', {
+      taskQueue: world.taskQueue,
       workflowId: `asset-${assetId}`,
       args: [
         {
@@ -123,7 +76,7 @@ describe('every message an asset workflow accepts', () => {
   }
   const view = (handle: WorkflowHandle) =>
     eventually(() =>
-      env.connection
+      world.env.connection
         .withDeadline(Date.now() + 3000, () => handle.query(getLifecycleQuery))
         .catch(() => undefined),
     );
@@ -151,7 +104,7 @@ describe('every message an asset workflow accepts', () => {
       args: [{ by: 'ann@example.test', roles: ['employee'], audience: 'internal', rendition: 'original' }],
     });
     if (download.status !== 'pending') throw new Error(`expected an approval, got ${download.status}`);
-    const approval = env.client.workflow.getHandle(download.approvalId);
+    const approval = world.env.client.workflow.getHandle(download.approvalId);
     await approval.executeUpdate(decideUpdate, {
       args: [
         {
@@ -181,7 +134,7 @@ describe('every message an asset workflow accepts', () => {
     });
     expect(version).toBe(2);
     // Answered once the version's row is written (its ingest follows): the row is there now.
-    expect((await assets.versions(assetId)).map((v) => v.version)).toEqual([1, 2]);
+    expect((await world.assets.versions(assetId)).map((v) => v.version)).toEqual([1, 2]);
     await handle.executeUpdate(startFlowUpdate, { args: [{ ...mia, flow: 'manual-check' }] });
     await waitFor(handle, (v) =>
       (v.approvals ?? []).some((x) => x.flow === 'manual-check' && x.status === 'rejected'),
@@ -194,7 +147,7 @@ describe('every message an asset workflow accepts', () => {
     await handle.executeUpdate(restoreUpdate, { args: [{ by: 'ann@example.test' }] });
 
     const timeline = await eventually(async () => {
-      const entries = await assets.timeline(assetId);
+      const entries = await world.assets.timeline(assetId);
       return entries.some((t) => t.event === 'restored') &&
         entries.some((t) => t.event === 'approval-rejected')
         ? entries
@@ -222,7 +175,7 @@ describe('every message an asset workflow accepts', () => {
     expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
 
     const { runId } = await handle.describe();
-    await recordRunIfAsked(env.client, handle.workflowId, runId, 'asset-lifecycle-v4-every-message');
+    await recordRunIfAsked(world.env.client, handle.workflowId, runId, 'asset-lifecycle-v4-every-message');
   });
 
   it('an idle asset continues as new after a year, carrying its state, and the new run goes on', async () => {
@@ -230,25 +183,25 @@ describe('every message an asset workflow accepts', () => {
     plan.archive = { validity: null, coldAfterDaysUnused: null, retention: [], legalHold: null };
     const { handle, assetId } = await upload(plan, { campaign: 'idle' });
     const first = (await handle.describe()).runId;
-    await env.sleep(366 * DAY);
+    await world.env.sleep(366 * DAY);
     const continued = await eventually(async () => {
-      const { runId } = await env.client.workflow.getHandle(handle.workflowId).describe();
+      const { runId } = await world.env.client.workflow.getHandle(handle.workflowId).describe();
       return runId !== first ? runId : undefined;
     });
-    const latest = env.client.workflow.getHandle(handle.workflowId);
+    const latest = world.env.client.workflow.getHandle(handle.workflowId);
     await latest.executeUpdate(freezeUpdate, {
       args: [{ by: 'mia@example.test', roles: ['brand-manager'], reason: 'after a year' }],
     });
     const after = await waitFor(latest, (v) => v.frozen !== null);
     expect(after).toMatchObject({ assetId, state: 'stored', asset: { kind: 'image', width: 120 } });
     const events = await eventually(async () => {
-      const recorded = (await assets.timeline(assetId)).map((t) => t.event ?? t.to);
+      const recorded = (await world.assets.timeline(assetId)).map((t) => t.event ?? t.to);
       return recorded.includes('frozen') ? recorded : undefined;
     });
     expect(events).toEqual(['uploaded', 'stored', 'frozen']);
-    await recordRunIfAsked(env.client, handle.workflowId, first, 'asset-lifecycle-v4-continued-as-new');
+    await recordRunIfAsked(world.env.client, handle.workflowId, first, 'asset-lifecycle-v4-continued-as-new');
     await recordRunIfAsked(
-      env.client,
+      world.env.client,
       handle.workflowId,
       continued,
       'asset-lifecycle-v4-after-continue-as-new',
