@@ -257,6 +257,21 @@ export function viewOf(s: EngineState, plan: RuleSetPlan, now: string): Lifecycl
   return { ...state, timers: timersOf(s, plan, now).filter((t) => t.kind !== 'grant') };
 }
 
+/** The part of the state the catalogue mirrors (for listing, filtering and the API). */
+export function catalogueStatusOf(s: LifecycleState) {
+  return {
+    kind: s.asset.kind,
+    tags: s.asset.tags,
+    metadata: s.metadata,
+    frozen: s.frozen,
+    legalHold: s.legalHold,
+    tier: s.tier,
+    compliance: s.compliance,
+    lastUsedAt: s.lastUsedAt,
+    ruleSetVersion: s.ruleSet.version,
+  };
+}
+
 export interface LifecycleView extends LifecycleState {
   timers: { kind: string; at: string; reason: string }[];
 }

@@ -2,7 +2,7 @@ import type { AssetState } from '../domain/asset';
 import type { ErrorCodes } from '../domain/errors';
 import { metadataProblems } from '../rules/metadata';
 import type { RuleSetPlan } from '../rules/plan';
-import { audienceRefusal } from './asset-rules';
+import { audienceRefusal, lifecycleFacts } from './asset-rules';
 import type { EngineState, EventType, LifecycleEvent, Refusal } from './model';
 import { lifecycleTimers } from './timers';
 
@@ -78,7 +78,7 @@ export const TRANSITION_TABLE: {
     check: (s, _e, plan, now) => {
       // Restoring an asset whose validity date has passed (taken down, or archived since) would
       // expire it again at once.
-      const validity = lifecycleTimers(plan, { ...factsForRestore(s) }, now).find(
+      const validity = lifecycleTimers(plan, lifecycleFacts({ ...s, state: 'stored' }), now).find(
         (t) => t.kind === 'validity',
       );
       if (validity && validity.at <= now)
@@ -140,19 +140,6 @@ export const TRANSITION_TABLE: {
   'approval-finished': { in: ANY },
   time: { in: ANY },
 };
-
-/** Facts as they would be once restored: the validity timer is only armed for a stored asset. */
-function factsForRestore(s: EngineState) {
-  return {
-    state: 'stored' as const,
-    tier: s.tier,
-    legalHold: s.legalHold !== null,
-    metadata: s.metadata,
-    asset: { ...s.asset, frozen: s.frozen !== null, state: 'stored' },
-    lastUsedAt: s.lastUsedAt,
-    anchors: s.anchors,
-  };
-}
 
 /** Why the engine refuses `event` in state `s`, or null when it accepts it. */
 export function refusalOf(

@@ -20,6 +20,7 @@ import type {
   VersionAnalysis,
 } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
+import { catalogueStatusOf } from '../lifecycle/engine';
 import type { ApprovalFlowInput, AssetLifecycleInput } from '../lifecycle/model';
 import { type LifecycleFacts, lifecycleTimers } from '../lifecycle/timers';
 import { evaluateCondition } from '../rules/conditions';
@@ -617,7 +618,7 @@ export async function assetLifecycleV2(input: AssetLifecycleInput): Promise<Asse
     }
     if (statusDirty) {
       statusDirty = false;
-      await saveLifecycleStatus({ assetId: s.assetId, status: statusOf(s) });
+      await saveLifecycleStatus({ assetId: s.assetId, status: catalogueStatusOf(s) });
     }
   }
 }
@@ -679,20 +680,5 @@ function checkCompliance(plan: RuleSetPlan, s: LifecycleState, now: string): Lif
       : null,
     missingFields,
     complianceTags,
-  };
-}
-
-/** The part of the state the catalogue mirrors (for listing, filtering and the API). */
-function statusOf(s: LifecycleState) {
-  return {
-    kind: s.asset.kind,
-    tags: s.asset.tags,
-    metadata: s.metadata,
-    frozen: s.frozen,
-    legalHold: s.legalHold,
-    tier: s.tier,
-    compliance: s.compliance,
-    lastUsedAt: s.lastUsedAt,
-    ruleSetVersion: s.ruleSet.version,
   };
 }

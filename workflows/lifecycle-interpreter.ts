@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AssetLifecycleView } from '../domain/asset';
-import { applyEvent, nextWake, viewOf } from '../lifecycle/engine';
+import { applyEvent, catalogueStatusOf, nextWake, viewOf } from '../lifecycle/engine';
 import type { AssetLifecycleInput, Effect, EngineState, LifecycleEvent, Reply } from '../lifecycle/model';
 import { newAssetState, resumeState } from '../lifecycle/state';
 import { refusalOf } from '../lifecycle/transition-table';
@@ -174,7 +174,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
       case 'record-transition':
         return recordTransition({ assetId: s.assetId, transition: effect.transition });
       case 'save-status':
-        return saveLifecycleStatus({ assetId: s.assetId, status: statusOf(s) });
+        return saveLifecycleStatus({ assetId: s.assetId, status: catalogueStatusOf(s) });
       case 'record-version': {
         const { id, type, note, ...version } = effect;
         await recordVersion({ assetId: s.assetId, ...version, note: note ?? null });
@@ -272,19 +272,4 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
       carried: s,
     });
   }
-}
-
-/** The part of the state the catalogue mirrors (for listing, filtering and the API). */
-function statusOf(s: EngineState) {
-  return {
-    kind: s.asset.kind,
-    tags: s.asset.tags,
-    metadata: s.metadata,
-    frozen: s.frozen,
-    legalHold: s.legalHold,
-    tier: s.tier,
-    compliance: s.compliance,
-    lastUsedAt: s.lastUsedAt,
-    ruleSetVersion: s.ruleSet.version,
-  };
 }

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import fc from 'fast-check';
-import type { FileBlobStore } from '../../blobstore/file-blob-store';
-import type { AssetRepository } from '../../catalogue/asset.repository';
 import { type DryRunEvent, dryRun } from '../../lifecycle/dry-run';
 import { timersOf } from '../../lifecycle/engine';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
@@ -16,7 +13,6 @@ import {
   decideUpdate,
   freezeUpdate,
   getApprovalQuery,
-  getLifecycleQuery,
   type LifecycleView,
   legalHoldUpdate,
   markEventUpdate,
@@ -27,7 +23,7 @@ import {
   unfreezeUpdate,
 } from '../../workflows/messages';
 import { eventually } from './harness';
-import { makeJpeg } from './images';
+import { type AssetWorld, lifecycleView, startAsset } from './time-skipping-world';
 
 /**
  * The differential check of the lifecycle engine: a generated rule-set variant and script of
@@ -259,60 +255,24 @@ export function predict(
 const endOf = (t0: number, scenario: Scenario) =>
   (timesOf(t0, scenario).at(-1) ?? t0) + scenario.finalGapDays * DAY + 30 * 60 * 1000;
 
-export interface WorkflowWorld {
-  env: TestWorkflowEnvironment;
-  taskQueue: string;
-  assets: AssetRepository;
-  blobs: FileBlobStore;
-  /** Publishes a plan in the catalogue (approval flows load it from there); answers its version. */
-  publish(plan: RuleSetPlan): Promise<number>;
-}
-
 /** Plays the script against the real workflow; answers what it observed and the upload instant. */
 export async function observe(
-  world: WorkflowWorld,
+  world: AssetWorld,
   plan: RuleSetPlan,
   scenario: Scenario,
 ): Promise<{ t0: number; upload: number; observed: Observation }> {
-  const { env, assets, blobs } = world;
-  const ruleSetVersion = await world.publish(plan);
-  const pending = await blobs.write(Readable.from(await makeJpeg(200, 100, [200, 40, 40])));
-  await pending.commit();
-  const assetId = randomUUID();
+  const { env, assets } = world;
   // Metadata dates count from now; the upload instant is the workflow's, a moment later.
   const t0 = await env.currentTimeMs();
   const metadata = metadataOf(t0, scenario.metadata);
-  await assets.create({
-    id: assetId,
-    workflowId: `asset-${assetId}`,
-    displayName: 'campaign.jpg',
-    ruleSet: plan.name,
-    ruleSetVersion,
+  const { handle, assetId } = await startAsset(world, plan, {
+    name: 'campaign.jpg',
     metadata,
-    blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
-    declaredMediaType: 'image/jpeg',
+    uploadedBy: 'ann',
+    size: [200, 100],
+    rgb: [200, 40, 40],
   });
-  const handle = await env.client.workflow.start('assetLifecycle', {
-    taskQueue: world.taskQueue,
-    workflowId: `asset-${assetId}`,
-    args: [
-      {
-        assetId,
-        ruleSet: plan.name,
-        ruleSetVersion,
-        version: 1,
-        plan,
-        name: 'campaign.jpg',
-        metadata,
-        uploadedBy: 'ann',
-      },
-    ],
-    workflowExecutionTimeout: '50 years',
-  });
-  const view = (h: WorkflowHandle) =>
-    eventually(() =>
-      env.connection.withDeadline(Date.now() + 3000, () => h.query(getLifecycleQuery)).catch(() => undefined),
-    );
+  const view = (h: WorkflowHandle) => lifecycleView(env, h);
   const started = await eventually(async () => {
     const v = await view(handle);
     return v.state !== 'created' ? v : undefined;
@@ -443,7 +403,7 @@ async function decideOnLatest(
 
 /** The workflow's view once every effect is carried out: the catalogue has every timeline entry. */
 async function settled(
-  world: WorkflowWorld,
+  world: AssetWorld,
   handle: WorkflowHandle,
   assetId: string,
   view: (h: WorkflowHandle) => Promise<LifecycleView>,

@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import type { WorkflowHandle } from '@temporalio/client';
 import { compileRuleSet, type RuleSetPlan } from '../../rules';
 import {
@@ -9,7 +7,6 @@ import {
   archiveUpdate,
   decideUpdate,
   freezeUpdate,
-  getLifecycleQuery,
   type LifecycleView,
   legalHoldUpdate,
   markEventUpdate,
@@ -22,9 +19,8 @@ import {
   unfreezeUpdate,
 } from '../../workflows/messages';
 import { eventually } from '../support/harness';
-import { makeJpeg } from '../support/images';
 import { recordRunIfAsked } from '../support/record-history';
-import { timeSkippingWorld } from '../support/time-skipping-world';
+import { lifecycleView, startAsset, timeSkippingWorld } from '../support/time-skipping-world';
 
 const DAY = 24 * 60 * 60 * 1000;
 const luxury = (): RuleSetPlan =>
@@ -40,46 +36,17 @@ describe('every message an asset workflow accepts', () => {
   const world = timeSkippingWorld('every-message');
 
   async function upload(plan: RuleSetPlan, metadata: Record<string, unknown>) {
-    const ruleSetVersion = await world.publish(plan);
-    const pending = await world.blobs.write(Readable.from(await makeJpeg(120, 80, [20, 90, 200])));
-    await pending.commit();
-    const assetId = randomUUID();
-    await world.assets.create({
-      id: assetId,
-      workflowId: `asset-${assetId}`,
-      displayName: 'SS26-Garden_event_V1_20260301.jpg',
-      ruleSet: plan.name,
-      ruleSetVersion,
+    const started = await startAsset(world, plan, {
+      name: 'SS26-Garden_event_V1_20260301.jpg',
       metadata,
-      blob: { sha256: pending.sha256, sizeBytes: pending.sizeBytes },
-      declaredMediaType: 'image/jpeg',
+      uploadedBy: 'ann@example.test',
+      size: [120, 80],
+      rgb: [20, 90, 200],
     });
-    const handle = await world.env.client.workflow.start('assetLifecycle', {
-      taskQueue: world.taskQueue,
-      workflowId: `asset-${assetId}`,
-      args: [
-        {
-          assetId,
-          ruleSet: plan.name,
-          ruleSetVersion,
-          version: 1,
-          plan,
-          name: 'SS26-Garden_event_V1_20260301.jpg',
-          metadata,
-          uploadedBy: 'ann@example.test',
-        },
-      ],
-      workflowExecutionTimeout: '50 years',
-    });
-    await waitFor(handle, (v) => v.state === 'stored');
-    return { handle, assetId, sha256: pending.sha256, sizeBytes: pending.sizeBytes };
+    await waitFor(started.handle, (v) => v.state === 'stored');
+    return started;
   }
-  const view = (handle: WorkflowHandle) =>
-    eventually(() =>
-      world.env.connection
-        .withDeadline(Date.now() + 3000, () => handle.query(getLifecycleQuery))
-        .catch(() => undefined),
-    );
+  const view = (handle: WorkflowHandle) => lifecycleView(world.env, handle);
   const waitFor = (handle: WorkflowHandle, predicate: (v: LifecycleView) => boolean) =>
     eventually(async () => {
       const v = await view(handle);
