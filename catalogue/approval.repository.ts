@@ -13,7 +13,13 @@ export interface ApprovalTask {
   quorum: string;
   status: 'pending' | 'approved' | 'rejected' | 'timed-out' | 'cancelled';
   request: { user: string; roles: string[]; audience: string; rendition: string };
-  decisions: { reviewer: string; roles: string[]; at: string; decision: 'approve' | 'reject' }[];
+  decisions: {
+    reviewer: string;
+    roles?: string[];
+    at: string;
+    decision: 'approve' | 'reject';
+    reason?: string;
+  }[];
   timeoutAt: string | null;
   createdAt: string;
   closedAt: string | null;
@@ -43,6 +49,7 @@ export class ApprovalRepository {
           ...step.approvals.map((d) => ({ ...d, decision: 'approve' })),
           ...step.rejections.map((d) => ({ ...d, decision: 'reject' })),
         ];
+        decisions.sort((a, b) => a.at.localeCompare(b.at));
         await tx
           .insertInto('approval_tasks')
           .values({
@@ -67,9 +74,17 @@ export class ApprovalRepository {
           .execute();
       }
       for (const [node, finished] of Object.entries(state.finishedSteps ?? {})) {
+        // The decision that closed a step is kept with it (the history of the inbox).
+        const decided = (state.decisions ?? [])
+          .filter((d) => d.node === node)
+          .map(({ node: _node, ...d }) => d);
         await tx
           .updateTable('approval_tasks')
-          .set({ status: finished.outcome, closed_at: finished.at })
+          .set({
+            status: finished.outcome,
+            closed_at: finished.at,
+            ...(state.decisions ? { decisions: jsonb(decided) } : {}),
+          })
           .where('approval_id', '=', approvalId)
           .where('node', '=', node)
           .where('status', '=', 'pending')

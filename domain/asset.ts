@@ -127,6 +127,16 @@ export interface ApprovalRecord {
   rendition: string;
   requestedAt: string;
   finishedAt?: string;
+  /** The decisions that ended it, with the reviewers' reasons (absent in older records). */
+  decisions?: ApprovalDecision[];
+}
+
+export interface ApprovalDecision {
+  node: string;
+  reviewer: string;
+  decision: 'approve' | 'reject';
+  reason?: string;
+  at: string;
 }
 
 export interface DownloadGrant {
@@ -143,6 +153,8 @@ export interface ApprovalOutcome {
   at: string;
   /** Actions the flow took, for the asset to apply (grant-download, freeze, tag…). */
   actions: { action: string; params: Record<string, unknown> }[];
+  /** Who decided what, and why (absent in outcomes sent before reasons were kept). */
+  decisions?: ApprovalDecision[];
 }
 
 /** The kinds rule sets distinguish (which fields are required, which audiences see what). */

@@ -61,6 +61,10 @@ export const ErrorCodes = {
   RENDITION_REFUSED: 'RENDITION_REFUSED',
   NOT_ELIGIBLE: 'NOT_ELIGIBLE',
   ALREADY_DECIDED: 'ALREADY_DECIDED',
+  /** Separation of duties: the requester may not approve their own request. */
+  OWN_REQUEST: 'OWN_REQUEST',
+  /** Separation of duties: one person may not approve two steps of one flow. */
+  APPROVED_ANOTHER_STEP: 'APPROVED_ANOTHER_STEP',
   NOT_WAITING: 'NOT_WAITING',
   FLOW_FINISHED: 'FLOW_FINISHED',
   RULE_SET_MISMATCH: 'RULE_SET_MISMATCH',
@@ -99,7 +103,14 @@ export function isAssetflowError(value: unknown): value is AssetflowError {
 
 /** HTTP status of a workflow's refusal: 403 when the person may not, 400 for bad input, else 409 (state conflict). */
 export function statusOfRefusal(code: string): number {
-  if (code === 'NOT_ELIGIBLE' || code === 'AUDIENCE_REFUSED' || code === 'RENDITION_REFUSED') return 403;
+  if (
+    code === 'NOT_ELIGIBLE' ||
+    code === 'AUDIENCE_REFUSED' ||
+    code === 'RENDITION_REFUSED' ||
+    code === 'OWN_REQUEST' ||
+    code === 'APPROVED_ANOTHER_STEP'
+  )
+    return 403;
   if (
     code === 'REASON_REQUIRED' ||
     code === 'UNKNOWN_FIELD' ||

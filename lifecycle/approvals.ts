@@ -78,7 +78,14 @@ export function finishApproval(s: EngineState, outcome: ApprovalOutcome): void {
   if (record?.status !== 'pending') return;
   record.status = outcome.status;
   record.finishedAt = outcome.at;
-  note(s, `approval-${outcome.status}`, `${record.flow} ${outcome.status}`, outcome.at, record.id);
+  if (outcome.decisions) record.decisions = outcome.decisions;
+  note(
+    s,
+    `approval-${outcome.status}`,
+    `${record.flow} ${outcome.status}${decidedBy(outcome)}`,
+    outcome.at,
+    record.id,
+  );
   for (const { action, params } of outcome.actions) applyAction(s, action, params, record, outcome.at);
   statusChanged(s);
 }
@@ -139,5 +146,14 @@ export function approvalOutcome(approvalId: string, state: FlowState, at: string
     actions: state.effects.flatMap((e) =>
       e.type === 'action' ? [{ action: e.action, params: e.params }] : [],
     ),
+    decisions: state.decisions ?? [],
   };
+}
+
+/** ` by ann ("fine"), bob` for a timeline entry, or nothing when no person decided (a timeout). */
+export function decidedBy(outcome: Pick<ApprovalOutcome, 'decisions'>): string {
+  const people = (outcome.decisions ?? []).map(
+    (d) => `${d.reviewer}${d.decision === 'reject' ? ' (rejected)' : ''}${d.reason ? `: "${d.reason}"` : ''}`,
+  );
+  return people.length > 0 ? ` by ${people.join(', ')}` : '';
 }

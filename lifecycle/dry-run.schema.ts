@@ -99,6 +99,7 @@ export const dryRunRequestSchema = {
                 node: { type: 'string' },
                 reviewer: { type: 'string' },
                 decision: { enum: ['approve', 'reject'] },
+                reason: { type: 'string', maxLength: 2000 },
               },
             },
           },

@@ -2,6 +2,7 @@ import type { ApprovalOutcome } from '../domain/asset';
 import {
   checkDecision,
   decide,
+  dutiesOf,
   type FlowContext,
   type FlowState,
   startFlow,
@@ -46,7 +47,14 @@ type At = { at: string; by?: string; roles?: string[] };
 export type DryRunEvent =
   | ({ type: 'metadata'; set: Record<string, unknown> } & At)
   | ({ type: 'download-request'; audience: string; rendition: string; user: string; external?: boolean } & At)
-  | ({ type: 'decision'; flow?: string; node: string; reviewer: string; decision: 'approve' | 'reject' } & At)
+  | ({
+      type: 'decision';
+      flow?: string;
+      node: string;
+      reviewer: string;
+      decision: 'approve' | 'reject';
+      reason?: string;
+    } & At)
   | ({ type: 'archive' | 'restore' | 'unfreeze' | 'delist' | 'end-of-production' | 'use' } & At)
   | ({ type: 'freeze'; reason?: string } & At)
   | ({ type: 'legal-hold'; on: boolean; reason?: string } & At)
@@ -310,9 +318,10 @@ class Simulation {
       reviewer: event.reviewer,
       roles: event.roles ?? this.rolesOf(event.reviewer),
       decision: event.decision,
+      ...(event.reason ? { reason: event.reason } : {}),
       at,
     };
-    const error = checkDecision(flow.state, decision);
+    const error = checkDecision(flow.state, decision, contextOf(this.plan, flow.input).duties);
     if (error) {
       this.log.push({ at, event: what, outcome: `refused: ${error}` });
       return error;
@@ -389,6 +398,7 @@ function contextOf(plan: RuleSetPlan, input: ApprovalFlowInput): FlowContext {
   return {
     fields: plan.fields,
     input: { metadata: input.metadata, asset: input.asset, request: input.request },
+    duties: dutiesOf(plan, input.flow, input.request.user),
   };
 }
 

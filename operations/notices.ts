@@ -9,6 +9,7 @@ import type {
   NotificationRepository,
 } from '../catalogue/notification.repository';
 import type { ShareRepository } from '../catalogue/share.repository';
+import { decidedBy } from '../lifecycle/approvals';
 import { Recipients } from './recipients';
 
 export interface NoticeDeps {
@@ -56,12 +57,16 @@ export class Notices {
     if (input.state.status !== 'running') {
       const [requester] = await this.recipients.viewersOf(input.assetId, { emails: [input.request.user] });
       if (requester) {
+        const decisions = input.state.decisions ?? [];
+        const what = input.request.rendition
+          ? `Your request for "${input.request.rendition}" of ${name}`
+          : `${input.flow} of ${name}`;
         notices.push({
           userId: requester.id,
           kind: 'approval.decided',
           assetId: input.assetId,
-          message: `Your request for "${input.request.rendition}" of ${name} was ${input.state.status}.`,
-          payload: { approvalId: input.approvalId, status: input.state.status },
+          message: `${what} was ${input.state.status}${decidedBy({ decisions })}.`,
+          payload: { approvalId: input.approvalId, status: input.state.status, decisions },
           dedupeKey: `approval-decided:${input.approvalId}`,
         });
       }

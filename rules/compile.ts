@@ -159,6 +159,10 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
         trigger: flow.trigger,
         when: flow.when ?? null,
         start,
+        separationOfDuties: {
+          requesterMayApprove: flow.separationOfDuties?.requesterMayApprove ?? false,
+          reviewerMayApproveTwice: flow.separationOfDuties?.reviewerMayApproveTwice ?? false,
+        },
         nodes: mapRecord(flow.nodes, (n) => ({ ...n })),
       };
     }),

@@ -151,6 +151,11 @@ export interface FlowDefinition {
   trigger: FlowTrigger;
   /** Only start the flow when this holds (evaluated at the trigger). */
   when?: Condition;
+  /**
+   * Four eyes by default: the requester may not approve, nor may one person approve two steps.
+   * A flow that does not need that says so here.
+   */
+  separationOfDuties?: { requesterMayApprove?: boolean; reviewerMayApproveTwice?: boolean };
   nodes: Record<string, FlowNode>;
 }
 

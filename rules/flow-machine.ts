@@ -27,6 +27,27 @@ export interface FlowState {
   arrivals: Record<string, number>;
   /** What the flow asked the world to do, in order; consumers act on entries they have not seen. */
   effects: FlowEffect[];
+  /** Every decision taken, with its reason (absent in states recorded before reasons were kept). */
+  decisions?: DecisionRecord[];
+}
+
+export interface DecisionRecord {
+  node: string;
+  reviewer: string;
+  decision: 'approve' | 'reject';
+  reason?: string;
+  at: string;
+}
+
+/**
+ * Separation of duties, as the flow's rule set says: the person who asked may not approve, and
+ * nobody approves two steps of one flow, unless the flow allows it. Absent for flows started
+ * before it was enforced (their histories replay as they were recorded).
+ */
+export interface Duties {
+  requester: string;
+  requesterMayApprove: boolean;
+  reviewerMayApproveTwice: boolean;
 }
 
 export interface StepOutcome {
@@ -57,6 +78,7 @@ export interface Decision {
   reviewer: string;
   roles: string[];
   decision: 'approve' | 'reject';
+  reason?: string;
   at: string;
 }
 
@@ -88,9 +110,16 @@ export interface FlowContext {
   fields: FieldDeclarations;
   /** The condition variables other than `now` (time is the step's `at`). */
   input: Omit<ConditionInput, 'now'>;
+  duties?: Duties;
 }
 
-export type FlowInputError = 'NOT_WAITING' | 'NOT_ELIGIBLE' | 'ALREADY_DECIDED' | 'FLOW_FINISHED';
+export type FlowInputError =
+  | 'NOT_WAITING'
+  | 'NOT_ELIGIBLE'
+  | 'ALREADY_DECIDED'
+  | 'FLOW_FINISHED'
+  | 'OWN_REQUEST'
+  | 'APPROVED_ANOTHER_STEP';
 
 const MAX_STEPS_PER_ADVANCE = 1000;
 
@@ -114,13 +143,18 @@ export function decide(
   input: Decision,
   context: FlowContext,
 ): { state: FlowState; error?: FlowInputError } {
-  const error = checkDecision(previous, input);
+  const error = checkDecision(previous, input, context.duties);
   if (error) return { state: previous, error };
   const flow = flowOf(plan, previous.flow);
   const state = clone(previous);
   const step = state.waiting[input.node] as WaitingApproval;
-  const entry = { reviewer: input.reviewer, roles: [...input.roles], at: input.at };
+  const reason = input.reason?.trim() ? { reason: input.reason.trim() } : {};
+  const entry = { reviewer: input.reviewer, roles: [...input.roles], at: input.at, ...reason };
   (input.decision === 'approve' ? step.approvals : step.rejections).push(entry);
+  state.decisions = [
+    ...(state.decisions ?? []),
+    { node: input.node, reviewer: input.reviewer, decision: input.decision, at: input.at, ...reason },
+  ];
   const node = flow.nodes[input.node] as Extract<FlowNode, { type: 'approval' }>;
   if (step.rejections.length > 0) {
     return {
@@ -162,7 +196,8 @@ export function decide(
 /** Why a decision would be refused, or undefined when it is acceptable (used by update validators). */
 export function checkDecision(
   state: FlowState,
-  input: Pick<Decision, 'node' | 'reviewer' | 'roles'>,
+  input: Pick<Decision, 'node' | 'reviewer' | 'roles'> & { decision?: Decision['decision'] },
+  duties?: Duties,
 ): FlowInputError | undefined {
   if (state.status !== 'running') return 'FLOW_FINISHED';
   const step = state.waiting[input.node];
@@ -170,7 +205,33 @@ export function checkDecision(
   if (!isEligible(step, input.reviewer, input.roles)) return 'NOT_ELIGIBLE';
   if ([...step.approvals, ...step.rejections].some((d) => d.reviewer === input.reviewer))
     return 'ALREADY_DECIDED';
+  // Saying no is always allowed (it only stops the request); approving is where duties separate.
+  if (duties && input.decision !== 'reject') {
+    if (!duties.requesterMayApprove && input.reviewer === duties.requester) return 'OWN_REQUEST';
+    if (!duties.reviewerMayApproveTwice && approvedElsewhere(state, input.node, input.reviewer))
+      return 'APPROVED_ANOTHER_STEP';
+  }
   return undefined;
+}
+
+function approvedElsewhere(state: FlowState, node: string, reviewer: string): boolean {
+  const inOpenSteps = Object.entries(state.waiting).some(
+    ([other, step]) => other !== node && step.approvals.some((a) => a.reviewer === reviewer),
+  );
+  const inFinished = (state.decisions ?? []).some(
+    (d) => d.node !== node && d.reviewer === reviewer && d.decision === 'approve',
+  );
+  return inOpenSteps || inFinished;
+}
+
+/** The duties a flow's rule set asks for, with `requester` the person the flow decides for. */
+export function dutiesOf(plan: RuleSetPlan, flowName: string, requester: string): Duties {
+  const allowed = flowOf(plan, flowName).separationOfDuties;
+  return {
+    requester,
+    requesterMayApprove: allowed?.requesterMayApprove ?? false,
+    reviewerMayApproveTwice: allowed?.reviewerMayApproveTwice ?? false,
+  };
 }
 
 /** The timeout of a waiting approval step fired. */

@@ -92,6 +92,8 @@ export interface FlowPlan {
   when: string | null;
   /** Id of the node of type `start`. */
   start: string;
+  /** What the flow allows of separation of duties (absent in older plans: nothing). */
+  separationOfDuties?: { requesterMayApprove: boolean; reviewerMayApproveTwice: boolean };
   nodes: Record<string, FlowNode>;
 }
 

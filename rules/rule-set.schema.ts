@@ -371,6 +371,14 @@ export const ruleSetSchema = {
           label: text,
           trigger: { enum: FLOW_TRIGGERS },
           when: condition,
+          separationOfDuties: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              requesterMayApprove: { type: 'boolean' },
+              reviewerMayApproveTwice: { type: 'boolean' },
+            },
+          },
           nodes: { type: 'object', minProperties: 2, propertyNames: id, additionalProperties: flowNode },
         },
       },

@@ -338,8 +338,8 @@ export const openApiDocument = {
           'Approve or reject a step (body: {node, decision, reason?}); only an eligible reviewer, once',
         parameters: [{ name: 'approvalId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
-          '200': { description: '{approvalId, status, waiting, path}' },
-          '403': errorResponse('NOT_ELIGIBLE'),
+          '200': { description: '{approvalId, status, waiting, path, decisions}' },
+          '403': errorResponse('NOT_ELIGIBLE, OWN_REQUEST, APPROVED_ANOTHER_STEP (separation of duties)'),
           '409': errorResponse('ALREADY_DECIDED, NOT_WAITING, FLOW_FINISHED'),
         },
       },

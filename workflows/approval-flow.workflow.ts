@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -9,9 +10,12 @@ import type { Activities } from '../activities';
 import type { ApprovalOutcome } from '../domain/asset';
 import { approvalOutcome } from '../lifecycle/approvals';
 import type { ApprovalFlowInput } from '../lifecycle/model';
-import { checkDecision, decide, type FlowContext, startFlow, timeout } from '../rules/flow-machine';
+import { checkDecision, decide, dutiesOf, type FlowContext, startFlow, timeout } from '../rules/flow-machine';
 import { type ApprovalView, approvalFinishedSignal, decideUpdate, getApprovalQuery } from './messages';
 import { workflowNow } from './workflow-clock';
+
+/** Flows started before separation of duties was enforced replay without it. */
+export const SEPARATION_OF_DUTIES_PATCH = 'approval-separation-of-duties';
 
 const { syncApprovalTasks, loadPlan } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -38,6 +42,9 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
   const context: FlowContext = {
     fields: plan.fields,
     input: { metadata: input.metadata, asset: input.asset, request: input.request },
+    ...(patched(SEPARATION_OF_DUTIES_PATCH)
+      ? { duties: dutiesOf(plan, input.flow, input.request.user) }
+      : {}),
   };
   let state = startFlow(plan, input.flow, startedAt, context);
   let changed = true;
@@ -53,7 +60,7 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
     },
     {
       validator: (decision) => {
-        const error = checkDecision(state, decision);
+        const error = checkDecision(state, decision, context.duties);
         if (error) throw ApplicationFailure.nonRetryable(refusal(error, decision.node), error);
       },
     },
@@ -99,6 +106,10 @@ function refusal(error: string, node: string): string {
       return `You are not a reviewer of step "${node}".`;
     case 'ALREADY_DECIDED':
       return `You have already decided on step "${node}".`;
+    case 'OWN_REQUEST':
+      return `You asked for this; someone else must approve step "${node}" (separation of duties).`;
+    case 'APPROVED_ANOTHER_STEP':
+      return `You approved another step of this flow; someone else must approve "${node}" (separation of duties).`;
     case 'NOT_WAITING':
       return `Step "${node}" is not waiting for a decision.`;
     default:

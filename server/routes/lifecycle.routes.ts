@@ -169,6 +169,7 @@ export function lifecycleRouter(deps: {
         approvalId: view.approvalId,
         node: body.node,
         decision: body.decision,
+        ...(body.reason?.trim() ? { reason: body.reason.trim() } : {}),
         outcome: view.flow.status,
       },
     });
@@ -177,6 +178,7 @@ export function lifecycleRouter(deps: {
       status: view.flow.status,
       waiting: Object.keys(view.flow.waiting),
       path: view.flow.path,
+      decisions: view.flow.decisions ?? [],
     });
   });
 

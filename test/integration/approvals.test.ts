@@ -124,6 +124,98 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
     }
   });
 
+  it('keeps four eyes: the requester cannot approve, nor one person two steps; reasons reach the inbox, trail, timeline and requester (P2, P3)', async () => {
+    const id = await uploadLuxury(harness, await makeJpeg(640, 480, [12, 200, 99]));
+    await waitUntilStored(harness, id);
+    // One person holding every role of the flow (the probe): asks, then tries to approve.
+    const boss = await harness.as('boss', 'employee', 'brand-manager', 'reviewer');
+    const asked = await harness.http
+      .post(`/api/assets/${id}/download-requests`)
+      .set(boss)
+      .send({ audience: 'internal', rendition: 'original' })
+      .expect(202);
+    const { approvalId } = asked.body;
+    await eventually(async () =>
+      (await harness.http.get(`/api/approvals/${approvalId}`)).status === 200 ? true : undefined,
+    );
+    const own = await harness.http
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(boss)
+      .send({ node: 'first-approval', decision: 'approve' });
+    expect(own.status).toBe(403);
+    expect(own.body.error.code).toBe('OWN_REQUEST');
+
+    const duo = await harness.as('duo', 'brand-manager', 'reviewer');
+    await harness.http
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(duo)
+      .send({ node: 'first-approval', decision: 'approve', reason: 'campaign shot, fine for print' })
+      .expect(200);
+    const twice = await harness.http
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(duo)
+      .send({ node: 'second-approval', decision: 'approve' });
+    expect(twice.status).toBe(403);
+    expect(twice.body.error.code).toBe('APPROVED_ANOTHER_STEP');
+    const rejected = await harness.http
+      .post(`/api/approvals/${approvalId}/decision`)
+      .set(await harness.as('rui', 'reviewer'))
+      .send({ node: 'second-approval', decision: 'reject', reason: 'model release ends next week' })
+      .expect(200);
+    expect(rejected.body.status).toBe('rejected');
+    expect(rejected.body.decisions).toMatchObject([
+      { node: 'first-approval', reviewer: 'duo@example.test', reason: 'campaign shot, fine for print' },
+      { node: 'second-approval', reviewer: 'rui@example.test', reason: 'model release ends next week' },
+    ]);
+
+    // The inbox's history: each closed step with the decision that closed it and its reason.
+    const detail = await eventually(async () => {
+      const body = (await harness.http.get(`/api/approvals/${approvalId}`).expect(200)).body;
+      return body.tasks.every((t: { status: string }) => t.status !== 'pending') ? body : undefined;
+    });
+    expect(
+      detail.tasks.map((t: { node: string; status: string; decisions: unknown[] }) => [
+        t.node,
+        t.status,
+        t.decisions,
+      ]),
+    ).toMatchObject([
+      [
+        'first-approval',
+        'approved',
+        [{ reviewer: 'duo@example.test', reason: 'campaign shot, fine for print' }],
+      ],
+      [
+        'second-approval',
+        'rejected',
+        [{ reviewer: 'rui@example.test', reason: 'model release ends next week' }],
+      ],
+    ]);
+    // The trail.
+    const trail = (await harness.http.get(`/api/assets/${id}/trail`).expect(200)).body;
+    const decided = JSON.stringify(trail).match(/model release ends next week/g) ?? [];
+    expect(decided.length).toBeGreaterThan(0);
+    // The asset's approval record and timeline.
+    const view = await eventually(async () => {
+      const body = (await harness.http.get(`/api/assets/${id}/lifecycle`)).body;
+      return body.approvals?.[0]?.status === 'rejected' ? body : undefined;
+    });
+    expect(view.approvals[0].decisions).toMatchObject([
+      { reviewer: 'duo@example.test', decision: 'approve' },
+      { reviewer: 'rui@example.test', decision: 'reject', reason: 'model release ends next week' },
+    ]);
+    const timeline = (await harness.http.get(`/api/assets/${id}/timeline`).expect(200)).body;
+    expect(JSON.stringify(timeline)).toContain('model release ends next week');
+    // The requester's notification says who decided and why.
+    const notice = await eventually(async () => {
+      const body = (await harness.http.get('/api/notifications').set(boss).expect(200)).body;
+      return body.notifications?.find((n: { kind: string }) => n.kind === 'approval.decided');
+    });
+    expect(notice.message).toContain('rejected');
+    expect(notice.message).toContain('model release ends next week');
+    expect(notice.payload.decisions).toHaveLength(2);
+  });
+
   it('refuses downloads outside the audience rules', async () => {
     const partnerOriginal = await harness.http
       .post(`/api/assets/${assetId}/download-requests`)

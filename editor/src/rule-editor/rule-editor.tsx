@@ -363,6 +363,26 @@ function Editor({ routeName }: { routeName?: string }) {
             </select>
           </label>
         )}
+        {flow &&
+          (['requesterMayApprove', 'reviewerMayApproveTwice'] as const).map((duty) => (
+            <label key={duty}>
+              <input
+                type="checkbox"
+                aria-label={t(duty)}
+                checked={flows[flow]?.separationOfDuties?.[duty] === true}
+                onChange={(e) =>
+                  setSource(
+                    withValueAt(
+                      source,
+                      ['flows', flow, 'separationOfDuties', duty],
+                      e.target.checked ? true : undefined,
+                    ),
+                  )
+                }
+              />
+              {t(duty)}
+            </label>
+          ))}
         <label>
           Section
           <select

@@ -1,7 +1,7 @@
 import { compileRuleSet, decide, type RuleSetPlan, startFlow, timeout } from '../../../rules';
-import type { Decision, FlowContext } from '../../../rules/flow-machine';
+import { type Decision, dutiesOf, type FlowContext } from '../../../rules/flow-machine';
 
-function planWith(nodes: string): RuleSetPlan {
+function planWith(nodes: string, flowSettings = ''): RuleSetPlan {
   const source = `apiVersion: assetflow/v1
 kind: RuleSet
 name: flows
@@ -11,7 +11,7 @@ fields:
 flows:
   f:
     trigger: manual
-    nodes:
+${flowSettings}    nodes:
 ${nodes}`;
   const { plan, problems } = compileRuleSet(source);
   if (!plan) throw new Error(JSON.stringify(problems, null, 2));
@@ -112,5 +112,68 @@ describe('flow machine', () => {
     const missing = startFlow(plan, 'f', T0, context({}));
     expect(missing.status).toBe('approved');
     expect(missing.path.find((p) => p.node === 'c')?.note).toMatch(/error .*taken as false/);
+  });
+
+  describe('separation of duties', () => {
+    const twoSteps = `      s: { type: start, next: a }
+      a: { type: approval, reviewers: { roles: [legal] }, approved: b, rejected: no }
+      b: { type: approval, reviewers: { roles: [brand] }, approved: ok, rejected: no }
+      ok: { type: end, outcome: approved }
+      no: { type: end, outcome: rejected }
+`;
+    const withDuties = (plan: RuleSetPlan, requester: string): FlowContext => ({
+      ...context(),
+      duties: dutiesOf(plan, 'f', requester),
+    });
+
+    it('the requester may not approve; they may reject (withdraw)', () => {
+      const plan = planWith(twoSteps);
+      const ctx = withDuties(plan, 'ann');
+      const state = startFlow(plan, 'f', T0, ctx);
+      expect(decide(plan, state, by('ann', ['legal'], 'approve', 'a'), ctx).error).toBe('OWN_REQUEST');
+      const withdrawn = decide(plan, state, by('ann', ['legal'], 'reject', 'a'), ctx);
+      expect(withdrawn.error).toBeUndefined();
+      expect(withdrawn.state.status).toBe('rejected');
+    });
+
+    it('one person may not approve two steps, even holding both roles', () => {
+      const plan = planWith(twoSteps);
+      const ctx = withDuties(plan, 'ann');
+      let state = startFlow(plan, 'f', T0, ctx);
+      state = decide(
+        plan,
+        state,
+        { ...by('duo', ['legal', 'brand'], 'approve', 'a'), reason: 'ok' },
+        ctx,
+      ).state;
+      expect(state.decisions).toEqual([
+        { node: 'a', reviewer: 'duo', decision: 'approve', reason: 'ok', at: T0 },
+      ]);
+      expect(decide(plan, state, by('duo', ['legal', 'brand'], 'approve', 'b'), ctx).error).toBe(
+        'APPROVED_ANOTHER_STEP',
+      );
+      state = decide(plan, state, by('bea', ['brand'], 'approve', 'b'), ctx).state;
+      expect(state.status).toBe('approved');
+    });
+
+    it('a flow that allows it lets the requester approve and one person approve both steps', () => {
+      const plan = planWith(
+        twoSteps,
+        '    separationOfDuties: { requesterMayApprove: true, reviewerMayApproveTwice: true }\n',
+      );
+      const ctx = withDuties(plan, 'ann');
+      let state = startFlow(plan, 'f', T0, ctx);
+      state = decide(plan, state, by('ann', ['legal', 'brand'], 'approve', 'a'), ctx).state;
+      state = decide(plan, state, by('ann', ['legal', 'brand'], 'approve', 'b'), ctx).state;
+      expect(state.status).toBe('approved');
+    });
+
+    it('flows started before duties were enforced (no duties in the context) decide as recorded', () => {
+      const plan = planWith(twoSteps);
+      let state = startFlow(plan, 'f', T0, context());
+      state = decide(plan, state, by('ann', ['legal', 'brand'], 'approve', 'a'), context()).state;
+      state = decide(plan, state, by('ann', ['legal', 'brand'], 'approve', 'b'), context()).state;
+      expect(state.status).toBe('approved');
+    });
   });
 });
