@@ -8,6 +8,7 @@ import type { SearchRepository } from '../catalogue/search.repository';
 import type { Transition, VersionAnalysis } from '../domain/asset';
 import { readImageInfo } from '../imaging/read-image-info';
 import { ingestFile } from '../ingest/ingest-version';
+import type { Notice } from '../lifecycle/model';
 import { type NoticeDeps, Notices } from '../operations/notices';
 import { RenditionCache } from '../operations/rendition-cache';
 import { SearchIndexer } from '../operations/search-indexer';
@@ -163,6 +164,21 @@ export function createAssetActivities(deps: AssetActivityDeps) {
      */
     async loadPlan({ name, version }: { name: string; version: number }): Promise<RuleSetPlan | null> {
       return (await ruleSets.planOf(name, version)) ?? null;
+    },
+
+    /** A notice the lifecycle engine asked for; `effectId` makes a retry tell nobody twice. */
+    async deliverNotice(input: {
+      assetId: string;
+      effectId: number;
+      uploadedBy: string;
+      notice: Notice;
+    }): Promise<void> {
+      await notices.deliver(
+        input.assetId,
+        input.notice,
+        input.uploadedBy,
+        `${input.assetId}:${input.effectId}`,
+      );
     },
 
     /** Mirrors a timeline entry into the catalogue so the API can list and filter by state. */

@@ -14,6 +14,10 @@ export type NotificationKind =
   | 'asset.frozen'
   | 'asset.unfrozen'
   | 'asset.taken-down'
+  | 'asset.archived'
+  | 'asset.rights-expiring'
+  | 'asset.rights-expired'
+  | 'flow.notify'
   | 'share.expiring';
 
 export interface NewNotification {

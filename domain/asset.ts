@@ -19,9 +19,16 @@ export type AssetState = (typeof AssetStates)[number];
 /** States in which nothing of the asset leaves any more: taken down, archived or purged. */
 const WITHDRAWN: ReadonlySet<string> = new Set<AssetState>(['expired', 'archived', 'purged']);
 
-/** Whether files of an asset in this state may still be shared or exported. */
-export function isDistributable(state: string): boolean {
-  return !WITHDRAWN.has(state);
+/**
+ * Why nothing of an asset may be shared, exported or previewed, as its workflow last mirrored it
+ * into the catalogue: a state that withdrew it (taken down, archived, purged) or the engine's
+ * `compliance.withheld` verdict (missing required fields, rights ended); null when it may leave.
+ */
+export function withheldReason(asset: { state: string; compliance?: unknown }): string | null {
+  if (WITHDRAWN.has(asset.state)) return `the asset is ${asset.state}`;
+  const withheld = (asset.compliance as { withheld?: { message?: string } | null } | null | undefined)
+    ?.withheld;
+  return withheld ? (withheld.message ?? 'the asset is withheld') : null;
 }
 
 /** `unknown` until the analysis activity has run. */
@@ -107,6 +114,11 @@ export interface LifecycleState {
     complianceTags: string[];
     /** The brand-palette check of the latest image version, when the rule set has a palette. */
     brandColours?: { ok: boolean; policy: 'reject' | 'warn'; worstDeltaE: number | null };
+    /**
+     * Why nothing of the asset may leave although it is live (missing required fields, expired
+     * rights), or null; absent in states recorded before rules were enforced.
+     */
+    withheld?: { code: string; message: string } | null;
   };
   /** Approval flows started for this asset (absent in states carried by older runs). */
   approvals?: ApprovalRecord[];

@@ -63,6 +63,18 @@ export const ErrorCodes = {
   ALREADY_DECIDED: 'ALREADY_DECIDED',
   /** Separation of duties: the requester may not approve their own request. */
   OWN_REQUEST: 'OWN_REQUEST',
+  /** A live asset that may not leave: required fields are missing (see compliance.missingFields). */
+  ASSET_INCOMPLETE: 'ASSET_INCOMPLETE',
+  /** The asset's rights (e.g. a model release) have ended: nothing of it may leave. */
+  RIGHTS_EXPIRED: 'RIGHTS_EXPIRED',
+  /** The asset may be used only in one region, which the audience does not serve. */
+  REGION_REFUSED: 'REGION_REFUSED',
+  /** Undoing a business event that was not recorded. */
+  NOT_RECORDED: 'NOT_RECORDED',
+  /** A rendition approved per person (a download grant) cannot be put in a share link. */
+  GRANT_NOT_SHAREABLE: 'GRANT_NOT_SHAREABLE',
+  /** An upload lacks required fields whose rule refuses the upload (`whenMissing: refuse`). */
+  REQUIRED_FIELDS_MISSING: 'REQUIRED_FIELDS_MISSING',
   /** Separation of duties: one person may not approve two steps of one flow. */
   APPROVED_ANOTHER_STEP: 'APPROVED_ANOTHER_STEP',
   NOT_WAITING: 'NOT_WAITING',
@@ -108,6 +120,8 @@ export function statusOfRefusal(code: string): number {
     code === 'AUDIENCE_REFUSED' ||
     code === 'RENDITION_REFUSED' ||
     code === 'OWN_REQUEST' ||
+    code === 'REGION_REFUSED' ||
+    code === 'GRANT_NOT_SHAREABLE' ||
     code === 'APPROVED_ANOTHER_STEP'
   )
     return 403;

@@ -4,8 +4,8 @@ import { addDuration } from '../rules/duration';
 import type { FlowState } from '../rules/flow-machine';
 import type { RuleSetPlan } from '../rules/plan';
 import { holds } from './asset-rules';
-import type { ApprovalFlowInput, EngineState } from './model';
-import { emit, note, statusChanged, transition } from './state';
+import type { ApprovalFlowInput, EngineState, NoticeRecipients } from './model';
+import { emit, note, notify, statusChanged, transition } from './state';
 
 /**
  * Approval flows from the engine's side: which flows an event starts, the record and effect that
@@ -116,6 +116,11 @@ function applyAction(
         const reason = typeof params.reason === 'string' ? params.reason : `approved in ${record.flow}`;
         s.frozen = { by: `approval ${record.id}`, reason, at };
         note(s, 'frozen', reason, at, `approval ${record.id}`);
+        notify(s, {
+          kind: 'asset.frozen',
+          to: { owners: true },
+          message: `frozen by ${record.flow}: ${reason}`,
+        });
       }
       break;
     case 'unfreeze':
@@ -133,7 +138,13 @@ function applyAction(
     case 'expire':
       if (s.state === 'stored') transition(s, 'expired', `expired by approval ${record.id}`, at);
       break;
-    // 'notify' has no effect on the asset; nothing delivers it yet (see docs/rules.md).
+    case 'notify':
+      notify(s, {
+        kind: 'flow.notify',
+        to: recipientsOf(params.to),
+        message: `${record.flow}: ${typeof params.message === 'string' ? params.message : record.status}`,
+      });
+      break;
   }
 }
 
@@ -156,4 +167,16 @@ export function decidedBy(outcome: Pick<ApprovalOutcome, 'decisions'>): string {
     (d) => `${d.reviewer}${d.decision === 'reject' ? ' (rejected)' : ''}${d.reason ? `: "${d.reason}"` : ''}`,
   );
   return people.length > 0 ? ` by ${people.join(', ')}` : '';
+}
+
+/**
+ * A notify action's `to`: e-mail addresses (`ann@example.com`), teams (`team:body`), roles (any
+ * other name), and `owners` (the uploader and the asset's collaborators).
+ */
+export function recipientsOf(to: unknown): NoticeRecipients {
+  const names = (Array.isArray(to) ? to : typeof to === 'string' ? [to] : []).map(String);
+  const users = names.filter((n) => n.includes('@'));
+  const teams = names.filter((n) => n.startsWith('team:')).map((n) => n.slice(5));
+  const roles = names.filter((n) => !n.includes('@') && !n.startsWith('team:') && n !== 'owners');
+  return { users, roles, teams, ...(names.includes('owners') ? { owners: true } : {}) };
 }

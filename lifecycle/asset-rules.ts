@@ -14,8 +14,13 @@ export function assetFacts(s: LifecycleState): ConditionInput['asset'] {
   return { ...s.asset, frozen: s.frozen !== null, state: s.state };
 }
 
+/** Whether a state runs under the engine revision that enforces rules (see ENGINE_REVISION). */
+export const enforcing = (s: { revision?: number }): boolean => (s.revision ?? 1) >= 2;
+
 /** What the timers are computed from. */
-export function lifecycleFacts(s: LifecycleState): LifecycleFacts {
+export function lifecycleFacts(
+  s: LifecycleState & { revision?: number; rights?: RightsHandled },
+): LifecycleFacts {
   return {
     state: s.state,
     tier: s.tier,
@@ -24,7 +29,55 @@ export function lifecycleFacts(s: LifecycleState): LifecycleFacts {
     asset: assetFacts(s),
     lastUsedAt: s.lastUsedAt,
     anchors: s.anchors,
+    // Rights timers exist only for states that enforce rules (older histories had none).
+    ...(enforcing(s) ? { rights: s.rights ?? {} } : {}),
   };
+}
+
+type RightsHandled = { noticeFor?: string; expiredFor?: string };
+
+/** The instant the asset's rights end (the start of the day in the expiry field, UTC), or null. */
+export function rightsExpiryOf(plan: RuleSetPlan, metadata: Record<string, unknown>): string | null {
+  const field = plan.distribute.rights?.expiry?.field;
+  const value = field ? metadata[field] : undefined;
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
+}
+
+/** Required fields the asset lacks, for its kind (`refuse`: only those that refuse an upload). */
+export function missingFieldsOf(
+  plan: RuleSetPlan,
+  kind: string,
+  metadata: Record<string, unknown>,
+  only?: 'refuse',
+): string[] {
+  return Object.entries(plan.fields)
+    .filter(([name, f]) => f.requiredFor.includes(kind) && isBlank(metadata[name]))
+    .filter(([, f]) => only === undefined || f.whenMissing === only)
+    .map(([name]) => name);
+}
+
+/**
+ * Why nothing of a live asset may leave (missing required fields, rights that have ended), or
+ * null. Archived, expired and purged assets are refused by their state before this is asked.
+ */
+export function withheldOf(
+  plan: RuleSetPlan,
+  s: LifecycleState,
+  now: string,
+): { code: 'ASSET_INCOMPLETE' | 'RIGHTS_EXPIRED'; message: string } | null {
+  const missing = missingFieldsOf(plan, s.asset.kind, s.metadata);
+  if (missing.length > 0)
+    return {
+      code: 'ASSET_INCOMPLETE',
+      message: `The asset is incomplete: fill in ${missing.join(', ')} before anything of it is distributed.`,
+    };
+  const expiry = rightsExpiryOf(plan, s.metadata);
+  if (expiry !== null && expiry <= now)
+    return {
+      code: 'RIGHTS_EXPIRED',
+      message: `The asset's rights ended ${expiry.slice(0, 10)} (${plan.distribute.rights?.expiry?.field}); nothing of it may be distributed.`,
+    };
+  return null;
 }
 
 /** Whether a condition holds (no condition holds; one that fails to evaluate does not). */
@@ -72,9 +125,7 @@ export function complianceOf(
       ...('suggestion' in verdict && verdict.suggestion ? { suggestion: verdict.suggestion } : {}),
     };
   }
-  const missingFields = Object.entries(plan.fields)
-    .filter(([name, f]) => f.requiredFor.includes(s.asset.kind) && isBlank(s.metadata[name]))
-    .map(([name]) => name);
+  const missingFields = missingFieldsOf(plan, s.asset.kind, s.metadata);
   const complianceTags = plan.create.complianceTags.flatMap((rule) =>
     holds(plan, rule.when, s, now) ? rule.tags : [],
   );
@@ -90,24 +141,30 @@ const isBlank = (value: unknown) => value === undefined || value === null || val
 
 export interface DownloadAsk {
   roles: string[];
+  teams?: string[];
   audience: string;
   rendition: string;
   external?: boolean;
   by: string;
 }
 
-/** Why a download request is refused by the rule set's audiences, or null when it may go ahead. */
+/**
+ * Why a download request is refused by the rule set's audiences, or null when it may go ahead.
+ * `regions`: whether the asset's usage region binds audiences (states that enforce rules).
+ */
 export function audienceRefusal(
   plan: RuleSetPlan,
   s: LifecycleState,
   ask: DownloadAsk,
   now: string,
+  regions = true,
 ): { code: string; message: string } | null {
   const audience = plan.distribute.audiences[ask.audience];
   if (!audience)
     return { code: 'AUDIENCE_UNKNOWN', message: `Rule set ${plan.name} has no audience "${ask.audience}".` };
   const member =
     audience.roles.some((role) => ask.roles.includes(role)) ||
+    audience.teams.some((team) => (ask.teams ?? []).includes(team)) ||
     (audience.external === true && ask.external === true);
   if (!member) return { code: 'AUDIENCE_REFUSED', message: `You are not in the audience "${ask.audience}".` };
   if (!audience.renditions.includes(ask.rendition))
@@ -120,7 +177,21 @@ export function audienceRefusal(
       code: 'AUDIENCE_REFUSED',
       message: `This asset is not available to the audience "${ask.audience}".`,
     };
+  const region = regions ? usageRegionOf(plan, s.metadata) : null;
+  const served = audience.regions ?? [];
+  if (region !== null && served.length > 0 && !served.includes(region))
+    return {
+      code: 'REGION_REFUSED',
+      message: `This asset may be used only in ${region}; the audience "${ask.audience}" serves ${served.join(', ')}.`,
+    };
   return null;
+}
+
+/** The one region the asset may be used in, or null when it may be used everywhere. */
+export function usageRegionOf(plan: RuleSetPlan, metadata: Record<string, unknown>): string | null {
+  const rule = plan.distribute.rights?.region;
+  const value = rule ? metadata[rule.field] : undefined;
+  return typeof value === 'string' && value !== '' && value !== rule?.everywhere ? value : null;
 }
 
 export function requestFacts(ask: DownloadAsk): NonNullable<ConditionInput['request']> {

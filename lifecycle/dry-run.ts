@@ -13,7 +13,14 @@ import type { RuleSetPlan } from '../rules/plan';
 import { approvalOutcome } from './approvals';
 import { lifecycleFacts } from './asset-rules';
 import { applyEvent, timersOf } from './engine';
-import type { ApprovalFlowInput, EngineState, IngestFindings, LifecycleEvent } from './model';
+import {
+  type ApprovalFlowInput,
+  ENGINE_REVISION,
+  type EngineState,
+  type IngestFindings,
+  type LifecycleEvent,
+  type NoticeRecipients,
+} from './model';
 import { newAssetState } from './state';
 import { decideRetention, type RetentionDecision } from './timers';
 
@@ -46,7 +53,14 @@ export interface DryRunSample {
 type At = { at: string; by?: string; roles?: string[] };
 export type DryRunEvent =
   | ({ type: 'metadata'; set: Record<string, unknown> } & At)
-  | ({ type: 'download-request'; audience: string; rendition: string; user: string; external?: boolean } & At)
+  | ({
+      type: 'download-request';
+      audience: string;
+      rendition: string;
+      user: string;
+      external?: boolean;
+      teams?: string[];
+    } & At)
   | ({
       type: 'decision';
       flow?: string;
@@ -55,7 +69,17 @@ export type DryRunEvent =
       decision: 'approve' | 'reject';
       reason?: string;
     } & At)
-  | ({ type: 'archive' | 'restore' | 'unfreeze' | 'delist' | 'end-of-production' | 'use' } & At)
+  | ({
+      type:
+        | 'archive'
+        | 'restore'
+        | 'unfreeze'
+        | 'delist'
+        | 'relist'
+        | 'end-of-production'
+        | 'resume-production'
+        | 'use';
+    } & At)
   | ({ type: 'freeze'; reason?: string } & At)
   | ({ type: 'legal-hold'; on: boolean; reason?: string } & At)
   | ({ type: 'manual'; flow?: string } & At)
@@ -129,6 +153,7 @@ class Simulation {
         uploadedBy: sample.asset.uploadedBy ?? 'uploader',
       },
       at,
+      ENGINE_REVISION,
     );
     this.drain(at);
     this.syncTimers(at);
@@ -204,6 +229,7 @@ class Simulation {
             audience: event.audience,
             rendition: event.rendition,
             ...(event.external !== undefined ? { external: event.external } : {}),
+            ...(event.teams ? { teams: event.teams } : {}),
           },
           at,
           `download ${event.rendition} for ${event.audience} by ${by}`,
@@ -217,11 +243,14 @@ class Simulation {
           event.on ? 'legal hold' : 'legal hold released',
         );
       case 'delist':
+      case 'relist':
       case 'end-of-production':
+      case 'resume-production':
         return this.apply(
           {
             type: 'mark-event',
-            event: event.type === 'delist' ? 'delisting' : 'end-of-production',
+            event: event.type === 'delist' || event.type === 'relist' ? 'delisting' : 'end-of-production',
+            ...(event.type === 'relist' || event.type === 'resume-production' ? { undo: true } : {}),
             by,
             roles,
           },
@@ -284,6 +313,12 @@ class Simulation {
         this.startApproval({ ...effect.approval, plan: this.plan }, at);
       } else if (effect.type === 'purge') {
         this.log.push({ at, event: 'purge', outcome: 'files deleted; the record remains' });
+      } else if (effect.type === 'notify') {
+        this.log.push({
+          at,
+          event: `notify ${recipientsText(effect.notice.to)}`,
+          outcome: effect.notice.message,
+        });
       }
     }
   }
@@ -400,6 +435,16 @@ function contextOf(plan: RuleSetPlan, input: ApprovalFlowInput): FlowContext {
     input: { metadata: input.metadata, asset: input.asset, request: input.request },
     duties: dutiesOf(plan, input.flow, input.request.user),
   };
+}
+
+function recipientsText(to: NoticeRecipients): string {
+  const names = [
+    ...(to.owners ? ['owners'] : []),
+    ...(to.users ?? []),
+    ...(to.roles ?? []).map((r) => `role ${r}`),
+    ...(to.teams ?? []).map((t) => `team ${t}`),
+  ];
+  return names.join(', ') || 'nobody';
 }
 
 /** The later of two ISO-8601 instants. */

@@ -2,12 +2,21 @@ import type { LifecycleState } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import type { RuleSetPlan } from '../rules/plan';
 import { finishApproval, queueApproval, startFlowsFor } from './approvals';
-import { complianceOf, firstFreezeTrigger, lifecycleFacts } from './asset-rules';
-import type { EngineState, IngestFindings, LifecycleEvent, Outcome, Reply } from './model';
+import { complianceOf, enforcing, firstFreezeTrigger, lifecycleFacts, withheldOf } from './asset-rules';
+import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from './business-events';
+import type {
+  BusinessEvent,
+  EngineState,
+  IngestFindings,
+  LifecycleEvent,
+  Notice,
+  Outcome,
+  Reply,
+} from './model';
 
 export type { DownloadDecision } from './model';
 
-import { bound, emit, note, statusChanged, transition } from './state';
+import { bound, emit, note, notify, statusChanged, transition } from './state';
 import { type LifecycleTimer, lifecycleTimers } from './timers';
 import { refusalOf } from './transition-table';
 
@@ -76,9 +85,9 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       statusChanged(s);
       return NONE;
     case 'mark-event':
-      s.anchors[e.event] = now;
-      note(s, e.event === 'delisting' ? 'delisted' : 'end-of-production', `recorded by ${e.by}`, now, e.by);
-      statusChanged(s);
+      if (e.undo) undoBusinessEvent(s, e.event, `by ${e.by}`, now, e.by);
+      else markBusinessEvent(s, e.event, `recorded by ${e.by}`, now, e.by);
+      recheck(s, plan, now);
       return NONE;
     case 'use':
       touch(s, now);
@@ -160,18 +169,30 @@ function ingested(s: EngineState, version: number, findings: IngestFindings, pla
   if (first) startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
 }
 
-/** After anything that conditions can see changed: compliance, its tags, and freeze triggers. */
+/**
+ * After anything that conditions can see changed (metadata, tags, a rights date passing):
+ * business events driven by metadata, compliance and its tags, whether the asset is withheld
+ * from distribution, and freeze triggers.
+ */
 function recheck(s: EngineState, plan: RuleSetPlan, now: string) {
+  if (enforcing(s)) businessEventsByCondition(s, plan, now);
   const before = new Set(s.compliance.complianceTags);
   s.compliance = complianceOf(plan, s, now);
   const tags = new Set(s.asset.tags.filter((t) => !before.has(t)));
   for (const t of s.compliance.complianceTags) tags.add(t);
   s.asset.tags = [...tags].sort();
+  if (enforcing(s)) s.compliance.withheld = withheldOf(plan, s, now);
   if (!s.frozen) {
     const trigger = firstFreezeTrigger(plan, s, now);
     if (trigger) {
       s.frozen = { by: 'rule', reason: trigger.reason, at: now };
       note(s, 'frozen', trigger.reason, now, 'rule');
+      if (enforcing(s))
+        notify(s, {
+          kind: 'asset.frozen',
+          to: { owners: true },
+          message: `frozen by a rule: ${trigger.reason}`,
+        });
     }
   }
   statusChanged(s);
@@ -224,11 +245,37 @@ function fireDueTimers(s: EngineState, plan: RuleSetPlan, now: string) {
       emit(s, { type: 'purge' });
       transition(s, 'purged', due.reason, now, { by: 'timer', event: 'purged' });
     }
+    if (due.kind === 'rights-notice' || due.kind === 'rights-expiry') rightsDate(s, plan, due.kind, now);
     statusChanged(s);
   }
   const grants = s.grants ?? [];
   s.grants = grants.filter((g) => g.expiresAt > now);
   if (s.grants.length !== grants.length) statusChanged(s);
+}
+
+/** A rights date came: tell the owner (before) or withhold the asset (on the day); either once per date. */
+function rightsDate(s: EngineState, plan: RuleSetPlan, kind: 'rights-notice' | 'rights-expiry', now: string) {
+  const expiry = s.metadata[plan.distribute.rights?.expiry?.field ?? ''];
+  const at = new Date(String(expiry)).toISOString();
+  const day = at.slice(0, 10);
+  if (kind === 'rights-notice') {
+    s.rights = { ...(s.rights ?? {}), noticeFor: at };
+    note(s, 'rights-expiring', `rights end ${day}`, now, 'timer');
+    notify(s, {
+      kind: 'asset.rights-expiring',
+      to: { owners: true },
+      message: `rights end ${day}; after that nothing of it may be distributed`,
+    });
+  } else {
+    s.rights = { ...(s.rights ?? {}), expiredFor: at };
+    note(s, 'rights-expired', `rights ended ${day}: distribution stopped`, now, 'timer');
+    notify(s, {
+      kind: 'asset.rights-expired',
+      to: { owners: true },
+      message: `rights ended ${day}; distribution stopped`,
+    });
+  }
+  recheck(s, plan, now);
 }
 
 export type EngineTimer = Omit<LifecycleTimer, 'kind'> & { kind: LifecycleTimer['kind'] | 'grant' };

@@ -22,6 +22,8 @@ const TIMER_NAMES: Record<LifecycleTimer['kind'], string> = {
   validity: 'take-down (validity)',
   'cold-tier': 'move to cold storage',
   retention: 'purge (retention)',
+  'rights-notice': 'notice that the rights end',
+  'rights-expiry': 'distribution stops (rights end)',
 };
 
 export function previewMigration(

@@ -45,8 +45,21 @@ export interface ApprovalFlowInput {
   asset: { name: string; kind: string; tags: string[] };
 }
 
+/**
+ * The engine's behaviour revision. 1: as recorded before rules were enforced (a run replaying
+ * such a history keeps it); 2: mandatory fields, rights dates, regions, business events and
+ * notices act. The workflow raises a state to the current revision behind a `patched()` marker.
+ */
+export const ENGINE_REVISION = 2;
+
 /** The engine's state: what the workflow carries, plus the work it still owes the world. */
 export interface EngineState extends LifecycleState {
+  /** Behaviour revision (absent: 1). */
+  revision?: number;
+  /** The rights-expiry date whose notice was sent and whose expiry was applied (timers fire once per date). */
+  rights?: { noticeFor?: string; expiredFor?: string };
+  /** Whether each metadata-driven business event's condition held at the last check. */
+  eventConditions?: Partial<Record<BusinessEvent, boolean>>;
   /** Sequence number of the last timeline entry (the timeline itself keeps only the latest). */
   seq: number;
   /** Approvals ever started, for deterministic approval ids (the list keeps only recent ones). */
@@ -80,6 +93,27 @@ export interface Actor {
   roles?: string[];
 }
 
+export type BusinessEvent = 'delisting' | 'end-of-production';
+
+/**
+ * Whom a notice goes to: people by e-mail, everyone holding a role or in a team (who may see the
+ * asset), and with `owners` the uploader and the asset's collaborators.
+ */
+export interface NoticeRecipients {
+  users?: string[];
+  roles?: string[];
+  teams?: string[];
+  owners?: boolean;
+}
+
+export interface Notice {
+  kind: 'asset.frozen' | 'asset.rights-expiring' | 'asset.rights-expired' | 'flow.notify' | 'asset.archived';
+  to: NoticeRecipients;
+  message: string;
+  /** Who caused it (not told about their own act). */
+  by?: string;
+}
+
 export interface NewVersionFile {
   sha256: string;
   sizeBytes: number;
@@ -96,14 +130,17 @@ export type LifecycleEvent =
   | ({ type: 'archive' } & Actor)
   | ({ type: 'restore' } & Actor)
   | ({ type: 'legal-hold'; on: boolean; reason?: string } & Actor)
-  | ({ type: 'mark-event'; event: 'delisting' | 'end-of-production' } & Actor)
+  | ({ type: 'mark-event'; event: BusinessEvent; undo?: boolean } & Actor)
   | ({ type: 'use'; use: 'view' | 'download' } & Actor)
   | ({
       type: 'request-download';
       roles: string[];
+      teams?: string[];
       audience: string;
       rendition: string;
       external?: boolean;
+      /** `link`: for a share link, which a personal download grant does not cover. */
+      via?: 'link';
     } & Actor)
   | ({ type: 'add-version' } & NewVersionFile & Actor)
   | ({ type: 'migrate'; version: number; plan: RuleSetPlan } & Actor)
@@ -126,6 +163,7 @@ export type Effect = { id: number } & (
   | { type: 'start-approval'; approval: ApprovalRequest }
   | { type: 'move-tier'; tier: 'hot' | 'cold' }
   | { type: 'purge' }
+  | { type: 'notify'; notice: Notice }
 );
 
 export type EffectType = Effect['type'];

@@ -1,5 +1,5 @@
 import type { AssetState, LifecycleState, Transition } from '../domain/asset';
-import type { AssetLifecycleInput, Effect, EngineState } from './model';
+import type { AssetLifecycleInput, Effect, EngineState, Notice } from './model';
 
 /**
  * Creating, resuming and bounding the engine's state, and the two ways it records history: a
@@ -12,9 +12,13 @@ export const TIMELINE_KEPT = 50;
 /** Finished approvals a state keeps beside the open ones (all of them are in the catalogue). */
 export const FINISHED_APPROVALS_KEPT = 20;
 
-/** The state of a newly uploaded asset, with its first effects: record `created`, ingest version 1. */
-export function newAssetState(input: AssetLifecycleInput, now: string): EngineState {
+/**
+ * The state of a newly uploaded asset, with its first effects: record `created`, ingest version 1.
+ * `revision`: the engine behaviour it runs under (the workflow's patch marker decides it).
+ */
+export function newAssetState(input: AssetLifecycleInput, now: string, revision: number): EngineState {
   const s: EngineState = {
+    revision,
     assetId: input.assetId,
     ruleSet: { name: input.ruleSet, version: input.ruleSetVersion ?? 0 },
     state: 'created',
@@ -70,6 +74,11 @@ export function resumeState(carried: LifecycleState | EngineState): EngineState 
 export function emit(s: EngineState, effect: DistributiveOmit<Effect, 'id'>): void {
   s.effectCount += 1;
   s.outbox.push({ ...effect, id: s.effectCount } as Effect);
+}
+
+/** Queues a notice; states recorded before the engine sent notices (revision 1) send none. */
+export function notify(s: EngineState, notice: Notice): void {
+  if ((s.revision ?? 1) >= 2) emit(s, { type: 'notify', notice });
 }
 
 /** Asks for the catalogue's status row to be saved (once, after whatever else is queued). */

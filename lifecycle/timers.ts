@@ -1,6 +1,6 @@
 import { type ConditionInput, evaluateCondition } from '../rules/conditions';
 import type { RetentionAnchor } from '../rules/document';
-import { addDuration } from '../rules/duration';
+import { addDuration, subtractDuration } from '../rules/duration';
 import type { RuleSetPlan } from '../rules/plan';
 
 /**
@@ -20,9 +20,11 @@ export interface LifecycleFacts {
   lastUsedAt: string;
   /** When each retention anchor happened, ISO-8601. `upload` is always known. */
   anchors: Partial<Record<RetentionAnchor, string>> & { upload: string };
+  /** Rights dates already acted on; absent for states that predate rights timers. */
+  rights?: { noticeFor?: string; expiredFor?: string };
 }
 
-export type LifecycleTimerKind = 'validity' | 'cold-tier' | 'retention';
+export type LifecycleTimerKind = 'validity' | 'cold-tier' | 'retention' | 'rights-notice' | 'rights-expiry';
 
 export interface LifecycleTimer {
   kind: LifecycleTimerKind;
@@ -80,6 +82,8 @@ export function lifecycleTimers(plan: RuleSetPlan, facts: LifecycleFacts, now: s
     });
   }
 
+  timers.push(...rightsTimers(plan, facts));
+
   const idleDays = plan.archive.coldAfterDaysUnused;
   if (idleDays && facts.tier === 'hot') {
     timers.push({
@@ -95,4 +99,27 @@ export function lifecycleTimers(plan: RuleSetPlan, facts: LifecycleFacts, now: s
       timers.push({ kind: 'retention', at: retention.at, reason: `${retention.reason}: purge` });
   }
   return timers.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** A notice to the owner `notifyBefore` the rights end, and the end itself; each once per date. */
+function rightsTimers(plan: RuleSetPlan, facts: LifecycleFacts): LifecycleTimer[] {
+  const rule = plan.distribute.rights?.expiry;
+  const value = rule ? facts.metadata[rule.field] : undefined;
+  if (!rule || !facts.rights || typeof value !== 'string' || Number.isNaN(Date.parse(value))) return [];
+  if (facts.state !== 'created' && facts.state !== 'stored') return [];
+  const expiry = new Date(value).toISOString();
+  const timers: LifecycleTimer[] = [];
+  if (rule.notifyBefore && facts.rights.noticeFor !== expiry && facts.rights.expiredFor !== expiry)
+    timers.push({
+      kind: 'rights-notice',
+      at: subtractDuration(expiry, rule.notifyBefore),
+      reason: `rights end ${expiry.slice(0, 10)} (${rule.field}): tell the owner ${rule.notifyBefore} before`,
+    });
+  if (facts.rights.expiredFor !== expiry)
+    timers.push({
+      kind: 'rights-expiry',
+      at: expiry,
+      reason: `rights end (${rule.field}): nothing of the asset may leave`,
+    });
+  return timers;
 }

@@ -2,7 +2,7 @@ import type { AssetState } from '../domain/asset';
 import type { ErrorCodes } from '../domain/errors';
 import { metadataProblems } from '../rules/metadata';
 import type { RuleSetPlan } from '../rules/plan';
-import { audienceRefusal, lifecycleFacts } from './asset-rules';
+import { audienceRefusal, enforcing, lifecycleFacts, withheldOf } from './asset-rules';
 import type { EngineState, EventType, LifecycleEvent, Refusal } from './model';
 import { lifecycleTimers } from './timers';
 
@@ -105,14 +105,22 @@ export const TRANSITION_TABLE: {
   'mark-event': {
     in: LIVE,
     check: (s, e) =>
-      s.anchors[e.event]
-        ? refuse('ALREADY_RECORDED', `${e.event} was already recorded at ${s.anchors[e.event]}.`)
-        : null,
+      e.undo
+        ? !s.anchors[e.event]
+          ? refuse('NOT_RECORDED', `${e.event} was not recorded, so there is nothing to undo.`)
+          : null
+        : s.anchors[e.event]
+          ? refuse('ALREADY_RECORDED', `${e.event} was already recorded at ${s.anchors[e.event]}.`)
+          : null,
   },
   use: { in: ['created', 'stored', 'archived'] },
   'request-download': {
     in: ['created', 'stored'],
-    check: (s, e, plan, now) => audienceRefusal(plan, s, e, now),
+    check: (s, e, plan, now) => {
+      // States recorded before rules were enforced answer as they did then.
+      if (!enforcing(s)) return audienceRefusal(plan, s, e, now, false);
+      return withheldOf(plan, s, now) ?? audienceRefusal(plan, s, e, now) ?? personalOnly(e, plan);
+    },
   },
   'add-version': {
     in: LIVE,
@@ -140,6 +148,20 @@ export const TRANSITION_TABLE: {
   'approval-finished': { in: ANY },
   time: { in: ANY },
 };
+
+/**
+ * A rendition that needs an approval is approved for one person's own use (a grant to them); it
+ * cannot leave through a share link, which anyone holding it may open.
+ */
+function personalOnly(e: Of<'request-download'>, plan: RuleSetPlan): Refusal | null {
+  const flow = plan.distribute.audiences[e.audience]?.approvals[e.rendition];
+  return e.via === 'link' && flow
+    ? refuse(
+        'GRANT_NOT_SHAREABLE',
+        `"${e.rendition}" needs approval (${flow}) for each person's own use; it cannot be shared by link.`,
+      )
+    : null;
+}
 
 /** Why the engine refuses `event` in state `s`, or null when it accepts it. */
 export function refusalOf(

@@ -10,6 +10,7 @@ import type {
 } from '../catalogue/notification.repository';
 import type { ShareRepository } from '../catalogue/share.repository';
 import { decidedBy } from '../lifecycle/approvals';
+import type { Notice } from '../lifecycle/model';
 import { Recipients } from './recipients';
 
 export interface NoticeDeps {
@@ -109,6 +110,39 @@ export class Notices {
       {
         reason,
       },
+    );
+  }
+
+  /**
+   * A notice the lifecycle engine asked for (a rule's freeze, rights dates, a flow's notify
+   * action): to the people it names who may see the asset, and with `owners` to the uploader
+   * and collaborators. `key` (asset and effect id) makes a retried activity tell nobody twice.
+   */
+  async deliver(assetId: string, notice: Notice, uploadedBy: string, key: string): Promise<number> {
+    const { users = [], roles = [], teams = [], owners = false } = notice.to;
+    const named =
+      users.length + roles.length + teams.length > 0
+        ? await this.recipients.viewersOf(assetId, { emails: users, roles, teams })
+        : [];
+    const ownersOf = owners
+      ? [
+          ...(await this.collaboratorsOf(assetId)),
+          ...(await this.recipients.viewersOf(assetId, { emails: [uploadedBy] })),
+        ]
+      : [];
+    const people = [...new Map([...named, ...ownersOf].map((p) => [p.id, p])).values()].filter(
+      (p) => p.email !== notice.by,
+    );
+    const name = await this.nameOf(assetId);
+    return this.deps.notifications.raise(
+      people.map((p) => ({
+        userId: p.id,
+        kind: notice.kind,
+        assetId,
+        message: `${name}: ${notice.message}`,
+        payload: { to: notice.to },
+        dedupeKey: `notice:${key}`,
+      })),
     );
   }
 

@@ -88,6 +88,7 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
           : Array.isArray(f.required)
             ? [...f.required].sort()
             : [],
+      whenMissing: f.whenMissing ?? 'incomplete',
       values: f.values ? [...f.values] : null,
       pattern: f.pattern ?? null,
       min: f.min ?? null,
@@ -130,12 +131,27 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
       })),
     },
     distribute: {
+      rights: {
+        expiry: distribute.rights?.expiry
+          ? {
+              field: distribute.rights.expiry.field,
+              notifyBefore: distribute.rights.expiry.notifyBefore ?? null,
+            }
+          : null,
+        region: distribute.rights?.region
+          ? {
+              field: distribute.rights.region.field,
+              everywhere: distribute.rights.region.everywhere ?? 'global',
+            }
+          : null,
+      },
       renditions: mapRecord(distribute.renditions, (r) => ({ ...r })),
       audiences: mapRecord(distribute.audiences, (a, name) => ({
         label: text(a.label, name),
         roles: [...(a.roles ?? [])],
         teams: [...(a.teams ?? [])],
         external: a.external ?? false,
+        regions: [...(a.regions ?? [])],
         renditions: [...a.renditions],
         when: a.when ?? null,
         approvals: mapRecord(a.approvals, (flow) => flow),
@@ -181,6 +197,7 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
         after: r.after ?? 'archive',
       })),
       legalHold: archive.legalHold ? { roles: [...archive.legalHold.roles] } : null,
+      events: mapRecord(archive.events, (e) => ({ when: e.when })),
     },
   };
 }

@@ -16,6 +16,11 @@ export interface FieldDefinition {
   label?: LocalisedText;
   /** `true` for every asset kind, or the asset kinds (image, video, document, cad, generic) that must carry it. */
   required?: boolean | string[];
+  /**
+   * What a missing required field does: `refuse` the upload (422 naming the field), or accept the
+   * asset as `incomplete` (the default): kept and editable, but nothing of it leaves until filled.
+   */
+  whenMissing?: 'refuse' | 'incomplete';
   /** For `enum` (and `list` of enum values). */
   values?: string[];
   pattern?: string;
@@ -87,6 +92,12 @@ export interface Audience {
   teams?: string[];
   /** People outside the organisation (share-link recipients, partners). */
   external?: boolean;
+  /**
+   * The usage regions the audience serves. An asset whose rights allow one region (see
+   * `distribute.rights.region`) reaches only audiences that list it; an audience without
+   * `regions` is not bound to one.
+   */
+  regions?: string[];
   renditions: string[];
   /** Only assets matching this condition are visible to the audience. */
   when?: Condition;
@@ -102,7 +113,16 @@ export interface ShareLinkPolicy {
   maxDownloads?: number;
 }
 
+/** Rights metadata that acts: an expiry that takes the asset's distribution down, a usage region. */
+export interface RightsPolicy {
+  /** A date field; on that day nothing of the asset leaves any more; its owner is told `notifyBefore`. */
+  expiry?: { field: string; notifyBefore?: IsoDuration };
+  /** A field naming the one region the asset may be used in; `everywhere` is the value that means any. */
+  region?: { field: string; everywhere?: string };
+}
+
 export interface DistributeStage {
+  rights?: RightsPolicy;
   renditions?: Record<string, RenditionPreset>;
   audiences?: Record<string, Audience>;
   shareLinks?: ShareLinkPolicy;
@@ -180,6 +200,11 @@ export interface ArchiveStage {
   coldAfterDaysUnused?: number;
   retention?: RetentionRule[];
   legalHold?: { roles: string[] };
+  /**
+   * Business events driven by metadata: when the condition starts to hold the event happens
+   * (delisting, end of production: the asset is archived), when it stops holding it is undone.
+   */
+  events?: Partial<Record<'delisting' | 'end-of-production', { when: Condition }>>;
 }
 
 export interface RuleSetDocument {

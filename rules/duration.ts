@@ -25,8 +25,20 @@ export function parseDuration(text: string): DurationParts | undefined {
 
 /** `iso` + `duration`, as an ISO-8601 UTC timestamp. Throws on a malformed duration (compiled plans never have one). */
 export function addDuration(iso: string, duration: string): string {
-  const parts = parseDuration(duration);
-  if (!parts) throw new Error(`not an ISO-8601 duration: ${duration}`);
+  return shift(iso, duration, 1);
+}
+
+/** `iso` − `duration` (a notice `P30D` before an expiry), with the same calendar arithmetic. */
+export function subtractDuration(iso: string, duration: string): string {
+  return shift(iso, duration, -1);
+}
+
+function shift(iso: string, duration: string, sign: 1 | -1): string {
+  const parsed = parseDuration(duration);
+  if (!parsed) throw new Error(`not an ISO-8601 duration: ${duration}`);
+  const parts = Object.fromEntries(
+    Object.entries(parsed).map(([k, v]) => [k, v * sign]),
+  ) as unknown as DurationParts;
   const start = new Date(iso);
   const year = start.getUTCFullYear() + parts.years;
   const month = start.getUTCMonth() + parts.months;

@@ -44,6 +44,11 @@ export interface RuleSetPlan {
     >;
   };
   distribute: {
+    /** Rights metadata that acts (absent in older plans). */
+    rights?: {
+      expiry: { field: string; notifyBefore: string | null } | null;
+      region: { field: string; everywhere: string } | null;
+    };
     renditions: Record<string, RenditionPreset>;
     audiences: Record<string, AudiencePlan>;
     shareLinks: {
@@ -63,6 +68,8 @@ export interface RuleSetPlan {
     coldAfterDaysUnused: number | null;
     retention: { when: string | null; keep: string; after: RetentionAnchor }[];
     legalHold: { roles: string[] } | null;
+    /** Business events a metadata condition drives (absent in older plans). */
+    events?: Partial<Record<'delisting' | 'end-of-production', { when: string }>>;
   };
 }
 
@@ -71,6 +78,8 @@ export interface FieldPlan {
   label: { en: string; zh?: string };
   /** Asset kinds for which the field is required; all five when `required: true`. */
   requiredFor: string[];
+  /** What a missing required field does (absent in older plans: `incomplete`). */
+  whenMissing?: 'refuse' | 'incomplete';
   values: string[] | null;
   pattern: string | null;
   min: number | null;
@@ -82,6 +91,8 @@ export interface AudiencePlan extends Required<Pick<Audience, 'renditions'>> {
   roles: string[];
   teams: string[];
   external: boolean;
+  /** The usage regions it serves; empty: not bound to one (absent in older plans). */
+  regions?: string[];
   when: string | null;
   approvals: Record<string, string>;
 }

@@ -199,22 +199,38 @@ export function semanticProblems(
   // Use and archive
   for (const [i, rule] of (doc.use?.freeze ?? []).entries())
     condition(['use', 'freeze', i, 'when'], rule.when);
-  const validity = doc.archive?.validity;
-  if (validity) {
-    const field = fields[validity.field];
-    if (!field)
-      report(
-        'UNKNOWN_FIELD',
-        ['archive', 'validity', 'field'],
-        `field "${validity.field}" is not declared under fields`,
-      );
-    else if (field.type !== 'date')
+  /** A field a rule names must be declared, and of the type the rule reads. */
+  const fieldOfType = (
+    path: (string | number)[],
+    name: string | undefined,
+    types: string[],
+    what: string,
+  ) => {
+    if (name === undefined) return;
+    const field = fields[name];
+    if (!field) report('UNKNOWN_FIELD', path, `field "${name}" is not declared under fields`);
+    else if (!types.includes(field.type))
       report(
         'FIELD_DEFINITION',
-        ['archive', 'validity', 'field'],
-        `validity needs a date field; "${validity.field}" is ${field.type}`,
+        path,
+        `${what} needs a ${types.join(' or ')} field; "${name}" is ${field.type}`,
       );
-  }
+  };
+  fieldOfType(['archive', 'validity', 'field'], doc.archive?.validity?.field, ['date'], 'validity');
+  fieldOfType(
+    ['distribute', 'rights', 'expiry', 'field'],
+    doc.distribute?.rights?.expiry?.field,
+    ['date'],
+    'a rights expiry',
+  );
+  fieldOfType(
+    ['distribute', 'rights', 'region', 'field'],
+    doc.distribute?.rights?.region?.field,
+    ['enum', 'string'],
+    'a usage region',
+  );
+  for (const [event, rule] of Object.entries(doc.archive?.events ?? {}))
+    condition(['archive', 'events', event, 'when'], rule?.when);
   for (const [i, rule] of (doc.archive?.retention ?? []).entries())
     condition(['archive', 'retention', i, 'when'], rule.when);
   knownRoles(['archive', 'legalHold', 'roles'], doc.archive?.legalHold?.roles);

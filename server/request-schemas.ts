@@ -55,7 +55,9 @@ const schemas = {
     type: 'object',
     additionalProperties: false,
     required: ['event'],
-    properties: { event: { enum: ['delisting', 'end-of-production'] } },
+    properties: {
+      event: { enum: ['delisting', 'end-of-production', 'relisting', 'production-resumed'] },
+    },
   },
   metadata: {
     type: 'object',

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { DuplicateMatch, DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { AssetLifecycleView } from '../domain/asset';
+import { assetKindOf } from '../domain/asset-kind';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { maxDistanceFor } from '../imaging/perceptual-hash';
+import { missingFieldsOf } from '../lifecycle/asset-rules';
 import type { SearchIndexer } from '../operations/search-indexer';
 import { type AccessLevel, atLeast } from '../policy/access';
 import { metadataProblems } from '../rules/metadata';
@@ -160,6 +162,18 @@ export class AssetService {
       duplicates: [],
       linkTo: null,
     };
+
+    // Required fields whose rule says `whenMissing: refuse`; the others make the asset incomplete.
+    const kind = assetKindOf(file.filename, Boolean(inspected.image));
+    const missing = missingFieldsOf(plan, kind, metadata, 'refuse');
+    if (missing.length > 0) {
+      throw new AssetflowError(
+        ErrorCodes.REQUIRED_FIELDS_MISSING,
+        `"${file.filename}" (${kind}) needs ${missing.map((f) => `metadata.${f}`).join(', ')} (rule set ${plan.name}).`,
+        422,
+        { filename: file.filename, kind, missing },
+      );
+    }
 
     const naming = plan.create.naming;
     if (naming) {

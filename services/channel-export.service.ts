@@ -1,6 +1,6 @@
 import type { AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
-import { isDistributable } from '../domain/asset';
+import { withheldReason } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import type { Principal } from '../policy/access';
 import { evaluateCondition } from '../rules/conditions';
@@ -34,8 +34,9 @@ export class ChannelExportService {
     let channelKnown = false;
     for (const id of ids) {
       const asset = (await this.deps.assets.find(id))!;
-      if (!isDistributable(asset.state)) {
-        manifest.push({ assetId: id, name: asset.displayName, skipped: `the asset is ${asset.state}` });
+      const withheld = withheldReason(asset);
+      if (withheld) {
+        manifest.push({ assetId: id, name: asset.displayName, skipped: withheld });
         continue;
       }
       const plan = await this.deps.distribution.planOf(asset);

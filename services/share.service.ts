@@ -5,7 +5,7 @@ import type { AccessRepository } from '../catalogue/access.repository';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
 import type { ShareRecord, ShareRepository } from '../catalogue/share.repository';
-import { isDistributable } from '../domain/asset';
+import { withheldReason } from '../domain/asset';
 import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
 import type { Principal } from '../policy/access';
 import type { RuleSetPlan } from '../rules/plan';
@@ -116,9 +116,11 @@ export class ShareService {
       const decision = await this.deps.workflows.updateAsset(asset!.id, requestDownloadUpdate, {
         by: actor.email,
         roles: actor.roles,
+        teams: actor.teams,
         audience,
         rendition: request.rendition,
         external: plans[i]!.distribute.audiences[audience]?.external === true,
+        via: 'link',
       });
       if (decision.status === 'pending') {
         throw new AssetflowError(
@@ -308,7 +310,7 @@ export class ShareService {
     const found = alive && wanted ? await this.deps.assets.findMany(wanted) : [];
     const assets = (wanted ?? [])
       .map((id) => found.find((a) => a.id === id))
-      .filter((a): a is AssetRecord => a !== undefined && isDistributable(a.state));
+      .filter((a): a is AssetRecord => a !== undefined && withheldReason(a) === null);
     if (!share || !alive || assets.length === 0) {
       if (countMiss) await this.misses.consume(address).catch(() => {});
       return undefined;

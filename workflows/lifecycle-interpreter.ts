@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -13,7 +14,14 @@ import {
 import type { Activities } from '../activities';
 import type { AssetLifecycleView } from '../domain/asset';
 import { applyEvent, catalogueStatusOf, nextWake, viewOf } from '../lifecycle/engine';
-import type { AssetLifecycleInput, Effect, EngineState, LifecycleEvent, Reply } from '../lifecycle/model';
+import {
+  type AssetLifecycleInput,
+  type Effect,
+  ENGINE_REVISION,
+  type EngineState,
+  type LifecycleEvent,
+  type Reply,
+} from '../lifecycle/model';
 import { newAssetState, resumeState } from '../lifecycle/state';
 import { refusalOf } from '../lifecycle/transition-table';
 import { ingestOptionsOf } from '../rules/ingest-options';
@@ -39,6 +47,12 @@ import {
 } from './messages';
 import { workflowNow } from './workflow-clock';
 
+/**
+ * Marks where a run starts applying engine revision 2 (rules enforced: mandatory fields, rights
+ * dates, regions, business events, notices). Histories recorded before it replay under revision 1.
+ */
+export const RULES_ENFORCED_PATCH = 'lifecycle-rules-enforced';
+
 /** Longest a run waits without any event before continuing as new (timers are re-derived then). */
 const MAX_RUN_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -49,10 +63,11 @@ const RETRY = {
 };
 
 /** Catalogue writes take milliseconds: local activities, no round trip through the server. */
-const { recordTransition, recordVersion, saveLifecycleStatus, loadPlan } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: RETRY,
-});
+const { recordTransition, recordVersion, saveLifecycleStatus, loadPlan, deliverNotice } =
+  proxyLocalActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry: RETRY,
+  });
 
 /**
  * Ingest can take seconds (renditions, tagging) and heartbeats, so a lost worker is noticed in
@@ -76,7 +91,12 @@ const { moveToTier, purgeAsset } = proxyActivities<Activities>({
  */
 export async function interpretLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
   const now = () => workflowNow().toISOString();
-  let s: EngineState = input.carried ? resumeState(input.carried) : newAssetState(input, now());
+  /** Raises the state to the current engine revision, once, where the patch marker says so. */
+  const upgraded = (state: EngineState): EngineState =>
+    (state.revision ?? 1) < ENGINE_REVISION && patched(RULES_ENFORCED_PATCH)
+      ? { ...state, revision: ENGINE_REVISION }
+      : state;
+  let s: EngineState = upgraded(input.carried ? resumeState(input.carried) : newAssetState(input, now(), 1));
   let plan: RuleSetPlan = input.plan ?? (await planOf(s.ruleSet, input.carried !== undefined));
 
   const refuseIfNot = (event: LifecycleEvent) => {
@@ -84,6 +104,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
     if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.code);
   };
   const accept = (event: LifecycleEvent): Reply => {
+    s = upgraded(s);
     const outcome = applyEvent(s, event, plan, now());
     if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
     s = outcome.state;
@@ -118,10 +139,13 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
     type: 'legal-hold',
     ...a,
   }));
-  viewUpdate(markEventUpdate, (a: { by: string; event: 'delisting' | 'end-of-production' }) => ({
-    type: 'mark-event',
-    ...a,
-  }));
+  viewUpdate(
+    markEventUpdate,
+    (a: { by: string; event: 'delisting' | 'end-of-production'; undo?: boolean }) => ({
+      type: 'mark-event',
+      ...a,
+    }),
+  );
   viewUpdate(recordUseUpdate, (a: { by: string; use: 'view' | 'download' }) => ({ type: 'use', ...a }));
   viewUpdate(startFlowUpdate, (a: { by: string; roles?: string[]; flow: string }) => ({
     type: 'start-flow',
@@ -207,6 +231,13 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
         return moveToTier({ assetId: s.assetId, tier: effect.tier });
       case 'purge':
         return purgeAsset({ assetId: s.assetId });
+      case 'notify':
+        return deliverNotice({
+          assetId: s.assetId,
+          effectId: effect.id,
+          uploadedBy: s.uploadedBy,
+          notice: effect.notice,
+        });
     }
   }
 

@@ -31,7 +31,7 @@ export const legalHoldUpdate = defineUpdate<LifecycleView, [Actor & { on: boolea
 /** A business event that retention rules count from: the product is delisted, production ends. */
 export const markEventUpdate = defineUpdate<
   LifecycleView,
-  [Actor & { event: 'delisting' | 'end-of-production' }]
+  [Actor & { event: 'delisting' | 'end-of-production'; undo?: boolean }]
 >('markEvent');
 /** The asset was viewed or downloaded: re-arms cold tiering, and brings a cold asset back. */
 export const recordUseUpdate = defineUpdate<LifecycleView, [Actor & { use: 'view' | 'download' }]>(
@@ -66,9 +66,13 @@ export type { DownloadDecision, LifecycleView } from '../lifecycle/engine';
 
 export interface DownloadRequest extends Actor {
   roles: string[];
+  /** The requester's teams (audiences may name teams); absent in requests recorded before. */
+  teams?: string[];
   audience: string;
   rendition: string;
   external?: boolean;
+  /** `link`: asked for a share link (a personal grant does not cover it). */
+  via?: 'link';
 }
 
 export const requestDownloadUpdate = defineUpdate<DownloadDecision, [DownloadRequest]>('requestDownload');

@@ -40,6 +40,7 @@ export function distributionRouter(deps: {
     const decision = await deps.workflows.updateAsset(asset.id, requestDownloadUpdate, {
       by: actor.email,
       roles: actor.roles,
+      teams: actor.teams,
       audience,
       rendition: req.params.rendition,
     });

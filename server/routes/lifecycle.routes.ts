@@ -80,11 +80,11 @@ export function lifecycleRouter(deps: {
     );
   });
   router.post('/api/assets/:id/events', async (req, res) => {
-    const { event } = validBody<{ event: 'delisting' | 'end-of-production' }>('event', req.body);
+    const { event } = validBody<{ event: keyof typeof BUSINESS_EVENTS }>('event', req.body);
     res.json(
       await workflows.updateAsset(await existing(req.params.id), markEventUpdate, {
         by: actorOf(req).email,
-        event,
+        ...BUSINESS_EVENTS[event],
       }),
     );
   });
@@ -116,6 +116,7 @@ export function lifecycleRouter(deps: {
     const decision = await workflows.updateAsset(assetId, requestDownloadUpdate, {
       by: actor.email,
       roles: actor.roles,
+      teams: actor.teams,
       ...body,
     });
     await deps.audit.append({
@@ -190,6 +191,14 @@ export function lifecycleRouter(deps: {
 
   return router;
 }
+
+/** The business events of `POST /api/assets/:id/events`; relisting and resumed production undo the others. */
+const BUSINESS_EVENTS = {
+  delisting: { event: 'delisting' },
+  'end-of-production': { event: 'end-of-production' },
+  relisting: { event: 'delisting', undo: true },
+  'production-resumed': { event: 'end-of-production', undo: true },
+} as const;
 
 /** The caller as workflows see them: who, and with which roles (for role-restricted actions). */
 function actorFields(req: Request): { by: string; roles: string[] } {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyEvent, nextWake } from '../../../lifecycle/engine';
-import type { EngineState, LifecycleEvent } from '../../../lifecycle/model';
+import { ENGINE_REVISION, type EngineState, type LifecycleEvent } from '../../../lifecycle/model';
 import { newAssetState, resumeState, TIMELINE_KEPT } from '../../../lifecycle/state';
 import { refusalOf } from '../../../lifecycle/transition-table';
 import { compileRuleSet, type RuleSetPlan } from '../../../rules';
@@ -27,6 +27,7 @@ const fresh = (metadata: Record<string, unknown> = {}) =>
   newAssetState(
     { assetId: 'a1', ruleSet: 'luxury', version: 1, name: 'photo.jpg', metadata, uploadedBy: 'ann' },
     T0,
+    ENGINE_REVISION,
   );
 const stored = (metadata: Record<string, unknown> = {}) =>
   play(luxury, fresh(metadata), [{ type: 'ingested', version: 1, findings: image }]);
@@ -112,6 +113,7 @@ describe('the lifecycle engine', () => {
       ['legal-hold-set', 'lea'],
       ['metadata-changed', 'ann'],
       ['delisted', 'ann'],
+      ['archived', 'ann'],
       ['migrated', 'admin'],
     ]);
     expect(s.timeline.find((t) => t.event === 'metadata-changed')?.reason).toBe('campaign: — → "SS27"');
@@ -216,6 +218,7 @@ describe('the lifecycle engine', () => {
           uploadedBy: 'ann@example.com',
         },
         T0,
+        ENGINE_REVISION,
       ),
       [{ type: 'ingested', version: 1, findings: image }],
     );

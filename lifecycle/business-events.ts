@@ -1,0 +1,84 @@
+import type { RuleSetPlan } from '../rules/plan';
+import { enforcing, holds } from './asset-rules';
+import type { BusinessEvent, EngineState } from './model';
+import { note, statusChanged, transition } from './state';
+
+/**
+ * Business events — delisting (e-commerce), end of production (automotive) — and their undoing,
+ * by the API or driven by a metadata condition of the rule set (`archive.events`). They anchor
+ * retention; in states that enforce rules they also tag and archive the asset.
+ */
+
+const EVENT_TAG: Record<BusinessEvent, string> = {
+  delisting: 'delisted',
+  'end-of-production': 'end-of-production',
+};
+const UNDONE: Record<BusinessEvent, string> = {
+  delisting: 'relisted',
+  'end-of-production': 'production-resumed',
+};
+
+/**
+ * Delisting or end of production: the retention anchor is set, and (in states that enforce rules)
+ * the asset is tagged and archived — the seed's "delisted material is tagged and archived".
+ */
+export function markBusinessEvent(
+  s: EngineState,
+  event: BusinessEvent,
+  reason: string,
+  now: string,
+  by: string,
+) {
+  s.anchors[event] = now;
+  note(s, event === 'delisting' ? 'delisted' : 'end-of-production', reason, now, by);
+  if (!enforcing(s)) {
+    statusChanged(s);
+    return;
+  }
+  s.asset.tags = [...new Set([...s.asset.tags, EVENT_TAG[event]])].sort();
+  if (s.state === 'created' || s.state === 'stored' || s.state === 'expired') {
+    s.anchors.archive = now;
+    transition(s, 'archived', `archived: ${event}`, now, { by, event: 'archived' });
+  }
+  statusChanged(s);
+}
+
+/**
+ * Relisting, production resumed: the anchor goes (retention counts again from the next event)
+ * and an asset the event archived comes back, unless another business event still holds it.
+ */
+export function undoBusinessEvent(
+  s: EngineState,
+  event: BusinessEvent,
+  reason: string,
+  now: string,
+  by: string,
+) {
+  const archivedByIt = s.state === 'archived' && s.anchors.archive === s.anchors[event];
+  delete s.anchors[event];
+  s.asset.tags = s.asset.tags.filter((t) => t !== EVENT_TAG[event]);
+  note(s, UNDONE[event], reason, now, by);
+  const other: BusinessEvent = event === 'delisting' ? 'end-of-production' : 'delisting';
+  if (archivedByIt && !s.anchors[other]) {
+    delete s.anchors.archive;
+    transition(s, 'stored', `restored: ${UNDONE[event]}`, now, { by, event: 'restored' });
+    s.lastUsedAt = now;
+  }
+  statusChanged(s);
+}
+
+/** Business events a metadata condition drives: they happen when it starts to hold, undone when it stops. */
+export function businessEventsByCondition(s: EngineState, plan: RuleSetPlan, now: string) {
+  for (const [event, rule] of Object.entries(plan.archive.events ?? {}) as [
+    BusinessEvent,
+    { when: string },
+  ][]) {
+    const held = s.eventConditions?.[event] ?? false;
+    const holdsNow = holds(plan, rule.when, s, now);
+    s.eventConditions = { ...(s.eventConditions ?? {}), [event]: holdsNow };
+    if (holdsNow && !held && !s.anchors[event] && s.state !== 'purged')
+      markBusinessEvent(s, event, `metadata: ${rule.when}`, now, 'rule');
+    if (!holdsNow && held && s.anchors[event])
+      undoBusinessEvent(s, event, `metadata no longer: ${rule.when}`, now, 'rule');
+  }
+}
