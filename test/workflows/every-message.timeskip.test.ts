@@ -107,6 +107,9 @@ describe('every message an asset workflow accepts', () => {
       (v.approvals ?? []).some((x) => x.flow === 'manual-check' && x.status === 'rejected'),
     );
     await handle.executeUpdate(markEventUpdate, { args: [{ by: 'ann@example.test', event: 'delisting' }] });
+    await handle.executeUpdate(markEventUpdate, {
+      args: [{ by: 'ann@example.test', event: 'delisting', undo: true }],
+    });
     await handle.executeUpdate(migrateRuleSetUpdate, {
       args: [{ by: 'admin@example.test', version: 2, plan }],
     });
@@ -135,6 +138,9 @@ describe('every message an asset workflow accepts', () => {
       ['approval-requested', 'mia@example.test'],
       ['approval-rejected', `approval-${assetId}-2`],
       ['delisted', 'ann@example.test'],
+      ['archived', 'ann@example.test'],
+      ['relisted', 'ann@example.test'],
+      ['restored', 'ann@example.test'],
       ['migrated', 'admin@example.test'],
       ['archived', 'ann@example.test'],
       ['restored', 'ann@example.test'],

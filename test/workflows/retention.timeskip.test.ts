@@ -150,13 +150,16 @@ describe('lifecycle timers that fire years later', () => {
     const delisted = await handle.executeUpdate(markEventUpdate, {
       args: [{ by: 'merch', event: 'delisting' }],
     });
+    // Delisted material is tagged and archived (the seed), and kept 3 years from the delisting.
+    expect(delisted.state).toBe('archived');
+    expect(delisted.asset.tags).toContain('delisted');
     const purgeAt = delisted.timers.find((t) => t.kind === 'retention')?.at;
     expect(Date.parse(purgeAt!) - Date.parse(delisted.anchors.delisting!)).toBeGreaterThanOrEqual(
       3 * 365 * DAY,
     );
 
     await sleepUntil(new Date(Date.parse(purgeAt!) - DAY).toISOString());
-    expect((await view(handle)).state).toBe('stored');
+    expect((await view(handle)).state).toBe('archived');
     // (After 180 idle days the bytes moved to the cold tier; they are still there.)
     expect((await blobs.exists(sha256, 'hot')) || (await blobs.exists(sha256, 'cold'))).toBe(true);
 
@@ -177,6 +180,7 @@ describe('lifecycle timers that fire years later', () => {
       'uploaded',
       'stored',
       'delisted',
+      'archived',
       'tier-cold',
       'purged',
     ]);
@@ -191,10 +195,11 @@ describe('lifecycle timers that fire years later', () => {
       [40, 50, 60],
     );
     expect((await view(handle)).frozen).toMatchObject({ by: 'rule' });
-    await handle.executeUpdate(archiveUpdate, { args: [{ by: 'plm' }] });
+    // End of production archives the drawing (no separate archive needed).
     const ended = await handle.executeUpdate(markEventUpdate, {
       args: [{ by: 'plm', event: 'end-of-production' }],
     });
+    expect(ended.state).toBe('archived');
     const purgeAt = ended.timers.find((t) => t.kind === 'retention')!.at;
     expect(
       new Date(purgeAt).getUTCFullYear() - new Date(ended.anchors['end-of-production']!).getUTCFullYear(),
