@@ -136,14 +136,17 @@ export function createAssetActivities(deps: AssetActivityDeps) {
      * agrees (to cold: none of them is hot; to hot: always, since this asset needs it).
      */
     async moveToTier({ assetId, tier }: { assetId: string; tier: 'hot' | 'cold' }): Promise<void> {
-      for (const blob of await assets.blobUsage(assetId)) {
-        if (blob.tier === tier) continue;
-        if (tier === 'cold' && blob.otherHotUsers > 0) continue;
-        await blobs.moveTier(blob.sha256, blob.tier, tier);
-        await assets.setBlobTier(blob.sha256, tier);
-      }
-      await assets.setAssetTier(assetId, tier);
-      await indexer.reindex(assetId);
+      // Heartbeats while bytes move (a large file on a slow cold disk), so a lost worker is noticed.
+      await whileHeartbeating(async () => {
+        for (const blob of await assets.blobUsage(assetId)) {
+          if (blob.tier === tier) continue;
+          if (tier === 'cold' && blob.otherHotUsers > 0) continue;
+          await blobs.moveTier(blob.sha256, blob.tier, tier);
+          await assets.setBlobTier(blob.sha256, tier);
+        }
+        await assets.setAssetTier(assetId, tier);
+        await indexer.reindex(assetId);
+      });
     },
 
     /**
@@ -152,7 +155,11 @@ export function createAssetActivities(deps: AssetActivityDeps) {
      */
     async purgeAsset({ assetId }: { assetId: string }): Promise<void> {
       for (const blob of await assets.blobUsage(assetId)) {
-        if (blob.otherLiveUsers === 0) await blobs.delete(blob.sha256);
+        if (blob.otherLiveUsers > 0) continue;
+        // Counted again under the blob's lock: an upload of the same bytes may have just named it.
+        await assets.underBlobLock(blob.sha256, async () => {
+          if ((await assets.otherLiveUsers(blob.sha256, assetId)) === 0) await blobs.delete(blob.sha256);
+        });
       }
       await assets.markPurged(assetId, new Date());
       await indexer.reindex(assetId);

@@ -14,11 +14,15 @@ export const STILL_KEY = 'still.png';
 export interface PendingBlob {
   sha256: string;
   sizeBytes: number;
-  /** The temporary file, readable until `commit` or `discard` (for inspection at upload). */
+  /** The temporary file, readable until `discard` (for inspection at upload). */
   path: string;
-  /** Moves the bytes under their hash. Idempotent: committing identical content twice keeps one copy. */
+  /**
+   * Makes the bytes visible under their hash (a hard link: the temporary stays until `discard`).
+   * Idempotent: committing identical content twice keeps one copy. Calling it again after a
+   * purge deleted the blob puts the bytes back.
+   */
   commit(): Promise<void>;
-  /** Deletes the temporary file; used when the request that carried it fails. */
+  /** Deletes the temporary file: after the catalogue names the blob, or when the request fails. */
   discard(): Promise<void>;
 }
 
@@ -87,7 +91,6 @@ export class FileBlobStore {
           if (error.code !== 'EEXIST') throw error;
         });
         await syncEntries(finalPath);
-        await unlink(tmpFile);
       },
       discard: () => rm(tmpFile, { force: true }),
     };
@@ -148,6 +151,16 @@ export class FileBlobStore {
     if (await this.exists(sha256, expected)) return expected;
     if (await this.exists(sha256, other)) return other;
     return undefined;
+  }
+
+  /**
+   * Where the bytes are, whichever tier holds them (the catalogue's tier first): another asset
+   * sharing the blob may have kept it hot while this asset went cold. Throws when neither does.
+   */
+  async pathFound(sha256: string, expected: BlobTier = 'hot'): Promise<string> {
+    const tier = await this.locate(sha256, expected);
+    if (!tier) throw new Error(`blob ${sha256} is in neither tier`);
+    return this.pathOf(sha256, tier);
   }
 
   /** Deletes a blob from every tier, and its renditions (purge). Deleting what is gone is fine. */

@@ -22,6 +22,8 @@ export interface AssetRecord {
   legalHold: { by: string; reason: string; at: string } | null;
   tier: 'hot' | 'cold';
   compliance: unknown;
+  /** Last use the workflow recorded (a view, download, link or export), ISO-8601. */
+  lastUsedAt: string | null;
   currentVersion: VersionRecord;
   createdAt: string;
   updatedAt: string;
@@ -202,6 +204,7 @@ export class AssetRepository {
         'a.legal_hold',
         'a.tier',
         'a.compliance',
+        'a.last_used_at',
         'a.created_at',
         'a.updated_at',
         'v.version',
@@ -316,6 +319,31 @@ export class AssetRepository {
       otherLiveUsers: Number(r.other_live ?? 0),
       otherHotUsers: Number(r.other_hot ?? 0),
     }));
+  }
+
+  /**
+   * Runs `fn` holding the blob's lock (a transaction-scoped advisory lock on its hash): "is this
+   * the last reference? then delete the bytes" in a purge, and "the catalogue names it now; make
+   * sure its bytes are there" in an upload, never interleave.
+   */
+  async underBlobLock<T>(sha256: string, fn: () => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`blob:${sha256}`}, 0))`.execute(tx);
+      return fn();
+    });
+  }
+
+  /** Live (not purged) assets other than `assetId` that have a version with these bytes. */
+  async otherLiveUsers(sha256: string, assetId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('asset_versions as v')
+      .innerJoin('assets as a', 'a.id', 'v.asset_id')
+      .select((eb) => eb.fn.count<string>('a.id').distinct().as('n'))
+      .where('v.blob_sha256', '=', sha256)
+      .where('v.asset_id', '<>', assetId)
+      .where('a.purged_at', 'is', null)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   async setBlobTier(sha256: string, tier: 'hot' | 'cold'): Promise<void> {
@@ -433,6 +461,7 @@ function toAssetRecord(row: AssetRow): AssetRecord {
     legalHold: (row.legal_hold as AssetRecord['legalHold']) ?? null,
     tier: row.tier,
     compliance: row.compliance ?? null,
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     currentVersion: toVersionRecord(row),

@@ -14,7 +14,7 @@ export type NotificationKind =
   | 'asset.frozen'
   | 'asset.unfrozen'
   | 'asset.taken-down'
-  | 'asset.archived'
+  | 'asset.restored'
   | 'asset.rights-expiring'
   | 'asset.rights-expired'
   | 'flow.notify'

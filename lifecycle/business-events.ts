@@ -67,18 +67,23 @@ export function undoBusinessEvent(
   statusChanged(s);
 }
 
-/** Business events a metadata condition drives: they happen when it starts to hold, undone when it stops. */
+/**
+ * Business events a metadata condition drives: they happen when it starts to hold, and are undone
+ * when it stops. A change drives them: the first evaluation (at ingest) only records the
+ * condition, so a product uploaded before it is listed (`listed: false`) is not "delisted".
+ */
 export function businessEventsByCondition(s: EngineState, plan: RuleSetPlan, now: string) {
   for (const [event, rule] of Object.entries(plan.archive.events ?? {}) as [
     BusinessEvent,
     { when: string },
   ][]) {
-    const held = s.eventConditions?.[event] ?? false;
+    const before = s.eventConditions?.[event];
     const holdsNow = holds(plan, rule.when, s, now);
     s.eventConditions = { ...(s.eventConditions ?? {}), [event]: holdsNow };
-    if (holdsNow && !held && !s.anchors[event] && s.state !== 'purged')
+    if (before === undefined || s.state === 'purged') continue;
+    if (holdsNow && !before && !s.anchors[event])
       markBusinessEvent(s, event, `metadata: ${rule.when}`, now, 'rule');
-    if (!holdsNow && held && s.anchors[event])
+    if (!holdsNow && before && s.anchors[event])
       undoBusinessEvent(s, event, `metadata no longer: ${rule.when}`, now, 'rule');
   }
 }

@@ -215,11 +215,23 @@ function requestDownload(
   plan: RuleSetPlan,
   now: string,
 ) {
+  const wasCold = s.tier === 'cold';
   touch(s, now);
+  // The original of a cold asset has to come back first: the requester hears when it is there.
+  const restoring =
+    wasCold && enforcing(s) && plan.distribute.renditions[e.rendition]?.original === true && e.via !== 'link';
+  const ready = (status: 'allowed' | 'granted') => {
+    if (!restoring) return { status, rendition: e.rendition };
+    notify(s, {
+      kind: 'asset.restored',
+      to: { users: [e.by] },
+      message: `the original is back from cold storage; download "${e.rendition}" now`,
+    });
+    return { status: 'restoring' as const, rendition: e.rendition };
+  };
   const flow = plan.distribute.audiences[e.audience]?.approvals[e.rendition];
-  if (!flow) return { status: 'allowed' as const, rendition: e.rendition };
-  if ((s.grants ?? []).some((g) => g.user === e.by && g.rendition === e.rendition))
-    return { status: 'granted' as const, rendition: e.rendition };
+  if (!flow) return ready('allowed');
+  if ((s.grants ?? []).some((g) => g.user === e.by && g.rendition === e.rendition)) return ready('granted');
   const request = {
     user: e.by,
     roles: e.roles,

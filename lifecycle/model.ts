@@ -107,7 +107,7 @@ export interface NoticeRecipients {
 }
 
 export interface Notice {
-  kind: 'asset.frozen' | 'asset.rights-expiring' | 'asset.rights-expired' | 'flow.notify' | 'asset.archived';
+  kind: 'asset.frozen' | 'asset.rights-expiring' | 'asset.rights-expired' | 'flow.notify' | 'asset.restored';
   to: NoticeRecipients;
   message: string;
   /** Who caused it (not told about their own act). */
@@ -180,9 +180,13 @@ export type Reply =
   | { kind: 'version'; version: number }
   | { kind: 'none' };
 
-/** `allowed`: download now; `granted`: an earlier approval covers it; `pending`: an approval flow decides. */
+/**
+ * `allowed`: download now; `granted`: an earlier approval covers it; `pending`: an approval flow
+ * decides; `restoring`: allowed, but the original is on its way back from cold storage (the
+ * requester is notified when it is there).
+ */
 export type DownloadDecision =
-  | { status: 'allowed' | 'granted'; rendition: string }
+  | { status: 'allowed' | 'granted' | 'restoring'; rendition: string }
   | { status: 'pending'; approvalId: string; flow: string };
 
 export type Outcome = { ok: true; state: EngineState; reply: Reply } | { ok: false; refusal: Refusal };

@@ -18,6 +18,7 @@ import { NotificationHub } from '../services/notification-hub';
 import { RuleSetService } from '../services/rule-set.service';
 import { SearchService } from '../services/search.service';
 import { ShareService } from '../services/share.service';
+import { UseRecorder } from '../services/use-recorder';
 import { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { Storage } from './catalogue';
@@ -49,6 +50,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     shares: storage.shares,
   });
   const distribution = distributionOf(storage, config.limits);
+  const uses = new UseRecorder({ workflows });
   const shares = new ShareService({
     shares: storage.shares,
     assets: storage.assets,
@@ -57,12 +59,14 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     audit: storage.audit,
     workflows,
     distribution,
+    uses,
   });
   const exports = new ChannelExportService({
     assets: storage.assets,
     access,
     distribution,
     audit: storage.audit,
+    uses,
   });
   const versions = new VersionService({
     assets: storage.assets,

@@ -137,9 +137,9 @@ export class AssetService {
         }
       }
       return outcomes;
-    } catch (error) {
+    } finally {
+      // The temporaries go either way: committed bytes live on under their hash.
       await Promise.all(upload.files.map((f) => f.blob.discard()));
-      throw error;
     }
   }
 
@@ -280,9 +280,8 @@ export class AssetService {
         throw new AssetflowError(ErrorCodes.FILE_EMPTY, `"${file.filename}" is empty (0 bytes).`, 400);
       await inspectUpload(file, this.deps.maxImagePixels);
       return await this.addVersionFrom(id, file, by, upload.fields.note, idempotencyKey);
-    } catch (error) {
+    } finally {
       await Promise.all(upload.files.map((f) => f.blob.discard()));
-      throw error;
     }
   }
 
@@ -319,8 +318,19 @@ export class AssetService {
         // repeated update id with the first one's result instead of running it again.
         idempotencyKey ? { updateId: `add-version:${by}:${file.blob.sha256}:${idempotencyKey}` } : {},
       );
+      await this.keepBytes(file);
       return { asset: await this.get(id), version };
     }
+  }
+
+  /**
+   * Once the catalogue names the blob, its bytes are made sure of under the blob's lock: a purge
+   * of another asset with the same bytes that counted users before the new row existed may have
+   * deleted them since; they are put back from the temporary. (Purges take the same lock and
+   * count again, so after this none deletes them.)
+   */
+  private async keepBytes(file: UploadedFile): Promise<void> {
+    await this.deps.assets.underBlobLock(file.blob.sha256, () => file.blob.commit());
   }
 
   async get(id: string): Promise<AssetRecord> {
@@ -362,6 +372,7 @@ export class AssetService {
       project: uploader.project,
       createdBy: uploader.email,
     });
+    await this.keepBytes(file);
     // Indexed before the workflow starts, so its activities' later reindexing always wins.
     await this.deps.indexer.reindex(id);
     try {

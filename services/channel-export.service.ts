@@ -6,6 +6,7 @@ import type { Principal } from '../policy/access';
 import { evaluateCondition } from '../rules/conditions';
 import type { AccessService } from './access.service';
 import type { DistributionService, OutgoingFile } from './distribution.service';
+import type { UseRecorder } from './use-recorder';
 
 /**
  * Batch export for a sales channel (Amazon, TikTok, …): each asset's rule set names the channel's
@@ -19,6 +20,7 @@ export class ChannelExportService {
       access: AccessService;
       distribution: DistributionService;
       audit: AuditRepository;
+      uses: UseRecorder;
     },
   ) {}
 
@@ -62,7 +64,8 @@ export class ChannelExportService {
       }
       const made: string[] = [];
       for (const rendition of channel.renditions) {
-        const file = await this.deps.distribution.rendition(asset, rendition);
+        // Marked per export when the preset asks for an invisible watermark, like any download.
+        const file = await this.deps.distribution.deliver(asset, rendition);
         files.push(file);
         made.push(file.filename);
         await this.deps.audit.append({
@@ -72,9 +75,10 @@ export class ChannelExportService {
           version: asset.currentVersion.version,
           rendition,
           address,
-          details: { channel: request.channel },
+          details: { channel: request.channel, ...(file.watermark ? { watermark: file.watermark } : {}) },
         });
       }
+      await this.deps.uses.used(asset, actor.email, 'download');
       manifest.push({ assetId: id, name: asset.displayName, files: made });
     }
     if (!channelKnown) {

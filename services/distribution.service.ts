@@ -90,7 +90,7 @@ export class DistributionService {
 
   private async render(asset: AssetRecord, name: string, preset: RenditionPreset): Promise<OutgoingFile> {
     const version = asset.currentVersion;
-    const original = this.deps.blobs.pathOf(version.sha256, asset.tier);
+    const original = await this.deps.blobs.pathFound(version.sha256, asset.tier);
     if (preset.original) {
       return {
         file: original,

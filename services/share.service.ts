@@ -14,6 +14,7 @@ import { requestDownloadUpdate } from '../workflows/messages';
 import type { AccessService } from './access.service';
 import type { DistributionService, OutgoingFile } from './distribution.service';
 import { sha256Hex } from './sha256';
+import type { UseRecorder } from './use-recorder';
 
 export interface ShareRequest {
   assetIds?: string[];
@@ -78,6 +79,7 @@ export class ShareService {
       audit: AuditRepository;
       workflows: AssetWorkflows;
       distribution: DistributionService;
+      uses: UseRecorder;
     },
   ) {}
 
@@ -211,6 +213,8 @@ export class ShareService {
         address: visitor.address,
       });
     }
+    for (const asset of live.assets)
+      await this.deps.uses.used(asset, visitor.email ?? `link:${live.share.id}`, 'view');
     const { share } = live;
     return { kind: 'open', share, assets: live.assets, downloadsLeft: downloadsLeft(share) };
   }
@@ -261,6 +265,7 @@ export class ShareService {
     for (const asset of wanted) {
       const file = await this.deps.distribution.deliver(asset, share.rendition);
       files.push(file);
+      await this.deps.uses.used(asset, visitor.email ?? `link:${share.id}`, 'download');
       await this.deps.audit.append({
         actor: visitor.email ?? `link:${share.id}`,
         action: 'download',
@@ -275,17 +280,19 @@ export class ShareService {
     return wanted.length === 1 ? { files } : { files, zipName: `shared-${share.id.slice(0, 8)}.zip` };
   }
 
-  /** A small preview (the rule set's thumbnail, else the link's rendition) for the landing page. */
+  /** A small preview for the landing page: the rule set's thumbnail, or none. */
   async preview(token: string, visitor: Visitor, assetId: string): Promise<OutgoingFile | undefined> {
     // The landing page asks for one preview per asset: load only that one, not the whole link.
     const live = await this.liveShare(token, visitor.address, { countMiss: false, only: assetId });
     if (!live || this.gate(live.share, token, visitor)) return undefined;
     const [asset] = live.assets;
     if (!asset) return undefined;
+    // Only a thumbnail preset makes a preview: the link's own rendition leaves by download only,
+    // marked and recorded there.
     const plan = await this.deps.distribution.planOf(asset);
-    const name = plan.distribute.renditions.thumbnail ? 'thumbnail' : live.share.rendition;
-    if (plan.distribute.renditions[name]?.original) return undefined;
-    return this.deps.distribution.rendition(asset, name);
+    const thumbnail = plan.distribute.renditions.thumbnail;
+    if (!thumbnail || thumbnail.original) return undefined;
+    return this.deps.distribution.deliver(asset, 'thumbnail');
   }
 
   /**

@@ -119,7 +119,7 @@ export class VersionService {
 
   /** The file to picture a version by: the image itself, or the still ingest made of a video or PDF. */
   private async pictureOf(asset: AssetRecord, version: VersionEntry): Promise<string> {
-    if (version.analysis?.kind === 'image') return this.deps.blobs.pathOf(version.sha256, asset.tier);
+    if (version.analysis?.kind === 'image') return this.deps.blobs.pathFound(version.sha256, asset.tier);
     const still = await this.deps.blobs.existingStill(version.sha256);
     if (still) return still;
     throw new AssetflowError(

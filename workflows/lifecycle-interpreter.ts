@@ -82,6 +82,12 @@ const { moveToTier, purgeAsset } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   retry: RETRY,
 });
+/** Bringing bytes back for someone who waits: heartbeats, so a lost worker is noticed in 30 s. */
+const { moveToTier: bringBack } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: RETRY,
+});
 
 /**
  * The asset workflow as an interpreter of the lifecycle engine (lifecycle/engine.ts). Messages
@@ -228,7 +234,9 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
         });
         return;
       case 'move-tier':
-        return moveToTier({ assetId: s.assetId, tier: effect.tier });
+        return effect.tier === 'hot' && (s.revision ?? 1) >= 2
+          ? bringBack({ assetId: s.assetId, tier: 'hot' })
+          : moveToTier({ assetId: s.assetId, tier: effect.tier });
       case 'purge':
         return purgeAsset({ assetId: s.assetId });
       case 'notify':

@@ -52,6 +52,14 @@ export function distributionRouter(deps: {
         { approvalId: decision.approvalId },
       );
     }
+    if (decision.status === 'restoring') {
+      res.status(202).json({
+        status: 'restoring',
+        rendition: req.params.rendition,
+        message: 'The original is coming back from cold storage; you will be notified when it is ready.',
+      });
+      return;
+    }
     const file = await deps.distribution.deliver(asset, req.params.rendition);
     const inline = req.query.inline === 'true';
     await deps.audit.append({

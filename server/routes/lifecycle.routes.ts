@@ -127,7 +127,7 @@ export function lifecycleRouter(deps: {
       address: addressOf(req),
       details: { audience: body.audience, outcome: decision.status },
     });
-    res.status(decision.status === 'pending' ? 202 : 200).json(decision);
+    res.status(decision.status === 'pending' || decision.status === 'restoring' ? 202 : 200).json(decision);
   });
 
   /** The reviewer's inbox: pending steps they may decide (by name or role). */

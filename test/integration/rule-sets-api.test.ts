@@ -124,8 +124,22 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
     const res = await harness.http
       .post('/api/assets')
       .field('ruleSet', 'automotive')
+      .field('metadata', JSON.stringify({ modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026 }))
       .attach('file', await makeJpeg(64, 64), 'X1A_12345-AB12_MY2026_V1.jpg')
       .expect(201);
     expect(res.body).toMatchObject({ ruleSet: 'automotive', ruleSetVersion: 1 });
+  });
+
+  it('refuses an automotive upload without its mandatory fields, naming each (P1)', async () => {
+    const res = await harness.http
+      .post('/api/assets')
+      .field('ruleSet', 'automotive')
+      .attach('file', await makeJpeg(64, 64, [9, 9, 9]), 'X1A_12345-AB12_MY2026_V1.jpg')
+      .expect(422);
+    expect(res.body.error).toMatchObject({
+      code: 'REQUIRED_FIELDS_MISSING',
+      details: { kind: 'image', missing: ['modelCode', 'modelYear', 'partNumber'] },
+    });
+    expect(res.body.error.message).toContain('metadata.partNumber');
   });
 });
