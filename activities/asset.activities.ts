@@ -33,7 +33,7 @@ export interface AssetActivityDeps extends NoticeDeps {
 const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   thumbnail: DEFAULT_THUMBNAIL,
   brandPalette: null,
-  autoTagging: { scene: true, objects: true, colours: true, exif: true, text: true },
+  autoTagging: { objects: true, colours: true, exif: true, text: true },
 };
 
 interface VersionRef {

@@ -151,7 +151,7 @@ async function main() {
         {
           thumbnail,
           brandPalette: null,
-          autoTagging: { scene: true, objects: true, colours: true, exif: true, text: true },
+          autoTagging: { objects: true, colours: true, exif: true, text: true },
         },
         { renditions, tagging: withTagging, maxImagePixels: config.limits.maxImagePixels },
       );

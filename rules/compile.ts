@@ -106,7 +106,6 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
           }
         : null,
       autoTagging: {
-        scene: create.autoTagging?.scene ?? true,
         objects: create.autoTagging?.objects ?? true,
         colours: create.autoTagging?.colours ?? true,
         exif: create.autoTagging?.exif ?? true,

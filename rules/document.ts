@@ -50,7 +50,7 @@ export interface CreateStage {
   naming?: NamingConvention;
   complianceTags?: ComplianceTagRule[];
   brandPalette?: BrandPalette;
-  autoTagging?: { scene?: boolean; objects?: boolean; colours?: boolean; exif?: boolean; text?: boolean };
+  autoTagging?: { objects?: boolean; colours?: boolean; exif?: boolean; text?: boolean };
 }
 
 export interface ClassificationDimension {

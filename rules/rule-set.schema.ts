@@ -211,7 +211,6 @@ export const ruleSetSchema = {
           type: 'object',
           additionalProperties: false,
           properties: {
-            scene: { type: 'boolean' },
             objects: { type: 'boolean' },
             colours: { type: 'boolean' },
             exif: { type: 'boolean' },

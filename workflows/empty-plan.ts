@@ -14,7 +14,7 @@ export function emptyPlan(name: string): RuleSetPlan {
       naming: null,
       complianceTags: [],
       brandPalette: null,
-      autoTagging: { scene: true, objects: true, colours: true, exif: true, text: true },
+      autoTagging: { objects: true, colours: true, exif: true, text: true },
     },
     store: { duplicates: { exact: 'warn', near: null }, dimensions: {} },
     distribute: {

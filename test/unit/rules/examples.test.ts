@@ -37,7 +37,6 @@ describe('shipped rule sets', () => {
   it('fills every default so workflows never guess', () => {
     const plan = compileRuleSet(examples.find((e) => e.file === 'default.yaml')!.source).plan!;
     expect(plan.create.autoTagging).toEqual({
-      scene: true,
       objects: true,
       colours: true,
       exif: true,
