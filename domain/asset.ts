@@ -128,7 +128,16 @@ export interface LifecycleState {
   derivedTags?: string[];
   /** Rule-set versions the asset was moved between. */
   migrations?: { from: number; to: number; by: string; at: string }[];
+  /**
+   * Where metadata values came from when not from the uploader: `ai` (filled from a detected tag,
+   * with its confidence), `user` (set or confirmed by a person since). Absent in older states.
+   */
+  fieldSources?: Record<string, FieldSource>;
 }
+
+export type FieldSource =
+  | { source: 'ai'; confidence: number; tag: string; at: string }
+  | { source: 'user'; by: string; at: string };
 
 export interface ApprovalRecord {
   id: string;

@@ -27,7 +27,24 @@ export const dryRunRequestSchema = {
             format: { type: 'string' },
             width: { type: 'integer', minimum: 1 },
             height: { type: 'integer', minimum: 1 },
-            tags: { type: 'array', items: { type: 'string' } },
+            tags: {
+              type: 'array',
+              maxItems: 200,
+              items: {
+                oneOf: [
+                  { type: 'string', maxLength: 100 },
+                  {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['name', 'confidence'],
+                    properties: {
+                      name: { type: 'string', maxLength: 100 },
+                      confidence: { type: 'number', minimum: 0, maximum: 1 },
+                    },
+                  },
+                ],
+              },
+            },
             uploadedAt: isoTime,
             uploadedBy: { type: 'string' },
           },

@@ -39,7 +39,8 @@ export interface DryRunSample {
     width?: number;
     height?: number;
     /** Tags ingest would derive from the file. */
-    tags?: string[];
+    /** What ingest's models would find: names, or names with a confidence (0–1). */
+    tags?: (string | { name: string; confidence: number })[];
     /** ISO-8601 upload time; the dry-run starts here. */
     uploadedAt: string;
     /** Who uploads it (the requester of flows the upload starts). */
@@ -325,7 +326,10 @@ class Simulation {
 
   private findings(): IngestFindings {
     const a = this.sample.asset;
-    const tags = (a.tags ?? []).map((name) => ({ name }));
+    // A sample's tags are what the models would find, with certainty unless it gives a confidence.
+    const tags = (a.tags ?? []).map((t) =>
+      typeof t === 'string' ? { name: t, source: 'ai', confidence: 1 } : { source: 'ai', ...t },
+    );
     if ((a.kind ?? 'image') !== 'image') return { kind: 'generic', reason: `a ${a.kind} file`, tags };
     return { kind: 'image', format: a.format ?? 'jpeg', width: a.width ?? 1, height: a.height ?? 1, tags };
   }

@@ -1,6 +1,7 @@
 import type { LifecycleState } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import type { RuleSetPlan } from '../rules/plan';
+import { fillFromTags } from './ai-fill';
 import { finishApproval, queueApproval, startFlowsFor } from './approvals';
 import { complianceOf, enforcing, firstFreezeTrigger, lifecycleFacts, withheldOf } from './asset-rules';
 import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from './business-events';
@@ -53,6 +54,10 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
         ([key, value]) => `${key}: ${short(s.metadata[key])} → ${short(value)}`,
       );
       Object.assign(s.metadata, e.set);
+      // A person setting a field (the same value confirms it) makes it theirs, AI-filled or not.
+      if (enforcing(s) && s.fieldSources)
+        for (const key of Object.keys(e.set))
+          if (s.fieldSources[key]) s.fieldSources[key] = { source: 'user', by: e.by, at: now };
       note(s, 'metadata-changed', changes.join('; '), now, e.by);
       recheck(s, plan, now);
       startFlowsFor(s, plan, 'metadata-change', e.by, now);
@@ -146,6 +151,7 @@ function ingested(s: EngineState, version: number, findings: IngestFindings, pla
     const derived = findings.tags.map((t) => t.name);
     s.asset.tags = [...new Set([...s.asset.tags.filter((t) => !previous.has(t)), ...derived])].sort();
     s.derivedTags = derived;
+    if (enforcing(s)) fillFromTags(s, plan, findings.tags, now);
   }
   if (findings.kind === 'image' && findings.brandColours && plan.create.brandPalette) {
     const distances = findings.brandColours.colours.map((c) => c.deltaE);
@@ -325,7 +331,7 @@ export function catalogueStatusOf(s: LifecycleState) {
     frozen: s.frozen,
     legalHold: s.legalHold,
     tier: s.tier,
-    compliance: s.compliance,
+    compliance: s.fieldSources ? { ...s.compliance, fieldSources: s.fieldSources } : s.compliance,
     lastUsedAt: s.lastUsedAt,
     ruleSetVersion: s.ruleSet.version,
   };

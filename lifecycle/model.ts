@@ -83,10 +83,17 @@ export type IngestFindings =
       format: string;
       width: number;
       height: number;
-      tags?: { name: string }[];
+      tags?: FoundTag[];
       brandColours?: { ok: boolean; colours: { deltaE: number }[] };
     }
-  | { kind: 'generic'; reason: string; tags?: { name: string }[] };
+  | { kind: 'generic'; reason: string; tags?: FoundTag[] };
+
+/** A tag ingest found; models give a source `ai` and a confidence (0–1). */
+export interface FoundTag {
+  name: string;
+  source?: string;
+  confidence?: number;
+}
 
 export interface Actor {
   by: string;

@@ -105,6 +105,10 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
             colours: create.brandPalette.colours.map((c) => ({ name: c.name, hex: c.hex.toUpperCase() })),
           }
         : null,
+      aiFill: mapRecord(create.aiFill, (f) => ({
+        fromTags: mapRecord(f.fromTags, (tags) => [...tags]),
+        minConfidence: f.minConfidence ?? 0.4,
+      })),
       autoTagging: {
         objects: create.autoTagging?.objects ?? true,
         colours: create.autoTagging?.colours ?? true,

@@ -50,6 +50,12 @@ export interface CreateStage {
   naming?: NamingConvention;
   complianceTags?: ComplianceTagRule[];
   brandPalette?: BrandPalette;
+  /**
+   * Fields ingest fills when empty, from the tags its models found: value → tags that mean it
+   * (e-commerce: a detected `laptop` makes `category: electronics`). The best-scoring tag at or
+   * above `minConfidence` (default 0.4) decides; the source and confidence are kept.
+   */
+  aiFill?: Record<string, { fromTags: Record<string, string[]>; minConfidence?: number }>;
   autoTagging?: { objects?: boolean; colours?: boolean; exif?: boolean; text?: boolean };
 }
 

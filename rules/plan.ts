@@ -27,6 +27,8 @@ export interface RuleSetPlan {
     naming: { template: string; policy: 'reject' | 'rename' | 'warn'; tokens: NamingToken[] } | null;
     complianceTags: ComplianceTagRule[];
     brandPalette: BrandPalette | null;
+    /** Fields filled from detected tags (absent in older plans). */
+    aiFill?: Record<string, { fromTags: Record<string, string[]>; minConfidence: number }>;
     /** `scene` appears in plans compiled before it was removed (it never tagged anything). */
     autoTagging: { scene?: boolean; objects: boolean; colours: boolean; exif: boolean; text: boolean };
   };

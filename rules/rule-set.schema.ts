@@ -185,6 +185,28 @@ export const ruleSetSchema = {
             },
           },
         },
+        aiFill: {
+          type: 'object',
+          propertyNames: fieldName,
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['fromTags'],
+            properties: {
+              minConfidence: { type: 'number', minimum: 0, maximum: 1 },
+              fromTags: {
+                type: 'object',
+                minProperties: 1,
+                additionalProperties: {
+                  type: 'array',
+                  items: { type: 'string', minLength: 1, maxLength: 100 },
+                  minItems: 1,
+                  uniqueItems: true,
+                },
+              },
+            },
+          },
+        },
         brandPalette: {
           type: 'object',
           additionalProperties: false,

@@ -144,8 +144,37 @@ export function semanticProblems(
       }
     }
   }
+  /** A field a rule names must be declared, and of the type the rule reads. */
+  const fieldOfType = (
+    path: (string | number)[],
+    name: string | undefined,
+    types: string[],
+    what: string,
+  ) => {
+    if (name === undefined) return;
+    const field = fields[name];
+    if (!field) report('UNKNOWN_FIELD', path, `field "${name}" is not declared under fields`);
+    else if (!types.includes(field.type))
+      report(
+        'FIELD_DEFINITION',
+        path,
+        `${what} needs a ${types.join(' or ')} field; "${name}" is ${field.type}`,
+      );
+  };
   for (const [i, rule] of (doc.create?.complianceTags ?? []).entries())
     condition(['create', 'complianceTags', i, 'when'], rule.when);
+  for (const [name, fill] of Object.entries(doc.create?.aiFill ?? {})) {
+    const path = ['create', 'aiFill', name];
+    fieldOfType(path, name, ['enum', 'string'], 'AI fill');
+    const allowed = doc.fields?.[name]?.values;
+    for (const value of Object.keys(fill.fromTags))
+      if (allowed && !allowed.includes(value))
+        report(
+          'FIELD_DEFINITION',
+          [...path, 'fromTags', value],
+          `"${value}" is not a value of field ${name}`,
+        );
+  }
 
   // Distribute
   for (const [name, audience] of Object.entries(doc.distribute?.audiences ?? {})) {
@@ -199,23 +228,6 @@ export function semanticProblems(
   // Use and archive
   for (const [i, rule] of (doc.use?.freeze ?? []).entries())
     condition(['use', 'freeze', i, 'when'], rule.when);
-  /** A field a rule names must be declared, and of the type the rule reads. */
-  const fieldOfType = (
-    path: (string | number)[],
-    name: string | undefined,
-    types: string[],
-    what: string,
-  ) => {
-    if (name === undefined) return;
-    const field = fields[name];
-    if (!field) report('UNKNOWN_FIELD', path, `field "${name}" is not declared under fields`);
-    else if (!types.includes(field.type))
-      report(
-        'FIELD_DEFINITION',
-        path,
-        `${what} needs a ${types.join(' or ')} field; "${name}" is ${field.type}`,
-      );
-  };
   fieldOfType(['archive', 'validity', 'field'], doc.archive?.validity?.field, ['date'], 'validity');
   fieldOfType(
     ['distribute', 'rights', 'expiry', 'field'],

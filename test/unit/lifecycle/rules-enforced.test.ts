@@ -269,3 +269,44 @@ describe('rules enforced by the engine', () => {
     expect(timersOf(withRelease, luxury, T0).map((t) => t.kind)).not.toContain('rights-expiry');
   });
 });
+
+describe('AI fills the form where it can', () => {
+  const found = (...tags: [string, number][]) => ({
+    ...image,
+    tags: tags.map(([name, confidence]) => ({ name, source: 'ai', confidence })),
+  });
+  const upload = (metadata: Record<string, unknown>, findings: ReturnType<typeof found>) =>
+    play(
+      ecommerce,
+      newAssetState(
+        { assetId: 'a3', ruleSet: 'ecommerce', version: 1, name: 'x.jpg', metadata, uploadedBy: 'ann' },
+        T0,
+        ENGINE_REVISION,
+      ),
+      [{ type: 'ingested', version: 1, findings }],
+    );
+
+  it('a detected laptop makes an empty category electronics, which brings its compliance tags and review', () => {
+    const s = upload(
+      { sku: 'AB-1234', brand: 'acme' },
+      found(['cup', 0.5], ['laptop', 0.81], ['toaster', 0.3]),
+    );
+    expect(s.metadata.category).toBe('electronics');
+    expect(s.fieldSources).toEqual({
+      category: { source: 'ai', confidence: 0.81, tag: 'laptop', at: T0 },
+    });
+    expect(s.compliance.complianceTags).toEqual(['needs-CE', 'needs-FCC']);
+    expect(s.approvals).toEqual([expect.objectContaining({ flow: 'compliance-review', requestedBy: 'ann' })]);
+    // A person confirms it (same value) or corrects it: the source becomes theirs.
+    const corrected = play(ecommerce, s, [{ type: 'set-metadata', by: 'bo', set: { category: 'toys' } }]);
+    expect(corrected.fieldSources?.category).toEqual({ source: 'user', by: 'bo', at: T0 });
+    expect(corrected.compliance.complianceTags).toEqual(['needs-EN71', 'needs-CPSIA']);
+  });
+
+  it('never overwrites a given value, and ignores tags below the confidence floor', () => {
+    expect(upload({ category: 'home' }, found(['laptop', 0.9])).metadata.category).toBe('home');
+    const weak = upload({}, found(['laptop', 0.39]));
+    expect(weak.metadata.category).toBeUndefined();
+    expect(weak.fieldSources).toBeUndefined();
+  });
+});
