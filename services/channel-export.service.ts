@@ -36,11 +36,6 @@ export class ChannelExportService {
     let channelKnown = false;
     for (const id of ids) {
       const asset = (await this.deps.assets.find(id))!;
-      const withheld = withheldReason(asset);
-      if (withheld) {
-        manifest.push({ assetId: id, name: asset.displayName, skipped: withheld });
-        continue;
-      }
       const plan = await this.deps.distribution.planOf(asset);
       const channel = plan.distribute.channels[request.channel];
       if (!channel) {
@@ -52,6 +47,11 @@ export class ChannelExportService {
         continue;
       }
       channelKnown = true;
+      const withheld = withheldReason(asset);
+      if (withheld) {
+        manifest.push({ assetId: id, name: asset.displayName, skipped: withheld });
+        continue;
+      }
       if (channel.when) {
         const result = evaluateCondition(plan.fields, channel.when, {
           metadata: asset.metadata,
