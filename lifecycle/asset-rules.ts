@@ -30,7 +30,7 @@ export function lifecycleFacts(
     lastUsedAt: s.lastUsedAt,
     anchors: s.anchors,
     // Rights timers exist only for states that enforce rules (older histories had none).
-    ...(enforcing(s) ? { rights: s.rights ?? {} } : {}),
+    ...(enforcing(s) ? { rights: s.rights ?? {} } : { legacyTimestamps: true }),
   };
 }
 
@@ -84,7 +84,7 @@ export function withheldOf(
 export function holds(
   plan: RuleSetPlan,
   expression: string | null,
-  s: LifecycleState,
+  s: LifecycleState & { revision?: number },
   now: string,
   request?: ConditionInput['request'],
 ): boolean {
@@ -94,6 +94,8 @@ export function holds(
     asset: assetFacts(s),
     now,
     ...(request ? { request } : {}),
+    // Runs recorded before revision 2 evaluated dates as the sandbox then did (see conditions.ts).
+    ...(enforcing(s) ? {} : { legacyTimestamps: true }),
   });
   return result.ok && result.value === true;
 }

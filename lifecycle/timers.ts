@@ -22,6 +22,8 @@ export interface LifecycleFacts {
   anchors: Partial<Record<RetentionAnchor, string>> & { upload: string };
   /** Rights dates already acted on; absent for states that predate rights timers. */
   rights?: { noticeFor?: string; expiredFor?: string };
+  /** Conditions see dates as runs recorded before revision 2 did (see rules/conditions.ts). */
+  legacyTimestamps?: boolean;
 }
 
 export type LifecycleTimerKind = 'validity' | 'cold-tier' | 'retention' | 'rights-notice' | 'rights-expiry';
@@ -42,7 +44,12 @@ export interface RetentionDecision {
 
 /** The first retention rule whose condition holds decides; `now` is the evaluation time. */
 export function decideRetention(plan: RuleSetPlan, facts: LifecycleFacts, now: string): RetentionDecision {
-  const input: ConditionInput = { metadata: facts.metadata, asset: facts.asset, now };
+  const input: ConditionInput = {
+    metadata: facts.metadata,
+    asset: facts.asset,
+    now,
+    ...(facts.legacyTimestamps ? { legacyTimestamps: true } : {}),
+  };
   for (const [index, rule] of plan.archive.retention.entries()) {
     if (rule.when !== null) {
       const result = evaluateCondition(plan.fields, rule.when, input);

@@ -123,6 +123,12 @@ export interface ConditionInput {
   request?: Partial<Record<keyof typeof REQUEST_VARIABLES, unknown>>;
   /** ISO-8601 time of evaluation. */
   now: string;
+  /**
+   * Evaluate timestamps as workflows recorded before the sandbox fix did (see `timestamp`): a
+   * date or `now` read inside the sandbox is an error, so the condition does not hold. Only for
+   * replaying runs that predate the fix; everything else leaves it unset.
+   */
+  legacyTimestamps?: boolean;
 }
 
 export type ConditionResult = { ok: true; value: boolean } | { ok: false; error: string };
@@ -149,31 +155,46 @@ export function evaluateCondition(
 
 /** JSON values → CEL values: ints as BigInt, dates as Date, absent values left out. */
 function toCelContext(fields: FieldDeclarations, input: ConditionInput): Record<string, unknown> {
+  const stamp = input.legacyTimestamps ? (ms: number) => new Date(ms) : timestamp;
   const metadata: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input.metadata ?? {})) {
     const field = fields[name];
     if (!field || value === null || value === undefined) continue;
-    const converted = convert(field.type, value);
+    const converted = convert(field.type, value, stamp);
     if (converted !== undefined) metadata[name] = converted;
   }
   const asset: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input.asset ?? {})) {
     const type = (ASSET_VARIABLES as Record<string, string>)[name];
-    if (type && value !== null && value !== undefined) asset[name] = convertCel(type, value);
+    if (type && value !== null && value !== undefined) asset[name] = convertCel(type, value, stamp);
   }
   const request: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input.request ?? {})) {
     const type = (REQUEST_VARIABLES as Record<string, string>)[name];
-    if (type && value !== null && value !== undefined) request[name] = convertCel(type, value);
+    if (type && value !== null && value !== undefined) request[name] = convertCel(type, value, stamp);
   }
-  return { metadata, asset, request, now: new Date(input.now) };
+  return { metadata, asset, request, now: stamp(Date.parse(input.now)) };
 }
 
-function convert(type: FieldType, value: unknown): unknown {
-  return convertCel(CEL_TYPE_OF_FIELD[type], value);
+/**
+ * A CEL timestamp. CEL knows timestamps by their constructor (`Date`, as it was when the library
+ * loaded). Inside Temporal's workflow sandbox `Date` is replaced by a deterministic function
+ * whose instances are still made by the original class, so their `constructor` is not the `Date`
+ * CEL registered and every condition reading a date or `now` failed there with "Unsupported
+ * type: Date" — while the same condition held in the dry-run. The instance is told which `Date`
+ * it belongs to; outside the sandbox the two are the same and nothing changes.
+ */
+function timestamp(ms: number): Date {
+  const date = new Date(ms);
+  if (date.constructor !== Date) Object.defineProperty(date, 'constructor', { value: Date });
+  return date;
 }
 
-function convertCel(celType: string, value: unknown): unknown {
+function convert(type: FieldType, value: unknown, stamp: (ms: number) => Date): unknown {
+  return convertCel(CEL_TYPE_OF_FIELD[type], value, stamp);
+}
+
+function convertCel(celType: string, value: unknown, stamp: (ms: number) => Date): unknown {
   switch (celType) {
     case 'int':
       return typeof value === 'number' && Number.isInteger(value)
@@ -187,7 +208,7 @@ function convertCel(celType: string, value: unknown): unknown {
       return typeof value === 'boolean' ? value : undefined;
     case 'google.protobuf.Timestamp': {
       const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-      return Number.isNaN(time) ? undefined : new Date(time);
+      return Number.isNaN(time) ? undefined : stamp(time);
     }
     case 'list<string>':
       return Array.isArray(value) ? value.map(String) : undefined;

@@ -442,7 +442,8 @@ function parseDimensionsField(raw: string | undefined, plan: RuleSetPlan): Recor
     else out[name] = [...new Set(values)];
   }
   for (const [name, dimension] of Object.entries(plan.store.dimensions))
-    if (dimension.required && !out[name] && !problems[name]) problems[name] = `is required (rule set ${plan.name})`;
+    if (dimension.required && !out[name] && !problems[name])
+      problems[name] = `is required (rule set ${plan.name})`;
   if (Object.keys(problems).length > 0) {
     const list = Object.entries(problems).map(([name, problem]) => `dimensions.${name} ${problem}`);
     throw new AssetflowError(ErrorCodes.METADATA_INVALID, `${list.join('; ')}.`, 400, {

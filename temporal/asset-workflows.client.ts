@@ -33,16 +33,32 @@ export function assetWorkflowId(assetId: string): string {
 export class AssetWorkflows {
   private readonly client: Client;
 
+  /**
+   * `executionTimeout`: none by default, as asset workflows live as long as their retention (a
+   * real server has no limit). Temporal's Java test server imposes 10 years on workflows started
+   * without one, so the time-skipping tests of 15-year retention pass a longer one.
+   */
   constructor(
     readonly connection: Connection,
     namespace: string,
     private readonly taskQueue: string,
+    private readonly executionTimeout?: string,
   ) {
     this.client = new Client({ connection, namespace });
   }
 
-  static connectLazily(address: string, namespace: string, taskQueue: string): AssetWorkflows {
-    return new AssetWorkflows(Connection.lazy({ address, connectTimeout: '3s' }), namespace, taskQueue);
+  static connectLazily(
+    address: string,
+    namespace: string,
+    taskQueue: string,
+    executionTimeout?: string,
+  ): AssetWorkflows {
+    return new AssetWorkflows(
+      Connection.lazy({ address, connectTimeout: '3s' }),
+      namespace,
+      taskQueue,
+      executionTimeout,
+    );
   }
 
   async startLifecycle(input: AssetLifecycleInput): Promise<string> {
@@ -53,6 +69,7 @@ export class AssetWorkflows {
           taskQueue: this.taskQueue,
           workflowId,
           args: [input],
+          ...(this.executionTimeout ? { workflowExecutionTimeout: this.executionTimeout } : {}),
         }),
       );
     } catch (error) {

@@ -39,12 +39,18 @@ export async function approvalFlow(input: ApprovalFlowInput): Promise<ApprovalOu
       `Rule set ${input.ruleSet?.name} v${input.ruleSet?.version} is not in the catalogue.`,
       'RULE_SET_NOT_FOUND',
     );
+  // Flows started before this patch keep their recorded behaviour: no separation of duties, and
+  // dates in conditions as the sandbox then evaluated them (rules/conditions.ts).
+  const current = patched(SEPARATION_OF_DUTIES_PATCH);
   const context: FlowContext = {
     fields: plan.fields,
-    input: { metadata: input.metadata, asset: input.asset, request: input.request },
-    ...(patched(SEPARATION_OF_DUTIES_PATCH)
-      ? { duties: dutiesOf(plan, input.flow, input.request.user) }
-      : {}),
+    input: {
+      metadata: input.metadata,
+      asset: input.asset,
+      request: input.request,
+      ...(current ? {} : { legacyTimestamps: true }),
+    },
+    ...(current ? { duties: dutiesOf(plan, input.flow, input.request.user) } : {}),
   };
   let state = startFlow(plan, input.flow, startedAt, context);
   let changed = true;

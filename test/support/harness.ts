@@ -49,6 +49,8 @@ export interface HarnessOptions {
    * are tested where tagging is the subject; the rule taggers always run).
    */
   aiTagging?: boolean;
+  /** For the Java time-skipping server, which limits workflows started without one to 10 years. */
+  workflowExecutionTimeout?: string;
 }
 
 /**
@@ -95,7 +97,12 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
     workers.push({ worker, run: worker.run(), connection });
   };
   if (options.worker !== false) await startWorker();
-  const workflows = AssetWorkflows.connectLazily(address, config.temporal.namespace, taskQueue);
+  const workflows = AssetWorkflows.connectLazily(
+    address,
+    config.temporal.namespace,
+    taskQueue,
+    options.workflowExecutionTimeout,
+  );
   const app = buildApp(config, storage, workflows, pino({ level: 'silent' }));
   const people = testPeople(storage);
   const http = request.agent(app).set(await people.as('admin', 'admin'));

@@ -94,6 +94,7 @@ export async function startAsset(
   const ruleSetVersion = await world.publish(plan);
   const pending = await world.blobs.write(Readable.from(await makeJpeg(...asset.size, asset.rgb)));
   await pending.commit();
+  await pending.discard();
   const assetId = randomUUID();
   const { name, metadata, uploadedBy } = asset;
   await world.assets.create({

@@ -34,7 +34,21 @@ describe('FileBlobStore', () => {
     await b.commit();
     expect(a.sha256).toBe(b.sha256);
     expect(a.sizeBytes).toBe(8 * 1024 * 1024);
+    // The temporaries stay until discarded (after the catalogue names the blob).
+    await a.discard();
+    await b.discard();
     expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+
+  it('committing again puts back bytes a purge deleted meanwhile (the upload/purge race)', async () => {
+    const store = new FileBlobStore(root());
+    const pending = await store.write(Readable.from([Buffer.from('shared bytes')]));
+    await pending.commit();
+    await store.delete(pending.sha256); // a purge of another asset with the same bytes
+    expect(await store.exists(pending.sha256)).toBe(false);
+    await pending.commit();
+    expect(readFileSync(store.pathOf(pending.sha256), 'utf8')).toBe('shared bytes');
+    await pending.discard();
   });
 
   it('discard leaves nothing behind, and a failing stream leaves no temporary file', async () => {

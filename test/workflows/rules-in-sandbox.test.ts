@@ -52,6 +52,8 @@ describe('rules/ inside the Temporal workflow sandbox', () => {
         ],
         status: 'approved',
         retentionEnds: '2045-06-30T00:00:00.000Z',
+        releaseEnding: { ok: true, value: true },
+        releaseEndingAsRecordedBefore: { ok: false, error: 'Unsupported type: Date' },
       });
     } finally {
       await clientConnection.close();
