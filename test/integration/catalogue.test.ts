@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { sql } from 'kysely';
+import { FileBlobStore } from '../../blobstore/file-blob-store';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
 import type { Transition } from '../../domain/asset';
@@ -36,6 +41,51 @@ describe.each(databaseKinds)('catalogue on %s', (kind) => {
     });
     return id;
   };
+
+  it("a purge's last-reference check and an upload naming the same bytes take turns on the blob's lock", async () => {
+    const blobs = new FileBlobStore(mkdtempSync(path.join(os.tmpdir(), 'assetflow-lock-')));
+    const pending = await blobs.write(Readable.from([Buffer.from(`bytes ${randomUUID()}`)]));
+    await pending.commit();
+    const sha = pending.sha256;
+    const order: string[] = [];
+    // The purge counted no other user and deletes, holding the lock a while.
+    const purge = assets.underBlobLock(sha, async () => {
+      await blobs.delete(sha);
+      order.push('purge deleted');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      order.push('purge done');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The upload's row exists now; it makes sure of its bytes under the same lock.
+    const upload = assets.underBlobLock(sha, async () => {
+      order.push('upload re-committed');
+      await pending.commit();
+    });
+    await Promise.all([purge, upload]);
+    expect(order).toEqual(['purge deleted', 'purge done', 'upload re-committed']);
+    expect(await blobs.exists(sha)).toBe(true);
+    await pending.discard();
+  });
+
+  it('counts the other live assets that use a blob (what a purge asks under the lock)', async () => {
+    const first = await newAsset();
+    const sha = (await assets.find(first))!.currentVersion.sha256;
+    expect(await assets.otherLiveUsers(sha, first)).toBe(0);
+    const second = randomUUID();
+    await assets.create({
+      id: second,
+      workflowId: `asset-${second}`,
+      displayName: 'copy.jpg',
+      ruleSet: 'default',
+      ruleSetVersion: 1,
+      metadata: {},
+      blob: { sha256: sha, sizeBytes: 1234 },
+      declaredMediaType: 'image/jpeg',
+    });
+    expect(await assets.otherLiveUsers(sha, first)).toBe(1);
+    await assets.markPurged(second, new Date());
+    expect(await assets.otherLiveUsers(sha, first)).toBe(0);
+  });
 
   it('round-trips metadata as a JSON object and sizes above 4 GiB exactly', async () => {
     const id = await newAsset(5_000_000_123);
