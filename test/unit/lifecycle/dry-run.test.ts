@@ -399,4 +399,103 @@ describe('dry-run of the e-commerce rule set', () => {
     expect(timer(result, 'retention')).toMatchObject({ at: '2029-09-01T00:00:00.000Z' });
     expect(timer(result, 'cold-tier')).toMatchObject({ at: '2026-09-28T00:00:00.000Z' });
   });
+
+  it('a compliance rejection notifies the merchandisers in the log (the notify action)', () => {
+    const result = dryRun(plan, sample, [
+      {
+        type: 'decision',
+        at: '2026-04-01T10:00:00.000Z',
+        node: 'review',
+        reviewer: 'c1',
+        decision: 'reject',
+      },
+    ]);
+    expect(result.log).toContainEqual(
+      expect.objectContaining({
+        event: 'notify role merchandiser',
+        outcome: 'compliance-review: Compliance rejected',
+      }),
+    );
+  });
+
+  it('relisting undoes a delisting: back to stored, no purge date', () => {
+    const result = dryRun(plan, sample, [
+      { type: 'delist', at: '2026-09-01T00:00:00.000Z' },
+      { type: 'relist', at: '2026-10-01T00:00:00.000Z' },
+    ]);
+    expect(result.answers.map((a) => a.refused)).toEqual([null, null]);
+    expect(result.final.state).toBe('stored');
+    expect(result.retention).toMatchObject({ outcome: 'pending' });
+  });
+});
+
+describe('dry-run answers what the workflow enforces (issue: rules enforced)', () => {
+  it('the requester may not approve their own download; four eyes in the script too', () => {
+    const plan = planOf('luxury');
+    const result = dryRun(
+      plan,
+      {
+        asset: { name: 'SS26_store_V1_20260301.jpg', kind: 'image', uploadedAt: '2026-03-01T09:00:00.000Z' },
+        metadata: { campaign: 'SS26', photographer: 'Li Wei', scenario: 'store', usageRegion: 'EMEA' },
+        directory: { 'brand-manager': ['boss'], reviewer: ['boss'], employee: ['boss'], agent: ['ada'] },
+      },
+      [
+        {
+          type: 'download-request',
+          at: '2026-03-02T10:00:00.000Z',
+          audience: 'internal',
+          rendition: 'original',
+          user: 'boss',
+        },
+        {
+          type: 'decision',
+          at: '2026-03-02T11:00:00.000Z',
+          node: 'first-approval',
+          reviewer: 'boss',
+          decision: 'approve',
+        },
+        {
+          type: 'download-request',
+          at: '2026-03-02T12:00:00.000Z',
+          audience: 'agents',
+          rendition: 'proof',
+          user: 'ada',
+          external: true,
+        },
+      ],
+    );
+    expect(result.answers.map((a) => a.refused)).toEqual([null, 'OWN_REQUEST', 'REGION_REFUSED']);
+  });
+
+  it('an incomplete asset is withheld, and the AI-filled category brings its compliance tags', () => {
+    const incomplete = dryRun(
+      planOf('luxury'),
+      {
+        asset: { name: 'x.jpg', kind: 'image', uploadedAt: '2026-03-01T09:00:00.000Z' },
+        metadata: { campaign: 'SS26' },
+        directory: { employee: ['ann'] },
+      },
+      [
+        {
+          type: 'download-request',
+          at: '2026-03-02T10:00:00.000Z',
+          audience: 'internal',
+          rendition: 'thumbnail',
+          user: 'ann',
+        },
+      ],
+    );
+    expect(incomplete.answers[0]?.refused).toBe('ASSET_INCOMPLETE');
+    const filled = dryRun(planOf('ecommerce'), {
+      asset: {
+        name: 'x.jpg',
+        kind: 'image',
+        uploadedAt: '2026-03-01T09:00:00.000Z',
+        tags: [{ name: 'laptop', confidence: 0.8 }],
+      },
+      metadata: { sku: 'AB-1234', brand: 'acme' },
+    });
+    expect(filled.create.complianceTags).toEqual(['needs-CE', 'needs-FCC']);
+    expect(filled.final.metadata).toMatchObject({ category: 'electronics' });
+  });
 });
