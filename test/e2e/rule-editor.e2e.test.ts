@@ -148,6 +148,39 @@ describe('rule editor dry run (Chromium)', () => {
     expect(parse(await page.getByTestId('yaml').inputValue()).roles).toContain('intern');
     await screenshot(page, 'rule-editor-sections');
   }, 60_000);
+
+  it('keeps where the author put a node: saved in the rule set, restored when it is opened again', async () => {
+    const page = await signedInPage(suite.browser, suite.url, 'rita');
+    await page.goto(`${suite.url}/#/rules/automotive`);
+    await page.getByLabel('Flow', { exact: true }).selectOption('supplier-access');
+    const node = page.locator('.react-flow__node[data-id="grant"]');
+    await node.waitFor();
+    const before = await node.boundingBox();
+    await page.mouse.move(before!.x + before!.width / 2, before!.y + 8);
+    await page.mouse.down();
+    await page.mouse.move(before!.x + before!.width / 2 + 180, before!.y + 8 + 90, { steps: 12 });
+    await page.mouse.up();
+    await yamlContains(page, 'layout:');
+    const saved = parse(await page.getByTestId('yaml').inputValue()).layout.flows['supplier-access'].grant;
+    expect(saved).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+    const transform = async () =>
+      (await node.getAttribute('style'))?.match(/translate\(([-\d.]+)px, ([-\d.]+)px\)/)?.slice(1);
+
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Published version/)
+      .waitFor();
+    const published = await suite.harness.http.get('/api/rule-sets/automotive').expect(200);
+    expect(parse(published.body.latest.source).layout.flows['supplier-access'].grant).toEqual(saved);
+
+    // Opened afresh, the node is where it was put, not where the automatic layout would place it.
+    await page.reload();
+    await page.getByLabel('Flow', { exact: true }).selectOption('supplier-access');
+    await node.waitFor();
+    expect((await transform())?.map(Number)).toEqual([saved.x, saved.y]);
+  }, 60_000);
 });
 
 async function yamlContains(page: Page, text: string): Promise<void> {

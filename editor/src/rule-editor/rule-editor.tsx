@@ -149,6 +149,10 @@ function Editor({ routeName }: { routeName?: string }) {
     return lastGoodFlows.current;
   }, [ruleSet, source]);
   const graph: FlowGraph = useMemo(() => flowToGraph(flows[flow] ?? { nodes: {} }), [flows, flow]);
+  const savedPositions = useRef<Record<string, { x: number; y: number }>>({});
+  savedPositions.current =
+    (ruleSet as { layout?: { flows?: Record<string, Record<string, { x: number; y: number }>> } } | undefined)
+      ?.layout?.flows?.[flow] ?? {};
   const problemsByPointer = useMemo(() => {
     const byPointer: Record<string, string[]> = {};
     for (const p of problems) byPointer[p.path] = [...(byPointer[p.path] ?? []), p.message];
@@ -175,6 +179,8 @@ function Editor({ routeName }: { routeName?: string }) {
     setRfNodes((previous) => {
       const laidOut = previous.length === 0 && graph.nodes.length > 1;
       const auto = laidOut ? layoutGraph(graph) : {};
+      // Where the author put the nodes (the rule set's `layout`) wins over the automatic layout.
+      const saved = savedPositions.current;
       // A flow opened from YAML is laid out and fitted once; drawing never moves the view.
       if (laidOut) setTimeout(() => void fitView({ maxZoom: 1 }), 50);
       return graph.nodes.map((node) => {
@@ -183,7 +189,7 @@ function Editor({ routeName }: { routeName?: string }) {
           ...(old ?? {}),
           id: node.id,
           type: 'flowNode' as const,
-          position: old?.position ?? auto[node.id] ?? { x: 80, y: 80 },
+          position: old?.position ?? saved[node.id] ?? auto[node.id] ?? { x: 80, y: 80 },
           data: { node, problems: nodeProblems[node.id] ?? [], onPath: pathNodes.includes(node.id) },
           selected: node.id === selected,
         };
@@ -196,6 +202,15 @@ function Editor({ routeName }: { routeName?: string }) {
 
   const onNodesChange = (changes: NodeChange<FlowRfNode>[]) => {
     setRfNodes((nodes) => applyNodeChanges(changes, nodes));
+    // A node dropped where the author wants it: kept in the rule set's `layout` (no behaviour).
+    for (const change of changes)
+      if (change.type === 'position' && change.dragging === false && change.position)
+        setSource((current) =>
+          withValueAt(current, ['layout', 'flows', flow, change.id], {
+            x: Math.round(change.position!.x),
+            y: Math.round(change.position!.y),
+          }),
+        );
     const removed = changes.filter((c) => c.type === 'remove').map((c) => c.id);
     if (removed.length > 0) {
       applyGraph({
@@ -247,6 +262,12 @@ function Editor({ routeName }: { routeName?: string }) {
       },
     ]);
     applyGraph({ ...graph, nodes: [...graph.nodes, { id, type, settings: { ...DEFAULT_SETTINGS[type] } }] });
+    setSource((current) =>
+      withValueAt(current, ['layout', 'flows', flow, id], {
+        x: Math.round(position.x),
+        y: Math.round(position.y),
+      }),
+    );
     setSelected(id);
   };
   const onDrop = (event: DragEvent) => {
