@@ -139,4 +139,38 @@ describe('library and approvals (Chromium)', () => {
       events: [{ actor: 'emma@example.test', rendition: 'original' }],
     });
   }, 120_000);
+
+  it('the asset page starts a manual flow, and says why an incomplete asset is withheld', async () => {
+    const drawing = await suite.harness.http
+      .post('/api/assets')
+      .field('ruleSet', 'automotive')
+      .field(
+        'metadata',
+        JSON.stringify({ modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026, stage: 'production' }),
+      )
+      .attach('file', await makeJpeg(800, 600, [10, 90, 200]), 'X1A_12345-AB12_MY2026_V1.jpg')
+      .expect(201);
+    await waitUntilStored(suite.harness, drawing.body.id);
+    const page = await signedInPage(suite.browser, suite.url, 'una');
+    await page.goto(`${suite.url}/#/assets/${drawing.body.id}`);
+    await page.getByLabel('Flow', { exact: true }).selectOption('engineering-change');
+    await page.getByRole('button', { name: 'Start flow' }).click();
+    await page.getByRole('status').getByText('Started: engineering-change').waitFor();
+    const view = (await suite.harness.http.get(`/api/assets/${drawing.body.id}/lifecycle`).expect(200)).body;
+    expect(view.approvals).toMatchObject([
+      { flow: 'engineering-change', status: 'pending', requestedBy: 'una@example.test' },
+    ]);
+
+    const incomplete = await suite.harness.http
+      .post('/api/assets')
+      .field('ruleSet', 'luxury')
+      .field('metadata', JSON.stringify({ campaign: 'SS26', scenario: 'store' }))
+      .attach('file', await makeJpeg(800, 600, [200, 90, 10]), 'SS26_store_V1_20261128.jpg')
+      .expect(201);
+    await waitUntilStored(suite.harness, incomplete.body.id);
+    await page.goto(`${suite.url}/#/assets/${incomplete.body.id}`);
+    const badge = page.getByTestId('withheld');
+    await badge.waitFor();
+    expect(await badge.textContent()).toContain('photographer');
+  }, 90_000);
 });

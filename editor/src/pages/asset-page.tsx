@@ -14,6 +14,10 @@ interface Asset {
   frozen: { by: string; reason: string; at: string } | null;
   latestVersion: { version: number; sizeBytes: number };
   tags: string[];
+  compliance: {
+    withheld?: { code: string; message: string } | null;
+    fieldSources?: Record<string, { source: 'ai' | 'user'; confidence?: number; tag?: string }>;
+  } | null;
 }
 interface Version {
   version: number;
@@ -38,6 +42,7 @@ interface Plan {
     renditions: Record<string, unknown>;
     audiences: Record<string, { roles: string[]; renditions: string[] }>;
   };
+  flows: Record<string, { trigger: string; label: { en: string; zh?: string } }>;
 }
 interface TrailEvent {
   seq: number;
@@ -47,7 +52,7 @@ interface TrailEvent {
   rendition: string | null;
 }
 type Decision =
-  | { status: 'allowed' | 'granted'; rendition: string }
+  | { status: 'allowed' | 'granted' | 'restoring'; rendition: string }
   | { status: 'pending'; approvalId: string };
 
 /** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
@@ -69,6 +74,8 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
   const [rendition, setRendition] = useState('');
   const [decision, setDecision] = useState<Decision | null>(null);
   const [requestError, setRequestError] = useState('');
+  const [flowToStart, setFlowToStart] = useState('');
+  const [flowMessage, setFlowMessage] = useState('');
 
   const loadComments = useCallback(async () => {
     setThreads((await api<{ threads: Comment[] }>(`/api/assets/${id}/comments`)).threads);
@@ -142,6 +149,19 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
       setRequestError(messageOf(err));
     }
   };
+  const manualFlows = plan ? Object.entries(plan.flows ?? {}).filter(([, f]) => f.trigger === 'manual') : [];
+  const startFlow = async (e: FormEvent) => {
+    e.preventDefault();
+    const name = flowToStart || manualFlows[0]?.[0];
+    if (!name) return;
+    try {
+      await api(`/api/assets/${id}/flows/${encodeURIComponent(name)}`, { json: {} });
+      setFlowMessage(`${t('flowStarted')}: ${name}`);
+      await load();
+    } catch (err) {
+      setFlowMessage(messageOf(err));
+    }
+  };
   const audiences = plan ? Object.entries(plan.distribute.audiences) : [];
   const renditions = audiences.find(([name]) => name === audience)?.[1].renditions ?? [];
 
@@ -157,7 +177,21 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
               {t('frozen')}: {asset.frozen.reason}
             </span>
           )}
+          {asset.compliance?.withheld && (
+            <span className="badge frozen" data-testid="withheld">
+              {t('withheld')}: {asset.compliance.withheld.message}
+            </span>
+          )}
         </p>
+        {Object.entries(asset.compliance?.fieldSources ?? {})
+          .filter(([, source]) => source.source === 'ai')
+          .map(([field, source]) => (
+            <p key={field} className="meta" data-testid={`ai-filled-${field}`}>
+              {t('aiFilled')}: {field} ={' '}
+              {String((asset as { metadata?: Record<string, unknown> }).metadata?.[field])} ({source.tag},{' '}
+              {Math.round((source.confidence ?? 0) * 100)} %)
+            </p>
+          ))}
       </header>
       <div className="asset-body">
         <RegionPicker
@@ -196,7 +230,32 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
               {t('pending')} ({decision.approvalId})
             </p>
           )}
-          {decision && decision.status !== 'pending' && (
+          {decision?.status === 'restoring' && (
+            <p className="status" data-testid="download-status">
+              {t('restoring')}
+            </p>
+          )}
+          {manualFlows.length > 0 && (
+            <form onSubmit={startFlow} className="inline-form">
+              <label>
+                {t('flow')}
+                <select
+                  aria-label={t('flow')}
+                  value={flowToStart}
+                  onChange={(e) => setFlowToStart(e.target.value)}
+                >
+                  {manualFlows.map(([name, f]) => (
+                    <option key={name} value={name}>
+                      {f.label?.en ?? name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit">{t('startFlow')}</button>
+              {flowMessage && <span role="status">{flowMessage}</span>}
+            </form>
+          )}
+          {decision && decision.status !== 'pending' && decision.status !== 'restoring' && (
             <p data-testid="download-status">
               <a
                 href={`/api/assets/${id}/renditions/${decision.rendition}?audience=${encodeURIComponent(audience)}`}
