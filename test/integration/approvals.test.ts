@@ -115,11 +115,11 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
       ['second-approval', 'approved'],
     ]);
     if (kind === 'embedded') {
-      await recordHistoryIfAsked(testTemporalAddress(), approvalId, 'approval-flow-two-reviewers-v2');
+      await recordHistoryIfAsked(testTemporalAddress(), approvalId, 'approval-flow-two-reviewers-v3');
       await recordHistoryIfAsked(
         testTemporalAddress(),
         `asset-${assetId}`,
-        'asset-lifecycle-v4-download-approved',
+        'asset-lifecycle-v5-download-approved',
       );
     }
   });

@@ -57,7 +57,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
-        'asset-lifecycle-v4-stored-image',
+        'asset-lifecycle-v5-stored-image',
       );
   });
 
@@ -95,7 +95,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
-        'asset-lifecycle-v4-stored-generic',
+        'asset-lifecycle-v5-stored-generic',
       );
   });
 

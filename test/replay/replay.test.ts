@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { installTemporalRuntimeOnce } from '../../runtime/worker';
+import { SEPARATION_OF_DUTIES_PATCH } from '../../workflows/approval-flow.workflow';
 import { LIFECYCLE_ENGINE_PATCH, PLAN_EXECUTION_PATCH } from '../../workflows/asset-lifecycle.workflow';
 import { INGEST_ACTIVITY_PATCH } from '../../workflows/asset-lifecycle-v2';
+import { RULES_ENFORCED_PATCH } from '../../workflows/lifecycle-interpreter';
 import {
   addVersionUpdate,
   approvalFinishedSignal,
@@ -91,7 +93,13 @@ describe('replay of recorded workflow histories', () => {
     expect(updates.has(decideUpdate.name)).toBe(true);
     expect(signals.has(approvalFinishedSignal.name)).toBe(true);
     expect(events.some((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toBe(true);
-    for (const patch of [PLAN_EXECUTION_PATCH, LIFECYCLE_ENGINE_PATCH, INGEST_ACTIVITY_PATCH])
+    for (const patch of [
+      PLAN_EXECUTION_PATCH,
+      LIFECYCLE_ENGINE_PATCH,
+      INGEST_ACTIVITY_PATCH,
+      RULES_ENFORCED_PATCH,
+      SEPARATION_OF_DUTIES_PATCH,
+    ])
       expect([patch, patches.has(patch)]).toEqual([patch, true]);
     // And runs from before each patch: no marker at all (v1), the plan marker without the engine's (v2).
     const patchMarkers = (h: unknown) =>
@@ -111,6 +119,16 @@ describe('replay of recorded workflow histories', () => {
       return ids.has(PLAN_EXECUTION_PATCH) && !ids.has(LIFECYCLE_ENGINE_PATCH);
     });
     expect(beforeEngine.length).toBeGreaterThan(0);
+    // Runs of the engine before rules were enforced (revision 1), and approvals before four eyes.
+    const beforeRules = histories.filter((h) => {
+      const ids = patchesIn(h.history);
+      return ids.has(LIFECYCLE_ENGINE_PATCH) && !ids.has(RULES_ENFORCED_PATCH);
+    });
+    expect(beforeRules.length).toBeGreaterThan(0);
+    const approvalsBefore = histories.filter(
+      (h) => h.file.startsWith('approval-flow-') && !patchesIn(h.history).has(SEPARATION_OF_DUTIES_PATCH),
+    );
+    expect(approvalsBefore.length).toBeGreaterThan(0);
   });
 
   it.each(histories.map((h) => [h.file, h.history]))(

@@ -4,6 +4,7 @@ import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
 
 /**
  * Cold storage that comes back, through the HTTP API on the time-skipping server: every use
@@ -92,6 +93,7 @@ describe('cold storage on the time-skipping server', () => {
       .query({ audience: 'everyone' })
       .set(viewer)
       .expect(200);
+    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v5-cold-restored');
   }, 120_000);
 
   it('an asset gone cold whose bytes another hot asset keeps is read where they are (P9)', async () => {

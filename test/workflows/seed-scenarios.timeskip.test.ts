@@ -7,6 +7,7 @@ import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { readZip } from '../support/zip';
 
 /**
@@ -152,6 +153,8 @@ describe('seed scenarios on the time-skipping server', () => {
       3,
     );
     await purgedOnTime(id, purgeAt);
+    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v5-ecommerce-seed');
+    await recordHistoryIfAsked(env.address, review.id, 'approval-flow-v3-compliance-review');
   }, 240_000);
 
   it('luxury: compliance tags → hi-res approval by two people → each audience → the model release ends distribution → archived, purged 5 years later', async () => {
@@ -218,6 +221,7 @@ describe('seed scenarios on the time-skipping server', () => {
     const purgeAt = archived.timers.find((t: { kind: string }) => t.kind === 'retention').at;
     expect(new Date(purgeAt).getUTCFullYear() - new Date(archived.anchors.archive).getUTCFullYear()).toBe(5);
     await purgedOnTime(id, purgeAt);
+    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v5-luxury-seed');
   }, 240_000);
 
   it('automotive: mandatory fields → release approved by quality and design → R&D and dealers → end of production archives → legal hold → purged 15 years later', async () => {
