@@ -5,15 +5,7 @@ import { fillFromTags } from './ai-fill';
 import { finishApproval, queueApproval, startFlowsFor } from './approvals';
 import { complianceOf, enforcing, firstFreezeTrigger, lifecycleFacts, withheldOf } from './asset-rules';
 import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from './business-events';
-import type {
-  BusinessEvent,
-  EngineState,
-  IngestFindings,
-  LifecycleEvent,
-  Notice,
-  Outcome,
-  Reply,
-} from './model';
+import type { EngineState, IngestFindings, LifecycleEvent, Outcome, Reply } from './model';
 
 export type { DownloadDecision } from './model';
 

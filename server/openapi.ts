@@ -122,7 +122,7 @@ export const openApiDocument = {
             'Not multipart/form-data, or FILE_TYPE_MISMATCH (the name promises another type)',
           ),
           '422': errorResponse(
-            'FILE_CORRUPT (cannot be decoded), NAME_NONCOMPLIANT (naming policy reject; `details.expected`, `suggestion`) or BRAND_COLOURS_OFF (ΔE per colour)',
+            'FILE_CORRUPT (cannot be decoded), NAME_NONCOMPLIANT (naming policy reject; `details.expected`, `suggestion`), BRAND_COLOURS_OFF (ΔE per colour) or REQUIRED_FIELDS_MISSING (`details.missing`)',
           ),
           '503': errorResponse('Temporal or the database is not reachable; nothing was stored'),
         },
@@ -294,7 +294,7 @@ export const openApiDocument = {
       'Place or lift a legal hold (body: {on, reason}); a hold postpones purge',
     ),
     '/api/assets/{id}/events': lifecycleAction(
-      'Record a business event retention counts from (body: {event: delisting | end-of-production})',
+      'Record a business event (body: {event: delisting | end-of-production | relisting | production-resumed}); delisting and end of production tag and archive the asset and anchor retention, the others undo them (409 NOT_RECORDED)',
     ),
     '/api/assets/{id}/metadata': {
       patch: {
@@ -310,9 +310,14 @@ export const openApiDocument = {
         parameters: [{ $ref: '#/components/parameters/AssetId' }],
         responses: {
           '200': { description: '{status: allowed | granted, rendition}' },
-          '202': { description: '{status: pending, approvalId, flow}: an approval flow decides' },
-          '403': errorResponse('AUDIENCE_REFUSED or RENDITION_REFUSED'),
-          '409': errorResponse('ASSET_TAKEN_DOWN, ASSET_PURGED'),
+          '202': {
+            description:
+              '{status: pending, approvalId, flow}: an approval flow decides; or {status: restoring, rendition}: the original is coming back from cold storage (you are notified)',
+          },
+          '403': errorResponse('AUDIENCE_REFUSED, RENDITION_REFUSED or REGION_REFUSED'),
+          '409': errorResponse(
+            'ASSET_INCOMPLETE, RIGHTS_EXPIRED, ASSET_ARCHIVED, ASSET_TAKEN_DOWN, ASSET_PURGED',
+          ),
         },
       },
     },
@@ -547,9 +552,12 @@ export const openApiDocument = {
         ],
         responses: {
           '200': { description: 'The file' },
-          '403': errorResponse('AUDIENCE_REFUSED, RENDITION_REFUSED'),
+          '202': { description: '{status: restoring}: the original is coming back from cold storage' },
+          '403': errorResponse('AUDIENCE_REFUSED, RENDITION_REFUSED, REGION_REFUSED'),
           '404': errorResponse('ASSET_NOT_FOUND, RENDITION_UNKNOWN'),
-          '409': errorResponse('APPROVAL_REQUIRED (an approval was started), ASSET_TAKEN_DOWN'),
+          '409': errorResponse(
+            'APPROVAL_REQUIRED (an approval was started), ASSET_INCOMPLETE, RIGHTS_EXPIRED, ASSET_ARCHIVED, ASSET_TAKEN_DOWN',
+          ),
         },
       },
     },
@@ -576,9 +584,11 @@ export const openApiDocument = {
           '400': errorResponse(
             'SHARE_INVALID: expiry beyond the rule set, password required, recipients outside allowed domains',
           ),
-          '403': errorResponse('FORBIDDEN, RENDITION_REFUSED, AUDIENCE_REFUSED'),
+          '403': errorResponse(
+            'FORBIDDEN, RENDITION_REFUSED, AUDIENCE_REFUSED, REGION_REFUSED, GRANT_NOT_SHAREABLE',
+          ),
           '404': errorResponse('ASSET_NOT_FOUND'),
-          '409': errorResponse('APPROVAL_REQUIRED'),
+          '409': errorResponse('APPROVAL_REQUIRED, ASSET_INCOMPLETE, RIGHTS_EXPIRED, ASSET_ARCHIVED'),
         },
       },
     },

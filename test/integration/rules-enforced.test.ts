@@ -205,6 +205,28 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
     expect(again.body.error.code).toBe('NOT_RECORDED');
   });
 
+  it('compliance tags follow a metadata change (P6)', async () => {
+    const id = await upload('ecommerce', {
+      sku: 'AC-2501',
+      brand: 'ACME',
+      purpose: 'main',
+      category: 'home',
+    });
+    expect((await lifecycle(id)).compliance.complianceTags).toEqual([]);
+    await harness.http
+      .patch(`/api/assets/${id}/metadata`)
+      .send({ set: { category: 'electronics' } })
+      .expect(200);
+    const view = await lifecycle(id);
+    expect(view.compliance.complianceTags).toEqual(['needs-CE', 'needs-FCC']);
+    expect(view.asset.tags).toEqual(expect.arrayContaining(['needs-CE', 'needs-FCC']));
+    await harness.http
+      .patch(`/api/assets/${id}/metadata`)
+      .send({ set: { category: 'home' } })
+      .expect(200);
+    expect((await lifecycle(id)).asset.tags).not.toContain('needs-CE');
+  });
+
   it("a flow's notify action reaches the merchandisers; the uploader is the requester (P7, P15)", async () => {
     const merchandiser = await harness.as('mo', 'merchandiser');
     const uploader = await harness.as('uma', 'editor');
@@ -287,7 +309,7 @@ describe('AI fills the form where it can (embedded PostgreSQL, object detector)'
     expect(view.asset.tags).toEqual(expect.arrayContaining(['needs-LFGB', 'cup']));
     // The catalogue shows the source too (the library reads it there).
     const row = await harness.storage.assets.find(id);
-    expect((row?.compliance as { fieldSources: unknown }).fieldSources).toMatchObject({
+    expect((row!.compliance as { fieldSources: unknown }).fieldSources).toMatchObject({
       category: { source: 'ai' },
     });
 

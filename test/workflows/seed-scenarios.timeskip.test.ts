@@ -57,6 +57,7 @@ describe('seed scenarios on the time-skipping server', () => {
   };
   const lifecycle = async (id: string) =>
     (await harness.http.get(`/api/assets/${id}/lifecycle`).expect(200)).body;
+  // biome-ignore lint/suspicious/noExplicitAny: the lifecycle view as JSON, read field by field
   const until = (id: string, predicate: (view: Record<string, any>) => boolean) =>
     eventually(async () => {
       const view = await lifecycle(id);
@@ -206,9 +207,6 @@ describe('seed scenarios on the time-skipping server', () => {
       (await noticesOf(pho)).find((n) => n.kind === 'asset.rights-expiring' && n.assetId === id),
     );
     expect(warned.message).toContain(dayOf(releaseEnds));
-    {
-      const v = await lifecycle(id);
-    }
     expect((await lifecycle(id)).asset.tags).toContain('model-release-expiring');
     await rendition(id, 'medium', 'partners', pia).expect(200);
     await sleepUntil(releaseEnds + 60_000);
