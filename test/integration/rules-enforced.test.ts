@@ -271,6 +271,33 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
     expect(notice.message).toContain('engineering change order');
   });
 
+  it('a required dimension refuses an upload without a value', async () => {
+    const source = `apiVersion: assetflow/v1
+kind: RuleSet
+name: with-markets
+roles: [admin, editor]
+store:
+  dimensions:
+    market: { values: { US: United States, EU: European Union }, required: true }
+distribute:
+  renditions: { original: { original: true } }
+  audiences: { team: { roles: [admin, editor], renditions: [original] } }
+`;
+    await harness.http.post('/api/rule-sets').send({ source }).expect(201);
+    const refused = await harness.http
+      .post('/api/assets')
+      .field('ruleSet', 'with-markets')
+      .attach('file', await makeJpeg(300, 200, [1, 2, 3]), 'no-market.jpg');
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.dimensions).toEqual({ market: expect.stringContaining('required') });
+    await harness.http
+      .post('/api/assets')
+      .field('ruleSet', 'with-markets')
+      .field('dimensions', JSON.stringify({ market: ['EU'] }))
+      .attach('file', await makeJpeg(300, 200, [1, 2, 4]), 'eu.jpg')
+      .expect(201);
+  });
+
   it('starts a manual flow from the API; an unknown or non-manual flow is a 400', async () => {
     const id = await upload('ecommerce', { sku: 'AC-4001', brand: 'ACME' });
     const wrong = await harness.http.post(`/api/assets/${id}/flows/compliance-review`).send({});
@@ -279,10 +306,10 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
   });
 });
 
-describe('AI fills the form where it can (embedded PostgreSQL, object detector)', () => {
+describe.each(databaseKinds)('AI fills the form where it can (%s, object detector)', (kind) => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness('embedded', { aiTagging: true });
+    harness = await startHarness(kind, { aiTagging: true });
   });
   afterAll(async () => {
     await harness?.close();

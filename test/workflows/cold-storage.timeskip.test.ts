@@ -5,6 +5,7 @@ import { startTimeSkippingServer } from '../../toolchain/ephemeral-servers';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
+import { databaseKinds } from '../support/test-databases';
 
 /**
  * Cold storage that comes back, through the HTTP API on the time-skipping server: every use
@@ -31,13 +32,13 @@ archive:
   coldAfterDaysUnused: 30
 `;
 
-describe('cold storage on the time-skipping server', () => {
+describe.each(databaseKinds)('cold storage on the time-skipping server (%s)', (kind) => {
   let env: TestWorkflowEnvironment;
   let harness: Harness;
   beforeAll(async () => {
     installTemporalRuntimeOnce();
     env = await startTimeSkippingServer();
-    harness = await startHarness('embedded', { temporalAddress: env.address });
+    harness = await startHarness(kind, { temporalAddress: env.address });
     await harness.http.post('/api/rule-sets').send({ source: RULE_SET }).expect(201);
   }, 120_000);
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { eventually, type Harness, startHarness, waitUntilStored } from '../supp
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
+import { databaseKinds } from '../support/test-databases';
 import { readZip } from '../support/zip';
 
 /**
@@ -21,13 +22,13 @@ type Who = { Authorization: string };
 const DAY = 24 * 60 * 60 * 1000;
 const photo = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', name));
 
-describe('seed scenarios on the time-skipping server', () => {
+describe.each(databaseKinds)('seed scenarios on the time-skipping server (%s)', (kind) => {
   let env: TestWorkflowEnvironment;
   let harness: Harness;
   beforeAll(async () => {
     installTemporalRuntimeOnce();
     env = await startTimeSkippingServer();
-    harness = await startHarness('embedded', {
+    harness = await startHarness(kind, {
       temporalAddress: env.address,
       aiTagging: true,
       workflowExecutionTimeout: '50 years',
