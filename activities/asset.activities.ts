@@ -157,8 +157,9 @@ export function createAssetActivities(deps: AssetActivityDeps) {
       for (const blob of await assets.blobUsage(assetId)) {
         if (blob.otherLiveUsers > 0) continue;
         // Counted again under the blob's lock: an upload of the same bytes may have just named it.
-        await assets.underBlobLock(blob.sha256, async () => {
-          if ((await assets.otherLiveUsers(blob.sha256, assetId)) === 0) await blobs.delete(blob.sha256);
+        await assets.underBlobLock(blob.sha256, async (locked) => {
+          if ((await assets.otherLiveUsers(blob.sha256, assetId, locked)) === 0)
+            await blobs.delete(blob.sha256);
         });
       }
       await assets.markPurged(assetId, new Date());

@@ -326,16 +326,18 @@ export class AssetRepository {
    * the last reference? then delete the bytes" in a purge, and "the catalogue names it now; make
    * sure its bytes are there" in an upload, never interleave.
    */
-  async underBlobLock<T>(sha256: string, fn: () => Promise<T>): Promise<T> {
+  async underBlobLock<T>(sha256: string, fn: (locked: CatalogueDb) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
       await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`blob:${sha256}`}, 0))`.execute(tx);
-      return fn();
+      // Queries inside use `tx`: asking the pool for another connection while holding this one
+      // could wait forever once every connection is held by a waiter for the same lock.
+      return fn(tx);
     });
   }
 
   /** Live (not purged) assets other than `assetId` that have a version with these bytes. */
-  async otherLiveUsers(sha256: string, assetId: string): Promise<number> {
-    const row = await this.db
+  async otherLiveUsers(sha256: string, assetId: string, db: CatalogueDb = this.db): Promise<number> {
+    const row = await db
       .selectFrom('asset_versions as v')
       .innerJoin('assets as a', 'a.id', 'v.asset_id')
       .select((eb) => eb.fn.count<string>('a.id').distinct().as('n'))

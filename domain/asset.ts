@@ -26,9 +26,14 @@ const WITHDRAWN: ReadonlySet<string> = new Set<AssetState>(['expired', 'archived
  */
 export function withheldReason(asset: { state: string; compliance?: unknown }): string | null {
   if (WITHDRAWN.has(asset.state)) return `the asset is ${asset.state}`;
-  const withheld = (asset.compliance as { withheld?: { message?: string } | null } | null | undefined)
-    ?.withheld;
-  return withheld ? (withheld.message ?? 'the asset is withheld') : null;
+  const compliance = asset.compliance as
+    | { withheld?: { message?: string } | null; missingFields?: string[] }
+    | null
+    | undefined;
+  if (compliance?.withheld) return compliance.withheld.message ?? 'the asset is withheld';
+  // Rows mirrored before the engine gave a verdict still list the required fields they lack.
+  const missing = compliance?.withheld === undefined ? (compliance?.missingFields ?? []) : [];
+  return missing.length > 0 ? `the asset is incomplete: fill in ${missing.join(', ')}` : null;
 }
 
 /** `unknown` until the analysis activity has run. */

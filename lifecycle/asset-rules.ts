@@ -179,14 +179,22 @@ export function audienceRefusal(
       code: 'AUDIENCE_REFUSED',
       message: `This asset is not available to the audience "${ask.audience}".`,
     };
-  const region = regions ? usageRegionOf(plan, s.metadata) : null;
-  const served = audience.regions ?? [];
-  if (region !== null && served.length > 0 && !served.includes(region))
-    return {
-      code: 'REGION_REFUSED',
-      message: `This asset may be used only in ${region}; the audience "${ask.audience}" serves ${served.join(', ')}.`,
-    };
-  return null;
+  return regions ? regionRefusal(plan, s.metadata, ask.audience) : null;
+}
+
+/** Why an asset's usage region keeps it from an audience, or null (also asked when a link opens). */
+export function regionRefusal(
+  plan: RuleSetPlan,
+  metadata: Record<string, unknown>,
+  audienceName: string,
+): { code: 'REGION_REFUSED'; message: string } | null {
+  const region = usageRegionOf(plan, metadata);
+  const served = plan.distribute.audiences[audienceName]?.regions ?? [];
+  if (region === null || served.length === 0 || served.includes(region)) return null;
+  return {
+    code: 'REGION_REFUSED',
+    message: `This asset may be used only in ${region}; the audience "${audienceName}" serves ${served.join(', ')}.`,
+  };
 }
 
 /** The one region the asset may be used in, or null when it may be used everywhere. */

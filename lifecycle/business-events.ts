@@ -20,7 +20,9 @@ const UNDONE: Record<BusinessEvent, string> = {
 
 /**
  * Delisting or end of production: the retention anchor is set, and (in states that enforce rules)
- * the asset is tagged and archived — the seed's "delisted material is tagged and archived".
+ * the asset is tagged and archived — the seed's "delisted material is tagged and archived". A live
+ * asset is archived by the event; one the events already hold archived joins their hold. An asset
+ * archived by hand or taken down stays as it is (restoring those has its own checks).
  */
 export function markBusinessEvent(
   s: EngineState,
@@ -36,16 +38,20 @@ export function markBusinessEvent(
     return;
   }
   s.asset.tags = [...new Set([...s.asset.tags, EVENT_TAG[event]])].sort();
-  if (s.state === 'created' || s.state === 'stored' || s.state === 'expired') {
+  const held = s.archivedByEvents ?? [];
+  if (s.state === 'created' || s.state === 'stored') {
     s.anchors.archive = now;
+    s.archivedByEvents = [event];
     transition(s, 'archived', `archived: ${event}`, now, { by, event: 'archived' });
+  } else if (s.state === 'archived' && held.length > 0 && !held.includes(event)) {
+    s.archivedByEvents = [...held, event];
   }
   statusChanged(s);
 }
 
 /**
- * Relisting, production resumed: the anchor goes (retention counts again from the next event)
- * and an asset the event archived comes back, unless another business event still holds it.
+ * Relisting, production resumed: the anchor and tag go (retention counts again from the next
+ * event), and an asset the business events archived comes back once none of them holds it.
  */
 export function undoBusinessEvent(
   s: EngineState,
@@ -54,15 +60,17 @@ export function undoBusinessEvent(
   now: string,
   by: string,
 ) {
-  const archivedByIt = s.state === 'archived' && s.anchors.archive === s.anchors[event];
   delete s.anchors[event];
   s.asset.tags = s.asset.tags.filter((t) => t !== EVENT_TAG[event]);
   note(s, UNDONE[event], reason, now, by);
-  const other: BusinessEvent = event === 'delisting' ? 'end-of-production' : 'delisting';
-  if (archivedByIt && !s.anchors[other]) {
-    delete s.anchors.archive;
-    transition(s, 'stored', `restored: ${UNDONE[event]}`, now, { by, event: 'restored' });
-    s.lastUsedAt = now;
+  const held = s.archivedByEvents ?? [];
+  if (held.includes(event)) {
+    s.archivedByEvents = held.filter((e) => e !== event);
+    if (s.archivedByEvents.length === 0 && s.state === 'archived') {
+      delete s.anchors.archive;
+      transition(s, 'stored', `restored: ${UNDONE[event]}`, now, { by, event: 'restored' });
+      s.lastUsedAt = now;
+    }
   }
   statusChanged(s);
 }

@@ -5,7 +5,14 @@ import { fillFromTags } from './ai-fill';
 import { finishApproval, queueApproval, startFlowsFor } from './approvals';
 import { complianceOf, enforcing, firstFreezeTrigger, lifecycleFacts, withheldOf } from './asset-rules';
 import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from './business-events';
-import type { EngineState, IngestFindings, LifecycleEvent, Outcome, Reply } from './model';
+import {
+  ENGINE_REVISION,
+  type EngineState,
+  type IngestFindings,
+  type LifecycleEvent,
+  type Outcome,
+  type Reply,
+} from './model';
 
 export type { DownloadDecision } from './model';
 
@@ -67,11 +74,13 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       return NONE;
     case 'archive':
       s.anchors.archive = now;
+      delete s.archivedByEvents;
       transition(s, 'archived', `archived by ${e.by}`, now, { by: e.by, event: 'archived' });
       statusChanged(s);
       return NONE;
     case 'restore':
       delete s.anchors.archive;
+      delete s.archivedByEvents;
       transition(s, 'stored', `restored by ${e.by}`, now, { by: e.by, event: 'restored' });
       s.lastUsedAt = now;
       statusChanged(s);
@@ -84,7 +93,8 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
     case 'mark-event':
       if (e.undo) undoBusinessEvent(s, e.event, `by ${e.by}`, now, e.by);
       else markBusinessEvent(s, e.event, `recorded by ${e.by}`, now, e.by);
-      recheck(s, plan, now);
+      // Revision 1 only recorded the anchor; rules are checked again from revision 2 on.
+      if (enforcing(s)) recheck(s, plan, now);
       return NONE;
     case 'use':
       touch(s, now);
@@ -238,6 +248,18 @@ function requestDownload(
     external: e.external ?? false,
   };
   return { status: 'pending' as const, approvalId: queueApproval(s, flow, request, now), flow };
+}
+
+/**
+ * Raises a state recorded under an older revision to the current one (the workflow does so where
+ * its patch marker says). An ingested asset is judged afresh at once — withheld or not, compliance
+ * tags, business-event conditions — so the catalogue does not wait for its next event to say so.
+ */
+export function raiseRevision(state: EngineState, plan: RuleSetPlan, now: string): EngineState {
+  const s = JSON.parse(JSON.stringify(state)) as EngineState;
+  s.revision = ENGINE_REVISION;
+  if (s.state !== 'purged' && s.ingestedVersion > 0) recheck(s, plan, now);
+  return bound(s);
 }
 
 /** Every timer due at `now` fires, earliest first; each one changes the state so it is not due again. */

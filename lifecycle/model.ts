@@ -58,6 +58,8 @@ export interface EngineState extends LifecycleState {
   revision?: number;
   /** The rights-expiry date whose notice was sent and whose expiry was applied (timers fire once per date). */
   rights?: { noticeFor?: string; expiredFor?: string };
+  /** Business events that hold the asset archived (a manual restore or archive clears them). */
+  archivedByEvents?: BusinessEvent[];
   /** Whether each metadata-driven business event's condition held at the last check. */
   eventConditions?: Partial<Record<BusinessEvent, boolean>>;
   /** Sequence number of the last timeline entry (the timeline itself keeps only the latest). */
@@ -117,8 +119,6 @@ export interface Notice {
   kind: 'asset.frozen' | 'asset.rights-expiring' | 'asset.rights-expired' | 'flow.notify' | 'asset.restored';
   to: NoticeRecipients;
   message: string;
-  /** Who caused it (not told about their own act). */
-  by?: string;
 }
 
 export interface NewVersionFile {

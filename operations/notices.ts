@@ -27,7 +27,8 @@ export interface NoticeDeps {
  * when it is decided, the people who worked on an asset (version authors, commenters) when it is
  * frozen, unfrozen or taken down, and link makers before their links expire. Called from the
  * server and from activities; every notice has a dedupe key, so a retried activity tells nobody
- * twice. Only people who may see the asset are told.
+ * twice. Only people who may see the asset are told (the one exception: whoever asked for an
+ * original that comes back from cold storage, who was let download it as an audience member).
  */
 export class Notices {
   private readonly recipients: Recipients;
@@ -120,19 +121,21 @@ export class Notices {
    */
   async deliver(assetId: string, notice: Notice, uploadedBy: string, key: string): Promise<number> {
     const { users = [], roles = [], teams = [], owners = false } = notice.to;
+    // The requester of a restored original was let download it as an audience member (a dealer
+    // may have no access to the project): they are told directly. Everyone else must see the asset.
     const named =
-      users.length + roles.length + teams.length > 0
-        ? await this.recipients.viewersOf(assetId, { emails: users, roles, teams })
-        : [];
+      notice.kind === 'asset.restored'
+        ? await this.deps.identity.usersMatching({ emails: users })
+        : users.length + roles.length + teams.length > 0
+          ? await this.recipients.viewersOf(assetId, { emails: users, roles, teams })
+          : [];
     const ownersOf = owners
       ? [
           ...(await this.collaboratorsOf(assetId)),
           ...(await this.recipients.viewersOf(assetId, { emails: [uploadedBy] })),
         ]
       : [];
-    const people = [...new Map([...named, ...ownersOf].map((p) => [p.id, p])).values()].filter(
-      (p) => p.email !== notice.by,
-    );
+    const people = [...new Map([...named, ...ownersOf].map((p) => [p.id, p])).values()];
     const name = await this.nameOf(assetId);
     return this.deps.notifications.raise(
       people.map((p) => ({
@@ -140,7 +143,7 @@ export class Notices {
         kind: notice.kind,
         assetId,
         message: `${name}: ${notice.message}`,
-        payload: { to: notice.to },
+        payload: { kind: notice.kind },
         dedupeKey: `notice:${key}`,
       })),
     );

@@ -151,6 +151,7 @@ async function restoreBlob(blobs: FileBlobStore, from: string, blob: LiveBlob) {
     );
   }
   await pending.commit();
+  await pending.discard();
   const tier: BlobTier = blob.tier;
   if (tier === 'cold') await blobs.moveTier(blob.sha256, 'hot', 'cold');
 }

@@ -7,6 +7,7 @@ import type { AuditRepository } from '../catalogue/audit.repository';
 import type { ShareRecord, ShareRepository } from '../catalogue/share.repository';
 import { withheldReason } from '../domain/asset';
 import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
+import { regionRefusal } from '../lifecycle/asset-rules';
 import type { Principal } from '../policy/access';
 import type { RuleSetPlan } from '../rules/plan';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -315,14 +316,24 @@ export class ShareService {
     const wanted = only === undefined ? share?.assetIds : share?.assetIds.filter((id) => id === only);
     // In the link's order (the page lists them so), only those that may still be distributed.
     const found = alive && wanted ? await this.deps.assets.findMany(wanted) : [];
-    const assets = (wanted ?? [])
+    const listed = (wanted ?? [])
       .map((id) => found.find((a) => a.id === id))
       .filter((a): a is AssetRecord => a !== undefined && withheldReason(a) === null);
+    // A usage region set after the link was made closes it for audiences that do not serve it.
+    const assets: AssetRecord[] = [];
+    for (const asset of listed) if (share && (await this.servesRegion(share, asset))) assets.push(asset);
     if (!share || !alive || assets.length === 0) {
       if (countMiss) await this.misses.consume(address).catch(() => {});
       return undefined;
     }
     return { share, assets };
+  }
+
+  /** Whether the link's audience for this asset's rule set serves the asset's usage region. */
+  private async servesRegion(share: ShareRecord, asset: AssetRecord): Promise<boolean> {
+    const plan = await this.deps.distribution.planOf(asset);
+    const audience = share.audience.split(',').find((name) => plan.distribute.audiences[name]);
+    return audience === undefined || regionRefusal(plan, asset.metadata, audience) === null;
   }
 
   /** Recipient list and password, in that order; undefined when the visitor may go on. */

@@ -112,6 +112,8 @@ export async function assetLifecycleV2(input: AssetLifecycleInput): Promise<Asse
     asset: { ...s.asset, frozen: s.frozen !== null, state: s.state },
     lastUsedAt: s.lastUsedAt,
     anchors: s.anchors,
+    // This frozen version replays runs recorded before the sandbox date fix (rules/conditions.ts).
+    legacyTimestamps: true,
   });
   const view = (): LifecycleView => ({ ...s, timers: lifecycleTimers(plan, facts(), now()) });
   const transition = (to: AssetState, reason: string) => {
@@ -136,6 +138,7 @@ export async function assetLifecycleV2(input: AssetLifecycleInput): Promise<Asse
         metadata: s.metadata,
         asset: facts().asset,
         now: now(),
+        legacyTimestamps: true,
       });
       if (result.ok && result.value) {
         s.frozen = { by: 'rule', reason: rule.reason, at: now() };
@@ -341,6 +344,7 @@ export async function assetLifecycleV2(input: AssetLifecycleInput): Promise<Asse
             metadata: s.metadata,
             asset: facts().asset,
             now: now(),
+            legacyTimestamps: true,
           });
           if (!(visible.ok && visible.value))
             refuse('AUDIENCE_REFUSED', `This asset is not available to the audience "${request.audience}".`);
@@ -470,6 +474,7 @@ export async function assetLifecycleV2(input: AssetLifecycleInput): Promise<Asse
           metadata: s.metadata,
           asset: facts().asset,
           now: now(),
+          legacyTimestamps: true,
         });
         if (!(holds.ok && holds.value)) continue;
       }
@@ -666,6 +671,7 @@ function checkCompliance(plan: RuleSetPlan, s: LifecycleState, now: string): Lif
       metadata: s.metadata,
       asset: { ...s.asset },
       now,
+      legacyTimestamps: true,
     });
     if (result.ok && result.value) complianceTags.push(...rule.tags);
   }

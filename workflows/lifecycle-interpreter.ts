@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AssetLifecycleView } from '../domain/asset';
-import { applyEvent, catalogueStatusOf, nextWake, viewOf } from '../lifecycle/engine';
+import { applyEvent, catalogueStatusOf, nextWake, raiseRevision, viewOf } from '../lifecycle/engine';
 import {
   type AssetLifecycleInput,
   type Effect,
@@ -97,20 +97,20 @@ const { moveToTier: bringBack } = proxyActivities<Activities>({
  */
 export async function interpretLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
   const now = () => workflowNow().toISOString();
-  /** Raises the state to the current engine revision, once, where the patch marker says so. */
-  const upgraded = (state: EngineState): EngineState =>
-    (state.revision ?? 1) < ENGINE_REVISION && patched(RULES_ENFORCED_PATCH)
-      ? { ...state, revision: ENGINE_REVISION }
-      : state;
-  let s: EngineState = upgraded(input.carried ? resumeState(input.carried) : newAssetState(input, now(), 1));
+  /** Whether to raise the state to the current engine revision: once, where the patch marker says so. */
+  const toRaise = (state: EngineState) =>
+    (state.revision ?? 1) < ENGINE_REVISION && patched(RULES_ENFORCED_PATCH);
+  let s: EngineState = input.carried ? resumeState(input.carried) : newAssetState(input, now(), 1);
+  const raiseAtStart = toRaise(s);
   let plan: RuleSetPlan = input.plan ?? (await planOf(s.ruleSet, input.carried !== undefined));
+  if (raiseAtStart) s = raiseRevision(s, plan, now());
 
   const refuseIfNot = (event: LifecycleEvent) => {
     const refusal = refusalOf(s, event, plan, now());
     if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.code);
   };
   const accept = (event: LifecycleEvent): Reply => {
-    s = upgraded(s);
+    if (toRaise(s)) s = raiseRevision(s, plan, now());
     const outcome = applyEvent(s, event, plan, now());
     if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
     s = outcome.state;

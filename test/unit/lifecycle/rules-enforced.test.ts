@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalOutcome } from '../../../lifecycle/approvals';
-import { applyEvent, nextWake, timersOf } from '../../../lifecycle/engine';
+import { applyEvent, nextWake, raiseRevision, timersOf } from '../../../lifecycle/engine';
 import {
   ENGINE_REVISION,
   type EngineState,
@@ -200,6 +200,36 @@ describe('rules enforced by the engine', () => {
     ).toBe('stored');
   });
 
+  it('an asset two business events archived comes back only when both are undone; a taken-down one is not archived', () => {
+    const meta = { modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026 };
+    const s = storedAs(automotive, meta, ENGINE_REVISION, 'X1A_12345-AB12_MY2026_V1.jpg');
+    const both = play(automotive, s, [
+      { type: 'mark-event', event: 'delisting', by: 'ann' },
+      { type: 'mark-event', event: 'end-of-production', by: 'ann' },
+    ]);
+    expect(both.archivedByEvents).toEqual(['delisting', 'end-of-production']);
+    const one = play(automotive, both, [{ type: 'mark-event', event: 'delisting', undo: true, by: 'ann' }]);
+    expect(one.state).toBe('archived');
+    const none = play(automotive, one, [
+      { type: 'mark-event', event: 'end-of-production', undo: true, by: 'ann' },
+    ]);
+    expect(none.state).toBe('stored');
+
+    const expired = { ...storedAs(luxury, COMPLETE), state: 'expired' as const };
+    const delisted = play(luxury, expired, [{ type: 'mark-event', event: 'delisting', by: 'ann' }]);
+    expect(delisted.state).toBe('expired');
+    expect(
+      play(luxury, delisted, [{ type: 'mark-event', event: 'delisting', undo: true, by: 'ann' }]).state,
+    ).toBe('expired');
+    // Archived by hand: a business event and its undo leave it archived.
+    const byHand = play(luxury, storedAs(luxury, COMPLETE), [
+      { type: 'archive', by: 'ann' },
+      { type: 'mark-event', event: 'delisting', by: 'ann' },
+      { type: 'mark-event', event: 'delisting', undo: true, by: 'ann' },
+    ]);
+    expect(byHand.state).toBe('archived');
+  });
+
   it('end of production (stage) archives an automotive drawing; a rule freeze tells the owners', () => {
     const meta = { modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026 };
     const s = storedAs(automotive, meta, ENGINE_REVISION, 'X1A_12345-AB12_MY2026_V1.jpg');
@@ -255,6 +285,25 @@ describe('rules enforced by the engine', () => {
         message: 'compliance-review: Compliance rejected',
       },
     ]);
+  });
+
+  it('a state recorded before (revision 1) keeps what it had: a business event re-checks no rule', () => {
+    const meta = { modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026, stage: 'production' };
+    const frozen = storedAs(automotive, meta, 1, 'X1A_12345-AB12_MY2026_V1.jpg');
+    expect(frozen.frozen).toMatchObject({ by: 'rule' });
+    const unfrozen = play(automotive, frozen, [{ type: 'unfreeze', by: 'q', roles: ['quality'] }]);
+    const ended = play(automotive, unfrozen, [{ type: 'mark-event', event: 'end-of-production', by: 'ann' }]);
+    expect(ended.frozen).toBeNull();
+    expect(ended.outbox.map((e) => e.type)).not.toContain('notify');
+  });
+
+  it('raising a state to revision 2 judges it at once: an incomplete asset is withheld', () => {
+    const old = storedAs(luxury, { campaign: 'SS26' }, 1);
+    expect(old.compliance.withheld).toBeUndefined();
+    const raised = raiseRevision(old, luxury, T0);
+    expect(raised.revision).toBe(ENGINE_REVISION);
+    expect(raised.compliance.withheld).toMatchObject({ code: 'ASSET_INCOMPLETE' });
+    expect(raised.outbox.at(-1)?.type).toBe('save-status');
   });
 
   it('a state recorded before (revision 1) answers as it did: no stop, no archive, no notice', () => {
