@@ -133,6 +133,8 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       return NONE;
     case 'approval-finished':
       finishApproval(s, e.outcome);
+      // A flow's tags (or its freeze) are what conditions see next: compliance and triggers follow.
+      if (enforcing(s)) recheck(s, plan, now);
       return NONE;
     case 'time':
       fireDueTimers(s, plan, now);

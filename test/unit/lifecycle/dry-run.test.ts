@@ -498,4 +498,43 @@ describe('dry-run answers what the workflow enforces (issue: rules enforced)', (
     expect(filled.create.complianceTags).toEqual(['needs-CE', 'needs-FCC']);
     expect(filled.final.metadata).toMatchObject({ category: 'electronics' });
   });
+
+  it('a model release tells the owner 30 days before and stops distribution on its day, as the workflow does', () => {
+    const result = dryRun(
+      planOf('luxury'),
+      {
+        asset: { name: 'SS26_store_V1_20260301.jpg', kind: 'image', uploadedAt: '2026-03-01T09:00:00.000Z' },
+        metadata: {
+          campaign: 'SS26',
+          photographer: 'Li Wei',
+          scenario: 'store',
+          usageRegion: 'CN-mainland',
+          modelReleaseExpiry: '2026-06-01',
+        },
+        directory: { partner: ['p1'] },
+      },
+      [
+        {
+          type: 'download-request',
+          at: '2026-05-31T10:00:00.000Z',
+          audience: 'partners',
+          rendition: 'medium',
+          user: 'p1',
+          external: true,
+        },
+        {
+          type: 'download-request',
+          at: '2026-06-01T10:00:00.000Z',
+          audience: 'partners',
+          rendition: 'medium',
+          user: 'p1',
+          external: true,
+        },
+      ],
+    );
+    expect(timer(result, 'rights-notice')).toMatchObject({ at: '2026-05-02T00:00:00.000Z', status: 'fired' });
+    expect(timer(result, 'rights-expiry')).toMatchObject({ at: '2026-06-01T00:00:00.000Z', status: 'fired' });
+    expect(result.log).toContainEqual(expect.objectContaining({ event: 'notify owners' }));
+    expect(result.answers.map((a) => a.refused)).toEqual([null, 'RIGHTS_EXPIRED']);
+  });
 });

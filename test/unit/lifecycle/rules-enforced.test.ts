@@ -287,6 +287,41 @@ describe('rules enforced by the engine', () => {
     ]);
   });
 
+  it('tags a flow adds are what conditions see next: compliance is recomputed after the flow ends', () => {
+    const plan: RuleSetPlan = JSON.parse(JSON.stringify(ecommerce));
+    plan.create.complianceTags.push({ when: "'compliance-approved' in asset.tags", tags: ['ready-to-list'] });
+    const s = play(
+      plan,
+      newAssetState(
+        {
+          assetId: 'a4',
+          ruleSet: 'ecommerce',
+          version: 1,
+          name: 'x.jpg',
+          metadata: { category: 'toys' },
+          uploadedBy: 'ann',
+        },
+        T0,
+        ENGINE_REVISION,
+      ),
+      [{ type: 'ingested', version: 1, findings: image }],
+    );
+    const started = s.outbox.find((e) => e.type === 'start-approval');
+    if (started?.type !== 'start-approval') throw new Error('no compliance review started');
+    const context = { fields: plan.fields, input: { metadata: {}, request: started.approval.request } };
+    let flow = startFlow(plan, 'compliance-review', T0, context);
+    flow = decide(
+      plan,
+      flow,
+      { node: 'review', reviewer: 'cy', roles: ['compliance'], decision: 'approve', at: T0 },
+      context,
+    ).state;
+    const approved = play(plan, s, [
+      { type: 'approval-finished', outcome: approvalOutcome(started.approval.approvalId, flow, T0) },
+    ]);
+    expect(approved.asset.tags).toEqual(expect.arrayContaining(['compliance-approved', 'ready-to-list']));
+  });
+
   it('a state recorded before (revision 1) keeps what it had: a business event re-checks no rule', () => {
     const meta = { modelCode: 'X1A', partNumber: '12345-AB12', modelYear: 2026, stage: 'production' };
     const frozen = storedAs(automotive, meta, 1, 'X1A_12345-AB12_MY2026_V1.jpg');
