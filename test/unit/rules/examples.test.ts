@@ -60,3 +60,16 @@ describe('shipped rule sets', () => {
     expect(plan.fields.modelYear?.requiredFor).toHaveLength(5);
   });
 });
+
+describe('promises the rule language no longer makes', () => {
+  it('refuses autoTagging.scene (no scene tagger ships; the switch did nothing)', () => {
+    const { plan, problems } = compileRuleSet(`apiVersion: assetflow/v1
+kind: RuleSet
+name: scenes
+create:
+  autoTagging: { scene: true }
+`);
+    expect(plan).toBeUndefined();
+    expect(problems.map((p) => p.path)).toContain('/create/autoTagging/scene');
+  });
+});
