@@ -2,7 +2,7 @@ import type { LifecycleState } from '../domain/asset';
 import { type ConditionInput, evaluateCondition } from '../rules/conditions';
 import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
-import type { LifecycleFacts } from './timers';
+import { type LifecycleFacts, rightsExpiryOf } from './timers';
 
 /**
  * What a rule set says about one asset at one moment: its conditions, compliance verdict, freeze
@@ -35,13 +35,6 @@ export function lifecycleFacts(
 }
 
 type RightsHandled = { noticeFor?: string; expiredFor?: string };
-
-/** The instant the asset's rights end (the start of the day in the expiry field, UTC), or null. */
-export function rightsExpiryOf(plan: RuleSetPlan, metadata: Record<string, unknown>): string | null {
-  const field = plan.distribute.rights?.expiry?.field;
-  const value = field ? metadata[field] : undefined;
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
-}
 
 /** Required fields the asset lacks, for its kind (`refuse`: only those that refuse an upload). */
 export function missingFieldsOf(

@@ -17,7 +17,7 @@ import {
 export type { DownloadDecision } from './model';
 
 import { bound, emit, note, notify, statusChanged, transition } from './state';
-import { type LifecycleTimer, lifecycleTimers } from './timers';
+import { type LifecycleTimer, lifecycleTimers, rightsExpiryOf } from './timers';
 import { refusalOf } from './transition-table';
 
 /**
@@ -287,28 +287,30 @@ function fireDueTimers(s: EngineState, plan: RuleSetPlan, now: string) {
   if (s.grants.length !== grants.length) statusChanged(s);
 }
 
+/** What each rights timer records and says (the timeline entry, then the owners' notice). */
+const RIGHTS_NOTICES = {
+  'rights-notice': {
+    mark: 'noticeFor',
+    event: 'rights-expiring',
+    noted: (day: string) => `rights end ${day}`,
+    told: (day: string) => `rights end ${day}; after that nothing of it may be distributed`,
+  },
+  'rights-expiry': {
+    mark: 'expiredFor',
+    event: 'rights-expired',
+    noted: (day: string) => `rights ended ${day}: distribution stopped`,
+    told: (day: string) => `rights ended ${day}; distribution stopped`,
+  },
+} as const;
+
 /** A rights date came: tell the owner (before) or withhold the asset (on the day); either once per date. */
-function rightsDate(s: EngineState, plan: RuleSetPlan, kind: 'rights-notice' | 'rights-expiry', now: string) {
-  const expiry = s.metadata[plan.distribute.rights?.expiry?.field ?? ''];
-  const at = new Date(String(expiry)).toISOString();
+function rightsDate(s: EngineState, plan: RuleSetPlan, kind: keyof typeof RIGHTS_NOTICES, now: string) {
+  const at = rightsExpiryOf(plan, s.metadata) as string; // the timer exists only with a date
   const day = at.slice(0, 10);
-  if (kind === 'rights-notice') {
-    s.rights = { ...(s.rights ?? {}), noticeFor: at };
-    note(s, 'rights-expiring', `rights end ${day}`, now, 'timer');
-    notify(s, {
-      kind: 'asset.rights-expiring',
-      to: { owners: true },
-      message: `rights end ${day}; after that nothing of it may be distributed`,
-    });
-  } else {
-    s.rights = { ...(s.rights ?? {}), expiredFor: at };
-    note(s, 'rights-expired', `rights ended ${day}: distribution stopped`, now, 'timer');
-    notify(s, {
-      kind: 'asset.rights-expired',
-      to: { owners: true },
-      message: `rights ended ${day}; distribution stopped`,
-    });
-  }
+  const { mark, event, noted, told } = RIGHTS_NOTICES[kind];
+  s.rights = { ...(s.rights ?? {}), [mark]: at };
+  note(s, event, noted(day), now, 'timer');
+  notify(s, { kind: `asset.${event}`, to: { owners: true }, message: told(day) });
   recheck(s, plan, now);
 }
 

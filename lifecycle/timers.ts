@@ -108,13 +108,19 @@ export function lifecycleTimers(plan: RuleSetPlan, facts: LifecycleFacts, now: s
   return timers.sort((a, b) => a.at.localeCompare(b.at));
 }
 
+/** When the asset's rights end (the instant in the expiry field; a date alone: its start, UTC), or null. */
+export function rightsExpiryOf(plan: RuleSetPlan, metadata: Record<string, unknown>): string | null {
+  const field = plan.distribute.rights?.expiry?.field;
+  const value = field ? metadata[field] : undefined;
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : null;
+}
+
 /** A notice to the owner `notifyBefore` the rights end, and the end itself; each once per date. */
 function rightsTimers(plan: RuleSetPlan, facts: LifecycleFacts): LifecycleTimer[] {
   const rule = plan.distribute.rights?.expiry;
-  const value = rule ? facts.metadata[rule.field] : undefined;
-  if (!rule || !facts.rights || typeof value !== 'string' || Number.isNaN(Date.parse(value))) return [];
+  const expiry = rightsExpiryOf(plan, facts.metadata);
+  if (!rule || !facts.rights || expiry === null) return [];
   if (facts.state !== 'created' && facts.state !== 'stored') return [];
-  const expiry = new Date(value).toISOString();
   const timers: LifecycleTimer[] = [];
   if (rule.notifyBefore && facts.rights.noticeFor !== expiry && facts.rights.expiredFor !== expiry)
     timers.push({

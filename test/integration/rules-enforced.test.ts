@@ -48,8 +48,12 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
     (await harness.http.get(`/api/assets/${id}/lifecycle`).expect(200)).body;
   const rendition = (id: string, name: string, audience: string, who: Who) =>
     harness.http.get(`/api/assets/${id}/renditions/${name}`).query({ audience }).set(who);
-  const share = (who: Who, body: Record<string, unknown>) =>
-    harness.http.post('/api/shares').set(who).send(body);
+  /** A password-protected download link to one asset's rendition, made for an audience. */
+  const share = (who: Who, id: string, rendition: string, audience: string) =>
+    harness.http
+      .post('/api/shares')
+      .set(who)
+      .send({ assetIds: [id], permission: 'download', rendition, audience, password: 'a long password' });
   const exportOf = async (ids: string[], channel: string) => {
     const res = await asBuffer(harness.http.post('/api/exports').send({ assetIds: ids, channel })).expect(
       200,
@@ -77,13 +81,7 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
     expect(thumb.status).toBe(409);
     expect(thumb.body.error).toMatchObject({ code: 'ASSET_INCOMPLETE' });
     expect(thumb.body.error.message).toContain('photographer');
-    const link = await share(employee, {
-      assetIds: [id],
-      permission: 'download',
-      rendition: 'medium',
-      audience: 'partners',
-      password: 'a long password 1',
-    });
+    const link = await share(employee, id, 'medium', 'partners');
     expect(link.status).toBe(409);
     expect(link.body.error.code).toBe('ASSET_INCOMPLETE');
     expect((await exportOf([id], 'press')).manifest.assets[0].skipped).toContain('photographer');
@@ -102,13 +100,7 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
     const partner = await harness.as('pia', 'partner');
     await rendition(id, 'medium', 'partners', partner).expect(200);
     const editor = await harness.as('eli', 'editor');
-    const made = await share(editor, {
-      assetIds: [id],
-      permission: 'download',
-      rendition: 'medium',
-      audience: 'partners',
-      password: 'a long password 2',
-    }).expect(201);
+    const made = await share(editor, id, 'medium', 'partners').expect(201);
     const token = made.body.url.split('/s/')[1];
 
     await harness.http.post(`/api/assets/${id}/archive`).send({}).expect(200);
@@ -127,13 +119,7 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('REGION_REFUSED');
     const editor = await harness.as('eli', 'editor');
-    const link = await share(editor, {
-      assetIds: [emea],
-      permission: 'download',
-      rendition: 'proof',
-      audience: 'agents',
-      password: 'a long password 3',
-    });
+    const link = await share(editor, emea, 'proof', 'agents');
     expect(link.status).toBe(403);
     expect(link.body.error.code).toBe('REGION_REFUSED');
     const cn = await upload('luxury', LUXURY, 'SS26_store_V1_20261128.jpg');
@@ -153,13 +139,7 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
   it('a rendition approved per person cannot become a share link; exports mark each copy', async () => {
     const id = await upload('luxury', LUXURY, 'SS26_store_V1_20261128.jpg');
     const employee = await harness.as('emma', 'employee', 'editor');
-    const link = await share(employee, {
-      assetIds: [id],
-      permission: 'download',
-      rendition: 'original',
-      audience: 'internal',
-      password: 'a long password 4',
-    });
+    const link = await share(employee, id, 'original', 'internal');
     expect(link.status).toBe(403);
     expect(link.body.error.code).toBe('GRANT_NOT_SHAREABLE');
 

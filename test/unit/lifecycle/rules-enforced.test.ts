@@ -40,6 +40,7 @@ const storedAs = (
   metadata: Record<string, unknown>,
   revision = ENGINE_REVISION,
   name = 'photo.jpg',
+  findings: Extract<LifecycleEvent, { type: 'ingested' }>['findings'] = image,
 ) =>
   play(
     plan,
@@ -48,8 +49,23 @@ const storedAs = (
       T0,
       revision,
     ),
-    [{ type: 'ingested', version: 1, findings: image }],
+    [{ type: 'ingested', version: 1, findings }],
   );
+/** The compliance review an upload started, decided by a compliance officer, reported back to the asset. */
+const reviewDecided = (plan: RuleSetPlan, s: EngineState, decision: 'approve' | 'reject') => {
+  const started = s.outbox.find((e) => e.type === 'start-approval');
+  if (started?.type !== 'start-approval') throw new Error('no compliance review started');
+  const context = { fields: plan.fields, input: { metadata: {}, request: started.approval.request } };
+  const flow = decide(
+    plan,
+    startFlow(plan, 'compliance-review', T0, context),
+    { node: 'review', reviewer: 'cy', roles: ['compliance'], decision, at: T0 },
+    context,
+  ).state;
+  return play(plan, { ...s, outbox: [] }, [
+    { type: 'approval-finished', outcome: approvalOutcome(started.approval.approvalId, flow, T0) },
+  ]);
+};
 const ask = (audience: string, rendition: string, roles: string[], extra: object = {}): LifecycleEvent => ({
   type: 'request-download',
   by: 'someone@example.test',
@@ -249,35 +265,7 @@ describe('rules enforced by the engine', () => {
   });
 
   it("a flow's notify action reaches the roles it names (P7)", () => {
-    const s = play(
-      ecommerce,
-      newAssetState(
-        {
-          assetId: 'a2',
-          ruleSet: 'ecommerce',
-          version: 1,
-          name: 'x.jpg',
-          metadata: { category: 'toys' },
-          uploadedBy: 'ann',
-        },
-        T0,
-        ENGINE_REVISION,
-      ),
-      [{ type: 'ingested', version: 1, findings: image }],
-    );
-    const started = s.outbox.find((e) => e.type === 'start-approval');
-    if (started?.type !== 'start-approval') throw new Error('no compliance review started');
-    const context = { fields: ecommerce.fields, input: { metadata: {}, request: started.approval.request } };
-    let flow = startFlow(ecommerce, 'compliance-review', T0, context);
-    flow = decide(
-      ecommerce,
-      flow,
-      { node: 'review', reviewer: 'cy', roles: ['compliance'], decision: 'reject', at: T0 },
-      context,
-    ).state;
-    const finished = play(ecommerce, { ...s, outbox: [] }, [
-      { type: 'approval-finished', outcome: approvalOutcome(started.approval.approvalId, flow, T0) },
-    ]);
+    const finished = reviewDecided(ecommerce, storedAs(ecommerce, { category: 'toys' }), 'reject');
     expect(notices(finished)).toEqual([
       {
         kind: 'flow.notify',
@@ -290,35 +278,7 @@ describe('rules enforced by the engine', () => {
   it('tags a flow adds are what conditions see next: compliance is recomputed after the flow ends', () => {
     const plan: RuleSetPlan = JSON.parse(JSON.stringify(ecommerce));
     plan.create.complianceTags.push({ when: "'compliance-approved' in asset.tags", tags: ['ready-to-list'] });
-    const s = play(
-      plan,
-      newAssetState(
-        {
-          assetId: 'a4',
-          ruleSet: 'ecommerce',
-          version: 1,
-          name: 'x.jpg',
-          metadata: { category: 'toys' },
-          uploadedBy: 'ann',
-        },
-        T0,
-        ENGINE_REVISION,
-      ),
-      [{ type: 'ingested', version: 1, findings: image }],
-    );
-    const started = s.outbox.find((e) => e.type === 'start-approval');
-    if (started?.type !== 'start-approval') throw new Error('no compliance review started');
-    const context = { fields: plan.fields, input: { metadata: {}, request: started.approval.request } };
-    let flow = startFlow(plan, 'compliance-review', T0, context);
-    flow = decide(
-      plan,
-      flow,
-      { node: 'review', reviewer: 'cy', roles: ['compliance'], decision: 'approve', at: T0 },
-      context,
-    ).state;
-    const approved = play(plan, s, [
-      { type: 'approval-finished', outcome: approvalOutcome(started.approval.approvalId, flow, T0) },
-    ]);
+    const approved = reviewDecided(plan, storedAs(plan, { category: 'toys' }), 'approve');
     expect(approved.asset.tags).toEqual(expect.arrayContaining(['compliance-approved', 'ready-to-list']));
   });
 
@@ -360,15 +320,7 @@ describe('AI fills the form where it can', () => {
     tags: tags.map(([name, confidence]) => ({ name, source: 'ai', confidence })),
   });
   const upload = (metadata: Record<string, unknown>, findings: ReturnType<typeof found>) =>
-    play(
-      ecommerce,
-      newAssetState(
-        { assetId: 'a3', ruleSet: 'ecommerce', version: 1, name: 'x.jpg', metadata, uploadedBy: 'ann' },
-        T0,
-        ENGINE_REVISION,
-      ),
-      [{ type: 'ingested', version: 1, findings }],
-    );
+    storedAs(ecommerce, metadata, ENGINE_REVISION, 'x.jpg', findings);
 
   it('a detected laptop makes an empty category electronics, which brings its compliance tags and review', () => {
     const s = upload(
