@@ -48,7 +48,7 @@ export const TRANSITION_TABLE: {
   'set-metadata': {
     in: LIVE,
     check: (s, e, plan) => {
-      const unknown = Object.keys(e.set ?? {}).find((key) => !plan.fields[key]);
+      const unknown = Object.keys(e.set ?? {}).find((key) => !Object.hasOwn(plan.fields, key));
       if (unknown) return refuse('UNKNOWN_FIELD', `"${unknown}" is not a field of rule set ${plan.name}.`);
       const problems = Object.entries(metadataProblems(plan.fields, e.set ?? {}));
       if (problems.length > 0)

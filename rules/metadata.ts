@@ -1,4 +1,17 @@
+import { RE2JS } from 're2js';
 import type { FieldPlan } from './plan';
+
+/**
+ * Size limits on metadata values. Metadata travels in workflow state and history (Temporal caps a
+ * payload at 2 MB and a history at 50 MB), is matched against patterns and read by conditions:
+ * each value is bounded so that none of that can be pushed to its limit by one editor.
+ */
+export const METADATA_LIMITS = { keys: 100, stringChars: 4096, listItems: 100, totalChars: 65_536 };
+
+/** Patterns are RE2 (linear time): the values they are matched against are user input. */
+export function compilePattern(pattern: string): RE2JS {
+  return RE2JS.compile(pattern);
+}
 
 /**
  * Checks metadata values against the fields a rule set declares: type, enum values, pattern and
@@ -11,20 +24,67 @@ export function metadataProblems(
 ): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const [name, value] of Object.entries(metadata)) {
-    const field = fields[name];
-    if (!field || value === null) continue;
-    const problem = problemOf(field, value);
+    // Own keys only: `constructor` or `__proto__` is not a declared field.
+    if (!Object.hasOwn(fields, name) || value === null) continue;
+    const problem = problemOf(fields[name] as FieldPlan, value);
     if (problem) problems[name] = problem;
   }
   return problems;
+}
+
+/** Values over METADATA_LIMITS, keyed by field name (`*` for the whole object). */
+export function metadataSizeProblems(metadata: Record<string, unknown>): Record<string, string> {
+  const entries = Object.entries(metadata);
+  if (entries.length > METADATA_LIMITS.keys)
+    return { '*': `has ${entries.length} fields; at most ${METADATA_LIMITS.keys} are allowed` };
+  if (JSON.stringify(metadata).length > METADATA_LIMITS.totalChars)
+    return { '*': `is larger than ${METADATA_LIMITS.totalChars} characters as JSON` };
+  const problems: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    const problem = sizeProblemOf(value);
+    if (problem) problems[name] = problem;
+  }
+  return problems;
+}
+
+function sizeProblemOf(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.length > METADATA_LIMITS.stringChars)
+    return `is longer than ${METADATA_LIMITS.stringChars} characters`;
+  if (Array.isArray(value)) {
+    if (value.length > METADATA_LIMITS.listItems) return `has more than ${METADATA_LIMITS.listItems} items`;
+    if (value.some((v) => typeof v === 'string' && v.length > METADATA_LIMITS.stringChars))
+      return `has an item longer than ${METADATA_LIMITS.stringChars} characters`;
+  }
+  return undefined;
+}
+
+/**
+ * For every pattern RE2 accepts, RE2 and a JavaScript RegExp agree on whether a value matches, so
+ * runs recorded before patterns were RE2 decide the same on replay. A plan published before then
+ * may hold a pattern RE2 refuses (lookaround, backreferences): its values are refused rather than
+ * matched by a backtracking engine.
+ */
+function matchesPattern(pattern: string, value: string): boolean | 'unsupported' {
+  try {
+    return compilePattern(pattern).matcher(value).find();
+  } catch {
+    return 'unsupported';
+  }
 }
 
 function problemOf(field: FieldPlan, value: unknown): string | undefined {
   switch (field.type) {
     case 'string':
       if (typeof value !== 'string') return 'must be a string';
-      if (field.pattern && !new RegExp(field.pattern, 'u').test(value)) return `must match ${field.pattern}`;
-      return undefined;
+      if (!field.pattern) return undefined;
+      switch (matchesPattern(field.pattern, value)) {
+        case true:
+          return undefined;
+        case false:
+          return `must match ${field.pattern}`;
+        default:
+          return `cannot be checked: the rule set's pattern ${field.pattern} is not supported (ask its author to fix it)`;
+      }
     case 'int':
     case 'number':
       if (typeof value !== 'number' || (field.type === 'int' && !Number.isInteger(value)))

@@ -4,6 +4,8 @@
  * Placeholders are declared fields, or the built-ins `version`, `date` (the upload date, with an
  * optional format of YYYY, MM, DD) and `ext`.
  */
+import { RE2JS } from 're2js';
+
 export type NamingToken = { literal: string } | { field: string; format?: string };
 
 export const BUILT_IN_PLACEHOLDERS = ['version', 'date', 'ext'] as const;
@@ -57,8 +59,11 @@ export type NamingVerdict =
 
 /** Does `filename` follow the convention? If not, what should it be called? */
 export function checkName(tokens: NamingToken[], filename: string, context: NamingContext): NamingVerdict {
-  const regex = new RegExp(`^${tokens.map(patternOf).join('')}$`, 'u');
-  const match = regex.exec(filename);
+  // RE2 (linear time, no backtracking): the file name is user input, and with several free
+  // placeholders separated by characters they also match, a backtracking engine takes O(n^k).
+  // RE2 gives the same leftmost-first groups a JavaScript RegExp would.
+  const matcher = RE2JS.compile(`^${tokens.map(patternOf).join('')}$`).matcher(filename);
+  const match = matcher.matches() ? (i: number) => matcher.group(i) : undefined;
   const expected = tokens
     .map((t) => ('literal' in t ? t.literal : `{${t.field}${t.format ? `:${t.format}` : ''}}`))
     .join('');
@@ -68,7 +73,7 @@ export function checkName(tokens: NamingToken[], filename: string, context: Nami
     const mismatched: string[] = [];
     for (const token of tokens) {
       if ('literal' in token) continue;
-      const actual = match[group++];
+      const actual = match(group++);
       const wanted = placeholderValue(token, context);
       if (wanted !== undefined && token.field !== 'date' && token.field !== 'ext' && actual !== wanted)
         mismatched.push(token.field);

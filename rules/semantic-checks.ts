@@ -1,5 +1,6 @@
 import { checkCondition, type FieldDeclarations } from './conditions';
 import type { FlowDefinition, FlowNode, RuleSetDocument } from './document';
+import { compilePattern } from './metadata';
 import { BUILT_IN_PLACEHOLDERS, parseNamingTemplate } from './naming';
 import type { RuleProblem, RuleProblemCode } from './problems';
 import { toPointer } from './problems';
@@ -99,12 +100,12 @@ export function semanticProblems(
       report('FIELD_DEFINITION', [...path, 'min'], `min ${field.min} is above max ${field.max}`);
     if (field.pattern !== undefined) {
       try {
-        new RegExp(field.pattern, 'u');
+        compilePattern(field.pattern);
       } catch (error) {
         report(
           'FIELD_DEFINITION',
           [...path, 'pattern'],
-          `pattern is not a valid regular expression: ${(error as Error).message}`,
+          `pattern is not a valid RE2 regular expression (no lookaround or backreferences): ${(error as Error).message}`,
         );
       }
     }

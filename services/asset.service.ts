@@ -10,7 +10,7 @@ import { maxDistanceFor } from '../imaging/perceptual-hash';
 import { missingFieldsOf } from '../lifecycle/asset-rules';
 import type { SearchIndexer } from '../operations/search-indexer';
 import { type AccessLevel, atLeast } from '../policy/access';
-import { metadataProblems } from '../rules/metadata';
+import { metadataProblems, metadataSizeProblems } from '../rules/metadata';
 import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
@@ -91,7 +91,10 @@ export class AssetService {
       const ruleSet = await this.deps.ruleSets.resolveForUpload(
         upload.fields.ruleSet?.trim() || this.deps.defaultRuleSet,
       );
-      const problems = metadataProblems(ruleSet.plan.fields, metadata);
+      const sizeProblems = metadataSizeProblems(metadata);
+      const problems = Object.keys(sizeProblems).length
+        ? sizeProblems
+        : metadataProblems(ruleSet.plan.fields, metadata);
       if (Object.keys(problems).length > 0) {
         const list = Object.entries(problems).map(([field, problem]) => `metadata.${field} ${problem}`);
         throw new AssetflowError(

@@ -3,6 +3,7 @@ import type { ApprovalRepository } from '../../catalogue/approval.repository';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { Notices } from '../../operations/notices';
+import { metadataSizeProblems } from '../../rules/metadata';
 import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
 import type { MigrationRequest, MigrationService } from '../../services/migration.service';
@@ -100,6 +101,16 @@ export function lifecycleRouter(deps: {
   });
   router.patch('/api/assets/:id/metadata', async (req, res) => {
     const { set } = validBody<{ set: Record<string, unknown> }>('metadata', req.body);
+    const tooLarge = metadataSizeProblems(set);
+    if (Object.keys(tooLarge).length > 0)
+      throw new AssetflowError(
+        ErrorCodes.METADATA_INVALID,
+        Object.entries(tooLarge)
+          .map(([field, problem]) => `${field === '*' ? 'metadata' : field} ${problem}`)
+          .join('; '),
+        400,
+        { fields: tooLarge },
+      );
     res.json(
       await workflows.updateAsset(await existing(req.params.id), setMetadataUpdate, {
         by: actorOf(req).email,
