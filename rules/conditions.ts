@@ -50,6 +50,55 @@ export const REQUEST_VARIABLES = {
 
 export type FieldDeclarations = Record<string, Pick<FieldDefinition, 'type'>>;
 
+/**
+ * Conditions are written by rule authors but evaluated on values any uploader or editor supplies,
+ * in the API, the dry-run and the workflow sandbox, where no timer can interrupt them. Their cost
+ * is bounded by their shape instead: a small syntax tree, short list literals, at most two nested
+ * comprehensions (so a body runs at most list² times), and no `matches()` — cel-js runs it with a
+ * backtracking RegExp, which a crafted value can keep busy for minutes. A time budget would not do
+ * in a workflow: how far a condition got before a deadline is not deterministic on replay.
+ */
+const CONDITION_LIMITS = {
+  maxAstNodes: 500,
+  maxDepth: 40,
+  maxListElements: 100,
+  maxMapEntries: 100,
+  maxCallArguments: 16,
+};
+const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+const MAX_NESTED_COMPREHENSIONS = 2;
+
+interface CelNode {
+  op: string;
+  args: unknown;
+  start?: number;
+}
+
+/** What makes a parsed condition too costly to run on user input, if anything. */
+function costProblem(ast: CelNode): { message: string; offset: number } | undefined {
+  const stack: [CelNode, number][] = [[ast, 0]];
+  while (stack.length > 0) {
+    const [node, nesting] = stack.pop() as [CelNode, number];
+    const args = Array.isArray(node.args) ? node.args : [];
+    const name = (node.op === 'rcall' || node.op === 'call') && typeof args[0] === 'string' ? args[0] : '';
+    if (name === 'matches')
+      return {
+        message:
+          'matches() is not available: a regular expression in a condition could run for minutes on a crafted value; use startsWith(), endsWith() or contains(), or a field pattern',
+        offset: node.start ?? 0,
+      };
+    const inner = node.op === 'rcall' && COMPREHENSIONS.has(name) ? nesting + 1 : nesting;
+    if (inner > MAX_NESTED_COMPREHENSIONS)
+      return {
+        message: `at most ${MAX_NESTED_COMPREHENSIONS} comprehensions (all, exists, map, filter) may be nested`,
+        offset: node.start ?? 0,
+      };
+    for (const arg of args.flat())
+      if (arg && typeof arg === 'object' && 'op' in arg) stack.push([arg as CelNode, inner]);
+  }
+  return undefined;
+}
+
 const environments = new WeakMap<FieldDeclarations, Environment>();
 /** Parsed programs per environment: a condition is parsed once, then only evaluated. */
 const programs = new WeakMap<Environment, Map<string, ReturnType<Environment['parse']>>>();
@@ -65,6 +114,17 @@ function programFor(env: Environment, expression: string): ReturnType<Environmen
   if (!program) {
     if (cache.size >= MAX_CACHED_PROGRAMS) cache.clear();
     program = env.parse(expression);
+    const tooCostly = costProblem(program.ast as CelNode);
+    if (tooCostly) {
+      // A plan published before these limits: the condition is an error (not met), never run.
+      const message = tooCostly.message;
+      program = Object.assign(
+        () => {
+          throw new Error(message);
+        },
+        { ast: program.ast },
+      ) as unknown as typeof program;
+    }
     cache.set(expression, program);
   }
   return program;
@@ -74,7 +134,7 @@ function programFor(env: Environment, expression: string): ReturnType<Environmen
 export function conditionEnvironment(fields: FieldDeclarations): Environment {
   const cached = environments.get(fields);
   if (cached) return cached;
-  const env = new Environment({ unlistedVariablesAreDyn: false });
+  const env = new Environment({ unlistedVariablesAreDyn: false, limits: CONDITION_LIMITS });
   const metadataSchema: Record<string, string> = {};
   for (const name of Object.keys(fields).sort()) {
     const field = fields[name];
@@ -105,6 +165,8 @@ export function checkCondition(fields: FieldDeclarations, expression: string): C
     const kind = error?.name === 'ParseError' ? 'syntax' : 'type';
     return { ok: false, kind, message: firstLine(error), offset: offsetOf(error) };
   }
+  const tooCostly = costProblem(conditionEnvironment(fields).parse(expression).ast as CelNode);
+  if (tooCostly) return { ok: false, kind: 'type', ...tooCostly };
   if (result.type !== 'bool') {
     return {
       ok: false,

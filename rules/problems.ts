@@ -17,6 +17,7 @@ export interface RuleProblem {
 
 export type RuleProblemCode =
   | 'YAML_SYNTAX'
+  | 'TOO_LARGE'
   | 'NOT_A_MAPPING'
   | 'SCHEMA'
   | 'UNKNOWN_NODE'

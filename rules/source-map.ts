@@ -7,6 +7,7 @@ import {
   type Node,
   type ParsedNode,
   parseDocument,
+  visit,
 } from 'yaml';
 import type { RuleProblem } from './problems';
 
@@ -31,12 +32,23 @@ export interface ParsedRuleSource {
   locateInScalar(path: readonly (string | number)[], offset: number): Position | undefined;
 }
 
-/** Limits that keep a hostile document from exhausting the parser. */
-const MAX_ALIAS_COUNT = 50;
+/**
+ * Limits that keep a hostile document from exhausting the parser. Real rule sets are a few KB and
+ * a few hundred nodes (the largest shipped example: about 6 KB, 600 nodes); every later stage —
+ * schema, semantic checks, CEL type checks — is then bounded by these.
+ */
+export const RULE_SET_LIMITS = { characters: 64 * 1024, nodes: 10_000, aliases: 50 };
 
 export function parseRuleSource(source: string, file?: string): ParsedRuleSource {
   const lineCounter = new LineCounter();
-  const doc: Document.Parsed = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const tooLarge = source.length > RULE_SET_LIMITS.characters;
+  // yaml's own `uniqueKeys` compares each key with every earlier one (quadratic); duplicates are
+  // found below with one set per mapping instead.
+  const doc: Document.Parsed = parseDocument(tooLarge ? '' : source, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+  });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -49,11 +61,38 @@ export function parseRuleSource(source: string, file?: string): ParsedRuleSource
     ...(file ? { file } : {}),
     severity: doc.errors.includes(e) ? ('error' as const) : ('warning' as const),
   }));
+  const error = (code: RuleProblem['code'], message: string, offset: number) =>
+    problems.push({ code, message, path: '', ...at(offset), ...(file ? { file } : {}), severity: 'error' });
+  if (tooLarge)
+    error(
+      'TOO_LARGE',
+      `the rule set has ${source.length} characters; at most ${RULE_SET_LIMITS.characters} are allowed`,
+      0,
+    );
+  let nodes = 0;
+  visit(doc, {
+    Node() {
+      if (++nodes > RULE_SET_LIMITS.nodes) {
+        error('TOO_LARGE', `the rule set has more than ${RULE_SET_LIMITS.nodes} YAML nodes`, 0);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+    Map(_, map) {
+      const keys = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (keys.has(key)) error('YAML_SYNTAX', 'Map keys must be unique', pair.key.range?.[0] ?? 0);
+        keys.add(key);
+      }
+    },
+  });
 
   let value: unknown;
   if (!problems.some((p) => p.severity === 'error')) {
     try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = doc.toJS({ maxAliasCount: RULE_SET_LIMITS.aliases });
     } catch (error) {
       problems.push({
         code: 'YAML_SYNTAX',

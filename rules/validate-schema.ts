@@ -4,22 +4,27 @@ import { fromPointer } from './problems';
 import { validateRuleSet as validate } from './rule-set-validator';
 import type { ParsedRuleSource } from './source-map';
 
+const MAX_SCHEMA_PROBLEMS = 50;
+
 /** Structural problems of a parsed document, each located at its line and column. */
 export function validateAgainstSchema(source: ParsedRuleSource, file?: string): RuleProblem[] {
   if (validate(source.value)) return [];
-  return relevantErrors(validate.errors ?? []).map((error) => {
-    const path = fromPointer(error.instancePath);
-    const problem = describe(error);
-    const position = problem.key ? source.locateKey(path, problem.key) : source.locate(path);
-    return {
-      code: 'SCHEMA',
-      message: problem.message,
-      path: problem.key ? `${error.instancePath}/${problem.key}` : error.instancePath,
-      ...position,
-      ...(file ? { file } : {}),
-      severity: 'error',
-    };
-  });
+  // Each problem is located by a scan of its mapping: a bounded number keeps that linear.
+  return relevantErrors(validate.errors ?? [])
+    .slice(0, MAX_SCHEMA_PROBLEMS)
+    .map((error) => {
+      const path = fromPointer(error.instancePath);
+      const problem = describe(error);
+      const position = problem.key ? source.locateKey(path, problem.key) : source.locate(path);
+      return {
+        code: 'SCHEMA',
+        message: problem.message,
+        path: problem.key ? `${error.instancePath}/${problem.key}` : error.instancePath,
+        ...position,
+        ...(file ? { file } : {}),
+        severity: 'error',
+      };
+    });
 }
 
 /**

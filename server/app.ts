@@ -3,7 +3,6 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AnalyticsRepository } from '../catalogue/analytics.repository';
 import type { ApprovalRepository } from '../catalogue/approval.repository';
@@ -29,6 +28,7 @@ import { enforcePolicy, GUARDED } from './enforce-policy';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
 import { openApiDocument } from './openapi';
+import { requestLogging } from './request-logging';
 import { accessRouter } from './routes/access.routes';
 import { analyticsRouter } from './routes/analytics.routes';
 import { assetsRouter } from './routes/assets.routes';
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet({ contentSecurityPolicy: { directives: STRICT_CSP }, crossOriginEmbedderPolicy: false }));
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use(requestLogging(deps.logger));
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
   // Who is asking (session cookie or API token), then whether they may: before every route.

@@ -1,10 +1,32 @@
 import type { Request, Response } from 'express';
 import type { OutgoingFile } from '../services/distribution.service';
 
+/**
+ * Types a browser may show from the app's own origin: raster images, which carry no script and
+ * no markup. Anything else a person uploaded — SVG, XHTML, HTML, JavaScript, PDF — is only ever
+ * downloaded, never rendered here, whatever it declares or `?inline=true` asks.
+ */
+export const INLINE_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+]);
+
+/** On every response that carries a user's bytes: no script, no plugin, no same-origin rights. */
+export const FILE_CSP = "sandbox; default-src 'none'";
+
+/** Headers every user file gets, whichever route sends it. */
+export function fileHeaders(res: Response, mediaType: string): void {
+  res.type(mediaType);
+  res.set('Content-Security-Policy', FILE_CSP);
+}
+
 /** Sends a file from the blob store with the recipient-facing name. */
-export function sendFile(res: Response, file: OutgoingFile, disposition: 'inline' | 'attachment'): void {
-  res.type(file.mediaType);
-  if (disposition === 'attachment') res.attachment(file.filename);
+export function sendFile(res: Response, file: OutgoingFile, wanted: 'inline' | 'attachment'): void {
+  fileHeaders(res, file.mediaType);
+  if (wanted === 'attachment' || !INLINE_TYPES.has(file.mediaType)) res.attachment(file.filename);
   res.set('Cache-Control', 'private, no-store');
   // Which version left is never ambiguous: the newest at the moment of the download.
   if (file.version !== undefined) res.set('X-Assetflow-Version', String(file.version));

@@ -94,7 +94,8 @@ export class DistributionService {
     if (preset.original) {
       return {
         file: original,
-        mediaType: version.analysis?.mediaType ?? version.declaredMediaType,
+        // The type ingest detected from the bytes; what the client declared is never sent back.
+        mediaType: version.analysis?.mediaType ?? 'application/octet-stream',
         filename: asset.displayName,
         sizeBytes: version.sizeBytes,
         version: version.version,

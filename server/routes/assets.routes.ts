@@ -6,6 +6,7 @@ import type { AssetService } from '../../services/asset.service';
 import { actorOf } from '../actor';
 import { toAssetResponse, toUploadResponse } from '../asset.mapper';
 import { parseMultipartUpload, type UploadLimits } from '../multipart-upload';
+import { fileHeaders } from '../responses';
 
 const DEFAULT_PROJECT = 'default';
 
@@ -65,7 +66,8 @@ export function assetsRouter(deps: {
         404,
       );
     }
-    res.type(thumbnail.mediaType);
+    // Thumbnails are JPEG or WebP that Assetflow made; the file headers apply all the same.
+    fileHeaders(res, thumbnail.mediaType);
     res.set('Cache-Control', 'private, max-age=3600');
     // The path is built from a digest and a key we made, never from the request; the default
     // blob root (.assetflow/…) is a dot-directory, which sendFile refuses unless told.

@@ -9,7 +9,7 @@ import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { requestDownloadUpdate } from '../../workflows/messages';
 import { actorOf, addressOf } from '../actor';
 import { validBody } from '../request-schemas';
-import { paging, sendFile } from '../responses';
+import { fileHeaders, paging, sendFile } from '../responses';
 
 /** What leaves for signed-in people: audience-checked renditions, channel exports, the trail. */
 export function distributionRouter(deps: {
@@ -78,7 +78,8 @@ export function distributionRouter(deps: {
   router.post('/api/exports', async (req, res) => {
     const body = validBody<{ assetIds: string[]; channel: string }>('export', req.body);
     const prepared = await deps.exports.prepare(actorOf(req), body, addressOf(req));
-    res.type('application/zip').attachment(`${body.channel}-export.zip`);
+    fileHeaders(res, 'application/zip');
+    res.attachment(`${body.channel}-export.zip`);
     deps.distribution.zip(prepared.files, prepared.extras).pipe(res);
   });
 

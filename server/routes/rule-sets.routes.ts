@@ -2,10 +2,13 @@ import express, { Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { RuleSetService } from '../../services/rule-set.service';
 
-/** YAML arrives as text; JSON clients may send `{source: "…"}`. */
+/**
+ * YAML arrives as text; JSON clients may send `{source: "…"}`. The compiler refuses more than
+ * RULE_SET_LIMITS.characters (64 Ki); the body limit leaves room for that many 4-byte characters.
+ */
 const yamlBody = express.text({
   type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
-  limit: '1mb',
+  limit: '256kb',
 });
 
 function sourceOf(body: unknown): string {

@@ -6,7 +6,7 @@ import type { DistributionService } from '../../services/distribution.service';
 import type { ShareRequest, ShareService, Visitor } from '../../services/share.service';
 import { actorOf, addressOf, signedInUser } from '../actor';
 import { validBody } from '../request-schemas';
-import { paging, sendFile } from '../responses';
+import { fileHeaders, paging, sendFile } from '../responses';
 import { renderSharePage, SHARE_PAGE_CSS } from '../share-page';
 
 const UNLOCK_COOKIE = 'assetflow_link';
@@ -86,7 +86,8 @@ export function sharesRouter(deps: {
       return;
     }
     if (result.zipName) {
-      res.type('application/zip').attachment(result.zipName);
+      fileHeaders(res, 'application/zip');
+      res.attachment(result.zipName);
       deps.distribution.zip(result.files).pipe(res);
       return;
     }
