@@ -73,6 +73,14 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
     }
     const swept = await storage.blobs.sweepAbandoned(ABANDONED_WRITE_AGE_MS);
     if (swept > 0) say(`Removed ${swept} file(s) left by writes that were killed mid-way.`);
+    // And again every hour while running: temporaries of a write still going are never touched.
+    const sweeping = setInterval(() => {
+      storage.blobs
+        .sweepAbandoned(ABANDONED_WRITE_AGE_MS)
+        .catch((error) => logger.warn({ err: error }, 'sweeping abandoned temporary files failed'));
+    }, ABANDONED_WRITE_AGE_MS);
+    sweeping.unref();
+    stops.push(async () => clearInterval(sweeping));
     const admin = await new IdentityService(storage.identity).ensureAdministrator(process.env);
     if (admin?.generatedPassword)
       say(

@@ -10,6 +10,8 @@ export interface UploadLimits {
 }
 
 const MAX_FIELD_BYTES = 1024 * 1024;
+/** The longest file name most file systems keep; longer ones are refused before anything is written. */
+export const MAX_FILENAME_BYTES = 255;
 
 /**
  * Streams every `file` part of a multipart request into the blob store's temporary area and
@@ -37,6 +39,8 @@ export function parseMultipartUpload(
 
   return new Promise((resolve, reject) => {
     const files: Promise<UploadedFile>[] = [];
+    /** File parts still being written: destroyed if the client goes away mid-upload. */
+    const open = new Set<NodeJS.ReadableStream & { destroy(error?: Error): void }>();
     const fields: Record<string, string> = {};
     let failure: AssetflowError | undefined;
     const fail = (error: AssetflowError) => {
@@ -67,6 +71,18 @@ export function parseMultipartUpload(
     }
 
     parser.on('file', (name, stream, info) => {
+      if (Buffer.byteLength(info.filename ?? '') > MAX_FILENAME_BYTES) {
+        stream.resume();
+        fail(
+          new AssetflowError(
+            ErrorCodes.VALIDATION_FAILED,
+            `A file name is longer than ${MAX_FILENAME_BYTES} bytes; rename the file.`,
+            400,
+            { maxFilenameBytes: MAX_FILENAME_BYTES },
+          ),
+        );
+        return;
+      }
       if (name !== 'file') {
         stream.resume();
         fail(
@@ -79,6 +95,8 @@ export function parseMultipartUpload(
         );
         return;
       }
+      open.add(stream);
+      stream.once('end', () => open.delete(stream));
       files.push(
         blobs.write(stream).then((blob) => {
           if ((stream as { truncated?: boolean }).truncated) {
@@ -149,6 +167,15 @@ export function parseMultipartUpload(
     };
     parser.on('close', () => void finish());
     parser.on('error', (error: Error) => void finish(error));
+    // A client that disconnects (or a server timeout) ends the request without ending the parser:
+    // without this, the half-written temporary files and their descriptors would stay open.
+    req.once('close', () => {
+      if (finished || req.complete) return;
+      const interrupted = new Error('the client closed the connection before the upload was complete');
+      for (const stream of open) stream.destroy(interrupted);
+      parser.destroy();
+      void finish(interrupted);
+    });
     req.pipe(parser);
   });
 }

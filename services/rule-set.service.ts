@@ -104,13 +104,19 @@ export class RuleSetService {
     };
   }
 
-  /** Publishes every `*.yaml` in `dir` (idempotent): the rule sets Assetflow ships with. */
+  /**
+   * Publishes every `*.yaml` in `dir` whose name has no rule set yet: the rule sets Assetflow ships
+   * with. One that exists is left alone — a rule author's newer version (a stricter audience, a
+   * lower download limit) is never replaced by the shipped file at start-up.
+   */
   async publishExamples(dir = EXAMPLE_RULE_SETS_DIR): Promise<string[]> {
     const published: string[] = [];
     for (const file of readdirSync(dir)
       .filter((f) => f.endsWith('.yaml'))
       .sort()) {
-      const { version, created } = await this.publish(readFileSync(path.join(dir, file), 'utf8'));
+      const source = readFileSync(path.join(dir, file), 'utf8');
+      if (await this.ruleSets.latest(this.validate(source).plan.name)) continue;
+      const { version, created } = await this.publish(source);
       if (created) published.push(`${version.name} v${version.version}`);
     }
     return published;

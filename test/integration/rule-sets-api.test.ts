@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { RuleSetService } from '../../services/rule-set.service';
 import { type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
@@ -29,6 +30,24 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
       latestVersion: 1,
       title: { en: 'Automotive', zh: '汽车制造' },
     });
+  });
+
+  it('never replaces a rule author\'s newer version with the shipped file at start-up (M6)', async () => {
+    const stricter = readFileSync(path.join(examples, 'default.yaml'), 'utf8').replace(
+      'maxExpiryDays: 90',
+      'maxExpiryDays: 30',
+    );
+    expect(stricter).toContain('maxExpiryDays: 30');
+    const mine = await harness.http
+      .post('/api/rule-sets')
+      .set('Content-Type', 'application/yaml')
+      .send(stricter)
+      .expect(201);
+    // What start-up does on every start.
+    expect(await new RuleSetService(harness.storage.ruleSets).publishExamples()).toEqual([]);
+    const latest = await harness.http.get('/api/rule-sets/default').expect(200);
+    expect(latest.body.latest.version).toBe(mine.body.version);
+    expect(JSON.stringify(latest.body.latest.plan)).toContain('"maxExpiryDays":30');
   });
 
   it('publishes a changed rule set as the next version, and an unchanged one as nothing new', async () => {
