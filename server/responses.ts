@@ -25,8 +25,9 @@ export function fileHeaders(res: Response, mediaType: string): void {
 
 /** Sends a file from the blob store with the recipient-facing name. */
 export function sendFile(res: Response, file: OutgoingFile, wanted: 'inline' | 'attachment'): void {
-  fileHeaders(res, file.mediaType);
+  // attachment() also sets a type from the file name's extension: the detected type goes after it.
   if (wanted === 'attachment' || !INLINE_TYPES.has(file.mediaType)) res.attachment(file.filename);
+  fileHeaders(res, file.mediaType);
   res.set('Cache-Control', 'private, no-store');
   // Which version left is never ambiguous: the newest at the moment of the download.
   if (file.version !== undefined) res.set('X-Assetflow-Version', String(file.version));

@@ -80,6 +80,7 @@ export function distributionRouter(deps: {
     const prepared = await deps.exports.prepare(actorOf(req), body, addressOf(req));
     fileHeaders(res, 'application/zip');
     res.attachment(`${body.channel}-export.zip`);
+    fileHeaders(res, 'application/zip');
     deps.distribution.zip(prepared.files, prepared.extras).pipe(res);
   });
 

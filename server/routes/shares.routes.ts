@@ -86,8 +86,8 @@ export function sharesRouter(deps: {
       return;
     }
     if (result.zipName) {
-      fileHeaders(res, 'application/zip');
       res.attachment(result.zipName);
+      fileHeaders(res, 'application/zip');
       deps.distribution.zip(result.files).pipe(res);
       return;
     }
