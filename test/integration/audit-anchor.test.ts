@@ -1,14 +1,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import pino from 'pino';
 import { AuditRepository } from '../../catalogue/audit.repository';
 import { appendAnchor, lastAnchor } from '../../catalogue/audit-anchors';
 import { type AuditEventInput, auditHash } from '../../catalogue/audit-event';
 import type { Database } from '../../catalogue/database';
+import { loadConfig } from '../../config/load-config';
+import { startAnchoring } from '../../runtime/audit-anchoring';
 import { AuditAnchoring, verifyTrail } from '../../services/audit-anchoring.service';
 import { databaseKinds, openTestDatabase } from '../support/test-databases';
 
@@ -208,6 +211,40 @@ describe.each(databaseKinds)('the anchored trail on %s', (kind) => {
       verdict: 'unverified',
       unverifiedBecause: `${anchorFile} holds no anchor`,
     });
+  });
+
+  it('the API process anchors at start, on its timer when the trail grew, and at stop; logs anchors, never the key', async () => {
+    const config = loadConfig({
+      file: path.join(dir, 'none.yaml'),
+      env: {},
+      overrides: {
+        audit: { anchorFile, keyFile: path.join(dir, 'audit-anchor.key'), anchorIntervalSeconds: 1 },
+      },
+    });
+    const logged: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => logged.push(line) });
+    await appendEvents(2);
+    const anchoring = await startAnchoring(config, audit, logger, () => {});
+    // The key file was made, for its owner only.
+    expect(statSync(config.audit.keyFile).mode & 0o777).toBe(0o600);
+    const key = Buffer.from(readFileSync(config.audit.keyFile, 'utf8').trim());
+    expect((await lastAnchor(anchorFile)) as unknown).toMatchObject({ anchor: { seq: 2 } });
+    await appendEvents(3);
+    const anchoredSeq = async () => {
+      const last = await lastAnchor(anchorFile);
+      return last && 'anchor' in last ? last.anchor.seq : 0;
+    };
+    // The timer (1 s here) picks the new head up by itself.
+    const deadline = Date.now() + 10_000;
+    while ((await anchoredSeq()) < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await anchoredSeq()).toBe(5);
+    await appendEvents(1);
+    await anchoring.stop();
+    expect(await lastAnchor(anchorFile)).toMatchObject({ anchor: { seq: 6 } });
+    expect(await verifyTrail(audit, anchorFile, key)).toMatchObject({ verdict: 'intact', anchors: 3 });
+    const log = logged.join('');
+    expect(log.match(/audit anchor written/g)).toHaveLength(3);
+    expect(log).not.toContain(key.toString('utf8'));
   });
 
   it('the command line: exit 0 intact, 1 tampered, 2 unverifiable; the key is never printed', async () => {
