@@ -247,7 +247,7 @@ describe.each(databaseKinds)('the anchored trail on %s', (kind) => {
     expect(log).not.toContain(key.toString('utf8'));
   });
 
-  it('the command line: exit 0 intact, 1 tampered, 2 unverifiable; the key is never printed', async () => {
+  it('the command line: verify exits 0 intact, 1 tampered, 2 unverifiable; anchor refuses a cut trail; the key is never printed', async () => {
     // A key from the environment is text.
     const textKey = randomBytes(24).toString('base64url');
     await appendEvents(4);
@@ -257,10 +257,10 @@ describe.each(databaseKinds)('the anchored trail on %s', (kind) => {
       configFile,
       `audit:\n  anchorFile: ${anchorFile}\n  keyFile: ${path.join(dir, 'no.key')}\n`,
     );
-    const cli = (auditKey: string) =>
+    const cli = (auditKey: string, command = 'verify') =>
       run(
         process.execPath,
-        [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), '-c', configFile, 'audit', 'verify'],
+        [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), '-c', configFile, 'audit', command],
         { env: { ...process.env, DATABASE_URL: database.url, ASSETFLOW_AUDIT_KEY: auditKey } },
       ).then(
         (ok) => ({ code: 0, stdout: ok.stdout }),
@@ -272,11 +272,20 @@ describe.each(databaseKinds)('the anchored trail on %s', (kind) => {
     expect(intact.stdout).not.toContain(textKey);
     const noKey = await cli('');
     expect(noKey).toMatchObject({ code: 2, stdout: expect.stringContaining('NOT VERIFIED against anchors') });
+    await appendEvents(2);
+    expect(await cli(textKey, 'anchor')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Anchored event 6'),
+    });
     await asDatabaseOwner(() => sql`DELETE FROM audit_events WHERE seq > 2`.execute(database.db));
+    expect(await cli(textKey, 'anchor')).toMatchObject({
+      code: 1,
+      stdout: expect.stringContaining('Not anchored: the trail ends at event 2 but event 6 was anchored'),
+    });
     const cut = await cli(textKey);
     expect(cut).toMatchObject({
       code: 1,
-      stdout: expect.stringContaining('the trail ends at event 2 but event 4 was anchored'),
+      stdout: expect.stringContaining('the trail ends at event 2 but event 6 was anchored'),
     });
     expect(cut.stdout).toContain('Trail TAMPERED WITH');
   });
