@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { loadAnchorKey } from '../catalogue/audit-anchor-key';
 import type { AppConfig } from '../config/config.schema';
 import { loadConfig } from '../config/load-config';
 import { SearchIndexer } from '../operations/search-indexer';
 import { openCatalogue, openStorage, type Storage } from '../runtime/catalogue';
 import { traceOf } from '../runtime/distribution';
 import type { EmbeddedPostgres } from '../runtime/embedded-postgres';
+import { AuditAnchoring, type TrailVerdict, verifyTrail } from '../services/audit-anchoring.service';
 
 /** The configuration the `-c` option names (or the default file). */
 export function configOf(program: Command): AppConfig {
@@ -58,19 +60,38 @@ export function registerCatalogueCommands(program: Command) {
       say('Catalogue is up to date.');
     });
 
-  program
-    .command('audit')
-    .description('the distribution trail')
+  const audit = program.command('audit').description('the distribution trail');
+  audit
     .command('verify')
-    .description('recompute the hash chain of the trail; exit 1 naming the first broken event')
+    .description(
+      'recompute the hash chain and check it against the signed anchors; exit 1 when tampered with, 2 when it cannot be checked',
+    )
     .action(() =>
-      withStorage(program, async (storage) => {
-        const verdict = await storage.audit.verify();
-        if (verdict.intact) {
-          say(`Trail intact: ${verdict.events} events, head ${verdict.headHash}.`);
-        } else {
-          const { seq, reason } = verdict.firstBroken;
-          say(`Trail BROKEN at event ${seq}: ${reason} (${verdict.events} events verified before it).`);
+      withStorage(program, async (storage, config) => {
+        const key = await loadAnchorKey({ keyFile: config.audit.keyFile, create: false });
+        const result = await verifyTrail(storage.audit, config.audit.anchorFile, key?.key ?? null);
+        for (const line of describeVerdict(result, config.audit.anchorFile)) say(line);
+        process.exitCode = { intact: 0, tampered: 1, unverified: 2 }[result.verdict];
+      }),
+    );
+  audit
+    .command('anchor')
+    .description(
+      "sign the trail's head and append it to the anchor file now (the server does this on a timer)",
+    )
+    .action(() =>
+      withStorage(program, async (storage, config) => {
+        const { key } = (await loadAnchorKey({ keyFile: config.audit.keyFile, create: true }))!;
+        const outcome = await new AuditAnchoring({
+          audit: storage.audit,
+          file: config.audit.anchorFile,
+          key,
+        }).anchor();
+        if (outcome.kind === 'written') say(`Anchored event ${outcome.anchor.seq} (${outcome.anchor.hash}).`);
+        else if (outcome.kind === 'unchanged') say(`Event ${outcome.seq} is already the anchored head.`);
+        else if (outcome.kind === 'empty') say('The trail is empty: nothing to anchor.');
+        else {
+          say(`Not anchored: ${outcome.reason}. Run \`assetflow audit verify\`.`);
           process.exitCode = 1;
         }
       }),
@@ -120,4 +141,32 @@ export function registerCatalogueCommands(program: Command) {
         say(`Reindexed ${count} assets in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
       }),
     );
+}
+
+/** The verdict of `audit verify` in lines: first the verdict, then each problem or the caveat. */
+export function describeVerdict(result: TrailVerdict, anchorFile: string): string[] {
+  const { chain, lastAnchor: last } = result;
+  const anchoredAt = last ? `last anchor: event ${last.seq} at ${last.at}` : 'no anchor';
+  if (result.verdict === 'tampered') {
+    return [
+      `Trail TAMPERED WITH: ${result.problems.length} problem(s).`,
+      ...result.problems.map((p) => `  - ${p}`),
+      ...(chain.intact
+        ? []
+        : [`Trail BROKEN at event ${chain.firstBroken.seq} (${chain.events} events verified before it).`]),
+    ];
+  }
+  if (result.verdict === 'unverified') {
+    return [
+      `Chain intact: ${chain.events} events${chain.intact ? `, head ${chain.headHash}` : ''}.`,
+      `NOT VERIFIED against anchors: ${result.unverifiedBecause}. A removed tail or a recomputed chain would not show.`,
+    ];
+  }
+  const unanchored = chain.events - (last?.seq ?? 0);
+  return [
+    `Trail intact: ${chain.events} events${chain.intact ? `, head ${chain.headHash}` : ''}; ${result.anchors} signed anchor(s) in ${anchorFile} agree (${anchoredAt}).`,
+    ...(unanchored > 0
+      ? [`${unanchored} event(s) after the last anchor are covered by the chain only until the next anchor.`]
+      : []),
+  ];
 }

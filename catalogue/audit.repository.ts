@@ -6,6 +6,10 @@ import type { AuditEventsTable } from './schema';
 
 /** Any constant works: it names the lock that serialises appends to the chain. */
 const CHAIN_LOCK = 0x61756469;
+/** Names the lock that makes processes sharing an anchor file write it one at a time. */
+const ANCHOR_LOCK = 0x616e6368;
+/** Rows per INSERT statement of a batch. */
+const INSERT_ROWS = 1000;
 
 export interface TrailFilter {
   assetId?: string;
@@ -27,56 +31,76 @@ export type ChainVerdict =
   | { intact: true; events: number; headHash: string }
   | { intact: false; events: number; firstBroken: { seq: number; reason: string } };
 
-/** The append-only, hash-chained distribution trail. Nothing here updates or deletes. */
+/**
+ * The append-only, hash-chained distribution trail. Nothing here updates or deletes (and the
+ * database refuses it: migration 0014).
+ */
 export class AuditRepository {
   constructor(private readonly db: CatalogueDb) {}
 
-  /**
-   * Appends an event after the current head. The advisory lock makes concurrent appends take
-   * turns, so each sees the previous one's hash and the sequence has no gaps.
-   */
+  /** Appends one event after the current head (see `appendMany`). */
   async append(input: AuditEventInput, at = new Date()): Promise<AuditEvent> {
+    const [event] = await this.appendMany([input], at);
+    return event!;
+  }
+
+  /**
+   * Appends events after the current head, in order, in one transaction under one lock: what a
+   * link open of 500 assets records costs one turn at the chain, not 500. The advisory lock makes
+   * concurrent appends take turns, so each sees the previous one's hash and `seq` has no gaps.
+   */
+  async appendMany(inputs: AuditEventInput[], at = new Date()): Promise<AuditEvent[]> {
+    if (inputs.length === 0) return [];
+    return this.db.transaction().execute((tx) => appendWithin(tx, inputs, at));
+  }
+
+  /**
+   * Runs `action` and appends the events it returns in the same transaction, so the action and
+   * its record happen together or not at all (no gap when one of the two fails). `action` gets the
+   * transaction to run its own statements on; the chain lock is taken after it, so the lock is
+   * held only for the append.
+   */
+  async record<T>(
+    action: (tx: CatalogueDb) => Promise<{ value: T; events: AuditEventInput[] }>,
+    at = new Date(),
+  ): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
-      await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
-      const head = await tx
-        .selectFrom('audit_events')
-        .select(['seq', 'hash'])
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      const unhashed = {
-        seq: head ? Number(head.seq) + 1 : 1,
-        at: at.toISOString(),
-        actor: input.actor,
-        action: input.action,
-        assetId: input.assetId ?? null,
-        version: input.version ?? null,
-        rendition: input.rendition ?? null,
-        shareId: input.shareId ?? null,
-        address: input.address ?? null,
-        details: input.details ?? {},
-      };
-      const event: AuditEvent = { ...unhashed, prevHash, hash: auditHash(prevHash, unhashed) };
-      await tx
-        .insertInto('audit_events')
-        .values({
-          seq: event.seq,
-          at: event.at,
-          actor: event.actor,
-          action: event.action,
-          asset_id: event.assetId,
-          version: event.version,
-          rendition: event.rendition,
-          share_id: event.shareId,
-          address: event.address,
-          details: jsonb(event.details),
-          prev_hash: event.prevHash,
-          hash: event.hash,
-        })
-        .execute();
-      return event;
+      const { value, events } = await action(tx);
+      await appendWithin(tx, events, at);
+      return value;
     });
+  }
+
+  /**
+   * Runs `work` while holding the anchor lock: two processes on one catalogue (and one anchor
+   * file) then never read the same last anchor and both append after it.
+   */
+  async withAnchorLock<T>(work: () => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(${ANCHOR_LOCK})`.execute(tx);
+      return work();
+    });
+  }
+
+  /** The last event's sequence number and hash; null while the trail is empty. */
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    const row = await this.db
+      .selectFrom('audit_events')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? { seq: Number(row.seq), hash: row.hash.trim() } : null;
+  }
+
+  /** The stored hash of event `seq`, or null when there is no such event. */
+  async hashAt(seq: number): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('audit_events')
+      .select('hash')
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    return row ? row.hash.trim() : null;
   }
 
   async list(filter: TrailFilter): Promise<AuditEvent[]> {
@@ -136,10 +160,15 @@ export class AuditRepository {
   /**
    * Recomputes the chain from the first event: every sequence number follows the one before,
    * every `prevHash` is the previous event's hash and every hash matches the content. Names the
-   * first event where that fails. (Cutting events off the end leaves a shorter valid chain; keep
-   * the reported head hash somewhere else to detect that.)
+   * first event where that fails. On its own this cannot see events cut off the end, nor a chain
+   * whose hashes were all recomputed; `anchored` (sequence number → hash, from the signed anchors
+   * kept outside the database) makes any event whose hash differs from its anchor broken too.
+   * Whether anchored events lie beyond the end is for the caller to compare with `events`.
    */
-  async verify(pageSize = 2000): Promise<ChainVerdict> {
+  async verify(
+    options: { pageSize?: number; anchored?: ReadonlyMap<number, string> } = {},
+  ): Promise<ChainVerdict> {
+    const pageSize = options.pageSize ?? 2000;
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
     let events = 0;
@@ -164,6 +193,9 @@ export class AuditRepository {
           return broken('its previous-hash does not match the event before it');
         const { hash, prevHash: _prev, ...content } = event;
         if (auditHash(prevHash, content) !== hash) return broken('its content does not match its hash');
+        const anchoredHash = options.anchored?.get(event.seq);
+        if (anchoredHash !== undefined && anchoredHash !== hash)
+          return broken('its hash differs from the signed anchor (the chain was rewritten)');
         prevHash = hash;
         expectedSeq += 1;
         events += 1;
@@ -171,6 +203,62 @@ export class AuditRepository {
       if (page.length < pageSize) return { intact: true, events, headHash: prevHash };
     }
   }
+}
+
+/** Appends `inputs` after the head on `tx`, which must be a transaction (the lock is transaction-scoped). */
+async function appendWithin(tx: CatalogueDb, inputs: AuditEventInput[], at: Date): Promise<AuditEvent[]> {
+  if (inputs.length === 0) return [];
+  await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
+  const head = await tx
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  let prevHash = head?.hash ?? GENESIS_HASH;
+  let seq = head ? Number(head.seq) : 0;
+  const events: AuditEvent[] = [];
+  for (const input of inputs) {
+    seq += 1;
+    const unhashed = {
+      seq,
+      at: at.toISOString(),
+      actor: input.actor,
+      action: input.action,
+      assetId: input.assetId ?? null,
+      version: input.version ?? null,
+      rendition: input.rendition ?? null,
+      shareId: input.shareId ?? null,
+      address: input.address ?? null,
+      details: input.details ?? {},
+    };
+    const hash = auditHash(prevHash, unhashed);
+    events.push({ ...unhashed, prevHash, hash });
+    prevHash = hash;
+  }
+  // One statement per few hundred rows keeps the bind parameters (12 per row) under PostgreSQL's 65 535.
+  for (let i = 0; i < events.length; i += INSERT_ROWS) {
+    await tx
+      .insertInto('audit_events')
+      .values(
+        events.slice(i, i + INSERT_ROWS).map((event) => ({
+          seq: event.seq,
+          at: event.at,
+          actor: event.actor,
+          action: event.action,
+          asset_id: event.assetId,
+          version: event.version,
+          rendition: event.rendition,
+          share_id: event.shareId,
+          address: event.address,
+          details: jsonb(event.details),
+          prev_hash: event.prevHash,
+          hash: event.hash,
+        })),
+      )
+      .execute();
+  }
+  return events;
 }
 
 function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {

@@ -25,8 +25,9 @@ export type NewShare = Omit<ShareRecord, 'downloads' | 'revokedAt' | 'createdAt'
 export class ShareRepository {
   constructor(private readonly db: CatalogueDb) {}
 
-  async create(share: NewShare): Promise<void> {
-    await this.db
+  /** `db` may be a transaction, so the link and its trail events are written together. */
+  async create(share: NewShare, db: CatalogueDb = this.db): Promise<void> {
+    await db
       .insertInto('shares')
       .values({
         id: share.id,
@@ -78,9 +79,9 @@ export class ShareRepository {
     return rows.map(toShare);
   }
 
-  /** Revokes the link; true when it was live until now. Idempotent. */
-  async revoke(id: string, at: Date): Promise<boolean> {
-    const result = await this.db
+  /** Revokes the link; true when it was live until now. Idempotent. `db` may be a transaction. */
+  async revoke(id: string, at: Date, db: CatalogueDb = this.db): Promise<boolean> {
+    const result = await db
       .updateTable('shares')
       .set({ revoked_at: at })
       .where('id', '=', id)
@@ -91,10 +92,11 @@ export class ShareRepository {
 
   /**
    * Counts one download if the link has downloads left: one conditional UPDATE, so concurrent
-   * downloads can never exceed the maximum. False when the limit is reached.
+   * downloads can never exceed the maximum. False when the limit is reached. `db` may be a
+   * transaction (the download and its trail events commit together).
    */
-  async takeDownload(id: string): Promise<boolean> {
-    const row = await this.db
+  async takeDownload(id: string, db: CatalogueDb = this.db): Promise<boolean> {
+    const row = await db
       .updateTable('shares')
       .set((eb) => ({ downloads: eb('downloads', '+', 1) }))
       .where('id', '=', id)

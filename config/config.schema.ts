@@ -66,6 +66,18 @@ export interface AppConfig {
     /** Rule set applied when an upload names none. */
     defaultRuleSet: string;
   };
+  /** The distribution trail's anchors: its head, signed, kept outside the database. */
+  audit: {
+    /** Append-only JSON Lines file of signed heads (keep a copy off this machine too). */
+    anchorFile: string;
+    /**
+     * The signing key, when `$ASSETFLOW_AUDIT_KEY` is unset; a random key is written here at the
+     * first start. Never in the database.
+     */
+    keyFile: string;
+    /** How often the API process anchors the head when it moved (and once more when it stops). */
+    anchorIntervalSeconds: number;
+  };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   };
@@ -74,7 +86,7 @@ export interface AppConfig {
 export const configSchema: JSONSchemaType<AppConfig> = {
   type: 'object',
   additionalProperties: false,
-  required: ['temporal', 'database', 'blobs', 'tagging', 'http', 'limits', 'rules', 'log'],
+  required: ['temporal', 'database', 'blobs', 'tagging', 'http', 'limits', 'rules', 'audit', 'log'],
   properties: {
     temporal: {
       type: 'object',
@@ -152,6 +164,16 @@ export const configSchema: JSONSchemaType<AppConfig> = {
       required: ['defaultRuleSet'],
       properties: { defaultRuleSet: { type: 'string', minLength: 1 } },
     },
+    audit: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['anchorFile', 'keyFile', 'anchorIntervalSeconds'],
+      properties: {
+        anchorFile: { type: 'string', minLength: 1 },
+        keyFile: { type: 'string', minLength: 1 },
+        anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+      },
+    },
     log: {
       type: 'object',
       additionalProperties: false,
@@ -182,5 +204,10 @@ export const defaultConfig: AppConfig = {
     traceCandidates: 20,
   },
   rules: { defaultRuleSet: 'default' },
+  audit: {
+    anchorFile: '.assetflow/audit-anchors.jsonl',
+    keyFile: '.assetflow/audit-anchor.key',
+    anchorIntervalSeconds: 60,
+  },
   log: { level: 'info' },
 };

@@ -100,6 +100,8 @@ function resolvePaths(config: AppConfig, baseDir: string): AppConfig {
   config.database.dataDir = at(config.database.dataDir);
   config.blobs.dir = at(config.blobs.dir);
   if (config.blobs.coldDir) config.blobs.coldDir = at(config.blobs.coldDir);
+  config.audit.anchorFile = at(config.audit.anchorFile);
+  config.audit.keyFile = at(config.audit.keyFile);
   return config;
 }
 

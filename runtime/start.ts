@@ -7,6 +7,7 @@ import { RuleSetService } from '../services/rule-set.service';
 import { discardUnstartedUploads } from '../services/upload-recovery';
 import { offlineTagging } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
+import { startAnchoring } from './audit-anchoring';
 import { openCatalogue, storageOn } from './catalogue';
 import { type EmbeddedTemporal, startEmbeddedTemporal } from './embedded-temporal';
 import { buildApp, listen } from './http-server';
@@ -131,6 +132,9 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
       );
       if (discarded > 0)
         say(`Removed ${discarded} upload(s) cut off before their workflow started (never acknowledged).`);
+      // Pushed before the HTTP server's stop, so it runs after it: the last anchor follows the last event.
+      const anchoring = await startAnchoring(config, storage.audit, logger, say);
+      stops.push(() => anchoring.stop());
       server = await listen(buildApp(config, storage, workflows, logger), config);
       stops.push(
         () =>

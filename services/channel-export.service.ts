@@ -1,5 +1,6 @@
 import type { AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
+import type { AuditEventInput } from '../catalogue/audit-event';
 import { withheldReason } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import type { Principal } from '../policy/access';
@@ -34,6 +35,8 @@ export class ChannelExportService {
     const files: OutgoingFile[] = [];
     const manifest: Array<{ assetId: string; name: string; files?: string[]; skipped?: string }> = [];
     let channelKnown = false;
+    // Recorded together after the loop: one append (one turn at the chain's lock) per export.
+    const events: AuditEventInput[] = [];
     for (const id of ids) {
       const asset = (await this.deps.assets.find(id))!;
       const plan = await this.deps.distribution.planOf(asset);
@@ -68,7 +71,7 @@ export class ChannelExportService {
         const file = await this.deps.distribution.deliver(asset, rendition);
         files.push(file);
         made.push(file.filename);
-        await this.deps.audit.append({
+        events.push({
           actor: actor.email,
           action: 'export',
           assetId: id,
@@ -89,6 +92,7 @@ export class ChannelExportService {
         { channel: request.channel },
       );
     }
+    await this.deps.audit.appendMany(events);
     const json = JSON.stringify({ channel: request.channel, assets: manifest }, null, 2);
     return { files, extras: [{ name: 'manifest.json', bytes: Buffer.from(json) }] };
   }

@@ -137,24 +137,30 @@ export class ShareService {
 
     const token = randomBytes(32).toString('base64url');
     const id = randomUUID();
-    await this.deps.shares.create({
-      id,
-      tokenSha256: sha256Hex(token),
-      createdBy: actor.id,
-      assetIds,
-      project: request.project ?? null,
-      permission: request.permission,
-      audience: [...audiences].join(','),
-      rendition: request.rendition,
-      passwordHash: request.password ? await hash(request.password) : null,
-      allowedEmails,
-      maxDownloads,
-      expiresAt: expiresAt.toISOString(),
-    });
-    for (const asset of assets) {
-      await this.deps.audit.append({
+    // Hashed before the transaction: argon2 takes a while and the transaction should not.
+    const passwordHash = request.password ? await hash(request.password) : null;
+    // The link and its trail events commit together: no link without its record, nor the reverse.
+    await this.deps.audit.record(async (tx) => {
+      await this.deps.shares.create(
+        {
+          id,
+          tokenSha256: sha256Hex(token),
+          createdBy: actor.id,
+          assetIds,
+          project: request.project ?? null,
+          permission: request.permission,
+          audience: [...audiences].join(','),
+          rendition: request.rendition,
+          passwordHash,
+          allowedEmails,
+          maxDownloads,
+          expiresAt: expiresAt.toISOString(),
+        },
+        tx,
+      );
+      const events = assets.map((asset) => ({
         actor: actor.email,
-        action: 'share.created',
+        action: 'share.created' as const,
         assetId: asset!.id,
         version: asset!.currentVersion.version,
         rendition: request.rendition,
@@ -167,8 +173,9 @@ export class ShareService {
           maxDownloads,
           password: Boolean(request.password),
         },
-      });
-    }
+      }));
+      return { value: undefined, events };
+    });
     return { id, url: `${baseUrl}/s/${token}`, expiresAt: expiresAt.toISOString(), assetIds };
   }
 
@@ -179,17 +186,17 @@ export class ShareService {
   async revoke(actor: Principal, id: string, address: string): Promise<void> {
     const share = await this.deps.shares.byId(id);
     if (!share) return;
-    if (await this.deps.shares.revoke(id, new Date())) {
-      for (const assetId of share.assetIds) {
-        await this.deps.audit.append({
-          actor: actor.email,
-          action: 'share.revoked',
-          assetId,
-          shareId: id,
-          address,
-        });
-      }
-    }
+    await this.deps.audit.record(async (tx) => {
+      const revoked = await this.deps.shares.revoke(id, new Date(), tx);
+      const events = (revoked ? share.assetIds : []).map((assetId) => ({
+        actor: actor.email,
+        action: 'share.revoked' as const,
+        assetId,
+        shareId: id,
+        address,
+      }));
+      return { value: revoked, events };
+    });
   }
 
   /** What the visitor of `/s/<token>` may see. Records the view. */
@@ -204,16 +211,18 @@ export class ShareService {
       () => true,
       () => false,
     );
-    for (const asset of fresh ? live.assets : []) {
-      await this.deps.audit.append({
+    // One append for the whole link (one transaction, one turn at the chain's lock), however many
+    // assets it holds.
+    await this.deps.audit.appendMany(
+      (fresh ? live.assets : []).map((asset) => ({
         actor: visitor.email ?? `link:${live.share.id}`,
-        action: 'share.viewed',
+        action: 'share.viewed' as const,
         assetId: asset.id,
         version: asset.currentVersion.version,
         shareId: live.share.id,
         address: visitor.address,
-      });
-    }
+      })),
+    );
     for (const asset of live.assets)
       await this.deps.uses.used(asset, visitor.email ?? `link:${live.share.id}`, 'view');
     const { share } = live;
@@ -252,32 +261,43 @@ export class ShareService {
     if (share.permission !== 'download') return { kind: 'dead' };
     const wanted = assetId ? live.assets.filter((a) => a.id === assetId) : live.assets;
     if (wanted.length === 0) return { kind: 'dead' };
-    if (!(await this.deps.shares.takeDownload(share.id))) {
-      await this.deps.audit.append({
-        actor: visitor.email ?? `link:${share.id}`,
-        action: 'share.refused',
-        shareId: share.id,
-        address: visitor.address,
-        details: { reason: 'download limit reached' },
-      });
-      throw new AssetflowError(ErrorCodes.TOO_MANY_ATTEMPTS, 'This link has no downloads left.', 429);
+    const actor = visitor.email ?? `link:${share.id}`;
+    const refusal = {
+      actor,
+      action: 'share.refused' as const,
+      shareId: share.id,
+      address: visitor.address,
+      details: { reason: 'download limit reached' },
+    };
+    const noneLeft = () =>
+      new AssetflowError(ErrorCodes.TOO_MANY_ATTEMPTS, 'This link has no downloads left.', 429);
+    // A spent link is refused before anything is rendered.
+    if (downloadsLeft(share) === 0) {
+      await this.deps.audit.append(refusal);
+      throw noneLeft();
     }
+    // Rendered (and marked) first, then the download is counted and recorded in one transaction:
+    // a counted download always has its events, and the lock on the chain is held only for that.
     const files: OutgoingFile[] = [];
-    for (const asset of wanted) {
-      const file = await this.deps.distribution.deliver(asset, share.rendition);
-      files.push(file);
-      await this.deps.uses.used(asset, visitor.email ?? `link:${share.id}`, 'download');
-      await this.deps.audit.append({
-        actor: visitor.email ?? `link:${share.id}`,
-        action: 'download',
-        assetId: asset.id,
-        version: asset.currentVersion.version,
-        rendition: share.rendition,
-        shareId: share.id,
-        address: visitor.address,
-        ...(file.watermark ? { details: { watermark: file.watermark } } : {}),
-      });
-    }
+    for (const asset of wanted) files.push(await this.deps.distribution.deliver(asset, share.rendition));
+    const taken = await this.deps.audit.record(async (tx) => {
+      const ok = await this.deps.shares.takeDownload(share.id, tx);
+      const events = ok
+        ? wanted.map((asset, i) => ({
+            actor,
+            action: 'download' as const,
+            assetId: asset.id,
+            version: asset.currentVersion.version,
+            rendition: share.rendition,
+            shareId: share.id,
+            address: visitor.address,
+            ...(files[i]!.watermark ? { details: { watermark: files[i]!.watermark } } : {}),
+          }))
+        : [refusal];
+      return { value: ok, events };
+    });
+    if (!taken) throw noneLeft();
+    for (const asset of wanted) await this.deps.uses.used(asset, actor, 'download');
     return wanted.length === 1 ? { files } : { files, zipName: `shared-${share.id.slice(0, 8)}.zip` };
   }
 
