@@ -51,7 +51,8 @@ export async function detectMediaType(file: string): Promise<DetectedType> {
  */
 export function nameMismatch(filename: string, detected: DetectedType): { expected: string[] } | null {
   const ext = path.extname(filename).slice(1).toLowerCase();
-  const expected = EXPECTED_TYPES[ext];
+  // Own keys only: a file named `x.constructor` is not a known extension.
+  const expected = Object.hasOwn(EXPECTED_TYPES, ext) ? EXPECTED_TYPES[ext] : undefined;
   if (!expected || expected.includes(detected.mediaType)) return null;
   return { expected };
 }

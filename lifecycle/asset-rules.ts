@@ -1,4 +1,5 @@
 import type { LifecycleState } from '../domain/asset';
+import { own } from '../domain/own';
 import { type ConditionInput, evaluateCondition } from '../rules/conditions';
 import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
@@ -154,7 +155,7 @@ export function audienceRefusal(
   now: string,
   regions = true,
 ): { code: string; message: string } | null {
-  const audience = plan.distribute.audiences[ask.audience];
+  const audience = own(plan.distribute.audiences, ask.audience);
   if (!audience)
     return { code: 'AUDIENCE_UNKNOWN', message: `Rule set ${plan.name} has no audience "${ask.audience}".` };
   const member =
@@ -182,7 +183,7 @@ export function regionRefusal(
   audienceName: string,
 ): { code: 'REGION_REFUSED'; message: string } | null {
   const region = usageRegionOf(plan, metadata);
-  const served = plan.distribute.audiences[audienceName]?.regions ?? [];
+  const served = own(plan.distribute.audiences, audienceName)?.regions ?? [];
   if (region === null || served.length === 0 || served.includes(region)) return null;
   return {
     code: 'REGION_REFUSED',

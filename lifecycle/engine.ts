@@ -16,6 +16,7 @@ import {
 
 export type { DownloadDecision } from './model';
 
+import { own } from '../domain/own';
 import { bound, emit, note, notify, statusChanged, transition } from './state';
 import { type LifecycleTimer, lifecycleTimers, rightsExpiryOf } from './timers';
 import { refusalOf } from './transition-table';
@@ -229,7 +230,10 @@ function requestDownload(
   touch(s, now);
   // The original of a cold asset has to come back first: the requester hears when it is there.
   const restoring =
-    wasCold && enforcing(s) && plan.distribute.renditions[e.rendition]?.original === true && e.via !== 'link';
+    wasCold &&
+    enforcing(s) &&
+    own(plan.distribute.renditions, e.rendition)?.original === true &&
+    e.via !== 'link';
   const ready = (status: 'allowed' | 'granted') => {
     if (!restoring) return { status, rendition: e.rendition };
     notify(s, {
@@ -239,7 +243,7 @@ function requestDownload(
     });
     return { status: 'restoring' as const, rendition: e.rendition };
   };
-  const flow = plan.distribute.audiences[e.audience]?.approvals[e.rendition];
+  const flow = own(own(plan.distribute.audiences, e.audience)?.approvals ?? {}, e.rendition);
   if (!flow) return ready('allowed');
   if ((s.grants ?? []).some((g) => g.user === e.by && g.rendition === e.rendition)) return ready('granted');
   const request = {

@@ -1,5 +1,6 @@
 import type { AssetState } from '../domain/asset';
 import type { ErrorCodes } from '../domain/errors';
+import { own } from '../domain/own';
 import { metadataProblems } from '../rules/metadata';
 import type { RuleSetPlan } from '../rules/plan';
 import { audienceRefusal, enforcing, lifecycleFacts, withheldOf } from './asset-rules';
@@ -138,7 +139,7 @@ export const TRANSITION_TABLE: {
   'start-flow': {
     in: LIVE,
     check: (_s, e, plan) => {
-      const flow = plan.flows[e.flow];
+      const flow = own(plan.flows, e.flow);
       if (!flow) return refuse('FLOW_UNKNOWN', `Rule set ${plan.name} has no flow "${e.flow}".`);
       if (flow.trigger !== 'manual')
         return refuse('FLOW_UNKNOWN', `Flow "${e.flow}" starts on ${flow.trigger}, not by hand.`);
@@ -154,7 +155,7 @@ export const TRANSITION_TABLE: {
  * cannot leave through a share link, which anyone holding it may open.
  */
 function personalOnly(e: Of<'request-download'>, plan: RuleSetPlan): Refusal | null {
-  const flow = plan.distribute.audiences[e.audience]?.approvals[e.rendition];
+  const flow = own(own(plan.distribute.audiences, e.audience)?.approvals ?? {}, e.rendition);
   return e.via === 'link' && flow
     ? refuse(
         'GRANT_NOT_SHAREABLE',

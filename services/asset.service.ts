@@ -5,6 +5,7 @@ import type { AssetLifecycleView } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
+import { own } from '../domain/own';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { maxDistanceFor } from '../imaging/perceptual-hash';
 import { missingFieldsOf } from '../lifecycle/asset-rules';
@@ -430,7 +431,7 @@ function parseDimensionsField(raw: string | undefined, plan: RuleSetPlan): Recor
   const out: Record<string, string[]> = {};
   const problems: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {
-    const dimension = plan.store.dimensions[name];
+    const dimension = own(plan.store.dimensions, name);
     if (!dimension) {
       problems[name] =
         `is not a dimension of rule set ${plan.name} (${Object.keys(plan.store.dimensions).join(', ') || 'none'})`;

@@ -3,6 +3,7 @@ import type { AuditRepository } from '../catalogue/audit.repository';
 import type { AuditEventInput } from '../catalogue/audit-event';
 import { withheldReason } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { own } from '../domain/own';
 import type { Principal } from '../policy/access';
 import { evaluateCondition } from '../rules/conditions';
 import type { AccessService } from './access.service';
@@ -40,7 +41,7 @@ export class ChannelExportService {
     for (const id of ids) {
       const asset = (await this.deps.assets.find(id))!;
       const plan = await this.deps.distribution.planOf(asset);
-      const channel = plan.distribute.channels[request.channel];
+      const channel = own(plan.distribute.channels, request.channel);
       if (!channel) {
         manifest.push({
           assetId: id,

@@ -8,6 +8,7 @@ import type { FileBlobStore } from '../blobstore/file-blob-store';
 import type { AssetRecord, VersionRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { own } from '../domain/own';
 import { payloadHex, watermarkFile } from '../imaging/watermark';
 import type { RenditionCache } from '../operations/rendition-cache';
 import type { RenditionPreset } from '../rules/document';
@@ -76,7 +77,7 @@ export class DistributionService {
 
   private async presetOf(asset: AssetRecord, name: string): Promise<RenditionPreset> {
     const plan = await this.planOf(asset);
-    const preset = plan.distribute.renditions[name];
+    const preset = own(plan.distribute.renditions, name);
     if (!preset) {
       throw new AssetflowError(
         ErrorCodes.RENDITION_UNKNOWN,
@@ -169,7 +170,10 @@ export class DistributionService {
 
 /** `a.jpg`, `a (2).jpg`, …: two assets with the same name must not overwrite each other in a zip. */
 function uniqueName(name: string, used: Set<string>): string {
-  const safe = name.replace(/[/\\]/g, '_').replace(/^\.+/, '_') || 'file';
+  // Separators, a drive letter's colon and control characters would make yazl refuse the entry
+  // ("absolute path") after the download was already counted.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+  const safe = name.replace(/[/\\:\u0000-\u001f\u007f]/g, '_').replace(/^\.+/, '_') || 'file';
   let candidate = safe;
   const { name: stem, ext } = path.parse(safe);
   for (let n = 2; used.has(candidate.toLowerCase()); n += 1) candidate = `${stem} (${n})${ext}`;

@@ -7,6 +7,7 @@ import type { AuditRepository } from '../catalogue/audit.repository';
 import type { ShareRecord, ShareRepository } from '../catalogue/share.repository';
 import { withheldReason } from '../domain/asset';
 import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
+import { own } from '../domain/own';
 import { regionRefusal } from '../lifecycle/asset-rules';
 import type { Principal } from '../policy/access';
 import type { RuleSetPlan } from '../rules/plan';
@@ -122,7 +123,7 @@ export class ShareService {
         teams: actor.teams,
         audience,
         rendition: request.rendition,
-        external: plans[i]!.distribute.audiences[audience]?.external === true,
+        external: own(plans[i]!.distribute.audiences, audience)?.external === true,
         via: 'link',
       });
       if (decision.status === 'pending') {
@@ -352,7 +353,7 @@ export class ShareService {
   /** Whether the link's audience for this asset's rule set serves the asset's usage region. */
   private async servesRegion(share: ShareRecord, asset: AssetRecord): Promise<boolean> {
     const plan = await this.deps.distribution.planOf(asset);
-    const audience = share.audience.split(',').find((name) => plan.distribute.audiences[name]);
+    const audience = share.audience.split(',').find((name) => own(plan.distribute.audiences, name));
     return audience === undefined || regionRefusal(plan, asset.metadata, audience) === null;
   }
 
