@@ -2,6 +2,7 @@ import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { SearchQuery, SearchRepository } from '../catalogue/search.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { own } from '../domain/own';
 import { familyOfHex } from '../imaging/colours';
 import { type InterpretedQuery, interpretQuery, type SearchVocabulary } from '../search/interpret-query';
 import { addWords, planWords } from '../search/segment';
@@ -148,7 +149,7 @@ export class SearchService {
     visibleProjects: string[] | 'all',
   ): Promise<TreeNode> {
     const plan = (await this.deps.ruleSets.latest(ruleSet))?.plan;
-    const tree = plan?.store.trees?.[name];
+    const tree = plan ? own(plan.store.trees ?? {}, name) : undefined;
     if (!plan || !tree) {
       throw new AssetflowError(ErrorCodes.TREE_NOT_FOUND, `Rule set ${ruleSet} has no tree "${name}".`, 404, {
         ruleSet,

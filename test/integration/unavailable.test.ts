@@ -36,6 +36,13 @@ describe('when Temporal is unreachable', () => {
     expect(res.body.status).toBe('degraded');
     expect(res.body.dependencies.database.status).toBe('up');
     expect(res.body.dependencies.temporal.status).toBe('down');
+    // An administrator sees why (security review L12); anyone else only up or down.
+    expect(res.body.dependencies.temporal.error).toEqual(expect.any(String));
+    const anonymous = await request(harness.app).get('/api/health').expect(503);
+    expect(anonymous.body).toEqual({
+      status: 'degraded',
+      dependencies: { database: { status: 'up' }, temporal: { status: 'down' } },
+    });
   });
 
   it('an upload answers 503 within seconds and leaves no asset behind', async () => {
