@@ -24,6 +24,7 @@ import type { ShareService } from '../services/share.service';
 import type { TraceService } from '../services/trace.service';
 import type { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
+import { refuseCrossSiteRequests } from './cross-site';
 import { enforcePolicy, GUARDED } from './enforce-policy';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging(deps.logger));
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
+  app.use(refuseCrossSiteRequests());
   // Who is asking (session cookie or API token), then whether they may: before every route.
   app.use(authenticateRequests(deps.identity));
   app.use(enforcePolicy(deps.access));
