@@ -98,6 +98,7 @@ export const endpointPolicy: Record<string, Requirement> = {
   'GET /s/{token}': PUBLIC,
   'POST /s/{token}': PUBLIC,
   'GET /s/{token}/download': PUBLIC,
+  'POST /s/{token}/download': PUBLIC,
   'GET /s/{token}/preview/{assetId}': PUBLIC,
   'GET /s/share.css': PUBLIC,
 };

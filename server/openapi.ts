@@ -798,7 +798,13 @@ export const openApiDocument = {
     },
     '/s/{token}/download': {
       get: {
-        summary: "The link's file, or a zip of its files (?asset=id for one)",
+        summary: 'Redirects to the landing page: a GET (a mail scanner) never downloads',
+        security: [],
+        parameters: [tokenParam],
+        responses: { '303': { description: 'To /s/{token}' } },
+      },
+      post: {
+        summary: "The link's file, or a zip of its files (?asset=id for one); counted against its downloads",
         security: [],
         parameters: [tokenParam],
         responses: {

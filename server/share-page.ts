@@ -41,14 +41,14 @@ export function renderSharePage(view: LinkView, token: string): { status: number
           const name = escapeHtml(asset.displayName);
           const id = encodeURIComponent(asset.id);
           const download = canDownload
-            ? `<a class="download" href="${base}/download?asset=${id}" download>Download ${escapeHtml(share.rendition)}</a>`
+            ? `<form method="post" action="${base}/download?asset=${id}"><button class="download" type="submit">Download ${escapeHtml(share.rendition)}</button></form>`
             : '';
           return `<li><figure><img src="${base}/preview/${id}" alt="${name}" loading="lazy"><figcaption>${name}</figcaption></figure>${download}</li>`;
         })
         .join('\n');
       const all =
         canDownload && assets.length > 1
-          ? `<p><a class="download" href="${base}/download">Download all (zip)</a></p>`
+          ? `<form method="post" action="${base}/download"><button class="download" type="submit">Download all (zip)</button></form>`
           : '';
       const left =
         downloadsLeft === null ? '' : ` · ${downloadsLeft} download${downloadsLeft === 1 ? '' : 's'} left`;

@@ -73,12 +73,16 @@ export function sharesRouter(deps: {
     res.redirect(303, `/s/${encodeURIComponent(token)}`);
   });
 
-  router.get('/s/:token/download', async (req, res) => {
-    // A HEAD (a mail scanner checking the link) must not use up the link's downloads.
-    if (req.method === 'HEAD') {
-      res.status(200).set('Cache-Control', 'no-store').end();
-      return;
-    }
+  /**
+   * Downloads are POSTs (the landing page's buttons): mail scanners and link previewers fetch
+   * every URL they see with GET or HEAD, and must neither use up a link's downloads nor appear as
+   * a download in the trail. A GET here shows the landing page.
+   */
+  router.get('/s/:token/download', (req, res) => {
+    res.redirect(303, `/s/${encodeURIComponent(req.params.token)}`);
+  });
+
+  router.post('/s/:token/download', async (req, res) => {
     const assetId = typeof req.query.asset === 'string' ? req.query.asset : undefined;
     const result = await deps.shares.download(req.params.token, visitorOf(req), assetId);
     if ('kind' in result) {

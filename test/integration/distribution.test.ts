@@ -90,11 +90,12 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       .get(`/s/${token}`)
       .set('Cookie', `assetflow_link=%C3%A9${'a'.repeat(63)}`)
       .expect(401);
-    // A HEAD (a mail scanner) does not use up a download.
-    await anonymous().head(`/s/${token}/download`).expect(200);
+    // A HEAD or GET (a mail scanner, a link preview) does not download: it is sent to the page.
+    await anonymous().head(`/s/${token}/download`).expect(303);
+    await anonymous().get(`/s/${token}/download`).expect(303).expect('Location', `/s/${token}`);
     expect(gate.text).toContain('type="password"');
     expect(gate.headers['cache-control']).toBe('no-store');
-    await anonymous().get(`/s/${token}/download`).expect(401);
+    await anonymous().post(`/s/${token}/download`).expect(401);
     const wrong = await unlock(token, 'guess').expect(401);
     expect(wrong.text).toContain('That password is not right');
 
@@ -107,15 +108,15 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     expect(page.text).toContain('spring-poster.jpg');
     expect(page.text).toContain('2 downloads left');
 
-    const file = await asBuffer(anonymous().get(`/s/${token}/download`).set('Cookie', cookie)).expect(200);
+    const file = await asBuffer(anonymous().post(`/s/${token}/download`).set('Cookie', cookie)).expect(200);
     expect(file.headers['content-type']).toBe('image/jpeg');
     expect(file.headers['x-assetflow-version']).toBe('1');
     expect(file.headers['content-disposition']).toMatch(
       /^attachment; filename="?spring-poster-preview\.jpg"?$/,
     );
     expect(await sharp(file.body as Buffer).metadata()).toMatchObject({ width: 1440, height: 960 });
-    await anonymous().get(`/s/${token}/download`).set('Cookie', cookie).expect(200);
-    const over = await anonymous().get(`/s/${token}/download`).set('Cookie', cookie).expect(429);
+    await anonymous().post(`/s/${token}/download`).set('Cookie', cookie).expect(200);
+    const over = await anonymous().post(`/s/${token}/download`).set('Cookie', cookie).expect(429);
     expect(over.body.error.code).toBe('TOO_MANY_ATTEMPTS');
 
     const trail = await harness.http.get(`/api/shares/${made.body.id}/trail`).set(dee).expect(200);
@@ -173,7 +174,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     seen = await transactions();
     expect(seen.events['share.viewed']).toMatchObject({ xmins: [expect.any(String)], n: 3 });
     // Downloaded as a zip: the counted download and its three events, one transaction.
-    await anonymous().get(`/s/${token}/download`).expect(200);
+    await anonymous().post(`/s/${token}/download`).expect(200);
     seen = await transactions();
     expect(seen.events.download).toEqual({ action: 'download', xmins: [seen.link], n: 3 });
     // Revoked: the same.
@@ -355,7 +356,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       permission: 'download',
       rendition: 'original',
     }).expect(201);
-    const file = await asBuffer(anonymous().get(`/s/${tokenOf(link.body.url)}/download`)).expect(200);
+    const file = await asBuffer(anonymous().post(`/s/${tokenOf(link.body.url)}/download`)).expect(200);
     expect(file.headers['content-disposition']).toMatch(/^attachment; filename="?passwd\.jpg"?$/);
     // Blobs are named by digest: nothing was written outside the blob root.
     const blobRoot = harness.config.blobs.dir;
@@ -502,7 +503,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     const token = tokenOf(link.body.url);
     const cookie = unlockCookie(await unlock(token, 'for partners only').expect(303));
     const viaLink = (
-      await asBuffer(anonymous().get(`/s/${token}/download`).set('Cookie', cookie)).expect(200)
+      await asBuffer(anonymous().post(`/s/${token}/download`).set('Cookie', cookie)).expect(200)
     ).body as Buffer;
     const partner = await harness.as('pia', 'partner');
     const viaApi = (

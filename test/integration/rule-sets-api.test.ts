@@ -32,7 +32,7 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
     });
   });
 
-  it('never replaces a rule author\'s newer version with the shipped file at start-up (M6)', async () => {
+  it("never replaces a rule author's newer version with the shipped file at start-up (M6)", async () => {
     const stricter = readFileSync(path.join(examples, 'default.yaml'), 'utf8').replace(
       'maxExpiryDays: 90',
       'maxExpiryDays: 30',

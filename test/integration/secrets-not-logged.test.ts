@@ -84,6 +84,7 @@ describe('the logs never contain a secret', () => {
       expect(unlock.status).toBe(303);
       secrets.unlockCookie = unlock.headers.get('set-cookie')!.split(';')[0]!.split('=')[1]!;
       const download = await fetch(`${base}/s/${secrets.shareToken}/download?token=${secrets.shareToken}`, {
+        method: 'POST',
         headers: { cookie: `assetflow_link=${secrets.unlockCookie}` },
       });
       expect(download.status).toBe(200);

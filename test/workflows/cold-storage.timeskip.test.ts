@@ -68,7 +68,7 @@ describe.each(databaseKinds)('cold storage on the time-skipping server (%s)', (k
     const token = made.body.url.split('/s/')[1];
 
     await skipDays(25);
-    await request(harness.app).get(`/s/${token}/download`).expect(200);
+    await request(harness.app).post(`/s/${token}/download`).expect(200);
     await skipDays(10); // 35 days after upload, 10 after the link's download
     expect(await tierOf(id)).toBe('hot');
     await skipDays(21); // 31 days after the last use
