@@ -11,9 +11,21 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 /** A preview that takes longer than this is given up (a damaged file can make a decoder spin). */
 const TOOL_TIMEOUT_MS = 60_000;
+/**
+ * What one run of a tool may use, enforced by the kernel (prlimit, util-linux): a crafted file —
+ * a PDF page of 200 × 200 inches, a video of 16k × 16k frames — fails the run with a reason
+ * instead of taking the worker's memory.
+ */
+const TOOL_LIMITS = { addressSpaceBytes: 2 * 1024 ** 3, cpuSeconds: 60 };
+/** Decoded video frames larger than this are refused by ffmpeg's decoder (about 8K × 5K). */
+const MAX_VIDEO_PIXELS = 40_000_000;
+/** The longest side of a still: previews are thumbnails, never full renders. */
+const MAX_STILL_SIDE = 2048;
 
 /** External programs previews use; Debian's ffmpeg and poppler-utils by default. */
 export interface PreviewTools {
+  /** Runs each tool under resource limits. */
+  prlimit: string;
   ffmpeg: string;
   ffprobe: string;
   pdftoppm: string;
@@ -21,6 +33,7 @@ export interface PreviewTools {
 }
 
 export const DEBIAN_TOOLS: PreviewTools = {
+  prlimit: 'prlimit',
   ffmpeg: 'ffmpeg',
   ffprobe: 'ffprobe',
   pdftoppm: 'pdftoppm',
@@ -33,7 +46,8 @@ export type Preview =
 
 /**
  * A still image standing for a video (a representative frame, chosen by ffmpeg's `thumbnail`
- * filter among the first frames) or a PDF (its first page at 150 dpi), with the facts the tools
+ * filter among the first frames) or a PDF (its first page), at most MAX_STILL_SIDE pixels on its
+ * longest side, with the facts the tools
  * report. When the tool is not installed the answer says so; nothing else depends on it.
  */
 export async function makePreview(
@@ -49,19 +63,25 @@ export async function makePreview(
 async function videoPreview(file: string, tools: PreviewTools): Promise<Preview> {
   return withScratch(async (dir) => {
     const out = path.join(dir, 'frame.png');
-    const made = await tool(tools.ffmpeg, [
+    const made = await tool(tools, tools.ffmpeg, [
       '-v',
       'error',
+      // Local files only: a playlist naming URLs or other files is not followed.
+      '-protocol_whitelist',
+      'file',
+      '-max_pixels',
+      String(MAX_VIDEO_PIXELS),
       '-i',
       file,
+      // Scaled down before the filter that keeps 30 frames in memory to choose one.
       '-vf',
-      'thumbnail=30',
+      `scale='min(${MAX_STILL_SIDE},iw)':'min(${MAX_STILL_SIDE},ih)':force_original_aspect_ratio=decrease,thumbnail=30`,
       '-frames:v',
       '1',
       out,
     ]);
     if (!made.ok) return made;
-    const probe = await tool(tools.ffprobe, [
+    const probe = await tool(tools, tools.ffprobe, [
       '-v',
       'error',
       '-select_streams',
@@ -90,10 +110,10 @@ async function videoPreview(file: string, tools: PreviewTools): Promise<Preview>
 
 async function pdfPreview(file: string, tools: PreviewTools): Promise<Preview> {
   return withScratch(async (dir) => {
-    const made = await tool(tools.pdftoppm, [
+    const made = await tool(tools, tools.pdftoppm, [
       '-png',
-      '-r',
-      '150',
+      '-scale-to',
+      String(MAX_STILL_SIDE),
       '-f',
       '1',
       '-l',
@@ -103,7 +123,7 @@ async function pdfPreview(file: string, tools: PreviewTools): Promise<Preview> {
       path.join(dir, 'page'),
     ]);
     if (!made.ok) return made;
-    const info = await tool(tools.pdfinfo, [file]);
+    const info = await tool(tools, tools.pdfinfo, [file]);
     const pages = info.ok ? Number(/^Pages:\s+(\d+)/m.exec(info.stdout)?.[1]) : Number.NaN;
     return { ok: true, png: await readFile(path.join(dir, 'page.png')), ...(pages > 0 ? { pages } : {}) };
   });
@@ -115,16 +135,29 @@ interface FfprobeOutput {
 }
 
 async function tool(
+  tools: PreviewTools,
   program: string,
   args: string[],
 ): Promise<{ ok: true; stdout: string } | { ok: false; reason: string }> {
+  const limits = [`--as=${TOOL_LIMITS.addressSpaceBytes}`, `--cpu=${TOOL_LIMITS.cpuSeconds}`, '--'];
   try {
-    const { stdout } = await run(program, args, { timeout: TOOL_TIMEOUT_MS, maxBuffer: 1024 * 1024 });
+    const { stdout } = await run(tools.prlimit, [...limits, program, ...args], {
+      timeout: TOOL_TIMEOUT_MS,
+      maxBuffer: 1024 * 1024,
+    });
     return { ok: true, stdout };
   } catch (error) {
-    const e = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
+    const e = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean; signal?: string };
     if (e.code === 'ENOENT')
+      return { ok: false, reason: `no preview: ${path.basename(tools.prlimit)} is not installed` };
+    // prlimit could not start the tool itself.
+    if (/failed to execute .*No such file or directory/.test(e.stderr ?? ''))
       return { ok: false, reason: `no preview: ${path.basename(program)} is not installed` };
+    if (e.signal === 'SIGXCPU' || e.signal === 'SIGKILL' || /Cannot allocate memory|bad_alloc/.test(e.stderr ?? ''))
+      return {
+        ok: false,
+        reason: `no preview: ${path.basename(program)} went over its limits (${TOOL_LIMITS.cpuSeconds} s of CPU, ${TOOL_LIMITS.addressSpaceBytes / 1024 ** 3} GiB of memory)`,
+      };
     if (e.killed)
       return {
         ok: false,

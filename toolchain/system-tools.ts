@@ -40,6 +40,11 @@ export const TEST_TOOLS: SystemTool[] = [
     packages: ['poppler-utils'],
   },
   {
+    what: 'prlimit (memory and CPU limits for ffmpeg and pdftoppm)',
+    present: (env) => !!findOnPath('prlimit', env),
+    packages: ['util-linux'],
+  },
+  {
     what: 'the WenQuanYi Zen Hei font (the OCR test poster)',
     present: hasFont('WenQuanYi Zen Hei'),
     packages: ['fontconfig', 'fonts-wqy-zenhei'],

@@ -2,12 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeGreyscalePng, makePdf } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
+import { testTemporalAddress } from '../support/test-env';
 
 const PHOTOS = path.join(__dirname, '..', 'fixtures', 'photos');
 const photo = (name: string) => readFileSync(path.join(PHOTOS, name));
@@ -45,7 +47,7 @@ beforeAll(() => {
  * installs them through `assetflow toolchain --system-tools`): without them this test fails, it
  * does not pass on the "not installed" path, which test/unit/imaging.test.ts covers.
  */
-async function makeVideo(): Promise<Buffer> {
+async function makeVideo(size = '320x240', seconds = 2): Promise<Buffer> {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'assetflow-video-')), 'clip.mp4');
   execFileSync('ffmpeg', [
     '-v',
@@ -53,9 +55,11 @@ async function makeVideo(): Promise<Buffer> {
     '-f',
     'lavfi',
     '-i',
-    'testsrc=duration=2:size=320x240:rate=10',
+    `testsrc=duration=${seconds}:size=${size}:rate=10`,
     '-pix_fmt',
     'yuv420p',
+    '-preset',
+    'ultrafast',
     out,
   ]);
   return readFileSync(out);
@@ -182,6 +186,28 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
       preview: { ok: true, pages: 1 },
       thumbnail: { mediaType: 'image/webp', height: 320 },
     });
+  });
+
+  it('M8: a 200-inch PDF page and an 8000×6000 video are stored at once, bounded or with a reason, never retried', async () => {
+    const hugePage = await upload(makePdf('Poster', [14_400, 14_400]), 'billboard.pdf').expect(201);
+    const bigFrames = await upload(await makeVideo('8000x6000', 1), 'huge.mp4').expect(201);
+    const page = (await stored(hugePage.body.id)).latestVersion.analysis;
+    const video = (await stored(bigFrames.body.id)).latestVersion.analysis;
+    // The page is rendered at 2048 px at most (it was 30 000 × 30 000 at 150 dpi) …
+    expect(page).toMatchObject({ preview: { ok: true, pages: 1 }, thumbnail: { mediaType: 'image/webp' } });
+    // … and the video's frames are over the decoder's pixel limit: no preview, and why.
+    expect(video.preview).toEqual({ ok: false, reason: expect.stringContaining('ffmpeg failed') });
+    // Ingest succeeded at its first attempt for each: nothing failed and was retried.
+    const connection = await Connection.connect({ address: testTemporalAddress() });
+    try {
+      for (const id of [hugePage.body.id, bigFrames.body.id]) {
+        const history = await new Client({ connection }).workflow.getHandle(`asset-${id}`).fetchHistory();
+        const started = history.events?.filter((e) => e.activityTaskStartedEventAttributes) ?? [];
+        expect(started.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([1]);
+      }
+    } finally {
+      await connection.close();
+    }
   });
 
   it.each([

@@ -64,12 +64,12 @@ export async function makeGreyscalePng(width: number, height: number): Promise<B
 }
 
 /** A one-page PDF with a line of text, written by hand (objects, then a correct xref table). */
-export function makePdf(text: string): Buffer {
+export function makePdf(text: string, mediaBox: [number, number] = [612, 792]): Buffer {
   const content = `BT /F1 36 Tf 72 700 Td (${text.replace(/[()\\]/g, (c) => `\\${c}`)}) Tj ET`;
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${mediaBox[0]} ${mediaBox[1]}] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>`,
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];

@@ -129,6 +129,7 @@ describe('type from content', () => {
 describe('previews', () => {
   it('says clearly that there is no preview when the tool is missing', async () => {
     const missing = {
+      prlimit: 'prlimit',
       ffmpeg: '/nonexistent/ffmpeg',
       ffprobe: '/nonexistent/ffprobe',
       pdftoppm: '/nonexistent/pdftoppm',
