@@ -165,6 +165,7 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
         passwordRequired: links.passwordRequired ?? false,
         allowedDomains: [...(links.allowedDomains ?? [])],
         maxDownloads: links.maxDownloads ?? null,
+        audiences: links.audiences ? [...links.audiences] : null,
       },
       channels: mapRecord(distribute.channels, (c) => ({
         renditions: [...c.renditions],

@@ -117,6 +117,11 @@ export interface ShareLinkPolicy {
   passwordRequired?: boolean;
   allowedDomains?: string[];
   maxDownloads?: number;
+  /**
+   * The audiences whose renditions a link may carry. Default: the external audiences when the
+   * rule set has any (a link reaches outsiders), else every audience.
+   */
+  audiences?: string[];
 }
 
 /** Rights metadata that acts: an expiry that takes the asset's distribution down, a usage region. */

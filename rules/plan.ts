@@ -60,6 +60,8 @@ export interface RuleSetPlan {
       passwordRequired: boolean;
       allowedDomains: string[];
       maxDownloads: number | null;
+      /** As written (absent in older plans and when not written): see `linkAudiences`. */
+      audiences?: string[] | null;
     };
     channels: Record<string, { renditions: string[]; when: string | null }>;
   };

@@ -387,6 +387,7 @@ export const ruleSetSchema = {
               uniqueItems: true,
             },
             maxDownloads: { type: 'integer', minimum: 1 },
+            audiences: { ...idList, minItems: 1 },
           },
         },
         channels: {

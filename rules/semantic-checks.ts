@@ -211,6 +211,13 @@ export function semanticProblems(
     condition(['distribute', 'channels', name, 'when'], channel.when);
   }
   const links = doc.distribute?.shareLinks;
+  for (const [i, audience] of (links?.audiences ?? []).entries())
+    if (!Object.hasOwn(doc.distribute?.audiences ?? {}, audience))
+      report(
+        'UNKNOWN_AUDIENCE',
+        ['distribute', 'shareLinks', 'audiences', i],
+        `audience "${audience}" is not declared in distribute.audiences`,
+      );
   if (
     links?.defaultExpiryDays !== undefined &&
     links.maxExpiryDays !== undefined &&

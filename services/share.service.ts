@@ -116,6 +116,14 @@ export class ShareService {
     const audiences = new Set<string>();
     for (const [i, asset] of assets.entries()) {
       const audience = request.audience ?? audienceFor(plans[i]!, request.rendition, actor.roles);
+      const outward = linkAudiences(plans[i]!);
+      if (!outward.includes(audience))
+        throw new AssetflowError(
+          ErrorCodes.AUDIENCE_REFUSED,
+          `Links of rule set ${plans[i]!.name} carry what ${outward.join(', ') || 'no audience'} may have, not "${audience}".`,
+          403,
+          { audience, linkAudiences: outward },
+        );
       audiences.add(audience);
       const decision = await this.deps.workflows.updateAsset(asset!.id, requestDownloadUpdate, {
         by: actor.email,
@@ -467,9 +475,23 @@ function checkRecipients(allowedEmails: string[], policy: EffectivePolicy): void
  * The audience a link is made for when the request names none: an external audience that may
  * have the rendition (a link leaves the organisation), else one the creator belongs to.
  */
+/**
+ * The audiences whose renditions a link may carry: those the rule set names, else its external
+ * audiences (a link reaches outsiders: what only colleagues may have does not leave by link),
+ * else — a rule set with no outside audience — all of them.
+ */
+export function linkAudiences(plan: RuleSetPlan): string[] {
+  const named = plan.distribute.shareLinks.audiences;
+  if (named) return named;
+  const all = Object.keys(plan.distribute.audiences);
+  const external = all.filter((name) => plan.distribute.audiences[name]?.external);
+  return external.length > 0 ? external : all;
+}
+
 function audienceFor(plan: RuleSetPlan, rendition: string, roles: string[]): string {
-  const entries = Object.entries(plan.distribute.audiences).filter(([, a]) =>
-    a.renditions.includes(rendition),
+  const outward = linkAudiences(plan);
+  const entries = Object.entries(plan.distribute.audiences).filter(
+    ([name, a]) => outward.includes(name) && a.renditions.includes(rendition),
   );
   const external = entries.find(([, a]) => a.external);
   const member = entries.find(([, a]) => a.roles.some((r) => roles.includes(r)));
