@@ -7,6 +7,7 @@ import { actorOf } from '../actor';
 import { toAssetResponse, toUploadResponse } from '../asset.mapper';
 import { parseMultipartUpload, type UploadLimits } from '../multipart-upload';
 import { fileHeaders } from '../responses';
+import { MAX_UPLOADS_IN_FLIGHT_PER_USER, UploadsInFlight } from '../uploads-in-flight';
 
 const DEFAULT_PROJECT = 'default';
 
@@ -17,16 +18,32 @@ export function assetsRouter(deps: {
   limits: UploadLimits;
 }): Router {
   const router = Router();
+  const inFlight = new UploadsInFlight(MAX_UPLOADS_IN_FLIGHT_PER_USER);
 
-  /** One file answers with the asset; several files (batch upload) with `{assets: [...]}`. */
+  /**
+   * One file answers with the asset; several files (batch upload) with `{assets: [...]}`. The
+   * project may be named in the query (`?project=`), where it is checked before a byte is read,
+   * or as a form field, checked once the body has arrived.
+   */
   router.post('/api/assets', async (req, res) => {
     const actor = actorOf(req);
-    const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
-    // The project is a form field, so it is known only now: the same policy decides, and a
-    // refusal discards the upload's temporary files like any other.
-    const project = upload.fields.project?.trim() || DEFAULT_PROJECT;
+    const named = typeof req.query.project === 'string' ? req.query.project.trim() : undefined;
+    if (named) await deps.access.requireOnProject(actor, named, 'edit');
+    const upload = await inFlight.run(actor.email, () => parseMultipartUpload(req, deps.blobs, deps.limits));
+    const discard = () => Promise.all(upload.files.map((f) => f.blob.discard()));
+    const field = upload.fields.project?.trim();
+    if (named && field && field !== named) {
+      await discard();
+      throw new AssetflowError(
+        ErrorCodes.VALIDATION_FAILED,
+        `The query names project "${named}" and the form "${field}"; name one.`,
+        400,
+        { query: named, field },
+      );
+    }
+    const project = named || field || DEFAULT_PROJECT;
     await deps.access.requireOnProject(actor, project, 'edit').catch(async (error: unknown) => {
-      await Promise.all(upload.files.map((f) => f.blob.discard()));
+      await discard();
       throw error;
     });
     const created = (
