@@ -170,6 +170,8 @@ export interface DownloadGrant {
   user: string;
   rendition: string;
   expiresAt: string;
+  /** The audience the approval was for (absent in grants made before engine revision 3). */
+  audience?: string;
 }
 
 /** What an approval child workflow reports to its asset when it finishes. */

@@ -3,7 +3,7 @@ import type { FlowTrigger } from '../rules/document';
 import { addDuration } from '../rules/duration';
 import type { FlowState } from '../rules/flow-machine';
 import type { RuleSetPlan } from '../rules/plan';
-import { holds } from './asset-rules';
+import { hardened, holds } from './asset-rules';
 import type { ApprovalFlowInput, EngineState, NoticeRecipients } from './model';
 import { emit, note, notify, statusChanged, transition } from './state';
 
@@ -107,6 +107,7 @@ function applyAction(
           user: record.requestedBy,
           rendition: record.rendition,
           expiresAt: addDuration(at, expiresIn),
+          ...(hardened(s) ? { audience: record.audience } : {}),
         },
       ];
       break;

@@ -17,6 +17,8 @@ export function assetFacts(s: LifecycleState): ConditionInput['asset'] {
 
 /** Whether a state runs under the engine revision that enforces rules (see ENGINE_REVISION). */
 export const enforcing = (s: { revision?: number }): boolean => (s.revision ?? 1) >= 2;
+/** Whether a state runs under the revision that bounds grants and metadata (see ENGINE_REVISION). */
+export const hardened = (s: { revision?: number }): boolean => (s.revision ?? 1) >= 3;
 
 /** What the timers are computed from. */
 export function lifecycleFacts(

@@ -3,7 +3,7 @@ import { assetKindOf } from '../domain/asset-kind';
 import type { RuleSetPlan } from '../rules/plan';
 import { fillFromTags } from './ai-fill';
 import { finishApproval, queueApproval, startFlowsFor } from './approvals';
-import { complianceOf, enforcing, firstFreezeTrigger, lifecycleFacts, withheldOf } from './asset-rules';
+import { complianceOf, enforcing, firstFreezeTrigger, hardened, lifecycleFacts, withheldOf } from './asset-rules';
 import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from './business-events';
 import {
   ENGINE_REVISION,
@@ -245,7 +245,7 @@ function requestDownload(
   };
   const flow = own(own(plan.distribute.audiences, e.audience)?.approvals ?? {}, e.rendition);
   if (!flow) return ready('allowed');
-  if ((s.grants ?? []).some((g) => g.user === e.by && g.rendition === e.rendition)) return ready('granted');
+  if ((s.grants ?? []).some((g) => grantCovers(s, g, e, now))) return ready('granted');
   const request = {
     user: e.by,
     roles: e.roles,
@@ -257,14 +257,36 @@ function requestDownload(
 }
 
 /**
- * Raises a state recorded under an older revision to the current one (the workflow does so where
- * its patch marker says). An ingested asset is judged afresh at once — withheld or not, compliance
- * tags, business-event conditions — so the catalogue does not wait for its next event to say so.
+ * Whether an approved grant answers this request: the requester's, for this rendition — and from
+ * revision 3 only until it expires (its timer may not have fired yet when the request arrives)
+ * and for the audience it was approved for.
  */
-export function raiseRevision(state: EngineState, plan: RuleSetPlan, now: string): EngineState {
+function grantCovers(
+  s: EngineState,
+  g: NonNullable<EngineState['grants']>[number],
+  e: Extract<LifecycleEvent, { type: 'request-download' }>,
+  now: string,
+): boolean {
+  if (g.user !== e.by || g.rendition !== e.rendition) return false;
+  return !hardened(s) || (g.expiresAt > now && (g.audience === undefined || g.audience === e.audience));
+}
+
+/**
+ * Raises a state recorded under an older revision to `revision` (the workflow does so where each
+ * revision's patch marker says). Reaching revision 2, an ingested asset is judged afresh at once —
+ * withheld or not, compliance tags, business-event conditions — so the catalogue does not wait for
+ * its next event to say so.
+ */
+export function raiseRevision(
+  state: EngineState,
+  plan: RuleSetPlan,
+  now: string,
+  revision = ENGINE_REVISION,
+): EngineState {
   const s = JSON.parse(JSON.stringify(state)) as EngineState;
-  s.revision = ENGINE_REVISION;
-  if (s.state !== 'purged' && s.ingestedVersion > 0) recheck(s, plan, now);
+  const before = s.revision ?? 1;
+  s.revision = revision;
+  if (before < 2 && revision >= 2 && s.state !== 'purged' && s.ingestedVersion > 0) recheck(s, plan, now);
   return bound(s);
 }
 

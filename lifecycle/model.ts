@@ -48,9 +48,12 @@ export interface ApprovalFlowInput {
 /**
  * The engine's behaviour revision. 1: as recorded before rules were enforced (a run replaying
  * such a history keeps it); 2: mandatory fields, rights dates, regions, business events and
- * notices act. The workflow raises a state to the current revision behind a `patched()` marker.
+ * notices act; 3: a download grant counts only before it expires and for the audience it was
+ * approved for, and metadata changes name declared fields only (never `constructor`) with values
+ * within METADATA_LIMITS. The workflow raises a state to each revision behind its own
+ * `patched()` marker.
  */
-export const ENGINE_REVISION = 2;
+export const ENGINE_REVISION = 3;
 
 /** The engine's state: what the workflow carries, plus the work it still owes the world. */
 export interface EngineState extends LifecycleState {

@@ -1,9 +1,9 @@
 import type { AssetState } from '../domain/asset';
 import type { ErrorCodes } from '../domain/errors';
 import { own } from '../domain/own';
-import { metadataProblems } from '../rules/metadata';
+import { metadataProblems, metadataSizeProblems } from '../rules/metadata';
 import type { RuleSetPlan } from '../rules/plan';
-import { audienceRefusal, enforcing, lifecycleFacts, withheldOf } from './asset-rules';
+import { audienceRefusal, enforcing, hardened, lifecycleFacts, withheldOf } from './asset-rules';
 import type { EngineState, EventType, LifecycleEvent, Refusal } from './model';
 import { lifecycleTimers } from './timers';
 
@@ -49,8 +49,13 @@ export const TRANSITION_TABLE: {
   'set-metadata': {
     in: LIVE,
     check: (s, e, plan) => {
-      const unknown = Object.keys(e.set ?? {}).find((key) => !Object.hasOwn(plan.fields, key));
+      // Before revision 3 a key such as `constructor` was found on the prototype and let through.
+      const declared = (key: string) => (hardened(s) ? Object.hasOwn(plan.fields, key) : !!plan.fields[key]);
+      const unknown = Object.keys(e.set ?? {}).find((key) => !declared(key));
       if (unknown) return refuse('UNKNOWN_FIELD', `"${unknown}" is not a field of rule set ${plan.name}.`);
+      const tooLarge = hardened(s) ? Object.entries(metadataSizeProblems(e.set ?? {})) : [];
+      if (tooLarge.length > 0)
+        return refuse('METADATA_INVALID', tooLarge.map(([field, problem]) => `${field} ${problem}`).join('; '));
       const problems = Object.entries(metadataProblems(plan.fields, e.set ?? {}));
       if (problems.length > 0)
         return refuse(

@@ -52,6 +52,16 @@ import { workflowNow } from './workflow-clock';
  * dates, regions, business events, notices). Histories recorded before it replay under revision 1.
  */
 export const RULES_ENFORCED_PATCH = 'lifecycle-rules-enforced';
+/**
+ * Marks where a run starts applying engine revision 3 (grants bounded by expiry and audience;
+ * metadata keys and sizes checked). Histories recorded before it replay under revision 2 (or 1).
+ */
+export const INPUT_BOUNDED_PATCH = 'lifecycle-input-bounded';
+/** Each revision above 1 and the marker behind which a run reaches it, in order. */
+const REVISION_MARKERS: ReadonlyArray<readonly [number, string]> = [
+  [2, RULES_ENFORCED_PATCH],
+  [3, INPUT_BOUNDED_PATCH],
+];
 
 /** Longest a run waits without any event before continuing as new (timers are re-derived then). */
 const MAX_RUN_IDLE_MS = 365 * 24 * 60 * 60 * 1000;
@@ -97,20 +107,32 @@ const { moveToTier: bringBack } = proxyActivities<Activities>({
  */
 export async function interpretLifecycle(input: AssetLifecycleInput): Promise<AssetLifecycleView> {
   const now = () => workflowNow().toISOString();
-  /** Whether to raise the state to the current engine revision: once, where the patch marker says so. */
-  const toRaise = (state: EngineState) =>
-    (state.revision ?? 1) < ENGINE_REVISION && patched(RULES_ENFORCED_PATCH);
+  /**
+   * The revision to raise a state to: each next revision whose patch marker this run has (or,
+   * running for the first time, records), in order; the state's own when none is due.
+   */
+  const revisionFor = (state: EngineState) => {
+    let revision = state.revision ?? 1;
+    for (const [next, marker] of REVISION_MARKERS) {
+      if (revision >= next) continue;
+      if (!patched(marker)) break;
+      revision = next;
+    }
+    return revision;
+  };
+  const raise = (state: EngineState, to: number) =>
+    to > (state.revision ?? 1) ? raiseRevision(state, plan, now(), to) : state;
   let s: EngineState = input.carried ? resumeState(input.carried) : newAssetState(input, now(), 1);
-  const raiseAtStart = toRaise(s);
+  const raiseAtStart = revisionFor(s);
   let plan: RuleSetPlan = input.plan ?? (await planOf(s.ruleSet, input.carried !== undefined));
-  if (raiseAtStart) s = raiseRevision(s, plan, now());
+  s = raise(s, raiseAtStart);
 
   const refuseIfNot = (event: LifecycleEvent) => {
     const refusal = refusalOf(s, event, plan, now());
     if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, refusal.code);
   };
   const accept = (event: LifecycleEvent): Reply => {
-    if (toRaise(s)) s = raiseRevision(s, plan, now());
+    if ((s.revision ?? 1) < ENGINE_REVISION) s = raise(s, revisionFor(s));
     const outcome = applyEvent(s, event, plan, now());
     if (!outcome.ok) throw ApplicationFailure.nonRetryable(outcome.refusal.message, outcome.refusal.code);
     s = outcome.state;

@@ -119,7 +119,7 @@ describe.each(databaseKinds)('approvals and freezes through the API (%s)', (kind
       await recordHistoryIfAsked(
         testTemporalAddress(),
         `asset-${assetId}`,
-        'asset-lifecycle-v5-download-approved',
+        'asset-lifecycle-v6-download-approved',
       );
     }
   });

@@ -57,7 +57,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
-        'asset-lifecycle-v5-stored-image',
+        'asset-lifecycle-v6-stored-image',
       );
   });
 
@@ -95,7 +95,7 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       await recordHistoryIfAsked(
         testTemporalAddress(),
         res.body.workflowId,
-        'asset-lifecycle-v5-stored-generic',
+        'asset-lifecycle-v6-stored-generic',
       );
   });
 

@@ -80,7 +80,7 @@ describe('killing the worker mid-ingest (dev server, embedded PostgreSQL)', () =
     await recordHistoryIfAsked(
       testTemporalAddress(),
       `asset-${id}`,
-      'asset-lifecycle-v5-ingest-retried-after-crash',
+      'asset-lifecycle-v6-ingest-retried-after-crash',
     );
   }, 120_000);
 });

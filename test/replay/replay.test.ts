@@ -5,7 +5,7 @@ import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { SEPARATION_OF_DUTIES_PATCH } from '../../workflows/approval-flow.workflow';
 import { LIFECYCLE_ENGINE_PATCH, PLAN_EXECUTION_PATCH } from '../../workflows/asset-lifecycle.workflow';
 import { INGEST_ACTIVITY_PATCH } from '../../workflows/asset-lifecycle-v2';
-import { RULES_ENFORCED_PATCH } from '../../workflows/lifecycle-interpreter';
+import { INPUT_BOUNDED_PATCH, RULES_ENFORCED_PATCH } from '../../workflows/lifecycle-interpreter';
 import {
   addVersionUpdate,
   approvalFinishedSignal,
@@ -98,6 +98,7 @@ describe('replay of recorded workflow histories', () => {
       LIFECYCLE_ENGINE_PATCH,
       INGEST_ACTIVITY_PATCH,
       RULES_ENFORCED_PATCH,
+      INPUT_BOUNDED_PATCH,
       SEPARATION_OF_DUTIES_PATCH,
     ])
       expect([patch, patches.has(patch)]).toEqual([patch, true]);
@@ -125,6 +126,12 @@ describe('replay of recorded workflow histories', () => {
       return ids.has(LIFECYCLE_ENGINE_PATCH) && !ids.has(RULES_ENFORCED_PATCH);
     });
     expect(beforeRules.length).toBeGreaterThan(0);
+    // And revision 2 runs, from before grants and metadata were bounded (revision 3).
+    const beforeBounded = histories.filter((h) => {
+      const ids = patchesIn(h.history);
+      return ids.has(RULES_ENFORCED_PATCH) && !ids.has(INPUT_BOUNDED_PATCH);
+    });
+    expect(beforeBounded.length).toBeGreaterThan(0);
     const approvalsBefore = histories.filter(
       (h) => h.file.startsWith('approval-flow-') && !patchesIn(h.history).has(SEPARATION_OF_DUTIES_PATCH),
     );

@@ -112,7 +112,7 @@ describe('assetLifecycle on the time-skipping server', () => {
       expect(expiredAt - startedAt).toBeLessThan(367 * DAY_MS);
       // The catalogue mirror followed, so the API lists the asset as taken down.
       await eventually(async () => ((await assets.find(assetId))?.state === 'expired' ? true : undefined));
-      await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v5-expired-after-one-year');
+      await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v6-expired-after-one-year');
     });
   });
 });

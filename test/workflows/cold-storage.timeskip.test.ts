@@ -94,7 +94,7 @@ describe.each(databaseKinds)('cold storage on the time-skipping server (%s)', (k
       .query({ audience: 'everyone' })
       .set(viewer)
       .expect(200);
-    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v5-cold-restored');
+    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v6-cold-restored');
   }, 120_000);
 
   it('an asset gone cold whose bytes another hot asset keeps is read where they are (P9)', async () => {

@@ -148,7 +148,7 @@ describe('every message an asset workflow accepts', () => {
     expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
 
     const { runId } = await handle.describe();
-    await recordRunIfAsked(world.env.client, handle.workflowId, runId, 'asset-lifecycle-v5-every-message');
+    await recordRunIfAsked(world.env.client, handle.workflowId, runId, 'asset-lifecycle-v6-every-message');
   });
 
   it('an idle asset continues as new after a year, carrying its state, and the new run goes on', async () => {
@@ -172,12 +172,12 @@ describe('every message an asset workflow accepts', () => {
       return recorded.includes('frozen') ? recorded : undefined;
     });
     expect(events).toEqual(['uploaded', 'stored', 'frozen']);
-    await recordRunIfAsked(world.env.client, handle.workflowId, first, 'asset-lifecycle-v5-continued-as-new');
+    await recordRunIfAsked(world.env.client, handle.workflowId, first, 'asset-lifecycle-v6-continued-as-new');
     await recordRunIfAsked(
       world.env.client,
       handle.workflowId,
       continued,
-      'asset-lifecycle-v5-after-continue-as-new',
+      'asset-lifecycle-v6-after-continue-as-new',
     );
   });
 });

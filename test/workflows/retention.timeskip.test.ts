@@ -184,7 +184,7 @@ describe('lifecycle timers that fire years later', () => {
       'tier-cold',
       'purged',
     ]);
-    await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v5-purged-after-delisting');
+    await recordHistoryIfAsked(env.address, handle.workflowId, 'asset-lifecycle-v6-purged-after-delisting');
   });
 
   it('automotive: a drawing archived at end of production is kept 15 years; legal hold stops the purge until released', async () => {

@@ -155,7 +155,7 @@ describe.each(databaseKinds)('seed scenarios on the time-skipping server (%s)', 
       3,
     );
     await purgedOnTime(id, purgeAt);
-    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v5-ecommerce-seed');
+    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v6-ecommerce-seed');
     await recordHistoryIfAsked(env.address, review.id, 'approval-flow-v3-compliance-review');
   }, 240_000);
 
@@ -220,7 +220,7 @@ describe.each(databaseKinds)('seed scenarios on the time-skipping server (%s)', 
     const purgeAt = archived.timers.find((t: { kind: string }) => t.kind === 'retention').at;
     expect(new Date(purgeAt).getUTCFullYear() - new Date(archived.anchors.archive).getUTCFullYear()).toBe(5);
     await purgedOnTime(id, purgeAt);
-    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v5-luxury-seed');
+    await recordHistoryIfAsked(env.address, `asset-${id}`, 'asset-lifecycle-v6-luxury-seed');
   }, 240_000);
 
   it('automotive: mandatory fields → release approved by quality and design → R&D and dealers → end of production archives → legal hold → purged 15 years later', async () => {
