@@ -1,9 +1,17 @@
 import type { AssetRepository } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { type AccessLevel, atLeast } from '../policy/access';
 import { type MigrationChange, previewMigration } from '../lifecycle/migration-preview';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { migrateRuleSetUpdate } from '../workflows/messages';
+
+/** Who migrates: the trail names them; their access decides which assets are theirs to move. */
+export interface MigrationCaller {
+  email: string;
+  isAdmin: boolean;
+  levelsOn(assetIds: string[]): Promise<Map<string, AccessLevel>>;
+}
 
 export interface MigrationRequest {
   toVersion: number;
@@ -33,11 +41,17 @@ export class MigrationService {
     },
   ) {}
 
+  /**
+   * Moves the assets of `ruleSet` that the caller may edit (an administrator: all of them) to
+   * `toVersion`, or says what would change (`dryRun`, the default). Going back to an older version
+   * than an asset runs under is an administrator's decision: it can undo a stricter policy.
+   */
   async migrate(
     ruleSet: string,
     request: MigrationRequest,
-    by: string,
+    caller: MigrationCaller,
   ): Promise<{ ruleSet: string; toVersion: number; dryRun: boolean; assets: AssetMigration[] }> {
+    const by = caller.email;
     const target = await this.deps.ruleSets.get(ruleSet, request.toVersion);
     if (!target)
       throw new AssetflowError(
@@ -47,10 +61,22 @@ export class MigrationService {
         { ruleSet, version: request.toVersion },
       );
     const dryRun = request.dryRun !== false;
-    const candidates = await this.deps.assets.onOtherVersions(ruleSet, request.toVersion);
+    const others = await this.deps.assets.onOtherVersions(ruleSet, request.toVersion);
+    // Assets in projects the caller cannot edit are neither changed nor described (ids, dates,
+    // missing fields): they are not in the answer at all.
+    const levels = await caller.levelsOn(others.map((c) => c.id));
+    const candidates = others.filter((c) => atLeast(levels.get(c.id), 'edit'));
     const selected = request.assetIds
       ? candidates.filter((c) => request.assetIds?.includes(c.id))
       : candidates;
+    const downgraded = selected.find((c) => c.ruleSetVersion !== null && c.ruleSetVersion > target.version);
+    if (downgraded && !caller.isAdmin)
+      throw new AssetflowError(
+        ErrorCodes.FORBIDDEN,
+        `Asset ${downgraded.id} runs under version ${downgraded.ruleSetVersion}; only an administrator moves assets back to an older version (${target.version}).`,
+        403,
+        { assetId: downgraded.id, fromVersion: downgraded.ruleSetVersion, toVersion: target.version },
+      );
     const now = new Date().toISOString();
     const plans = new Map<number, Awaited<ReturnType<RuleSetRepository['get']>>>();
 

@@ -3,6 +3,7 @@ import type { ApprovalRepository } from '../../catalogue/approval.repository';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { Notices } from '../../operations/notices';
+import { isAdmin } from '../../policy/access';
 import { metadataSizeProblems } from '../../rules/metadata';
 import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
@@ -197,7 +198,14 @@ export function lifecycleRouter(deps: {
   /** Preview (default) or apply moving assets to another version of their rule set. */
   router.post('/api/rule-sets/:name/migrations', async (req, res) => {
     const body = validBody<MigrationRequest>('migration', req.body);
-    res.json(await deps.migrations.migrate(req.params.name, body, actorOf(req).email));
+    const actor = actorOf(req);
+    res.json(
+      await deps.migrations.migrate(req.params.name, body, {
+        email: actor.email,
+        isAdmin: isAdmin(actor),
+        levelsOn: (ids) => deps.access.levelsOn(actor, ids),
+      }),
+    );
   });
 
   return router;

@@ -112,4 +112,56 @@ describe.each(databaseKinds)('rule-set migrations (%s)', (kind) => {
     ).toEqual([]);
     await harness.http.post('/api/rule-sets/ecommerce/migrations').send({ toVersion: 9 }).expect(404);
   });
+
+  it('moves only the assets the caller may edit, and only an administrator moves them back (L7)', async () => {
+    await harness.http
+      .post('/api/projects')
+      .send({ id: 'secret-launch', name: 'Secret launch', grants: [] })
+      .expect(201);
+    const upload = await harness.http
+      .post('/api/assets')
+      .field('ruleSet', 'ecommerce')
+      .field('project', 'secret-launch')
+      .field('metadata', JSON.stringify({ sku: 'EL-100300', brand: 'Voltio', purpose: 'main' }))
+      .attach('file', await makeJpeg(300, 300, [19, 99, 199]), 'Voltio_EL-100300_main_V1_20261128.jpg')
+      .expect(201);
+    const id = upload.body.id as string;
+    await waitUntilStored(harness, id);
+    const author = await harness.as('outside-author', 'rule-author');
+    // The asset runs under v1 (or v2); the author asks for every asset not on v3 (none of them theirs).
+    await harness.http
+      .post('/api/rule-sets')
+      .set('Content-Type', 'application/yaml')
+      .send(ecommerce.replace('keep: P3Y', 'keep: P7Y'))
+      .expect(201);
+    const preview = await harness.http
+      .post('/api/rule-sets/ecommerce/migrations')
+      .set(author)
+      .send({ toVersion: 3 })
+      .expect(200);
+    expect(preview.body.assets.map((a: { assetId: string }) => a.assetId)).not.toContain(id);
+    // The administrator moves it to v3; a rule author with edit on the project may not move it back.
+    await harness.http
+      .post('/api/rule-sets/ecommerce/migrations')
+      .send({ toVersion: 3, assetIds: [id], dryRun: false })
+      .expect(200);
+    await harness.http
+      .put('/api/projects/secret-launch/grants')
+      .send({
+        grants: [
+          { principal: `user:${await harness.userId('admin')}`, level: 'manage' },
+          { principal: `user:${await harness.userId('outside-author')}`, level: 'edit' },
+        ],
+      })
+      .expect(200);
+    const back = await harness.http
+      .post('/api/rule-sets/ecommerce/migrations')
+      .set(author)
+      .send({ toVersion: 1, assetIds: [id] });
+    expect([back.status, back.body.error?.code]).toEqual([403, 'FORBIDDEN']);
+    await harness.http
+      .post('/api/rule-sets/ecommerce/migrations')
+      .send({ toVersion: 1, assetIds: [id] })
+      .expect(200);
+  });
 });
