@@ -11,6 +11,7 @@ import * as accessAndDistribution from './migrations/0009-access-and-distributio
 import * as collaboration from './migrations/0010-collaboration';
 import * as watermarks from './migrations/0011-watermarks';
 import * as timelineEvents from './migrations/0012-timeline-events';
+import * as accountLifecycle from './migrations/0013-account-lifecycle';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0010-collaboration': collaboration,
   '0011-watermarks': watermarks,
   '0012-timeline-events': timelineEvents,
+  '0013-account-lifecycle': accountLifecycle,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
