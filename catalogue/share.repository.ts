@@ -21,7 +21,9 @@ export interface ShareRecord {
   passwordFailures: number;
 }
 
-export type NewShare = Omit<ShareRecord, 'downloads' | 'revokedAt' | 'createdAt' | 'passwordFailures'> & { tokenSha256: string };
+export type NewShare = Omit<ShareRecord, 'downloads' | 'revokedAt' | 'createdAt' | 'passwordFailures'> & {
+  tokenSha256: string;
+};
 
 /** Share links. Tokens arrive here already hashed (sha256); passwords as argon2id hashes. */
 export class ShareRepository {

@@ -96,7 +96,8 @@ export const identityPaths = {
   },
   '/api/tokens/{tokenId}': {
     delete: {
-      summary: "Revoke a token: the caller's own, or anyone's for an administrator; refused from the next request",
+      summary:
+        "Revoke a token: the caller's own, or anyone's for an administrator; refused from the next request",
       parameters: [uuidParam('tokenId')],
       responses: { '204': { description: 'Revoked' }, '404': errorResponse('TOKEN_NOT_FOUND') },
     },
@@ -114,7 +115,8 @@ export const identityPaths = {
   },
   '/api/users/{userId}/roles': {
     put: {
-      summary: "Set a user's {roles, teams} (administrators); an administrator cannot drop their own admin role",
+      summary:
+        "Set a user's {roles, teams} (administrators); an administrator cannot drop their own admin role",
       parameters: [userParam],
       requestBody: jsonBody,
       responses: { '200': ok('The user'), ...adminOnly, '404': noUser, '409': errorResponse('OWN_ACCOUNT') },

@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { type Harness, startHarness } from '../support/harness';
@@ -39,9 +44,9 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
       db(),
     );
     await signIn('stale');
-    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM sessions WHERE user_id = ${id}`.execute(
-      db(),
-    );
+    const { rows } = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM sessions WHERE user_id = ${id}`.execute(db());
     expect(Number(rows[0]!.n)).toBe(1); // only the new one
   });
 
@@ -99,8 +104,11 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
     const second = await request(harness.app).post('/api/tokens').set(fay).send({ name: 'cd' }).expect(201);
     await harness.http.delete(`/api/tokens/${second.body.id}`).expect(204);
     expect(
-      (await request(harness.app).get('/api/auth/me').set({ Authorization: `Bearer ${second.body.token}` }))
-        .status,
+      (
+        await request(harness.app)
+          .get('/api/auth/me')
+          .set({ Authorization: `Bearer ${second.body.token}` })
+      ).status,
     ).toBe(401);
     // The owner's list shows both, revoked, with their dates; never a secret.
     const tokens = (await request(harness.app).get('/api/tokens').set(fay).expect(200)).body.tokens;
@@ -178,7 +186,9 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
     expect(reset.body.password).toMatch(/^[\w-]{20}$/);
     expect((await session.get('/api/auth/me')).status).toBe(401);
     await signIn('jo', reset.body.password);
-    const { rows } = await sql<{ h: string }>`SELECT password_hash AS h FROM users WHERE id = ${id}`.execute(db());
+    const { rows } = await sql<{ h: string }>`SELECT password_hash AS h FROM users WHERE id = ${id}`.execute(
+      db(),
+    );
     expect(rows[0]!.h).toMatch(/^\$argon2id\$/);
   });
 
@@ -193,7 +203,10 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
     const me = (await request(harness.app).get('/api/auth/me').set(kim).expect(200)).body.user;
     expect(me).toMatchObject({ roles: ['rule-author'], teams: ['north'] });
     const adminId = await harness.userId('admin');
-    const own = await harness.http.put(`/api/users/${adminId}/roles`).send({ roles: [], teams: [] }).expect(409);
+    const own = await harness.http
+      .put(`/api/users/${adminId}/roles`)
+      .send({ roles: [], teams: [] })
+      .expect(409);
     expect(own.body.error.code).toBe('OWN_ACCOUNT');
   });
 
@@ -205,7 +218,10 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
     expect(listed).toHaveLength(2);
     const mine = listed.find((s: { current: boolean }) => s.current);
     const other = listed.find((s: { current: boolean }) => !s.current);
-    expect(mine).toMatchObject({ userAgent: 'Firefox here', address: expect.stringMatching(/127\.0\.0\.1|::1/) });
+    expect(mine).toMatchObject({
+      userAgent: 'Firefox here',
+      address: expect.stringMatching(/127\.0\.0\.1|::1/),
+    });
     expect(other).toMatchObject({ userAgent: 'Safari there', createdAt: expect.any(String) });
     expect(other.lastSeenAt).toEqual(expect.any(String));
     // Nothing secret: ids only.
@@ -231,7 +247,9 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
     await sql`UPDATE sessions SET last_seen_at = now() - interval '721 minutes' WHERE user_agent = 'idle'`.execute(
       db(),
     );
-    await sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_agent = 'old'`.execute(db());
+    await sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_agent = 'old'`.execute(
+      db(),
+    );
     expect((await idle.get('/api/auth/me')).status).toBe(401);
     expect((await old.get('/api/auth/me')).status).toBe(401);
     // A session in use is seen again (to the minute), which keeps it alive.
@@ -246,5 +264,31 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
       db(),
     );
     expect(Number(rows[0]!.ago)).toBeLessThan(60);
+  });
+
+  it('the CLI lists and revokes tokens and disables users, effective on the next request', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-cli-'));
+    const cli = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'bin/assetflow.ts', '-c', path.join(dir, 'none.yaml'), ...args],
+        { env: { ...process.env, DATABASE_URL: harness.databaseUrl, ASSETFLOW_BLOB_DIR: dir } },
+      );
+    const ola = await harness.as('ola');
+    const made = await request(harness.app).post('/api/tokens').set(ola).send({ name: 'laptop' }).expect(201);
+    const listed = await cli('tokens', 'list', 'ola@example.test');
+    expect(listed.stdout).toContain(`${made.body.id}\tlaptop`);
+    expect(listed.stdout).not.toContain(made.body.token);
+    await cli('tokens', 'revoke', made.body.id);
+    expect(
+      (
+        await request(harness.app)
+          .get('/api/auth/me')
+          .set({ Authorization: `Bearer ${made.body.token}` })
+      ).status,
+    ).toBe(401);
+    await request(harness.app).get('/api/auth/me').set(ola).expect(200);
+    await cli('users', 'disable', 'ola@example.test');
+    expect((await request(harness.app).get('/api/auth/me').set(ola)).status).toBe(401);
   });
 });

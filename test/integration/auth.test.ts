@@ -145,7 +145,9 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
       await sql`DELETE FROM users`.execute(fresh.storage.database.db);
       const identity = new IdentityService(fresh.storage.identity);
       // A short ASSETFLOW_ADMIN_PASSWORD is refused like any short password, and nobody is made.
-      await expect(identity.ensureAdministrator({ ASSETFLOW_ADMIN_PASSWORD: 'admin123' })).rejects.toMatchObject({
+      await expect(
+        identity.ensureAdministrator({ ASSETFLOW_ADMIN_PASSWORD: 'admin123' }),
+      ).rejects.toMatchObject({
         code: 'PASSWORD_TOO_WEAK',
         details: { minLength: 12 },
       });

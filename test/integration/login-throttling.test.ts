@@ -68,7 +68,8 @@ describe.each(databaseKinds)('sign-in throttling and client addresses (%s)', (ki
     expect(statuses(answers)).toEqual({ 401: 50, 429: 5 });
     // An unknown e-mail is limited per address exactly as a known one is.
     const unknown = [];
-    for (let i = 0; i < 6; i++) unknown.push(await login(proxied, 'ghost@corp.test', `x${i}`, '198.51.100.8'));
+    for (let i = 0; i < 6; i++)
+      unknown.push(await login(proxied, 'ghost@corp.test', `x${i}`, '198.51.100.8'));
     expect(statuses(unknown)).toEqual({ 401: 5, 429: 1 });
   });
 

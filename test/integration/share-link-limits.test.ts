@@ -30,16 +30,23 @@ describe.each(databaseKinds)('share-link limits (%s)', (kind) => {
   const makeLink = async (password?: string) => {
     const made = await harness.http
       .post('/api/shares')
-      .send({ assetIds: [assetId], permission: 'view', rendition: 'preview', ...(password ? { password } : {}) })
+      .send({
+        assetIds: [assetId],
+        permission: 'view',
+        rendition: 'preview',
+        ...(password ? { password } : {}),
+      })
       .expect(201);
     return { id: made.body.id as string, token: (made.body.url as string).split('/s/')[1]! };
   };
   const unlock = (token: string, password: string, address: string) =>
     request(harness.app).post(`/s/${token}`).set(from(address)).type('form').send({ password });
   const failuresOf = async (id: string) =>
-    (await sql<{ n: number }>`SELECT password_failures AS n FROM shares WHERE id = ${id}`.execute(
-      harness.storage.database.db,
-    )).rows[0]!.n;
+    (
+      await sql<{ n: number }>`SELECT password_failures AS n FROM shares WHERE id = ${id}`.execute(
+        harness.storage.database.db,
+      )
+    ).rows[0]!.n;
 
   it('scanning random tokens from one address never locks out a live link opened from it', async () => {
     const { token } = await makeLink();
@@ -47,7 +54,11 @@ describe.each(databaseKinds)('share-link limits (%s)', (kind) => {
     const statuses: number[] = [];
     for (let i = 0; i < 31; i++)
       statuses.push(
-        (await request(harness.app).get(`/s/${randomBytes(32).toString('base64url')}`).set(from(office))).status,
+        (
+          await request(harness.app)
+            .get(`/s/${randomBytes(32).toString('base64url')}`)
+            .set(from(office))
+        ).status,
       );
     expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
     expect(statuses[30]).toBe(429);
@@ -55,18 +66,26 @@ describe.each(databaseKinds)('share-link limits (%s)', (kind) => {
     await request(harness.app).get(`/s/${token}`).set(from(office)).expect(200);
     // Scanning stays refused.
     expect(
-      (await request(harness.app).get(`/s/${randomBytes(32).toString('base64url')}`).set(from(office))).status,
+      (
+        await request(harness.app)
+          .get(`/s/${randomBytes(32).toString('base64url')}`)
+          .set(from(office))
+      ).status,
     ).toBe(429);
     // Other addresses are unaffected.
     expect(
-      (await request(harness.app).get(`/s/${randomBytes(32).toString('base64url')}`).set(from('198.51.100.21')))
-        .status,
+      (
+        await request(harness.app)
+          .get(`/s/${randomBytes(32).toString('base64url')}`)
+          .set(from('198.51.100.21'))
+      ).status,
     ).toBe(404);
   });
 
   it('limits password guesses per link across addresses: ten wrong from ten addresses, then 429 for everyone', async () => {
     const { token } = await makeLink('the right password');
-    for (let i = 0; i < 10; i++) expect((await unlock(token, `guess ${i}`, `203.0.113.${i}`)).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await unlock(token, `guess ${i}`, `203.0.113.${i}`)).status).toBe(401);
     const limited = await unlock(token, 'the right password', '203.0.113.99');
     expect([limited.status, limited.body.error.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
   });
@@ -85,6 +104,8 @@ describe.each(databaseKinds)('share-link limits (%s)', (kind) => {
     expect([locked.status, locked.body.error.code]).toEqual([423, 'SHARE_LOCKED']);
     // Its maker sees why.
     const listed = (await harness.http.get('/api/shares').expect(200)).body.shares;
-    expect(listed.find((s: { id: string }) => s.id === id)).toMatchObject({ passwordFailures: LINK_LOCKS_AFTER });
+    expect(listed.find((s: { id: string }) => s.id === id)).toMatchObject({
+      passwordFailures: LINK_LOCKS_AFTER,
+    });
   });
 });
