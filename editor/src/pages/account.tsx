@@ -128,31 +128,33 @@ function PasswordForm({ onChanged, onError }: { onChanged(): void; onError(messa
     }
   };
   return (
-    <form onSubmit={submit} className="inline-form" aria-label={t('changePassword')}>
+    <>
       <h2>{t('changePassword')}</h2>
-      <label>
-        {t('currentPassword')}
-        <input
-          type="password"
-          autoComplete="current-password"
-          value={currentPassword}
-          onChange={(e) => setCurrent(e.target.value)}
-          required
-        />
-      </label>
-      <label>
-        {t('newPassword')}
-        <input
-          type="password"
-          autoComplete="new-password"
-          minLength={12}
-          value={newPassword}
-          onChange={(e) => setNew(e.target.value)}
-          required
-        />
-      </label>
-      <button type="submit">{t('changePassword')}</button>
-    </form>
+      <form onSubmit={submit} className="inline-form" aria-label={t('changePassword')}>
+        <label>
+          {t('currentPassword')}
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={currentPassword}
+            onChange={(e) => setCurrent(e.target.value)}
+            required
+          />
+        </label>
+        <label>
+          {t('newPassword')}
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            value={newPassword}
+            onChange={(e) => setNew(e.target.value)}
+            required
+          />
+        </label>
+        <button type="submit">{t('changePassword')}</button>
+      </form>
+    </>
   );
 }
 
