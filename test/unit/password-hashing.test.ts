@@ -22,14 +22,20 @@ describe('bounded concurrency for password hashing', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(started).toEqual([0, 1]);
     expect(await results[5]).toBe('503 SERVER_BUSY');
-    // Each finished task hands its slot to the next waiter, first come first served.
+    // Each finished task hands its slot to the next waiter, first come first served; a task
+    // arriving meanwhile waits behind them.
+    releases.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+    results.push(bound.run(task(6)));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(running).toBe(2);
     while (releases.length > 0) {
       releases.shift()!();
       await new Promise((resolve) => setImmediate(resolve));
       expect(running).toBeLessThanOrEqual(2);
     }
-    expect(await Promise.all(results.slice(0, 5))).toEqual([0, 1, 2, 3, 4]);
-    expect(started).toEqual([0, 1, 2, 3, 4]);
+    expect(await Promise.all([...results.slice(0, 5), results[6]])).toEqual([0, 1, 2, 3, 4, 6]);
+    expect(started).toEqual([0, 1, 2, 3, 4, 6]);
     expect(bound.peak).toBe(2);
     // Free again: a new task starts at once.
     const again = bound.run(async () => 'ran');
