@@ -8,7 +8,7 @@ import type {
   UserSummary,
 } from '../catalogue/identity.repository';
 import { defaultConfig } from '../config/config.schema';
-import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { AssetflowError, ErrorCodes, isAssetflowError } from '../domain/errors';
 import { isAdmin, type Principal } from '../policy/access';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password-hashing';
@@ -122,10 +122,11 @@ export class IdentityService {
     const normalised = email.trim().toLowerCase();
     await this.throttle.take(normalised, from.address);
     const user = await this.users.userByEmail(normalised);
-    const ok =
+    const ok = await this.checked(normalised, from.address, () =>
       user && !user.disabled
-        ? await verifyPassword(user.passwordHash, password)
-        : await verifyPassword(await this.decoy, password);
+        ? verifyPassword(user.passwordHash, password)
+        : this.decoy.then((decoy) => verifyPassword(decoy, password)),
+    );
     if (!user || user.disabled || !ok)
       throw new AssetflowError(ErrorCodes.INVALID_CREDENTIALS, 'Wrong e-mail or password.', 401);
     await this.throttle.succeeded(normalised, from.address);
@@ -161,7 +162,7 @@ export class IdentityService {
     const user = await this.users.userById(who.user.id);
     if (!user) throw userNotFound(who.user.email);
     await this.throttle.take(user.email, from.address);
-    if (!(await verifyPassword(user.passwordHash, current)))
+    if (!(await this.checked(user.email, from.address, () => verifyPassword(user.passwordHash, current))))
       throw new AssetflowError(ErrorCodes.INVALID_CREDENTIALS, 'The current password is wrong.', 401);
     await this.throttle.succeeded(user.email, from.address);
     if (current === next)
@@ -270,6 +271,17 @@ export class IdentityService {
     if (credentials.session)
       return this.users.userBySession(sha256Hex(credentials.session), now, this.idleSince(now));
     return undefined;
+  }
+
+  /** Runs a counted password check; one refused for load (503) is not counted as a guess. */
+  private async checked(email: string, address: string, check: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await check();
+    } catch (error) {
+      if (isAssetflowError(error) && error.code === ErrorCodes.SERVER_BUSY)
+        await this.throttle.notChecked(email, address);
+      throw error;
+    }
   }
 
   private idleSince(now: Date): Date {

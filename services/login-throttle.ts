@@ -51,6 +51,11 @@ export class LoginThrottle {
     for (const [name, key] of wider) await this.limiters[name].reward(key, 1);
   }
 
+  /** No password was checked (the server was too busy): the attempt is not a guess and is given back. */
+  async notChecked(email: string, address: string): Promise<void> {
+    for (const [name, key] of this.keys(email, address)) await this.limiters[name].reward(key, 1);
+  }
+
   private keys(email: string, address: string) {
     return [
       ['pair', `${email}|${address}`],

@@ -31,7 +31,7 @@ describe.each(databaseKinds)('sign-in throttling and client addresses (%s)', (ki
     });
     for (const harness of [direct, proxied]) {
       const identity = new IdentityService(harness.storage.identity);
-      for (const who of ['ceo', 'cfo', 'cto'])
+      for (const who of ['ceo', 'cfo', 'cto', 'cio'])
         await identity.createUser({ email: `${who}@corp.test`, name: who, password: 'the right password' });
     }
   });
@@ -97,6 +97,22 @@ describe.each(databaseKinds)('sign-in throttling and client addresses (%s)', (ki
     const busy = answers.find((a) => a.status === 503);
     if (busy)
       expect(busy.body.error).toMatchObject({ code: 'SERVER_BUSY', details: { retryAfterSeconds: 1 } });
+  });
+
+  it('does not count a sign-in refused for load (503) as a guess', async () => {
+    // Fill the two running slots and the 64 waiting places with work that waits for us.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const hogs = Array.from({ length: 66 }, () => passwordWork.run(() => held));
+    const busy = await login(direct, 'cio@corp.test', 'a guess');
+    expect([busy.status, busy.body.error.code]).toEqual([503, 'SERVER_BUSY']);
+    release();
+    await Promise.all(hogs);
+    // All five guesses of the pair are still there.
+    for (let i = 0; i < 5; i++) expect((await login(direct, 'cio@corp.test', `guess ${i}`)).status).toBe(401);
+    expect((await login(direct, 'cio@corp.test', 'guess 5')).status).toBe(429);
   });
 
   it('records the X-Forwarded-For address only when trust proxy is configured', async () => {
