@@ -99,6 +99,13 @@ export class IdentityService {
     const email = env.ASSETFLOW_ADMIN_EMAIL?.trim() || 'admin@localhost';
     const given = env.ASSETFLOW_ADMIN_PASSWORD;
     const password = given || randomBytes(12).toString('base64url');
+    if (given && [...given].length < MIN_PASSWORD_LENGTH)
+      throw new AssetflowError(
+        ErrorCodes.PASSWORD_TOO_WEAK,
+        `ASSETFLOW_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+        400,
+        { minLength: MIN_PASSWORD_LENGTH },
+      );
     await this.createUser({ email, name: 'Administrator', password, roles: ['admin'] });
     return given ? { email } : { email, generatedPassword: password };
   }
