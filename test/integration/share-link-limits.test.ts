@@ -82,6 +82,19 @@ describe.each(databaseKinds)('share-link limits (%s)', (kind) => {
     ).toBe(404);
   });
 
+  it('marks the unlock cookie Secure when the proxy says the request came over HTTPS', async () => {
+    const { token } = await makeLink('the right password');
+    const plain = await unlock(token, 'the right password', '192.0.2.70').expect(303);
+    expect(plain.headers['set-cookie']?.[0]).not.toMatch(/Secure/);
+    const overHttps = await request(harness.app)
+      .post(`/s/${token}`)
+      .set({ ...from('192.0.2.71'), 'X-Forwarded-Proto': 'https' })
+      .type('form')
+      .send({ password: 'the right password' })
+      .expect(303);
+    expect(overHttps.headers['set-cookie']?.[0]).toMatch(/; Secure/);
+  });
+
   it('limits password guesses per link across addresses: ten wrong from ten addresses, then 429 for everyone', async () => {
     const { token } = await makeLink('the right password');
     for (let i = 0; i < 10; i++)
