@@ -741,7 +741,11 @@ export const openApiDocument = {
         responses: {
           '303': { description: 'Unlocked: back to the page' },
           '401': { description: 'Wrong password' },
-          '429': { description: 'Too many attempts' },
+          '423': errorResponse('SHARE_LOCKED: 50 wrong passwords over the link’s life'),
+          '429': errorResponse(
+            'TOO_MANY_ATTEMPTS: 5 wrong per address, 10 from all addresses, in 15 minutes',
+          ),
+          '503': errorResponse('SERVER_BUSY: password checking is at capacity; retry'),
         },
       },
     },
