@@ -242,9 +242,14 @@ export class IdentityRepository {
 
   /**
    * The enabled user behind a session that has neither expired nor been idle since `idleSince`;
-   * its last sight is recorded to the minute.
+   * its last sight is recorded to the minute unless `recordUse` is false (a re-check is not use).
    */
-  async userBySession(secretSha256: string, now: Date, idleSince: Date): Promise<Authenticated | undefined> {
+  async userBySession(
+    secretSha256: string,
+    now: Date,
+    idleSince: Date,
+    recordUse = true,
+  ): Promise<Authenticated | undefined> {
     const row = await this.db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
@@ -256,7 +261,7 @@ export class IdentityRepository {
       .executeTakeFirst();
     if (!row) return undefined;
     const { session_id: sessionId, last_seen_at: lastSeenAt, ...user } = row;
-    if (now.getTime() - new Date(lastSeenAt).getTime() >= USE_RESOLUTION_MS) {
+    if (recordUse && now.getTime() - new Date(lastSeenAt).getTime() >= USE_RESOLUTION_MS) {
       await this.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', sessionId).execute();
     }
     return { user, sessionId };
@@ -333,7 +338,7 @@ export class IdentityRepository {
    * The enabled user behind an unrevoked, unexpired token; records its use to the minute (when it
    * was last used is for whoever reviews tokens — a write on every request of a busy script is not).
    */
-  async userByToken(secretSha256: string, now: Date): Promise<Authenticated | undefined> {
+  async userByToken(secretSha256: string, now: Date, recordUse = true): Promise<Authenticated | undefined> {
     const row = await this.db
       .selectFrom('api_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
@@ -345,7 +350,7 @@ export class IdentityRepository {
       .executeTakeFirst();
     if (!row) return undefined;
     const { token_id: tokenId, last_used_at: lastUsedAt, ...user } = row;
-    if (!lastUsedAt || now.getTime() - new Date(lastUsedAt).getTime() >= USE_RESOLUTION_MS) {
+    if (recordUse && (!lastUsedAt || now.getTime() - new Date(lastUsedAt).getTime() >= USE_RESOLUTION_MS)) {
       await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', tokenId).execute();
     }
     return { user, tokenId };

@@ -78,7 +78,7 @@ export class EventStreams {
   /** Ends the stream unless its session or token still stands for the same, enabled user. */
   private async recheck(stream: OpenStream): Promise<void> {
     try {
-      const who = await this.identity.authenticate(stream.credentials);
+      const who = await this.identity.authenticate(stream.credentials, { recordUse: false });
       if (who?.user.id === stream.userId) return;
     } catch {
       // The catalogue is unreachable: the stream cannot be vouched for, so it ends (clients reconnect).

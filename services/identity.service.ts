@@ -271,12 +271,19 @@ export class IdentityService {
     this.ended(owner);
   }
 
-  /** The user behind a session cookie or a bearer token, if either is valid, and which it was. */
-  async authenticate(credentials: { session?: string; bearer?: string }): Promise<Authenticated | undefined> {
+  /**
+   * The user behind a session cookie or a bearer token, if either is valid, and which it was.
+   * `recordUse: false` for re-checks (an open event stream's heartbeat), which must not keep an
+   * abandoned session alive nor make a token look used.
+   */
+  async authenticate(
+    credentials: { session?: string; bearer?: string },
+    { recordUse = true } = {},
+  ): Promise<Authenticated | undefined> {
     const now = new Date();
-    if (credentials.bearer) return this.users.userByToken(sha256Hex(credentials.bearer), now);
+    if (credentials.bearer) return this.users.userByToken(sha256Hex(credentials.bearer), now, recordUse);
     if (credentials.session)
-      return this.users.userBySession(sha256Hex(credentials.session), now, this.idleSince(now));
+      return this.users.userBySession(sha256Hex(credentials.session), now, this.idleSince(now), recordUse);
     return undefined;
   }
 

@@ -104,4 +104,24 @@ describe.each(databaseKinds)('notification streams (%s)', (kind) => {
               WHERE user_id = ${await harness.userId('expiring')}`.execute(harness.storage.database.db);
     expect(typeof (await within(stream.ended, 4000))).toBe('number');
   });
+
+  it('a heartbeat is not activity: an open tab does not keep an abandoned session alive', async () => {
+    const cookie = await sessionOf('idler');
+    const stream = await open(cookie);
+    const id = await harness.userId('idler');
+    await sql`UPDATE sessions SET last_seen_at = now() - interval '2 minutes' WHERE user_id = ${id}`.execute(
+      harness.storage.database.db,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1800)); // past one heartbeat
+    const { rows } = await sql<{ ago: number }>`
+      SELECT extract(epoch FROM now() - last_seen_at)::float AS ago FROM sessions WHERE user_id = ${id}`.execute(
+      harness.storage.database.db,
+    );
+    expect(Number(rows[0]!.ago)).toBeGreaterThan(110);
+    // Idle past the limit, the next heartbeat ends it.
+    await sql`UPDATE sessions SET last_seen_at = now() - interval '721 minutes' WHERE user_id = ${id}`.execute(
+      harness.storage.database.db,
+    );
+    expect(typeof (await within(stream.ended, 4000))).toBe('number');
+  });
 });
