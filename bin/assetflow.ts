@@ -8,6 +8,7 @@ import { ensureSystemTools } from '../toolchain/system-tools';
 import { registerCatalogueCommands } from './catalogue-commands';
 import { registerDataCommands } from './data-commands';
 import { registerRulesCommands } from './rules-commands';
+import { registerUsersCommands } from './users-commands';
 
 const program = new Command('assetflow')
   .description('Assetflow: digital asset management on Temporal')
@@ -66,6 +67,7 @@ program
 registerCatalogueCommands(program);
 registerDataCommands(program);
 registerRulesCommands(program);
+registerUsersCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(

@@ -11,6 +11,7 @@ import * as accessAndDistribution from './migrations/0009-access-and-distributio
 import * as collaboration from './migrations/0010-collaboration';
 import * as watermarks from './migrations/0011-watermarks';
 import * as timelineEvents from './migrations/0012-timeline-events';
+import * as accountLifecycle from './migrations/0013-account-lifecycle';
 import * as auditAnchor from './migrations/0014-audit-anchor';
 
 /**
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0010-collaboration': collaboration,
   '0011-watermarks': watermarks,
   '0012-timeline-events': timelineEvents,
+  '0013-account-lifecycle': accountLifecycle,
   '0014-audit-anchor': auditAnchor,
 };
 

@@ -160,10 +160,14 @@ export interface UsersTable {
 }
 
 export interface SessionsTable {
+  id: Generated<string>;
   secret_sha256: string;
   user_id: string;
   created_at: CreatedAt;
   expires_at: ColumnType<Date, Date | string, Date | string>;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  address: string | null;
+  user_agent: string | null;
 }
 
 export interface ApiTokensTable {
@@ -174,6 +178,7 @@ export interface ApiTokensTable {
   created_at: CreatedAt;
   last_used_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
 }
 
 export interface ProjectsTable {
@@ -206,6 +211,8 @@ export interface SharesTable {
   expires_at: ColumnType<Date, Date | string, Date | string>;
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
+  /** Wrong passwords given for the link from every address (0013); the link locks at a limit. */
+  password_failures: ColumnType<number, number | undefined, number>;
 }
 
 export interface AuditEventsTable {

@@ -17,9 +17,13 @@ export interface ShareRecord {
   expiresAt: string;
   revokedAt: string | null;
   createdAt: string;
+  /** Wrong passwords given for the link, from every address; it locks at a limit. */
+  passwordFailures: number;
 }
 
-export type NewShare = Omit<ShareRecord, 'downloads' | 'revokedAt' | 'createdAt'> & { tokenSha256: string };
+export type NewShare = Omit<ShareRecord, 'downloads' | 'revokedAt' | 'createdAt' | 'passwordFailures'> & {
+  tokenSha256: string;
+};
 
 /** Share links. Tokens arrive here already hashed (sha256); passwords as argon2id hashes. */
 export class ShareRepository {
@@ -105,6 +109,32 @@ export class ShareRepository {
       .executeTakeFirst();
     return row !== undefined;
   }
+
+  /**
+   * Counts a password attempt on the link before it is checked, unless `lockAfter` attempts have
+   * failed already: one conditional UPDATE, so parallel guesses from any number of addresses
+   * cannot pass the limit. False when the link is locked.
+   */
+  async takePasswordAttempt(id: string, lockAfter: number): Promise<boolean> {
+    const row = await this.db
+      .updateTable('shares')
+      .set((eb) => ({ password_failures: eb('password_failures', '+', 1) }))
+      .where('id', '=', id)
+      .where('password_failures', '<', lockAfter)
+      .returning('password_failures')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The attempt was right: it is not a failure. */
+  async givePasswordAttemptBack(id: string): Promise<void> {
+    await this.db
+      .updateTable('shares')
+      .set((eb) => ({ password_failures: eb('password_failures', '-', 1) }))
+      .where('id', '=', id)
+      .where('password_failures', '>', 0)
+      .execute();
+  }
 }
 
 function toShare(row: Selectable<SharesTable>): ShareRecord {
@@ -123,5 +153,6 @@ function toShare(row: Selectable<SharesTable>): ShareRecord {
     expiresAt: new Date(row.expires_at).toISOString(),
     revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
+    passwordFailures: row.password_failures,
   };
 }

@@ -51,6 +51,25 @@ export interface AppConfig {
      * URLs. Unset: taken from each request's Host header.
      */
     publicUrl?: string;
+    /**
+     * Express's `trust proxy`: whom to believe about the client's address and protocol
+     * (X-Forwarded-For / -Proto). `false` (default) trusts nobody: right when clients connect
+     * directly. Behind a reverse proxy: the number of proxies in front (1), or their addresses or
+     * subnets ("loopback", "10.0.0.0/8"). `true` trusts every hop: only when nothing but the proxy
+     * can reach the server.
+     */
+    trustProxy: boolean | number | string;
+    /** How often an event stream is kept alive and its session checked again (seconds). */
+    eventStreamHeartbeatSeconds: number;
+  };
+  /** Sessions of the web app and API tokens of scripts. */
+  auth: {
+    /** A session ends after this many minutes without a request. */
+    sessionIdleMinutes: number;
+    /** A session ends this many days after sign-in, however active. */
+    sessionMaxDays: number;
+    /** API tokens expire after this many days by default, and at most after this many. */
+    tokenDays: number;
   };
   limits: {
     /** Largest accepted upload, per file, in bytes. */
@@ -86,7 +105,7 @@ export interface AppConfig {
 export const configSchema: JSONSchemaType<AppConfig> = {
   type: 'object',
   additionalProperties: false,
-  required: ['temporal', 'database', 'blobs', 'tagging', 'http', 'limits', 'rules', 'audit', 'log'],
+  required: ['temporal', 'database', 'blobs', 'tagging', 'http', 'auth', 'limits', 'rules', 'audit', 'log'],
   properties: {
     temporal: {
       type: 'object',
@@ -140,11 +159,30 @@ export const configSchema: JSONSchemaType<AppConfig> = {
     http: {
       type: 'object',
       additionalProperties: false,
-      required: ['port', 'host'],
+      required: ['port', 'host', 'trustProxy', 'eventStreamHeartbeatSeconds'],
       properties: {
         port: { type: 'integer', minimum: 0, maximum: 65535 },
         host: { type: 'string', minLength: 1 },
         publicUrl: { type: 'string', nullable: true, pattern: '^https?://[^\\s/]+(/[^\\s]*)?$' },
+        // A union JSONSchemaType cannot spell: a flag, a hop count, or addresses / subnets.
+        trustProxy: {
+          anyOf: [
+            { type: 'boolean' },
+            { type: 'integer', minimum: 0, maximum: 100 },
+            { type: 'string', minLength: 1, maxLength: 1000 },
+          ],
+        } as never,
+        eventStreamHeartbeatSeconds: { type: 'number', minimum: 0.1, maximum: 3600 },
+      },
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['sessionIdleMinutes', 'sessionMaxDays', 'tokenDays'],
+      properties: {
+        sessionIdleMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 525600 },
+        sessionMaxDays: { type: 'number', exclusiveMinimum: 0, maximum: 365 },
+        tokenDays: { type: 'number', exclusiveMinimum: 0, maximum: 3650 },
       },
     },
     limits: {
@@ -196,7 +234,8 @@ export const defaultConfig: AppConfig = {
   database: { url: 'embedded', dataDir: '.assetflow/postgres' },
   blobs: { dir: '.assetflow/blobs' },
   tagging: { objects: true, text: true, minObjectScore: 0.4 },
-  http: { port: 3000, host: '127.0.0.1' },
+  http: { port: 3000, host: '127.0.0.1', trustProxy: false, eventStreamHeartbeatSeconds: 25 },
+  auth: { sessionIdleMinutes: 12 * 60, sessionMaxDays: 7, tokenDays: 90 },
   limits: {
     maxUploadBytes: 256 * 1024 * 1024,
     maxFilesPerUpload: 100,

@@ -31,6 +31,19 @@ export const ErrorCodes = {
   PROJECT_NOT_FOUND: 'PROJECT_NOT_FOUND',
   PROJECT_EXISTS: 'PROJECT_EXISTS',
   USER_EXISTS: 'USER_EXISTS',
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  TOKEN_NOT_FOUND: 'TOKEN_NOT_FOUND',
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  /** A password shorter than the minimum, or a new password equal to the current one. */
+  PASSWORD_TOO_WEAK: 'PASSWORD_TOO_WEAK',
+  /** An administrator may not disable themselves nor drop their own administrator role. */
+  OWN_ACCOUNT: 'OWN_ACCOUNT',
+  /** Too many event streams open (per user or in all). */
+  TOO_MANY_STREAMS: 'TOO_MANY_STREAMS',
+  /** A share link locked after too many wrong passwords from anywhere. */
+  SHARE_LOCKED: 'SHARE_LOCKED',
+  /** Password hashing is at capacity (a flood of sign-ins): retry shortly. */
+  SERVER_BUSY: 'SERVER_BUSY',
   SHARE_NOT_FOUND: 'SHARE_NOT_FOUND',
   SHARE_INVALID: 'SHARE_INVALID',
   APPROVAL_REQUIRED: 'APPROVAL_REQUIRED',

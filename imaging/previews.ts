@@ -153,7 +153,11 @@ async function tool(
     // prlimit could not start the tool itself.
     if (/failed to execute .*No such file or directory/.test(e.stderr ?? ''))
       return { ok: false, reason: `no preview: ${path.basename(program)} is not installed` };
-    if (e.signal === 'SIGXCPU' || e.signal === 'SIGKILL' || /Cannot allocate memory|bad_alloc/.test(e.stderr ?? ''))
+    if (
+      e.signal === 'SIGXCPU' ||
+      e.signal === 'SIGKILL' ||
+      /Cannot allocate memory|bad_alloc/.test(e.stderr ?? '')
+    )
       return {
         ok: false,
         reason: `no preview: ${path.basename(program)} went over its limits (${TOOL_LIMITS.cpuSeconds} s of CPU, ${TOOL_LIMITS.addressSpaceBytes / 1024 ** 3} GiB of memory)`,

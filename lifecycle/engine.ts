@@ -3,7 +3,14 @@ import { assetKindOf } from '../domain/asset-kind';
 import type { RuleSetPlan } from '../rules/plan';
 import { fillFromTags } from './ai-fill';
 import { finishApproval, queueApproval, startFlowsFor } from './approvals';
-import { complianceOf, enforcing, firstFreezeTrigger, hardened, lifecycleFacts, withheldOf } from './asset-rules';
+import {
+  complianceOf,
+  enforcing,
+  firstFreezeTrigger,
+  hardened,
+  lifecycleFacts,
+  withheldOf,
+} from './asset-rules';
 import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from './business-events';
 import {
   ENGINE_REVISION,

@@ -55,7 +55,10 @@ export const TRANSITION_TABLE: {
       if (unknown) return refuse('UNKNOWN_FIELD', `"${unknown}" is not a field of rule set ${plan.name}.`);
       const tooLarge = hardened(s) ? Object.entries(metadataSizeProblems(e.set ?? {})) : [];
       if (tooLarge.length > 0)
-        return refuse('METADATA_INVALID', tooLarge.map(([field, problem]) => `${field} ${problem}`).join('; '));
+        return refuse(
+          'METADATA_INVALID',
+          tooLarge.map(([field, problem]) => `${field} ${problem}`).join('; '),
+        );
       const problems = Object.entries(metadataProblems(plan.fields, e.set ?? {}));
       if (problems.length > 0)
         return refuse(

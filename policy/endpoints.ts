@@ -25,10 +25,23 @@ export const endpointPolicy: Record<string, Requirement> = {
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/logout': PUBLIC,
   'GET /api/auth/me': SIGNED_IN,
+  'POST /api/auth/password': SIGNED_IN, // the caller's own, with the current one
+  'GET /api/auth/sessions': SIGNED_IN, // the caller's own
+  'DELETE /api/auth/sessions': SIGNED_IN,
+  'DELETE /api/auth/sessions/{sessionId}': SIGNED_IN,
+  'GET /api/tokens': SIGNED_IN, // the caller's own
   'POST /api/tokens': SIGNED_IN,
+  'DELETE /api/tokens/{tokenId}': SIGNED_IN, // the owner's or, for administrators, anyone's
 
   'GET /api/users': ADMINS,
   'POST /api/users': ADMINS,
+  'PUT /api/users/{userId}/roles': ADMINS,
+  'POST /api/users/{userId}/disable': ADMINS,
+  'POST /api/users/{userId}/enable': ADMINS,
+  'POST /api/users/{userId}/password-reset': ADMINS,
+  'GET /api/users/{userId}/sessions': ADMINS,
+  'DELETE /api/users/{userId}/sessions': ADMINS,
+  'GET /api/users/{userId}/tokens': ADMINS,
   'GET /api/projects': SIGNED_IN,
   'POST /api/projects': SIGNED_IN,
   'GET /api/projects/{project}': { kind: 'project', level: 'view' },

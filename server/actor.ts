@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { UserRecord } from '../catalogue/identity.repository';
+import type { Authenticated, UserRecord } from '../catalogue/identity.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import type { Principal } from '../policy/access';
 
@@ -10,14 +10,19 @@ import type { Principal } from '../policy/access';
 export type Actor = Principal;
 
 const SIGNED_IN = Symbol('assetflow.signedInUser');
-type WithUser = Request & { [SIGNED_IN]?: UserRecord };
+type WithUser = Request & { [SIGNED_IN]?: Authenticated };
 
 /** Called by the authentication middleware (server/routes/auth.routes.ts). */
-export function setSignedInUser(req: Request, user: UserRecord): void {
-  (req as WithUser)[SIGNED_IN] = user;
+export function setSignedInUser(req: Request, who: Authenticated): void {
+  (req as WithUser)[SIGNED_IN] = who;
 }
 
 export function signedInUser(req: Request): UserRecord | undefined {
+  return (req as WithUser)[SIGNED_IN]?.user;
+}
+
+/** The user and the credential (which session, which token) the request came with. */
+export function authenticatedAs(req: Request): Authenticated | undefined {
   return (req as WithUser)[SIGNED_IN];
 }
 
@@ -36,4 +41,13 @@ export function actorOf(req: Request): Actor {
 /** The client's address as Express resolved it (honours `trust proxy` when configured). */
 export function addressOf(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Whether cookies must be `Secure`: the request came over HTTPS (as the proxy says, when `trust
+ * proxy` lets it), or the server's public address is https (a proxy that terminates TLS and did
+ * not say so still serves people over HTTPS).
+ */
+export function servedOverHttps(req: Request, publicUrl: string | undefined): boolean {
+  return req.secure || (publicUrl?.toLowerCase().startsWith('https:') ?? false);
 }

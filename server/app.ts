@@ -43,6 +43,7 @@ import { ruleSetsRouter } from './routes/rule-sets.routes';
 import { searchRouter } from './routes/search.routes';
 import { sharesRouter } from './routes/shares.routes';
 import { traceRouter } from './routes/trace.routes';
+import { usersRouter } from './routes/users.routes';
 
 export interface AppDeps {
   assets: AssetService;
@@ -71,6 +72,10 @@ export interface AppDeps {
   webDir?: string | undefined;
   /** Base of share-link URLs; from each request's Host when undefined. */
   publicUrl: string | undefined;
+  /** Express's `trust proxy` (config `http.trustProxy`): false unless behind a reverse proxy. */
+  trustProxy?: boolean | number | string;
+  /** How often event streams send a keep-alive and re-check their credential. */
+  eventStreamHeartbeatMs?: number;
   logger: Logger;
 }
 
@@ -78,6 +83,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Who the client is (req.ip, req.secure) comes from X-Forwarded-* only when configured so.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(helmet({ contentSecurityPolicy: { directives: STRICT_CSP }, crossOriginEmbedderPolicy: false }));
   app.use(requestLogging(deps.logger));
   app.use(express.json({ limit: '1mb' }));
@@ -91,7 +98,8 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument);
   });
   app.use(healthRouter(deps.health));
-  app.use(authRouter(deps.identity));
+  app.use(authRouter(deps));
+  app.use(usersRouter(deps));
   app.use(accessRouter(deps));
   app.use(assetsRouter(deps));
   app.use(lifecycleRouter(deps));

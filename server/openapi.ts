@@ -1,3 +1,5 @@
+import { identityPaths } from './openapi-identity';
+
 /**
  * The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. A test checks that
  * every route the app registers is described here, so the document stays true as the API grows.
@@ -61,6 +63,7 @@ export const openApiDocument = {
       'Digital asset management: every asset is a durable Temporal workflow driven by YAML rule sets.',
   },
   paths: {
+    ...identityPaths,
     '/api/assets': {
       post: {
         summary: 'Upload one or more files as new assets',
@@ -425,48 +428,6 @@ export const openApiDocument = {
         },
       },
     },
-    '/api/auth/login': {
-      post: {
-        security: [],
-        summary: 'Sign in with {email, password}; sets the HttpOnly session cookie `assetflow_session`',
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: {
-          '200': { description: '{user}', content: { 'application/json': { schema: { type: 'object' } } } },
-          '400': errorResponse('Missing e-mail or password'),
-          '401': errorResponse('INVALID_CREDENTIALS'),
-          '429': errorResponse('TOO_MANY_ATTEMPTS: five failures per e-mail and address in 15 minutes'),
-        },
-      },
-    },
-    '/api/auth/logout': {
-      post: {
-        security: [],
-        summary: 'End the session and clear its cookie',
-        responses: { '204': { description: 'Signed out' } },
-      },
-    },
-    '/api/auth/me': {
-      get: {
-        summary: 'The signed-in user (session cookie or `Authorization: Bearer` token)',
-        responses: {
-          '200': { description: '{user}', content: { 'application/json': { schema: { type: 'object' } } } },
-          '401': errorResponse('NOT_SIGNED_IN'),
-        },
-      },
-    },
-    '/api/tokens': {
-      post: {
-        summary: 'Make an API token ({name}); the secret is returned once and stored hashed',
-        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-        responses: {
-          '201': {
-            description: '{id, token}',
-            content: { 'application/json': { schema: { type: 'object' } } },
-          },
-          '401': errorResponse('NOT_SIGNED_IN'),
-        },
-      },
-    },
     '/api/health': {
       get: {
         security: [],
@@ -488,21 +449,6 @@ export const openApiDocument = {
         summary: 'This document',
         security: [],
         responses: { '200': { description: 'OpenAPI 3.1 document' } },
-      },
-    },
-    '/api/users': {
-      get: {
-        summary: 'Users (administrators only)',
-        responses: { '200': { description: '{users}' }, '403': errorResponse('FORBIDDEN') },
-      },
-      post: {
-        summary: 'Make a user ({email, name, password ≥ 12 characters, roles?, teams?}); administrators only',
-        requestBody: jsonBody,
-        responses: {
-          '201': { description: 'The user' },
-          '403': errorResponse('FORBIDDEN'),
-          '409': errorResponse('USER_EXISTS'),
-        },
       },
     },
     '/api/projects': {
@@ -691,8 +637,11 @@ export const openApiDocument = {
     '/api/notifications/stream': {
       get: {
         summary:
-          'Server-Sent Events: `hello` with the unread count, then each new `notification` as it is raised',
-        responses: { '200': { description: 'text/event-stream' } },
+          'Server-Sent Events: `hello` with the unread count, then each new `notification` as it is raised. At most 5 streams per user (1000 in all); a stream ends when its session or token does (checked on each heartbeat and at sign-out or disablement)',
+        responses: {
+          '200': { description: 'text/event-stream' },
+          '429': errorResponse('TOO_MANY_STREAMS'),
+        },
       },
     },
     '/api/notifications/read-all': {
@@ -792,7 +741,11 @@ export const openApiDocument = {
         responses: {
           '303': { description: 'Unlocked: back to the page' },
           '401': { description: 'Wrong password' },
-          '429': { description: 'Too many attempts' },
+          '423': errorResponse('SHARE_LOCKED: 50 wrong passwords over the link’s life'),
+          '429': errorResponse(
+            'TOO_MANY_ATTEMPTS: 5 wrong per address, 10 from all addresses, in 15 minutes',
+          ),
+          '503': errorResponse('SERVER_BUSY: password checking is at capacity; retry'),
         },
       },
     },

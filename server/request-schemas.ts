@@ -36,7 +36,28 @@ const schemas = {
     type: 'object',
     additionalProperties: false,
     required: ['name'],
-    properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+    properties: {
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+      expiresInDays: { type: 'number', exclusiveMinimum: 0, maximum: 3650 },
+    },
+  },
+  passwordChange: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['currentPassword', 'newPassword'],
+    properties: {
+      currentPassword: { type: 'string', minLength: 1, maxLength: 1024 },
+      newPassword: { type: 'string', minLength: 1, maxLength: 1024 },
+    },
+  },
+  rolesAndTeams: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['roles', 'teams'],
+    properties: {
+      roles: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^[\\w.-]{1,64}$' } },
+      teams: { type: 'array', maxItems: 50, items: { type: 'string', pattern: '^[\\w.-]{1,64}$' } },
+    },
   },
   freeze: {
     type: 'object',

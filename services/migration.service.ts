@@ -1,8 +1,8 @@
 import type { AssetRepository } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
-import { type AccessLevel, atLeast } from '../policy/access';
 import { type MigrationChange, previewMigration } from '../lifecycle/migration-preview';
+import { type AccessLevel, atLeast } from '../policy/access';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { migrateRuleSetUpdate } from '../workflows/messages';
 

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AccessRepository } from '../catalogue/access.repository';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
@@ -15,6 +14,7 @@ import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { requestDownloadUpdate } from '../workflows/messages';
 import type { AccessService } from './access.service';
 import type { DistributionService, OutgoingFile } from './distribution.service';
+import { hashPassword, verifyPassword } from './password-hashing';
 import { sha256Hex } from './sha256';
 import type { UseRecorder } from './use-recorder';
 
@@ -46,10 +46,19 @@ export type LinkView =
   | { kind: 'open'; share: ShareRecord; assets: AssetRecord[]; downloadsLeft: number | null };
 
 const MAX_ASSETS_PER_LINK = 500;
-/** Unknown tokens per address before 429: a token has 256 bits, so this only stops scanners. */
+/**
+ * Unknown tokens per address before 429: a token has 256 bits, so this only stops scanners. Only
+ * misses are refused: a live token always opens, so misses by one client cannot lock out every
+ * recipient behind the same proxy or NAT address (security review M2).
+ */
 const MISSES_PER_ADDRESS = 30;
 const MISS_WINDOW_SECONDS = 10 * 60;
+/** Wrong passwords for one link from one address, then 429 for the window. */
 const PASSWORD_ATTEMPTS = 5;
+/** Wrong passwords for one link from all addresses, then 429 for the window (rotating addresses). */
+const PASSWORD_ATTEMPTS_PER_LINK = 10;
+/** Wrong passwords for one link over its life, then it is locked for good (423); its maker makes a new one. */
+export const LINK_LOCKS_AFTER = 50;
 /** A visitor's repeated views of a link within this window are one view in the trail. */
 const VIEW_WINDOW_SECONDS = 10 * 60;
 const PASSWORD_WINDOW_SECONDS = 15 * 60;
@@ -69,6 +78,10 @@ export class ShareService {
   private readonly views = new RateLimiterMemory({ points: 1, duration: VIEW_WINDOW_SECONDS });
   private readonly passwordAttempts = new RateLimiterMemory({
     points: PASSWORD_ATTEMPTS,
+    duration: PASSWORD_WINDOW_SECONDS,
+  });
+  private readonly linkPasswordAttempts = new RateLimiterMemory({
+    points: PASSWORD_ATTEMPTS_PER_LINK,
     duration: PASSWORD_WINDOW_SECONDS,
   });
 
@@ -147,7 +160,7 @@ export class ShareService {
     const token = randomBytes(32).toString('base64url');
     const id = randomUUID();
     // Hashed before the transaction: argon2 takes a while and the transaction should not.
-    const passwordHash = request.password ? await hash(request.password) : null;
+    const passwordHash = request.password ? await hashPassword(request.password) : null;
     // The link and its trail events commit together: no link without its record, nor the reverse.
     await this.deps.audit.record(async (tx) => {
       await this.deps.shares.create(
@@ -246,13 +259,23 @@ export class ShareService {
   async unlock(token: string, password: string, address: string): Promise<string | undefined> {
     const live = await this.liveShare(token, address);
     if (!live?.share.passwordHash) return undefined;
-    const key = `${live.share.id}|${address}`;
-    // Count the attempt before checking it, so concurrent guesses cannot all slip under the limit.
-    await this.passwordAttempts.consume(key).catch((limited: { msBeforeNext?: number }) => {
-      throw tooManyAttempts('attempts', limited.msBeforeNext ?? PASSWORD_WINDOW_SECONDS * 1000);
-    });
-    if (!(await verify(live.share.passwordHash, password))) return undefined;
+    const { id } = live.share;
+    const key = `${id}|${address}`;
+    // Count the attempt before checking it, so concurrent guesses cannot all slip under the limit:
+    // per address, per link from everywhere, and over the link's life (stored, so a restart does
+    // not forget it).
+    await consumeOr429(this.passwordAttempts, key);
+    await consumeOr429(this.linkPasswordAttempts, id);
+    if (!(await this.deps.shares.takePasswordAttempt(id, LINK_LOCKS_AFTER)))
+      throw new AssetflowError(
+        ErrorCodes.SHARE_LOCKED,
+        'This link is locked after too many wrong passwords; ask its sender for a new one.',
+        423,
+      );
+    if (!(await verifyPassword(live.share.passwordHash, password))) return undefined;
     await this.passwordAttempts.delete(key);
+    await this.linkPasswordAttempts.reward(id, 1);
+    await this.deps.shares.givePasswordAttemptBack(id);
     return proofOf(live.share.passwordHash, token);
   }
 
@@ -335,9 +358,6 @@ export class ShareService {
     address: string,
     { countMiss = true, only }: { countMiss?: boolean; only?: string } = {},
   ): Promise<{ share: ShareRecord; assets: AssetRecord[] } | undefined> {
-    const limited = await this.misses.get(address);
-    if (limited && limited.consumedPoints >= MISSES_PER_ADDRESS)
-      throw tooManyAttempts('attempts', limited.msBeforeNext);
     const share =
       token.length >= 40 && token.length <= 64 ? await this.deps.shares.byToken(sha256Hex(token)) : undefined;
     const now = Date.now();
@@ -352,7 +372,7 @@ export class ShareService {
     const assets: AssetRecord[] = [];
     for (const asset of listed) if (share && (await this.servesRegion(share, asset))) assets.push(asset);
     if (!share || !alive || assets.length === 0) {
-      if (countMiss) await this.misses.consume(address).catch(() => {});
+      if (countMiss) await consumeOr429(this.misses, address);
       return undefined;
     }
     return { share, assets };
@@ -509,4 +529,14 @@ function audienceFor(plan: RuleSetPlan, rendition: string, roles: string[]): str
 
 function invalid(message: string, details: Record<string, unknown>): AssetflowError {
   return new AssetflowError(ErrorCodes.SHARE_INVALID, message, 400, details);
+}
+
+/** Counts one point against `key`, or throws 429 with how long to wait when none is left. */
+async function consumeOr429(limiter: RateLimiterMemory, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw tooManyAttempts('attempts', error.msBeforeNext);
+    throw error;
+  }
 }

@@ -1,13 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Me } from './api';
 import { LanguageToggle, useT } from './i18n';
+import { AccountPage } from './pages/account';
 import { AssetPage } from './pages/asset-page';
 import { Inbox } from './pages/inbox';
 import { Library } from './pages/library';
 import { SignIn } from './pages/sign-in';
+import { UsersAdmin } from './pages/users-admin';
 import { RuleEditor } from './rule-editor/rule-editor';
 
-/** `#/library`, `#/assets/<id>`, `#/inbox`, `#/rules`: the page from the location hash. */
+/** `#/library`, `#/assets/<id>`, `#/inbox`, `#/rules`, `#/account`, `#/users`: the page from the location hash. */
 const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
 
 function useRoute(): string[] {
@@ -35,6 +37,7 @@ export function App() {
   if (me === null) return <SignIn onSignedIn={refresh} />;
 
   const [page, param] = route;
+  const isAdmin = me.roles.includes('admin');
   return (
     <div className="shell">
       <header className="top">
@@ -49,10 +52,17 @@ export function App() {
           <a href="#/rules" aria-current={page === 'rules' ? 'page' : undefined}>
             {t('rules')}
           </a>
+          {isAdmin && (
+            <a href="#/users" aria-current={page === 'users' ? 'page' : undefined}>
+              {t('users')}
+            </a>
+          )}
         </nav>
         <span className="spacer" />
         <LanguageToggle />
-        <span className="me">{me.email}</span>
+        <a className="me" href="#/account" aria-current={page === 'account' ? 'page' : undefined}>
+          {me.email}
+        </a>
         <button
           type="button"
           onClick={async () => {
@@ -70,6 +80,10 @@ export function App() {
           <Inbox />
         ) : page === 'rules' ? (
           <RuleEditor routeName={param} />
+        ) : page === 'account' ? (
+          <AccountPage onSignedOut={() => setMe(null)} />
+        ) : page === 'users' && isAdmin ? (
+          <UsersAdmin />
         ) : (
           <Library />
         )}

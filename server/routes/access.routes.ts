@@ -1,27 +1,12 @@
 import { Router } from 'express';
 import type { Grant } from '../../policy/access';
 import type { AccessService } from '../../services/access.service';
-import type { IdentityService } from '../../services/identity.service';
 import { actorOf } from '../actor';
 import { validBody } from '../request-schemas';
 
-/** Users (administrators manage them) and projects with their grants. */
-export function accessRouter(deps: { access: AccessService; identity: IdentityService }): Router {
+/** Projects with their grants (users are in users.routes.ts). */
+export function accessRouter(deps: { access: AccessService }): Router {
   const router = Router();
-
-  router.get('/api/users', async (_req, res) => {
-    res.json({ users: await deps.identity.listUsers() });
-  });
-  router.post('/api/users', async (req, res) => {
-    const body = validBody<{
-      email: string;
-      name: string;
-      password: string;
-      roles?: string[];
-      teams?: string[];
-    }>('user', req.body);
-    res.status(201).json(await deps.identity.createUser(body));
-  });
 
   router.get('/api/projects', async (req, res) => {
     res.json({ projects: await deps.access.projects(actorOf(req)) });

@@ -2,8 +2,10 @@ import { Router } from 'express';
 import type { NotificationRepository } from '../../catalogue/notification.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import { isUuid } from '../../domain/ids';
+import type { IdentityService } from '../../services/identity.service';
 import type { NotificationHub } from '../../services/notification-hub';
 import { actorOf } from '../actor';
+import { EventStreams } from '../event-streams';
 
 /** Keeps idle proxies from closing the stream; SSE comments are ignored by clients. */
 const HEARTBEAT_MS = 25_000;
@@ -12,8 +14,11 @@ const HEARTBEAT_MS = 25_000;
 export function notificationsRouter(deps: {
   notifications: NotificationRepository;
   hub: NotificationHub;
+  identity: IdentityService;
+  eventStreamHeartbeatMs?: number | undefined;
 }): Router {
   const router = Router();
+  const streams = new EventStreams(deps.identity, deps.eventStreamHeartbeatMs ?? HEARTBEAT_MS);
 
   router.get('/api/notifications', async (req, res) => {
     const actor = actorOf(req);
@@ -42,29 +47,15 @@ export function notificationsRouter(deps: {
    */
   router.get('/api/notifications/stream', async (req, res) => {
     const actor = actorOf(req);
-    res.status(200).set({
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-    });
-    res.flushHeaders();
-    const send = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const { send, closed } = streams.start(req, res, actor.id);
     // Listen for the hang-up first: a client may leave while we are still subscribing.
-    let closed = false;
-    let stop = () => {};
-    res.on('close', () => {
-      closed = true;
-      stop();
+    let gone = false;
+    void closed.then(() => {
+      gone = true;
     });
     const unsubscribe = await deps.hub.subscribe(actor.id, (n) => send('notification', n));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    stop = () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-    };
-    if (closed) return stop();
+    void closed.then(unsubscribe);
+    if (gone) return;
     send('hello', { unread: await deps.notifications.unreadCount(actor.id) });
   });
 

@@ -4,7 +4,7 @@ import type { ShareRecord } from '../../catalogue/share.repository';
 import { isAdmin } from '../../policy/access';
 import type { DistributionService } from '../../services/distribution.service';
 import type { ShareRequest, ShareService, Visitor } from '../../services/share.service';
-import { actorOf, addressOf, signedInUser } from '../actor';
+import { actorOf, addressOf, servedOverHttps, signedInUser } from '../actor';
 import { validBody } from '../request-schemas';
 import { fileHeaders, paging, sendFile } from '../responses';
 import { renderSharePage, SHARE_PAGE_CSS } from '../share-page';
@@ -67,7 +67,7 @@ export function sharesRouter(deps: {
     res.cookie(UNLOCK_COOKIE, proof, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      secure: servedOverHttps(req, deps.publicUrl),
       path: `/s/${encodeURIComponent(token)}`,
     });
     res.redirect(303, `/s/${encodeURIComponent(token)}`);

@@ -144,6 +144,13 @@ describe.each(databaseKinds)('sign-in, sessions and API tokens (%s)', (kind) => 
       // The harness made its own test users; this start is the very first.
       await sql`DELETE FROM users`.execute(fresh.storage.database.db);
       const identity = new IdentityService(fresh.storage.identity);
+      // A short ASSETFLOW_ADMIN_PASSWORD is refused like any short password, and nobody is made.
+      await expect(
+        identity.ensureAdministrator({ ASSETFLOW_ADMIN_PASSWORD: 'admin123' }),
+      ).rejects.toMatchObject({
+        code: 'PASSWORD_TOO_WEAK',
+        details: { minLength: 12 },
+      });
       const first = await identity.ensureAdministrator({});
       expect(first).toMatchObject({
         email: 'admin@localhost',

@@ -104,7 +104,7 @@ describe('moving a PGlite catalogue from Assetflow 0.1 into the embedded Postgre
       const signedIn = await new IdentityService(new IdentityRepository(db)).login(
         source.email,
         'a password for the test',
-        '127.0.0.1',
+        { address: '127.0.0.1' },
       );
       expect(signedIn.user.email).toBe(source.email);
     } finally {
