@@ -56,6 +56,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     assets: storage.assets,
     access,
     accessRepository: storage.access,
+    identity: storage.identity,
     audit: storage.audit,
     workflows,
     distribution,

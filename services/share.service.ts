@@ -3,12 +3,13 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AccessRepository } from '../catalogue/access.repository';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
+import type { IdentityRepository } from '../catalogue/identity.repository';
 import type { ShareRecord, ShareRepository } from '../catalogue/share.repository';
 import { withheldReason } from '../domain/asset';
 import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
 import { own } from '../domain/own';
 import { regionRefusal } from '../lifecycle/asset-rules';
-import type { Principal } from '../policy/access';
+import { atLeast, type Principal } from '../policy/access';
 import type { RuleSetPlan } from '../rules/plan';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { requestDownloadUpdate } from '../workflows/messages';
@@ -91,6 +92,7 @@ export class ShareService {
       assets: AssetRepository;
       access: AccessService;
       accessRepository: AccessRepository;
+      identity: Pick<IdentityRepository, 'userById'>;
       audit: AuditRepository;
       workflows: AssetWorkflows;
       distribution: DistributionService;
@@ -368,14 +370,29 @@ export class ShareService {
     const listed = (wanted ?? [])
       .map((id) => found.find((a) => a.id === id))
       .filter((a): a is AssetRecord => a !== undefined && withheldReason(a) === null);
-    // A usage region set after the link was made closes it for audiences that do not serve it.
+    // A usage region set after the link was made closes it for audiences that do not serve it;
+    // an asset its maker may no longer share (disabled, or no longer an editor of its project)
+    // leaves the link too: a link is its maker's act, and lasts only as long as they may.
+    const mayShare = share && listed.length > 0 ? await this.makerMayShare(share, listed) : new Set<string>();
     const assets: AssetRecord[] = [];
-    for (const asset of listed) if (share && (await this.servesRegion(share, asset))) assets.push(asset);
+    for (const asset of listed)
+      if (share && mayShare.has(asset.id) && (await this.servesRegion(share, asset))) assets.push(asset);
     if (!share || !alive || assets.length === 0) {
       if (countMiss) await consumeOr429(this.misses, address);
       return undefined;
     }
     return { share, assets };
+  }
+
+  /** The assets of the link its maker may still share: they are enabled and can edit them. */
+  private async makerMayShare(share: ShareRecord, assets: AssetRecord[]): Promise<Set<string>> {
+    const maker = await this.deps.identity.userById(share.createdBy);
+    if (!maker || maker.disabled) return new Set();
+    const levels = await this.deps.access.levelsOn(
+      maker,
+      assets.map((a) => a.id),
+    );
+    return new Set(assets.filter((a) => atLeast(levels.get(a.id), 'edit')).map((a) => a.id));
   }
 
   /** Whether the link's audience for this asset's rule set serves the asset's usage region. */

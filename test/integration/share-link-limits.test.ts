@@ -121,4 +121,43 @@ describe.each(databaseKinds)('share-link limits (%s)', (kind) => {
       passwordFailures: LINK_LOCKS_AFTER,
     });
   });
+
+  it('a link lasts only while its maker may share: disabled, or no longer an editor, it closes (M5)', async () => {
+    const maker = await harness.as('link-maker', 'editor');
+    const userId = await harness.userId('link-maker');
+    const adminId = await harness.userId('admin');
+    const grants = (makerLevel: string) => [
+      { principal: `user:${adminId}`, level: 'manage' },
+      { principal: `user:${userId}`, level: makerLevel },
+    ];
+    await harness.http
+      .post('/api/projects')
+      .send({ id: 'makers', name: 'Makers', grants: grants('edit') })
+      .expect(201);
+    const upload = await harness.http
+      .post('/api/assets?project=makers')
+      .attach('file', await makeJpeg(640, 480), 'poster.jpg')
+      .expect(201);
+    await waitUntilStored(harness, upload.body.id);
+    const made = await harness.http
+      .post('/api/shares')
+      .set(maker)
+      .send({ assetIds: [upload.body.id], permission: 'view', rendition: 'preview' });
+    expect(made.status).toBe(201);
+    const token = (made.body.url as string).split('/s/')[1]!;
+    const page = () => request(harness.app).get(`/s/${token}`).set(from('203.0.113.9'));
+    expect((await page()).text).toContain('poster.jpg');
+    await harness.http.post(`/api/users/${userId}/disable`).expect(204);
+    const closed = await page();
+    expect(closed.status).toBe(404);
+    expect(closed.text).not.toContain('poster.jpg');
+    await harness.http.post(`/api/users/${userId}/enable`).expect(204);
+    expect((await page()).text).toContain('poster.jpg');
+    // Only a viewer of the project now: the link closes again.
+    await harness.http
+      .put('/api/projects/makers/grants')
+      .send({ grants: grants('view') })
+      .expect(200);
+    expect((await page()).status).toBe(404);
+  });
 });
