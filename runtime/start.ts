@@ -1,4 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../config/config.schema';
 import { Notices } from '../operations/notices';
@@ -83,11 +85,17 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
     sweeping.unref();
     stops.push(async () => clearInterval(sweeping));
     const admin = await new IdentityService(storage.identity).ensureAdministrator(process.env);
-    if (admin?.generatedPassword)
+    if (admin?.generatedPassword) {
+      // Not printed: whatever collects this process's output (a journal, a container log) would
+      // keep it. Beside the audit key, readable by this user only.
+      const file = path.join(path.dirname(config.audit.keyFile), 'initial-admin-password');
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${admin.generatedPassword}\n`, { mode: 0o600 });
       say(
-        `Created the administrator ${admin.email} with the password ${admin.generatedPassword} (shown once; change it).`,
+        `Created the administrator ${admin.email}; its password is in ${file} (readable by you only): sign in, change it, then delete the file.`,
       );
-    else if (admin) say(`Created the administrator ${admin.email} (password from ASSETFLOW_ADMIN_PASSWORD).`);
+    } else if (admin)
+      say(`Created the administrator ${admin.email} (password from ASSETFLOW_ADMIN_PASSWORD).`);
     const published = await new RuleSetService(storage.ruleSets).publishExamples();
     if (published.length > 0) say(`Published the shipped rule sets: ${published.join(', ')}`);
 
