@@ -13,6 +13,7 @@ import { payloadHex, watermarkFile } from '../imaging/watermark';
 import type { RenditionCache } from '../operations/rendition-cache';
 import type { RenditionPreset } from '../rules/document';
 import type { RuleSetPlan } from '../rules/plan';
+import { imageWork } from './image-work';
 
 /** A file ready to send: where it is, what it is and the name the recipient sees. */
 export interface OutgoingFile {
@@ -124,12 +125,15 @@ export class DistributionService {
     const file = await this.render(asset, name, preset);
     if (!preset.invisibleWatermark || !file.mediaType.startsWith('image/')) return file;
     const payload = BigInt(`0x${randomBytes(5).toString('hex')}`);
-    const marked = await watermarkFile(
-      await readFile(file.file),
-      payload,
-      file.mediaType,
-      preset.quality ?? 92,
-      this.deps.maxImagePixels,
+    const source = file.file;
+    const marked = await imageWork.run(async () =>
+      watermarkFile(
+        await readFile(source),
+        payload,
+        file.mediaType,
+        preset.quality ?? 92,
+        this.deps.maxImagePixels,
+      ),
     );
     return {
       ...file,

@@ -6,6 +6,7 @@ import { sideBySide } from '../imaging/side-by-side';
 import type { Principal } from '../policy/access';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { addVersionUpdate } from '../workflows/messages';
+import { imageWork } from './image-work';
 
 type VersionEntry = Awaited<ReturnType<AssetRepository['versions']>>[number];
 
@@ -74,11 +75,13 @@ export class VersionService {
   /** Both versions as one PNG, left `a`, right `b`. */
   async compareImage(asset: AssetRecord, a: number, b: number): Promise<Buffer> {
     const [va, vb] = await this.pair(asset, a, b);
-    return sideBySide(
-      await this.pictureOf(asset, va),
-      await this.pictureOf(asset, vb),
-      800,
-      this.deps.maxImagePixels,
+    return imageWork.run(async () =>
+      sideBySide(
+        await this.pictureOf(asset, va),
+        await this.pictureOf(asset, vb),
+        800,
+        this.deps.maxImagePixels,
+      ),
     );
   }
 

@@ -1,9 +1,9 @@
-import { BoundedConcurrency } from '../../services/password-hashing';
+import { BoundedConcurrency, passwordsBusy } from '../../services/password-hashing';
 
 /** The cap on argon2 work (security review M1): how many run, how many wait, who is refused. */
 describe('bounded concurrency for password hashing', () => {
   it('runs at most the limit at once, queues up to the bound in order, and refuses beyond it with 503', async () => {
-    const bound = new BoundedConcurrency(2, 3);
+    const bound = new BoundedConcurrency(2, 3, passwordsBusy);
     let running = 0;
     const started: number[] = [];
     const releases: Array<() => void> = [];
