@@ -148,9 +148,9 @@ export class DistributionService {
   zip(files: OutgoingFile[], extras: Array<{ name: string; bytes: Buffer }> = []): Readable {
     const zip = new ZipFile();
     const used = new Set<string>();
-    for (const extra of extras) zip.addBuffer(extra.bytes, uniqueName(extra.name, used));
+    for (const extra of extras) zip.addBuffer(extra.bytes, zipEntryName(extra.name, used));
     for (const file of files) {
-      const name = uniqueName(file.filename, used);
+      const name = zipEntryName(file.filename, used);
       if (file.bytes) zip.addBuffer(file.bytes, name, { compress: false });
       else zip.addReadStream(createReadStream(file.file), name, { compress: false });
     }
@@ -173,7 +173,7 @@ export class DistributionService {
 }
 
 /** `a.jpg`, `a (2).jpg`, …: two assets with the same name must not overwrite each other in a zip. */
-function uniqueName(name: string, used: Set<string>): string {
+export function zipEntryName(name: string, used: Set<string>): string {
   // Separators, a drive letter's colon and control characters would make yazl refuse the entry
   // ("absolute path") after the download was already counted.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed

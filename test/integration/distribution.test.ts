@@ -224,6 +224,17 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       403,
     );
     expect(original.body.error.code).toBe('RENDITION_REFUSED');
+    // What only colleagues may have does not leave by link: `internal` is not a link audience.
+    const inside = await share(dee, {
+      ...base,
+      rendition: 'proof',
+      audience: 'internal',
+      password: 'partners only',
+    }).expect(403);
+    expect(inside.body.error).toMatchObject({
+      code: 'AUDIENCE_REFUSED',
+      details: { audience: 'internal', linkAudiences: ['agents', 'partners'] },
+    });
     const ok = await share(dee, { ...base, password: 'partners only' }).expect(201);
     // The default expiry of the rule set: 3 days.
     expect(Date.parse(ok.body.expiresAt) - Date.now()).toBeGreaterThan(3 * 86_400_000 - 60_000);
