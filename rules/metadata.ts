@@ -59,10 +59,11 @@ function sizeProblemOf(value: unknown): string | undefined {
 }
 
 /**
- * For every pattern RE2 accepts, RE2 and a JavaScript RegExp agree on whether a value matches, so
- * runs recorded before patterns were RE2 decide the same on replay. A plan published before then
- * may hold a pattern RE2 refuses (lookaround, backreferences): its values are refused rather than
- * matched by a backtracking engine.
+ * RE2 and a JavaScript RegExp agree on most patterns, not all: `\s` and `.` treat some Unicode
+ * spaces and line separators differently, and RE2 refuses lookaround and backreferences (a value
+ * is then refused rather than matched by a backtracking engine). A run recorded before patterns
+ * were RE2 whose metadata change hit such a difference would decide otherwise on replay; this is
+ * accepted (docs/security.md) rather than keeping a backtracking engine in the workflow.
  */
 function matchesPattern(pattern: string, value: string): boolean | 'unsupported' {
   try {

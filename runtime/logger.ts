@@ -3,7 +3,8 @@ import type { AppConfig } from '../config/config.schema';
 
 /**
  * Secrets never reach the log: request lines carry no headers (server/request-logging.ts), and
- * any object logged with one of these keys has it censored, wherever it is logged from.
+ * an object logged with one of these keys, at its top level or one level down, has it censored
+ * (pino's paths go no deeper; nothing logs secrets deeper than that).
  */
 export const REDACTED_PATHS = [
   'req.headers.cookie',
@@ -11,6 +12,9 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   'password',
   '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  '*.passwordHash',
   'token',
   '*.token',
   'secret',

@@ -15,15 +15,23 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function refuseCrossSiteRequests(): RequestHandler {
   return (req, _res, next) => {
-    if (!req.path.startsWith('/api/') || req.header('authorization') || !req.cookies?.[SESSION_COOKIE])
+    // Lower-cased: Express routes /API/… to the same handlers.
+    if (
+      !req.path.toLowerCase().startsWith('/api/') ||
+      req.header('authorization') ||
+      !req.cookies?.[SESSION_COOKIE]
+    )
       return next();
     const site = req.header('sec-fetch-site');
     const origin = req.header('origin');
     const foreignSite = site === 'cross-site' || site === 'same-site';
+    // Origin is the fallback for browsers that do not send Sec-Fetch-Site. Hosts, not schemes, are
+    // compared: behind a TLS-terminating proxy the app sees plain HTTP.
     const foreignOrigin =
+      site !== 'same-origin' &&
       !SAFE_METHODS.has(req.method) &&
       origin !== undefined &&
-      origin !== `${req.protocol}://${req.get('host')}`;
+      hostOf(origin) !== req.get('host');
     if (foreignSite || foreignOrigin)
       return next(
         new AssetflowError(

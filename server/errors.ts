@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AssetflowError, ErrorCodes, isAssetflowError } from '../domain/errors';
+import { redactUrl } from './request-logging';
 
 /** The one error body every endpoint answers with. */
 export interface ErrorBody {
@@ -33,7 +34,8 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const known = toAssetflowError(error);
-    if (known.status >= 500) logger.error({ err: error, path: req.path }, known.message);
+    // The path without a share link's token (it is a credential): see request-logging.ts.
+    if (known.status >= 500) logger.error({ err: error, path: redactUrl(req.path) }, known.message);
     const body: ErrorBody = { error: { code: known.code, message: known.message, details: known.details } };
     res.status(known.status).json(body);
   };

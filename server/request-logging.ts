@@ -9,7 +9,7 @@ import { type Options, pinoHttp } from 'pino-http';
  */
 export function redactUrl(url: string): string {
   return url
-    .replace(/^\/s\/[^/?#]+/, '/s/[token]')
+    .replace(/^\/s\/[^/?#]+/i, '/s/[token]')
     .replace(/([?&](?:token|password)=)[^&#]*/gi, '$1[redacted]');
 }
 

@@ -6,6 +6,7 @@ import type { CommentService } from '../../services/comment.service';
 import type { VersionService } from '../../services/version.service';
 import { actorOf } from '../actor';
 import { validBody } from '../request-schemas';
+import { fileHeaders } from '../responses';
 
 /** Versions (history, compare, restore) and comments on them. */
 export function collaborationRouter(deps: {
@@ -27,7 +28,8 @@ export function collaborationRouter(deps: {
   router.get('/api/assets/:id/compare/image', async (req, res) => {
     const { a, b } = versionPair(req.query);
     const png = await deps.versions.compareImage(await deps.assets.get(req.params.id), a, b);
-    res.type('image/png').set('Cache-Control', 'private, max-age=3600').send(png);
+    fileHeaders(res, 'image/png');
+    res.set('Cache-Control', 'private, max-age=3600').send(png);
   });
 
   router.post('/api/assets/:id/versions/:version/restore', async (req, res) => {
