@@ -139,7 +139,26 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
   it('a rendition approved per person cannot become a share link; exports mark each copy', async () => {
     const id = await upload('luxury', LUXURY, 'SS26_store_V1_20261128.jpg');
     const employee = await harness.as('emma', 'employee', 'editor');
-    const link = await share(employee, id, 'original', 'internal');
+    // Luxury's links carry what partners and agents may have: `internal` is no link audience.
+    const inside = await share(employee, id, 'original', 'internal');
+    expect([inside.status, inside.body.error.code]).toEqual([403, 'AUDIENCE_REFUSED']);
+    // A rule set that lets internal renditions go out by link still keeps an approved one in:
+    // the asset's workflow refuses it.
+    const luxury = readFileSync(path.join(__dirname, '..', '..', 'rules', 'examples', 'luxury.yaml'), 'utf8');
+    const linksInside = luxury
+      .replace('name: luxury', 'name: luxury-links')
+      .replace(
+        'shareLinks: { defaultExpiryDays: 3, maxExpiryDays: 14, passwordRequired: true }',
+        'shareLinks: { defaultExpiryDays: 3, maxExpiryDays: 14, passwordRequired: true, audiences: [internal, partners, agents] }',
+      );
+    expect(linksInside).toContain('audiences: [internal, partners, agents]');
+    await harness.http
+      .post('/api/rule-sets')
+      .set('Content-Type', 'application/yaml')
+      .send(linksInside)
+      .expect(201);
+    const linked = await upload('luxury-links', LUXURY, 'SS26_store_V1_20261128.jpg');
+    const link = await share(employee, linked, 'original', 'internal');
     expect(link.status).toBe(403);
     expect(link.body.error.code).toBe('GRANT_NOT_SHAREABLE');
 

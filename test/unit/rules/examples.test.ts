@@ -48,6 +48,7 @@ describe('shipped rule sets', () => {
       passwordRequired: false,
       allowedDomains: [],
       maxDownloads: null,
+      audiences: null,
     });
     expect(plan.archive.validity).toEqual({ field: 'validUntil', after: null });
     expect(plan.fields.title?.requiredFor).toEqual([]);
