@@ -19,6 +19,11 @@ const TOOL_TIMEOUT_MS = 60_000;
 const TOOL_LIMITS = { addressSpaceBytes: 2 * 1024 ** 3, cpuSeconds: 60 };
 /** Decoded video frames larger than this are refused by ffmpeg's decoder (about 8K × 5K). */
 const MAX_VIDEO_PIXELS = 40_000_000;
+/**
+ * The containers ffmpeg may open: video files. Not playlists (HLS, concat, image sequences), which
+ * name other files and would have ffmpeg read them.
+ */
+const VIDEO_DEMUXERS = 'mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,mpeg,flv,asf,ogg';
 /** The longest side of a still: previews are thumbnails, never full renders. */
 const MAX_STILL_SIDE = 2048;
 
@@ -66,9 +71,12 @@ async function videoPreview(file: string, tools: PreviewTools): Promise<Preview>
     const made = await tool(tools, tools.ffmpeg, [
       '-v',
       'error',
-      // Local files only: a playlist naming URLs or other files is not followed.
+      // Local files only, and only video containers: a playlist naming URLs or other files is
+      // not opened.
       '-protocol_whitelist',
       'file',
+      '-format_whitelist',
+      VIDEO_DEMUXERS,
       '-max_pixels',
       String(MAX_VIDEO_PIXELS),
       '-i',
@@ -84,6 +92,10 @@ async function videoPreview(file: string, tools: PreviewTools): Promise<Preview>
     const probe = await tool(tools, tools.ffprobe, [
       '-v',
       'error',
+      '-protocol_whitelist',
+      'file',
+      '-format_whitelist',
+      VIDEO_DEMUXERS,
       '-select_streams',
       'v:0',
       '-show_entries',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,5 +145,28 @@ describe('previews', () => {
       reason: 'no preview: pdftoppm is not installed',
     });
     expect(await makePreview('/dev/null', 'application/zip', missing)).toBeNull();
+  });
+
+  it('opens video containers only: a playlist naming another file is refused (ffmpeg installed)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-playlist-'));
+    const clip = path.join(dir, 'clip.mp4');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=duration=1:size=64x48:rate=5',
+      '-pix_fmt',
+      'yuv420p',
+      clip,
+    ]);
+    const playlist = path.join(dir, 'list.m3u8');
+    writeFileSync(playlist, `#EXTM3U\n#EXTINF:1,\n${clip}\n`);
+    expect(await makePreview(clip, 'video/mp4')).toMatchObject({ ok: true });
+    expect(await makePreview(playlist, 'video/mp4')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('ffmpeg failed'),
+    });
   });
 });
