@@ -161,8 +161,9 @@ describe('previews', () => {
       'yuv420p',
       clip,
     ]);
-    const playlist = path.join(dir, 'list.m3u8');
-    writeFileSync(playlist, `#EXTM3U\n#EXTINF:1,\n${clip}\n`);
+    // An ffconcat list naming a file beside it: without the container whitelist ffmpeg opens it.
+    const playlist = path.join(dir, 'list.mp4');
+    writeFileSync(playlist, "ffconcat version 1.0\nfile 'clip.mp4'\n");
     expect(await makePreview(clip, 'video/mp4')).toMatchObject({ ok: true });
     expect(await makePreview(playlist, 'video/mp4')).toMatchObject({
       ok: false,
