@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { isUuid } from '../domain/ids';
 import { matchEndpoint } from '../policy/endpoints';
 import { decide, namesResource } from '../policy/policy';
 import { type AccessService, enforce } from '../services/access.service';
@@ -23,7 +24,17 @@ export function enforcePolicy(access: AccessService): RequestHandler {
       if (!endpoint) {
         throw new AssetflowError(ErrorCodes.ROUTE_NOT_FOUND, `No route for ${req.method} ${req.path}.`, 404);
       }
+      // Assets and links are named by UUIDs: anything else names nothing, for everyone (an
+      // administrator too, whom the policy lets through without looking the resource up).
+      const kind = endpoint.requirement.kind;
       const user = signedInUser(req);
+      if (user && (kind === 'asset' || kind === 'share') && !isUuid(endpoint.params.id))
+        throw new AssetflowError(
+          kind === 'asset' ? ErrorCodes.ASSET_NOT_FOUND : ErrorCodes.SHARE_NOT_FOUND,
+          `No ${kind === 'asset' ? 'asset' : 'share link'} ${endpoint.params.id}.`,
+          404,
+          { id: endpoint.params.id },
+        );
       const resource =
         user && namesResource(endpoint.requirement)
           ? await access.accessTo(user, endpoint.requirement, endpoint.params)

@@ -122,6 +122,19 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
     expect(res.body.error.message).toContain('320');
   }, 5_000);
 
+  it('answers 404, not 500, to an administrator naming an asset or link by something not a UUID (found by Schemathesis)', async () => {
+    for (const path of [
+      '/api/assets/null%2Cnull/trail',
+      '/api/assets/%C2%BFZ/timeline',
+      '/api/assets/x/versions',
+      '/api/shares/null%2Cnull/trail',
+    ]) {
+      const res = await harness.http.get(path);
+      expect([path, res.status]).toEqual([path, 404]);
+      expect(res.body.error.code).toMatch(/^(ASSET|SHARE)_NOT_FOUND$/);
+    }
+  });
+
   it('left no asset rows and no temporary files behind', async () => {
     expect(await assetCount()).toBe(0);
     expect(tmpFiles()).toEqual([]);
