@@ -23,7 +23,8 @@ function sourceOf(body: unknown): string {
 }
 
 function versionParam(raw: string): number {
-  const version = Number(raw);
+  // At most nine digits: versions are PostgreSQL integers, and a larger number is a database error.
+  const version = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(version) || version < 1)
     throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, `"${raw}" is not a version number.`, 400);
   return version;

@@ -103,6 +103,12 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
     expect(detail.body.latest.source).not.toContain('revewer');
   });
 
+  it('answers 400, not 500, for a version number beyond an integer (found by Schemathesis)', async () => {
+    const res = await harness.http.get('/api/rule-sets/default/versions/16165036151072');
+    expect([res.status, res.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    await harness.http.get('/api/rule-sets/default/versions/999999999').expect(404);
+  });
+
   it('validates without publishing', async () => {
     const res = await harness.http
       .post('/api/rule-sets/validate')
