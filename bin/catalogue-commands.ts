@@ -144,7 +144,7 @@ export function registerCatalogueCommands(program: Command) {
 }
 
 /** The verdict of `audit verify` in lines: first the verdict, then each problem or the caveat. */
-export function describeVerdict(result: TrailVerdict, anchorFile: string): string[] {
+function describeVerdict(result: TrailVerdict, anchorFile: string): string[] {
   const { chain, lastAnchor: last } = result;
   const anchoredAt = last ? `last anchor: event ${last.seq} at ${last.at}` : 'no anchor';
   if (result.verdict === 'tampered') {

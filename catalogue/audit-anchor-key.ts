@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The environment variable that holds the anchor key; it wins over the key file. */
-export const AUDIT_KEY_VARIABLE = 'ASSETFLOW_AUDIT_KEY';
+const AUDIT_KEY_VARIABLE = 'ASSETFLOW_AUDIT_KEY';
 /** Shorter keys are refused: an HMAC key should carry at least 128 bits. */
 const MIN_KEY_CHARS = 32;
 

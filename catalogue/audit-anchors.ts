@@ -22,17 +22,17 @@ export interface AuditAnchor {
   mac: string;
 }
 
-export const FIRST_PREV_MAC = '0'.repeat(64);
+const FIRST_PREV_MAC = '0'.repeat(64);
 
 /** What the MAC covers; versioned so the format can change without ambiguity. */
-export function anchorMac(key: Buffer, anchor: Omit<AuditAnchor, 'mac'>): string {
+function anchorMac(key: Buffer, anchor: Omit<AuditAnchor, 'mac'>): string {
   return createHmac('sha256', key)
     .update(`assetflow-audit-anchor-v1\n${anchor.seq}\n${anchor.hash}\n${anchor.at}\n${anchor.prevMac}`)
     .digest('hex');
 }
 
 /** One line of the file: the anchor, or why it is not one. */
-export type AnchorLine = { line: number; anchor: AuditAnchor } | { line: number; unreadable: string };
+type AnchorLine = { line: number; anchor: AuditAnchor } | { line: number; unreadable: string };
 
 /** Every line of the anchor file; null when the file does not exist. */
 export async function readAnchorLines(file: string): Promise<AnchorLine[] | null> {
@@ -72,7 +72,7 @@ function parseLine(line: number, raw: string): AnchorLine {
   return { line, anchor: value as AuditAnchor };
 }
 
-export interface AnchorCheck {
+interface AnchorCheck {
   /** The anchors whose signature verifies, in file order. */
   valid: AuditAnchor[];
   /** Lines that are unreadable, unsigned by this key, out of order or cut from their predecessor. */

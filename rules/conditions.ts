@@ -165,7 +165,8 @@ export function checkCondition(fields: FieldDeclarations, expression: string): C
     const kind = error?.name === 'ParseError' ? 'syntax' : 'type';
     return { ok: false, kind, message: firstLine(error), offset: offsetOf(error) };
   }
-  const tooCostly = costProblem(conditionEnvironment(fields).parse(expression).ast as CelNode);
+  // The program the evaluator will use (parsed once, cached): its tree is what is measured.
+  const tooCostly = costProblem(programFor(conditionEnvironment(fields), expression).ast as CelNode);
   if (tooCostly) return { ok: false, kind: 'type', ...tooCostly };
   if (result.type !== 'bool') {
     return {

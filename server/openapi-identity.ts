@@ -1,9 +1,6 @@
+import { errorResponse, jsonBody } from './openapi-parts';
+
 /** The OpenAPI paths of sign-in, sessions, passwords, API tokens and users (see openapi.ts). */
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-const jsonBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
 const ok = (description: string) => ({
   description,
   content: { 'application/json': { schema: { type: 'object' } } },

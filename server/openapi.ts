@@ -1,13 +1,10 @@
 import { identityPaths } from './openapi-identity';
+import { errorResponse, jsonBody } from './openapi-parts';
 
 /**
  * The OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. A test checks that
  * every route the app registers is described here, so the document stays true as the API grows.
  */
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
 
 const ruleSetBody = {
   required: true,
@@ -20,7 +17,6 @@ const ruleSetBody = {
 };
 const ruleSetName = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 
-const jsonBody = { required: true, content: { 'application/json': { schema: { type: 'object' } } } };
 const projectParam = { name: 'project', in: 'path', required: true, schema: { type: 'string' } };
 const shareParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 const commentParam = {

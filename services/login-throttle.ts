@@ -1,5 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { tooManyAttempts } from '../domain/errors';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { consumeOr429 } from './rate-limit';
 
 const WINDOW_SECONDS = 15 * 60;
 /** Wrong passwords for one e-mail from one address: a person mistyping, at most. */
@@ -30,14 +30,8 @@ export class LoginThrottle {
   /** Counts an attempt, or throws 429 when any of the three limits is used up. */
   async take(email: string, address: string): Promise<void> {
     // Narrowest first: a person locked out at their own address does not also use up the rest.
-    for (const [name, key] of this.keys(email, address)) {
-      try {
-        await this.limiters[name].consume(key);
-      } catch (error) {
-        if (error instanceof RateLimiterRes) throw tooManyAttempts('failed sign-ins', error.msBeforeNext);
-        throw error;
-      }
-    }
+    for (const [name, key] of this.keys(email, address))
+      await consumeOr429(this.limiters[name], key, 'failed sign-ins');
   }
 
   /**

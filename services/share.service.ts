@@ -1,12 +1,12 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { AccessRepository } from '../catalogue/access.repository';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
 import type { IdentityRepository } from '../catalogue/identity.repository';
 import type { ShareRecord, ShareRepository } from '../catalogue/share.repository';
 import { withheldReason } from '../domain/asset';
-import { AssetflowError, ErrorCodes, tooManyAttempts } from '../domain/errors';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { own } from '../domain/own';
 import { regionRefusal } from '../lifecycle/asset-rules';
 import { atLeast, type Principal } from '../policy/access';
@@ -16,6 +16,7 @@ import { requestDownloadUpdate } from '../workflows/messages';
 import type { AccessService } from './access.service';
 import type { DistributionService, OutgoingFile } from './distribution.service';
 import { hashPassword, verifyPassword } from './password-hashing';
+import { consumeOr429 } from './rate-limit';
 import { sha256Hex } from './sha256';
 import type { UseRecorder } from './use-recorder';
 
@@ -266,8 +267,8 @@ export class ShareService {
     // Count the attempt before checking it, so concurrent guesses cannot all slip under the limit:
     // per address, per link from everywhere, and over the link's life (stored, so a restart does
     // not forget it).
-    await consumeOr429(this.passwordAttempts, key);
-    await consumeOr429(this.linkPasswordAttempts, id);
+    await consumeOr429(this.passwordAttempts, key, 'attempts');
+    await consumeOr429(this.linkPasswordAttempts, id, 'attempts');
     if (!(await this.deps.shares.takePasswordAttempt(id, LINK_LOCKS_AFTER)))
       throw new AssetflowError(
         ErrorCodes.SHARE_LOCKED,
@@ -374,11 +375,10 @@ export class ShareService {
     // an asset its maker may no longer share (disabled, or no longer an editor of its project)
     // leaves the link too: a link is its maker's act, and lasts only as long as they may.
     const mayShare = share && listed.length > 0 ? await this.makerMayShare(share, listed) : new Set<string>();
-    const assets: AssetRecord[] = [];
-    for (const asset of listed)
-      if (share && mayShare.has(asset.id) && (await this.servesRegion(share, asset))) assets.push(asset);
+    const served = share ? await Promise.all(listed.map((asset) => this.servesRegion(share, asset))) : [];
+    const assets = listed.filter((asset, i) => mayShare.has(asset.id) && served[i]);
     if (!share || !alive || assets.length === 0) {
-      if (countMiss) await consumeOr429(this.misses, address);
+      if (countMiss) await consumeOr429(this.misses, address, 'attempts');
       return undefined;
     }
     return { share, assets };
@@ -509,15 +509,11 @@ function checkRecipients(allowedEmails: string[], policy: EffectivePolicy): void
 }
 
 /**
- * The audience a link is made for when the request names none: an external audience that may
- * have the rendition (a link leaves the organisation), else one the creator belongs to.
- */
-/**
  * The audiences whose renditions a link may carry: those the rule set names, else its external
  * audiences (a link reaches outsiders: what only colleagues may have does not leave by link),
  * else — a rule set with no outside audience — all of them.
  */
-export function linkAudiences(plan: RuleSetPlan): string[] {
+function linkAudiences(plan: RuleSetPlan): string[] {
   const named = plan.distribute.shareLinks.audiences;
   if (named) return named;
   const all = Object.keys(plan.distribute.audiences);
@@ -525,6 +521,10 @@ export function linkAudiences(plan: RuleSetPlan): string[] {
   return external.length > 0 ? external : all;
 }
 
+/**
+ * The audience a link is made for when the request names none: an external audience that may
+ * have the rendition (a link leaves the organisation), else one the creator belongs to.
+ */
 function audienceFor(plan: RuleSetPlan, rendition: string, roles: string[]): string {
   const outward = linkAudiences(plan);
   const entries = Object.entries(plan.distribute.audiences).filter(
@@ -549,11 +549,3 @@ function invalid(message: string, details: Record<string, unknown>): AssetflowEr
 }
 
 /** Counts one point against `key`, or throws 429 with how long to wait when none is left. */
-async function consumeOr429(limiter: RateLimiterMemory, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (error) {
-    if (error instanceof RateLimiterRes) throw tooManyAttempts('attempts', error.msBeforeNext);
-    throw error;
-  }
-}

@@ -78,7 +78,6 @@ export function distributionRouter(deps: {
   router.post('/api/exports', async (req, res) => {
     const body = validBody<{ assetIds: string[]; channel: string }>('export', req.body);
     const prepared = await deps.exports.prepare(actorOf(req), body, addressOf(req));
-    fileHeaders(res, 'application/zip');
     res.attachment(`${body.channel}-export.zip`);
     fileHeaders(res, 'application/zip');
     deps.distribution.zip(prepared.files, prepared.extras).pipe(res);

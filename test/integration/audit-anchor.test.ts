@@ -187,8 +187,8 @@ describe.each(databaseKinds)('the anchored trail on %s', (kind) => {
     expect(result).toMatchObject({ verdict: 'tampered', anchors: 0 });
     expect(result.problems).toHaveLength(2);
 
-    // Drop the last honest line, so the cut tail is no longer anchored: the MAC chain shows it.
-    // (Dropping only the last line cannot be seen in the file; see docs/security-audit.md.)
+    // Drop the middle honest line: the MAC chain shows a line missing between the other two.
+    // (Dropping only the last line cannot be seen in the file; see docs/security.md.)
     const [first, , third] = honest.trim().split('\n');
     writeFileSync(anchorFile, `${first}\n${third}\n`);
     result = await verifyTrail(audit, anchorFile, key);
@@ -298,9 +298,7 @@ describe.each(databaseKinds)('the anchored trail on %s', (kind) => {
       action: 'share.viewed' as const,
       shareId,
     }));
-    const batchStarted = performance.now();
     const appended = await audit.appendMany(batch);
-    const batchMs = performance.now() - batchStarted;
     expect(appended.map((e) => e.seq)).toEqual(Array.from({ length: 500 }, (_, i) => i + 2));
     // Every row a transaction inserts carries its id (xmin): one id, one transaction.
     const { rows } = await sql<{ transactions: number; events: number }>`
@@ -308,20 +306,5 @@ describe.each(databaseKinds)('the anchored trail on %s', (kind) => {
       FROM audit_events WHERE share_id = ${shareId}`.execute(database.db);
     expect(rows[0]).toEqual({ transactions: 1, events: 500 });
     expect(await audit.verify()).toMatchObject({ intact: true, events: 501 });
-
-    // The same 500 one at a time, as a link open appended them before.
-    const oneByOne = randomUUID();
-    const singleStarted = performance.now();
-    for (const e of batch) await audit.append({ ...e, shareId: oneByOne });
-    const singleMs = performance.now() - singleStarted;
-    const single = await sql<{ transactions: number }>`
-      SELECT count(DISTINCT xmin::text)::int AS transactions FROM audit_events WHERE share_id = ${oneByOne}`.execute(
-      database.db,
-    );
-    expect(single.rows[0]!.transactions).toBe(500);
-    process.stderr.write(
-      `[trail ${kind}] 500 events: one batch ${batchMs.toFixed(0)} ms, one append each ${singleMs.toFixed(0)} ms\n`,
-    );
-    expect(batchMs).toBeLessThan(singleMs);
   });
 });

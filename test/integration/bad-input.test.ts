@@ -1,7 +1,5 @@
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import type request from 'supertest';
-import { type Harness, startHarness } from '../support/harness';
+import { type Harness, startHarness, tmpFilesOf } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
 
@@ -26,13 +24,7 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const tmpFiles = () => {
-    try {
-      return readdirSync(path.join(harness.config.blobs.dir, 'tmp'));
-    } catch {
-      return [];
-    }
-  };
+  const tmpFiles = () => tmpFilesOf(harness);
 
   const expectError = (res: request.Response, status: number, code: string) => {
     expect(res.status).toBe(status);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
-import { makeGreyscalePng, makePdf } from '../support/images';
+import { makeGreyscalePng, makePdf, makeVideoFile } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
 import { testTemporalAddress } from '../support/test-env';
 
@@ -48,21 +47,7 @@ beforeAll(() => {
  * does not pass on the "not installed" path, which test/unit/imaging.test.ts covers.
  */
 async function makeVideo(size = '320x240', seconds = 2): Promise<Buffer> {
-  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'assetflow-video-')), 'clip.mp4');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc=duration=${seconds}:size=${size}:rate=10`,
-    '-pix_fmt',
-    'yuv420p',
-    '-preset',
-    'ultrafast',
-    out,
-  ]);
-  return readFileSync(out);
+  return readFileSync(makeVideoFile(mkdtempSync(path.join(os.tmpdir(), 'assetflow-video-')), size, seconds));
 }
 
 /** A sale poster: a red field with an English and a Chinese headline (needs fonts-wqy-zenhei). */
@@ -127,11 +112,11 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
 
     const tags = Object.fromEntries(analysis.tags.map((t: { name: string }) => [t.name, t]));
     expect(tags.photo).toMatchObject({ source: 'rule' });
-    expect(tags['照片']).toBeDefined();
+    expect(tags.照片).toBeDefined();
     expect(tags.landscape).toMatchObject({ source: 'rule', confidence: 1 });
     expect(tags.brown).toBeDefined();
-    expect(tags['棕色']).toBeDefined();
-    expect(tags['咖啡']).toEqual({ name: '咖啡', source: 'user', confidence: 1 });
+    expect(tags.棕色).toBeDefined();
+    expect(tags.咖啡).toEqual({ name: '咖啡', source: 'user', confidence: 1 });
 
     // The thumbnail is a real WebP within 320×320, cached in the rendition store.
     expect(analysis.thumbnail).toMatchObject({ preset: 'thumbnail', mediaType: 'image/webp', width: 320 });

@@ -88,15 +88,15 @@ describe.each(databaseKinds)('sign-in throttling and client addresses (%s)', (ki
         login(proxied, `flood${i}@corp.test`, 'x', `10.9.${Math.floor(i / 200)}.${i % 200}`),
       ),
     );
-    expect(passwordWork.peak).toBeLessThanOrEqual(2);
+    // The flood went through the bound and filled it (how many run at once is the unit test's).
+    expect(passwordWork.peak).toBe(2);
     const counts = statuses(answers);
     if (process.env.MEASURE) process.stdout.write(`flood of 120 sign-ins: ${JSON.stringify(counts)}\n`);
     // Every answer is a refusal of the password or of the load; nothing else (no 500, no hang).
     expect(counts[401]! + (counts[503] ?? 0)).toBe(120);
     expect(counts[401]).toBeGreaterThanOrEqual(66); // two running and 64 waiting, at the least
     const busy = answers.find((a) => a.status === 503);
-    if (busy)
-      expect(busy.body.error).toMatchObject({ code: 'SERVER_BUSY', details: { retryAfterSeconds: 1 } });
+    expect(busy?.body.error).toMatchObject({ code: 'SERVER_BUSY', details: { retryAfterSeconds: 1 } });
   });
 
   it('does not count a sign-in refused for load (503) as a guess', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -171,6 +171,15 @@ function testPeople(storage: Storage) {
 }
 
 /** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+/** What the harness's blob store holds in its temporary area (uploads not yet committed). */
+export function tmpFilesOf(harness: Harness): string[] {
+  try {
+    return readdirSync(path.join(harness.config.blobs.dir, 'tmp'));
+  } catch {
+    return [];
+  }
+}
+
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs = 20_000,

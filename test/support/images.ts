@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 
@@ -84,4 +86,26 @@ export function makePdf(text: string, mediaBox: [number, number] = [612, 792]): 
   for (const offset of offsets) pdf += `${String(offset).padStart(10, '0')} 00000 n \n`;
   pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(pdf, 'latin1');
+}
+
+/**
+ * A test-pattern clip made by ffmpeg (required by `npm test`, installed by
+ * `assetflow toolchain --system-tools`), written into `dir`; its path.
+ */
+export function makeVideoFile(dir: string, size = '320x240', seconds = 2): string {
+  const out = path.join(dir, 'clip.mp4');
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=duration=${seconds}:size=${size}:rate=10`,
+    '-pix_fmt',
+    'yuv420p',
+    '-preset',
+    'ultrafast',
+    out,
+  ]);
+  return out;
 }

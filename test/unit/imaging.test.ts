@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import {
   similarityOf,
 } from '../../imaging/perceptual-hash';
 import { makePreview } from '../../imaging/previews';
+import { makeVideoFile } from '../support/images';
 
 const solid = (hex: string) =>
   sharp({ create: { width: 64, height: 48, channels: 3, background: hex } })
@@ -149,18 +149,7 @@ describe('previews', () => {
 
   it('opens video containers only: a playlist naming another file is refused (ffmpeg installed)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-playlist-'));
-    const clip = path.join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc=duration=1:size=64x48:rate=5',
-      '-pix_fmt',
-      'yuv420p',
-      clip,
-    ]);
+    const clip = makeVideoFile(dir, '64x48', 1);
     // An ffconcat list naming a file beside it: without the container whitelist ffmpeg opens it.
     const playlist = path.join(dir, 'list.mp4');
     writeFileSync(playlist, "ffconcat version 1.0\nfile 'clip.mp4'\n");

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, messageOf } from '../api';
 import { useT } from '../i18n';
+import { splitList } from '../split-list';
 import { type Token, TokenList } from './account';
 
 interface User {
@@ -11,12 +12,6 @@ interface User {
   teams: string[];
   disabled: boolean;
 }
-
-const splitList = (value: string) =>
-  value
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
 
 /** Administrators: every user, disable / enable, reset a password, roles and teams, their tokens. */
 export function UsersAdmin() {
