@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import type { Principal } from '../policy/access';
-import { IdentityService } from '../services/identity.service';
+import { generatePassword, IdentityService } from '../services/identity.service';
 import { say, withStorage } from './catalogue-commands';
 
 /**
@@ -44,7 +43,7 @@ export function registerUsersCommands(program: Command) {
     .description('make a user with a generated password, printed once')
     .action((email: string, o: { name?: string; roles: string; teams: string }) =>
       identityOf(async (identity) => {
-        const password = randomBytes(15).toString('base64url');
+        const password = generatePassword();
         const user = await identity.createUser({
           email,
           name: o.name ?? email,

@@ -98,14 +98,8 @@ export class IdentityService {
     if ((await this.users.countUsers()) > 0) return null;
     const email = env.ASSETFLOW_ADMIN_EMAIL?.trim() || 'admin@localhost';
     const given = env.ASSETFLOW_ADMIN_PASSWORD;
-    const password = given || randomBytes(12).toString('base64url');
-    if (given && [...given].length < MIN_PASSWORD_LENGTH)
-      throw new AssetflowError(
-        ErrorCodes.PASSWORD_TOO_WEAK,
-        `ASSETFLOW_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters.`,
-        400,
-        { minLength: MIN_PASSWORD_LENGTH },
-      );
+    const password = given || generatePassword(12);
+    if (given) requireStrong(given, 'ASSETFLOW_ADMIN_PASSWORD');
     await this.createUser({ email, name: 'Administrator', password, roles: ['admin'] });
     return given ? { email } : { email, generatedPassword: password };
   }
@@ -184,7 +178,7 @@ export class IdentityService {
   async resetPassword(userId: string): Promise<{ password: string }> {
     const user = await this.users.userById(userId);
     if (!user) throw userNotFound(userId);
-    const password = randomBytes(15).toString('base64url');
+    const password = generatePassword();
     await this.users.setPasswordHash(user.id, await hashPassword(password));
     await this.users.deleteSessionsOf(user.id);
     this.ended(user.id);
@@ -314,11 +308,16 @@ export class IdentityService {
   }
 }
 
-function requireStrong(password: string): void {
+/** A random password of `bytes` random bytes (base64url: 4 characters per 3 bytes), shown once. */
+export function generatePassword(bytes = 15): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+function requireStrong(password: string, what = 'A password'): void {
   if ([...password].length < MIN_PASSWORD_LENGTH)
     throw new AssetflowError(
       ErrorCodes.PASSWORD_TOO_WEAK,
-      `A password needs at least ${MIN_PASSWORD_LENGTH} characters.`,
+      `${what} needs at least ${MIN_PASSWORD_LENGTH} characters.`,
       400,
       { minLength: MIN_PASSWORD_LENGTH },
     );
