@@ -25,6 +25,8 @@ module.exports = {
   // resolver does not use; point it at the file.
   moduleNameMapper: { '^file-type$': '<rootDir>/node_modules/file-type/index.js' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Every response a test receives is checked against the API contract (server/contract/).
+  setupFilesAfterEnv: ['<rootDir>/test/support/contract-check.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,

@@ -100,6 +100,8 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     publicUrl: config.http.publicUrl,
     trustProxy: config.http.trustProxy,
     eventStreamHeartbeatMs: config.http.eventStreamHeartbeatSeconds * 1000,
+    // The test suite sets this so that every response it receives is checked against the contract.
+    checkResponses: process.env.ASSETFLOW_CHECK_RESPONSES === '1',
     webDir: builtWebApp(),
     assets,
     ruleSets,

@@ -24,11 +24,14 @@ import type { ShareService } from '../services/share.service';
 import type { TraceService } from '../services/trace.service';
 import type { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
+import { openApiDocumentOf } from './contract/document';
+import { allOperations, operationsByKey } from './contract/operations';
+import { checkResponses } from './contract/response-check';
 import { refuseCrossSiteRequests } from './cross-site';
 import { enforcePolicy, GUARDED } from './enforce-policy';
 import { errorHandler, notFoundHandler } from './errors';
 import type { UploadLimits } from './multipart-upload';
-import { openApiDocument } from './openapi';
+import { openApiDocument as handWritten } from './openapi';
 import { requestLogging } from './request-logging';
 import { accessRouter } from './routes/access.routes';
 import { analyticsRouter } from './routes/analytics.routes';
@@ -74,6 +77,11 @@ export interface AppDeps {
   publicUrl: string | undefined;
   /** Express's `trust proxy` (config `http.trustProxy`): false unless behind a reverse proxy. */
   trustProxy?: boolean | number | string;
+  /**
+   * Check every API response against its contract (server/contract/): for tests, where a
+   * response that breaks it becomes a 500 and fails the test. Off in production.
+   */
+  checkResponses?: boolean;
   /** How often event streams send a keep-alive and re-check their credential. */
   eventStreamHeartbeatMs?: number;
   logger: Logger;
@@ -87,6 +95,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(helmet({ contentSecurityPolicy: { directives: STRICT_CSP }, crossOriginEmbedderPolicy: false }));
   app.use(requestLogging(deps.logger));
+  if (deps.checkResponses) app.use(checkResponses(operationsByKey));
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
   app.use(refuseCrossSiteRequests());
@@ -94,6 +103,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(authenticateRequests(deps.identity));
   app.use(enforcePolicy(deps.access));
 
+  const generated = openApiDocumentOf(allOperations, '0.1.0');
+  const openApiDocument = { ...generated, paths: { ...handWritten.paths, ...generated.paths } };
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });

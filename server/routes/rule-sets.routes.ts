@@ -1,6 +1,15 @@
 import express, { Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { RuleSetService } from '../../services/rule-set.service';
+import { mount } from '../contract/route';
+import {
+  dryRunRuleSet,
+  getRuleSet,
+  getRuleSetVersion,
+  listRuleSets,
+  publishRuleSet,
+  validateRuleSet,
+} from './rule-sets.contract';
 
 /**
  * YAML arrives as text; JSON clients may send `{source: "…"}`. The compiler refuses more than
@@ -22,49 +31,51 @@ function sourceOf(body: unknown): string {
   );
 }
 
-function versionParam(raw: string): number {
-  // At most nine digits: versions are PostgreSQL integers, and a larger number is a database error.
-  const version = /^\d{1,9}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(version) || version < 1)
-    throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, `"${raw}" is not a version number.`, 400);
-  return version;
-}
-
 export function ruleSetsRouter(ruleSets: RuleSetService): Router {
   const router = Router();
 
-  router.post('/api/rule-sets/validate', yamlBody, (req, res) => {
-    const { plan, warnings } = ruleSets.validate(sourceOf(req.body));
-    res.json({ valid: true, name: plan.name, problems: warnings, plan });
-  });
+  mount(
+    router,
+    validateRuleSet,
+    (_input, req, res) => {
+      const { plan, warnings } = ruleSets.validate(sourceOf(req.body));
+      res.json({ valid: true, name: plan.name, problems: warnings, plan });
+    },
+    [yamlBody],
+  );
 
-  router.post('/api/rule-sets', yamlBody, async (req, res) => {
-    const { version, created, warnings } = await ruleSets.publish(sourceOf(req.body));
-    res.status(created ? 201 : 200).json({
-      name: version.name,
-      version: version.version,
-      created,
-      problems: warnings,
-      plan: version.plan,
-    });
-  });
+  mount(
+    router,
+    publishRuleSet,
+    async (_input, req, res) => {
+      const { version, created, warnings } = await ruleSets.publish(sourceOf(req.body));
+      res.status(created ? 201 : 200).json({
+        name: version.name,
+        version: version.version,
+        created,
+        problems: warnings,
+        plan: version.plan,
+      });
+    },
+    [yamlBody],
+  );
 
-  router.get('/api/rule-sets', async (_req, res) => {
+  mount(router, listRuleSets, async (_input, _req, res) => {
     res.json({ ruleSets: await ruleSets.list() });
   });
 
-  router.get('/api/rule-sets/:name', async (req, res) => {
-    const versions = await ruleSets.versions(req.params.name);
-    const latest = await ruleSets.get(req.params.name);
+  mount(router, getRuleSet, async ({ params }, _req, res) => {
+    const versions = await ruleSets.versions(params.name);
+    const latest = await ruleSets.get(params.name);
     res.json({ name: latest.name, versions, latest });
   });
 
-  router.get('/api/rule-sets/:name/versions/:version', async (req, res) => {
-    res.json(await ruleSets.get(req.params.name, versionParam(req.params.version)));
+  mount(router, getRuleSetVersion, async ({ params }, _req, res) => {
+    res.json(await ruleSets.get(params.name, params.version));
   });
 
-  router.post('/api/rule-sets/:name/dry-run', async (req, res) => {
-    res.json(await ruleSets.dryRun(req.params.name, req.body));
+  mount(router, dryRunRuleSet, async ({ params, body }, _req, res) => {
+    res.json(await ruleSets.dryRun(params.name, body));
   });
 
   return router;

@@ -140,7 +140,7 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
       .post('/api/rule-sets/luxury/dry-run')
       .send({ sample: { asset: { name: 'x.jpg' } } })
       .expect(400);
-    expect(bad.body.error.code).toBe('DRY_RUN_INVALID');
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     expect(bad.body.error.message).toContain('uploadedAt');
     await harness.http.post('/api/rule-sets/nope/dry-run').send({ sample: rest }).expect(404);
   });

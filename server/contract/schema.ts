@@ -1,0 +1,61 @@
+import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
+
+/**
+ * The building blocks of the API contract: TypeBox, so that one declaration is the JSON Schema
+ * ajv enforces, the schema the OpenAPI document publishes, and the TypeScript type the route
+ * handler receives.
+ */
+export { type Static, type TSchema, Type };
+
+/** Schemas published under `components/schemas`: the document names them instead of repeating. */
+const componentNames = new WeakMap<object, string>();
+
+/** A schema the OpenAPI document lists once under `components/schemas/<name>` and refers to. */
+export function component<T extends TSchema>(name: string, schema: T): T {
+  componentNames.set(schema, name);
+  return schema;
+}
+
+export function componentNameOf(schema: object): string | undefined {
+  return componentNames.get(schema);
+}
+
+/** A string from a fixed list, published as `enum` (TypeBox's unions would be `anyOf` of consts). */
+export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Uuid = Type.String({ format: 'uuid' });
+/** Timestamps travel as ISO-8601 strings (JSON has no dates). */
+export const Timestamp = Type.String({ format: 'date-time' });
+/** A JSON object whose keys are the caller's (metadata, rule-set values). */
+export const FreeObject = Type.Record(Type.String(), Type.Unknown());
+
+/** The one error body every endpoint answers with. */
+export const ErrorBody = component(
+  'Error',
+  Type.Object(
+    {
+      error: Type.Object(
+        {
+          code: Type.String({ description: 'Stable, machine-readable, e.g. ASSET_FROZEN' }),
+          message: Type.String({ description: 'For people; may change between releases' }),
+          details: FreeObject,
+        },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+/** An object with exactly these properties: a field the contract does not name is a violation. */
+export function Closed<T extends Parameters<typeof Type.Object>[0]>(
+  properties: T,
+  options: SchemaOptions = {},
+) {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
