@@ -1,9 +1,37 @@
+import { accessOperations } from '../routes/access.contract';
+import { analyticsOperations } from '../routes/analytics.contract';
+import { assetsOperations } from '../routes/assets.contract';
+import { authOperations } from '../routes/auth.contract';
+import { collaborationOperations } from '../routes/collaboration.contract';
+import { distributionOperations } from '../routes/distribution.contract';
+import { healthOperations } from '../routes/health.contract';
+import { lifecycleOperations } from '../routes/lifecycle.contract';
+import { notificationsOperations } from '../routes/notifications.contract';
 import { ruleSetOperations } from '../routes/rule-sets.contract';
+import { searchOperations } from '../routes/search.contract';
+import { sharesOperations } from '../routes/shares.contract';
+import { traceOperations } from '../routes/trace.contract';
+import { usersOperations } from '../routes/users.contract';
 import { operationKey } from './document';
 import type { Operation } from './operation';
 
 /** Every operation of the API, by area: what the OpenAPI document is generated from. */
-export const allOperations: readonly Operation[] = [...ruleSetOperations];
+export const allOperations: readonly Operation[] = [
+  ...healthOperations,
+  ...authOperations,
+  ...usersOperations,
+  ...accessOperations,
+  ...assetsOperations,
+  ...lifecycleOperations,
+  ...collaborationOperations,
+  ...searchOperations,
+  ...distributionOperations,
+  ...sharesOperations,
+  ...traceOperations,
+  ...analyticsOperations,
+  ...notificationsOperations,
+  ...ruleSetOperations,
+];
 
 export const operationsByKey: ReadonlyMap<string, Operation> = new Map(
   allOperations.map((op) => [operationKey(op), op]),

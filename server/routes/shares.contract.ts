@@ -1,0 +1,3 @@
+import type { Operation } from '../contract/operation';
+
+export const sharesOperations: Operation[] = [];
