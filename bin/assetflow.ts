@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config';
 import { isAssetflowError } from '../domain/errors';
 import { type Role, start } from '../runtime/start';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
+import { ensureSchemathesis } from '../toolchain/schemathesis';
 import { ensureSystemTools } from '../toolchain/system-tools';
 import { registerCatalogueCommands } from './catalogue-commands';
 import { registerDataCommands } from './data-commands';
@@ -53,12 +54,13 @@ program.command('server').description('only the HTTP API').action(runRole('serve
 program
   .command('toolchain')
   .description(
-    'find or build what the tests need (Temporal CLI, time-skipping test server; with --system-tools also Chromium, ffmpeg, poppler and fonts) and print where they are',
+    'find or build what the tests need (Temporal CLI, time-skipping test server; with --system-tools also Chromium, ffmpeg, poppler, fonts and the Schemathesis API fuzzer) and print where they are',
   )
   .option('--system-tools', 'also find or install (apt, as root) the system programs the test suite needs')
   .action(async (options: { systemTools?: boolean }) => {
     if (options.systemTools) {
       for (const what of await ensureSystemTools()) process.stdout.write(`Found:                ${what}\n`);
+      process.stdout.write(`Schemathesis:         ${await ensureSchemathesis()}\n`);
     }
     const found = await ensureToolchain();
     process.stdout.write(`Temporal CLI:         ${found.cli}\nTemporal test server: ${found.testServer}\n`);

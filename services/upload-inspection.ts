@@ -18,7 +18,15 @@ export interface InspectedFile {
  * perceptual hash), so a corrupt or truncated image is refused too. Throws a 4xx AssetflowError.
  */
 export async function inspectUpload(file: UploadedFile, maxImagePixels: number): Promise<InspectedFile> {
-  const detected = await detectMediaType(file.blob.path);
+  let detected: Awaited<ReturnType<typeof detectMediaType>>;
+  try {
+    detected = await detectMediaType(file.blob.path);
+  } catch (error) {
+    // A signature whose structure ends early (file-type's EndOfStreamError on a truncated TIFF
+    // header): the bytes are broken, not the server. Errors of the file system stay errors.
+    if ((error as NodeJS.ErrnoException).code !== undefined) throw error;
+    throw corrupt(file.filename, 'application/octet-stream', error);
+  }
   const mismatch = nameMismatch(file.filename, detected);
   if (mismatch) {
     throw new AssetflowError(
