@@ -22,6 +22,8 @@ const asset = (level: 'view' | 'edit' | 'manage'): Requirement => ({ kind: 'asse
 export const endpointPolicy: Record<string, Requirement> = {
   'GET /api/health': PUBLIC,
   'GET /api/openapi.json': PUBLIC,
+  'GET /api/docs': PUBLIC,
+  'GET /api/docs.css': PUBLIC,
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/logout': PUBLIC,
   'GET /api/auth/me': SIGNED_IN,

@@ -39,6 +39,7 @@ import { assetsRouter } from './routes/assets.routes';
 import { authenticateRequests, authRouter } from './routes/auth.routes';
 import { collaborationRouter } from './routes/collaboration.routes';
 import { distributionRouter } from './routes/distribution.routes';
+import { docsRouter } from './routes/docs.routes';
 import { healthRouter } from './routes/health.routes';
 import { lifecycleRouter } from './routes/lifecycle.routes';
 import { notificationsRouter } from './routes/notifications.routes';
@@ -104,10 +105,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(enforcePolicy(deps.access));
 
   const generated = openApiDocumentOf(allOperations, '0.1.0');
-  const openApiDocument = { ...generated, paths: { ...handWritten.paths, ...generated.paths } };
-  app.get('/api/openapi.json', (_req, res) => {
-    res.json(openApiDocument);
-  });
+  app.use(docsRouter({ ...generated, paths: { ...handWritten.paths, ...generated.paths } } as never));
   app.use(healthRouter(deps.health));
   app.use(authRouter(deps));
   app.use(usersRouter(deps));

@@ -4,6 +4,7 @@ import { assetsOperations } from '../routes/assets.contract';
 import { authOperations } from '../routes/auth.contract';
 import { collaborationOperations } from '../routes/collaboration.contract';
 import { distributionOperations } from '../routes/distribution.contract';
+import { docsOperations } from '../routes/docs.contract';
 import { healthOperations } from '../routes/health.contract';
 import { lifecycleOperations } from '../routes/lifecycle.contract';
 import { notificationsOperations } from '../routes/notifications.contract';
@@ -17,6 +18,7 @@ import type { Operation } from './operation';
 
 /** Every operation of the API, by area: what the OpenAPI document is generated from. */
 export const allOperations: readonly Operation[] = [
+  ...docsOperations,
   ...healthOperations,
   ...authOperations,
   ...usersOperations,

@@ -21,6 +21,8 @@ type Persona = (typeof PERSONAS)[number];
 const EXPECTED: Record<string, string> = {
   'GET /api/health': 'ok ok ok ok ok ok',
   'GET /api/openapi.json': 'ok ok ok ok ok ok',
+  'GET /api/docs': 'ok ok ok ok ok ok',
+  'GET /api/docs.css': 'ok ok ok ok ok ok',
   'POST /api/auth/login': 'ok ok ok ok ok ok',
   'POST /api/auth/logout': 'ok ok ok ok ok ok',
   'GET /api/auth/me': '401 ok ok ok ok ok',

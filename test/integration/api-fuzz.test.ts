@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureSchemathesis } from '../../toolchain/schemathesis';
+import { type Harness, startHarness, waitUntilStored } from '../support/harness';
+import { makeJpeg } from '../support/images';
+import { uploadLuxury } from '../support/luxury';
+
+/**
+ * The API fuzzed from outside by Schemathesis over every operation of the generated OpenAPI
+ * document, as an administrator and again as a viewer, with a fixed budget and seed. Failing
+ * checks: a server error, a response that breaks its schema, a status or content type the
+ * document does not declare, undeclared response headers. The server also checks each response
+ * against its contract itself (a violation becomes a 500, which Schemathesis reports).
+ */
+const CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_headers_conformance',
+  'response_schema_conformance',
+];
+const SEED = 20261201;
+
+describe('the API under Schemathesis', () => {
+  let harness: Harness;
+  let server: Server;
+  let st: string;
+  let base: string;
+  const reports = mkdtempSync(path.join(os.tmpdir(), 'assetflow-fuzz-'));
+
+  beforeAll(async () => {
+    st = await ensureSchemathesis();
+    harness = await startHarness('embedded');
+    // Something to find: a project the viewer may see, with a stored asset in it.
+    const viewer = await harness.userId('fuzz-viewer');
+    await harness.http
+      .post('/api/projects')
+      .send({ id: 'p1', name: 'Fuzzed', grants: [{ principal: `user:${viewer}`, level: 'view' }] })
+      .expect(201);
+    await waitUntilStored(harness, await uploadLuxury(harness, await makeJpeg(320, 240), { project: 'p1' }));
+    server = createServer(harness.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 300_000);
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await harness?.close();
+    rmSync(reports, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['an administrator', ['admin'], 12],
+    ['a viewer', [], 8],
+  ] as const)(
+    'finds no server error and no contract violation as %s',
+    async (who, roles, maxExamples) => {
+      const { Authorization } = await harness.as(who === 'a viewer' ? 'fuzz-viewer' : 'fuzz-admin', ...roles);
+      const report = path.join(reports, `${roles.length ? 'admin' : 'viewer'}.json`);
+      const { code, output } = await run(st, [
+        'run',
+        `${base}/api/openapi.json`,
+        '--header',
+        `Authorization: ${Authorization}`,
+        '--checks',
+        CHECKS.join(','),
+        '--max-examples',
+        String(maxExamples),
+        '--seed',
+        String(SEED),
+        '--phases',
+        'examples,coverage,fuzzing',
+        '--generation-database',
+        'none',
+        '--no-color',
+        '--report',
+        'json',
+        '--report-json-path',
+        report,
+      ]);
+      // The summary goes to the test log: operations, generated cases and requests, failures.
+      process.stdout.write(`\n[schemathesis as ${who}]\n${summaryOf(output)}\n`);
+      expect({ code, failures: failuresIn(output) }).toEqual({ code: 0, failures: [] });
+      expect(readFileSync(report, 'utf8').length).toBeGreaterThan(0);
+    },
+    900_000,
+  );
+});
+
+function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** Schemathesis's closing summary (everything from its SUMMARY banner). */
+function summaryOf(output: string): string {
+  const at = output.lastIndexOf('SUMMARY');
+  return at < 0 ? output.slice(-4000) : output.slice(output.lastIndexOf('\n', at - 40) + 1);
+}
+
+/** The FAILURES section, one entry per failing operation and check; empty when none. */
+function failuresIn(output: string): string[] {
+  const at = output.indexOf('FAILURES');
+  if (at < 0) return [];
+  const end = output.indexOf('SUMMARY', at);
+  return [output.slice(at, end < 0 ? undefined : end).slice(0, 20_000)];
+}
