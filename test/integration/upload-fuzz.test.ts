@@ -77,15 +77,13 @@ describe('uploads of broken files are refused with a 4xx and lose nothing', () =
         how: `JPEG declaring ${width}×${height}`,
       }),
     );
-  const noise = fc
-    .tuple(extension, fc.uint8Array({ minLength: 1, maxLength: 4096 }))
-    .map(
-      ([ext, bytes]): Broken => ({
-        name: `noise.${ext}`,
-        bytes: Buffer.from(bytes),
-        how: `noise as .${ext}`,
-      }),
-    );
+  const noise = fc.tuple(extension, fc.uint8Array({ minLength: 1, maxLength: 4096 })).map(
+    ([ext, bytes]): Broken => ({
+      name: `noise.${ext}`,
+      bytes: Buffer.from(bytes),
+      how: `noise as .${ext}`,
+    }),
+  );
   const empty = extension.map(
     (ext): Broken => ({ name: `empty.${ext}`, bytes: Buffer.alloc(0), how: 'zero bytes' }),
   );
