@@ -8,8 +8,6 @@ import { componentNameOf, ErrorBody } from './schema';
 export const operationKey = (op: Pick<Operation, 'method' | 'path'>) =>
   `${op.method.toUpperCase()} ${op.path}`;
 
-const UNSAFE = new Set(['post', 'put', 'patch', 'delete']);
-
 /**
  * Every status an operation can answer and why: its successes, its own errors, and the errors
  * any operation like it can meet — 400 for input that fails its schema, 401/403/404 from the
@@ -27,12 +25,18 @@ export function statusesOf(op: Operation): Map<number, string> {
   };
   for (const [status, why] of Object.entries(op.errors ?? {})) add(Number(status), why);
   if (op.params || op.query || op.body) add(400, 'VALIDATION_FAILED: the request does not match this schema');
-  if (requirement.kind !== 'public') add(401, 'NOT_SIGNED_IN');
+  // Public operations too: a request carrying an API token that is not valid is refused as such.
+  add(
+    401,
+    requirement.kind === 'public' ? 'NOT_SIGNED_IN: the API token sent is not valid' : 'NOT_SIGNED_IN',
+  );
   if (requirement.kind === 'role' || requirement.kind === 'share' || hasLevel(requirement))
     add(403, 'FORBIDDEN: the caller lacks the role or level this needs');
-  if (UNSAFE.has(op.method)) add(403, 'CROSS_SITE_REQUEST: a browser sent it from another site');
+  // server/cross-site.ts: any /api/ request a browser sends from another site with the session.
+  if (op.path.startsWith('/api/'))
+    add(403, 'CROSS_SITE_REQUEST: a browser sent it from another site with the session cookie');
   if (op.params) add(404, 'The resource the path names does not exist, or is hidden from the caller');
-  if (op.body && 'json' in op.body) add(413, 'The request body is over 1 MB');
+  if (op.body && ('json' in op.body || 'yaml' in op.body)) add(413, 'The request body is over its limit');
   add(503, 'SERVICE_UNAVAILABLE: the database or Temporal is not reachable');
   return statuses;
 }
@@ -187,6 +191,8 @@ function describeRequirement(requirement: Requirement): string {
         : 'administrator';
     case 'share':
       return 'the link\u2019s creator (or administrator)';
+    case 'project':
+      return `${requirement.level} on the project`;
     default:
       return `${requirement.level} on the ${requirement.kind}\u2019s project`;
   }

@@ -10,12 +10,18 @@ const END = '<!-- end of endpoint table -->';
 export function endpointTable(document = openApiDocumentOf(allOperations, '0.1.0')): string {
   const rows = Object.entries(document.paths).flatMap(([route, methods]) =>
     Object.entries(methods).map(([method, raw]) => {
-      const op = raw as { summary: string; 'x-assetflow-requires': string; responses: Record<string, unknown> };
+      const op = raw as {
+        summary: string;
+        'x-assetflow-requires': string;
+        responses: Record<string, unknown>;
+      };
       const statuses = Object.keys(op.responses).join(' ');
       return `| \`${method.toUpperCase()} ${route}\` | ${cell(op.summary)} | ${cell(op['x-assetflow-requires'])} | ${statuses} |`;
     }),
   );
-  return ['| endpoint | what it does | who may call it | statuses |', '|---|---|---|---|', ...rows].join('\n');
+  return ['| endpoint | what it does | who may call it | statuses |', '|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -1,5 +1,5 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Operation, RequestBody } from './operation';
 import { checked } from './validation';
 
@@ -23,7 +23,8 @@ export function expressPath(path: string): string {
 /**
  * Mounts one operation on a router: its path, query and JSON body are validated against the
  * operation's schemas before the handler runs (400 VALIDATION_FAILED naming the first problem),
- * and the handler receives them typed. `before` runs first: a body parser other than JSON.
+ * and the handler receives them typed. Only an operation that takes JSON parses it (up to 1 MB):
+ * a body sent to any other is not read. `before` runs first: a body parser other than JSON.
  */
 export function mount<
   P extends TObject | undefined,
@@ -39,8 +40,11 @@ export function mount<
     };
     await handler(input as Input<P, Q, B>, req, res);
   };
-  router[op.method](expressPath(op.path), ...before, run);
+  const parsers = op.body && ('json' in op.body || 'yaml' in op.body) ? [jsonBody] : [];
+  router[op.method](expressPath(op.path), ...parsers, ...before, run);
 }
+
+const jsonBody = express.json({ limit: '1mb' });
 
 function jsonBodyOf(body: { json: TSchema; required?: boolean }, value: unknown): unknown {
   // No body at all is an empty object: operations whose fields are all optional accept it.

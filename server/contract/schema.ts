@@ -27,7 +27,14 @@ export function StringEnum<const T extends readonly string[]>(values: T, options
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const Uuid = Type.String({ format: 'uuid' });
+/**
+ * A UUID in its plain hyphenated form. ajv's `uuid` format also admits `urn:uuid:…`, which
+ * PostgreSQL's uuid type refuses: the pattern keeps that from reaching the database.
+ */
+export const Uuid = Type.String({
+  format: 'uuid',
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+});
 /** Timestamps travel as ISO-8601 strings (JSON has no dates). */
 export const Timestamp = Type.String({ format: 'date-time' });
 /** A JSON object whose keys are the caller's (metadata, rule-set values). */
