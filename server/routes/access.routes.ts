@@ -1,26 +1,24 @@
 import { Router } from 'express';
-import type { Grant } from '../../policy/access';
 import type { AccessService } from '../../services/access.service';
 import { actorOf } from '../actor';
-import { validBody } from '../request-schemas';
+import { mount } from '../contract/route';
+import { createProject, getProject, listProjects, replaceProjectGrants } from './access.contract';
 
 /** Projects with their grants (users are in users.routes.ts). */
 export function accessRouter(deps: { access: AccessService }): Router {
   const router = Router();
 
-  router.get('/api/projects', async (req, res) => {
+  mount(router, listProjects, async (_input, req, res) => {
     res.json({ projects: await deps.access.projects(actorOf(req)) });
   });
-  router.post('/api/projects', async (req, res) => {
-    const body = validBody<{ id: string; name: string; grants?: Grant[] }>('project', req.body);
+  mount(router, createProject, async ({ body }, req, res) => {
     res.status(201).json(await deps.access.createProject(actorOf(req), body));
   });
-  router.get('/api/projects/:project', async (req, res) => {
-    res.json(await deps.access.project(req.params.project));
+  mount(router, getProject, async ({ params }, _req, res) => {
+    res.json(await deps.access.project(params.project));
   });
-  router.put('/api/projects/:project/grants', async (req, res) => {
-    const { grants } = validBody<{ grants: Grant[] }>('grants', req.body);
-    res.json(await deps.access.replaceGrants(req.params.project, grants));
+  mount(router, replaceProjectGrants, async ({ params, body }, _req, res) => {
+    res.json(await deps.access.replaceGrants(params.project, body.grants));
   });
 
   return router;

@@ -1,10 +1,21 @@
 import { type Request, type RequestHandler, Router } from 'express';
 import type { Authenticated } from '../../catalogue/identity.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
-import { isUuid } from '../../domain/ids';
 import type { IdentityService } from '../../services/identity.service';
 import { actorOf, addressOf, authenticatedAs, servedOverHttps, setSignedInUser } from '../actor';
-import { validBody } from '../request-schemas';
+import { mount } from '../contract/route';
+import {
+  changePassword,
+  createToken,
+  endOwnSession,
+  endOwnSessions,
+  getCurrentUser,
+  listOwnSessions,
+  listOwnTokens,
+  revokeToken,
+  signIn,
+  signOut,
+} from './auth.contract';
 
 export const SESSION_COOKIE = 'assetflow_session';
 
@@ -16,9 +27,8 @@ export function authRouter(deps: { identity: IdentityService; publicUrl: string 
   const { identity } = deps;
   const router = Router();
 
-  router.post('/api/auth/login', async (req, res) => {
-    const { email, password } = validBody<{ email: string; password: string }>('login', req.body);
-    const { session, user, expiresAt } = await identity.login(email, password, originOf(req));
+  mount(router, signIn, async ({ body }, req, res) => {
+    const { session, user, expiresAt } = await identity.login(body.email, body.password, originOf(req));
     res.cookie(SESSION_COOKIE, session, {
       httpOnly: true,
       sameSite: 'lax',
@@ -29,59 +39,52 @@ export function authRouter(deps: { identity: IdentityService; publicUrl: string 
     res.json({ user });
   });
 
-  router.post('/api/auth/logout', async (req, res) => {
+  mount(router, signOut, async (_input, req, res) => {
     const session = sessionOf(req);
     if (session) await identity.logout(session);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();
   });
 
-  router.get('/api/auth/me', async (req, res) => {
+  mount(router, getCurrentUser, async (_input, req, res) => {
     res.json({ user: signedIn(req).user });
   });
 
-  router.post('/api/auth/password', async (req, res) => {
-    const body = validBody<{ currentPassword: string; newPassword: string }>('passwordChange', req.body);
+  mount(router, changePassword, async ({ body }, req, res) => {
     res.json(
       await identity.changePassword(signedIn(req), body.currentPassword, body.newPassword, originOf(req)),
     );
   });
 
-  router.get('/api/auth/sessions', async (req, res) => {
+  mount(router, listOwnSessions, async (_input, req, res) => {
     const who = signedIn(req);
     const sessions = await identity.sessionsOf(who.user.id);
     res.json({ sessions: sessions.map((s) => ({ ...s, current: s.id === who.sessionId })) });
   });
 
   /** Sign out everywhere: every session of the caller, this one included. */
-  router.delete('/api/auth/sessions', async (req, res) => {
+  mount(router, endOwnSessions, async (_input, req, res) => {
     const ended = await identity.endAllSessions(signedIn(req).user.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ ended });
   });
 
-  router.delete('/api/auth/sessions/:sessionId', async (req, res) => {
-    const { sessionId } = req.params;
-    if (!isUuid(sessionId))
-      throw new AssetflowError(ErrorCodes.SESSION_NOT_FOUND, `No session ${sessionId}.`, 404);
-    await identity.endSession(signedIn(req).user.id, sessionId);
+  mount(router, endOwnSession, async ({ params }, req, res) => {
+    await identity.endSession(signedIn(req).user.id, params.sessionId);
     res.status(204).end();
   });
 
-  router.get('/api/tokens', async (req, res) => {
+  mount(router, listOwnTokens, async (_input, req, res) => {
     res.json({ tokens: await identity.tokensOf(signedIn(req).user.id) });
   });
 
-  router.post('/api/tokens', async (req, res) => {
+  mount(router, createToken, async ({ body }, req, res) => {
     const user = signedIn(req).user;
-    const { name, expiresInDays } = validBody<{ name: string; expiresInDays?: number }>('token', req.body);
-    res.status(201).json(await identity.createToken(user.id, name, expiresInDays));
+    res.status(201).json(await identity.createToken(user.id, body.name, body.expiresInDays));
   });
 
-  router.delete('/api/tokens/:tokenId', async (req, res) => {
-    const { tokenId } = req.params;
-    if (!isUuid(tokenId)) throw new AssetflowError(ErrorCodes.TOKEN_NOT_FOUND, `No token ${tokenId}.`, 404);
-    await identity.revokeToken(actorOf(req), tokenId);
+  mount(router, revokeToken, async ({ params }, req, res) => {
+    await identity.revokeToken(actorOf(req), params.tokenId);
     res.status(204).end();
   });
 

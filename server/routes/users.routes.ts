@@ -1,9 +1,18 @@
-import { type Request, Router } from 'express';
-import { AssetflowError, ErrorCodes } from '../../domain/errors';
-import { isUuid } from '../../domain/ids';
+import { Router } from 'express';
 import type { IdentityService } from '../../services/identity.service';
 import { actorOf } from '../actor';
-import { validBody } from '../request-schemas';
+import { mount } from '../contract/route';
+import {
+  createUser,
+  disableUser,
+  enableUser,
+  endUserSessions,
+  listUserSessions,
+  listUsers,
+  listUserTokens,
+  resetUserPassword,
+  setUserRolesAndTeams,
+} from './users.contract';
 
 /**
  * Administrators manage users: create, list, roles and teams, disable and re-enable, reset a
@@ -13,58 +22,44 @@ export function usersRouter(deps: { identity: IdentityService }): Router {
   const { identity } = deps;
   const router = Router();
 
-  router.get('/api/users', async (_req, res) => {
+  mount(router, listUsers, async (_input, _req, res) => {
     res.json({ users: await identity.listUsers() });
   });
 
-  router.post('/api/users', async (req, res) => {
-    const body = validBody<{
-      email: string;
-      name: string;
-      password: string;
-      roles?: string[];
-      teams?: string[];
-    }>('user', req.body);
+  mount(router, createUser, async ({ body }, _req, res) => {
     res.status(201).json(await identity.createUser(body));
   });
 
-  router.put('/api/users/:userId/roles', async (req, res) => {
-    const { roles, teams } = validBody<{ roles: string[]; teams: string[] }>('rolesAndTeams', req.body);
-    res.json(await identity.setRolesAndTeams(actorOf(req), userIdOf(req), roles, teams));
+  mount(router, setUserRolesAndTeams, async ({ params, body }, req, res) => {
+    res.json(await identity.setRolesAndTeams(actorOf(req), params.userId, body.roles, body.teams));
   });
 
-  router.post('/api/users/:userId/disable', async (req, res) => {
-    await identity.disable(actorOf(req), userIdOf(req));
+  mount(router, disableUser, async ({ params }, req, res) => {
+    await identity.disable(actorOf(req), params.userId);
     res.status(204).end();
   });
 
-  router.post('/api/users/:userId/enable', async (req, res) => {
-    await identity.enable(userIdOf(req));
+  mount(router, enableUser, async ({ params }, _req, res) => {
+    await identity.enable(params.userId);
     res.status(204).end();
   });
 
   /** A generated password, in this answer only; the user's sessions end. */
-  router.post('/api/users/:userId/password-reset', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await identity.resetPassword(userIdOf(req)));
+  mount(router, resetUserPassword, async ({ params }, _req, res) => {
+    res.set('Cache-Control', 'no-store').json(await identity.resetPassword(params.userId));
   });
 
-  router.get('/api/users/:userId/sessions', async (req, res) => {
-    res.json({ sessions: await identity.sessionsOf(userIdOf(req)) });
+  mount(router, listUserSessions, async ({ params }, _req, res) => {
+    res.json({ sessions: await identity.sessionsOf(params.userId) });
   });
 
-  router.delete('/api/users/:userId/sessions', async (req, res) => {
-    res.json({ ended: await identity.endAllSessions(userIdOf(req)) });
+  mount(router, endUserSessions, async ({ params }, _req, res) => {
+    res.json({ ended: await identity.endAllSessions(params.userId) });
   });
 
-  router.get('/api/users/:userId/tokens', async (req, res) => {
-    res.json({ tokens: await identity.tokensOf(userIdOf(req)) });
+  mount(router, listUserTokens, async ({ params }, _req, res) => {
+    res.json({ tokens: await identity.tokensOf(params.userId) });
   });
 
   return router;
-}
-
-function userIdOf(req: Request): string {
-  const id = String(req.params.userId);
-  if (!isUuid(id)) throw new AssetflowError(ErrorCodes.USER_NOT_FOUND, `No user ${id}.`, 404);
-  return id;
 }

@@ -85,7 +85,9 @@ describe.each(databaseKinds)('account lifecycle (%s)', (kind) => {
     const someone = await harness.as('eve');
     const refused = await request(harness.app).post(`/api/users/${adminId}/disable`).set(someone);
     expect(refused.status).toBe(403);
-    await harness.http.post('/api/users/not-a-uuid/disable').expect(404);
+    // A malformed id is invalid input (the path's schema), not an unknown user.
+    const malformed = await harness.http.post('/api/users/not-a-uuid/disable').expect(400);
+    expect(malformed.body.error.code).toBe('VALIDATION_FAILED');
   });
 
   it('revoking a token takes effect on its next request; owners and administrators may, others not', async () => {
