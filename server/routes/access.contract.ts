@@ -1,7 +1,6 @@
 import { AccessLevels, GRANT_PRINCIPAL_PATTERN, PROJECT_ID_PATTERN } from '../../policy/access';
 import { operation } from '../contract/operation';
 import { Closed, component, StringEnum, Timestamp, Type } from '../contract/schema';
-import { crossSiteRead } from './auth.contract';
 
 const AccessLevel = StringEnum(AccessLevels);
 const ProjectId = Type.String({
@@ -48,7 +47,6 @@ export const listProjects = operation({
       }),
     },
   },
-  errors: { 403: crossSiteRead },
 });
 
 export const createProject = operation({
@@ -79,7 +77,7 @@ export const getProject = operation({
   summary: 'A project and its grants',
   params,
   responses: { 200: { description: 'The project', json: Project } },
-  errors: { 403: crossSiteRead, 404: hidden },
+  errors: { 404: hidden },
 });
 
 export const replaceProjectGrants = operation({

@@ -1,17 +1,8 @@
 import { operation } from '../contract/operation';
-import { Closed, component, Type } from '../contract/schema';
-import {
-  ApiToken,
-  crossSiteRead,
-  Ended,
-  RoleOrTeam,
-  Session,
-  User,
-  UserSummary,
-  UuidParam,
-} from './auth.contract';
+import { Closed, component, Type, Uuid } from '../contract/schema';
+import { ApiToken, Ended, RoleOrTeam, Session, User, UserSummary } from './auth.contract';
 
-const params = Closed({ userId: UuidParam });
+const params = Closed({ userId: Uuid });
 const RolesOrTeams = Type.Array(RoleOrTeam, { maxItems: 50 });
 const noUser = 'USER_NOT_FOUND';
 const ownAccount = 'OWN_ACCOUNT';
@@ -25,7 +16,6 @@ export const listUsers = operation({
   responses: {
     200: { description: 'By e-mail', json: Closed({ users: Type.Array(UserSummary) }) },
   },
-  errors: { 403: crossSiteRead },
 });
 
 export const createUser = operation({
@@ -117,7 +107,6 @@ export const listUserSessions = operation({
       json: Closed({ sessions: Type.Array(Session) }),
     },
   },
-  errors: { 403: crossSiteRead },
 });
 
 export const endUserSessions = operation({
@@ -143,7 +132,6 @@ export const listUserTokens = operation({
       json: Closed({ tokens: Type.Array(ApiToken) }),
     },
   },
-  errors: { 403: crossSiteRead },
 });
 
 export const usersOperations = [
