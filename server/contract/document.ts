@@ -115,7 +115,10 @@ function successResponse(success: Success, publish: (s: TSchema) => unknown) {
   if ('json' in success)
     return {
       description: success.description,
-      content: { 'application/json': { schema: publish(success.json) } },
+      content: {
+        'application/json': { schema: publish(success.json) },
+        ...Object.fromEntries((success.file ?? []).map((type) => [type, { schema: binary }])),
+      },
     };
   if ('file' in success)
     return {

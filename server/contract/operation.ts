@@ -2,9 +2,12 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** A successful answer: a JSON body, a file, an HTML page, an event stream, or nothing (204). */
+/**
+ * A successful answer: a JSON body, a file, an HTML page, an event stream, or nothing (204). A JSON
+ * answer may also be served as files of the types in `file` when asked (`?format=csv`).
+ */
 export type Success =
-  | { description: string; json: TSchema }
+  | { description: string; json: TSchema; file?: readonly string[] }
   | { description: string; file: readonly string[] }
   | { description: string; html: true }
   | { description: string; eventStream: true }
@@ -45,8 +48,11 @@ export interface Operation<
   body?: B;
   /** Extra request headers the operation reads. */
   headers?: TObject;
-  /** Success statuses (200, 201, 204, 303…) and what each carries. */
-  responses: Partial<Record<200 | 201 | 202 | 204 | 303, Success>>;
+  /**
+   * Success statuses (200, 201, 204, 303…) and what each carries; a 503 listed here answers with
+   * its own JSON body (a health report) instead of the error body.
+   */
+  responses: Partial<Record<200 | 201 | 202 | 204 | 303 | 503, Success>>;
   /** Error statuses particular to this operation, each with the codes it may carry. */
   errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 423 | 429 | 503, string>>;
 }

@@ -51,8 +51,9 @@ function jsonProblems(op: Operation, statuses: Map<number, string>, status: numb
   if (!statuses.has(status)) return [`status ${status} is not declared`];
   // What goes on the wire: dates become strings, undefined fields disappear.
   const sent = JSON.parse(JSON.stringify(body ?? null)) as unknown;
-  if (status >= 400) return responseProblems(ErrorBody, sent);
   const success = op.responses[status as keyof Operation['responses']];
+  // An error status the operation declares with a body of its own (the health report's 503).
+  if (status >= 400 && !(success && 'json' in success)) return responseProblems(ErrorBody, sent);
   if (!success || !('json' in success)) return [`status ${status} is declared without a JSON body`];
   return responseProblems(success.json, sent);
 }
@@ -70,11 +71,13 @@ function otherProblem(op: Operation, statuses: Map<number, string>, res: Respons
 }
 
 function typeAllowed(success: Success, type: string): boolean {
-  if ('file' in success)
-    return success.file.some((declared) =>
-      declared.endsWith('/*')
-        ? type.startsWith(declared.slice(0, -1))
-        : declared === type || declared === '*/*',
+  // A JSON answer with `file` may also be sent as one of those files (`?format=csv`).
+  if ('file' in success && success.file)
+    return success.file.some(
+      (declared) =>
+        // `*/*` ends with `/*` too: tested first, or it would only allow types starting with `*/`.
+        declared === '*/*' ||
+        (declared.endsWith('/*') ? type.startsWith(declared.slice(0, -1)) : declared === type),
     );
   if ('html' in success) return type === 'text/html';
   if ('eventStream' in success) return type === 'text/event-stream';

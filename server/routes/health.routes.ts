@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { ADMIN_ROLE } from '../../policy/access';
 import type { HealthService } from '../../services/health.service';
 import { signedInUser } from '../actor';
+import { mount } from '../contract/route';
+import { getHealth } from './health.contract';
 
 /**
  * 200 when every dependency answers, 503 naming the one that does not. Anyone may ask (load
@@ -10,7 +12,7 @@ import { signedInUser } from '../actor';
  */
 export function healthRouter(health: HealthService): Router {
   const router = Router();
-  router.get('/api/health', async (req, res) => {
+  mount(router, getHealth, async (_input, req, res) => {
     const report = await health.check();
     const detailed = signedInUser(req)?.roles.includes(ADMIN_ROLE) === true;
     res.status(report.status === 'ok' ? 200 : 503).json(

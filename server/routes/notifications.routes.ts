@@ -5,7 +5,14 @@ import { isUuid } from '../../domain/ids';
 import type { IdentityService } from '../../services/identity.service';
 import type { NotificationHub } from '../../services/notification-hub';
 import { actorOf } from '../actor';
+import { mount } from '../contract/route';
 import { EventStreams } from '../event-streams';
+import {
+  listNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+  streamNotifications,
+} from './notifications.contract';
 
 /** Keeps idle proxies from closing the stream; SSE comments are ignored by clients. */
 const HEARTBEAT_MS = 25_000;
@@ -20,22 +27,22 @@ export function notificationsRouter(deps: {
   const router = Router();
   const streams = new EventStreams(deps.identity, deps.eventStreamHeartbeatMs ?? HEARTBEAT_MS);
 
-  router.get('/api/notifications', async (req, res) => {
+  mount(router, listNotifications, async ({ query }, req, res) => {
     const actor = actorOf(req);
-    const unreadOnly = req.query.unread === 'true';
+    const unreadOnly = query.unread === true;
     res.json({
       unread: await deps.notifications.unreadCount(actor.id),
       notifications: await deps.notifications.forUser(actor.id, { unreadOnly }),
     });
   });
 
-  router.post('/api/notifications/read-all', async (req, res) => {
+  mount(router, markAllNotificationsRead, async (_input, req, res) => {
     res.json({ marked: await deps.notifications.markRead(actorOf(req).id) });
   });
 
-  router.post('/api/notifications/:notificationId/read', async (req, res) => {
+  mount(router, markNotificationRead, async ({ params }, req, res) => {
     const actor = actorOf(req);
-    const id = req.params.notificationId;
+    const id = params.notificationId;
     const marked = isUuid(id) ? await deps.notifications.markOneRead(actor.id, id) : undefined;
     if (!marked) throw new AssetflowError(ErrorCodes.NOTIFICATION_NOT_FOUND, `No notification ${id}.`, 404);
     res.json(marked);
@@ -45,7 +52,7 @@ export function notificationsRouter(deps: {
    * `text/event-stream`: first `event: hello` with the unread count, then one
    * `event: notification` per new notification for the caller, as it is raised anywhere.
    */
-  router.get('/api/notifications/stream', async (req, res) => {
+  mount(router, streamNotifications, async (_input, req, res) => {
     const actor = actorOf(req);
     const { send, closed } = streams.start(req, res, actor.id);
     // Listen for the hang-up first: a client may leave while we are still subscribing.

@@ -3,11 +3,24 @@ import type { AuditRepository } from '../../catalogue/audit.repository';
 import type { ShareRecord } from '../../catalogue/share.repository';
 import { isAdmin } from '../../policy/access';
 import type { DistributionService } from '../../services/distribution.service';
-import type { ShareRequest, ShareService, Visitor } from '../../services/share.service';
+import type { ShareService, Visitor } from '../../services/share.service';
 import { actorOf, addressOf, servedOverHttps, signedInUser } from '../actor';
-import { validBody } from '../request-schemas';
-import { fileHeaders, paging, sendFile } from '../responses';
+import { mount } from '../contract/route';
+import { fileHeaders, sendFile } from '../responses';
 import { renderSharePage, SHARE_PAGE_CSS } from '../share-page';
+import { pagingOf } from './distribution.routes';
+import {
+  createShare,
+  downloadShare,
+  getShareStyle,
+  getShareTrail,
+  listShares,
+  openShare,
+  previewShare,
+  revokeShare,
+  shareDownloadPage,
+  unlockShare,
+} from './shares.contract';
 
 const UNLOCK_COOKIE = 'assetflow_link';
 
@@ -20,73 +33,76 @@ export function sharesRouter(deps: {
 }): Router {
   const router = Router();
 
-  router.post('/api/shares', async (req, res) => {
-    const body = validBody<ShareRequest>('share', req.body);
+  mount(router, createShare, async ({ body }, req, res) => {
     const baseUrl = deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
     res.status(201).json(await deps.shares.create(actorOf(req), body, addressOf(req), baseUrl));
   });
 
-  router.get('/api/shares', async (req, res) => {
+  mount(router, listShares, async ({ query }, req, res) => {
     const actor = actorOf(req);
-    const all = isAdmin(actor) && req.query.all === 'true';
+    const all = isAdmin(actor) && query.all === true;
     res.json({ shares: (await deps.shares.list(actor, all)).map(toShareResponse) });
   });
 
-  router.delete('/api/shares/:id', async (req, res) => {
-    await deps.shares.revoke(actorOf(req), req.params.id, addressOf(req));
+  mount(router, revokeShare, async ({ params }, req, res) => {
+    await deps.shares.revoke(actorOf(req), params.id, addressOf(req));
     res.status(204).end();
   });
 
-  router.get('/api/shares/:id/trail', async (req, res) => {
-    res.json({ events: await deps.audit.list({ shareId: req.params.id, ...paging(req) }) });
+  mount(router, getShareTrail, async ({ params, query }, _req, res) => {
+    res.json({ events: await deps.audit.list({ shareId: params.id, ...pagingOf(query) }) });
   });
 
   // ---- the public side: no sign-in needed, the token is the credential ----
 
-  router.get('/s/share.css', (_req, res) => {
+  mount(router, getShareStyle, (_input, _req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=86400').send(SHARE_PAGE_CSS);
   });
 
-  router.get('/s/:token', async (req, res) => {
-    const view = await deps.shares.open(req.params.token, visitorOf(req));
-    sendPage(res, renderSharePage(view, req.params.token));
+  mount(router, openShare, async ({ params }, req, res) => {
+    const view = await deps.shares.open(params.token, visitorOf(req));
+    sendPage(res, renderSharePage(view, params.token));
   });
 
-  router.post('/s/:token', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
-    const { token } = req.params;
-    const password = typeof req.body?.password === 'string' ? req.body.password : '';
-    const proof = await deps.shares.unlock(token, password, addressOf(req));
-    if (!proof) {
-      const view = await deps.shares.open(token, visitorOf(req));
-      sendPage(
-        res,
-        renderSharePage(view.kind === 'password' ? { kind: 'password', wrong: true } : view, token),
-      );
-      return;
-    }
-    res.cookie(UNLOCK_COOKIE, proof, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: servedOverHttps(req, deps.publicUrl),
-      path: `/s/${encodeURIComponent(token)}`,
-    });
-    res.redirect(303, `/s/${encodeURIComponent(token)}`);
-  });
+  mount(
+    router,
+    unlockShare,
+    async ({ params }, req, res) => {
+      const { token } = params;
+      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      const proof = await deps.shares.unlock(token, password, addressOf(req));
+      if (!proof) {
+        const view = await deps.shares.open(token, visitorOf(req));
+        sendPage(
+          res,
+          renderSharePage(view.kind === 'password' ? { kind: 'password', wrong: true } : view, token),
+        );
+        return;
+      }
+      res.cookie(UNLOCK_COOKIE, proof, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: servedOverHttps(req, deps.publicUrl),
+        path: `/s/${encodeURIComponent(token)}`,
+      });
+      res.redirect(303, `/s/${encodeURIComponent(token)}`);
+    },
+    [express.urlencoded({ extended: false, limit: '4kb' })],
+  );
 
   /**
    * Downloads are POSTs (the landing page's buttons): mail scanners and link previewers fetch
    * every URL they see with GET or HEAD, and must neither use up a link's downloads nor appear as
    * a download in the trail. A GET here shows the landing page.
    */
-  router.get('/s/:token/download', (req, res) => {
-    res.redirect(303, `/s/${encodeURIComponent(req.params.token)}`);
+  mount(router, shareDownloadPage, ({ params }, _req, res) => {
+    res.redirect(303, `/s/${encodeURIComponent(params.token)}`);
   });
 
-  router.post('/s/:token/download', async (req, res) => {
-    const assetId = typeof req.query.asset === 'string' ? req.query.asset : undefined;
-    const result = await deps.shares.download(req.params.token, visitorOf(req), assetId);
+  mount(router, downloadShare, async ({ params, query }, req, res) => {
+    const result = await deps.shares.download(params.token, visitorOf(req), query.asset);
     if ('kind' in result) {
-      sendPage(res, renderSharePage(result, req.params.token));
+      sendPage(res, renderSharePage(result, params.token));
       return;
     }
     if (result.zipName) {
@@ -98,8 +114,8 @@ export function sharesRouter(deps: {
     sendFile(res, result.files[0]!, 'attachment');
   });
 
-  router.get('/s/:token/preview/:assetId', async (req, res) => {
-    const file = await deps.shares.preview(req.params.token, visitorOf(req), req.params.assetId);
+  mount(router, previewShare, async ({ params }, req, res) => {
+    const file = await deps.shares.preview(params.token, visitorOf(req), params.assetId);
     if (!file) {
       res.status(404).end();
       return;

@@ -1,6 +1,8 @@
 import express, { Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { TraceService } from '../../services/trace.service';
+import { mount } from '../contract/route';
+import { traceLeak } from './trace.contract';
 
 /**
  * `POST /api/trace` with the suspect image as the body: the distribution events it came from.
@@ -8,18 +10,17 @@ import type { TraceService } from '../../services/trace.service';
  */
 export function traceRouter(deps: { trace: TraceService; limits: { maxUploadBytes: number } }): Router {
   const router = Router();
-  router.post(
-    '/api/trace',
-    express.raw({ type: () => true, limit: deps.limits.maxUploadBytes }),
-    async (req, res) => {
+  mount(
+    router,
+    traceLeak,
+    async ({ query }, req, res) => {
       const body = req.body as Buffer | undefined;
       if (!Buffer.isBuffer(body) || body.length === 0) {
         throw new AssetflowError(ErrorCodes.FILE_MISSING, 'Send the suspect image as the request body.', 400);
       }
-      const assetId = typeof req.query.asset === 'string' ? req.query.asset : undefined;
-      const result = await deps.trace.trace(body, { assetId });
-      res.json(result);
+      res.json(await deps.trace.trace(body, query.asset === undefined ? {} : { assetId: query.asset }));
     },
+    [express.raw({ type: () => true, limit: deps.limits.maxUploadBytes })],
   );
   return router;
 }
