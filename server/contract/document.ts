@@ -63,7 +63,13 @@ export function openApiDocumentOf(operations: readonly Operation[], version: str
       const success = op.responses[status as keyof Operation['responses']];
       responses[String(status)] = success
         ? successResponse(success, publish)
-        : { description: why, content: { 'application/json': { schema: publish(ErrorBody) } } };
+        : {
+            description: why,
+            content: {
+              'application/json': { schema: publish(ErrorBody) },
+              ...(op.htmlErrors ? { 'text/html': { schema: { type: 'string' } } } : {}),
+            },
+          };
     }
     const parameters = [
       ...parametersOf(op.params, 'path', publish),

@@ -53,6 +53,8 @@ export interface Operation<
    * its own JSON body (a health report) instead of the error body.
    */
   responses: Partial<Record<200 | 201 | 202 | 204 | 303 | 503, Success>>;
+  /** Answers its own refusals as HTML pages (the public share-link pages) besides JSON errors. */
+  htmlErrors?: boolean;
   /** Error statuses particular to this operation, each with the codes it may carry. */
   errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 423 | 429 | 503, string>>;
 }

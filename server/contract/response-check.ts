@@ -39,7 +39,8 @@ export function checkResponses(operations: ReadonlyMap<string, Operation>): Requ
       return json({ error: { code: 'RESPONSE_CONTRACT_VIOLATION', message, details: { problems, body } } });
     };
     res.on('finish', () => {
-      if (sentJson || req.method === 'HEAD') return;
+      // 304 answers a browser's conditional GET of a file it has: HTTP caching, not the API.
+      if (sentJson || req.method === 'HEAD' || res.statusCode === 304) return;
       const problem = otherProblem(op, statuses, res);
       if (problem) violations.push(`${where} with ${res.statusCode}: ${problem}`);
     });
@@ -62,7 +63,13 @@ function otherProblem(op: Operation, statuses: Map<number, string>, res: Respons
   const status = res.statusCode;
   if (!statuses.has(status)) return `status ${status} is not declared`;
   const success = op.responses[status as keyof Operation['responses']];
-  if (!success) return status >= 400 ? undefined : `status ${status} has no declared success`;
+  if (!success) {
+    if (status < 400) return `status ${status} has no declared success`;
+    const type = String(res.get('content-type') ?? '')
+      .split(';')[0]!
+      .trim();
+    return op.htmlErrors && type === 'text/html' ? undefined : `error ${status} sent as "${type}", not JSON`;
+  }
   const type = String(res.get('content-type') ?? '')
     .split(';')[0]!
     .trim();

@@ -168,6 +168,7 @@ export const getShareStyle = operation({
 export const openShare = operation({
   method: 'get',
   path: '/s/{token}',
+  htmlErrors: true,
   operationId: 'openShare',
   tag: Page,
   summary: 'Share landing page: password form, sign-in request or the shared files',
@@ -180,6 +181,7 @@ export const openShare = operation({
 export const unlockShare = operation({
   method: 'post',
   path: '/s/{token}',
+  htmlErrors: true,
   operationId: 'unlockShare',
   tag: Page,
   summary: 'Unlock a password-protected link (the landing page\u2019s form)',
@@ -205,6 +207,7 @@ export const unlockShare = operation({
 export const shareDownloadPage = operation({
   method: 'get',
   path: '/s/{token}/download',
+  htmlErrors: true,
   operationId: 'shareDownloadPage',
   tag: Page,
   summary: 'Redirects to the landing page: a GET (a mail scanner, a link preview) never downloads',
@@ -216,6 +219,7 @@ export const shareDownloadPage = operation({
 export const downloadShare = operation({
   method: 'post',
   path: '/s/{token}/download',
+  htmlErrors: true,
   operationId: 'downloadShare',
   tag: Page,
   summary: 'The link\u2019s file, or a zip of its files; counted against its downloads',
@@ -243,6 +247,7 @@ export const downloadShare = operation({
 export const previewShare = operation({
   method: 'get',
   path: '/s/{token}/preview/{assetId}',
+  htmlErrors: true,
   operationId: 'previewShare',
   tag: Page,
   summary: 'A small preview for the landing page: the rule set\u2019s thumbnail',

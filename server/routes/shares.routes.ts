@@ -117,7 +117,8 @@ export function sharesRouter(deps: {
   mount(router, previewShare, async ({ params }, req, res) => {
     const file = await deps.shares.preview(params.token, visitorOf(req), params.assetId);
     if (!file) {
-      res.status(404).end();
+      // The same page as any dead link: nothing tells the visitor why.
+      sendPage(res, renderSharePage({ kind: 'dead' }, params.token));
       return;
     }
     sendFile(res, file, 'inline');
