@@ -151,6 +151,13 @@ function requestBodyOf(body: NonNullable<Operation['body']>, publish: (s: TSchem
     };
   if ('multipart' in body)
     return { required: true, content: { 'multipart/form-data': { schema: publish(body.multipart) } } };
+  if ('raw' in body)
+    return {
+      required: true,
+      content: Object.fromEntries(
+        body.raw.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+      ),
+    };
   if ('form' in body)
     return {
       required: true,

@@ -19,6 +19,8 @@ export type RequestBody =
   | { json: TSchema; required?: boolean }
   /** A rule set: the YAML as text, or JSON `{source}`. */
   | { yaml: true }
+  /** The bytes of one file as the whole body (a leaked image to trace), of these types. */
+  | { raw: readonly string[] }
   /** Files and form fields; the parser (server/multipart-upload.ts) enforces the limits. */
   | { multipart: TSchema }
   /** An HTML form (share-link pages). */

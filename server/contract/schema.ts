@@ -10,8 +10,13 @@ export { type Static, type TSchema, Type };
 /** Schemas published under `components/schemas`: the document names them instead of repeating. */
 const componentNames = new WeakMap<object, string>();
 
+const componentsByName = new Map<string, object>();
+
 /** A schema the OpenAPI document lists once under `components/schemas/<name>` and refers to. */
 export function component<T extends TSchema>(name: string, schema: T): T {
+  // Two different shapes under one name would be published as one: refuse at start-up.
+  if (componentsByName.has(name)) throw new Error(`Two schemas are named components/schemas/${name}`);
+  componentsByName.set(name, schema);
   componentNames.set(schema, name);
   return schema;
 }
@@ -31,10 +36,13 @@ export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
  * A UUID in its plain hyphenated form. ajv's `uuid` format also admits `urn:uuid:…`, which
  * PostgreSQL's uuid type refuses: the pattern keeps that from reaching the database.
  */
-export const Uuid = Type.String({
-  format: 'uuid',
-  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-});
+export const uuid = (options: SchemaOptions = {}) =>
+  Type.String({
+    format: 'uuid',
+    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+    ...options,
+  });
+export const Uuid = uuid();
 /** Timestamps travel as ISO-8601 strings (JSON has no dates). */
 export const Timestamp = Type.String({ format: 'date-time' });
 /** A JSON object whose keys are the caller's (metadata, rule-set values). */

@@ -1,5 +1,5 @@
 import { operation } from '../contract/operation';
-import { Closed, component, StringEnum, Type, Uuid } from '../contract/schema';
+import { Closed, component, StringEnum, Type, Uuid, uuid } from '../contract/schema';
 import { AuditEvent } from './distribution.contract';
 
 /** Where a cropped suspect was found in a rendition that marked copies were made of. */
@@ -55,10 +55,7 @@ const TraceResult = component(
   ]),
 );
 
-/**
- * The suspect image is the raw request body (any content type, up to limits.maxUploadBytes): the
- * contract has no kind for a raw body, so it is described here and read by the route.
- */
+/** The suspect image is the raw request body (any content type, up to limits.maxUploadBytes). */
 export const traceLeak = operation({
   method: 'post',
   path: '/api/trace',
@@ -71,10 +68,9 @@ export const traceLeak = operation({
     'perceptual hash first, limits.traceCandidates of them, or only those of `?asset=`) and read ' +
     'there. `found: false` when no distribution used what was read. Investigators and administrators.',
   query: Type.Object({
-    asset: Type.Optional(
-      Type.String({ format: 'uuid', description: 'Compare a cropped image with this asset only' }),
-    ),
+    asset: Type.Optional(uuid({ description: 'Compare a cropped image with this asset only' })),
   }),
+  body: { raw: ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'] },
   responses: { 200: { description: 'What was read and who it was sent to', json: TraceResult } },
   errors: {
     400: 'FILE_MISSING: no body',
