@@ -5,9 +5,17 @@ import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
 import { actorOf } from '../actor';
 import { toAssetResponse, toUploadResponse } from '../asset.mapper';
+import { mount } from '../contract/route';
 import { parseMultipartUpload, type UploadLimits } from '../multipart-upload';
 import { fileHeaders } from '../responses';
 import { MAX_UPLOADS_IN_FLIGHT_PER_USER, UploadsInFlight } from '../uploads-in-flight';
+import {
+  addAssetVersion,
+  getAsset,
+  getAssetThumbnail,
+  getAssetTimeline,
+  uploadAssets,
+} from './assets.contract';
 
 const DEFAULT_PROJECT = 'default';
 
@@ -25,9 +33,9 @@ export function assetsRouter(deps: {
    * project may be named in the query (`?project=`), where it is checked before a byte is read,
    * or as a form field, checked once the body has arrived.
    */
-  router.post('/api/assets', async (req, res) => {
+  mount(router, uploadAssets, async ({ query }, req, res) => {
     const actor = actorOf(req);
-    const named = typeof req.query.project === 'string' ? req.query.project.trim() : undefined;
+    const named = query.project?.trim();
     if (named) await deps.access.requireOnProject(actor, named, 'edit');
     const upload = await inFlight.run(actor.email, () => parseMultipartUpload(req, deps.blobs, deps.limits));
     const discard = () => Promise.all(upload.files.map((f) => f.blob.discard()));
@@ -60,21 +68,21 @@ export function assetsRouter(deps: {
    * A new version (multipart `file`, optional `note`); 409 ASSET_FROZEN while frozen. With an
    * `Idempotency-Key` header, a retried request answers the version the first one made.
    */
-  router.post('/api/assets/:id/versions', async (req, res) => {
+  mount(router, addAssetVersion, async ({ params }, req, res) => {
     const actor = actorOf(req);
     const key = idempotencyKeyOf(req.get('idempotency-key'));
     const upload = await parseMultipartUpload(req, deps.blobs, deps.limits);
-    const { asset, version } = await deps.assets.addVersion(req.params.id, upload, actor.email, key);
+    const { asset, version } = await deps.assets.addVersion(params.id, upload, actor.email, key);
     res.status(201).json({ version, asset: toAssetResponse(asset) });
   });
 
-  router.get('/api/assets/:id', async (req, res) => {
-    res.json(toAssetResponse(await deps.assets.get(req.params.id)));
+  mount(router, getAsset, async ({ params }, _req, res) => {
+    res.json(toAssetResponse(await deps.assets.get(params.id)));
   });
 
   /** The grid thumbnail ingest made (404 THUMBNAIL_NOT_READY until then, or for files without one). */
-  router.get('/api/assets/:id/thumbnail', async (req, res) => {
-    const asset = await deps.assets.get(req.params.id);
+  mount(router, getAssetThumbnail, async ({ params }, _req, res) => {
+    const asset = await deps.assets.get(params.id);
     const thumbnail = asset.currentVersion.analysis?.thumbnail;
     if (!thumbnail?.key) {
       throw new AssetflowError(
@@ -91,8 +99,8 @@ export function assetsRouter(deps: {
     res.sendFile(deps.blobs.renditionPath(asset.currentVersion.sha256, thumbnail.key), { dotfiles: 'allow' });
   });
 
-  router.get('/api/assets/:id/timeline', async (req, res) => {
-    res.json(await deps.assets.timeline(req.params.id));
+  mount(router, getAssetTimeline, async ({ params }, _req, res) => {
+    res.json(await deps.assets.timeline(params.id));
   });
 
   return router;

@@ -1,3 +1,519 @@
-import type { Operation } from '../contract/operation';
+import { ASSET_KINDS } from '../../rules/plan';
+import { operation } from '../contract/operation';
+import {
+  Closed,
+  component,
+  FreeObject,
+  Nullable,
+  StringEnum,
+  Timestamp,
+  Type,
+  Uuid,
+} from '../contract/schema';
+import { AssetState, assetParams, Compliance, FieldSource, Hold, Transition } from './assets.contract';
 
-export const lifecycleOperations: Operation[] = [];
+const BUSINESS_EVENTS = ['delisting', 'end-of-production'] as const;
+
+const ApprovalDecision = component(
+  'ApprovalDecision',
+  Closed({
+    node: Type.String(),
+    reviewer: Type.String(),
+    decision: StringEnum(['approve', 'reject']),
+    reason: Type.Optional(Type.String()),
+    at: Timestamp,
+  }),
+);
+
+/**
+ * What the asset's workflow knows (lifecycle/engine.ts `viewOf`): its state and every timer it
+ * waits on with its date. Fields added by later engine revisions are absent in older runs.
+ */
+export const LifecycleView = component(
+  'LifecycleView',
+  Closed({
+    assetId: Uuid,
+    ruleSet: Closed({ name: Type.String(), version: Type.Integer({ minimum: 0 }) }),
+    state: AssetState,
+    timeline: Type.Array(Transition, { description: 'The latest entries (all are in /timeline)' }),
+    version: Type.Integer({ minimum: 1, description: 'The latest version of the file' }),
+    metadata: FreeObject,
+    asset: Closed({
+      name: Type.String(),
+      kind: StringEnum(ASSET_KINDS),
+      format: Type.Optional(Type.String()),
+      width: Type.Optional(Type.Integer()),
+      height: Type.Optional(Type.Integer()),
+      tags: Type.Array(Type.String()),
+    }),
+    frozen: Nullable(Hold),
+    legalHold: Nullable(Hold),
+    tier: StringEnum(['hot', 'cold']),
+    lastUsedAt: Timestamp,
+    anchors: Closed(
+      {
+        upload: Timestamp,
+        archive: Type.Optional(Timestamp),
+        delisting: Type.Optional(Timestamp),
+        'end-of-production': Type.Optional(Timestamp),
+      },
+      { description: 'When each retention anchor happened' },
+    ),
+    compliance: Compliance,
+    approvals: Type.Optional(
+      Type.Array(
+        Closed({
+          id: Type.String(),
+          flow: Type.String(),
+          status: StringEnum(['pending', 'approved', 'rejected']),
+          requestedBy: Type.String(),
+          audience: Type.String(),
+          rendition: Type.String(),
+          requestedAt: Timestamp,
+          finishedAt: Type.Optional(Timestamp),
+          decisions: Type.Optional(Type.Array(ApprovalDecision)),
+        }),
+      ),
+    ),
+    grants: Type.Optional(
+      Type.Array(
+        Closed({
+          approvalId: Type.String(),
+          user: Type.String(),
+          rendition: Type.String(),
+          expiresAt: Timestamp,
+          audience: Type.Optional(Type.String()),
+        }),
+        { description: 'Time-limited download grants that approvals produced' },
+      ),
+    ),
+    derivedTags: Type.Optional(Type.Array(Type.String())),
+    migrations: Type.Optional(
+      Type.Array(
+        Closed({
+          from: Type.Integer(),
+          to: Type.Integer(),
+          by: Type.String(),
+          at: Timestamp,
+        }),
+      ),
+    ),
+    fieldSources: Type.Optional(Type.Record(Type.String(), FieldSource)),
+    revision: Type.Optional(Type.Integer({ description: 'The engine behaviour the asset runs under' })),
+    rights: Type.Optional(
+      Closed({ noticeFor: Type.Optional(Type.String()), expiredFor: Type.Optional(Type.String()) }),
+    ),
+    archivedByEvents: Type.Optional(Type.Array(StringEnum(BUSINESS_EVENTS))),
+    eventConditions: Type.Optional(
+      Closed({
+        delisting: Type.Optional(Type.Boolean()),
+        'end-of-production': Type.Optional(Type.Boolean()),
+      }),
+    ),
+    timers: Type.Array(
+      Closed({
+        kind: StringEnum(['validity', 'cold-tier', 'retention', 'rights-notice', 'rights-expiry']),
+        at: Timestamp,
+        reason: Type.String(),
+      }),
+      { description: 'Every pending timer with its date, soonest first' },
+    ),
+  }),
+);
+
+const refused =
+  'Refused by the asset workflow: ASSET_FROZEN, ASSET_PURGED, ASSET_ARCHIVED, ASSET_TAKEN_DOWN, ASSET_NOT_READY';
+const notEligible = 'NOT_ELIGIBLE: the rule set restricts this to roles the caller lacks';
+
+/** A lifecycle change sent to the asset's workflow as an update; it answers the new view. */
+function lifecycleAction<B extends { json: ReturnType<typeof Closed>; required?: boolean }>(spec: {
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  body: B;
+  errors: { 400?: string; 403?: string; 409: string };
+}) {
+  return operation({
+    method: 'post',
+    path: spec.path,
+    operationId: spec.operationId,
+    tag: 'Lifecycle',
+    summary: spec.summary,
+    ...(spec.description ? { description: spec.description } : {}),
+    params: assetParams,
+    body: spec.body,
+    responses: { 200: { description: 'The lifecycle view after the change', json: LifecycleView } },
+    errors: { ...spec.errors, 404: 'ASSET_NOT_FOUND' },
+  });
+}
+
+const Empty = Closed({});
+const noBody = { json: Empty, required: false };
+const Reason = Type.String({ minLength: 1, maxLength: 500 });
+
+export const getAssetLifecycle = operation({
+  method: 'get',
+  path: '/api/assets/{id}/lifecycle',
+  operationId: 'getAssetLifecycle',
+  tag: 'Lifecycle',
+  summary:
+    "The asset workflow's view: state, freeze, legal hold, tier, compliance, approvals, grants and every pending timer with its date",
+  params: assetParams,
+  responses: { 200: { description: 'The lifecycle view', json: LifecycleView } },
+  errors: { 404: 'ASSET_NOT_FOUND' },
+});
+
+export const freezeAsset = lifecycleAction({
+  path: '/api/assets/{id}/freeze',
+  operationId: 'freezeAsset',
+  summary: 'Freeze the asset read-only',
+  description: 'Everyone who worked on the asset is told who froze it and why.',
+  body: { json: Closed({ reason: Reason }) },
+  errors: {
+    400: 'REASON_REQUIRED: a blank reason',
+    403: notEligible,
+    409: `ALREADY_FROZEN; ${refused}`,
+  },
+});
+
+export const unfreezeAsset = lifecycleAction({
+  path: '/api/assets/{id}/unfreeze',
+  operationId: 'unfreezeAsset',
+  summary: 'Lift a freeze',
+  body: noBody,
+  errors: { 403: notEligible, 409: `NOT_FROZEN; ${refused}` },
+});
+
+export const archiveAsset = lifecycleAction({
+  path: '/api/assets/{id}/archive',
+  operationId: 'archiveAsset',
+  summary: 'Archive the asset (starts retention counted from archive)',
+  body: noBody,
+  errors: { 409: `ALREADY_ARCHIVED; ${refused}` },
+});
+
+export const restoreAsset = lifecycleAction({
+  path: '/api/assets/{id}/restore',
+  operationId: 'restoreAsset',
+  summary: 'Bring an archived or expired asset back',
+  body: noBody,
+  errors: {
+    409: `NOT_ARCHIVED; VALIDITY_PASSED: its validity date is past (set a later one first); ${refused}`,
+  },
+});
+
+export const setLegalHold = lifecycleAction({
+  path: '/api/assets/{id}/legal-hold',
+  operationId: 'setLegalHold',
+  summary: 'Place or lift a legal hold; a hold postpones purge',
+  body: { json: Closed({ on: Type.Boolean(), reason: Type.Optional(Reason) }) },
+  errors: {
+    400: 'REASON_REQUIRED: placing a hold needs a reason',
+    403: notEligible,
+    409: `ALREADY_ON_HOLD, NOT_ON_HOLD; ${refused}`,
+  },
+});
+
+export const recordBusinessEvent = lifecycleAction({
+  path: '/api/assets/{id}/events',
+  operationId: 'recordBusinessEvent',
+  summary: 'Record a business event',
+  description:
+    'Delisting and end of production tag and archive the asset and anchor retention; relisting and production-resumed undo them.',
+  body: {
+    json: Closed({
+      event: StringEnum(['delisting', 'end-of-production', 'relisting', 'production-resumed']),
+    }),
+  },
+  errors: { 409: `ALREADY_RECORDED; NOT_RECORDED (nothing to undo); ${refused}` },
+});
+
+export const startFlow = operation({
+  method: 'post',
+  path: '/api/assets/{id}/flows/{flow}',
+  operationId: 'startFlow',
+  tag: 'Lifecycle',
+  summary: "Start a flow of the asset's rule set whose trigger is manual",
+  params: Closed({ id: Uuid, flow: Type.String({ description: 'The flow’s name in the rule set' }) }),
+  body: noBody,
+  responses: { 200: { description: 'The lifecycle view after the change', json: LifecycleView } },
+  errors: {
+    400: 'FLOW_UNKNOWN: no such flow, or one that does not start by hand',
+    404: 'ASSET_NOT_FOUND',
+    409: refused,
+  },
+});
+
+export const setAssetMetadata = operation({
+  method: 'patch',
+  path: '/api/assets/{id}/metadata',
+  operationId: 'setAssetMetadata',
+  tag: 'Lifecycle',
+  summary: 'Change metadata fields',
+  description:
+    'The fields are checked against the rule set; a value set (or confirmed) by a person is theirs, no longer AI-filled.',
+  params: assetParams,
+  body: {
+    json: Closed({
+      set: Type.Record(Type.String(), Type.Unknown(), {
+        minProperties: 1,
+        description: 'Field → new value',
+      }),
+    }),
+  },
+  responses: { 200: { description: 'The lifecycle view after the change', json: LifecycleView } },
+  errors: {
+    400: 'METADATA_INVALID (a value too large, or not of its field’s type), UNKNOWN_FIELD',
+    404: 'ASSET_NOT_FOUND',
+    409: `ASSET_FROZEN: unfreeze it first; ${refused}`,
+  },
+});
+
+const Allowed = Closed({ status: StringEnum(['allowed', 'granted']), rendition: Type.String() });
+const Pending = Closed({
+  status: Type.Literal('pending'),
+  approvalId: Type.String(),
+  flow: Type.String(),
+});
+const Restoring = Closed({ status: Type.Literal('restoring'), rendition: Type.String() });
+
+export const requestDownload = operation({
+  method: 'post',
+  path: '/api/assets/{id}/download-requests',
+  operationId: 'requestDownload',
+  tag: 'Lifecycle',
+  summary: 'Ask to download a rendition as an audience',
+  description:
+    'Membership of the audience comes from the caller’s roles and teams; the rule set decides whether the rendition is allowed, needs an approval, or has to come back from cold storage first.',
+  params: assetParams,
+  body: {
+    json: Closed({ audience: Type.String({ minLength: 1 }), rendition: Type.String({ minLength: 1 }) }),
+  },
+  responses: {
+    200: {
+      description: '`allowed`, or `granted` by an earlier approval: download it now',
+      json: Allowed,
+    },
+    202: {
+      description:
+        '`pending`: an approval flow decides (`approvalId`); or `restoring`: the original is coming back from cold storage (the caller is notified)',
+      json: Type.Union([Pending, Restoring]),
+    },
+  },
+  errors: {
+    400: 'AUDIENCE_UNKNOWN',
+    403: 'AUDIENCE_REFUSED, RENDITION_REFUSED, REGION_REFUSED',
+    404: 'ASSET_NOT_FOUND',
+    409: `ASSET_INCOMPLETE, RIGHTS_EXPIRED; ${refused}`,
+  },
+});
+
+const ApprovalTask = component(
+  'ApprovalTask',
+  Closed({
+    approvalId: Type.String(),
+    node: Type.String(),
+    assetId: Uuid,
+    flow: Type.String(),
+    users: Type.Array(Type.String()),
+    roles: Type.Array(Type.String()),
+    quorum: Type.String({ description: 'any, all, or a number of approvals' }),
+    status: StringEnum(['pending', 'approved', 'rejected', 'timed-out', 'cancelled']),
+    request: Closed({
+      user: Type.String(),
+      roles: Type.Array(Type.String()),
+      audience: Type.String(),
+      rendition: Type.String(),
+      external: Type.Optional(Type.Boolean()),
+    }),
+    decisions: Type.Array(
+      Closed({
+        reviewer: Type.String(),
+        roles: Type.Optional(Type.Array(Type.String())),
+        at: Timestamp,
+        decision: StringEnum(['approve', 'reject']),
+        reason: Type.Optional(Type.String()),
+      }),
+    ),
+    timeoutAt: Nullable(Timestamp),
+    createdAt: Timestamp,
+    closedAt: Nullable(Timestamp),
+  }),
+);
+
+const FlowStep = component('FlowStep', Closed({ node: Type.String(), at: Timestamp, note: Type.String() }));
+
+const StepDecision = Closed({
+  reviewer: Type.String(),
+  roles: Type.Array(Type.String()),
+  at: Timestamp,
+  reason: Type.Optional(Type.String()),
+});
+
+/** An approval flow's state (rules/flow-machine.ts). */
+const FlowState = component(
+  'FlowState',
+  Closed({
+    flow: Type.String(),
+    status: StringEnum(['running', 'approved', 'rejected']),
+    path: Type.Array(FlowStep),
+    waiting: Type.Record(
+      Type.String(),
+      Closed({
+        since: Timestamp,
+        users: Type.Array(Type.String()),
+        roles: Type.Array(Type.String()),
+        quorum: Type.Union([StringEnum(['any', 'all']), Type.Integer({ minimum: 1 })]),
+        approvals: Type.Array(StepDecision),
+        rejections: Type.Array(StepDecision),
+        timeoutAt: Nullable(Timestamp),
+      }),
+      { description: 'Approval steps waiting for decisions, by node' },
+    ),
+    finishedSteps: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Closed({
+          outcome: StringEnum(['approved', 'rejected', 'timed-out', 'cancelled']),
+          at: Timestamp,
+        }),
+      ),
+    ),
+    arrivals: Type.Record(Type.String(), Type.Integer()),
+    effects: Type.Array(FreeObject, { description: 'What the flow asked the world to do, in order' }),
+    decisions: Type.Optional(Type.Array(ApprovalDecision)),
+  }),
+);
+
+const approvalParams = Closed({ approvalId: Type.String({ description: 'e.g. approval-<asset>-1' }) });
+
+export const listApprovals = operation({
+  method: 'get',
+  path: '/api/approvals',
+  operationId: 'listApprovals',
+  tag: 'Approvals',
+  summary: "The caller's inbox: pending approval steps they may decide, by name or role",
+  description: 'Only steps on assets in projects the caller can see.',
+  responses: {
+    200: {
+      description: 'Pending steps, oldest first',
+      json: Closed({ approvals: Type.Array(ApprovalTask) }),
+    },
+  },
+});
+
+export const getApproval = operation({
+  method: 'get',
+  path: '/api/approvals/{approvalId}',
+  operationId: 'getApproval',
+  tag: 'Approvals',
+  summary: 'An approval: its steps (inbox rows) and the flow state',
+  params: approvalParams,
+  responses: {
+    200: {
+      description: 'The approval',
+      json: Closed({ approvalId: Type.String(), tasks: Type.Array(ApprovalTask), state: FlowState }),
+    },
+  },
+  errors: { 404: 'APPROVAL_NOT_FOUND' },
+});
+
+export const decideApproval = operation({
+  method: 'post',
+  path: '/api/approvals/{approvalId}/decision',
+  operationId: 'decideApproval',
+  tag: 'Approvals',
+  summary: 'Approve or reject a step; only an eligible reviewer, once',
+  params: approvalParams,
+  body: {
+    json: Closed({
+      node: Type.String({ minLength: 1 }),
+      decision: StringEnum(['approve', 'reject']),
+      reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The flow after the decision',
+      json: Closed({
+        approvalId: Type.String(),
+        status: StringEnum(['running', 'approved', 'rejected']),
+        waiting: Type.Array(Type.String(), { description: 'Steps still waiting' }),
+        path: Type.Array(FlowStep),
+        decisions: Type.Array(ApprovalDecision),
+      }),
+    },
+  },
+  errors: {
+    403: 'NOT_ELIGIBLE, OWN_REQUEST, APPROVED_ANOTHER_STEP (separation of duties)',
+    404: 'APPROVAL_NOT_FOUND',
+    409: 'ALREADY_DECIDED, NOT_WAITING, FLOW_FINISHED',
+  },
+});
+
+export const migrateRuleSet = operation({
+  method: 'post',
+  path: '/api/rule-sets/{name}/migrations',
+  operationId: 'migrateRuleSet',
+  tag: 'Rule sets',
+  summary: 'Preview (default) or apply moving running assets to another version of their rule set',
+  description:
+    'With `dryRun` absent or true nothing moves; each asset lists what would change (timers with dates, retention, required fields). Only assets the caller may edit are moved or described; moving assets back to an older version is for administrators.',
+  params: Closed({ name: Type.String({ description: 'The rule set’s name' }) }),
+  body: {
+    json: Closed({
+      toVersion: Type.Integer({ minimum: 1 }),
+      assetIds: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })),
+      dryRun: Type.Optional(Type.Boolean()),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'Each asset with what changes, and with `dryRun: false` the result',
+      json: Closed({
+        ruleSet: Type.String(),
+        toVersion: Type.Integer({ minimum: 1 }),
+        dryRun: Type.Boolean(),
+        assets: Type.Array(
+          Closed({
+            assetId: Uuid,
+            fromVersion: Nullable(Type.Integer()),
+            changes: Type.Array(
+              Closed({
+                kind: StringEnum(['timer', 'retention', 'required-fields', 'freeze', 'refused']),
+                description: Type.String(),
+                before: Nullable(Type.String()),
+                after: Nullable(Type.String()),
+              }),
+            ),
+            result: Type.Optional(
+              Type.Union([Type.Literal('migrated'), Closed({ error: Type.String(), code: Type.String() })]),
+            ),
+          }),
+        ),
+      }),
+    },
+  },
+  errors: {
+    403: 'FORBIDDEN: only an administrator moves assets back to an older version',
+    404: 'RULE_SET_NOT_FOUND: no such rule set version',
+  },
+});
+
+export const lifecycleOperations = [
+  getAssetLifecycle,
+  freezeAsset,
+  unfreezeAsset,
+  archiveAsset,
+  restoreAsset,
+  setLegalHold,
+  recordBusinessEvent,
+  startFlow,
+  setAssetMetadata,
+  requestDownload,
+  listApprovals,
+  getApproval,
+  decideApproval,
+  migrateRuleSet,
+];

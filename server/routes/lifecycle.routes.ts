@@ -7,7 +7,7 @@ import { isAdmin } from '../../policy/access';
 import { metadataSizeProblems } from '../../rules/metadata';
 import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
-import type { MigrationRequest, MigrationService } from '../../services/migration.service';
+import type { MigrationService } from '../../services/migration.service';
 import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import {
   archiveUpdate,
@@ -21,7 +21,23 @@ import {
   unfreezeUpdate,
 } from '../../workflows/messages';
 import { actorOf, addressOf } from '../actor';
-import { validBody } from '../request-schemas';
+import { mount } from '../contract/route';
+import {
+  archiveAsset,
+  decideApproval,
+  freezeAsset,
+  getApproval,
+  getAssetLifecycle,
+  listApprovals,
+  migrateRuleSet,
+  recordBusinessEvent,
+  requestDownload,
+  restoreAsset,
+  setAssetMetadata,
+  setLegalHold,
+  startFlow,
+  unfreezeAsset,
+} from './lifecycle.contract';
 
 /**
  * What people do to an asset during its life, each sent to the asset's workflow as an update: the
@@ -41,67 +57,63 @@ export function lifecycleRouter(deps: {
   /** 404 for an unknown asset before anything is sent to Temporal. */
   const existing = async (id: string) => (await deps.assets.get(id)).id;
 
-  router.get('/api/assets/:id/lifecycle', async (req, res) => {
-    res.json(await workflows.lifecycle(await existing(req.params.id)));
+  mount(router, getAssetLifecycle, async ({ params }, _req, res) => {
+    res.json(await workflows.lifecycle(await existing(params.id)));
   });
-  router.post('/api/assets/:id/freeze', async (req, res) => {
-    const { reason } = validBody<{ reason: string }>('freeze', req.body);
-    const assetId = await existing(req.params.id);
-    const view = await workflows.updateAsset(assetId, freezeUpdate, { ...actorFields(req), reason });
+  mount(router, freezeAsset, async ({ params, body }, req, res) => {
+    const assetId = await existing(params.id);
+    const view = await workflows.updateAsset(assetId, freezeUpdate, {
+      ...actorFields(req),
+      reason: body.reason,
+    });
     // Everyone who worked on it hears who froze it and why.
     if (view.frozen) await deps.notices.frozen(assetId, view.frozen.by, view.frozen.reason, view.frozen.at);
     res.json(view);
   });
-  router.post('/api/assets/:id/unfreeze', async (req, res) => {
-    validBody('empty', req.body);
-    const assetId = await existing(req.params.id);
+  mount(router, unfreezeAsset, async ({ params }, req, res) => {
+    const assetId = await existing(params.id);
     const actor = actorFields(req);
     const view = await workflows.updateAsset(assetId, unfreezeUpdate, actor);
     await deps.notices.unfrozen(assetId, actor.by, new Date().toISOString());
     res.json(view);
   });
-  router.post('/api/assets/:id/archive', async (req, res) => {
-    validBody('empty', req.body);
+  mount(router, archiveAsset, async ({ params }, req, res) => {
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), archiveUpdate, { by: actorOf(req).email }),
+      await workflows.updateAsset(await existing(params.id), archiveUpdate, { by: actorOf(req).email }),
     );
   });
-  router.post('/api/assets/:id/restore', async (req, res) => {
-    validBody('empty', req.body);
+  mount(router, restoreAsset, async ({ params }, req, res) => {
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), restoreUpdate, { by: actorOf(req).email }),
+      await workflows.updateAsset(await existing(params.id), restoreUpdate, { by: actorOf(req).email }),
     );
   });
-  router.post('/api/assets/:id/legal-hold', async (req, res) => {
-    const body = validBody<{ on: boolean; reason?: string }>('legalHold', req.body);
+  mount(router, setLegalHold, async ({ params, body }, req, res) => {
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), legalHoldUpdate, {
+      await workflows.updateAsset(await existing(params.id), legalHoldUpdate, {
         ...actorFields(req),
         ...body,
       }),
     );
   });
-  router.post('/api/assets/:id/events', async (req, res) => {
-    const { event } = validBody<{ event: keyof typeof BUSINESS_EVENTS }>('event', req.body);
+  mount(router, recordBusinessEvent, async ({ params, body }, req, res) => {
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), markEventUpdate, {
+      await workflows.updateAsset(await existing(params.id), markEventUpdate, {
         by: actorOf(req).email,
-        ...BUSINESS_EVENTS[event],
+        ...BUSINESS_EVENTS[body.event],
       }),
     );
   });
   /** Starts a flow of the asset's rule set whose trigger is `manual`; 400 FLOW_UNKNOWN otherwise. */
-  router.post('/api/assets/:id/flows/:flow', async (req, res) => {
-    validBody('empty', req.body);
+  mount(router, startFlow, async ({ params }, req, res) => {
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), startFlowUpdate, {
+      await workflows.updateAsset(await existing(params.id), startFlowUpdate, {
         ...actorFields(req),
-        flow: req.params.flow,
+        flow: params.flow,
       }),
     );
   });
-  router.patch('/api/assets/:id/metadata', async (req, res) => {
-    const { set } = validBody<{ set: Record<string, unknown> }>('metadata', req.body);
+  mount(router, setAssetMetadata, async ({ params, body }, req, res) => {
+    const { set } = body;
     const tooLarge = metadataSizeProblems(set);
     if (Object.keys(tooLarge).length > 0)
       throw new AssetflowError(
@@ -113,7 +125,7 @@ export function lifecycleRouter(deps: {
         { fields: tooLarge },
       );
     res.json(
-      await workflows.updateAsset(await existing(req.params.id), setMetadataUpdate, {
+      await workflows.updateAsset(await existing(params.id), setMetadataUpdate, {
         by: actorOf(req).email,
         set,
       }),
@@ -121,10 +133,9 @@ export function lifecycleRouter(deps: {
   });
 
   /** 200 `allowed`/`granted`, or 202 `pending` with the approval that decides. */
-  router.post('/api/assets/:id/download-requests', async (req, res) => {
-    const body = validBody<{ audience: string; rendition: string }>('downloadRequest', req.body);
+  mount(router, requestDownload, async ({ params, body }, req, res) => {
     const actor = actorOf(req);
-    const assetId = await existing(req.params.id);
+    const assetId = await existing(params.id);
     const decision = await workflows.updateAsset(assetId, requestDownloadUpdate, {
       by: actor.email,
       roles: actor.roles,
@@ -143,35 +154,31 @@ export function lifecycleRouter(deps: {
   });
 
   /** The reviewer's inbox: pending steps they may decide (by name or role). */
-  router.get('/api/approvals', async (req, res) => {
+  mount(router, listApprovals, async (_input, req, res) => {
     const actor = actorOf(req);
     const pending = await deps.approvals.pendingFor(actor.email, actor.roles);
     // A reviewer's role is not enough: the asset must be in a project they can see.
     const visible = await deps.access.levelsOn(actor, [...new Set(pending.map((t) => t.assetId))]);
     res.json({ approvals: pending.filter((task) => visible.has(task.assetId)) });
   });
-  router.get('/api/approvals/:approvalId', async (req, res) => {
-    const tasks = await deps.approvals.forApproval(req.params.approvalId);
+  mount(router, getApproval, async ({ params }, _req, res) => {
+    const tasks = await deps.approvals.forApproval(params.approvalId);
     if (tasks.length === 0)
-      throw new AssetflowError(ErrorCodes.APPROVAL_NOT_FOUND, `No approval ${req.params.approvalId}.`, 404);
+      throw new AssetflowError(ErrorCodes.APPROVAL_NOT_FOUND, `No approval ${params.approvalId}.`, 404);
     res.json({
-      approvalId: req.params.approvalId,
+      approvalId: params.approvalId,
       tasks,
-      state: (await workflows.approval(req.params.approvalId)).flow,
+      state: (await workflows.approval(params.approvalId)).flow,
     });
   });
-  router.post('/api/approvals/:approvalId/decision', async (req, res) => {
-    const body = validBody<{ node: string; decision: 'approve' | 'reject'; reason?: string }>(
-      'decision',
-      req.body,
-    );
+  mount(router, decideApproval, async ({ params, body }, req, res) => {
     const actor = actorOf(req);
-    const view = await workflows.decide(req.params.approvalId, {
+    const view = await workflows.decide(params.approvalId, {
       ...body,
       reviewer: actor.email,
       roles: actor.roles,
     });
-    const [task] = await deps.approvals.forApproval(req.params.approvalId);
+    const [task] = await deps.approvals.forApproval(params.approvalId);
     await deps.audit.append({
       actor: actor.email,
       action: 'approval.decided',
@@ -196,11 +203,10 @@ export function lifecycleRouter(deps: {
   });
 
   /** Preview (default) or apply moving assets to another version of their rule set. */
-  router.post('/api/rule-sets/:name/migrations', async (req, res) => {
-    const body = validBody<MigrationRequest>('migration', req.body);
+  mount(router, migrateRuleSet, async ({ params, body }, req, res) => {
     const actor = actorOf(req);
     res.json(
-      await deps.migrations.migrate(req.params.name, body, {
+      await deps.migrations.migrate(params.name, body, {
         email: actor.email,
         isAdmin: isAdmin(actor),
         levelsOn: (ids) => deps.access.levelsOn(actor, ids),

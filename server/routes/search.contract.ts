@@ -1,3 +1,123 @@
-import type { Operation } from '../contract/operation';
+import { BASIC_COLOUR_NAMES } from '../../imaging/colour-names';
+import { operation } from '../contract/operation';
+import { Closed, component, Nullable, StringEnum, Type } from '../contract/schema';
+import { Asset } from './assets.contract';
+import { LocalisedText } from './rule-sets.contract';
 
-export const searchOperations: Operation[] = [];
+/** YYYY-MM-DD. */
+const Day = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+/** A facet filter: repeat it for OR (`?colour=red&colour=blue`). */
+const Filter = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
+
+/** How the query was read (search/interpret-query.ts). */
+const InterpretedQuery = component(
+  'InterpretedQuery',
+  Closed({
+    dateRange: Nullable(Closed({ from: Type.String(), to: Type.String() })),
+    unusedSince: Nullable(Type.String()),
+    colours: Type.Array(StringEnum(Object.keys(BASIC_COLOUR_NAMES))),
+    types: Type.Array(Type.String()),
+    facets: Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: 'Dimension values the words named',
+    }),
+    text: Type.String({ description: 'The words left for full-text search' }),
+    terms: Type.Array(Type.Array(Type.String()), {
+      description: 'Each word with its synonyms: every group must match, any word of a group',
+    }),
+  }),
+);
+
+const SearchHit = component('SearchHit', Closed({ ...Asset.properties, score: Type.Number() }));
+
+export const searchAssets = operation({
+  method: 'get',
+  path: '/api/search',
+  operationId: 'searchAssets',
+  tag: 'Search',
+  summary: 'Natural-language search (Chinese and English) with facets and keyset pages',
+  description:
+    'The query is read for time (去年春节, last month, since June, lunar holidays per year), colours, asset types and dimension values, which become filters; the rest is full text over names, tags, classification, metadata, EXIF and OCR text, with synonyms, prefixes and a typo-tolerant trigram match on names. `interpreted` says how it was understood. Filters: `type`, `colour`, `state`, `ruleSet`, `project`, `month`, `dim.<dimension>` (repeat for OR), `from`/`to` (YYYY-MM-DD); any other parameter is refused. `facets` counts every value over all matches. Only assets the caller can see are found or counted.',
+  query: Type.Object(
+    {
+      q: Type.Optional(Type.String({ description: 'What to look for, in words' })),
+      sort: Type.Optional(StringEnum(['relevance', 'newest', 'oldest'])),
+      cursor: Type.Optional(Type.String({ description: '`nextCursor` of the previous page' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+      swatch: Type.Optional(
+        Type.String({
+          pattern: '^#?[0-9a-fA-F]{6}$',
+          description: 'Colour search by swatch: assets whose dominant colours share its family',
+        }),
+      ),
+      from: Type.Optional(Day('Made on or after')),
+      to: Type.Optional(Day('Made on or before')),
+      today: Type.Optional(Day('What relative dates count from (default: today)')),
+      type: Filter('Asset type: poster, banner, photo, video, document…'),
+      colour: Filter('Colour family: red, blue…'),
+      color: Filter('Same as colour'),
+      state: Filter('Lifecycle state'),
+      ruleSet: Filter('Rule set'),
+      project: Filter('Project'),
+      month: Filter('YYYY-MM'),
+    },
+    {
+      // `dim.<dimension>` filters; an unknown name is refused by the search (400 naming it).
+      additionalProperties: Type.Array(Type.String()),
+    },
+  ),
+  responses: {
+    200: {
+      description: 'One page of results, facet counts over all matches, and the next page’s cursor',
+      json: Closed({
+        interpreted: InterpretedQuery,
+        items: Type.Array(SearchHit),
+        facets: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer({ minimum: 0 })), {
+          description: 'Family → value → count, e.g. {colour: {red: 3}, "dim.market": {US: 2}}',
+        }),
+        nextCursor: Nullable(Type.String()),
+      }),
+    },
+  },
+  errors: {
+    400: 'VALIDATION_FAILED: an unknown filter (`details.filter`) or a cursor this API did not return',
+  },
+});
+
+export const browseTree = operation({
+  method: 'get',
+  path: '/api/trees/{ruleSet}/{tree}',
+  operationId: 'browseTree',
+  tag: 'Search',
+  summary: "A node of a rule set's browsing tree: the next level's values with asset counts",
+  description:
+    'e.g. `GET /api/trees/automotive/parts?path=X1/powertrain`. Counts only assets the caller can see.',
+  params: Closed({ ruleSet: Type.String(), tree: Type.String() }),
+  query: Type.Object({
+    path: Type.Optional(Type.String({ description: 'Values of the levels above, joined by /' })),
+  }),
+  responses: {
+    200: {
+      description: 'The node',
+      json: Closed({
+        tree: Type.String(),
+        levels: Type.Array(Type.String()),
+        path: Type.Array(Type.String()),
+        level: Type.String({ description: 'The level whose values `children` lists' }),
+        assets: Type.Integer({ minimum: 0, description: 'Assets under `path`' }),
+        children: Type.Array(
+          Closed({
+            value: Type.String(),
+            label: Type.Union([Type.String(), LocalisedText, Type.Null()]),
+            count: Type.Integer({ minimum: 0 }),
+          }),
+        ),
+      }),
+    },
+  },
+  errors: {
+    400: 'VALIDATION_FAILED: a path deeper than the tree',
+    404: 'TREE_NOT_FOUND',
+  },
+});
+
+export const searchOperations = [searchAssets, browseTree];
