@@ -11,7 +11,7 @@ import { allOperations } from '../server/contract/operations';
  * breaks a page fails `npm run lint`. Run by `npm run lint` and `npm run build:web`; not committed.
  */
 async function main() {
-  const document = openApiDocumentOf(allOperations, '0.1.0');
+  const document = openApiDocumentOf(allOperations);
   const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0]);
   const out = path.join(__dirname, 'src', 'generated');
   mkdirSync(out, { recursive: true });

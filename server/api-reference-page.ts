@@ -1,7 +1,7 @@
 import escapeHtml from 'escape-html';
 
 /** The parts of an OpenAPI document the reference page shows. */
-interface DocumentView {
+export interface ApiDocumentView {
   info: { title: string; version: string; description?: string };
   paths: Record<string, Record<string, OperationView>>;
   components: { schemas: Record<string, unknown> };
@@ -23,7 +23,7 @@ interface OperationView {
  * Content-Security-Policy and works without JavaScript. Operations by tag, each with who may call
  * it, its parameters, body and every response with its schema; schemas link to their component.
  */
-export function renderApiReference(document: DocumentView): string {
+export function renderApiReference(document: ApiDocumentView): string {
   const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method, op })),
   );

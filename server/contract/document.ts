@@ -4,6 +4,9 @@ import type { Requirement } from '../../policy/policy';
 import type { Operation, Success } from './operation';
 import { componentNameOf, ErrorBody } from './schema';
 
+/** The API's version in its OpenAPI document. */
+export const API_VERSION = '0.1.0';
+
 /** An operation's key, as in the policy table: `GET /api/assets/{id}`. */
 export const operationKey = (op: Pick<Operation, 'method' | 'path'>) =>
   `${op.method.toUpperCase()} ${op.path}`;
@@ -52,7 +55,7 @@ export function requirementOf(op: Operation): Requirement {
 }
 
 /** The OpenAPI 3.1 document of these operations: generated, never written by hand. */
-export function openApiDocumentOf(operations: readonly Operation[], version: string) {
+export function openApiDocumentOf(operations: readonly Operation[], version = API_VERSION) {
   const components = new Map<string, unknown>();
   const publish = (schema: TSchema) => toJsonSchema(schema, components);
   const paths: Record<string, Record<string, unknown>> = {};

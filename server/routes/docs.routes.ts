@@ -1,12 +1,14 @@
 import { Router } from 'express';
-import { API_REFERENCE_CSS, renderApiReference } from '../api-reference-page';
+import { API_REFERENCE_CSS, type ApiDocumentView, renderApiReference } from '../api-reference-page';
+import type { openApiDocumentOf } from '../contract/document';
 import { mount } from '../contract/route';
 import { getApiReference, getApiReferenceStyles, getOpenApiDocument } from './docs.contract';
 
 /** The generated OpenAPI document and the reference page rendered from it, built once. */
-export function docsRouter(document: Parameters<typeof renderApiReference>[0]): Router {
+export function docsRouter(document: ReturnType<typeof openApiDocumentOf>): Router {
   const router = Router();
-  const page = renderApiReference(document);
+  // The generated document types its operations loosely; the page reads the fields it shows.
+  const page = renderApiReference(document as unknown as ApiDocumentView);
   mount(router, getOpenApiDocument, (_input, _req, res) => {
     res.json(document);
   });

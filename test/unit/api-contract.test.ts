@@ -9,7 +9,7 @@ import { allOperations, operationsByKey } from '../../server/contract/operations
 import { endpointTable, README, readmeTable } from '../../server/contract/readme-table';
 import { checkResponses, takeContractViolations } from '../../server/contract/response-check';
 
-const document = openApiDocumentOf(allOperations, '0.1.0');
+const document = openApiDocumentOf(allOperations);
 
 /** The routes an app registers, as `METHOD /path/{param}`. */
 function registeredRoutes(): string[] {
