@@ -43,6 +43,10 @@ export const uuid = (options: SchemaOptions = {}) =>
     ...options,
   });
 export const Uuid = uuid();
+/** A version number as a request names it: PostgreSQL integers, so at most nine digits. */
+export const versionNumber = (description = 'A version: 1, 2, …') =>
+  Type.Integer({ minimum: 1, maximum: 999_999_999, description });
+
 /** Timestamps travel as ISO-8601 strings (JSON has no dates). */
 export const Timestamp = Type.String({ format: 'date-time' });
 /** A JSON object whose keys are the caller's (metadata, rule-set values). */

@@ -1,12 +1,9 @@
 import type { CommentRegion as Region } from '../../catalogue/comment.repository';
 import { operation } from '../contract/operation';
-import { Closed, component, Nullable, Timestamp, Type, Uuid } from '../contract/schema';
+import { Closed, component, Nullable, Timestamp, Type, Uuid, versionNumber } from '../contract/schema';
 import { AssetId, assetParams } from './assets.contract';
 
 /** Nine digits at most: versions are PostgreSQL integers. */
-const versionNumber = (description = 'A version: 1, 2, …') =>
-  Type.Integer({ minimum: 1, maximum: 999_999_999, description });
-
 /** A position as a fraction of the image's width or height. */
 const Unit = Type.Number({ minimum: 0, maximum: 1 });
 const Extent = Type.Number({ exclusiveMinimum: 0, maximum: 1 });
@@ -180,7 +177,7 @@ export const addComment = operation({
   body: {
     json: Closed({
       body: Type.String({ minLength: 1, maxLength: 10000 }),
-      version: Type.Optional(Type.Integer({ minimum: 1 })),
+      version: Type.Optional(versionNumber('The version commented on (the latest by default)')),
       parentId: Type.Optional(Uuid),
       region: Type.Optional(CommentRegion),
     }),

@@ -41,7 +41,13 @@ export const Trail = component('Trail', Closed({ events: Type.Array(AuditEvent) 
 
 /** `?after=<seq>&limit=<n>`: keyset paging of the trail endpoints. */
 export const TrailPaging = {
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Events after this sequence number' })),
+  after: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'Events after this sequence number',
+    }),
+  ),
   limit: Type.Optional(
     Type.Integer({ minimum: 1, description: 'At most this many events (500 by default, 5000 at most)' }),
   ),

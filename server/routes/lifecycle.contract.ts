@@ -9,6 +9,7 @@ import {
   Timestamp,
   Type,
   Uuid,
+  versionNumber,
 } from '../contract/schema';
 import { AssetState, assetParams, Compliance, FieldSource, Hold, Transition } from './assets.contract';
 
@@ -463,7 +464,7 @@ export const migrateRuleSet = operation({
   params: Closed({ name: Type.String({ description: 'The rule set’s name' }) }),
   body: {
     json: Closed({
-      toVersion: Type.Integer({ minimum: 1 }),
+      toVersion: versionNumber('The version to move to'),
       assetIds: Type.Optional(Type.Array(Uuid, { maxItems: 10000 })),
       dryRun: Type.Optional(Type.Boolean()),
     }),

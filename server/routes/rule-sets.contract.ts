@@ -1,6 +1,14 @@
 import { dryRunRequestSchema } from '../../lifecycle/dry-run.schema';
 import { operation } from '../contract/operation';
-import { Closed, component, FreeObject, StringEnum, Timestamp, Type } from '../contract/schema';
+import {
+  Closed,
+  component,
+  FreeObject,
+  StringEnum,
+  Timestamp,
+  Type,
+  versionNumber,
+} from '../contract/schema';
 
 const Name = Type.String({ minLength: 1, maxLength: 100, description: 'The rule set\u2019s name' });
 const params = Closed({ name: Name });
@@ -155,8 +163,7 @@ export const getRuleSetVersion = operation({
   operationId: 'getRuleSetVersion',
   tag: 'Rule sets',
   summary: 'One version of a rule set: YAML source and compiled plan',
-  // Nine digits at most: versions are PostgreSQL integers.
-  params: Closed({ name: Name, version: Type.Integer({ minimum: 1, maximum: 999_999_999 }) }),
+  params: Closed({ name: Name, version: versionNumber() }),
   responses: { 200: { description: 'The version', json: RuleSetVersion } },
   errors: { 404: 'RULE_SET_NOT_FOUND' },
 });

@@ -5,7 +5,9 @@ import { Asset } from './assets.contract';
 import { LocalisedText } from './rule-sets.contract';
 
 /** YYYY-MM-DD. */
-const Day = (description: string) => Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+// A calendar day that exists (ajv's `date` format): 2024-13-45 is refused here, not by the database.
+const Day = (description: string) =>
+  Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
 /** A facet filter: repeat it for OR (`?colour=red&colour=blue`). */
 const Filter = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
 
