@@ -170,7 +170,7 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
       const { port } = server.address() as { port: number };
       say(`  Web app:          http://${config.http.host}:${port}/`);
       say(
-        `  API:              http://${config.http.host}:${port}/api (OpenAPI: /api/openapi.json, health: /api/health)`,
+        `  API:              http://${config.http.host}:${port}/api (reference: /api/docs, OpenAPI: /api/openapi.json, health: /api/health)`,
       );
     }
     say(`  Temporal:         ${address} (namespace ${config.temporal.namespace})`);
