@@ -46,7 +46,7 @@ describe('the API under Schemathesis', () => {
     await waitUntilStored(harness, assetId);
     const share = await harness.http
       .post('/api/shares')
-      .send({ assetIds: [assetId], permission: 'download', rendition: 'thumbnail' })
+      .send({ assetIds: [assetId], permission: 'download', rendition: 'medium', password: 'a long password' })
       .expect(201);
     const comment = await harness.http
       .post(`/api/assets/${assetId}/comments`)
@@ -84,6 +84,7 @@ describe('the API under Schemathesis', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }, 300_000);
   afterAll(async () => {
+    server?.closeAllConnections();
     await new Promise((resolve) => server?.close(resolve));
     await harness?.close();
     rmSync(reports, { recursive: true, force: true });
