@@ -1,5 +1,6 @@
 import { accessOperations } from '../routes/access.contract';
 import { analyticsOperations } from '../routes/analytics.contract';
+import { approvalsOperations } from '../routes/approvals.contract';
 import { assetsOperations } from '../routes/assets.contract';
 import { authOperations } from '../routes/auth.contract';
 import { collaborationOperations } from '../routes/collaboration.contract';
@@ -25,6 +26,7 @@ export const allOperations: readonly Operation[] = [
   ...accessOperations,
   ...assetsOperations,
   ...lifecycleOperations,
+  ...approvalsOperations,
   ...collaborationOperations,
   ...searchOperations,
   ...distributionOperations,

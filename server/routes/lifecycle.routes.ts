@@ -22,13 +22,11 @@ import {
 } from '../../workflows/messages';
 import { actorOf, addressOf } from '../actor';
 import { mount } from '../contract/route';
+import { decideApproval, getApproval, listApprovals } from './approvals.contract';
 import {
   archiveAsset,
-  decideApproval,
   freezeAsset,
-  getApproval,
   getAssetLifecycle,
-  listApprovals,
   migrateRuleSet,
   recordBusinessEvent,
   requestDownload,
