@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type Me } from './api';
+import { call, client, type Me } from './api';
 import { LanguageToggle, useT } from './i18n';
 import { AccountPage } from './pages/account';
 import { AssetPage } from './pages/asset-page';
@@ -27,7 +27,7 @@ export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const route = useRoute();
   const refresh = useCallback(() => {
-    api<{ user: Me }>('/api/auth/me')
+    call(client.GET('/api/auth/me'))
       .then((r) => setMe(r.user))
       .catch(() => setMe(null));
   }, []);
@@ -66,7 +66,7 @@ export function App() {
         <button
           type="button"
           onClick={async () => {
-            await api('/api/auth/logout', { method: 'POST' });
+            await call(client.POST('/api/auth/logout'));
             setMe(null);
           }}
         >

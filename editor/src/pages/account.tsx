@@ -1,37 +1,19 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, messageOf } from '../api';
+import { type ApiToken, call, client, messageOf, type OwnSession } from '../api';
 import { useT } from '../i18n';
-
-interface Session {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  address: string | null;
-  userAgent: string | null;
-  current: boolean;
-}
-
-export interface Token {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string;
-  revokedAt: string | null;
-}
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 /** The signed-in person's own account: password, sessions and API tokens. */
 export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
   const t = useT();
-  const [sessions, setSessions] = useState<Session[]>([]);
-  const [tokens, setTokens] = useState<Token[]>([]);
+  const [sessions, setSessions] = useState<OwnSession[]>([]);
+  const [tokens, setTokens] = useState<ApiToken[]>([]);
   const [error, setError] = useState('');
   const [status, setStatus] = useState('');
   const load = useCallback(async () => {
-    setSessions((await api<{ sessions: Session[] }>('/api/auth/sessions')).sessions);
-    setTokens((await api<{ tokens: Token[] }>('/api/tokens')).tokens);
+    setSessions((await call(client.GET('/api/auth/sessions'))).sessions);
+    setTokens((await call(client.GET('/api/tokens'))).tokens);
   }, []);
   useEffect(() => {
     void load();
@@ -82,7 +64,11 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
                 className="link"
                 onClick={() =>
                   attempt(async () => {
-                    await api(`/api/auth/sessions/${s.id}`, { method: 'DELETE' });
+                    await call(
+                      client.DELETE('/api/auth/sessions/{sessionId}', {
+                        params: { path: { sessionId: s.id } },
+                      }),
+                    );
                     await load();
                   })
                 }
@@ -97,7 +83,7 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
         type="button"
         onClick={() =>
           attempt(async () => {
-            await api('/api/auth/sessions', { method: 'DELETE' });
+            await call(client.DELETE('/api/auth/sessions'));
             onSignedOut();
           })
         }
@@ -119,7 +105,7 @@ function PasswordForm({ onChanged, onError }: { onChanged(): void; onError(messa
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      await api('/api/auth/password', { json: { currentPassword, newPassword } });
+      await call(client.POST('/api/auth/password', { body: { currentPassword, newPassword } }));
       setCurrent('');
       setNew('');
       onChanged();
@@ -165,7 +151,7 @@ function TokenForm({ onMade, onError }: { onMade(): void; onError(message: strin
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      setMade((await api<{ token: string }>('/api/tokens', { json: { name } })).token);
+      setMade((await call(client.POST('/api/tokens', { body: { name } }))).token);
       setName('');
       onMade();
     } catch (err) {
@@ -197,7 +183,7 @@ export function TokenList({
   onChanged,
   onError,
 }: {
-  tokens: Token[];
+  tokens: ApiToken[];
   onChanged(): void;
   onError(message: string): void;
 }) {
@@ -216,7 +202,7 @@ export function TokenList({
               className="link"
               onClick={async () => {
                 try {
-                  await api(`/api/tokens/${k.id}`, { method: 'DELETE' });
+                  await call(client.DELETE('/api/tokens/{tokenId}', { params: { path: { tokenId: k.id } } }));
                   onChanged();
                 } catch (err) {
                   onError(messageOf(err));

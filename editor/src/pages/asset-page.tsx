@@ -1,104 +1,79 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, type Me, messageOf } from '../api';
+import type { RuleSetPlan as CompiledPlan } from '../../../rules/plan';
+import {
+  type Asset,
+  type AssetVersion,
+  type AuditEvent,
+  type CommentThread,
+  call,
+  client,
+  type DownloadDecision,
+  type Me,
+  messageOf,
+  type RuleSetPlan,
+  type Transition,
+} from '../api';
 import { useT } from '../i18n';
 import { type Region, RegionPicker } from './region-picker';
 import { SharePanel } from './share-panel';
 
-interface Asset {
-  id: string;
-  name: string;
-  state: string;
-  ruleSet: string;
-  ruleSetVersion: number | null;
-  project: string;
-  frozen: { by: string; reason: string; at: string } | null;
-  latestVersion: { version: number; sizeBytes: number };
-  tags: string[];
-  compliance: {
-    withheld?: { code: string; message: string } | null;
-    fieldSources?: Record<string, { source: 'ai' | 'user'; confidence?: number; tag?: string }>;
-  } | null;
-}
-interface Version {
-  version: number;
-  latest: boolean;
-  by: string | null;
-  note: string | null;
-  createdAt: string;
-  width: number | null;
-  height: number | null;
-}
-interface Comment {
-  id: string;
-  version: number;
-  author: string;
-  body: string;
-  resolvedAt: string | null;
-  region: Region | null;
-  replies: Comment[];
-}
+/**
+ * The parts of a published plan this page reads. The contract leaves the plan's sections open
+ * (`distribute` and `flows` are free objects in `RuleSetPlan`), so they are read as rules/plan.ts
+ * compiles them: the one place here the document's types do not reach.
+ */
 interface Plan {
-  distribute: {
-    renditions: Record<string, unknown>;
-    audiences: Record<string, { roles: string[]; renditions: string[] }>;
-  };
-  flows: Record<string, { trigger: string; label: { en: string; zh?: string } }>;
+  distribute: CompiledPlan['distribute'];
+  flows: CompiledPlan['flows'];
 }
-interface TrailEvent {
-  seq: number;
-  action: string;
-  actor: string;
-  at: string;
-  rendition: string | null;
-}
-type Decision =
-  | { status: 'allowed' | 'granted' | 'restoring'; rendition: string }
-  | { status: 'pending'; approvalId: string };
+const planOf = (plan: RuleSetPlan): Plan => ({
+  distribute: plan.distribute as CompiledPlan['distribute'],
+  flows: plan.flows as CompiledPlan['flows'],
+});
 
 /** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
 export function AssetPage({ id, me }: { id: string; me: Me }) {
   const t = useT();
   const [asset, setAsset] = useState<Asset | null>(null);
   const [error, setError] = useState('');
-  const [versions, setVersions] = useState<Version[]>([]);
-  const [threads, setThreads] = useState<Comment[]>([]);
-  const [timeline, setTimeline] = useState<Array<{ seq: number; to: string; at: string; reason: string }>>(
-    [],
-  );
+  const [versions, setVersions] = useState<AssetVersion[]>([]);
+  const [threads, setThreads] = useState<CommentThread[]>([]);
+  const [timeline, setTimeline] = useState<Transition[]>([]);
   const [plan, setPlan] = useState<Plan | null>(null);
   // Only managers of the project may read the trail; for others it stays null and is not shown.
-  const [trail, setTrail] = useState<TrailEvent[] | null>(null);
+  const [trail, setTrail] = useState<AuditEvent[] | null>(null);
   const [comment, setComment] = useState('');
   const [region, setRegion] = useState<Region | null>(null);
   const [audience, setAudience] = useState('');
   const [rendition, setRendition] = useState('');
-  const [decision, setDecision] = useState<Decision | null>(null);
+  const [decision, setDecision] = useState<DownloadDecision | null>(null);
   const [requestError, setRequestError] = useState('');
   const [flowToStart, setFlowToStart] = useState('');
   const [flowMessage, setFlowMessage] = useState('');
 
   const loadComments = useCallback(async () => {
-    setThreads((await api<{ threads: Comment[] }>(`/api/assets/${id}/comments`)).threads);
+    setThreads((await call(client.GET('/api/assets/{id}/comments', { params: { path: { id } } }))).threads);
   }, [id]);
 
   const load = useCallback(async () => {
     try {
-      const loadingAsset = api<Asset>(`/api/assets/${id}`);
+      const path = { path: { id } };
+      const loadingAsset = call(client.GET('/api/assets/{id}', { params: path }));
       // Only the plan waits for the asset (it names the rule-set version); the rest loads alongside.
       const loadingPlan = loadingAsset.then((a) =>
         a.ruleSetVersion
-          ? api<{ plan: Plan }>(`/api/rule-sets/${a.ruleSet}/versions/${a.ruleSetVersion}`).then(
-              (r) => r.plan,
-            )
+          ? call(
+              client.GET('/api/rule-sets/{name}/versions/{version}', {
+                params: { path: { name: a.ruleSet, version: a.ruleSetVersion } },
+              }),
+            ).then((r) => planOf(r.plan))
           : null,
       );
       const [a, v, tl, events, p] = await Promise.all([
         loadingAsset,
-        api<{ versions: Version[] }>(`/api/assets/${id}/versions`),
-        api<{ timeline: Array<{ seq: number; to: string; at: string; reason: string }> }>(
-          `/api/assets/${id}/timeline`,
-        ),
-        api<{ events: TrailEvent[] }>(`/api/assets/${id}/trail`)
+        call(client.GET('/api/assets/{id}/versions', { params: path })),
+        call(client.GET('/api/assets/{id}/timeline', { params: path })),
+        call(client.GET('/api/assets/{id}/trail', { params: path }))
           .then((r) => r.events)
           .catch(() => null),
         loadingPlan,
@@ -132,7 +107,12 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
 
   const addComment = async (e: FormEvent) => {
     e.preventDefault();
-    await api(`/api/assets/${id}/comments`, { json: { body: comment, ...(region ? { region } : {}) } });
+    await call(
+      client.POST('/api/assets/{id}/comments', {
+        params: { path: { id } },
+        body: { body: comment, ...(region ? { region } : {}) },
+      }),
+    );
     setComment('');
     setRegion(null);
     await loadComments();
@@ -142,7 +122,12 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     setRequestError('');
     try {
       setDecision(
-        await api<Decision>(`/api/assets/${id}/download-requests`, { json: { audience, rendition } }),
+        await call(
+          client.POST('/api/assets/{id}/download-requests', {
+            params: { path: { id } },
+            body: { audience, rendition },
+          }),
+        ),
       );
     } catch (err) {
       setDecision(null);
@@ -155,7 +140,9 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     const name = flowToStart || manualFlows[0]?.[0];
     if (!name) return;
     try {
-      await api(`/api/assets/${id}/flows/${encodeURIComponent(name)}`, { json: {} });
+      await call(
+        client.POST('/api/assets/{id}/flows/{flow}', { params: { path: { id, flow: name } }, body: {} }),
+      );
       setFlowMessage(`${t('flowStarted')}: ${name}`);
       await load();
     } catch (err) {
@@ -183,15 +170,14 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
             </span>
           )}
         </p>
-        {Object.entries(asset.compliance?.fieldSources ?? {})
-          .filter(([, source]) => source.source === 'ai')
-          .map(([field, source]) => (
+        {Object.entries(asset.compliance?.fieldSources ?? {}).map(([field, source]) =>
+          source.source === 'ai' ? (
             <p key={field} className="meta" data-testid={`ai-filled-${field}`}>
-              {t('aiFilled')}: {field} ={' '}
-              {String((asset as { metadata?: Record<string, unknown> }).metadata?.[field])} ({source.tag},{' '}
-              {Math.round((source.confidence ?? 0) * 100)} %)
+              {t('aiFilled')}: {field} = {String(asset.metadata[field])} ({source.tag},{' '}
+              {Math.round(source.confidence * 100)} %)
             </p>
-          ))}
+          ) : null,
+        )}
       </header>
       <div className="asset-body">
         <RegionPicker

@@ -1,25 +1,15 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf } from '../api';
+import { type ApprovalTask, call, client, messageOf } from '../api';
 import { useT } from '../i18n';
-
-interface Task {
-  approvalId: string;
-  node: string;
-  assetId: string;
-  flow: string;
-  request: { user: string; audience: string; rendition: string };
-  timeoutAt: string | null;
-  createdAt: string;
-}
 
 /** Pending approval steps the reviewer may decide, updated live from their notification stream. */
 export function Inbox() {
   const t = useT();
-  const [tasks, setTasks] = useState<Task[]>([]);
+  const [tasks, setTasks] = useState<ApprovalTask[]>([]);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const load = useCallback(async () => {
-    setTasks((await api<{ approvals: Task[] }>('/api/approvals')).approvals);
+    setTasks((await call(client.GET('/api/approvals'))).approvals);
   }, []);
   useEffect(() => {
     void load();
@@ -28,13 +18,16 @@ export function Inbox() {
     return () => stream.close();
   }, [load]);
 
-  const decide = async (task: Task, decision: 'approve' | 'reject') => {
+  const decide = async (task: ApprovalTask, decision: 'approve' | 'reject') => {
     setError('');
     try {
       const key = `${task.approvalId}/${task.node}`;
-      await api(`/api/approvals/${task.approvalId}/decision`, {
-        json: { node: task.node, decision, ...(reasons[key] ? { reason: reasons[key] } : {}) },
-      });
+      await call(
+        client.POST('/api/approvals/{approvalId}/decision', {
+          params: { path: { approvalId: task.approvalId } },
+          body: { node: task.node, decision, ...(reasons[key] ? { reason: reasons[key] } : {}) },
+        }),
+      );
       await load();
     } catch (err) {
       setError(messageOf(err));

@@ -1,37 +1,14 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, messageOf, uploadWithProgress } from '../api';
+import { call, client, type DuplicateMatch, messageOf, type SearchResult, uploadWithProgress } from '../api';
 import { useT } from '../i18n';
 
-interface Item {
-  id: string;
-  name: string;
-  state: string;
-  frozen: { by: string; reason: string } | null;
-  latestVersion: { version: number };
-}
-interface SearchResult {
-  interpreted: {
-    dateRange: { from: string; to: string } | null;
-    colours: string[];
-    types: string[];
-    facets: Record<string, string[]>;
-    text: string;
-  };
-  items: Item[];
-  facets: Record<string, Record<string, number>>;
-}
-interface Duplicate {
-  assetId: string;
-  similarity: number;
-  kind: 'exact' | 'near';
-}
 interface Uploading {
   key: number;
   name: string;
   progress: number;
   error?: string;
   assetId?: string;
-  duplicates?: Duplicate[];
+  duplicates?: DuplicateMatch[];
 }
 
 /** Search (natural language, with how it was understood), facets, the grid, and batch upload. */
@@ -44,9 +21,9 @@ export function Library() {
   const [dragging, setDragging] = useState(false);
 
   const run = useCallback(async (q: string, f: Record<string, string[]>) => {
-    const params = new URLSearchParams({ q, limit: '60' });
-    for (const [name, values] of Object.entries(f)) for (const v of values) params.append(name, v);
-    setResult(await api<SearchResult>(`/api/search?${params}`));
+    // The facet filters are families the answer's `facets` named (`colour`, `dim.market`…): each is
+    // repeated for OR. The document lists the fixed ones; `dim.<dimension>` ones are open-ended.
+    setResult(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: 60 } } })));
   }, []);
   useEffect(() => {
     void run('', {});
@@ -77,11 +54,10 @@ export function Library() {
         const form = new FormData();
         form.append('file', file, file.name);
         try {
-          const body = (await uploadWithProgress(form, (progress) => update({ progress }))) as {
-            id: string;
-            duplicates: Duplicate[];
-          };
-          update({ progress: 1, assetId: body.id, duplicates: body.duplicates });
+          const body = await uploadWithProgress(form, (progress) => update({ progress }));
+          // One file per request: the answer is that asset (several files would answer `{ assets }`).
+          const asset = 'assets' in body ? body.assets[0] : body;
+          update({ progress: 1, assetId: asset?.id, duplicates: asset?.duplicates });
         } catch (error) {
           update({ error: messageOf(error) });
         }

@@ -1,8 +1,8 @@
 import { type PointerEvent, useRef, useState } from 'react';
+import type { CommentRegion } from '../api';
 
-export type Region =
-  | { kind: 'rect'; x: number; y: number; width: number; height: number }
-  | { kind: 'point'; x: number; y: number };
+/** A comment's region on the picture, as the API keeps it. */
+export type Region = CommentRegion;
 
 /**
  * The asset's picture with the comments' regions drawn on it; drag to mark a rectangle (or click

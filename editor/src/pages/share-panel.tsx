@@ -1,33 +1,21 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, messageOf } from '../api';
+import { call, client, messageOf, type ShareLink } from '../api';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
-
-interface Share {
-  id: string;
-  assetIds: string[];
-  permission: string;
-  rendition: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  downloads: number;
-  maxDownloads: number | null;
-  password: boolean;
-}
 
 /** Make a share link for this asset (the URL is shown once), and see and revoke yours. */
 export function SharePanel({ assetId, renditions }: { assetId: string; renditions: string[] }) {
   const t = useT();
-  const [shares, setShares] = useState<Share[]>([]);
+  const [shares, setShares] = useState<ShareLink[]>([]);
   const [rendition, setRendition] = useState(renditions[renditions.length - 1] ?? '');
-  const [permission, setPermission] = useState('download');
+  const [permission, setPermission] = useState<ShareLink['permission']>('download');
   const [password, setPassword] = useState('');
   const [days, setDays] = useState('');
   const [emails, setEmails] = useState('');
   const [made, setMade] = useState('');
   const [error, setError] = useState('');
   const load = useCallback(async () => {
-    const r = await api<{ shares: Share[] }>('/api/shares');
+    const r = await call(client.GET('/api/shares'));
     setShares(r.shares.filter((s) => s.assetIds.includes(assetId)));
   }, [assetId]);
   useEffect(() => {
@@ -40,16 +28,18 @@ export function SharePanel({ assetId, renditions }: { assetId: string; rendition
     setMade('');
     try {
       const allowedEmails = splitList(emails);
-      const r = await api<{ url: string }>('/api/shares', {
-        json: {
-          assetIds: [assetId],
-          rendition,
-          permission,
-          ...(password ? { password } : {}),
-          ...(days ? { expiresInDays: Number(days) } : {}),
-          ...(allowedEmails.length > 0 ? { allowedEmails } : {}),
-        },
-      });
+      const r = await call(
+        client.POST('/api/shares', {
+          body: {
+            assetIds: [assetId],
+            rendition,
+            permission,
+            ...(password ? { password } : {}),
+            ...(days ? { expiresInDays: Number(days) } : {}),
+            ...(allowedEmails.length > 0 ? { allowedEmails } : {}),
+          },
+        }),
+      );
       setMade(r.url);
       await load();
     } catch (err) {
@@ -68,7 +58,11 @@ export function SharePanel({ assetId, renditions }: { assetId: string; rendition
             ))}
           </select>
         </label>
-        <select aria-label="permission" value={permission} onChange={(e) => setPermission(e.target.value)}>
+        <select
+          aria-label="permission"
+          value={permission}
+          onChange={(e) => setPermission(e.target.value === 'view' ? 'view' : 'download')}
+        >
           <option>download</option>
           <option>view</option>
         </select>
@@ -113,7 +107,7 @@ export function SharePanel({ assetId, renditions }: { assetId: string; rendition
                 type="button"
                 className="link"
                 onClick={async () => {
-                  await api(`/api/shares/${s.id}`, { method: 'DELETE' });
+                  await call(client.DELETE('/api/shares/{id}', { params: { path: { id: s.id } } }));
                   await load();
                 }}
               >

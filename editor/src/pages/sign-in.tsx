@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { api, messageOf } from '../api';
+import { call, client, messageOf } from '../api';
 import { LanguageToggle, useT } from '../i18n';
 
 export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
@@ -11,7 +11,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
     e.preventDefault();
     setError('');
     try {
-      await api('/api/auth/login', { json: { email, password } });
+      await call(client.POST('/api/auth/login', { body: { email, password } }));
       onSignedIn();
     } catch (err) {
       setError(messageOf(err));

@@ -1,26 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, messageOf } from '../api';
+import { type ApiToken, call, client, messageOf, type UserSummary } from '../api';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
-import { type Token, TokenList } from './account';
-
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  roles: string[];
-  teams: string[];
-  disabled: boolean;
-}
+import { TokenList } from './account';
 
 /** Administrators: every user, disable / enable, reset a password, roles and teams, their tokens. */
 export function UsersAdmin() {
   const t = useT();
-  const [users, setUsers] = useState<User[]>([]);
+  const [users, setUsers] = useState<UserSummary[]>([]);
   const [error, setError] = useState('');
   const [reset, setReset] = useState<{ email: string; password: string } | null>(null);
   const load = useCallback(async () => {
-    setUsers((await api<{ users: User[] }>('/api/users')).users);
+    setUsers((await call(client.GET('/api/users'))).users);
   }, []);
   useEffect(() => {
     void load();
@@ -71,20 +62,32 @@ export function UsersAdmin() {
               key={u.id}
               user={u}
               onDisable={() =>
-                attempt(() =>
-                  api(`/api/users/${u.id}/${u.disabled ? 'enable' : 'disable'}`, { method: 'POST' }),
-                )
+                attempt(async () => {
+                  const params = { path: { userId: u.id } };
+                  await call(
+                    u.disabled
+                      ? client.POST('/api/users/{userId}/enable', { params })
+                      : client.POST('/api/users/{userId}/disable', { params }),
+                  );
+                })
               }
               onReset={() =>
                 attempt(async () => {
-                  const { password } = await api<{ password: string }>(`/api/users/${u.id}/password-reset`, {
-                    method: 'POST',
-                  });
+                  const { password } = await call(
+                    client.POST('/api/users/{userId}/password-reset', { params: { path: { userId: u.id } } }),
+                  );
                   setReset({ email: u.email, password });
                 })
               }
               onRoles={(roles, teams) =>
-                attempt(() => api(`/api/users/${u.id}/roles`, { method: 'PUT', json: { roles, teams } }))
+                attempt(async () => {
+                  await call(
+                    client.PUT('/api/users/{userId}/roles', {
+                      params: { path: { userId: u.id } },
+                      body: { roles, teams },
+                    }),
+                  );
+                })
               }
               onError={setError}
             />
@@ -102,7 +105,7 @@ function UserRow({
   onRoles,
   onError,
 }: {
-  user: User;
+  user: UserSummary;
   onDisable(): void;
   onReset(): void;
   onRoles(roles: string[], teams: string[]): void;
@@ -111,10 +114,13 @@ function UserRow({
   const t = useT();
   const [roles, setRoles] = useState(user.roles.join(', '));
   const [teams, setTeams] = useState(user.teams.join(', '));
-  const [tokens, setTokens] = useState<Token[] | null>(null);
+  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
   const loadTokens = async () => {
     try {
-      setTokens((await api<{ tokens: Token[] }>(`/api/users/${user.id}/tokens`)).tokens);
+      setTokens(
+        (await call(client.GET('/api/users/{userId}/tokens', { params: { path: { userId: user.id } } })))
+          .tokens,
+      );
     } catch (err) {
       onError(messageOf(err));
     }

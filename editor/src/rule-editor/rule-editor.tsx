@@ -15,7 +15,7 @@ import { type DragEvent, type ReactNode, useCallback, useEffect, useMemo, useRef
 import { type CompileResult, compileRuleSet } from '../../../rules/compile';
 import { FLOW_TRIGGERS, type FlowDefinition } from '../../../rules/document';
 import { ruleSetSchema } from '../../../rules/rule-set.schema';
-import { api, messageOf } from '../api';
+import { call, client, messageOf, type RuleSetVersion } from '../api';
 import { useT } from '../i18n';
 import { DryRunPanel } from './dry-run-panel';
 import {
@@ -71,12 +71,6 @@ export function RuleEditor({ routeName }: { routeName?: string }) {
   );
 }
 
-interface Published {
-  name: string;
-  version: number;
-  source: string;
-}
-
 /**
  * The visual rule editor. The YAML text is the single truth: the canvas shows one flow of it as
  * a graph and writes every change back through the YAML document model; the YAML pane edits the
@@ -86,7 +80,7 @@ function Editor({ routeName }: { routeName?: string }) {
   const t = useT();
   const { screenToFlowPosition, fitView } = useReactFlow();
   const [names, setNames] = useState<string[]>([]);
-  const [published, setPublished] = useState<Published | null>(null);
+  const [published, setPublished] = useState<RuleSetVersion | null>(null);
   const [history, setHistory] = useState<Array<{ version: number; createdAt: string }>>([]);
   const [source, setSource] = useState('');
   const [flow, setFlow] = useState('');
@@ -104,13 +98,9 @@ function Editor({ routeName }: { routeName?: string }) {
 
   /** The list of rule sets and, when one is named, that rule set as last published. */
   const load = useCallback(async (name: string | undefined) => {
-    const list = api<{ ruleSets: Array<{ name: string }> }>('/api/rule-sets').then((r) =>
-      setNames(r.ruleSets.map((s) => s.name)),
-    );
+    const list = call(client.GET('/api/rule-sets')).then((r) => setNames(r.ruleSets.map((s) => s.name)));
     if (!name) return list;
-    const r = await api<{ latest: Published; versions: Array<{ version: number; createdAt: string }> }>(
-      `/api/rule-sets/${encodeURIComponent(name)}`,
-    );
+    const r = await call(client.GET('/api/rule-sets/{name}', { params: { path: { name } } }));
     setPublished(r.latest);
     setHistory(r.versions);
     setSource(r.latest.source);
@@ -295,11 +285,8 @@ function Editor({ routeName }: { routeName?: string }) {
   const publish = async () => {
     setMessage('');
     try {
-      const r = await api<{ name: string; version: number }>('/api/rule-sets', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/yaml' },
-        body: source,
-      });
+      // The document takes the YAML as text or as JSON `{ source }`; JSON keeps openapi-fetch's serializer.
+      const r = await call(client.POST('/api/rule-sets', { body: { source } }));
       setMessage(`${t('published')} ${r.version}`);
       setShowDiff(false);
       // Reloads the rule set and the list, so a new name appears in it.
@@ -310,7 +297,9 @@ function Editor({ routeName }: { routeName?: string }) {
   };
 
   const startNew = async () => {
-    const template = await api<{ latest: Published }>('/api/rule-sets/default');
+    const template = await call(
+      client.GET('/api/rule-sets/{name}', { params: { path: { name: 'default' } } }),
+    );
     const base = withTopField(template.latest.source, 'name', newName);
     setPublished(null);
     setHistory([]);
@@ -490,8 +479,10 @@ function Editor({ routeName }: { routeName?: string }) {
                       type="button"
                       className="link"
                       onClick={async () => {
-                        const old = await api<{ source: string }>(
-                          `/api/rule-sets/${encodeURIComponent(published?.name ?? '')}/versions/${v.version}`,
+                        const old = await call(
+                          client.GET('/api/rule-sets/{name}/versions/{version}', {
+                            params: { path: { name: published?.name ?? '', version: v.version } },
+                          }),
                         );
                         setOlder({ version: v.version, source: old.source });
                       }}
