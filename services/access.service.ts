@@ -67,7 +67,10 @@ export class AccessService {
     const known = await this.deps.access.grantsOfAssets(assetIds.filter(isUuid));
     for (const id of assetIds) {
       const entry = known.get(id);
-      const access = { level: entry ? levelOf(principal, entry.grants) : undefined };
+      // An id naming no asset is unknown to everyone, administrators included (they pass `decide`
+      // without a level, and the handler would then meet nothing).
+      if (!entry) throw notFound('asset', { id });
+      const access = { level: levelOf(principal, entry.grants) };
       enforce(decide(principal, { kind: 'asset', level }, access), { id });
     }
   }
@@ -98,6 +101,7 @@ export class AccessService {
     principal: Principal,
     input: { id: string; name: string; grants?: Grant[] },
   ): Promise<ProjectRecord> {
+    refuseRepeatedPrincipals(input.grants ?? []);
     // The creator manages the project they make, whatever else the request grants.
     const grants = [
       ...(input.grants ?? []).filter((g) => g.principal !== `user:${principal.id}`),
@@ -131,6 +135,7 @@ export class AccessService {
   }
 
   async replaceGrants(id: string, grants: Grant[]): Promise<ProjectRecord> {
+    refuseRepeatedPrincipals(grants);
     // A project nobody manages could only be repaired by an administrator.
     if (!grants.some((g) => g.level === 'manage')) {
       throw new AssetflowError(
@@ -171,6 +176,18 @@ export function enforce(decision: ReturnType<typeof decide>, details: { id?: str
   if (decision.status === 403)
     throw new AssetflowError(ErrorCodes.FORBIDDEN, 'Your access does not allow this.', 403);
   throw notFound(decision.resource, details);
+}
+
+/** One level per principal: a principal granted twice is a 400 (it was a database error, a 500). */
+function refuseRepeatedPrincipals(grants: Grant[]): void {
+  const seen = new Set<string>();
+  for (const { principal } of grants) {
+    if (seen.has(principal))
+      throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, `"${principal}" is granted more than once.`, 400, {
+        principal,
+      });
+    seen.add(principal);
+  }
 }
 
 /** The same answer as for an id that was never used, so a refusal reveals nothing. */

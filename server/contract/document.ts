@@ -139,7 +139,7 @@ function successResponse(success: Success, publish: (s: TSchema) => unknown) {
   if ('eventStream' in success)
     return {
       description: success.description,
-      content: { 'text/event-stream': { schema: { type: 'string' } } },
+      content: { 'text/event-stream': { schema: publish(success.eventStream) } },
     };
   if ('redirect' in success)
     return { description: success.description, headers: { Location: { schema: { type: 'string' } } } };

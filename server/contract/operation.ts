@@ -10,7 +10,8 @@ export type Success =
   | { description: string; json: TSchema; file?: readonly string[] }
   | { description: string; file: readonly string[] }
   | { description: string; html: true }
-  | { description: string; eventStream: true }
+  /** Server-Sent Events; the schema is that of each event (`{event, data}`, data as text). */
+  | { description: string; eventStream: TSchema }
   | { description: string; redirect: true }
   | { description: string; empty: true };
 

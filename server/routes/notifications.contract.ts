@@ -95,7 +95,18 @@ export const streamNotifications = operation({
     'notification, as it is raised on any server; a comment every heartbeat. At most 5 streams per ' +
     'user (1000 in all); a stream ends when its session or token does (checked on each heartbeat and ' +
     'at sign-out or disablement).',
-  responses: { 200: { description: 'text/event-stream', eventStream: true } },
+  responses: {
+    200: {
+      description: 'text/event-stream',
+      eventStream: Closed({
+        event: StringEnum(['hello', 'notification']),
+        data: Type.String({
+          contentMediaType: 'application/json',
+          description: '`hello`: `{"unread": <count>}`; `notification`: a Notification',
+        }),
+      }),
+    },
+  },
   errors: { 429: 'TOO_MANY_STREAMS' },
 });
 

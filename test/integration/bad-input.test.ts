@@ -127,6 +127,42 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
     }
   });
 
+  it('answers 4xx, not 500, to what the Schemathesis run of the generated document found', async () => {
+    const unknown = 'e3e70682-c209-1cac-a29f-6fbed82c07cd';
+    // An administrator naming an asset that does not exist in a link or an export: 404.
+    const share = await harness.http
+      .post('/api/shares')
+      .send({ assetIds: [unknown], permission: 'view', rendition: 'medium', password: 'a long password' });
+    expectError(share, 404, 'ASSET_NOT_FOUND');
+    expectError(
+      await harness.http.post('/api/exports').send({ assetIds: [unknown], channel: 'web' }),
+      404,
+      'ASSET_NOT_FOUND',
+    );
+    // The same principal granted twice: 400 (it was the database's unique key, a 500).
+    const twice = [
+      { principal: 'everyone', level: 'manage' },
+      { principal: 'everyone', level: 'view' },
+    ];
+    expectError(
+      await harness.http.put('/api/projects/default/grants').send({ grants: twice }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await harness.http.post('/api/projects').send({ id: 'twice', name: 'Twice', grants: twice }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    // A NUL character (PostgreSQL text cannot hold one) in a query or a JSON body: 400.
+    expectError(await harness.http.get('/api/search?state=a%00b'), 400, 'VALIDATION_FAILED');
+    expectError(
+      await harness.http.post('/api/projects').send({ id: 'nul', name: 'a\u0000b' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+  });
+
   it('left no asset rows and no temporary files behind', async () => {
     expect(await assetCount()).toBe(0);
     expect(tmpFiles()).toEqual([]);
