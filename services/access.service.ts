@@ -183,9 +183,14 @@ function refuseRepeatedPrincipals(grants: Grant[]): void {
   const seen = new Set<string>();
   for (const { principal } of grants) {
     if (seen.has(principal))
-      throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, `"${principal}" is granted more than once.`, 400, {
-        principal,
-      });
+      throw new AssetflowError(
+        ErrorCodes.VALIDATION_FAILED,
+        `"${principal}" is granted more than once.`,
+        400,
+        {
+          principal,
+        },
+      );
     seen.add(principal);
   }
 }

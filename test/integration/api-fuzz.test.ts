@@ -32,6 +32,7 @@ describe('the API under Schemathesis', () => {
   let base: string;
   const reports = mkdtempSync(path.join(os.tmpdir(), 'assetflow-fuzz-'));
   const config = path.join(reports, 'schemathesis.toml');
+  let requests = 0;
 
   beforeAll(async () => {
     st = await ensureSchemathesis();
@@ -79,7 +80,11 @@ describe('the API under Schemathesis', () => {
           )
           .join('\n')}\n`,
     );
-    server = createServer(harness.app);
+    // Every request Schemathesis sends is counted as it reaches the server.
+    server = createServer((req, res) => {
+      requests += 1;
+      harness.app(req, res);
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }, 300_000);
@@ -99,6 +104,7 @@ describe('the API under Schemathesis', () => {
     async (who, roles, maxExamples) => {
       const { Authorization } = await harness.as(who === 'a viewer' ? 'fuzz-viewer' : 'fuzz-admin', ...roles);
       const report = path.join(reports, `${roles.length ? 'admin' : 'viewer'}.json`);
+      const before = requests;
       const { code, output } = await run(st, [
         '--config-file',
         config,
@@ -124,8 +130,24 @@ describe('the API under Schemathesis', () => {
       ]);
       // The summary goes to the test log: operations, generated cases and requests, failures.
       process.stdout.write(`\n[schemathesis as ${who}]\n${summaryOf(output)}\n`);
-      expect({ code, failures: failuresIn(output) }).toEqual({ code: 0, failures: [] });
-      expect(readFileSync(report, 'utf8').length).toBeGreaterThan(0);
+      const result = JSON.parse(readFileSync(report, 'utf8')) as {
+        test_cases: { generated: number };
+        failures: unknown[];
+        errors: unknown[];
+        operations: { selected: number; tested: number };
+      };
+      const received = requests - before;
+      process.stdout.write(
+        `[schemathesis as ${who}] ${received} requests received by the server, ${result.test_cases.generated} test cases, ` +
+          `${result.operations.tested}/${result.operations.selected} operations, ${result.failures.length} failures, ${result.errors.length} errors\n`,
+      );
+      expect({ code, failures: failuresIn(output), errors: result.errors }).toEqual({
+        code: 0,
+        failures: [],
+        errors: [],
+      });
+      expect(result.operations.tested).toBe(result.operations.selected);
+      expect(received).toBeGreaterThan(2_000);
     },
     900_000,
   );
