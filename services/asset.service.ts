@@ -5,6 +5,7 @@ import type { AssetLifecycleView } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
+import { nulCharacterAt } from '../domain/nul-characters';
 import { own } from '../domain/own';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { maxDistanceFor } from '../imaging/perceptual-hash';
@@ -419,6 +420,17 @@ function parseJsonObjectField(field: string, raw: string | undefined): Record<st
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AssetflowError(ErrorCodes.METADATA_INVALID, `The ${field} field must be a JSON object.`, 400);
   }
+  const nul = nulCharacterAt(value);
+  if (nul !== undefined)
+    throw new AssetflowError(
+      ErrorCodes.METADATA_INVALID,
+      `The ${field} field's ${nul} holds a NUL character.`,
+      400,
+      {
+        field,
+        at: nul,
+      },
+    );
   return value as Record<string, unknown>;
 }
 

@@ -1,6 +1,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
+import { nulCharacterAt } from '../../domain/nul-characters';
 import type { Operation, RequestBody } from './operation';
 import { checked } from './validation';
 
@@ -39,7 +40,17 @@ export function mount<
       query: query ? checked<unknown>('strings', query, { ...req.query }, 'query') : {},
       body: body && 'json' in body ? jsonBodyOf(body, req.body) : req.body,
     };
-    refuseNulCharacters(input);
+    // PostgreSQL text cannot hold U+0000: refused here, once, for every operation (a 500 otherwise).
+    const nul = nulCharacterAt(input);
+    if (nul !== undefined)
+      throw new AssetflowError(
+        ErrorCodes.VALIDATION_FAILED,
+        `${nul} contains a NUL character (U+0000).`,
+        400,
+        {
+          at: nul,
+        },
+      );
     await handler(input as Input<P, Q, B>, req, res);
   };
   const parsers = op.body && ('json' in op.body || 'yaml' in op.body) ? [jsonBody] : [];
@@ -47,32 +58,6 @@ export function mount<
 }
 
 const jsonBody = express.json({ limit: '1mb' });
-
-/**
- * PostgreSQL text cannot hold U+0000: a NUL anywhere in a path, query or JSON body would become a
- * database error (a 500) wherever it reached a query, so it is refused here, once, for all.
- */
-const PARTS: Record<string, string> = { params: 'path', query: 'query string', body: 'body' };
-
-function refuseNulCharacters(value: unknown, where = 'request'): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000'))
-      throw new AssetflowError(
-        ErrorCodes.VALIDATION_FAILED,
-        `The ${where} contains a NUL character (U+0000).`,
-        400,
-        {
-          at: where,
-        },
-      );
-    return;
-  }
-  if (!value || typeof value !== 'object') return;
-  for (const [key, item] of Object.entries(value)) {
-    refuseNulCharacters(key, where);
-    refuseNulCharacters(item, where === 'request' ? (PARTS[key] ?? key) : where);
-  }
-}
 
 function jsonBodyOf(body: { json: TSchema; required?: boolean }, value: unknown): unknown {
   // No body at all is an empty object: operations whose fields are all optional accept it.

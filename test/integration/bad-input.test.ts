@@ -161,6 +161,21 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
       400,
       'VALIDATION_FAILED',
     );
+    // …and in an upload's form fields, raw or escaped inside the metadata JSON (a 500 before).
+    const jpeg = await makeJpeg(16, 16);
+    const upload = () => harness.http.post('/api/assets').attach('file', jpeg, 'n.jpg');
+    expectError(
+      await upload().field('metadata', JSON.stringify({ note: 'a\u0000b' })),
+      400,
+      'METADATA_INVALID',
+    );
+    expectError(
+      await upload().field('metadata', JSON.stringify({ 'n\u0000': 'x' })),
+      400,
+      'METADATA_INVALID',
+    );
+    expectError(await upload().field('ruleSet', 'lux\u0000'), 400, 'VALIDATION_FAILED');
+    expectError(await upload().field('project', 'p\u0000'), 400, 'VALIDATION_FAILED');
   });
 
   it('left no asset rows and no temporary files behind', async () => {
