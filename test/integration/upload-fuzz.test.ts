@@ -110,6 +110,38 @@ describe('uploads of broken files are refused with a 4xx and lose nothing', () =
     expect(tmpFilesOf(harness)).toEqual([]);
   });
 
+  it('answers any generated metadata, dimensions and rule-set fields with a 201 or a 4xx, never a 5xx', async () => {
+    // Arbitrary JSON (any Unicode, NUL included), sometimes not JSON at all, beside a good image.
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    const field = fc.oneof(
+      fc.json({ maxDepth: 3 }),
+      text,
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify({ v })),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record(
+          { metadata: field, dimensions: field, ruleSet: fc.oneof(fc.constant('luxury'), text) },
+          { requiredKeys: [] },
+        ),
+        async (fields) => {
+          let req = harness.http.post('/api/assets').attach('file', seeds.jpg!, 'fields.jpg');
+          for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+          const res = await req;
+          if (res.status >= 500 || (res.status >= 300 && res.status < 400))
+            throw new Error(`${JSON.stringify(fields)}: answered ${res.status} ${JSON.stringify(res.body)}`);
+          if (res.status >= 400)
+            expect(res.body.error).toEqual({
+              code: expect.any(String),
+              message: expect.any(String),
+              details: expect.any(Object),
+            });
+        },
+      ),
+      { numRuns: 60, seed: 20_261_202 },
+    );
+  });
+
   const assetCount = async () =>
     Number(
       (
