@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import type { FileBlobStore } from '../blobstore/file-blob-store';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
-import { nulCharacterAt } from '../domain/nul-characters';
+import { UNSTORABLE_TEXT, unstorableTextAt } from '../domain/unstorable-text';
 import type { AssetUpload, UploadedFile } from '../services/uploaded-file';
 
 export interface UploadLimits {
@@ -128,11 +128,16 @@ export function parseMultipartUpload(
           ),
         );
       }
-      if (nulCharacterAt({ [name]: value }) !== undefined)
+      if (unstorableTextAt({ [name]: value }) !== undefined)
         fail(
-          new AssetflowError(ErrorCodes.VALIDATION_FAILED, `Field "${name}" contains a NUL character.`, 400, {
-            field: name,
-          }),
+          new AssetflowError(
+            ErrorCodes.VALIDATION_FAILED,
+            `Field "${name}" contains ${UNSTORABLE_TEXT}.`,
+            400,
+            {
+              field: name,
+            },
+          ),
         );
       fields[name] = value;
     });

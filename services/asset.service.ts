@@ -5,8 +5,8 @@ import type { AssetLifecycleView } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
-import { nulCharacterAt } from '../domain/nul-characters';
 import { own } from '../domain/own';
+import { UNSTORABLE_TEXT, unstorableTextAt } from '../domain/unstorable-text';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { maxDistanceFor } from '../imaging/perceptual-hash';
 import { missingFieldsOf } from '../lifecycle/asset-rules';
@@ -420,15 +420,15 @@ function parseJsonObjectField(field: string, raw: string | undefined): Record<st
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AssetflowError(ErrorCodes.METADATA_INVALID, `The ${field} field must be a JSON object.`, 400);
   }
-  const nul = nulCharacterAt(value);
-  if (nul !== undefined)
+  const unstorable = unstorableTextAt(value);
+  if (unstorable !== undefined)
     throw new AssetflowError(
       ErrorCodes.METADATA_INVALID,
-      `The ${field} field's ${nul} holds a NUL character.`,
+      `The ${field} field's ${unstorable} holds ${UNSTORABLE_TEXT}.`,
       400,
       {
         field,
-        at: nul,
+        at: unstorable,
       },
     );
   return value as Record<string, unknown>;

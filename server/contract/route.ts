@@ -1,7 +1,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
-import { nulCharacterAt } from '../../domain/nul-characters';
+import { UNSTORABLE_TEXT, unstorableTextAt } from '../../domain/unstorable-text';
 import type { Operation, RequestBody } from './operation';
 import { checked } from './validation';
 
@@ -40,15 +40,15 @@ export function mount<
       query: query ? checked<unknown>('strings', query, { ...req.query }, 'query') : {},
       body: body && 'json' in body ? jsonBodyOf(body, req.body) : req.body,
     };
-    // PostgreSQL text cannot hold U+0000: refused here, once, for every operation (a 500 otherwise).
-    const nul = nulCharacterAt(input);
-    if (nul !== undefined)
+    // Text PostgreSQL cannot store (NUL, lone surrogates): refused here, once, for every operation.
+    const unstorable = unstorableTextAt(input);
+    if (unstorable !== undefined)
       throw new AssetflowError(
         ErrorCodes.VALIDATION_FAILED,
-        `${nul} contains a NUL character (U+0000).`,
+        `${unstorable} contains ${UNSTORABLE_TEXT}.`,
         400,
         {
-          at: nul,
+          at: unstorable,
         },
       );
     await handler(input as Input<P, Q, B>, req, res);

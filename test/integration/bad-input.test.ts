@@ -176,6 +176,13 @@ describe.each(databaseKinds)('bad input is refused clearly and loses nothing (%s
     );
     expectError(await upload().field('ruleSet', 'lux\u0000'), 400, 'VALIDATION_FAILED');
     expectError(await upload().field('project', 'p\u0000'), 400, 'VALIDATION_FAILED');
+    // A lone surrogate (half a UTF-16 pair) is no more storable: found by the upload fuzz test.
+    expectError(await upload().field('metadata', '{"\\ud800": 0}'), 400, 'METADATA_INVALID');
+    const lone = await harness.http
+      .post('/api/projects')
+      .set('Content-Type', 'application/json')
+      .send('{"id": "lone", "name": "\\udfff"}');
+    expectError(lone, 400, 'VALIDATION_FAILED');
   });
 
   it('left no asset rows and no temporary files behind', async () => {
