@@ -39,9 +39,17 @@ describe('the API under Schemathesis', () => {
     harness = await startHarness('embedded');
     // Something to find: a project the viewer may see, with a stored asset in it.
     const viewer = await harness.userId('fuzz-viewer');
+    const requester = await harness.as('fuzz-requester', 'employee');
     await harness.http
       .post('/api/projects')
-      .send({ id: 'p1', name: 'Fuzzed', grants: [{ principal: `user:${viewer}`, level: 'view' }] })
+      .send({
+        id: 'p1',
+        name: 'Fuzzed',
+        grants: [
+          { principal: `user:${viewer}`, level: 'view' },
+          { principal: `user:${await harness.userId('fuzz-requester')}`, level: 'view' },
+        ],
+      })
       .expect(201);
     const assetId = await uploadLuxury(harness, await makeJpeg(320, 240), { project: 'p1' });
     await waitUntilStored(harness, assetId);
@@ -49,6 +57,12 @@ describe('the API under Schemathesis', () => {
       .post('/api/shares')
       .send({ assetIds: [assetId], permission: 'download', rendition: 'medium', password: 'a long password' })
       .expect(201);
+    // An approval waiting for a reviewer: the luxury rule set's hi-res flow.
+    const asked = await harness.http
+      .post(`/api/assets/${assetId}/download-requests`)
+      .set(requester)
+      .send({ audience: 'internal', rendition: 'original' })
+      .expect(202);
     const comment = await harness.http
       .post(`/api/assets/${assetId}/comments`)
       .send({ body: 'fuzz' })
@@ -60,7 +74,10 @@ describe('the API under Schemathesis', () => {
       [
         ['ids', [assetId, share.body.id]],
         ['projects', ['p1']],
-        ['ruleSets', ['luxury']],
+        ['ruleSets', ['luxury', 'automotive']],
+        ['approvals', [asked.body.approvalId]],
+        ['trees', ['parts']],
+        ['versions', [1]],
         ['comments', [comment.body.id]],
         ['tokens', [(share.body.url as string).split('/s/')[1]!]],
       ]
@@ -73,6 +90,9 @@ describe('the API under Schemathesis', () => {
           name: 'ruleSets',
           ruleSet: 'ruleSets',
           commentId: 'comments',
+          approvalId: 'approvals',
+          tree: 'trees',
+          version: 'versions',
           token: 'tokens',
         })
           .map(
