@@ -3,7 +3,8 @@
  * PostgreSQL's text and jsonb cannot store. With the `u` flag a well-formed pair is one code point
  * above U+FFFF, so only an unpaired half matches the range. Linear: one character class.
  */
-const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
 /**
  * Where a value holds unstorable text, as a dotted path ('' for the value itself), or undefined.
@@ -11,11 +12,11 @@ const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
  * as a database error (500).
  */
 export function unstorableTextAt(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : undefined;
+  if (typeof value === 'string') return unstorable(value) ? path : undefined;
   if (!value || typeof value !== 'object') return undefined;
   for (const [key, item] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
-    if (UNSTORABLE.test(key)) return at;
+    if (unstorable(key)) return at;
     const found = unstorableTextAt(item, at);
     if (found !== undefined) return found;
   }
