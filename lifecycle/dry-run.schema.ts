@@ -11,7 +11,8 @@ export const dryRunRequestSchema = {
   additionalProperties: false,
   required: ['sample'],
   properties: {
-    version: { type: 'integer', minimum: 1 },
+    // Nine digits at most: rule-set versions are PostgreSQL integers.
+    version: { type: 'integer', minimum: 1, maximum: 999_999_999 },
     sample: {
       type: 'object',
       additionalProperties: false,

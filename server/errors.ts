@@ -1,12 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AssetflowError, ErrorCodes, isAssetflowError } from '../domain/errors';
+import type { ErrorBody } from './contract/schema';
 import { redactUrl } from './request-logging';
-
-/** The one error body every endpoint answers with. */
-export interface ErrorBody {
-  error: { code: string; message: string; details: Record<string, unknown> };
-}
 
 /** Error codes of database drivers that mean "the database is not reachable", not "bad query". */
 const UNREACHABLE_CODES = new Set([

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { OutgoingFile } from '../services/distribution.service';
 
 /**
@@ -39,14 +39,4 @@ export function sendFile(res: Response, file: OutgoingFile, wanted: 'inline' | '
   // Paths come from digests and keys we made, never from the request; the default blob root is
   // a dot-directory, which sendFile refuses unless told.
   res.sendFile(file.file, { dotfiles: 'allow' });
-}
-
-/** `?after=<seq>&limit=<n>` of the trail endpoints; anything malformed is ignored. */
-export function paging(req: Request): { after?: number; limit?: number } {
-  const after = Number(req.query.after);
-  const limit = Number(req.query.limit);
-  return {
-    ...(Number.isInteger(after) && after >= 0 ? { after } : {}),
-    ...(Number.isInteger(limit) && limit > 0 ? { limit } : {}),
-  };
 }

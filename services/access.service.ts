@@ -66,7 +66,8 @@ export class AccessService {
   async requireOnAssets(principal: Principal, assetIds: string[], level: AccessLevel): Promise<void> {
     const known = await this.deps.access.grantsOfAssets(assetIds.filter(isUuid));
     for (const id of assetIds) {
-      const entry = known.get(id);
+      // The catalogue answers ids in lower case; a UUID may be written in either.
+      const entry = known.get(id.toLowerCase());
       // An id naming no asset is unknown to everyone, administrators included (they pass `decide`
       // without a level, and the handler would then meet nothing).
       if (!entry) throw notFound('asset', { id });

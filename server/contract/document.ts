@@ -1,8 +1,8 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { endpointPolicy } from '../../policy/endpoints';
-import type { Requirement } from '../../policy/policy';
+import { namesResource, type Requirement } from '../../policy/policy';
 import type { Operation, Success } from './operation';
-import { componentNameOf, ErrorBody } from './schema';
+import { componentNameOf, ErrorBody, RuleSetSourceJson, YAML_TYPES } from './schema';
 
 /** The API's version in its OpenAPI document. */
 export const API_VERSION = '0.1.0';
@@ -38,10 +38,26 @@ export function statusesOf(op: Operation): Map<number, string> {
   // server/cross-site.ts: any /api/ request a browser sends from another site with the session.
   if (op.path.startsWith('/api/'))
     add(403, 'CROSS_SITE_REQUEST: a browser sent it from another site with the session cookie');
-  if (op.params) add(404, 'The resource the path names does not exist, or is hidden from the caller');
-  if (op.body && ('json' in op.body || 'yaml' in op.body)) add(413, 'The request body is over its limit');
+  if (op.params)
+    add(
+      404,
+      namesResource(requirement)
+        ? `${requirement.kind.toUpperCase()}_NOT_FOUND: it does not exist, or is hidden from the caller`
+        : 'The resource the path names does not exist',
+    );
+  if (op.body && ('json' in op.body || 'yaml' in op.body))
+    add(413, 'VALIDATION_FAILED: the request body is over its limit');
   add(503, 'SERVICE_UNAVAILABLE: the database or Temporal is not reachable');
   return statuses;
+}
+
+/**
+ * The error codes a status's description names (`ASSET_FROZEN`, `FORBIDDEN`…), or none when it
+ * names none. The response check holds an error to them: an answer with a code the operation does
+ * not declare for that status is a violation.
+ */
+export function codesIn(description: string): Set<string> {
+  return new Set(description.match(/\b(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|FORBIDDEN)\b/g) ?? []);
 }
 
 function hasLevel(requirement: Requirement): boolean {
@@ -166,18 +182,12 @@ function requestBodyOf(body: NonNullable<Operation['body']>, publish: (s: TSchem
       required: true,
       content: { 'application/x-www-form-urlencoded': { schema: publish(body.form) } },
     };
+  const yaml = { type: 'string', description: 'The YAML; at most 64 Ki characters' };
   return {
     required: true,
     content: {
-      'application/yaml': { schema: { type: 'string', maxLength: 65536 } },
-      'application/json': {
-        schema: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['source'],
-          properties: { source: { type: 'string', maxLength: 65536 } },
-        },
-      },
+      ...Object.fromEntries(YAML_TYPES.map((type) => [type, { schema: yaml }])),
+      'application/json': { schema: publish(RuleSetSourceJson) },
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { RequestHandler, Response } from 'express';
 import { matchEndpoint } from '../../policy/endpoints';
-import { statusesOf } from './document';
+import { codesIn, statusesOf } from './document';
 import type { Operation, Success } from './operation';
 import { ErrorBody } from './schema';
 import { responseProblems } from './validation';
@@ -54,7 +54,15 @@ function jsonProblems(op: Operation, statuses: Map<number, string>, status: numb
   const sent = JSON.parse(JSON.stringify(body ?? null)) as unknown;
   const success = op.responses[status as keyof Operation['responses']];
   // An error status the operation declares with a body of its own (the health report's 503).
-  if (status >= 400 && !(success && 'json' in success)) return responseProblems(ErrorBody, sent);
+  if (status >= 400 && !(success && 'json' in success)) {
+    const problems = responseProblems(ErrorBody, sent);
+    if (problems.length > 0) return problems;
+    const declared = codesIn(statuses.get(status)!);
+    const code = (sent as ErrorBody).error.code;
+    return declared.size === 0 || declared.has(code)
+      ? []
+      : [`error code ${code} is not declared for ${status} (declared: ${[...declared].join(', ')})`];
+  }
   if (!success || !('json' in success)) return [`status ${status} is declared without a JSON body`];
   return responseProblems(success.json, sent);
 }

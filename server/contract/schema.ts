@@ -47,6 +47,10 @@ export const Uuid = uuid();
 export const versionNumber = (description = 'A version: 1, 2, …') =>
   Type.Integer({ minimum: 1, maximum: 999_999_999, description });
 
+/** A calendar day that exists, `YYYY-MM-DD` (ajv's `date` format refuses 2024-13-45). */
+export const calendarDay = (description = 'YYYY-MM-DD') =>
+  Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+
 /** Timestamps travel as ISO-8601 strings (JSON has no dates). */
 export const Timestamp = Type.String({ format: 'date-time' });
 /** A JSON object whose keys are the caller's (metadata, rule-set values). */
@@ -78,3 +82,16 @@ export function Closed<T extends Parameters<typeof Type.Object>[0]>(
 ) {
   return Type.Object(properties, { additionalProperties: false, ...options });
 }
+
+/** The JSON form of a rule set (`POST /api/rule-sets`, `…/validate`): the YAML as a string. */
+export const RuleSetSourceJson = component(
+  'RuleSetSourceJson',
+  Closed({
+    source: Type.String({
+      description: 'The YAML; at most 64 Ki characters (422 RULE_SET_INVALID with problem TOO_LARGE)',
+    }),
+  }),
+);
+
+/** The content types a rule set's YAML text may be sent as (server/routes/rule-sets.routes.ts). */
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'] as const;

@@ -1,10 +1,19 @@
 import { operation } from '../contract/operation';
-import { Closed, component, Nullable, StringEnum, Timestamp, Type, Uuid } from '../contract/schema';
-import { AssetParams } from './distribution.contract';
+import {
+  Closed,
+  calendarDay,
+  component,
+  Nullable,
+  StringEnum,
+  Timestamp,
+  Type,
+  Uuid,
+} from '../contract/schema';
+import { assetParams } from './assets.contract';
 
 const Tag = 'Analytics';
 /** A calendar day, YYYY-MM-DD; the format checks that it exists (2024-13-45 does not). */
-const day = (description = 'YYYY-MM-DD') => Type.String({ format: 'date', description });
+const day = calendarDay;
 const Day = day();
 const count = (description?: string) => Type.Integer({ minimum: 0, ...(description ? { description } : {}) });
 const Count = count();
@@ -139,7 +148,7 @@ export const getAssetAnalytics = operation({
   operationId: 'getAssetAnalytics',
   tag: Tag,
   summary: 'An asset\u2019s views, downloads, shares, exports and last use',
-  params: AssetParams,
+  params: assetParams,
   query: Type.Object(WindowQuery),
   responses: {
     200: {

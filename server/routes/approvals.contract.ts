@@ -30,7 +30,10 @@ const ApprovalTask = component(
     flow: Type.String(),
     users: Type.Array(Type.String()),
     roles: Type.Array(Type.String()),
-    quorum: Type.String({ description: 'any, all, or a number of approvals' }),
+    quorum: Type.String({
+      pattern: '^(any|all|[1-9][0-9]*)$',
+      description: 'any, all, or a number of approvals',
+    }),
     status: StringEnum(['pending', 'approved', 'rejected', 'timed-out', 'cancelled']),
     request: Closed({
       user: Type.String(),

@@ -46,7 +46,7 @@ export const Compliance = component(
     naming: Nullable(
       Closed({
         ok: Type.Boolean(),
-        policy: Type.String({ description: 'reject, rename or warn' }),
+        policy: StringEnum(['reject', 'rename', 'warn']),
         expected: Type.Optional(Type.String()),
         suggestion: Type.Optional(Type.String()),
       }),

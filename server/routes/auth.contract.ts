@@ -56,10 +56,6 @@ const invalidToken = 'NOT_SIGNED_IN: an API token was sent and is not valid';
 const tooMany =
   'TOO_MANY_ATTEMPTS: 5 per e-mail and address, 20 per e-mail, 50 per address in 15 minutes; details.retryAfterSeconds';
 const busy = 'SERVER_BUSY: password checking is at capacity; retry';
-/**
- * server/cross-site.ts refuses any API request, GETs too, that a browser sent from another site
- * with the session cookie; statusesOf declares it only for unsafe methods.
- */
 export const signIn = operation({
   method: 'post',
   path: '/api/auth/login',

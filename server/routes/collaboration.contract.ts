@@ -3,7 +3,6 @@ import { operation } from '../contract/operation';
 import { Closed, component, Nullable, Timestamp, Type, Uuid, versionNumber } from '../contract/schema';
 import { AssetId, assetParams } from './assets.contract';
 
-/** Nine digits at most: versions are PostgreSQL integers. */
 /** A position as a fraction of the image's width or height. */
 const Unit = Type.Number({ minimum: 0, maximum: 1 });
 const Extent = Type.Number({ exclusiveMinimum: 0, maximum: 1 });

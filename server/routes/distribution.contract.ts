@@ -9,12 +9,13 @@ import {
   Timestamp,
   Type,
   Uuid,
+  uuid,
 } from '../contract/schema';
+import { assetParams } from './assets.contract';
 
 const Tag = 'Distribution';
 
 /** `{id}` of the asset endpoints: assets are named by UUIDs (anything else is 404 by the policy). */
-export const AssetParams = Closed({ id: Uuid });
 
 /** One event of the hash-chained distribution trail (catalogue/audit-event.ts). */
 export const AuditEvent = component(
@@ -127,7 +128,7 @@ export const getAssetTrail = operation({
   operationId: 'getAssetTrail',
   tag: Tag,
   summary: 'The asset\u2019s distribution trail; managers of its project',
-  params: AssetParams,
+  params: assetParams,
   query: Type.Object(TrailPaging),
   responses: { 200: { description: 'Its events, oldest first', json: Trail } },
   errors: { 404: 'ASSET_NOT_FOUND' },
@@ -143,7 +144,7 @@ export const listAudit = operation({
     'For investigations: the whole trail, or `?actor=` one person\u2019s, or `?share=` one link\u2019s.',
   query: Type.Object({
     actor: Type.Optional(Type.String({ description: 'An e-mail, or `link:<share id>`' })),
-    share: Type.Optional(Type.String({ format: 'uuid', description: 'A share link\u2019s id' })),
+    share: Type.Optional(uuid({ description: 'A share link\u2019s id' })),
     ...TrailPaging,
   }),
   responses: { 200: { description: 'The events, oldest first', json: Trail } },

@@ -13,6 +13,7 @@ import {
 } from '../contract/schema';
 import { ApprovalDecision } from './approvals.contract';
 import { AssetState, assetParams, Compliance, FieldSource, Hold, Transition } from './assets.contract';
+import { ruleSetParams } from './rule-sets.contract';
 
 const BUSINESS_EVENTS = ['delisting', 'end-of-production'] as const;
 
@@ -308,7 +309,7 @@ export const migrateRuleSet = operation({
   summary: 'Preview (default) or apply moving running assets to another version of their rule set',
   description:
     'With `dryRun` absent or true nothing moves; each asset lists what would change (timers with dates, retention, required fields). Only assets the caller may edit are moved or described; moving assets back to an older version is for administrators.',
-  params: Closed({ name: Type.String({ description: 'The rule set’s name' }) }),
+  params: ruleSetParams,
   body: {
     json: Closed({
       toVersion: versionNumber('The version to move to'),

@@ -11,7 +11,9 @@ import {
 } from '../contract/schema';
 
 const Name = Type.String({ minLength: 1, maxLength: 100, description: 'The rule set\u2019s name' });
-const params = Closed({ name: Name });
+/** A rule set named in the path. */
+export const ruleSetParams = Closed({ name: Name });
+const params = ruleSetParams;
 
 export const LocalisedText = component(
   'LocalisedText',
@@ -109,7 +111,10 @@ export const validateRuleSet = operation({
       }),
     },
   },
-  errors: { 413: 'TOO_LARGE: over 64 Ki characters', 422: invalid },
+  errors: {
+    413: 'A body over 256 KB (YAML) or 1 MB (JSON)',
+    422: `${invalid}; a rule set over 64 Ki characters or 10 000 YAML nodes is the problem TOO_LARGE`,
+  },
 });
 
 const Published = Closed({
@@ -132,7 +137,10 @@ export const publishRuleSet = operation({
     201: { description: 'Published as a new version', json: Published },
     200: { description: 'Unchanged: the latest version', json: Published },
   },
-  errors: { 413: 'TOO_LARGE: over 64 Ki characters', 422: invalid },
+  errors: {
+    413: 'A body over 256 KB (YAML) or 1 MB (JSON)',
+    422: `${invalid}; a rule set over 64 Ki characters or 10 000 YAML nodes is the problem TOO_LARGE`,
+  },
 });
 
 export const getRuleSet = operation({

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { RuleSetService } from '../../services/rule-set.service';
 import { mount } from '../contract/route';
+import { YAML_TYPES } from '../contract/schema';
 import {
   dryRunRuleSet,
   getRuleSet,
@@ -16,7 +17,7 @@ import {
  * RULE_SET_LIMITS.characters (64 Ki); the body limit leaves room for that many 4-byte characters.
  */
 const yamlBody = express.text({
-  type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
+  type: [...YAML_TYPES],
   limit: '256kb',
 });
 

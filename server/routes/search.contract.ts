@@ -1,13 +1,11 @@
 import { BASIC_COLOUR_NAMES } from '../../imaging/colour-names';
 import { operation } from '../contract/operation';
-import { Closed, component, Nullable, StringEnum, Type } from '../contract/schema';
+import { Closed, calendarDay, component, Nullable, StringEnum, Type } from '../contract/schema';
 import { Asset } from './assets.contract';
 import { LocalisedText } from './rule-sets.contract';
 
 /** YYYY-MM-DD. */
-// A calendar day that exists (ajv's `date` format): 2024-13-45 is refused here, not by the database.
-const Day = (description: string) =>
-  Type.String({ format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description });
+const Day = calendarDay;
 /** A facet filter: repeat it for OR (`?colour=red&colour=blue`). */
 const Filter = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
 

@@ -6,8 +6,12 @@ import { toAssetResponse } from '../asset.mapper';
 import { mount } from '../contract/route';
 import { browseTree, searchAssets } from './search.contract';
 
-/** Parameters of `GET /api/search` that are not facet filters. */
-const RESERVED = new Set(['q', 'sort', 'cursor', 'limit', 'from', 'to', 'today', 'swatch']);
+/** Parameters of `GET /api/search` that are not facet filters: those its contract does not declare as lists. */
+const RESERVED = new Set(
+  Object.entries(searchAssets.query!.properties)
+    .filter(([, schema]) => (schema as { type?: string }).type !== 'array')
+    .map(([name]) => name),
+);
 
 /**
  * `GET /api/search?q=…&colour=red&dim.market=US&sort=newest&cursor=…&limit=20`: natural-language

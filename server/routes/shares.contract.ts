@@ -189,7 +189,7 @@ export const unlockShare = operation({
     'Right: 303 back to the page with a cookie that unlocks it. Wrong: the form again, saying so. A ' +
     'link without a password shows its page.',
   params: TokenParams,
-  body: { form: Closed({ password: Type.String() }) },
+  body: { form: Closed({ password: Type.Optional(Type.String({ maxLength: 1024 })) }) },
   responses: {
     200: { description: 'A link without a password: its page (HTML)', html: true },
     303: { description: 'Unlocked: back to the page, with the unlock cookie', redirect: true },
@@ -257,7 +257,7 @@ export const previewShare = operation({
   },
   errors: {
     401: BAD_TOKEN,
-    404: 'Not available (no body): a dead or locked link, an asset not in it, or no thumbnail preset',
+    404: 'Not available (the dead-link page): a dead or locked link, an asset not in it, or no thumbnail preset',
     409: 'RULE_SET_NOT_FOUND; RENDITION_UNKNOWN when the asset has no still to render from',
   },
 });

@@ -67,9 +67,9 @@ export function sharesRouter(deps: {
   mount(
     router,
     unlockShare,
-    async ({ params }, req, res) => {
+    async ({ params, body }, req, res) => {
       const { token } = params;
-      const password = typeof req.body?.password === 'string' ? req.body.password : '';
+      const password = body.password ?? '';
       const proof = await deps.shares.unlock(token, password, addressOf(req));
       if (!proof) {
         const view = await deps.shares.open(token, visitorOf(req));

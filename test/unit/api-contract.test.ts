@@ -102,6 +102,21 @@ describe('response checking', () => {
     expect(takeContractViolations()).toEqual([expect.stringContaining('ruleSets.0.name: must be string')]);
   });
 
+  it('holds an error to the codes declared for its status', async () => {
+    const error = (code: string) => ({ error: { code, message: 'm', details: {} } });
+    const declared = await request(
+      appAnswering((_req, res) => res.status(401).json(error('NOT_SIGNED_IN'))),
+    ).get('/api/rule-sets');
+    expect(declared.status).toBe(401);
+    const other = await request(appAnswering((_req, res) => res.status(401).json(error('ASSET_FROZEN')))).get(
+      '/api/rule-sets',
+    );
+    expect(other.status).toBe(500);
+    expect(takeContractViolations()).toEqual([
+      expect.stringContaining('error code ASSET_FROZEN is not declared for 401'),
+    ]);
+  });
+
   it('records a status the operation does not declare, and a content type it does not', async () => {
     await request(appAnswering((_req, res) => res.status(418).json({ error: {} }))).get('/api/rule-sets');
     await request(appAnswering((_req, res) => res.type('text/plain').send('ok'))).get('/api/rule-sets');

@@ -13,3 +13,20 @@ describe('text PostgreSQL cannot store', () => {
     expect(unstorableTextAt('\uD83D\uDE00')).toBeUndefined();
   });
 });
+
+describe('text PostgreSQL cannot store, at the edges of size', () => {
+  it('does not look into bytes: a Buffer (a raw upload) is not walked byte by byte', () => {
+    // Walking one would make an entry and a key string per byte: gigabytes for a large image.
+    const entries = jest.spyOn(Object, 'entries');
+    const body = Buffer.from('image bytes\u0000');
+    expect(unstorableTextAt({ body })).toBeUndefined();
+    expect(entries.mock.calls.some(([walked]) => walked === body)).toBe(false);
+    entries.mockRestore();
+  });
+
+  it('walks nesting deeper than the call stack allows without overflowing it', () => {
+    let deep: unknown = 'bottom\u0000';
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(unstorableTextAt(deep)).toMatch(/^0(\.0)+$/);
+  });
+});
