@@ -6,11 +6,11 @@ import { AssetflowError, ErrorCodes } from '../../domain/errors';
 
 // The first problem only: with `allErrors` ajv would still run `pattern` on a string that already
 // failed `maxLength`, handing any regex the whole 1 MB body (security review H2).
-const bodies = new Ajv2020({ allErrors: false, strict: false });
+const bodies = new Ajv2020({ allErrors: false });
 // Path and query values arrive as strings: `?limit=20` is the integer 20, `?tag=a` a list of one.
-const strings = new Ajv2020({ allErrors: false, strict: false, coerceTypes: 'array', useDefaults: true });
+const strings = new Ajv2020({ allErrors: false, coerceTypes: 'array', useDefaults: true });
 // Responses are checked with every problem listed: it is a report for the developer, not input.
-const responses = new Ajv2020({ allErrors: true, strict: false });
+const responses = new Ajv2020({ allErrors: true });
 for (const ajv of [bodies, strings, responses]) addFormats(ajv);
 
 type Kind = 'body' | 'strings' | 'response';
