@@ -1,9 +1,11 @@
 import { dryRunRequestSchema } from '../../lifecycle/dry-run.schema';
+import { FLOW_TRIGGERS } from '../../rules/document';
 import { operation } from '../contract/operation';
 import {
   Closed,
   component,
   FreeObject,
+  Nullable,
   StringEnum,
   Timestamp,
   Type,
@@ -24,6 +26,36 @@ export const LocalisedText = component(
  * The compiled rule set the workflows run (rules/plan.ts): every default filled in, keys sorted.
  * Its sections are described in docs/rule-sets.md; the contract fixes their names and kinds.
  */
+/** Who may have what (rules/plan.ts AudiencePlan): the web app offers downloads from these. */
+const AudiencePlan = component(
+  'AudiencePlan',
+  Closed({
+    label: LocalisedText,
+    roles: Type.Array(Type.String()),
+    teams: Type.Array(Type.String()),
+    external: Type.Boolean(),
+    regions: Type.Optional(Type.Array(Type.String(), { description: 'Absent in older plans' })),
+    when: Nullable(Type.String({ description: 'A CEL condition' })),
+    approvals: Type.Record(Type.String(), Type.String(), { description: 'rendition → approval flow' }),
+    renditions: Type.Array(Type.String()),
+  }),
+);
+
+/** An approval or automation flow (rules/plan.ts FlowPlan); its nodes are the rule author's graph. */
+const FlowPlan = component(
+  'FlowPlan',
+  Closed({
+    label: LocalisedText,
+    trigger: StringEnum(FLOW_TRIGGERS),
+    when: Nullable(Type.String()),
+    start: Type.String({ description: 'The id of the start node' }),
+    separationOfDuties: Type.Optional(
+      Closed({ requesterMayApprove: Type.Boolean(), reviewerMayApproveTwice: Type.Boolean() }),
+    ),
+    nodes: Type.Record(Type.String(), FreeObject),
+  }),
+);
+
 export const RuleSetPlan = component(
   'RuleSetPlan',
   Closed({
@@ -36,8 +68,17 @@ export const RuleSetPlan = component(
     fields: FreeObject,
     create: FreeObject,
     store: FreeObject,
-    distribute: FreeObject,
-    flows: FreeObject,
+    distribute: Closed({
+      rights: Type.Optional(FreeObject),
+      renditions: Type.Record(Type.String(), FreeObject, { description: 'name → preset' }),
+      audiences: Type.Record(Type.String(), AudiencePlan),
+      shareLinks: FreeObject,
+      channels: Type.Record(
+        Type.String(),
+        Closed({ renditions: Type.Array(Type.String()), when: Nullable(Type.String()) }),
+      ),
+    }),
+    flows: Type.Record(Type.String(), FlowPlan),
     use: FreeObject,
     archive: FreeObject,
   }),

@@ -1,5 +1,4 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { RuleSetPlan as CompiledPlan } from '../../../rules/plan';
 import {
   type Asset,
   type AssetVersion,
@@ -17,20 +16,6 @@ import { useT } from '../i18n';
 import { type Region, RegionPicker } from './region-picker';
 import { SharePanel } from './share-panel';
 
-/**
- * The parts of a published plan this page reads. The contract leaves the plan's sections open
- * (`distribute` and `flows` are free objects in `RuleSetPlan`), so they are read as rules/plan.ts
- * compiles them: the one place here the document's types do not reach.
- */
-interface Plan {
-  distribute: CompiledPlan['distribute'];
-  flows: CompiledPlan['flows'];
-}
-const planOf = (plan: RuleSetPlan): Plan => ({
-  distribute: plan.distribute as CompiledPlan['distribute'],
-  flows: plan.flows as CompiledPlan['flows'],
-});
-
 /** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
 export function AssetPage({ id, me }: { id: string; me: Me }) {
   const t = useT();
@@ -39,7 +24,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
   const [versions, setVersions] = useState<AssetVersion[]>([]);
   const [threads, setThreads] = useState<CommentThread[]>([]);
   const [timeline, setTimeline] = useState<Transition[]>([]);
-  const [plan, setPlan] = useState<Plan | null>(null);
+  const [plan, setPlan] = useState<RuleSetPlan | null>(null);
   // Only managers of the project may read the trail; for others it stays null and is not shown.
   const [trail, setTrail] = useState<AuditEvent[] | null>(null);
   const [comment, setComment] = useState('');
@@ -66,7 +51,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
               client.GET('/api/rule-sets/{name}/versions/{version}', {
                 params: { path: { name: a.ruleSet, version: a.ruleSetVersion } },
               }),
-            ).then((r) => planOf(r.plan))
+            ).then((r) => r.plan)
           : null,
       );
       const [a, v, tl, events, p] = await Promise.all([
