@@ -15,6 +15,7 @@ import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { openApiDocumentOf } from '../server/contract/document';
 import { allOperations } from '../server/contract/operations';
+import { signIn } from '../server/routes/auth.contract';
 import { addComment } from '../server/routes/collaboration.contract';
 import { createShare } from '../server/routes/shares.contract';
 
@@ -74,13 +75,30 @@ say(
     for (const schema of [...bodySchemas, ...stringSchemas]) ajv.compile(schema);
   }, 5).toFixed(1)} ms (median of 5)`,
 );
+// TypeBox's compiler refuses schemas it did not build itself (Type.Unsafe: our string enums, the
+// dry-run request's plain JSON Schema); those are counted, not compiled.
+const typeboxCompiles = (schema: TSchema) => {
+  try {
+    TypeCompiler.Compile(schema);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const compilable = [...bodySchemas, ...stringSchemas].filter((schema) => typeboxCompiles(schema as TSchema));
 say(
-  `Compile every validator with TypeBox's compiler: ${timeMs(() => {
-    for (const schema of [...bodySchemas, ...stringSchemas]) TypeCompiler.Compile(schema as TSchema);
-  }, 5).toFixed(1)} ms (median of 5)`,
+  `TypeBox's compiler: ${compilable.length} of ${bodySchemas.length + stringSchemas.length} schemas compile; ` +
+    `those in ${timeMs(() => {
+      for (const schema of compilable) TypeCompiler.Compile(schema as TSchema);
+    }, 5).toFixed(1)} ms (median of 5)`,
 );
 
 const cases: Array<[string, TSchema, unknown]> = [
+  [
+    'sign-in',
+    (signIn.body as { json: TSchema }).json,
+    { email: 'reviewer@example.com', password: 'correct horse battery' },
+  ],
   [
     'share link request',
     (createShare.body as { json: TSchema }).json,
@@ -104,14 +122,27 @@ const cases: Array<[string, TSchema, unknown]> = [
   ],
 ];
 
+const perCheckOf = (check: () => unknown) =>
+  (
+    (timeMs(() => {
+      for (let i = 0; i < ITERATIONS; i++) check();
+    }) *
+      1e6) /
+    ITERATIONS
+  ).toFixed(0);
+
 say('\nValidating a body that passes (ns per check, median of 15 batches; ratio against ajv):');
 say('| body | ajv (the server) | TypeBox compiler | TypeBox Value.Check |');
 say('|---|---|---|---|');
 for (const [name, schema, body] of cases) {
   const ajv = freshAjv().compile(schema);
+  if (!ajv(body)) throw new Error(`${name} does not pass`);
+  if (!typeboxCompiles(schema)) {
+    say(`| ${name} | ${perCheckOf(() => ajv(body))} ns | cannot compile (Type.Unsafe) | — |`);
+    continue;
+  }
   const compiled = TypeCompiler.Compile(schema);
-  if (!ajv(body) || !compiled.Check(body) || !Value.Check(schema, body))
-    throw new Error(`${name} does not pass`);
+  if (!compiled.Check(body) || !Value.Check(schema, body)) throw new Error(`${name} does not pass TypeBox`);
   const perCheck = (check: () => unknown, n: number) =>
     (timeMs(() => {
       for (let i = 0; i < n; i++) check();
