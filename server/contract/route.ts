@@ -44,8 +44,12 @@ export function mount<
   const run: RequestHandler = async (req, res) => {
     const { params, query, headers } = op as Operation;
     const input = {
-      params: params ? checked<unknown>('strings', params, { ...req.params }, 'path') : {},
-      query: query ? checked<unknown>('strings', query, { ...req.query }, 'query') : {},
+      params: params
+        ? checked<unknown>('strings', params, digitsOnly(params, { ...req.params }, 'path'), 'path')
+        : {},
+      query: query
+        ? checked<unknown>('strings', query, digitsOnly(query, { ...req.query }, 'query'), 'query')
+        : {},
       headers: headers ? checked<unknown>('strings', headers, headersNamedIn(headers, req), 'headers') : {},
       body: bodyOf((op as Operation).body, req.body),
     };
@@ -65,6 +69,27 @@ export function mount<
   };
   const parsers = op.body && ('json' in op.body || 'yaml' in op.body) ? [jsonBody] : [];
   router[op.method](expressPath(op.path), ...parsers, ...before, run);
+}
+
+/**
+ * Integers in a path or query are written as digits: ajv's coercion alone would also take `0x1`,
+ * `1e0` or ` 1`, and one version would have several URLs.
+ */
+function digitsOnly(schema: TObject, raw: Record<string, unknown>, where: string): Record<string, unknown> {
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if ((property as { type?: unknown }).type !== 'integer') continue;
+    for (const value of [raw[name]].flat())
+      if (typeof value === 'string' && !/^-?\d{1,16}$/.test(value))
+        throw new AssetflowError(
+          ErrorCodes.VALIDATION_FAILED,
+          `Invalid request ${where}: ${name}: must be written as digits`,
+          400,
+          {
+            problems: [`${name}: must be written as digits`],
+          },
+        );
+  }
+  return raw;
 }
 
 /** The body, checked against what the operation declares for its kind. */

@@ -107,6 +107,10 @@ describe.each(databaseKinds)('rule-set API (%s)', (kind) => {
     const res = await harness.http.get('/api/rule-sets/default/versions/16165036151072');
     expect([res.status, res.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
     await harness.http.get('/api/rule-sets/default/versions/999999999').expect(404);
+    // One version, one URL: a number is written as digits, not as anything that converts to one.
+    for (const written of ['0x1', '1e0', '%201', '1.0'])
+      expect((await harness.http.get(`/api/rule-sets/default/versions/${written}`)).status).toBe(400);
+    await harness.http.get('/api/rule-sets/default/versions/1').expect(200);
   });
 
   it('validates without publishing', async () => {
