@@ -210,7 +210,13 @@ describe('crashes on the embedded default (kill -9 of Assetflow, of Temporal, of
         verify.code === 0 ? expect.stringContaining('Trail intact') : true,
       ]);
       const traced = trace.stdout.includes('No watermark found') || trace.stdout.includes('Watermark');
-      expect([round, 'trace', traced || cutOff(trace)]).toEqual([round, 'trace', true]);
+      // On failure the run itself is shown: its exit code and the end of what it wrote.
+      const shown = (run: CliRun) => ({
+        code: run.code,
+        stdout: run.stdout.slice(-400),
+        stderr: run.stderr.slice(-800),
+      });
+      expect([round, 'trace', traced || cutOff(trace) || shown(trace)]).toEqual([round, 'trace', true]);
       for (const run of cliRuns) expect(run.stderr).not.toMatch(/RuntimeError|Aborted|Segmentation/);
       // No process of this installation outlives it (the kernel signals the children).
       await eventuallyGone([temporal.owner, temporal.server!, database.server!]);
