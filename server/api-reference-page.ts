@@ -8,7 +8,7 @@ export interface ApiDocumentView {
 }
 interface OperationView {
   operationId: string;
-  tags?: string[];
+  tags: string[];
   summary: string;
   description?: string;
   'x-assetflow-requires': string;
@@ -27,15 +27,15 @@ export function renderApiReference(document: ApiDocumentView): string {
   const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => ({ path, method, op })),
   );
-  const tags = [...new Set(operations.map(({ op }) => op.tags?.[0] ?? 'Other'))];
-  const byTag = (tag: string) => operations.filter(({ op }) => (op.tags?.[0] ?? 'Other') === tag);
+  const tags = [...new Set(operations.map(({ op }) => op.tags[0] ?? 'Other'))];
+  const byTag = (tag: string) => operations.filter(({ op }) => (op.tags[0] ?? 'Other') === tag);
   const contents = tags
     .map(
       (tag) =>
         `<li><a href="#tag-${anchor(tag)}">${escapeHtml(tag)}</a><ul>${byTag(tag)
           .map(
             ({ path, method, op }) =>
-              `<li><a href="#${anchor(op.operationId ?? `${method}-${path}`)}"><span class="method ${method}">${method.toUpperCase()}</span> ${escapeHtml(path)}</a></li>`,
+              `<li><a href="#${anchor(op.operationId)}"><span class="method ${method}">${method.toUpperCase()}</span> ${escapeHtml(path)}</a></li>`,
           )
           .join('')}</ul></li>`,
     )
@@ -95,7 +95,7 @@ function operationHtml(path: string, method: string, op: OperationView): string 
           .join('')}</td></tr>`,
     )
     .join('');
-  return `<article id="${anchor(op.operationId ?? `${method}-${path}`)}">
+  return `<article id="${anchor(op.operationId)}">
 <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
 <p class="summary">${prose(op.summary)}</p>
 ${op.description ? `<p>${prose(op.description)}</p>` : ''}

@@ -26,7 +26,7 @@ export function checkResponses(operations: ReadonlyMap<string, Operation>): Requ
     const op = endpoint && operations.get(endpoint.key);
     if (!op) return next();
     const where = `${endpoint.key} answered ${req.method} ${req.originalUrl.split('?')[0]}`;
-    const statuses = statusesOf(op);
+    const statuses = statusesOfOnce(op);
     let sentJson = false;
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
@@ -46,6 +46,16 @@ export function checkResponses(operations: ReadonlyMap<string, Operation>): Requ
     });
     next();
   };
+}
+
+/** An operation's statuses are fixed: worked out on its first response, not on every one. */
+const statusCache = new WeakMap<Operation, Map<number, string>>();
+function statusesOfOnce(op: Operation): Map<number, string> {
+  const known = statusCache.get(op);
+  if (known) return known;
+  const statuses = statusesOf(op);
+  statusCache.set(op, statuses);
+  return statuses;
 }
 
 function jsonProblems(op: Operation, statuses: Map<number, string>, status: number, body: unknown): string[] {

@@ -125,29 +125,33 @@ describe('the API under Schemathesis', () => {
       const { Authorization } = await harness.as(who === 'a viewer' ? 'fuzz-viewer' : 'fuzz-admin', ...roles);
       const report = path.join(reports, `${roles.length ? 'admin' : 'viewer'}.json`);
       const before = requests;
-      const { code, output } = await run(st, [
-        '--config-file',
-        config,
-        'run',
-        `${base}/api/openapi.json`,
-        '--header',
-        `Authorization: ${Authorization}`,
-        '--checks',
-        CHECKS.join(','),
-        '--max-examples',
-        String(maxExamples),
-        '--seed',
-        String(SEED),
-        '--phases',
-        'examples,coverage,fuzzing',
-        '--generation-database',
-        'none',
-        '--no-color',
-        '--report',
-        'json',
-        '--report-json-path',
-        report,
-      ]);
+      const { code, output } = await run(
+        st,
+        [
+          '--config-file',
+          config,
+          'run',
+          `${base}/api/openapi.json`,
+          '--header',
+          `Authorization: ${Authorization}`,
+          '--checks',
+          CHECKS.join(','),
+          '--max-examples',
+          String(maxExamples),
+          '--seed',
+          String(SEED),
+          '--phases',
+          'examples,coverage,fuzzing',
+          '--generation-database',
+          'none',
+          '--no-color',
+          '--report',
+          'json',
+          '--report-json-path',
+          report,
+        ],
+        reports,
+      );
       // The summary goes to the test log: operations, generated cases and requests, failures.
       process.stdout.write(`\n[schemathesis as ${who}]\n${summaryOf(output)}\n`);
       const result = JSON.parse(readFileSync(report, 'utf8')) as {
@@ -175,9 +179,11 @@ describe('the API under Schemathesis', () => {
   );
 });
 
-function run(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
+      // The run's temporary directory: Schemathesis keeps its cache (.schemathesis/) where it runs.
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
