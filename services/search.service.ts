@@ -70,7 +70,20 @@ export class SearchService {
   ) {}
 
   async search(request: SearchRequest): Promise<SearchResponse> {
-    const interpreted = interpretQuery(request.q, request.today, await this.vocabularyNow());
+    return this.searchInterpreted(await this.interpret(request.q, request.today), request);
+  }
+
+  /** How a query reads today, with the rule sets' current vocabulary. */
+  async interpret(q: string, today: string): Promise<InterpretedQuery> {
+    return interpretQuery(q, today, await this.vocabularyNow());
+  }
+
+  /**
+   * Runs a query as it was already understood (a saved search keeps the interpretation it was
+   * saved with, so its meaning does not drift when the vocabulary or the date changes).
+   * `request.q` and `request.today` are not read again.
+   */
+  async searchInterpreted(interpreted: InterpretedQuery, request: SearchRequest): Promise<SearchResponse> {
     const groups = new Map<string, Set<string>>();
     const add = (family: string, value: string) => {
       const set = groups.get(family) ?? new Set<string>();
