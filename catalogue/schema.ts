@@ -23,6 +23,7 @@ export interface CatalogueSchema {
   audit_events: AuditEventsTable;
   comments: CommentsTable;
   notifications: NotificationsTable;
+  saved_searches: SavedSearchesTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -254,4 +255,21 @@ export interface NotificationsTable {
   dedupe_key: string;
   created_at: CreatedAt;
   read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface SavedSearchesTable {
+  id: string;
+  owner: string;
+  /** The team it is shared with (a name from `users.teams`), or null for the owner alone. */
+  team: string | null;
+  name: string;
+  q: string;
+  filters: Json;
+  sort: 'relevance' | 'newest' | 'oldest' | null;
+  /** The InterpretedQuery it runs (search/interpret-query.ts), as read on `interpreted_on`. */
+  interpreted: Json;
+  /** The day relative dates were counted from; a `date`, read back as text (YYYY-MM-DD). */
+  interpreted_on: ColumnType<Date | string, string, string>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

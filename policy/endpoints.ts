@@ -8,6 +8,8 @@ const ADMINS: Requirement = { kind: 'role', anyOf: [] };
 /** Catalogue-wide figures name assets from every project: analysts and administrators only. */
 const ANALYSTS: Requirement = { kind: 'role', anyOf: ['analyst'] };
 const asset = (level: 'view' | 'edit' | 'manage'): Requirement => ({ kind: 'asset', level });
+/** Owners manage their saved searches; members of the team one is shared with view it. */
+const savedSearch = (level: 'view' | 'manage'): Requirement => ({ kind: 'saved-search', level });
 
 /**
  * What every endpoint requires, keyed `METHOD /path` as in the OpenAPI document. The server
@@ -92,6 +94,12 @@ export const endpointPolicy: Record<string, Requirement> = {
 
   'GET /api/search': SIGNED_IN, // finds only assets the caller can see
   'GET /api/trees/{ruleSet}/{tree}': SIGNED_IN,
+  'GET /api/saved-searches': SIGNED_IN, // the caller's own and those shared with their teams
+  'POST /api/saved-searches': SIGNED_IN, // + body: a team the caller is in
+  'GET /api/saved-searches/{savedSearchId}': savedSearch('view'),
+  'PATCH /api/saved-searches/{savedSearchId}': savedSearch('manage'),
+  'DELETE /api/saved-searches/{savedSearchId}': savedSearch('manage'),
+  'GET /api/saved-searches/{savedSearchId}/results': savedSearch('view'), // finds what the caller can see
 
   'GET /api/rule-sets': SIGNED_IN,
   'GET /api/rule-sets/{name}': SIGNED_IN,

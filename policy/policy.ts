@@ -3,7 +3,7 @@ import { type AccessLevel, atLeast, isAdmin, type Principal } from './access';
 /**
  * What an endpoint requires of its caller. Resources are named by the path: `asset` is the asset
  * in `{id}`, `approval` the approval in `{approvalId}`, `project` the project in `{project}`,
- * `share` the share link in `{id}`.
+ * `share` the share link in `{id}`, `saved-search` the saved search in `{savedSearchId}`.
  */
 export type Requirement =
   | { kind: 'public' }
@@ -12,21 +12,23 @@ export type Requirement =
   | { kind: 'asset'; level: AccessLevel }
   | { kind: 'approval'; level: AccessLevel }
   | { kind: 'project'; level: AccessLevel }
-  | { kind: 'share' };
+  | { kind: 'share' }
+  /** Its owner holds `manage`; members of the team it is shared with, `view`. */
+  | { kind: 'saved-search'; level: AccessLevel };
 
-export type ResourceKind = 'asset' | 'approval' | 'project' | 'share';
+export type ResourceKind = 'asset' | 'approval' | 'project' | 'share' | 'saved-search';
 
 /** Whether deciding needs the caller's access to the resource the path names. */
 export function namesResource(
   requirement: Requirement,
 ): requirement is Extract<Requirement, { kind: ResourceKind }> {
-  return ['asset', 'approval', 'project', 'share'].includes(requirement.kind);
+  return ['asset', 'approval', 'project', 'share', 'saved-search'].includes(requirement.kind);
 }
 
 /**
  * What the caller holds on the resource the path names: their level on its project (absent when
  * they have none, or when the resource does not exist: the two must look the same), and for a
- * share link whether they made it.
+ * share link whether they made it. For a saved search the level is `levelOnSavedSearch`'s.
  */
 export interface ResourceAccess {
   level?: AccessLevel;
@@ -41,6 +43,19 @@ export type Decision =
   | { allow: false; status: 404; reason: 'not-found'; resource: ResourceKind };
 
 const ALLOW: Decision = { allow: true };
+
+/**
+ * A saved search is its owner's (manage: edit, share, delete); members of the team it is shared
+ * with may view and run it; nobody else knows it exists.
+ */
+export function levelOnSavedSearch(
+  principal: Principal,
+  search: { owner: string; team: string | null },
+): AccessLevel | undefined {
+  if (search.owner === principal.id) return 'manage';
+  if (search.team !== null && principal.teams.includes(search.team)) return 'view';
+  return undefined;
+}
 
 /**
  * The one place that decides whether a caller may do what an endpoint does. Pure: the server

@@ -10,6 +10,7 @@ import { type Database, openDatabase } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
 import { IdentityRepository } from '../catalogue/identity.repository';
 import { NotificationRepository } from '../catalogue/notification.repository';
+import { SavedSearchRepository } from '../catalogue/saved-search.repository';
 import { RenditionRepository } from '../catalogue/rendition.repository';
 import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { SearchRepository } from '../catalogue/search.repository';
@@ -34,6 +35,7 @@ export interface Storage {
   audit: AuditRepository;
   comments: CommentRepository;
   notifications: NotificationRepository;
+  savedSearches: SavedSearchRepository;
   analytics: AnalyticsRepository;
   blobs: FileBlobStore;
 }
@@ -130,6 +132,7 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     audit: new AuditRepository(database.db),
     comments: new CommentRepository(database.db),
     notifications: new NotificationRepository(database.db),
+    savedSearches: new SavedSearchRepository(database.db),
     analytics: new AnalyticsRepository(database.db),
     blobs: new FileBlobStore(blobDir, coldDir, processBlobWriter()),
   };

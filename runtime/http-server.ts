@@ -16,6 +16,7 @@ import { IdentityService } from '../services/identity.service';
 import { MigrationService } from '../services/migration.service';
 import { NotificationHub } from '../services/notification-hub';
 import { RuleSetService } from '../services/rule-set.service';
+import { SavedSearchService } from '../services/saved-search.service';
 import { SearchService } from '../services/search.service';
 import { ShareService } from '../services/share.service';
 import { UseRecorder } from '../services/use-recorder';
@@ -48,6 +49,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     access: storage.access,
     approvals: storage.approvals,
     shares: storage.shares,
+    savedSearches: storage.savedSearches,
   });
   const distribution = distributionOf(storage, config.limits);
   const uses = new UseRecorder({ workflows });
@@ -109,6 +111,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     workflows,
     migrations,
     search,
+    savedSearches: new SavedSearchService({ savedSearches: storage.savedSearches, search }),
     identity: new IdentityService(storage.identity, config.auth),
     approvals: storage.approvals,
     blobs: storage.blobs,

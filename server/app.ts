@@ -19,6 +19,7 @@ import type { IdentityService } from '../services/identity.service';
 import type { MigrationService } from '../services/migration.service';
 import type { NotificationHub } from '../services/notification-hub';
 import type { RuleSetService } from '../services/rule-set.service';
+import type { SavedSearchService } from '../services/saved-search.service';
 import type { SearchService } from '../services/search.service';
 import type { ShareService } from '../services/share.service';
 import type { TraceService } from '../services/trace.service';
@@ -43,6 +44,7 @@ import { healthRouter } from './routes/health.routes';
 import { lifecycleRouter } from './routes/lifecycle.routes';
 import { notificationsRouter } from './routes/notifications.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
+import { savedSearchesRouter } from './routes/saved-searches.routes';
 import { searchRouter } from './routes/search.routes';
 import { sharesRouter } from './routes/shares.routes';
 import { traceRouter } from './routes/trace.routes';
@@ -56,6 +58,7 @@ export interface AppDeps {
   approvals: ApprovalRepository;
   migrations: MigrationService;
   search: SearchService;
+  savedSearches: SavedSearchService;
   identity: IdentityService;
   access: AccessService;
   shares: ShareService;
@@ -118,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(sharesRouter(deps));
   app.use(ruleSetsRouter(deps.ruleSets));
   app.use(searchRouter(deps));
+  app.use(savedSearchesRouter(deps));
 
   if (deps.webDir) app.use(webApp(deps.webDir));
 

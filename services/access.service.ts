@@ -1,5 +1,6 @@
 import type { AccessRepository, ProjectRecord } from '../catalogue/access.repository';
 import type { ApprovalRepository } from '../catalogue/approval.repository';
+import type { SavedSearchRepository } from '../catalogue/saved-search.repository';
 import type { ShareRepository } from '../catalogue/share.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
@@ -12,7 +13,13 @@ import {
   type Principal,
   principalKeys,
 } from '../policy/access';
-import { decide, type Requirement, type ResourceAccess, type ResourceKind } from '../policy/policy';
+import {
+  decide,
+  levelOnSavedSearch,
+  type Requirement,
+  type ResourceAccess,
+  type ResourceKind,
+} from '../policy/policy';
 
 /**
  * Looks up what a caller holds on the resources a request names, and enforces `decide` on them.
@@ -24,6 +31,7 @@ export class AccessService {
       access: AccessRepository;
       approvals: ApprovalRepository;
       shares: ShareRepository;
+      savedSearches: Pick<SavedSearchRepository, 'byId'>;
     },
   ) {}
 
@@ -53,6 +61,13 @@ export class AccessService {
           creator: share.createdBy === principal.id,
           level: await this.lowestLevel(principal, share.assetIds),
         };
+      }
+      case 'saved-search': {
+        const id = params.savedSearchId;
+        const search = isUuid(id) ? await this.deps.savedSearches.byId(id) : undefined;
+        if (!search) return {};
+        const level = levelOnSavedSearch(principal, { owner: search.owner.id, team: search.team });
+        return level ? { level } : {};
       }
       default:
         return {};
@@ -208,5 +223,12 @@ function notFound(resource: ResourceKind, details: { id?: string }): AssetflowEr
       return new AssetflowError(ErrorCodes.PROJECT_NOT_FOUND, `No project ${id}.`, 404, { id });
     case 'share':
       return new AssetflowError(ErrorCodes.SHARE_NOT_FOUND, `No share link ${id}.`, 404, { id });
+    case 'saved-search':
+      return savedSearchNotFound(id);
   }
+}
+
+/** The answer for a saved search the caller may not see, and for an id never used. */
+export function savedSearchNotFound(id: string): AssetflowError {
+  return new AssetflowError(ErrorCodes.SAVED_SEARCH_NOT_FOUND, `No saved search ${id}.`, 404, { id });
 }

@@ -10,6 +10,7 @@ import { healthOperations } from '../routes/health.contract';
 import { lifecycleOperations } from '../routes/lifecycle.contract';
 import { notificationsOperations } from '../routes/notifications.contract';
 import { ruleSetOperations } from '../routes/rule-sets.contract';
+import { savedSearchesOperations } from '../routes/saved-searches.contract';
 import { searchOperations } from '../routes/search.contract';
 import { sharesOperations } from '../routes/shares.contract';
 import { traceOperations } from '../routes/trace.contract';
@@ -29,6 +30,7 @@ export const allOperations: readonly Operation[] = [
   ...approvalsOperations,
   ...collaborationOperations,
   ...searchOperations,
+  ...savedSearchesOperations,
   ...distributionOperations,
   ...sharesOperations,
   ...traceOperations,

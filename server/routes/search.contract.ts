@@ -10,7 +10,7 @@ const Day = calendarDay;
 const Filter = (description: string) => Type.Optional(Type.Array(Type.String(), { description }));
 
 /** How the query was read (search/interpret-query.ts). */
-const InterpretedQuery = component(
+export const InterpretedQuery = component(
   'InterpretedQuery',
   Closed({
     dateRange: Nullable(Closed({ from: Type.String(), to: Type.String() })),

@@ -16,7 +16,8 @@ type Persona = (typeof PERSONAS)[number];
  * empty body, never with a 5xx); `401` not signed in; `403` signed in without the role or level;
  * `404` the resource is hidden from them. Columns: anonymous, viewer (view on p1), editor (edit on
  * p1), manager (manage on p1), other-team (a project of its own, nothing on p1), admin. The share
- * link was made by the administrator. A new endpoint needs its row here before the test passes.
+ * link was made by the administrator; so was the saved search, shared with the team `other`.
+ * A new endpoint needs its row here before the test passes.
  */
 const EXPECTED: Record<string, string> = {
   'GET /api/health': 'ok ok ok ok ok ok',
@@ -84,6 +85,13 @@ const EXPECTED: Record<string, string> = {
   'POST /api/approvals/{approvalId}/decision': '401 ok ok ok 404 ok',
   'GET /api/search': '401 ok ok ok ok ok',
   'GET /api/trees/{ruleSet}/{tree}': '401 ok ok ok ok ok',
+  'GET /api/saved-searches': '401 ok ok ok ok ok',
+  'POST /api/saved-searches': '401 ok ok ok ok ok',
+  'GET /api/saved-searches/{savedSearchId}': '401 404 404 404 ok ok',
+  'PATCH /api/saved-searches/{savedSearchId}': '401 404 404 404 403 ok',
+  'GET /api/saved-searches/{savedSearchId}/results': '401 404 404 404 ok ok',
+  // After the rows that read it: the administrator, last, deletes it.
+  'DELETE /api/saved-searches/{savedSearchId}': '401 404 404 404 403 ok',
   'GET /api/rule-sets': '401 ok ok ok ok ok',
   'GET /api/rule-sets/{name}': '401 ok ok ok ok ok',
   'GET /api/rule-sets/{name}/versions/{version}': '401 ok ok ok ok ok',
@@ -114,6 +122,7 @@ const POLICY_CODES = new Set([
   'APPROVAL_NOT_FOUND',
   'PROJECT_NOT_FOUND',
   'SHARE_NOT_FOUND',
+  'SAVED_SEARCH_NOT_FOUND',
 ]);
 
 /**
@@ -170,6 +179,10 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       .post('/api/shares')
       .send({ assetIds: [assetId], permission: 'download', rendition: 'medium', password: 'a long password' })
       .expect(201);
+    const saved = await harness.http
+      .post('/api/saved-searches')
+      .send({ name: 'matrix', q: 'poster', team: 'other' })
+      .expect(201);
     const comment = await harness.http
       .post(`/api/assets/${assetId}/comments`)
       .send({ body: 'matrix' })
@@ -188,6 +201,7 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       token: (share.body.url as string).split('/s/')[1]!,
       assetId,
       shareId: share.body.id,
+      savedSearchId: saved.body.id,
     });
   });
   afterAll(async () => {
@@ -249,7 +263,7 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       expect({ key, persona, status: res.status }).toEqual({ key, persona, status: Number(expected) });
       if (expected === '401') expect(code).toBe('NOT_SIGNED_IN');
       else if (expected === '403') expect(code).toBe('FORBIDDEN');
-      else expect(code).toMatch(/^(ASSET|APPROVAL|PROJECT|SHARE)_NOT_FOUND$/);
+      else expect(code).toMatch(/^(ASSET|APPROVAL|PROJECT|SHARE|SAVED_SEARCH)_NOT_FOUND$/);
     }
   });
 });

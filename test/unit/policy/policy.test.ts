@@ -1,6 +1,6 @@
 import { levelOf, type Principal } from '../../../policy/access';
 import { endpointPolicy, matchEndpoint } from '../../../policy/endpoints';
-import { decide } from '../../../policy/policy';
+import { decide, levelOnSavedSearch } from '../../../policy/policy';
 
 const person = (roles: string[] = [], teams: string[] = []): Principal => ({
   id: '7d0c0a52-3f4e-4b1a-9d55-2b1c4e0f9a11',
@@ -51,6 +51,27 @@ describe('decide', () => {
     expect(decide(p, { kind: 'share' }, { creator: true })).toEqual({ allow: true });
     expect(decide(p, { kind: 'share' }, { level: 'manage' })).toEqual({ allow: true });
     expect(decide(p, { kind: 'share' }, { level: 'edit' })).toMatchObject({ status: 404, resource: 'share' });
+  });
+
+  it('lets the owner change a saved search, members of its team run it, and hides it from others', () => {
+    const owner = person();
+    const member = { ...person([], ['design']), id: '0b3f5c1e-2d4a-4e6b-8c7d-9e0f1a2b3c4d' };
+    const stranger = { ...person([], ['other']), id: '1c4e6d2f-3e5b-4f7c-9d8e-0f1a2b3c4d5e' };
+    const search = { owner: owner.id, team: 'design' };
+    const manage = { kind: 'saved-search', level: 'manage' } as const;
+    const view = { kind: 'saved-search', level: 'view' } as const;
+    const at = (p: typeof owner, s: typeof search | { owner: string; team: null }) => {
+      const level = levelOnSavedSearch(p, s);
+      return level ? { level } : {};
+    };
+    expect(decide(owner, manage, at(owner, search))).toEqual({ allow: true });
+    expect(decide(member, view, at(member, search))).toEqual({ allow: true });
+    expect(decide(member, manage, at(member, search))).toMatchObject({ status: 403 });
+    expect(decide(stranger, view, at(stranger, search))).toMatchObject({
+      status: 404,
+      resource: 'saved-search',
+    });
+    expect(decide(member, view, at(member, { owner: owner.id, team: null }))).toMatchObject({ status: 404 });
   });
 
   it('checks global roles, and administrators pass every check', () => {
