@@ -55,6 +55,7 @@ export async function call<O extends Outcome>(pending: Promise<O>): Promise<Data
 type Schemas = components['schemas'];
 export type Asset = Schemas['Asset'];
 export type SearchHit = Schemas['SearchHit'];
+export type SavedSearch = Schemas['SavedSearch'];
 export type UploadedAsset = Schemas['UploadedAsset'];
 export type DuplicateMatch = Schemas['DuplicateMatch'];
 export type CommentThread = Schemas['CommentThread'];

@@ -85,7 +85,7 @@ export function App() {
         ) : page === 'users' && isAdmin ? (
           <UsersAdmin />
         ) : (
-          <Library />
+          <Library me={me} />
         )}
       </main>
     </div>

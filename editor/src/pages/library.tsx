@@ -1,6 +1,16 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { call, client, type DuplicateMatch, messageOf, type SearchResult, uploadWithProgress } from '../api';
+import {
+  call,
+  client,
+  type DuplicateMatch,
+  type Me,
+  messageOf,
+  type SavedSearch,
+  type SearchResult,
+  uploadWithProgress,
+} from '../api';
 import { useT } from '../i18n';
+import { InterpretationChips, OpenCollection, SaveSearch, SmartCollectionList } from './smart-collections';
 
 interface Uploading {
   key: number;
@@ -11,23 +21,45 @@ interface Uploading {
   duplicates?: DuplicateMatch[];
 }
 
-/** Search (natural language, with how it was understood), facets, the grid, and batch upload. */
-export function Library() {
+/**
+ * Search (natural language, with how it was understood), facets, the grid, and batch upload; a
+ * search can be saved, and saved ones (the person's and their teams') open as live smart
+ * collections, run by the interpretation they were saved with.
+ */
+export function Library({ me }: { me: Me }) {
   const t = useT();
   const [query, setQuery] = useState('');
   const [filters, setFilters] = useState<Record<string, string[]>>({});
   const [result, setResult] = useState<SearchResult | null>(null);
   const [uploads, setUploads] = useState<Uploading[]>([]);
   const [dragging, setDragging] = useState(false);
+  const [savedSearches, setSavedSearches] = useState<SavedSearch[]>([]);
+  const [collection, setCollection] = useState<SavedSearch | null>(null);
 
   const run = useCallback(async (q: string, f: Record<string, string[]>) => {
+    setCollection(null);
     // The facet filters are families the answer's `facets` named (`colour`, `dim.market`…): each is
     // repeated for OR. The document lists the fixed ones; `dim.<dimension>` ones are open-ended.
     setResult(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: 60 } } })));
   }, []);
+  const loadSaved = useCallback(async () => {
+    setSavedSearches((await call(client.GET('/api/saved-searches'))).savedSearches);
+  }, []);
+  /** What the saved search finds now: assets added since it was saved appear. */
+  const openCollection = useCallback(async (saved: SavedSearch) => {
+    setCollection(saved);
+    const path = { savedSearchId: saved.id };
+    setResult(
+      await call(
+        client.GET('/api/saved-searches/{savedSearchId}/results', { params: { path, query: { limit: 60 } } }),
+      ),
+    );
+  }, []);
   useEffect(() => {
     void run('', {});
-  }, [run]);
+    void loadSaved();
+  }, [run, loadSaved]);
+  const refresh = () => (collection ? openCollection(collection) : run(query, filters));
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -63,7 +95,7 @@ export function Library() {
         }
       }),
     );
-    void run(query, filters);
+    void refresh();
   };
 
   const interpreted = result?.interpreted;
@@ -79,27 +111,45 @@ export function Library() {
             onChange={(e) => setQuery(e.target.value)}
           />
           <button type="submit">{t('search')}</button>
+          {query && !collection && (
+            <SaveSearch
+              q={query}
+              filters={filters}
+              teams={me.teams}
+              onSaved={(saved) => {
+                void loadSaved();
+                void openCollection(saved);
+              }}
+            />
+          )}
         </form>
       </search>
-      {interpreted && query && (
+      {interpreted && query && !collection && (
         <p className="interpreted" data-testid="interpreted">
-          {t('understood')}:{' '}
-          {interpreted.dateRange && (
-            <span className="chip">{`${interpreted.dateRange.from} → ${interpreted.dateRange.to}`}</span>
-          )}
-          {[...interpreted.colours, ...interpreted.types].map((c) => (
-            <span key={c} className="chip">
-              {c}
-            </span>
-          ))}
-          {Object.entries(interpreted.facets).map(([k, v]) => (
-            <span key={k} className="chip">{`${k}: ${v.join(', ')}`}</span>
-          ))}
-          {interpreted.text && <span className="chip">“{interpreted.text}”</span>}
+          {t('understood')}: <InterpretationChips interpreted={interpreted} />
         </p>
+      )}
+      {collection && (
+        <OpenCollection
+          saved={collection}
+          teams={me.teams}
+          onChanged={(saved) => {
+            void loadSaved();
+            void openCollection(saved);
+          }}
+          onDeleted={() => {
+            void loadSaved();
+            void run(query, filters);
+          }}
+        />
       )}
       <div className="library-body">
         <aside className="facets" aria-label="facets">
+          <SmartCollectionList
+            items={savedSearches}
+            openId={collection?.id}
+            onOpen={(saved) => void openCollection(saved)}
+          />
           {Object.entries(result?.facets ?? {}).map(([family, counts]) => (
             <fieldset key={family}>
               <legend>{family}</legend>
