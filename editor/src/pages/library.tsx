@@ -111,18 +111,18 @@ export function Library({ me }: { me: Me }) {
             onChange={(e) => setQuery(e.target.value)}
           />
           <button type="submit">{t('search')}</button>
-          {query && !collection && (
-            <SaveSearch
-              q={query}
-              filters={filters}
-              teams={me.teams}
-              onSaved={(saved) => {
-                void loadSaved();
-                void openCollection(saved);
-              }}
-            />
-          )}
         </form>
+        {query && !collection && (
+          <SaveSearch
+            q={query}
+            filters={filters}
+            teams={me.teams}
+            onSaved={(saved) => {
+              void loadSaved();
+              void openCollection(saved);
+            }}
+          />
+        )}
       </search>
       {interpreted && query && !collection && (
         <p className="interpreted" data-testid="interpreted">
