@@ -222,6 +222,10 @@ function describeRequirement(requirement: Requirement): string {
       return 'the link\u2019s creator (or administrator)';
     case 'project':
       return `${requirement.level} on the project`;
+    case 'saved-search':
+      return requirement.level === 'view'
+        ? 'its owner, or a member of the team it is shared with (or administrator)'
+        : 'its owner (or administrator)';
     default:
       return `${requirement.level} on the ${requirement.kind}\u2019s project`;
   }
