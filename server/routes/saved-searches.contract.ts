@@ -19,11 +19,21 @@ const TeamName = Type.String({ pattern: '^[\\w.-]{1,64}$', description: 'A team 
 const Name = Type.String({ minLength: 1, maxLength: 100, description: 'At most 100 characters' });
 const Query = Type.String({ maxLength: 500, description: 'The words, as typed (at most 500 characters)' });
 const Sort = StringEnum(['relevance', 'newest', 'oldest']);
+/**
+ * The names of `GET /api/search`'s facet filters: the lists its contract declares, and
+ * `dim.<dimension>`. A saved search's filters are checked here, when it is saved, rather than by
+ * the search at every run; and the search looks names up in a plain object, where `constructor`
+ * would be found (a 500, not a 400).
+ */
+const FILTER_NAMES = Object.entries(searchAssets.query!.properties)
+  .filter(([, schema]) => (schema as { type?: string }).type === 'array')
+  .map(([name]) => name);
 /** The facet filters of `GET /api/search`, as an object; the sizes keep a stored search small. */
 const Filters = Type.Record(
-  Type.String({ maxLength: 80 }),
+  Type.String(),
   Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 }),
   {
+    propertyNames: { pattern: `^(${FILTER_NAMES.join('|')}|dim\\..{1,64})$` },
     maxProperties: 20,
     description:
       'Facet filters as `GET /api/search` takes them (`type`, `colour`, `state`, `ruleSet`, `project`, `month`, `dim.<dimension>`): family → values, values OR’ed; at most 20 families of 50 values',
@@ -86,7 +96,7 @@ export const createSavedSearch = operation({
   },
   responses: { 201: { description: 'The saved search with its interpretation', json: SavedSearch } },
   errors: {
-    400: 'VALIDATION_FAILED: a blank name, an unknown filter (`details.filter`), or a team the caller is not in',
+    400: 'VALIDATION_FAILED: a blank name, an unknown filter, or a team the caller is not in',
     409: 'TOO_MANY_SAVED_SEARCHES: the caller already keeps 100',
   },
 });
