@@ -45,7 +45,7 @@ describe('library and approvals (Chromium)', () => {
 
     // 新品 ("new product") is one word of the name, found by jieba segmentation at both ends.
     await page.getByRole('searchbox').fill('新品');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.getByTestId('interpreted').waitFor();
     const results = page.getByTestId('result');
     await results.first().waitFor();
@@ -82,7 +82,7 @@ describe('library and approvals (Chromium)', () => {
 
     // The same page in Chinese.
     await page.getByRole('button', { name: '中文' }).click();
-    await page.getByRole('button', { name: '搜索' }).waitFor();
+    await page.getByRole('button', { name: '搜索', exact: true }).waitFor();
     await screenshot(page, 'library-zh');
   }, 90_000);
 
