@@ -37,6 +37,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     indexer,
     assets: storage.assets,
     duplicates: storage.duplicates,
+    visualFeatures: storage.visualFeatures,
     workflows,
     defaultRuleSet: config.rules.defaultRuleSet,
     ruleSets,
