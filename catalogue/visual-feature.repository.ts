@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { bandsOf, HASH_BITS, hammingDistance } from '../imaging/perceptual-hash';
 import type { RegionHash } from '../imaging/visual-features';
 import type { CatalogueDb } from './database';
-import { bandProbes, hammingSql, neighbours } from './duplicate.repository';
+import { hammingSql, neighbours } from './duplicate.repository';
 
 /** A version whose region hashes came within the distance of a query's (see `findNear`). */
 export interface VisualMatch {
@@ -83,15 +83,23 @@ export class VisualFeatureRepository {
     const whole = query.find((r) => r.scale === 100);
     if (!whole) return [];
     const radius = Math.floor(distance / 4);
-    const probe = (region: RegionHash, wholeFramesOnly: boolean) => {
-      const probes = bandsOf(region.hash).map((band) => neighbours(band, radius));
-      return sql`
-        SELECT f.asset_id, f.version, f.scale AS stored_scale, ${region.scale}::int AS query_scale,
-               ${hammingSql(sql.ref('f.hash'), region.hash)} AS distance
-          FROM visual_features f
-         WHERE ${bandProbes('f', probes)} ${wholeFramesOnly ? sql`AND f.scale = 100` : sql``}`;
-    };
-    const parts = [probe(whole, false), ...query.filter((r) => r.scale !== 100).map((r) => probe(r, true))];
+    // One branch per band and query region, each an index-only scan of one band index (the
+    // index carries scale, hash, asset and version): no bitmap of the heap, no row read twice
+    // for a band it does not match. A version found by several branches is kept once below.
+    const probe = (region: RegionHash, wholeFramesOnly: boolean) =>
+      bandsOf(region.hash).map((value, i) => {
+        const column = sql.ref(`f.band${i}`);
+        return sql`
+          SELECT f.asset_id, f.version, f.scale AS stored_scale, ${region.scale}::int AS query_scale,
+                 ${hammingSql(sql.ref('f.hash'), region.hash)} AS distance
+            FROM visual_features f
+           WHERE ${column} IN (${sql.join(neighbours(value, radius))})
+                 ${wholeFramesOnly ? sql`AND f.scale = 100` : sql``}`;
+      });
+    const parts = [
+      ...probe(whole, false),
+      ...query.filter((r) => r.scale !== 100).flatMap((r) => probe(r, true)),
+    ];
     const exclude = options.excludeAssetId ?? null;
     const { rows } = await sql<{
       asset_id: string;
