@@ -99,9 +99,9 @@ export class DuplicateRepository {
   }
 }
 
-/** Hamming distance between a char(16) hex column and a hex hash, in SQL. */
+/** Hamming distance between a char(16) hex column and a hex hash, in SQL (int: the driver reads bigint as a string). */
 export function hammingSql(column: RawBuilder<unknown>, hash: string): RawBuilder<number> {
-  return sql<number>`bit_count(('x' || ${column})::bit(64) # ${`x${hash}`}::bit(64))`;
+  return sql<number>`bit_count(('x' || ${column})::bit(64) # ${`x${hash}`}::bit(64))::int`;
 }
 
 /** `band0 IN (…) OR band1 IN (…) …` for a table alias: each disjunct is one band index. */

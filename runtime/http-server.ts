@@ -18,6 +18,7 @@ import { NotificationHub } from '../services/notification-hub';
 import { RuleSetService } from '../services/rule-set.service';
 import { SearchService } from '../services/search.service';
 import { ShareService } from '../services/share.service';
+import { SimilarService } from '../services/similar.service';
 import { UseRecorder } from '../services/use-recorder';
 import { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -93,6 +94,12 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     notices: new Notices(storage),
     analytics: storage.analytics,
     trace: traceOf(storage, config.limits, distribution),
+    similar: new SimilarService({
+      assets: storage.assets,
+      visualFeatures: storage.visualFeatures,
+      blobs: storage.blobs,
+      maxImagePixels: config.limits.maxImagePixels,
+    }),
     access,
     shares,
     distribution,

@@ -21,6 +21,7 @@ import type { NotificationHub } from '../services/notification-hub';
 import type { RuleSetService } from '../services/rule-set.service';
 import type { SearchService } from '../services/search.service';
 import type { ShareService } from '../services/share.service';
+import type { SimilarService } from '../services/similar.service';
 import type { TraceService } from '../services/trace.service';
 import type { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -45,6 +46,7 @@ import { notificationsRouter } from './routes/notifications.routes';
 import { ruleSetsRouter } from './routes/rule-sets.routes';
 import { searchRouter } from './routes/search.routes';
 import { sharesRouter } from './routes/shares.routes';
+import { similarRouter } from './routes/similar.routes';
 import { traceRouter } from './routes/trace.routes';
 import { usersRouter } from './routes/users.routes';
 
@@ -69,6 +71,7 @@ export interface AppDeps {
   notices: Notices;
   analytics: AnalyticsRepository;
   trace: TraceService;
+  similar: SimilarService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   /** The built web app (editor/dist) to serve at `/`; none when undefined. */
@@ -109,6 +112,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(usersRouter(deps));
   app.use(accessRouter(deps));
   app.use(assetsRouter(deps));
+  app.use(similarRouter(deps));
   app.use(lifecycleRouter(deps));
   app.use(distributionRouter(deps));
   app.use(collaborationRouter(deps));

@@ -12,6 +12,7 @@ import { notificationsOperations } from '../routes/notifications.contract';
 import { ruleSetOperations } from '../routes/rule-sets.contract';
 import { searchOperations } from '../routes/search.contract';
 import { sharesOperations } from '../routes/shares.contract';
+import { similarOperations } from '../routes/similar.contract';
 import { traceOperations } from '../routes/trace.contract';
 import { usersOperations } from '../routes/users.contract';
 import { operationKey } from './document';
@@ -25,6 +26,7 @@ export const allOperations: readonly Operation[] = [
   ...usersOperations,
   ...accessOperations,
   ...assetsOperations,
+  ...similarOperations,
   ...lifecycleOperations,
   ...approvalsOperations,
   ...collaborationOperations,
