@@ -57,6 +57,7 @@ export type Asset = Schemas['Asset'];
 export type SearchHit = Schemas['SearchHit'];
 export type UploadedAsset = Schemas['UploadedAsset'];
 export type DuplicateMatch = Schemas['DuplicateMatch'];
+export type SimilarAsset = Schemas['SimilarAsset'];
 export type CommentThread = Schemas['CommentThread'];
 export type CommentRegion = Schemas['CommentRegion'];
 export type Transition = Schemas['Transition'];
