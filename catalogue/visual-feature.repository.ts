@@ -64,6 +64,37 @@ export class VisualFeatureRepository {
   }
 
   /**
+   * Live image versions with a pHash but no region hashes (ingested before migration 0016), in
+   * key order after `after`: what `assetflow duplicates backfill` works through.
+   */
+  async versionsWithout(
+    after: { assetId: string; version: number } | null,
+    limit: number,
+  ): Promise<{ assetId: string; version: number; sha256: string; tier: 'hot' | 'cold' }[]> {
+    const { rows } = await sql<{
+      asset_id: string;
+      version: number;
+      blob_sha256: string;
+      tier: 'hot' | 'cold';
+    }>`
+      SELECT p.asset_id, p.version, v.blob_sha256, a.tier
+        FROM perceptual_hashes p
+        JOIN asset_versions v ON v.asset_id = p.asset_id AND v.version = p.version
+        JOIN assets a ON a.id = p.asset_id
+       WHERE a.purged_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM visual_features f WHERE f.asset_id = p.asset_id AND f.version = p.version)
+         ${after ? sql`AND (p.asset_id, p.version) > (${after.assetId}::uuid, ${after.version}::int)` : sql``}
+       ORDER BY p.asset_id, p.version
+       LIMIT ${limit}`.execute(this.db);
+    return rows.map((r) => ({
+      assetId: r.asset_id,
+      version: r.version,
+      sha256: r.blob_sha256,
+      tier: r.tier,
+    }));
+  }
+
+  /**
    * Live versions one of whose regions is within `maxDistance` bits of one of the query's, where
    * one side of each compared pair is a whole frame: the query's whole frame against every stored
    * region (the query is a crop of a stored image) and the query's regions against stored whole

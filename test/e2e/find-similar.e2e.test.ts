@@ -35,10 +35,7 @@ describe('find similar on the asset page (Chromium)', () => {
     const thumbnail = page.getByRole('img', { name: 'coffee-cropped.jpg' });
     await thumbnail.waitFor();
     // The thumbnail loaded (naturalWidth > 0), not a broken image.
-    await page.waitForFunction(
-      () =>
-        (document.querySelector('img[alt="coffee-cropped.jpg"]') as HTMLImageElement | null)?.naturalWidth,
-    );
+    await page.waitForFunction('document.querySelector(\'img[alt="coffee-cropped.jpg"]\')?.naturalWidth > 0');
 
     await page.getByRole('link', { name: /coffee-cropped\.jpg/ }).click();
     await page.waitForURL(`**/#/assets/${crop}`);

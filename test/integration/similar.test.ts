@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { backfillVisualFeatures } from '../../services/visual-backfill';
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { ATTACKS } from '../support/image-attacks';
 import { databaseKinds } from '../support/test-databases';
@@ -95,6 +96,21 @@ describe('GET /api/assets/{id}/similar', () => {
     const { rows } = await sql<{ n: string }>`
       SELECT count(*) AS n FROM visual_features WHERE asset_id = ${ids.original}`.execute(db);
     expect(Number(rows[0]!.n)).toBe(4);
+  });
+
+  it('finds versions indexed before the region hashes existed once `duplicates backfill` has run', async () => {
+    const db = harness.storage.database.db;
+    await sql`DELETE FROM visual_features WHERE asset_id = ${ids.crop10}`.execute(db);
+    const found = async () =>
+      (await similarTo('original').expect(200)).body.similar.map((s: { assetId: string }) => s.assetId);
+    expect(await found()).not.toContain(ids.crop10);
+    const deps = {
+      ...harness.storage,
+      maxImagePixels: harness.config.limits.maxImagePixels,
+    };
+    expect(await backfillVisualFeatures(deps)).toEqual({ indexed: 1, skipped: 0 });
+    expect(await found()).toContain(ids.crop10);
+    expect(await backfillVisualFeatures(deps)).toEqual({ indexed: 0, skipped: 0 });
   });
 
   it('answers 404 for an unknown asset', async () => {
