@@ -8,7 +8,7 @@ import type { AccessLevel } from '../policy/access';
 
 /**
  * How far "similar" reaches: 7 of 64 bits (89 %) under the region pairing, the most a lookup at
- * band radius 1 covers — the same index probes as the duplicate lookup, so the same latency.
+ * band radius 1 covers — the same index probes as the duplicate lookup (more rows pass the distance check).
  * Edited and cropped copies fall within it; sibling designs in one house style (8 bits and more
  * apart, bench/duplicates.bench.ts) and different photographs (18 and more) do not.
  */
@@ -40,7 +40,7 @@ export class SimilarService {
    * Nearest first, one row per asset, only assets `levelsOn` reports (the caller's visibility).
    * An image version ingested before its region hashes existed (migration 0016) gets them here,
    * on its first lookup, from its blob; other assets can only be found once they have theirs
-   * (`assetflow search reindex` computes the missing ones).
+   * (`assetflow duplicates backfill` computes the missing ones).
    */
   async similar(
     id: string,
