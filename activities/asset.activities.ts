@@ -5,8 +5,10 @@ import type { DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { RenditionRepository } from '../catalogue/rendition.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { SearchRepository } from '../catalogue/search.repository';
+import type { VisualFeatureRepository } from '../catalogue/visual-feature.repository';
 import type { Transition, VersionAnalysis } from '../domain/asset';
 import { readImageInfo } from '../imaging/read-image-info';
+import { regionHashes } from '../imaging/visual-features';
 import { ingestFile } from '../ingest/ingest-version';
 import type { Notice } from '../lifecycle/model';
 import { type NoticeDeps, Notices } from '../operations/notices';
@@ -20,6 +22,7 @@ export interface AssetActivityDeps extends NoticeDeps {
   assets: AssetRepository;
   blobs: FileBlobStore;
   duplicates: DuplicateRepository;
+  visualFeatures: VisualFeatureRepository;
   renditions: RenditionRepository;
   /** The search index, kept current after every catalogue write (see services/search-indexer.ts). */
   search: SearchRepository;
@@ -60,7 +63,7 @@ async function whileHeartbeating<T>(work: () => Promise<T>): Promise<T> {
  * the catalogue as running it once does, because Temporal may retry any activity.
  */
 export function createAssetActivities(deps: AssetActivityDeps) {
-  const { assets, blobs, duplicates, renditions, search, ruleSets, limits, tagging } = deps;
+  const { assets, blobs, duplicates, visualFeatures, renditions, search, ruleSets, limits, tagging } = deps;
   const notices = new Notices(deps);
   const indexer = new SearchIndexer(search, ruleSets);
   const renditionCache = new RenditionCache({ blobs, renditions, maxImagePixels: limits.maxImagePixels });
@@ -104,8 +107,13 @@ export function createAssetActivities(deps: AssetActivityDeps) {
           ref.options ?? DEFAULT_INGEST_OPTIONS,
           ingestDeps,
         );
-        if (analysis.kind === 'image' && analysis.perceptualHash)
+        if (analysis.kind === 'image' && analysis.perceptualHash) {
           await duplicates.index(ref.assetId, ref.version, analysis.perceptualHash);
+          // The crop-robust regions (migration 0016) are not part of the activity's result, so
+          // the workflow and its recorded histories stay as they were.
+          const regions = await regionHashes(blobs.pathOf(sha256), limits.maxImagePixels);
+          await visualFeatures.index(ref.assetId, ref.version, regions);
+        }
         await assets.saveAnalysis(ref.assetId, ref.version, analysis);
         await indexer.reindex(ref.assetId);
         return analysis;

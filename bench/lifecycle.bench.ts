@@ -77,6 +77,7 @@ async function main() {
     assets: storage.assets,
     indexer: new SearchIndexer(storage.search, storage.ruleSets),
     duplicates: storage.duplicates,
+    visualFeatures: storage.visualFeatures,
     maxImagePixels: 100_000_000,
     workflows,
     defaultRuleSet: 'default',

@@ -8,6 +8,7 @@ import { openCatalogue, openStorage, type Storage } from '../runtime/catalogue';
 import { traceOf } from '../runtime/distribution';
 import type { EmbeddedPostgres } from '../runtime/embedded-postgres';
 import { AuditAnchoring, type TrailVerdict, verifyTrail } from '../services/audit-anchoring.service';
+import { backfillVisualFeatures } from '../services/visual-backfill';
 
 /** The configuration the `-c` option names (or the default file). */
 export function configOf(program: Command): AppConfig {
@@ -49,7 +50,7 @@ export function say(message: string) {
   process.stdout.write(`${message}\n`);
 }
 
-/** `migrate`, `audit verify`, `trace` and `search reindex`. */
+/** `migrate`, `audit verify`, `trace`, `search reindex` and `duplicates backfill`. */
 export function registerCatalogueCommands(program: Command) {
   program
     .command('migrate')
@@ -139,6 +140,26 @@ export function registerCatalogueCommands(program: Command) {
           process.stderr.write(`  ${done}/${total}\n`),
         );
         say(`Reindexed ${count} assets in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      }),
+    );
+
+  program
+    .command('duplicates')
+    .description('the near-duplicate index')
+    .command('backfill')
+    .description(
+      'compute the crop-robust region hashes of image versions ingested before they existed (resumable)',
+    )
+    .action(() =>
+      withStorage(program, async (storage, config) => {
+        const started = Date.now();
+        const { indexed, skipped } = await backfillVisualFeatures(
+          { ...storage, maxImagePixels: config.limits.maxImagePixels },
+          (done, failed) => process.stderr.write(`  ${done} indexed, ${failed} skipped\n`),
+        );
+        say(
+          `Indexed the regions of ${indexed} versions in ${((Date.now() - started) / 1000).toFixed(1)} s; ${skipped} skipped (bytes gone or undecodable).`,
+        );
       }),
     );
 }

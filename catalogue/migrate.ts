@@ -13,6 +13,7 @@ import * as watermarks from './migrations/0011-watermarks';
 import * as timelineEvents from './migrations/0012-timeline-events';
 import * as accountLifecycle from './migrations/0013-account-lifecycle';
 import * as auditAnchor from './migrations/0014-audit-anchor';
+import * as visualFeatures from './migrations/0016-visual-features';
 import * as savedSearches from './migrations/0017-saved-searches';
 
 /**
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0012-timeline-events': timelineEvents,
   '0013-account-lifecycle': accountLifecycle,
   '0014-audit-anchor': auditAnchor,
+  '0016-visual-features': visualFeatures,
   '0017-saved-searches': savedSearches,
 };
 

@@ -12,6 +12,7 @@ export interface CatalogueSchema {
   rule_sets: RuleSetsTable;
   approval_tasks: ApprovalTasksTable;
   perceptual_hashes: PerceptualHashesTable;
+  visual_features: VisualFeaturesTable;
   renditions: RenditionsTable;
   search_documents: SearchDocumentsTable;
   users: UsersTable;
@@ -119,6 +120,19 @@ export interface ApprovalTasksTable {
 export interface PerceptualHashesTable {
   asset_id: string;
   version: number;
+  hash: string;
+  band0: number;
+  band1: number;
+  band2: number;
+  band3: number;
+}
+
+/** Region pHashes of a version (migration 0016, imaging/visual-features.ts). */
+export interface VisualFeaturesTable {
+  asset_id: string;
+  version: number;
+  /** Percent of the width and height kept, centred; 100 is the whole frame. */
+  scale: number;
   hash: string;
   band0: number;
   band1: number;

@@ -55,6 +55,7 @@ export const endpointPolicy: Record<string, Requirement> = {
   'GET /api/assets/{id}': asset('view'),
   'GET /api/assets/{id}/thumbnail': asset('view'),
   'GET /api/assets/{id}/timeline': asset('view'),
+  'GET /api/assets/{id}/similar': asset('view'), // lists only the similar assets the caller may see
   'GET /api/assets/{id}/lifecycle': asset('view'),
   'GET /api/assets/{id}/renditions/{rendition}': asset('view'), // + the audience rules of the rule set
   'POST /api/assets/{id}/download-requests': asset('view'),

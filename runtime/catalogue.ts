@@ -15,6 +15,7 @@ import { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { SavedSearchRepository } from '../catalogue/saved-search.repository';
 import { SearchRepository } from '../catalogue/search.repository';
 import { ShareRepository } from '../catalogue/share.repository';
+import { VisualFeatureRepository } from '../catalogue/visual-feature.repository';
 import type { AppConfig } from '../config/config.schema';
 import { type EmbeddedPostgres, type EmbeddedUse, openEmbeddedPostgres } from './embedded-postgres';
 import { migrateLegacyPglite } from './legacy-pglite';
@@ -27,6 +28,7 @@ export interface Storage {
   ruleSets: RuleSetRepository;
   approvals: ApprovalRepository;
   duplicates: DuplicateRepository;
+  visualFeatures: VisualFeatureRepository;
   renditions: RenditionRepository;
   search: SearchRepository;
   identity: IdentityRepository;
@@ -124,6 +126,7 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     ruleSets: new RuleSetRepository(database.db),
     approvals: new ApprovalRepository(database.db),
     duplicates: new DuplicateRepository(database.db),
+    visualFeatures: new VisualFeatureRepository(database.db),
     renditions: new RenditionRepository(database.db),
     search: new SearchRepository(database.db),
     identity: new IdentityRepository(database.db),

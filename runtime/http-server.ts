@@ -19,6 +19,7 @@ import { RuleSetService } from '../services/rule-set.service';
 import { SavedSearchService } from '../services/saved-search.service';
 import { SearchService } from '../services/search.service';
 import { ShareService } from '../services/share.service';
+import { SimilarService } from '../services/similar.service';
 import { UseRecorder } from '../services/use-recorder';
 import { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -38,6 +39,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     indexer,
     assets: storage.assets,
     duplicates: storage.duplicates,
+    visualFeatures: storage.visualFeatures,
     workflows,
     defaultRuleSet: config.rules.defaultRuleSet,
     ruleSets,
@@ -94,6 +96,12 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     notices: new Notices(storage),
     analytics: storage.analytics,
     trace: traceOf(storage, config.limits, distribution),
+    similar: new SimilarService({
+      assets: storage.assets,
+      visualFeatures: storage.visualFeatures,
+      blobs: storage.blobs,
+      maxImagePixels: config.limits.maxImagePixels,
+    }),
     access,
     shares,
     distribution,

@@ -22,6 +22,7 @@ import type { RuleSetService } from '../services/rule-set.service';
 import type { SavedSearchService } from '../services/saved-search.service';
 import type { SearchService } from '../services/search.service';
 import type { ShareService } from '../services/share.service';
+import type { SimilarService } from '../services/similar.service';
 import type { TraceService } from '../services/trace.service';
 import type { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -47,6 +48,7 @@ import { ruleSetsRouter } from './routes/rule-sets.routes';
 import { savedSearchesRouter } from './routes/saved-searches.routes';
 import { searchRouter } from './routes/search.routes';
 import { sharesRouter } from './routes/shares.routes';
+import { similarRouter } from './routes/similar.routes';
 import { traceRouter } from './routes/trace.routes';
 import { usersRouter } from './routes/users.routes';
 
@@ -72,6 +74,7 @@ export interface AppDeps {
   notices: Notices;
   analytics: AnalyticsRepository;
   trace: TraceService;
+  similar: SimilarService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   /** The built web app (editor/dist) to serve at `/`; none when undefined. */
@@ -112,6 +115,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(usersRouter(deps));
   app.use(accessRouter(deps));
   app.use(assetsRouter(deps));
+  app.use(similarRouter(deps));
   app.use(lifecycleRouter(deps));
   app.use(distributionRouter(deps));
   app.use(collaborationRouter(deps));

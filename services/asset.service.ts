@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { DuplicateMatch, DuplicateRepository } from '../catalogue/duplicate.repository';
+import type { VisualFeatureRepository } from '../catalogue/visual-feature.repository';
 import type { AssetLifecycleView } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
@@ -8,7 +9,7 @@ import { isUuid } from '../domain/ids';
 import { own } from '../domain/own';
 import { UNSTORABLE_TEXT, unstorableTextAt } from '../domain/unstorable-text';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
-import { maxDistanceFor } from '../imaging/perceptual-hash';
+import { regionHashes } from '../imaging/visual-features';
 import { missingFieldsOf } from '../lifecycle/asset-rules';
 import type { SearchIndexer } from '../operations/search-indexer';
 import { type AccessLevel, atLeast } from '../policy/access';
@@ -17,6 +18,7 @@ import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
 import { type AssetWorkflows, assetWorkflowId } from '../temporal/asset-workflows.client';
 import { addVersionUpdate } from '../workflows/messages';
+import { findNearDuplicates } from './near-duplicates';
 import type { RuleSetService } from './rule-set.service';
 import { type InspectedFile, inspectUpload } from './upload-inspection';
 import type { AssetUpload, UploadedFile } from './uploaded-file';
@@ -34,6 +36,7 @@ export interface AssetServiceDeps {
   /** Makes a new asset findable at once (by name), before its workflow has ingested it. */
   indexer: Pick<SearchIndexer, 'reindex'>;
   duplicates: DuplicateRepository;
+  visualFeatures: VisualFeatureRepository;
   workflows: AssetWorkflows;
   defaultRuleSet: string;
   /** Resolves a rule-set name to the version an upload runs under. */
@@ -228,9 +231,13 @@ export class AssetService {
     const near =
       policy.near && inspected.image
         ? (
-            await this.deps.duplicates.findNear(
-              inspected.image.perceptualHash,
-              maxDistanceFor(policy.near.threshold),
+            await findNearDuplicates(
+              this.deps,
+              {
+                perceptualHash: inspected.image.perceptualHash,
+                regions: await regionHashes(file.blob.path, this.deps.maxImagePixels),
+              },
+              policy.near.threshold,
             )
           ).filter((n) => !exact.some((e) => e.assetId === n.assetId && e.version === n.version))
         : [];

@@ -58,6 +58,7 @@ export type SearchHit = Schemas['SearchHit'];
 export type SavedSearch = Schemas['SavedSearch'];
 export type UploadedAsset = Schemas['UploadedAsset'];
 export type DuplicateMatch = Schemas['DuplicateMatch'];
+export type SimilarAsset = Schemas['SimilarAsset'];
 export type CommentThread = Schemas['CommentThread'];
 export type CommentRegion = Schemas['CommentRegion'];
 export type Transition = Schemas['Transition'];

@@ -13,6 +13,7 @@ import { ruleSetOperations } from '../routes/rule-sets.contract';
 import { savedSearchesOperations } from '../routes/saved-searches.contract';
 import { searchOperations } from '../routes/search.contract';
 import { sharesOperations } from '../routes/shares.contract';
+import { similarOperations } from '../routes/similar.contract';
 import { traceOperations } from '../routes/trace.contract';
 import { usersOperations } from '../routes/users.contract';
 import { operationKey } from './document';
@@ -26,6 +27,7 @@ export const allOperations: readonly Operation[] = [
   ...usersOperations,
   ...accessOperations,
   ...assetsOperations,
+  ...similarOperations,
   ...lifecycleOperations,
   ...approvalsOperations,
   ...collaborationOperations,

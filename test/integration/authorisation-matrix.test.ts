@@ -51,6 +51,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/assets/{id}': '401 ok ok ok 404 ok',
   'GET /api/assets/{id}/thumbnail': '401 ok ok ok 404 ok',
   'GET /api/assets/{id}/timeline': '401 ok ok ok 404 ok',
+  'GET /api/assets/{id}/similar': '401 ok ok ok 404 ok',
   'GET /api/assets/{id}/lifecycle': '401 ok ok ok 404 ok',
   'GET /api/assets/{id}/renditions/{rendition}': '401 ok ok ok 404 ok',
   'POST /api/assets/{id}/download-requests': '401 ok ok ok 404 ok',

@@ -15,6 +15,7 @@ import {
 import { useT } from '../i18n';
 import { type Region, RegionPicker } from './region-picker';
 import { SharePanel } from './share-panel';
+import { SimilarPanel } from './similar-panel';
 
 /** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
 export function AssetPage({ id, me }: { id: string; me: Me }) {
@@ -289,6 +290,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           ))}
         </ol>
       </section>
+      <SimilarPanel key={id} assetId={id} />
       {plan && <SharePanel assetId={id} renditions={Object.keys(plan.distribute.renditions)} />}
       {trail && (
         <section>
