@@ -4,7 +4,13 @@ import type { SearchQuery, SearchRepository } from '../catalogue/search.reposito
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { own } from '../domain/own';
 import { familyOfHex } from '../imaging/colours';
-import { type InterpretedQuery, interpretQuery, type SearchVocabulary } from '../search/interpret-query';
+import {
+  type InterpretedQuery,
+  interpretQuery,
+  type Reading,
+  type SearchVocabulary,
+  type WordUse,
+} from '../search/interpret-query';
 import { addWords, planWords } from '../search/segment';
 import { DEFAULT_SYNONYMS } from '../search/synonyms';
 import { toTsquery } from '../search/tsquery';
@@ -53,6 +59,32 @@ const FILTER_FACETS: Record<string, string> = {
   project: 'project',
   month: 'month',
 };
+
+/** What the search words were used as, by reading. */
+const WORD_USE: Record<Reading, WordUse> = {
+  'all-words': 'required',
+  'any-word': 'ranked',
+  'name-typo': 'name',
+  'filters-only': 'unmatched',
+};
+const SEARCH_WORD = new Set<WordUse>(Object.values(WORD_USE));
+
+/**
+ * The readings to try, strictest first: every word (AND); any word, more matching words ranking
+ * higher (only when there are two or more); the words as a misspelt name; and the understood
+ * filters alone — only when there are filters, or an unknown word would list the whole catalogue.
+ */
+function readingsOf(terms: number, hasText: boolean, filtered: boolean): Reading[] {
+  if (terms === 0) return ['all-words'];
+  const readings: Reading[] = ['all-words'];
+  if (terms > 1) readings.push('any-word');
+  if (hasText) readings.push('name-typo');
+  if (filtered) readings.push('filters-only');
+  return readings;
+}
+
+/** Cursor codes of the readings (1 was the name fallback before there were more readings). */
+const READING_CODES: Reading[] = ['all-words', 'name-typo', 'any-word', 'filters-only'];
 
 /** A facet group no document has: the caller can see no project. */
 const NO_PROJECT = ['project:'];
@@ -108,33 +140,39 @@ export class SearchService {
     const facetGroups = [...groups.values()].map((values) => [...values]);
     facetGroups.push(...visibilityGroups(request.visibleProjects));
 
-    const sort = request.sort ?? (interpreted.terms.length > 0 ? 'relevance' : 'newest');
+    const from = request.from ?? interpreted.dateRange?.from ?? null;
+    const to = request.to ?? interpreted.dateRange?.to ?? null;
+    const filtered = groups.size > 0 || from !== null || to !== null || interpreted.unusedSince !== null;
     const cursor = request.cursor ? decodeCursor(request.cursor) : null;
-    const tsquery = toTsquery(interpreted.terms);
-    // Names by trigram only when the words find nothing (below): a typo, not every near name.
-    const byName = cursor?.byName ?? false;
-    const query: SearchQuery = {
-      tsquery: byName ? null : tsquery,
-      nameText: byName || !tsquery ? interpreted.text || null : null,
-      facetGroups,
-      from: request.from ?? interpreted.dateRange?.from ?? null,
-      to: request.to ?? interpreted.dateRange?.to ?? null,
-      unusedSince: interpreted.unusedSince,
-      sort,
-      after: cursor,
-      limit: request.limit + 1,
+    const queryFor = (reading: Reading): SearchQuery => {
+      const words = reading === 'all-words' || reading === 'any-word';
+      return {
+        tsquery: words
+          ? toTsquery(reading === 'any-word' ? [interpreted.terms.flat()] : interpreted.terms)
+          : null,
+        nameText: reading === 'name-typo' ? interpreted.text || null : null,
+        facetGroups,
+        from,
+        to,
+        unusedSince: interpreted.unusedSince,
+        sort: request.sort ?? (words || reading === 'name-typo' ? 'relevance' : 'newest'),
+        after: cursor,
+        limit: request.limit + 1,
+      };
     };
-    let { hits, facets } = await this.deps.search.search(query);
-    let namesOnly = byName || !tsquery;
-    if (hits.length === 0 && tsquery && interpreted.text && !cursor) {
-      // Nothing has these words: try them as a misspelt name (pg_trgm word similarity).
-      ({ hits, facets } = await this.deps.search.search({
-        ...query,
-        tsquery: null,
-        nameText: interpreted.text,
-      }));
-      namesOnly = true;
+    // The strictest reading that finds anything: a query never comes back empty because of one
+    // word nothing has, when a looser reading of it matches. A next page keeps its first page's reading.
+    const readings: Reading[] = cursor
+      ? [cursor.reading]
+      : readingsOf(interpreted.terms.length, interpreted.text !== '', filtered);
+    let reading = readings[0]!;
+    let result = await this.deps.search.search(queryFor(reading));
+    for (const looser of readings.slice(1)) {
+      if (result.hits.length > 0) break;
+      reading = looser;
+      result = await this.deps.search.search(queryFor(reading));
     }
+    const { hits, facets } = result;
     const page = hits.slice(0, request.limit);
     const items: SearchResponse['items'] = [];
     for (const hit of page) {
@@ -142,12 +180,16 @@ export class SearchService {
       if (asset) items.push({ ...asset, score: Math.round(hit.score * 1000) / 1000 });
     }
     const last = page.at(-1);
+    const use = WORD_USE[reading];
     return {
-      interpreted,
+      interpreted: {
+        ...interpreted,
+        reading,
+        words: interpreted.words.map((w) => (SEARCH_WORD.has(w.as) ? { ...w, as: use } : w)),
+      },
       items,
       facets: groupFacets(facets),
-      nextCursor:
-        hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, namesOnly) : null,
+      nextCursor: hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, reading) : null,
     };
   }
 
@@ -223,6 +265,7 @@ export class SearchService {
 
   private async loadVocabulary(): Promise<SearchVocabulary> {
     const dimensions: SearchVocabulary['dimensions'] = [];
+    const dimensionNames: NonNullable<SearchVocabulary['dimensionNames']> = [];
     const synonyms = [...DEFAULT_SYNONYMS];
     for (const name of await this.deps.ruleSets.names()) {
       const plan = (await this.deps.ruleSets.latest(name))?.plan;
@@ -233,9 +276,10 @@ export class SearchService {
           const labels = typeof label === 'string' ? [label] : [label.en, ...(label.zh ? [label.zh] : [])];
           dimensions.push({ dimension, value, labels });
         }
+        dimensionNames.push({ dimension, labels: [d.label.en, ...(d.label.zh ? [d.label.zh] : [])] });
       }
     }
-    return { dimensions, synonyms };
+    return { dimensions, dimensionNames, synonyms };
   }
 }
 
@@ -264,20 +308,22 @@ function groupFacets(flat: Record<string, number>): Record<string, Record<string
   return out;
 }
 
-/** The last hit's sort key and id, and whether the search had fallen back to names. */
-function encodeCursor(key: number | string, id: string, byName: boolean): string {
-  return Buffer.from(JSON.stringify([key, id, byName ? 1 : 0])).toString('base64url');
+/** The last hit's sort key and id, and the reading the first page used. */
+function encodeCursor(key: number | string, id: string, reading: Reading): string {
+  return Buffer.from(JSON.stringify([key, id, READING_CODES.indexOf(reading)])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { key: number | string; id: string; byName: boolean } {
+function decodeCursor(cursor: string): { key: number | string; id: string; reading: Reading } {
   try {
-    const [key, id, byName] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const [key, id, code] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const reading = READING_CODES[typeof code === 'number' ? code : 0];
     if (
       (typeof key === 'number' || typeof key === 'string') &&
       typeof id === 'string' &&
-      /^[0-9a-f-]{36}$/.test(id)
+      /^[0-9a-f-]{36}$/.test(id) &&
+      reading
     )
-      return { key, id, byName: byName === 1 };
+      return { key, id, reading };
   } catch {
     // fall through to the error below
   }

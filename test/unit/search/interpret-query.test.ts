@@ -61,7 +61,8 @@ describe('time in queries', () => {
 
 describe('interpretQuery', () => {
   it('去年春节的红色主题海报: Spring Festival 2025, red, posters, nothing left', () => {
-    expect(interpretQuery('去年春节的红色主题海报', TODAY, vocabulary)).toEqual({
+    const { words: _words, ...read } = interpretQuery('去年春节的红色主题海报', TODAY, vocabulary);
+    expect(read).toEqual({
       dateRange: { from: '2025-01-22', to: '2025-02-12' },
       unusedSince: null,
       colours: ['red'],
@@ -69,12 +70,18 @@ describe('interpretQuery', () => {
       facets: {},
       text: '',
       terms: [],
+      reading: 'all-words',
     });
   });
 
-  it('reads the English version the same way', () => {
-    const english = interpretQuery('red posters from last Spring Festival', TODAY, vocabulary);
-    expect(english).toEqual(interpretQuery('去年春节的红色主题海报', TODAY, vocabulary));
+  it('reads the English version the same way (the words differ, what they select does not)', () => {
+    const { words: _en, ...english } = interpretQuery(
+      'red posters from last Spring Festival',
+      TODAY,
+      vocabulary,
+    );
+    const { words: _zh, ...chinese } = interpretQuery('去年春节的红色主题海报', TODAY, vocabulary);
+    expect(english).toEqual(chinese);
   });
 
   it('上个月的汽车主图: last month, with the words and their synonyms for full text', () => {
