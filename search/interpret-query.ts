@@ -24,7 +24,7 @@ export interface SearchVocabulary {
  * `time`, `colour`, `type`, `dimension`: became a filter; the rest are search words —
  * `required` (every such word had to match), `ranked` (the looser reading: any word matched, more
  * matching words rank higher), `name` (read as a misspelt name), `unmatched` (nothing had it; the
- * filters alone answered).
+ * filters alone answered, or nothing within the filters has it and it was dropped).
  */
 export type WordUse =
   | 'filler'
@@ -47,11 +47,12 @@ export interface QueryWord {
 }
 
 /**
- * Which reading of the search words answered: all of them (`all-words`), any of them ranked by
- * how many match (`any-word`), the words as a misspelt name (`name-typo`), or none — the filters
+ * Which reading of the search words answered, strictest first: all of them (`all-words`); all
+ * of those anything has, the others dropped (`known-words`); any of them, more matching words
+ * ranking higher (`any-word`); the words as a misspelt name (`name-typo`); none — the filters
  * alone (`filters-only`). A query without search words reads `all-words`.
  */
-export type Reading = 'all-words' | 'any-word' | 'name-typo' | 'filters-only';
+export type Reading = 'all-words' | 'known-words' | 'any-word' | 'name-typo' | 'filters-only';
 
 /** How a query was understood; the API returns it so a person can see and correct it. */
 export interface InterpretedQuery {
@@ -128,7 +129,11 @@ export function interpretQuery(query: string, today: string, vocabulary: SearchV
   }
 
   const colours: BasicColour[] = [];
+  const colourOf = new Map(COLOUR_WORDS);
   for (const [word, family] of COLOUR_WORDS) {
+    // One-character colours (红, 蓝) only as words of their own, below: not the 红 of 口红 (lipstick)
+    // or the 蓝 of 蓝牙 (Bluetooth).
+    if (word.length === 1) continue;
     for (let at = findWord(word); at >= 0; at = findWord(word)) {
       if (!colours.includes(family)) colours.push(family);
       remove(at, word.length);
@@ -141,6 +146,12 @@ export function interpretQuery(query: string, today: string, vocabulary: SearchV
   const synonyms = synonymIndex(vocabulary.synonyms);
   const textWords: string[] = [];
   for (const token of tokensOf(rest)) {
+    const colour = token.length === 1 ? colourOf.get(token) : undefined;
+    if (colour) {
+      if (!colours.includes(colour)) colours.push(colour);
+      said(token, { as: 'colour', value: colour });
+      continue;
+    }
     const type = TYPE_WORDS[token];
     if (type) {
       if (!types.includes(type)) types.push(type);

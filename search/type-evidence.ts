@@ -15,9 +15,16 @@ import { TYPE_WORDS } from './type-words';
  * 4. Weak fallback: the aspect-ratio poster guess counts only when nothing above gave a type and
  *    nothing says the image is a photograph.
  *
+ * Steps 3 and 4 are guesses, so they are skipped when the rule set's fields already say what the
+ * asset is for in words that are no type (ecommerce's `purpose: main` or `detail`: a long detail
+ * page is tall and full of text, and still no poster).
+ *
  * Plus the media kind itself: `type:<kind>` (image, video, generic…), video and document from the
  * media type.
  */
+/** What a rule-set field may say an asset is for that is no type of its own. */
+const PURPOSES = new Set(['main', 'detail', 'lifestyle', 'packshot', '主图', '详情页', '场景图']);
+
 export function typesFromEvidence(source: {
   kind: string;
   tags: string[];
@@ -32,11 +39,16 @@ export function typesFromEvidence(source: {
     if (type) found.add(type);
   };
 
+  let purposeSaid = false;
+  const recorded = (word: unknown) => {
+    add(word);
+    if (typeof word === 'string' && PURPOSES.has(word.toLowerCase())) purposeSaid = true;
+  };
   for (const value of Object.values(source.metadata)) {
-    if (Array.isArray(value)) value.forEach(add);
-    else add(value);
+    if (Array.isArray(value)) value.forEach(recorded);
+    else recorded(value);
   }
-  for (const values of Object.values(source.dimensions)) values.forEach(add);
+  for (const values of Object.values(source.dimensions)) values.forEach(recorded);
 
   // A tag is the aspect-ratio guess when ingest derived it as a rule and nobody else gave it.
   const guessed = new Set(
@@ -50,13 +62,13 @@ export function typesFromEvidence(source: {
   const lines = (analysis?.text ?? []).filter(
     (line) => line.confidence >= 0.5 && line.text.trim().length >= 2,
   );
-  if (image && lines.length >= 2) {
+  if (image && lines.length >= 2 && !purposeSaid) {
     const aspect = image.width / image.height;
     if (aspect >= 2) found.add('banner');
     else if (aspect < 0.9) found.add('poster');
   }
 
-  if (found.size === 0 && guessed.size > 0) found.add('poster');
+  if (found.size === 0 && guessed.size > 0 && !purposeSaid) found.add('poster');
 
   found.add(source.kind);
   const mediaType = analysis?.mediaType ?? '';

@@ -60,31 +60,18 @@ const FILTER_FACETS: Record<string, string> = {
   month: 'month',
 };
 
-/** What the search words were used as, by reading. */
+/** What the search words were used as, by reading (a word nothing has is `unmatched` in any). */
 const WORD_USE: Record<Reading, WordUse> = {
   'all-words': 'required',
+  'known-words': 'required',
   'any-word': 'ranked',
   'name-typo': 'name',
   'filters-only': 'unmatched',
 };
 const SEARCH_WORD = new Set<WordUse>(Object.values(WORD_USE));
 
-/**
- * The readings to try, strictest first: every word (AND); any word, more matching words ranking
- * higher (only when there are two or more); the words as a misspelt name; and the understood
- * filters alone — only when there are filters, or an unknown word would list the whole catalogue.
- */
-function readingsOf(terms: number, hasText: boolean, filtered: boolean): Reading[] {
-  if (terms === 0) return ['all-words'];
-  const readings: Reading[] = ['all-words'];
-  if (terms > 1) readings.push('any-word');
-  if (hasText) readings.push('name-typo');
-  if (filtered) readings.push('filters-only');
-  return readings;
-}
-
 /** Cursor codes of the readings (1 was the name fallback before there were more readings). */
-const READING_CODES: Reading[] = ['all-words', 'name-typo', 'any-word', 'filters-only'];
+const READING_CODES: Reading[] = ['all-words', 'name-typo', 'any-word', 'filters-only', 'known-words'];
 
 /** A facet group no document has: the caller can see no project. */
 const NO_PROJECT = ['project:'];
@@ -144,33 +131,58 @@ export class SearchService {
     const to = request.to ?? interpreted.dateRange?.to ?? null;
     const filtered = groups.size > 0 || from !== null || to !== null || interpreted.unusedSince !== null;
     const cursor = request.cursor ? decodeCursor(request.cursor) : null;
-    const queryFor = (reading: Reading): SearchQuery => {
-      const words = reading === 'all-words' || reading === 'any-word';
-      return {
-        tsquery: words
-          ? toTsquery(reading === 'any-word' ? [interpreted.terms.flat()] : interpreted.terms)
-          : null,
-        nameText: reading === 'name-typo' ? interpreted.text || null : null,
-        facetGroups,
-        from,
-        to,
-        unusedSince: interpreted.unusedSince,
-        sort: request.sort ?? (words || reading === 'name-typo' ? 'relevance' : 'newest'),
-        after: cursor,
-        limit: request.limit + 1,
-      };
+    const sortFor = (reading: Reading) =>
+      request.sort ?? (reading === 'filters-only' || interpreted.terms.length === 0 ? 'newest' : 'relevance');
+    const filtersOnly = (limit: number, sort: SearchQuery['sort']): SearchQuery => ({
+      tsquery: null,
+      nameText: null,
+      facetGroups,
+      from,
+      to,
+      unusedSince: interpreted.unusedSince,
+      sort,
+      after: cursor,
+      limit,
+    });
+    // Term groups nothing within the filters has: looked up only once every word together found nothing.
+    let unmatched = new Set<number>();
+    const findUnmatched = async () => {
+      const missing = new Set<number>();
+      for (const [i, group] of interpreted.terms.entries()) {
+        const probe = { ...filtersOnly(1, 'newest'), after: null, tsquery: toTsquery([group]) };
+        if ((await this.deps.search.search(probe)).hits.length === 0) missing.add(i);
+      }
+      return missing;
     };
-    // The strictest reading that finds anything: a query never comes back empty because of one
-    // word nothing has, when a looser reading of it matches. A next page keeps its first page's reading.
-    const readings: Reading[] = cursor
-      ? [cursor.reading]
-      : readingsOf(interpreted.terms.length, interpreted.text !== '', filtered);
-    let reading = readings[0]!;
+    const queryFor = (reading: Reading): SearchQuery => {
+      const known = interpreted.terms.filter((_, i) => !unmatched.has(i));
+      const base = filtersOnly(request.limit + 1, sortFor(reading));
+      if (reading === 'all-words') return { ...base, tsquery: toTsquery(interpreted.terms) };
+      if (reading === 'known-words') return { ...base, tsquery: toTsquery(known) };
+      if (reading === 'any-word') return { ...base, tsquery: toTsquery([known.flat()]) };
+      if (reading === 'name-typo') return { ...base, nameText: interpreted.text || null };
+      return base;
+    };
+    // The strictest reading that finds anything: a query never comes back empty because of a word
+    // nothing has, when a looser reading of it matches. A next page keeps its first page's reading.
+    let reading: Reading = cursor?.reading ?? 'all-words';
+    if (reading === 'known-words' || reading === 'any-word' || reading === 'filters-only')
+      unmatched = await findUnmatched();
     let result = await this.deps.search.search(queryFor(reading));
-    for (const looser of readings.slice(1)) {
-      if (result.hits.length > 0) break;
-      reading = looser;
-      result = await this.deps.search.search(queryFor(reading));
+    if (!cursor && result.hits.length === 0 && interpreted.terms.length > 0) {
+      unmatched = await findUnmatched();
+      const known = interpreted.terms.length - unmatched.size;
+      const looser: Reading[] = [];
+      if (unmatched.size > 0 && known > 0) looser.push('known-words');
+      if (known > 1) looser.push('any-word');
+      if (interpreted.text) looser.push('name-typo');
+      // Only with filters: for an unknown word alone, the whole catalogue is no answer.
+      if (filtered) looser.push('filters-only');
+      for (const next of looser) {
+        reading = next;
+        result = await this.deps.search.search(queryFor(reading));
+        if (result.hits.length > 0) break;
+      }
     }
     const { hits, facets } = result;
     const page = hits.slice(0, request.limit);
@@ -180,12 +192,15 @@ export class SearchService {
       if (asset) items.push({ ...asset, score: Math.round(hit.score * 1000) / 1000 });
     }
     const last = page.at(-1);
-    const use = WORD_USE[reading];
+    const textWords = interpreted.text.split(' ');
+    const unknown = new Set([...unmatched].map((i) => textWords[i]));
+    const useOf = (word: string): WordUse =>
+      reading !== 'name-typo' && unknown.has(word) ? 'unmatched' : WORD_USE[reading];
     return {
       interpreted: {
         ...interpreted,
         reading,
-        words: interpreted.words.map((w) => (SEARCH_WORD.has(w.as) ? { ...w, as: use } : w)),
+        words: interpreted.words.map((w) => (SEARCH_WORD.has(w.as) ? { ...w, as: useOf(w.word) } : w)),
       },
       items,
       facets: groupFacets(facets),
