@@ -108,7 +108,8 @@ export function interpretQuery(query: string, today: string, vocabulary: SearchV
       original,
     );
     const label = entry.labels.find((l) => findWord(l.toLowerCase()) >= 0);
-    if (!keyAt && !label) continue;
+    // A key counts only while it is still unread (the "summer" of "last summer" is time).
+    if (!(keyAt && findWord(entry.value.toLowerCase()) >= 0) && !label) continue;
     const values = facets[entry.dimension] ?? [];
     if (!values.includes(entry.value)) values.push(entry.value);
     facets[entry.dimension] = values;

@@ -45,7 +45,7 @@ export function synonymIndex(groups: string[][]): Map<string, Set<string>> {
 export function singularOf(word: string): string | undefined {
   if (!/^[a-z]{4,}$/.test(word) || word.endsWith('ss')) return undefined;
   if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
-  if (/(?:sh|ch|x|z)es$/.test(word)) return word.slice(0, -2);
+  if (/(?:sh|ch|x|z|ss)es$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s')) return word.slice(0, -1);
   return undefined;
 }

@@ -70,6 +70,25 @@ const WORD_USE: Record<Reading, WordUse> = {
 };
 const SEARCH_WORD = new Set<WordUse>(Object.values(WORD_USE));
 
+/** The interpretation with the words that named dimension values searched as words instead. */
+function dimensionsAsWords(interpreted: InterpretedQuery): InterpretedQuery {
+  const named = interpreted.words.filter((w) => w.as === 'dimension' && w.value !== undefined);
+  const fresh = named.map((w) => w.word).filter((w) => !interpreted.text.split(' ').includes(w));
+  return {
+    ...interpreted,
+    facets: {},
+    terms: [...interpreted.terms, ...fresh.map((w) => [w])],
+    text: [interpreted.text, ...fresh].filter(Boolean).join(' '),
+    words: interpreted.words.map((w) =>
+      w.as !== 'dimension'
+        ? w
+        : w.value !== undefined
+          ? { word: w.word, as: 'required' }
+          : { word: w.word, as: 'filler' },
+    ),
+  };
+}
+
 /** Cursor codes of the readings (1 was the name fallback before there were more readings). */
 const READING_CODES: Reading[] = ['all-words', 'name-typo', 'any-word', 'filters-only', 'known-words'];
 
@@ -103,6 +122,21 @@ export class SearchService {
    * `request.q` and `request.today` are not read again.
    */
   async searchInterpreted(interpreted: InterpretedQuery, request: SearchRequest): Promise<SearchResponse> {
+    const cursor = request.cursor ? decodeCursor(request.cursor) : null;
+    if (cursor?.asWords) return this.run(dimensionsAsWords(interpreted), request, cursor, true);
+    const strict = await this.run(interpreted, request, cursor, false);
+    if (strict.items.length > 0 || cursor || Object.keys(interpreted.facets).length === 0) return strict;
+    // A dimension value read from a word can be the wrong reading ("summer sale posters" is no
+    // season): when nothing matches, the words that named dimensions are searched as words.
+    return this.run(dimensionsAsWords(interpreted), request, null, true);
+  }
+
+  private async run(
+    interpreted: InterpretedQuery,
+    request: SearchRequest,
+    cursor: DecodedCursor | null,
+    asWords: boolean,
+  ): Promise<SearchResponse> {
     const groups = new Map<string, Set<string>>();
     const add = (family: string, value: string) => {
       const set = groups.get(family) ?? new Set<string>();
@@ -130,7 +164,6 @@ export class SearchService {
     const from = request.from ?? interpreted.dateRange?.from ?? null;
     const to = request.to ?? interpreted.dateRange?.to ?? null;
     const filtered = groups.size > 0 || from !== null || to !== null || interpreted.unusedSince !== null;
-    const cursor = request.cursor ? decodeCursor(request.cursor) : null;
     const sortFor = (reading: Reading) =>
       request.sort ?? (reading === 'filters-only' || interpreted.terms.length === 0 ? 'newest' : 'relevance');
     const filtersOnly = (limit: number, sort: SearchQuery['sort']): SearchQuery => ({
@@ -204,7 +237,8 @@ export class SearchService {
       },
       items,
       facets: groupFacets(facets),
-      nextCursor: hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, reading) : null,
+      nextCursor:
+        hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, reading, asWords) : null,
     };
   }
 
@@ -324,13 +358,25 @@ function groupFacets(flat: Record<string, number>): Record<string, Record<string
 }
 
 /** The last hit's sort key and id, and the reading the first page used. */
-function encodeCursor(key: number | string, id: string, reading: Reading): string {
-  return Buffer.from(JSON.stringify([key, id, READING_CODES.indexOf(reading)])).toString('base64url');
+function encodeCursor(key: number | string, id: string, reading: Reading, asWords: boolean): string {
+  return Buffer.from(JSON.stringify([key, id, READING_CODES.indexOf(reading), asWords ? 1 : 0])).toString(
+    'base64url',
+  );
 }
 
-function decodeCursor(cursor: string): { key: number | string; id: string; reading: Reading } {
+interface DecodedCursor {
+  key: number | string;
+  id: string;
+  reading: Reading;
+  /** The first page searched the dimension words as words. */
+  asWords: boolean;
+}
+
+function decodeCursor(cursor: string): DecodedCursor {
   try {
-    const [key, id, code] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const [key, id, code, asWords] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as unknown[];
     const reading = READING_CODES[typeof code === 'number' ? code : 0];
     if (
       (typeof key === 'number' || typeof key === 'string') &&
@@ -338,7 +384,7 @@ function decodeCursor(cursor: string): { key: number | string; id: string; readi
       /^[0-9a-f-]{36}$/.test(id) &&
       reading
     )
-      return { key, id, reading };
+      return { key, id, reading, asWords: asWords === 1 };
   } catch {
     // fall through to the error below
   }
