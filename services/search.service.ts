@@ -227,13 +227,13 @@ export class SearchService {
     const last = page.at(-1);
     const textWords = interpreted.text.split(' ');
     const unknown = new Set([...unmatched].map((i) => textWords[i]));
-    const useOf = (word: string): WordUse =>
+    const wordUse = (word: string): WordUse =>
       reading !== 'name-typo' && unknown.has(word) ? 'unmatched' : WORD_USE[reading];
     return {
       interpreted: {
         ...interpreted,
         reading,
-        words: interpreted.words.map((w) => (SEARCH_WORD.has(w.as) ? { ...w, as: useOf(w.word) } : w)),
+        words: interpreted.words.map((w) => (SEARCH_WORD.has(w.as) ? { ...w, as: wordUse(w.word) } : w)),
       },
       items,
       facets: groupFacets(facets),
