@@ -2,7 +2,7 @@ import type { VersionAnalysis } from '../../../domain/asset';
 import { typesFromEvidence } from '../../../search/type-evidence';
 
 /** A tall image (1080×1620) the format tagger guessed to be a poster from its aspect ratio. */
-const tall = (extra: Partial<VersionAnalysis> = {}): VersionAnalysis => ({
+const tall = (extra: Partial<Extract<VersionAnalysis, { kind: 'image' }>> = {}): VersionAnalysis => ({
   kind: 'image',
   format: 'jpeg',
   width: 1080,
