@@ -2,6 +2,7 @@ import type { VersionAnalysis } from '../domain/asset';
 import { BASIC_COLOUR_NAMES } from '../imaging/colour-names';
 import type { RuleSetPlan } from '../rules/plan';
 import { tokensOf } from './segment';
+import { typesFromEvidence } from './type-evidence';
 
 /** What the index needs to know about an asset (catalogue row and latest analysis). */
 export interface SearchSource {
@@ -35,9 +36,6 @@ export interface SearchDocument {
   createdAt: string;
 }
 
-/** Types a tag makes an asset (a poster is also an image). */
-const TYPE_TAGS: Record<string, string> = { poster: 'poster', banner: 'banner', photo: 'photo' };
-
 /**
  * The search document of an asset. Pure: the indexer calls it whenever the catalogue row changes,
  * and `assetflow search reindex` rebuilds every document with it.
@@ -57,11 +55,8 @@ export function buildSearchDocument(
     `project:${source.project}`,
     `month:${madeOn.slice(0, 7)}`,
   ]);
-  facets.add(`type:${source.kind}`);
-  const mediaType = analysis?.mediaType ?? '';
-  if (mediaType.startsWith('video/')) facets.add('type:video');
-  if (mediaType === 'application/pdf') facets.add('type:document');
-  for (const tag of source.tags) if (TYPE_TAGS[tag]) facets.add(`type:${TYPE_TAGS[tag]}`);
+  // Type from evidence (rule-set fields, tags, OCR layout), the aspect ratio only as a fallback.
+  for (const type of typesFromEvidence(source)) facets.add(`type:${type}`);
   const colourWords: string[] = [];
   if (analysis?.kind === 'image') {
     for (const colour of analysis.colours?.palette ?? []) {

@@ -37,3 +37,15 @@ export function synonymIndex(groups: string[][]): Map<string, Set<string>> {
   }
   return index;
 }
+
+/**
+ * The English singular of a plural word (handbags → handbag, boxes → box, accessories →
+ * accessory), or undefined: names and tags are mostly singular, and prefixes only find longer words.
+ */
+export function singularOf(word: string): string | undefined {
+  if (!/^[a-z]{4,}$/.test(word) || word.endsWith('ss')) return undefined;
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (/(?:sh|ch|x|z|ss)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s')) return word.slice(0, -1);
+  return undefined;
+}

@@ -4,7 +4,13 @@ import type { SearchQuery, SearchRepository } from '../catalogue/search.reposito
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { own } from '../domain/own';
 import { familyOfHex } from '../imaging/colours';
-import { type InterpretedQuery, interpretQuery, type SearchVocabulary } from '../search/interpret-query';
+import {
+  type InterpretedQuery,
+  interpretQuery,
+  type Reading,
+  type SearchVocabulary,
+  type WordUse,
+} from '../search/interpret-query';
 import { addWords, planWords } from '../search/segment';
 import { DEFAULT_SYNONYMS } from '../search/synonyms';
 import { toTsquery } from '../search/tsquery';
@@ -54,6 +60,38 @@ const FILTER_FACETS: Record<string, string> = {
   month: 'month',
 };
 
+/** What the search words were used as, by reading (a word nothing has is `unmatched` in any). */
+const WORD_USE: Record<Reading, WordUse> = {
+  'all-words': 'required',
+  'known-words': 'required',
+  'any-word': 'ranked',
+  'name-typo': 'name',
+  'filters-only': 'unmatched',
+};
+const SEARCH_WORD = new Set<WordUse>(Object.values(WORD_USE));
+
+/** The interpretation with the words that named dimension values searched as words instead. */
+function dimensionsAsWords(interpreted: InterpretedQuery): InterpretedQuery {
+  const named = interpreted.words.filter((w) => w.as === 'dimension' && w.value !== undefined);
+  const fresh = named.map((w) => w.word).filter((w) => !interpreted.text.split(' ').includes(w));
+  return {
+    ...interpreted,
+    facets: {},
+    terms: [...interpreted.terms, ...fresh.map((w) => [w])],
+    text: [interpreted.text, ...fresh].filter(Boolean).join(' '),
+    words: interpreted.words.map((w) =>
+      w.as !== 'dimension'
+        ? w
+        : w.value !== undefined
+          ? { word: w.word, as: 'required' }
+          : { word: w.word, as: 'filler' },
+    ),
+  };
+}
+
+/** Cursor codes of the readings (1 was the name fallback before there were more readings). */
+const READING_CODES: Reading[] = ['all-words', 'name-typo', 'any-word', 'filters-only', 'known-words'];
+
 /** A facet group no document has: the caller can see no project. */
 const NO_PROJECT = ['project:'];
 
@@ -84,6 +122,21 @@ export class SearchService {
    * `request.q` and `request.today` are not read again.
    */
   async searchInterpreted(interpreted: InterpretedQuery, request: SearchRequest): Promise<SearchResponse> {
+    const cursor = request.cursor ? decodeCursor(request.cursor) : null;
+    if (cursor?.asWords) return this.run(dimensionsAsWords(interpreted), request, cursor, true);
+    const strict = await this.run(interpreted, request, cursor, false);
+    if (strict.items.length > 0 || cursor || Object.keys(interpreted.facets).length === 0) return strict;
+    // A dimension value read from a word can be the wrong reading ("summer sale posters" is no
+    // season): when nothing matches, the words that named dimensions are searched as words.
+    return this.run(dimensionsAsWords(interpreted), request, null, true);
+  }
+
+  private async run(
+    interpreted: InterpretedQuery,
+    request: SearchRequest,
+    cursor: DecodedCursor | null,
+    asWords: boolean,
+  ): Promise<SearchResponse> {
     const groups = new Map<string, Set<string>>();
     const add = (family: string, value: string) => {
       const set = groups.get(family) ?? new Set<string>();
@@ -108,33 +161,63 @@ export class SearchService {
     const facetGroups = [...groups.values()].map((values) => [...values]);
     facetGroups.push(...visibilityGroups(request.visibleProjects));
 
-    const sort = request.sort ?? (interpreted.terms.length > 0 ? 'relevance' : 'newest');
-    const cursor = request.cursor ? decodeCursor(request.cursor) : null;
-    const tsquery = toTsquery(interpreted.terms);
-    // Names by trigram only when the words find nothing (below): a typo, not every near name.
-    const byName = cursor?.byName ?? false;
-    const query: SearchQuery = {
-      tsquery: byName ? null : tsquery,
-      nameText: byName || !tsquery ? interpreted.text || null : null,
+    const from = request.from ?? interpreted.dateRange?.from ?? null;
+    const to = request.to ?? interpreted.dateRange?.to ?? null;
+    const filtered = groups.size > 0 || from !== null || to !== null || interpreted.unusedSince !== null;
+    const sortFor = (reading: Reading) =>
+      request.sort ?? (reading === 'filters-only' || interpreted.terms.length === 0 ? 'newest' : 'relevance');
+    const filtersOnly = (limit: number, sort: SearchQuery['sort']): SearchQuery => ({
+      tsquery: null,
+      nameText: null,
       facetGroups,
-      from: request.from ?? interpreted.dateRange?.from ?? null,
-      to: request.to ?? interpreted.dateRange?.to ?? null,
+      from,
+      to,
       unusedSince: interpreted.unusedSince,
       sort,
       after: cursor,
-      limit: request.limit + 1,
+      limit,
+    });
+    // Term groups nothing within the filters has: looked up only once every word together found nothing.
+    let unmatched = new Set<number>();
+    const findUnmatched = async () => {
+      const missing = new Set<number>();
+      for (const [i, group] of interpreted.terms.entries()) {
+        const probe = { ...filtersOnly(1, 'newest'), after: null, tsquery: toTsquery([group]) };
+        if ((await this.deps.search.search(probe)).hits.length === 0) missing.add(i);
+      }
+      return missing;
     };
-    let { hits, facets } = await this.deps.search.search(query);
-    let namesOnly = byName || !tsquery;
-    if (hits.length === 0 && tsquery && interpreted.text && !cursor) {
-      // Nothing has these words: try them as a misspelt name (pg_trgm word similarity).
-      ({ hits, facets } = await this.deps.search.search({
-        ...query,
-        tsquery: null,
-        nameText: interpreted.text,
-      }));
-      namesOnly = true;
+    const queryFor = (reading: Reading): SearchQuery => {
+      const known = interpreted.terms.filter((_, i) => !unmatched.has(i));
+      const base = filtersOnly(request.limit + 1, sortFor(reading));
+      if (reading === 'all-words') return { ...base, tsquery: toTsquery(interpreted.terms) };
+      if (reading === 'known-words') return { ...base, tsquery: toTsquery(known) };
+      if (reading === 'any-word') return { ...base, tsquery: toTsquery([known.flat()]) };
+      if (reading === 'name-typo') return { ...base, nameText: interpreted.text || null };
+      return base;
+    };
+    // The strictest reading that finds anything: a query never comes back empty because of a word
+    // nothing has, when a looser reading of it matches. A next page keeps its first page's reading.
+    let reading: Reading = cursor?.reading ?? 'all-words';
+    if (reading === 'known-words' || reading === 'any-word' || reading === 'filters-only')
+      unmatched = await findUnmatched();
+    let result = await this.deps.search.search(queryFor(reading));
+    if (!cursor && result.hits.length === 0 && interpreted.terms.length > 0) {
+      unmatched = await findUnmatched();
+      const known = interpreted.terms.length - unmatched.size;
+      const looser: Reading[] = [];
+      if (unmatched.size > 0 && known > 0) looser.push('known-words');
+      if (known > 1) looser.push('any-word');
+      if (interpreted.text) looser.push('name-typo');
+      // Only with filters: for an unknown word alone, the whole catalogue is no answer.
+      if (filtered) looser.push('filters-only');
+      for (const next of looser) {
+        reading = next;
+        result = await this.deps.search.search(queryFor(reading));
+        if (result.hits.length > 0) break;
+      }
     }
+    const { hits, facets } = result;
     const page = hits.slice(0, request.limit);
     const items: SearchResponse['items'] = [];
     for (const hit of page) {
@@ -142,12 +225,20 @@ export class SearchService {
       if (asset) items.push({ ...asset, score: Math.round(hit.score * 1000) / 1000 });
     }
     const last = page.at(-1);
+    const textWords = interpreted.text.split(' ');
+    const unknown = new Set([...unmatched].map((i) => textWords[i]));
+    const wordUse = (word: string): WordUse =>
+      reading !== 'name-typo' && unknown.has(word) ? 'unmatched' : WORD_USE[reading];
     return {
-      interpreted,
+      interpreted: {
+        ...interpreted,
+        reading,
+        words: interpreted.words.map((w) => (SEARCH_WORD.has(w.as) ? { ...w, as: wordUse(w.word) } : w)),
+      },
       items,
       facets: groupFacets(facets),
       nextCursor:
-        hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, namesOnly) : null,
+        hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, reading, asWords) : null,
     };
   }
 
@@ -223,6 +314,7 @@ export class SearchService {
 
   private async loadVocabulary(): Promise<SearchVocabulary> {
     const dimensions: SearchVocabulary['dimensions'] = [];
+    const dimensionNames: NonNullable<SearchVocabulary['dimensionNames']> = [];
     const synonyms = [...DEFAULT_SYNONYMS];
     for (const name of await this.deps.ruleSets.names()) {
       const plan = (await this.deps.ruleSets.latest(name))?.plan;
@@ -233,9 +325,10 @@ export class SearchService {
           const labels = typeof label === 'string' ? [label] : [label.en, ...(label.zh ? [label.zh] : [])];
           dimensions.push({ dimension, value, labels });
         }
+        dimensionNames.push({ dimension, labels: [d.label.en, ...(d.label.zh ? [d.label.zh] : [])] });
       }
     }
-    return { dimensions, synonyms };
+    return { dimensions, dimensionNames, synonyms };
   }
 }
 
@@ -264,20 +357,34 @@ function groupFacets(flat: Record<string, number>): Record<string, Record<string
   return out;
 }
 
-/** The last hit's sort key and id, and whether the search had fallen back to names. */
-function encodeCursor(key: number | string, id: string, byName: boolean): string {
-  return Buffer.from(JSON.stringify([key, id, byName ? 1 : 0])).toString('base64url');
+/** The last hit's sort key and id, and the reading the first page used. */
+function encodeCursor(key: number | string, id: string, reading: Reading, asWords: boolean): string {
+  return Buffer.from(JSON.stringify([key, id, READING_CODES.indexOf(reading), asWords ? 1 : 0])).toString(
+    'base64url',
+  );
 }
 
-function decodeCursor(cursor: string): { key: number | string; id: string; byName: boolean } {
+interface DecodedCursor {
+  key: number | string;
+  id: string;
+  reading: Reading;
+  /** The first page searched the dimension words as words. */
+  asWords: boolean;
+}
+
+function decodeCursor(cursor: string): DecodedCursor {
   try {
-    const [key, id, byName] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const [key, id, code, asWords] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as unknown[];
+    const reading = READING_CODES[typeof code === 'number' ? code : 0];
     if (
       (typeof key === 'number' || typeof key === 'string') &&
       typeof id === 'string' &&
-      /^[0-9a-f-]{36}$/.test(id)
+      /^[0-9a-f-]{36}$/.test(id) &&
+      reading
     )
-      return { key, id, byName: byName === 1 };
+      return { key, id, reading, asWords: asWords === 1 };
   } catch {
     // fall through to the error below
   }

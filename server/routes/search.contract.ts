@@ -24,6 +24,27 @@ export const InterpretedQuery = component(
     terms: Type.Array(Type.Array(Type.String()), {
       description: 'Each word with its synonyms: every group must match, any word of a group',
     }),
+    words: Type.Array(
+      Closed({
+        word: Type.String(),
+        as: StringEnum(
+          ['filler', 'time', 'colour', 'type', 'dimension', 'required', 'ranked', 'name', 'unmatched'],
+          {
+            description:
+              'filler: ignored (找一下, show me); time/colour/type/dimension: became a filter; required: every such word matched; ranked: any matched, more matching words rank higher; name: read as a misspelt name; unmatched: nothing within the filters has it, so it was dropped',
+          },
+        ),
+        dimension: Type.Optional(Type.String()),
+        value: Type.Optional(
+          Type.String({ description: 'The dimension value, colour family or type selected' }),
+        ),
+      }),
+      { description: 'Every word of the query, in order, and what it was used as' },
+    ),
+    reading: StringEnum(['all-words', 'known-words', 'any-word', 'name-typo', 'filters-only'], {
+      description:
+        'Which reading of the search words the results come from: the strictest that finds anything (all words; the words something has, the others dropped; any word, ranked; the words as a misspelt name; the understood filters alone, when there are any)',
+    }),
   }),
 );
 
@@ -36,10 +57,10 @@ export const searchAssets = operation({
   tag: 'Search',
   summary: 'Natural-language search (Chinese and English) with facets and keyset pages',
   description:
-    'The query is read for time (去年春节, last month, since June, lunar holidays per year), colours, asset types and dimension values, which become filters; the rest is full text over names, tags, classification, metadata, EXIF and OCR text, with synonyms, prefixes and a typo-tolerant trigram match on names. `interpreted` says how it was understood. Filters: `type`, `colour`, `state`, `ruleSet`, `project`, `month`, `dim.<dimension>` (repeat for OR), `from`/`to` (YYYY-MM-DD); any other parameter is refused. `facets` counts every value over all matches. Only assets the caller can see are found or counted.',
+    'The query is read for time (去年春节, last month, since June, 去年夏天, 上周五, 国庆前后, last Black Friday; lunar holidays per year), colours (incl. brand colours such as Tiffany blue), asset types and dimension values by key or label in either language, which become filters; filler (找一下, show me, 图) is ignored; the rest is full text over names, tags, classification, metadata, EXIF and OCR text, with synonyms and prefixes. Every search word must match; when that finds nothing, words nothing has are dropped, then any word matches (more matching words rank higher), then the words are read as a misspelt name (trigram match), then the understood filters alone answer. `interpreted.words` says how each word was used and `interpreted.reading` which reading answered. Filters: `type`, `colour`, `state`, `ruleSet`, `project`, `month`, `dim.<dimension>` (repeat for OR), `from`/`to` (YYYY-MM-DD); any other parameter is refused. `facets` counts every value over all matches. Only assets the caller can see are found or counted.',
   query: Type.Object(
     {
-      q: Type.Optional(Type.String({ description: 'What to look for, in words' })),
+      q: Type.Optional(Type.String({ maxLength: 500, description: 'What to look for, in words' })),
       sort: Type.Optional(StringEnum(['relevance', 'newest', 'oldest'])),
       cursor: Type.Optional(Type.String({ description: '`nextCursor` of the previous page' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

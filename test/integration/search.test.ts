@@ -229,6 +229,27 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     expect(typo.items.every((i: { name: string }) => i.name.startsWith('MuseDAM'))).toBe(true);
   });
 
+  it('a word nothing has is dropped, not required, and the response says so (words, reading)', async () => {
+    // 汽车 (car) is known; zqxv is in no document: the car posters are the answer.
+    const dropped = await search({ q: '找一下汽车海报 zqxv' });
+    expect(dropped.interpreted.reading).toBe('known-words');
+    expect(dropped.interpreted.words).toEqual([
+      { word: '找一下', as: 'filler' },
+      { word: '汽车', as: 'required' },
+      { word: '海报', as: 'type', value: 'poster' },
+      { word: 'zqxv', as: 'unmatched' },
+    ]);
+    expect(ids(dropped)).toEqual(expected((f) => f.poster && f.tags.includes('汽车')));
+    // No word matches: the understood filters alone answer, page after page.
+    const red = await search({ q: '红色海报 zqxv', limit: '10' });
+    expect(red.interpreted.reading).toBe('filters-only');
+    const seen = ids(red);
+    const next = await search({ q: '红色海报 zqxv', limit: '100', cursor: red.nextCursor });
+    expect([...seen, ...ids(next)].sort()).toEqual(expected((f) => f.poster && f.colour === 'red'));
+    // An unknown word alone is no filter: nothing, not the whole catalogue.
+    expect((await search({ q: 'zqxv' })).items).toEqual([]);
+  });
+
   it('searches by colour swatch: the family of the picked colour', async () => {
     const body = await search({ q: '', swatch: '#d01818' });
     expect(ids(body)).toEqual(expected((f) => f.colour === 'red'));

@@ -61,7 +61,8 @@ describe('time in queries', () => {
 
 describe('interpretQuery', () => {
   it('去年春节的红色主题海报: Spring Festival 2025, red, posters, nothing left', () => {
-    expect(interpretQuery('去年春节的红色主题海报', TODAY, vocabulary)).toEqual({
+    const { words: _words, ...read } = interpretQuery('去年春节的红色主题海报', TODAY, vocabulary);
+    expect(read).toEqual({
       dateRange: { from: '2025-01-22', to: '2025-02-12' },
       unusedSince: null,
       colours: ['red'],
@@ -69,12 +70,18 @@ describe('interpretQuery', () => {
       facets: {},
       text: '',
       terms: [],
+      reading: 'all-words',
     });
   });
 
-  it('reads the English version the same way', () => {
-    const english = interpretQuery('red posters from last Spring Festival', TODAY, vocabulary);
-    expect(english).toEqual(interpretQuery('去年春节的红色主题海报', TODAY, vocabulary));
+  it('reads the English version the same way (the words differ, what they select does not)', () => {
+    const { words: _en, ...english } = interpretQuery(
+      'red posters from last Spring Festival',
+      TODAY,
+      vocabulary,
+    );
+    const { words: _zh, ...chinese } = interpretQuery('去年春节的红色主题海报', TODAY, vocabulary);
+    expect(english).toEqual(chinese);
   });
 
   it('上个月的汽车主图: last month, with the words and their synonyms for full text', () => {
@@ -115,5 +122,95 @@ describe('tsquery', () => {
       "('poster':* | '海报') & 'o''neil' & 'a|b&!c'",
     );
     expect(toTsquery([])).toBeNull();
+  });
+});
+
+describe('reading what people type', () => {
+  const ecommerce: SearchVocabulary = {
+    ...vocabulary,
+    dimensionNames: [
+      { dimension: 'market', labels: ['Market', '市场'] },
+      { dimension: 'platform', labels: ['Platform', '平台'] },
+    ],
+  };
+  const read = (q: string) => interpretQuery(q, TODAY, ecommerce);
+
+  it('找一下最近30天美国市场的亚马逊主图: filler out, every word accounted for', () => {
+    expect(read('找一下最近30天美国市场的亚马逊主图')).toMatchObject({
+      dateRange: { from: '2026-10-30', to: '2026-11-28' },
+      facets: { market: ['US'], platform: ['amazon'] },
+      text: '主图',
+      words: [
+        { word: '找一下', as: 'filler' },
+        { word: '最近30天', as: 'time' },
+        { word: '美国', as: 'dimension', dimension: 'market', value: 'US' },
+        { word: '市场', as: 'dimension', dimension: 'market' },
+        { word: '的', as: 'filler' },
+        { word: '亚马逊', as: 'dimension', dimension: 'platform', value: 'amazon' },
+        { word: '主图', as: 'required' },
+      ],
+    });
+  });
+
+  it.each([
+    ['帮我找红色的海报图片', 'red'],
+    ['show me pictures of red posters', 'red'],
+    ['有没有红色海报', 'red'],
+  ])('%s: only the colour and the type are left', (q, colour) => {
+    expect(read(q)).toMatchObject({ colours: [colour], types: ['poster'], terms: [] });
+  });
+
+  it.each([
+    ['去年夏天', { from: '2025-06-01', to: '2025-08-31' }],
+    ['2025年冬天', { from: '2025-12-01', to: '2026-02-28' }],
+    ['last summer', { from: '2026-06-01', to: '2026-08-31' }], // the most recent one that has ended
+    ['summer 2024', { from: '2024-06-01', to: '2024-08-31' }],
+    ['上周五', { from: '2026-11-20', to: '2026-11-20' }], // today is Saturday 28 November
+    ['last Friday', { from: '2026-11-27', to: '2026-11-27' }],
+    ['这周一', { from: '2026-11-23', to: '2026-11-23' }],
+    ['国庆前后', { from: '2026-09-17', to: '2026-10-14' }],
+    ['around national day', { from: '2026-09-17', to: '2026-10-14' }],
+    ['last Black Friday', { from: '2025-11-21', to: '2025-12-01' }],
+  ])('%s is time, with no word left', (q, range) => {
+    expect(read(q)).toMatchObject({ dateRange: range, terms: [], facets: {} });
+  });
+
+  it('a season without a year is a word or a dimension value, not time (春季新品, summer sale)', () => {
+    expect(read('春季新品')).toMatchObject({ dateRange: null, facets: { season: ['spring'] } });
+    expect(read('last spring festival').dateRange).toEqual({ from: '2025-01-22', to: '2025-02-12' });
+  });
+
+  it('"not used in 3 months" and 半年没用过 bound the last use', () => {
+    expect(read('photos not used in 3 months')).toMatchObject({
+      unusedSince: '2026-08-28',
+      types: ['photo'],
+    });
+    expect(read('半年没用过的海报')).toMatchObject({ unusedSince: '2026-05-28', types: ['poster'] });
+  });
+
+  it('brand colours find their family; one-character colours only as words (口红 is lipstick)', () => {
+    expect(read('tiffany blue handbags')).toMatchObject({
+      colours: ['blue'],
+      terms: [['handbags', 'handbag']],
+    });
+    expect(read('蒂芙尼蓝手提包').colours).toEqual(['blue']);
+    expect(read('口红海报')).toMatchObject({ colours: [], types: ['poster'], text: '口红' });
+    expect(read('蓝牙耳机').colours).toEqual([]);
+    expect(read('红海报').colours).toEqual(['red']);
+  });
+
+  it('cuts a long query at 500 characters', () => {
+    const long = read(`${'红色 '.repeat(400)}海报`);
+    expect(long.types).toEqual([]); // 海报 was past the cut
+    expect(long.colours).toEqual(['red']);
+  });
+});
+
+describe('brand colours', () => {
+  it('are of the family ingest gives their published hex', async () => {
+    const { familyOfHex } = await import('../../../imaging/colours');
+    const { BRAND_COLOURS } = await import('../../../search/colour-words');
+    for (const brand of BRAND_COLOURS)
+      expect([brand.names[0], familyOfHex(brand.hex)]).toEqual([brand.names[0], brand.family]);
   });
 });

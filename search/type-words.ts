@@ -1,0 +1,21 @@
+/** Words that name a kind of asset, and the `type:` facet they select (query and index alike). */
+export const TYPE_WORDS: Record<string, string> = {
+  poster: 'poster',
+  posters: 'poster',
+  海报: 'poster',
+  banner: 'banner',
+  banners: 'banner',
+  横幅: 'banner',
+  photo: 'photo',
+  photos: 'photo',
+  photograph: 'photo',
+  photographs: 'photo',
+  照片: 'photo',
+  video: 'video',
+  videos: 'video',
+  视频: 'video',
+  document: 'document',
+  documents: 'document',
+  pdf: 'document',
+  文档: 'document',
+};
