@@ -149,7 +149,7 @@ export class SearchService {
     for (const [dimension, values] of Object.entries(interpreted.facets))
       for (const value of values) add(`dim:${dimension}`, value);
     for (const [name, values] of Object.entries(request.filters)) {
-      const facet = name.startsWith('dim.') ? `dim:${name.slice(4)}` : FILTER_FACETS[name];
+      const facet = name.startsWith('dim.') ? `dim:${name.slice(4)}` : own(FILTER_FACETS, name);
       if (!facet) {
         throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, `Unknown filter "${name}".`, 400, {
           filter: name,

@@ -299,6 +299,11 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     const filter = await harness.http.get('/api/search').query({ flavour: 'sweet' });
     expect(filter.status).toBe(400);
     expect(filter.body.error.details).toMatchObject({ filter: 'flavour' });
+    // A name every object inherits is no filter either (it was a 500).
+    for (const inherited of ['constructor', 'toString', '__proto__']) {
+      const res = await harness.http.get(`/api/search?${inherited}=x`);
+      expect(res.status).toBe(400);
+    }
   });
 
   it("checks an upload's dimensions against the rule set, naming each problem", async () => {
