@@ -29,7 +29,11 @@ export interface SearchRequest {
 export interface SearchResponse {
   interpreted: InterpretedQuery;
   items: (AssetRecord & { score: number })[];
+  /** Matches: exact up to the repository's count cap, beyond it an estimate (`exact: false`). */
+  total: { count: number; exact: boolean };
   facets: Record<string, Record<string, number>>;
+  /** Whether `facets` are exact counts or (beyond the cap, like `total`) estimates. */
+  facetsExact: boolean;
   nextCursor: string | null;
 }
 
@@ -124,11 +128,11 @@ export class SearchService {
       after: cursor,
       limit: request.limit + 1,
     };
-    let { hits, facets } = await this.deps.search.search(query);
+    let { hits, facets, total } = await this.deps.search.search(query);
     let namesOnly = byName || !tsquery;
     if (hits.length === 0 && tsquery && interpreted.text && !cursor) {
       // Nothing has these words: try them as a misspelt name (pg_trgm word similarity).
-      ({ hits, facets } = await this.deps.search.search({
+      ({ hits, facets, total } = await this.deps.search.search({
         ...query,
         tsquery: null,
         nameText: interpreted.text,
@@ -145,7 +149,9 @@ export class SearchService {
     return {
       interpreted,
       items,
+      total,
       facets: groupFacets(facets),
+      facetsExact: total.exact,
       nextCursor:
         hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, namesOnly) : null,
     };
@@ -196,6 +202,7 @@ export class SearchService {
       sort: 'newest',
       after: null,
       limit: 1,
+      exactCounts: true,
     });
     const level = tree.levels[path.length]!;
     const grouped = groupFacets(facets);
