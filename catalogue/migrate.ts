@@ -13,7 +13,6 @@ import * as watermarks from './migrations/0011-watermarks';
 import * as timelineEvents from './migrations/0012-timeline-events';
 import * as accountLifecycle from './migrations/0013-account-lifecycle';
 import * as auditAnchor from './migrations/0014-audit-anchor';
-import * as searchSpeed from './migrations/0015-search-speed';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -34,7 +33,6 @@ const migrations: Record<string, Migration> = {
   '0012-timeline-events': timelineEvents,
   '0013-account-lifecycle': accountLifecycle,
   '0014-audit-anchor': auditAnchor,
-  '0015-search-speed': searchSpeed,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -228,21 +228,17 @@ export class SearchRepository {
   }
 
   /**
-   * Relevance over a bounded candidate set, so a word in a third of the catalogue costs what
-   * a rare one does. Words: the newest `candidates` matches are ranked (ts_rank), and after them
-   * the other matches follow newest first (a string key marks that tail in the cursor) — what
-   * this gives up is ranking an older strong match above a newer weak one beyond the candidates.
-   * Names only (the typo fallback): the `candidates` nearest names by trigram KNN on the GiST
-   * index, and no tail — a misspelling pages through its nearest names, not the whole catalogue.
+   * Relevance over a bounded candidate set, so a word in a third of the catalogue costs what a
+   * rare one does: the newest `candidates` matches are ranked (ts_rank on the words, pg_trgm word
+   * similarity on the name for the typo fallback), and after them the other matches follow newest
+   * first (a string key marks that tail in the cursor). What this gives up: beyond the candidates,
+   * an older strong match is not ranked above a newer weak one. When a query has no more matches
+   * than candidates (every selective query), the ranking is over all of them, as before.
    */
   private async rankedPage(query: SearchQuery, where: RawBuilder<unknown>[]): Promise<SearchHit[]> {
     const { candidates } = this.limits;
     if (typeof query.after?.key === 'string')
       return this.newestPage(query, where, query.after, 'desc', query.limit);
-    const byName = query.nameText !== null && query.tsquery === null;
-    const chosen = byName
-      ? sql`ORDER BY ${query.nameText} <<-> name LIMIT ${candidates}`
-      : sql`ORDER BY created_at DESC, asset_id DESC LIMIT ${candidates}`;
     const after = query.after
       ? sql`WHERE (score < ${Number(query.after.key)}::float8 OR (score = ${Number(query.after.key)}::float8 AND asset_id > ${query.after.id}::uuid))`
       : sql``;
@@ -254,7 +250,8 @@ export class SearchRepository {
       edge_id: string;
     }>`
       WITH cand AS MATERIALIZED (
-        SELECT asset_id, created_at, ${scoreOf(query)} AS score FROM search_documents ${and(where)} ${chosen}
+        SELECT asset_id, created_at, ${scoreOf(query)} AS score FROM search_documents ${and(where)}
+        ORDER BY created_at DESC, asset_id DESC LIMIT ${candidates}
       ), edge AS (
         SELECT ${DATE_KEY} AS edge_key, asset_id AS edge_id, (SELECT count(*) FROM cand) AS n
         FROM cand ORDER BY created_at ASC, asset_id ASC LIMIT 1
@@ -266,7 +263,7 @@ export class SearchRepository {
       .filter((r) => r.asset_id !== null)
       .map((r) => ({ assetId: r.asset_id!, score: Number(r.score), key: Number(r.score) }));
     const edge = rows.rows[0];
-    if (byName || hits.length >= query.limit || !edge || Number(edge.n) < candidates) return hits;
+    if (hits.length >= query.limit || !edge || Number(edge.n) < candidates) return hits;
     const tail = await this.newestPage(
       query,
       where,
