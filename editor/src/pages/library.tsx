@@ -100,6 +100,12 @@ export function Library() {
       )}
       <div className="library-body">
         <aside className="facets" aria-label="facets">
+          {result && (
+            // Beyond the count cap the total and the facet counts are estimates: shown with ≈.
+            <p className="count" data-testid="total">
+              {`${result.total.exact ? '' : '≈'}${result.total.count}`} {t('matches')}
+            </p>
+          )}
           {Object.entries(result?.facets ?? {}).map(([family, counts]) => (
             <fieldset key={family}>
               <legend>{family}</legend>
@@ -110,7 +116,7 @@ export function Library() {
                     checked={(filters[family] ?? []).includes(value)}
                     onChange={() => toggleFilter(family, value)}
                   />
-                  {value} <span className="count">{n}</span>
+                  {value} <span className="count">{result?.facetsExact === false ? `≈${n}` : n}</span>
                 </label>
               ))}
             </fieldset>
