@@ -140,9 +140,13 @@ export class SearchService {
       namesOnly = true;
     }
     const page = hits.slice(0, request.limit);
+    // One query for the page's records (not one per hit), put back in the hits' order.
+    const records = new Map(
+      (await this.deps.assets.findMany(page.map((h) => h.assetId))).map((a) => [a.id, a]),
+    );
     const items: SearchResponse['items'] = [];
     for (const hit of page) {
-      const asset = await this.deps.assets.find(hit.assetId);
+      const asset = records.get(hit.assetId);
       if (asset) items.push({ ...asset, score: Math.round(hit.score * 1000) / 1000 });
     }
     const last = page.at(-1);
