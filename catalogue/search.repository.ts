@@ -165,8 +165,21 @@ export class SearchRepository {
   async search(query: SearchQuery): Promise<SearchResult> {
     const where = conditionsOf(query);
     const counts = await this.count(where, query.exactCounts === true ? null : this.limits.countCap);
+    // Few matches: PostgreSQL collects them first (GIN) and sorts them. Many: it walks the
+    // created_at index, which is the cheaper way only when matches are dense — walking past
+    // every non-match costs more than sorting a few thousand matches. The count decides.
+    const n = counts.total.count;
+    const direction = query.sort === 'oldest' ? 'asc' : 'desc';
     const hits =
-      query.sort === 'relevance' ? await this.rankedPage(query, where) : await this.datedPage(query, where);
+      query.sort === 'relevance'
+        ? await this.rankedPage(query, rowsOf(where, n <= 20 * this.limits.candidates))
+        : await this.newestPage(
+            query,
+            rowsOf(where, n <= this.limits.countCap),
+            query.after,
+            direction,
+            query.limit,
+          );
     return { hits, ...counts };
   }
 
@@ -201,19 +214,15 @@ export class SearchRepository {
     };
   }
 
-  /** Newest or oldest first: PostgreSQL walks the (created_at, asset_id) index and stops at the page. */
-  private async datedPage(query: SearchQuery, where: RawBuilder<unknown>[]): Promise<SearchHit[]> {
-    return this.newestPage(query, where, query.after, query.sort === 'oldest' ? 'asc' : 'desc', query.limit);
-  }
-
+  /** Newest (or oldest) first, after `after`. */
   private async newestPage(
     query: SearchQuery,
-    where: RawBuilder<unknown>[],
+    rows: Rows,
     after: { key: number | string; id: string } | null,
     direction: 'asc' | 'desc',
     limit: number,
   ): Promise<SearchHit[]> {
-    const conditions = [...where];
+    const conditions = [...rows.where];
     if (after) {
       const cmp = direction === 'desc' ? sql`<` : sql`>`;
       conditions.push(
@@ -221,10 +230,11 @@ export class SearchRepository {
       );
     }
     const order = direction === 'desc' ? sql`DESC` : sql`ASC`;
-    const rows = await sql<{ asset_id: string; score: number; key: string }>`
-      SELECT asset_id, ${scoreOf(query)} AS score, ${DATE_KEY} AS key FROM search_documents
+    const result = await sql<{ asset_id: string; score: number; key: string }>`
+      ${rows.with ? sql`WITH ${rows.with}` : sql``}
+      SELECT asset_id, ${scoreOf(query)} AS score, ${DATE_KEY} AS key FROM ${rows.table}
       ${and(conditions)} ORDER BY created_at ${order}, asset_id ${order} LIMIT ${limit}`.execute(this.db);
-    return rows.rows.map((r) => ({ assetId: r.asset_id, score: Number(r.score), key: r.key }));
+    return result.rows.map((r) => ({ assetId: r.asset_id, score: Number(r.score), key: r.key }));
   }
 
   /**
@@ -235,22 +245,22 @@ export class SearchRepository {
    * an older strong match is not ranked above a newer weak one. When a query has no more matches
    * than candidates (every selective query), the ranking is over all of them, as before.
    */
-  private async rankedPage(query: SearchQuery, where: RawBuilder<unknown>[]): Promise<SearchHit[]> {
+  private async rankedPage(query: SearchQuery, rows: Rows): Promise<SearchHit[]> {
     const { candidates } = this.limits;
     if (typeof query.after?.key === 'string')
-      return this.newestPage(query, where, query.after, 'desc', query.limit);
+      return this.newestPage(query, rows, query.after, 'desc', query.limit);
     const after = query.after
       ? sql`WHERE (score < ${Number(query.after.key)}::float8 OR (score = ${Number(query.after.key)}::float8 AND asset_id > ${query.after.id}::uuid))`
       : sql``;
-    const rows = await sql<{
+    const result = await sql<{
       asset_id: string | null;
       score: number;
       n: string;
       edge_key: string;
       edge_id: string;
     }>`
-      WITH cand AS MATERIALIZED (
-        SELECT asset_id, created_at, ${scoreOf(query)} AS score FROM search_documents ${and(where)}
+      WITH ${rows.with ? sql`${rows.with},` : sql``} cand AS MATERIALIZED (
+        SELECT asset_id, created_at, ${scoreOf(query)} AS score FROM ${rows.table} ${and(rows.where)}
         ORDER BY created_at DESC, asset_id DESC LIMIT ${candidates}
       ), edge AS (
         SELECT ${DATE_KEY} AS edge_key, asset_id AS edge_id, (SELECT count(*) FROM cand) AS n
@@ -259,14 +269,14 @@ export class SearchRepository {
       SELECT page.asset_id, page.score, edge.* FROM edge LEFT JOIN LATERAL (
         SELECT asset_id, score FROM cand ${after} ORDER BY score DESC, asset_id ASC LIMIT ${query.limit}
       ) page ON true`.execute(this.db);
-    const hits = rows.rows
+    const hits = result.rows
       .filter((r) => r.asset_id !== null)
       .map((r) => ({ assetId: r.asset_id!, score: Number(r.score), key: Number(r.score) }));
-    const edge = rows.rows[0];
+    const edge = result.rows[0];
     if (hits.length >= query.limit || !edge || Number(edge.n) < candidates) return hits;
     const tail = await this.newestPage(
       query,
-      where,
+      rows,
       { key: edge.edge_key, id: edge.edge_id },
       'desc',
       query.limit - hits.length,
@@ -285,6 +295,23 @@ export interface SearchResult {
 
 /** An ISO timestamp (UTC, microseconds) of created_at: the key newest/oldest pages continue after. */
 const DATE_KEY = sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+
+/** Where a page's rows come from: the table, or its matches collected first (see `search`). */
+interface Rows {
+  with: RawBuilder<unknown> | null;
+  table: RawBuilder<unknown>;
+  where: RawBuilder<unknown>[];
+}
+
+function rowsOf(where: RawBuilder<unknown>[], few: boolean): Rows {
+  return few
+    ? {
+        with: sql`matched AS MATERIALIZED (SELECT * FROM search_documents ${and(where)})`,
+        table: sql`matched`,
+        where: [],
+      }
+    : { with: null, table: sql`search_documents`, where };
+}
 
 function tsqueryOf(query: SearchQuery): RawBuilder<unknown> | null {
   return query.tsquery ? sql`to_tsquery('simple', ${query.tsquery})` : null;
