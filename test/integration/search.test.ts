@@ -258,12 +258,12 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
   });
 
   describe('with small limits (count cap 5, 10 ranked candidates)', () => {
-    const small = () =>
+    const small = (candidates = 10) =>
       new SearchService({
         search: new SearchRepository(harness.storage.database.db, {
           countCap: 5,
           sampleRows: 1000,
-          candidates: 10,
+          candidates,
         }),
         assets: harness.storage.assets,
         ruleSets: harness.storage.ruleSets,
@@ -296,25 +296,32 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
       expect(body.facetsExact).toBe(true);
     });
 
-    it('pages by relevance through the ranked candidates, then the rest newest first: every match once', async () => {
-      const seen: string[] = [];
-      const scores: number[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < 20; page++) {
-        const body = await small().search(request('sku', { limit: 4, sort: 'relevance', cursor }));
-        seen.push(...body.items.map((i) => i.id));
-        scores.push(...body.items.map((i) => i.score));
-        cursor = body.nextCursor ?? undefined;
-        if (!cursor) break;
-      }
-      expect(new Set(seen).size).toBe(seen.length);
-      expect([...seen].sort()).toEqual(expected((f) => f.tags.includes('sku')));
-      const ranked = scores.slice(0, 10);
-      expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
-      const newest = seen.slice(10).map((id) => all.findIndex((f) => f.id === id));
-      // The fixtures were created in index order: newest first is descending index.
-      expect(newest).toEqual([...newest].sort((a, b) => b - a));
-    });
+    // 28 sku matches: with 10 candidates they are collected and sorted (at most 20 × candidates),
+    // with 1 the candidates come from the created_at index walk.
+    it.each([10, 1])(
+      'pages by relevance through %i ranked candidates, then the rest newest first: every match once',
+      async (candidates) => {
+        const seen: string[] = [];
+        const scores: number[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 20; page++) {
+          const body = await small(candidates).search(
+            request('sku', { limit: 4, sort: 'relevance', cursor }),
+          );
+          seen.push(...body.items.map((i) => i.id));
+          scores.push(...body.items.map((i) => i.score));
+          cursor = body.nextCursor ?? undefined;
+          if (!cursor) break;
+        }
+        expect(new Set(seen).size).toBe(seen.length);
+        expect([...seen].sort()).toEqual(expected((f) => f.tags.includes('sku')));
+        const ranked = scores.slice(0, candidates);
+        expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
+        const newest = seen.slice(candidates).map((id) => all.findIndex((f) => f.id === id));
+        // The fixtures were created in index order: newest first is descending index.
+        expect(newest).toEqual([...newest].sort((a, b) => b - a));
+      },
+    );
   });
 
   it('rebuilds the whole index from the catalogue (what `assetflow search reindex` runs)', async () => {
