@@ -1,4 +1,4 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { VersionAnalysis } from '../domain/asset';
 import type { SearchDocument, SearchSource } from '../search/search-document';
 import type { CatalogueDb } from './database';
@@ -20,8 +20,49 @@ export interface SearchQuery {
   /** Last used (or, never used, uploaded) before this date. */
   unusedSince: string | null;
   sort: 'relevance' | 'newest' | 'oldest';
+  /**
+   * The last hit of the previous page. Relevance: a number is a score among the ranked
+   * candidates, a string the created_at of a hit in the newest-first tail after them.
+   */
   after: { key: number | string; id: string } | null;
   limit: number;
+  /** Count every match exactly, however many (a browsing tree's counts); default: up to the cap. */
+  exactCounts?: boolean;
+}
+
+/** What bounds a search's cost (see `SearchRepository.search`). */
+export interface SearchLimits {
+  /** Matches counted exactly (with their facets); beyond, counts are estimated. */
+  countCap: number;
+  /** About how many rows the estimate samples. */
+  sampleRows: number;
+  /** Matches ranked by relevance (the newest ones; or the nearest names for the typo fallback). */
+  candidates: number;
+}
+
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = {
+  countCap: 10_000,
+  sampleRows: 20_000,
+  candidates: 1_000,
+};
+
+export type IndexSource = SearchSource & { ruleSetVersion: number | null };
+
+interface SourceRow {
+  id: string;
+  display_name: string;
+  kind: string;
+  state: string;
+  rule_set: string;
+  rule_set_version: number | null;
+  project: string;
+  tags: string[] | null;
+  metadata: unknown;
+  dimensions: unknown;
+  created_at: Date | string;
+  last_used_at: Date | string | null;
+  analysis: unknown;
+  comments: string[];
 }
 
 export interface SearchHit {
@@ -33,41 +74,31 @@ export interface SearchHit {
 
 /** The search index: one document per asset, kept current by the indexer. */
 export class SearchRepository {
-  constructor(private readonly db: CatalogueDb) {}
+  constructor(
+    private readonly db: CatalogueDb,
+    private readonly limits: SearchLimits = DEFAULT_SEARCH_LIMITS,
+  ) {}
 
   /** What the indexer builds a document from; undefined for an unknown asset. */
-  async sourceOf(assetId: string): Promise<(SearchSource & { ruleSetVersion: number | null }) | undefined> {
-    const row = await this.db
-      .selectFrom('assets as a')
-      .innerJoin('asset_versions as v', (join) =>
-        join.onRef('v.asset_id', '=', 'a.id').onRef('v.version', '=', 'a.current_version'),
-      )
-      .select([
-        'a.id',
-        'a.display_name',
-        'a.kind',
-        'a.state',
-        'a.rule_set',
-        'a.rule_set_version',
-        'a.project',
-        'a.tags',
-        'a.metadata',
-        'a.dimensions',
-        'a.created_at',
-        'a.last_used_at',
-        'v.analysis',
-      ])
-      .where('a.id', '=', assetId)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    const comments = await this.db
-      .selectFrom('comments')
-      .select('body')
-      .where('asset_id', '=', assetId)
-      .execute();
-    return {
+  async sourceOf(assetId: string): Promise<IndexSource | undefined> {
+    return (await this.sources(sql`a.id = ${assetId}::uuid`, 1))[0];
+  }
+
+  /** The next `limit` sources in id order after `afterId` (null: from the first): a rebuild's batch. */
+  async sourcesAfter(afterId: string | null, limit: number): Promise<IndexSource[]> {
+    return this.sources(afterId === null ? sql`true` : sql`a.id > ${afterId}::uuid`, limit);
+  }
+
+  private async sources(condition: RawBuilder<unknown>, limit: number): Promise<IndexSource[]> {
+    const rows = await sql<SourceRow>`
+      SELECT a.id, a.display_name, a.kind, a.state, a.rule_set, a.rule_set_version, a.project, a.tags,
+        a.metadata, a.dimensions, a.created_at, a.last_used_at, v.analysis,
+        ARRAY(SELECT c.body FROM comments c WHERE c.asset_id = a.id) AS comments
+      FROM assets a JOIN asset_versions v ON v.asset_id = a.id AND v.version = a.current_version
+      WHERE ${condition} ORDER BY a.id LIMIT ${limit}`.execute(this.db);
+    return rows.rows.map((row) => ({
       assetId: row.id,
-      comments: comments.map((c) => c.body),
+      comments: row.comments,
       name: row.display_name,
       kind: row.kind,
       state: row.state,
@@ -78,80 +109,257 @@ export class SearchRepository {
       metadata: (row.metadata as Record<string, unknown>) ?? {},
       dimensions: (row.dimensions as Record<string, string[]>) ?? {},
       analysis: (row.analysis as VersionAnalysis | null) ?? null,
-      createdAt: row.created_at.toISOString(),
-      lastUsedAt: row.last_used_at ? row.last_used_at.toISOString() : null,
-    };
+      createdAt: new Date(row.created_at).toISOString(),
+      lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
+    }));
   }
 
   async upsert(doc: SearchDocument): Promise<void> {
-    const words = sql`setweight(array_to_tsvector(${doc.words.A}::text[]), 'A')
-      || setweight(array_to_tsvector(${doc.words.B}::text[]), 'B')
-      || setweight(array_to_tsvector(${doc.words.C}::text[]), 'C')`;
+    await this.upsertMany([doc]);
+  }
+
+  /**
+   * Writes documents in one statement: they travel as one JSON parameter that PostgreSQL
+   * unpacks (jsonb_to_recordset), so a batch costs one round trip and one parse, whatever its size.
+   */
+  async upsertMany(docs: SearchDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    const json = JSON.stringify(
+      docs.map((d) => ({
+        asset_id: d.assetId,
+        name: d.name,
+        a: d.words.A,
+        b: d.words.B,
+        c: d.words.C,
+        facets: d.facets,
+        made_on: d.madeOn,
+        last_used_at: d.lastUsedAt,
+        created_at: d.createdAt,
+      })),
+    );
     await sql`
       INSERT INTO search_documents (asset_id, name, words, facets, made_on, last_used_at, created_at)
-      VALUES (${doc.assetId}, ${doc.name}, ${words}, ${doc.facets}::text[], ${doc.madeOn}, ${doc.lastUsedAt}, ${doc.createdAt})
+      SELECT asset_id, name, setweight(array_to_tsvector(a), 'A') || setweight(array_to_tsvector(b), 'B')
+          || setweight(array_to_tsvector(c), 'C'), facets, made_on, last_used_at, created_at
+      FROM jsonb_to_recordset(${json}::text::jsonb) AS d(asset_id uuid, name text, a text[], b text[], c text[],
+        facets text[], made_on date, last_used_at timestamptz, created_at timestamptz)
       ON CONFLICT (asset_id) DO UPDATE SET
         name = EXCLUDED.name, words = EXCLUDED.words, facets = EXCLUDED.facets, made_on = EXCLUDED.made_on,
         last_used_at = EXCLUDED.last_used_at, created_at = EXCLUDED.created_at`.execute(this.db);
   }
 
-  async allAssetIds(): Promise<string[]> {
-    return (await this.db.selectFrom('assets').select('id').orderBy('id').execute()).map((r) => r.id);
+  async countAssets(): Promise<number> {
+    const row = await this.db
+      .selectFrom('assets')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
-  /** One page of hits, best first, and the facet counts of all matches. */
-  async search(query: SearchQuery): Promise<{ hits: SearchHit[]; facets: Record<string, number> }> {
-    const tsq = query.tsquery ? sql`to_tsquery('simple', ${query.tsquery})` : null;
-    const score = sql<number>`(${tsq ? sql`ts_rank(words, ${tsq})` : sql`0`} + ${
-      query.nameText ? sql`word_similarity(${query.nameText}, name)` : sql`0`
-    })::float8`;
-    const conditions: Expression<SqlBool>[] = [];
-    if (tsq || query.nameText) {
-      const text = [
-        tsq ? sql`words @@ ${tsq}` : null,
-        query.nameText ? sql`${query.nameText} <% name` : null,
-      ].filter((c) => c !== null);
-      conditions.push(sql<SqlBool>`(${sql.join(text, sql` OR `)})`);
-    }
-    for (const group of query.facetGroups) conditions.push(sql<SqlBool>`facets && ${group}::text[]`);
-    if (query.from) conditions.push(sql<SqlBool>`made_on >= ${query.from}::date`);
-    if (query.to) conditions.push(sql<SqlBool>`made_on <= ${query.to}::date`);
-    if (query.unusedSince)
-      conditions.push(sql<SqlBool>`coalesce(last_used_at, created_at) < ${query.unusedSince}::date`);
-    const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+  /**
+   * One page of hits and the match count with facet counts: exact up to the count cap, beyond it
+   * estimated from a sample of the table (and marked so). What a page costs is bounded by the
+   * page and the cap, not by the matches: newest/oldest walk the created_at index and stop at the
+   * page; relevance ranks a bounded candidate set (see `rankedPage`).
+   */
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const where = conditionsOf(query);
+    const counts = await this.count(where, query.exactCounts === true ? null : this.limits.countCap);
+    // Few matches: PostgreSQL collects them first (GIN) and sorts them. Many: it walks the
+    // created_at index, which is the cheaper way only when matches are dense — walking past
+    // every non-match costs more than sorting a few thousand matches. The count decides.
+    const n = counts.total.count;
+    const direction = query.sort === 'oldest' ? 'asc' : 'desc';
+    const hits =
+      query.sort === 'relevance'
+        ? await this.rankedPage(query, rowsOf(where, n <= 20 * this.limits.candidates))
+        : await this.newestPage(
+            query,
+            rowsOf(where, n <= this.limits.countCap),
+            query.after,
+            direction,
+            query.limit,
+          );
+    return { hits, ...counts };
+  }
 
-    const facetRows = await sql<{ facet: string; n: string | number }>`
-      SELECT facet, count(*) AS n FROM search_documents, unnest(facets) AS facet ${where} GROUP BY facet`.execute(
+  /** Matches and facet counts: exact when there are at most `cap` (null: no cap). */
+  private async count(
+    where: RawBuilder<unknown>[],
+    cap: number | null,
+  ): Promise<Pick<SearchResult, 'total' | 'facets'>> {
+    const capped = await countedFacets(
+      this.db,
+      sql`SELECT facets FROM search_documents ${and(where)} ${cap === null ? sql`` : sql`LIMIT ${cap + 1}`}`,
+    );
+    if (cap === null || capped.total <= cap)
+      return { total: { count: capped.total, exact: true }, facets: capped.facets };
+    // Beyond the cap: the same conditions over a block sample of the table, scaled. REPEATABLE
+    // keeps the estimate the same from one page to the next.
+    const size = await sql<{ n: number }>`
+      SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'search_documents'::regclass`.execute(
       this.db,
     );
-
-    const key =
-      query.sort === 'relevance'
-        ? score
-        : sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
-    const descending = query.sort !== 'oldest';
-    let page = sql``;
-    if (query.after) {
-      const cmp = descending ? sql`<` : sql`>`;
-      const keyValue =
-        query.sort === 'relevance'
-          ? sql`${Number(query.after.key)}::float8`
-          : sql`${String(query.after.key)}`;
-      page = sql`WHERE (key ${cmp} ${keyValue} OR (key = ${keyValue} AND asset_id > ${query.after.id}::uuid))`;
-    }
-    const rows = await sql<{ asset_id: string; score: number; key: number | string }>`
-      SELECT * FROM (
-        SELECT asset_id, ${score} AS score, ${key} AS key FROM search_documents ${where}
-      ) matches ${page}
-      ORDER BY key ${descending ? sql`DESC` : sql`ASC`}, asset_id ASC
-      LIMIT ${query.limit}`.execute(this.db);
+    const rows = Number(size.rows[0]?.n ?? 0);
+    const percent = rows > 0 ? Math.min(100, (100 * this.limits.sampleRows) / rows) : 100;
+    const sampled = await countedFacets(
+      this.db,
+      sql`SELECT facets FROM search_documents TABLESAMPLE SYSTEM (${percent}) REPEATABLE (1) ${and(where)}`,
+    );
+    if (sampled.total === 0) return { total: { count: cap + 1, exact: false }, facets: capped.facets };
+    const scale = 100 / percent;
     return {
-      hits: rows.rows.map((r) => ({
-        assetId: r.asset_id,
-        score: Number(r.score),
-        key: r.key,
-      })),
-      facets: Object.fromEntries(facetRows.rows.map((r) => [r.facet, Number(r.n)])),
+      total: { count: Math.max(cap + 1, Math.round(sampled.total * scale)), exact: false },
+      facets: Object.fromEntries(Object.entries(sampled.facets).map(([f, n]) => [f, Math.round(n * scale)])),
     };
   }
+
+  /** Newest (or oldest) first, after `after`. */
+  private async newestPage(
+    query: SearchQuery,
+    rows: Rows,
+    after: { key: number | string; id: string } | null,
+    direction: 'asc' | 'desc',
+    limit: number,
+  ): Promise<SearchHit[]> {
+    const conditions = [...rows.where];
+    if (after) {
+      const cmp = direction === 'desc' ? sql`<` : sql`>`;
+      conditions.push(
+        sql`(created_at, asset_id) ${cmp} (${String(after.key)}::timestamp AT TIME ZONE 'UTC', ${after.id}::uuid)`,
+      );
+    }
+    const order = direction === 'desc' ? sql`DESC` : sql`ASC`;
+    const result = await sql<{ asset_id: string; score: number; key: string }>`
+      ${rows.with ? sql`WITH ${rows.with}` : sql``}
+      SELECT asset_id, ${scoreOf(query)} AS score, ${DATE_KEY} AS key FROM ${rows.table}
+      ${and(conditions)} ORDER BY created_at ${order}, asset_id ${order} LIMIT ${limit}`.execute(this.db);
+    return result.rows.map((r) => ({ assetId: r.asset_id, score: Number(r.score), key: r.key }));
+  }
+
+  /**
+   * Relevance over a bounded candidate set, so a word in a third of the catalogue costs what a
+   * rare one does: the newest `candidates` matches are ranked (ts_rank on the words, pg_trgm word
+   * similarity on the name for the typo fallback), and after them the other matches follow newest
+   * first (a string key marks that tail in the cursor). What this gives up: beyond the candidates,
+   * an older strong match is not ranked above a newer weak one. When a query has no more matches
+   * than candidates (every selective query), the ranking is over all of them, as before.
+   */
+  private async rankedPage(query: SearchQuery, rows: Rows): Promise<SearchHit[]> {
+    const { candidates } = this.limits;
+    if (typeof query.after?.key === 'string')
+      return this.newestPage(query, rows, query.after, 'desc', query.limit);
+    const after = query.after
+      ? sql`WHERE (score < ${Number(query.after.key)}::float8 OR (score = ${Number(query.after.key)}::float8 AND asset_id > ${query.after.id}::uuid))`
+      : sql``;
+    const result = await sql<{
+      asset_id: string | null;
+      score: number;
+      n: string;
+      edge_key: string;
+      edge_id: string;
+    }>`
+      WITH ${rows.with ? sql`${rows.with},` : sql``} cand AS MATERIALIZED (
+        SELECT asset_id, created_at, ${scoreOf(query)} AS score FROM ${rows.table} ${and(rows.where)}
+        ORDER BY created_at DESC, asset_id DESC LIMIT ${candidates}
+      ), edge AS (
+        SELECT ${DATE_KEY} AS edge_key, asset_id AS edge_id, (SELECT count(*) FROM cand) AS n
+        FROM cand ORDER BY created_at ASC, asset_id ASC LIMIT 1
+      )
+      SELECT page.asset_id, page.score, edge.* FROM edge LEFT JOIN LATERAL (
+        SELECT asset_id, score FROM cand ${after} ORDER BY score DESC, asset_id ASC LIMIT ${query.limit}
+      ) page ON true`.execute(this.db);
+    const hits = result.rows
+      .filter((r) => r.asset_id !== null)
+      .map((r) => ({ assetId: r.asset_id!, score: Number(r.score), key: Number(r.score) }));
+    const edge = result.rows[0];
+    if (hits.length >= query.limit || !edge || Number(edge.n) < candidates) return hits;
+    const tail = await this.newestPage(
+      query,
+      rows,
+      { key: edge.edge_key, id: edge.edge_id },
+      'desc',
+      query.limit - hits.length,
+    );
+    return [...hits, ...tail];
+  }
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Matches: exact up to the count cap, else estimated (`exact: false`). */
+  total: { count: number; exact: boolean };
+  /** Facet → matches; exact exactly when `total` is. */
+  facets: Record<string, number>;
+}
+
+/** An ISO timestamp (UTC, microseconds) of created_at: the key newest/oldest pages continue after. */
+const DATE_KEY = sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`;
+
+/** Where a page's rows come from: the table, or its matches collected first (see `search`). */
+interface Rows {
+  with: RawBuilder<unknown> | null;
+  table: RawBuilder<unknown>;
+  where: RawBuilder<unknown>[];
+}
+
+function rowsOf(where: RawBuilder<unknown>[], few: boolean): Rows {
+  return few
+    ? {
+        with: sql`matched AS MATERIALIZED (SELECT * FROM search_documents ${and(where)})`,
+        table: sql`matched`,
+        where: [],
+      }
+    : { with: null, table: sql`search_documents`, where };
+}
+
+function tsqueryOf(query: SearchQuery): RawBuilder<unknown> | null {
+  return query.tsquery ? sql`to_tsquery('simple', ${query.tsquery})` : null;
+}
+
+function scoreOf(query: SearchQuery): RawBuilder<number> {
+  const tsq = tsqueryOf(query);
+  return sql<number>`(${tsq ? sql`ts_rank(words, ${tsq})` : sql`0`} + ${
+    query.nameText ? sql`word_similarity(${query.nameText}, name)` : sql`0`
+  })::float8`;
+}
+
+function conditionsOf(query: SearchQuery): RawBuilder<unknown>[] {
+  const tsq = tsqueryOf(query);
+  const conditions: RawBuilder<unknown>[] = [];
+  if (tsq || query.nameText) {
+    const text = [
+      tsq ? sql`words @@ ${tsq}` : null,
+      query.nameText ? sql`${query.nameText} <% name` : null,
+    ].filter((c) => c !== null);
+    conditions.push(sql`(${sql.join(text, sql` OR `)})`);
+  }
+  for (const group of query.facetGroups) conditions.push(sql`facets && ${group}::text[]`);
+  if (query.from) conditions.push(sql`made_on >= ${query.from}::date`);
+  if (query.to) conditions.push(sql`made_on <= ${query.to}::date`);
+  if (query.unusedSince)
+    conditions.push(sql`coalesce(last_used_at, created_at) < ${query.unusedSince}::date`);
+  return conditions;
+}
+
+function and(conditions: RawBuilder<unknown>[]): RawBuilder<unknown> {
+  return conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+}
+
+/** How many rows `rows` (a SELECT of facets) returns, and how many of them hold each facet. */
+async function countedFacets(
+  db: CatalogueDb,
+  rows: RawBuilder<unknown>,
+): Promise<{ total: number; facets: Record<string, number> }> {
+  const result = await sql<{ facet: string | null; n: string | number }>`
+    WITH m AS MATERIALIZED (${rows})
+    SELECT NULL AS facet, count(*) AS n FROM m
+    UNION ALL SELECT facet, count(*) FROM m, unnest(m.facets) AS facet GROUP BY facet`.execute(db);
+  let total = 0;
+  const facets: Record<string, number> = {};
+  for (const r of result.rows) {
+    if (r.facet === null) total = Number(r.n);
+    else facets[r.facet] = Number(r.n);
+  }
+  return { total, facets };
 }

@@ -1,7 +1,7 @@
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { SearchRepository } from '../catalogue/search.repository';
 import type { RuleSetPlan } from '../rules/plan';
-import { buildSearchDocument } from '../search/search-document';
+import { buildSearchDocument, type SearchDocument } from '../search/search-document';
 import { addWords, planWords } from '../search/segment';
 
 /**
@@ -25,13 +25,33 @@ export class SearchIndexer {
     await this.search.upsert(buildSearchDocument(source, plan?.store ?? { dimensions: {} }));
   }
 
-  async reindexAll(onProgress?: (done: number, total: number) => void): Promise<number> {
-    const ids = await this.search.allAssetIds();
-    for (const [i, id] of ids.entries()) {
-      await this.reindex(id);
-      if ((i + 1) % 1000 === 0) onProgress?.(i + 1, ids.length);
+  /**
+   * Rebuilds every document, a batch at a time: one query reads a batch's sources, one statement
+   * writes its documents, and the next batch is segmented while PostgreSQL writes this one.
+   */
+  async reindexAll(onProgress?: (done: number, total: number) => void, batchSize = 2000): Promise<number> {
+    const total = await this.search.countAssets();
+    let done = 0;
+    let after: string | null = null;
+    let writing: Promise<void> = Promise.resolve();
+    for (;;) {
+      const sources = await this.search.sourcesAfter(after, batchSize);
+      if (sources.length === 0) break;
+      const docs: SearchDocument[] = [];
+      for (const source of sources) {
+        const plan = await this.planOf(source.ruleSet, source.ruleSetVersion);
+        docs.push(buildSearchDocument(source, plan?.store ?? { dimensions: {} }));
+      }
+      await writing;
+      writing = this.search.upsertMany(docs);
+      // Awaited after the next batch is segmented; marked handled so a failure waits for that await.
+      writing.catch(() => {});
+      after = sources.at(-1)!.assetId;
+      done += sources.length;
+      onProgress?.(done, Math.max(total, done));
     }
-    return ids.length;
+    await writing;
+    return done;
   }
 
   private async planOf(name: string, version: number | null): Promise<RuleSetPlan | undefined> {

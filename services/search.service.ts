@@ -35,7 +35,11 @@ export interface SearchRequest {
 export interface SearchResponse {
   interpreted: InterpretedQuery;
   items: (AssetRecord & { score: number })[];
+  /** Matches: exact up to the repository's count cap, beyond it an estimate (`exact: false`). */
+  total: { count: number; exact: boolean };
   facets: Record<string, Record<string, number>>;
+  /** Whether `facets` are exact counts or (beyond the cap, like `total`) estimates. */
+  facetsExact: boolean;
   nextCursor: string | null;
 }
 
@@ -217,11 +221,15 @@ export class SearchService {
         if (result.hits.length > 0) break;
       }
     }
-    const { hits, facets } = result;
+    const { hits, facets, total } = result;
     const page = hits.slice(0, request.limit);
+    // One query for the page's records (not one per hit), put back in the hits' order.
+    const records = new Map(
+      (await this.deps.assets.findMany(page.map((h) => h.assetId))).map((a) => [a.id, a]),
+    );
     const items: SearchResponse['items'] = [];
     for (const hit of page) {
-      const asset = await this.deps.assets.find(hit.assetId);
+      const asset = records.get(hit.assetId);
       if (asset) items.push({ ...asset, score: Math.round(hit.score * 1000) / 1000 });
     }
     const last = page.at(-1);
@@ -236,7 +244,9 @@ export class SearchService {
         words: interpreted.words.map((w) => (SEARCH_WORD.has(w.as) ? { ...w, as: wordUse(w.word) } : w)),
       },
       items,
+      total,
       facets: groupFacets(facets),
+      facetsExact: total.exact,
       nextCursor:
         hits.length > request.limit && last ? encodeCursor(last.key, last.assetId, reading, asWords) : null,
     };
@@ -287,6 +297,7 @@ export class SearchService {
       sort: 'newest',
       after: null,
       limit: 1,
+      exactCounts: true,
     });
     const level = tree.levels[path.length]!;
     const grouped = groupFacets(facets);

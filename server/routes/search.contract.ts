@@ -57,7 +57,7 @@ export const searchAssets = operation({
   tag: 'Search',
   summary: 'Natural-language search (Chinese and English) with facets and keyset pages',
   description:
-    'The query is read for time (去年春节, last month, since June, 去年夏天, 上周五, 国庆前后, last Black Friday; lunar holidays per year), colours (incl. brand colours such as Tiffany blue), asset types and dimension values by key or label in either language, which become filters; filler (找一下, show me, 图) is ignored; the rest is full text over names, tags, classification, metadata, EXIF and OCR text, with synonyms and prefixes. Every search word must match; when that finds nothing, words nothing has are dropped, then any word matches (more matching words rank higher), then the words are read as a misspelt name (trigram match), then the understood filters alone answer. `interpreted.words` says how each word was used and `interpreted.reading` which reading answered. Filters: `type`, `colour`, `state`, `ruleSet`, `project`, `month`, `dim.<dimension>` (repeat for OR), `from`/`to` (YYYY-MM-DD); any other parameter is refused. `facets` counts every value over all matches. Only assets the caller can see are found or counted.',
+    'The query is read for time (去年春节, last month, since June, 去年夏天, 上周五, 国庆前后, last Black Friday; lunar holidays per year), colours (incl. brand colours such as Tiffany blue), asset types and dimension values by key or label in either language, which become filters; filler (找一下, show me, 图) is ignored; the rest is full text over names, tags, classification, metadata, EXIF and OCR text, with synonyms and prefixes. Every search word must match; when that finds nothing, words nothing has are dropped, then any word matches (more matching words rank higher), then the words are read as a misspelt name (trigram match), then the understood filters alone answer. `interpreted.words` says how each word was used and `interpreted.reading` which reading answered. Filters: `type`, `colour`, `state`, `ruleSet`, `project`, `month`, `dim.<dimension>` (repeat for OR), `from`/`to` (YYYY-MM-DD); any other parameter is refused. `total` and `facets` count every value over all matches exactly up to a cap (5 000 matches); beyond it they are estimates from a sample of the catalogue, marked by `total.exact` and `facetsExact` being false. On broad queries only the newest 1 000 matches are ranked by relevance; the rest follow newest first. Only assets the caller can see are found or counted.',
   query: Type.Object(
     {
       q: Type.Optional(Type.String({ maxLength: 500, description: 'What to look for, in words' })),
@@ -88,10 +88,23 @@ export const searchAssets = operation({
   ),
   responses: {
     200: {
-      description: 'One page of results, facet counts over all matches, and the next page’s cursor',
+      description:
+        'One page of results, the match count and facet counts (exact or estimated), and the next page’s cursor',
       json: Closed({
         interpreted: InterpretedQuery,
         items: Type.Array(SearchHit),
+        total: Closed(
+          {
+            count: Type.Integer({ minimum: 0 }),
+            exact: Type.Boolean({
+              description: 'false: more matches than the count cap, and `count` is an estimate',
+            }),
+          },
+          { description: 'How many assets match' },
+        ),
+        facetsExact: Type.Boolean({
+          description: 'false: `facets` are estimates from a sample (more matches than the count cap)',
+        }),
         facets: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer({ minimum: 0 })), {
           description: 'Family → value → count, e.g. {colour: {red: 3}, "dim.market": {US: 2}}',
         }),

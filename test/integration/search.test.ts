@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { SearchRepository } from '../../catalogue/search.repository';
 import type { BasicColour } from '../../imaging/colour-names';
 import { SearchIndexer } from '../../operations/search-indexer';
+import { type SearchRequest, SearchService } from '../../services/search.service';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { databaseKinds } from '../support/test-databases';
@@ -274,6 +276,73 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     }
     expect(new Set(seen).size).toBe(seen.length);
     expect([...seen].sort()).toEqual(expected((f) => f.poster));
+  });
+
+  describe('with small limits (count cap 5, 10 ranked candidates)', () => {
+    const small = (candidates = 10) =>
+      new SearchService({
+        search: new SearchRepository(harness.storage.database.db, {
+          countCap: 5,
+          sampleRows: 1000,
+          candidates,
+        }),
+        assets: harness.storage.assets,
+        ruleSets: harness.storage.ruleSets,
+      });
+    const request = (q: string, more: Partial<SearchRequest> = {}): SearchRequest => ({
+      q,
+      filters: {},
+      limit: 20,
+      today: TODAY,
+      visibleProjects: 'all',
+      ...more,
+    });
+
+    it('counts exactly up to the cap and marks counts beyond it as estimates', async () => {
+      // sku on every 11th asset, red on every 6th: 5 assets, the cap itself.
+      const under = await small().search(request('sku', { filters: { colour: ['red'] } }));
+      expect(under.total).toEqual({ count: 5, exact: true });
+      expect(under.facetsExact).toBe(true);
+      expect(under.facets.colour).toEqual({ red: 5 });
+      const over = await small().search(request('sku'));
+      const skus = expected((f) => f.tags.includes('sku')).length;
+      expect(over.total.exact).toBe(false);
+      expect(over.facetsExact).toBe(false);
+      expect(over.total.count).toBeGreaterThan(5);
+      // The whole table is the sample at this size: the estimate is the count.
+      expect(over.total.count).toBe(skus);
+      // The API says the same with its default cap, exactly.
+      const body = await search({ q: 'sku' });
+      expect(body.total).toEqual({ count: skus, exact: true });
+      expect(body.facetsExact).toBe(true);
+    });
+
+    // 28 sku matches: with 10 candidates they are collected and sorted (at most 20 × candidates),
+    // with 1 the candidates come from the created_at index walk.
+    it.each([10, 1])(
+      'pages by relevance through %i ranked candidates, then the rest newest first: every match once',
+      async (candidates) => {
+        const seen: string[] = [];
+        const scores: number[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 20; page++) {
+          const body = await small(candidates).search(
+            request('sku', { limit: 4, sort: 'relevance', cursor }),
+          );
+          seen.push(...body.items.map((i) => i.id));
+          scores.push(...body.items.map((i) => i.score));
+          cursor = body.nextCursor ?? undefined;
+          if (!cursor) break;
+        }
+        expect(new Set(seen).size).toBe(seen.length);
+        expect([...seen].sort()).toEqual(expected((f) => f.tags.includes('sku')));
+        const ranked = scores.slice(0, candidates);
+        expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
+        const newest = seen.slice(candidates).map((id) => all.findIndex((f) => f.id === id));
+        // The fixtures were created in index order: newest first is descending index.
+        expect(newest).toEqual([...newest].sort((a, b) => b - a));
+      },
+    );
   });
 
   it('rebuilds the whole index from the catalogue (what `assetflow search reindex` runs)', async () => {

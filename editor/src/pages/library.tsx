@@ -150,6 +150,12 @@ export function Library({ me }: { me: Me }) {
             openId={collection?.id}
             onOpen={(saved) => void openCollection(saved)}
           />
+          {result && (
+            // Beyond the count cap the total and the facet counts are estimates: shown with ≈.
+            <p className="count" data-testid="total">
+              {`${result.total.exact ? '' : '≈'}${result.total.count}`} {t('matches')}
+            </p>
+          )}
           {Object.entries(result?.facets ?? {}).map(([family, counts]) => (
             <fieldset key={family}>
               <legend>{family}</legend>
@@ -160,7 +166,7 @@ export function Library({ me }: { me: Me }) {
                     checked={(filters[family] ?? []).includes(value)}
                     onChange={() => toggleFilter(family, value)}
                   />
-                  {value} <span className="count">{n}</span>
+                  {value} <span className="count">{result?.facetsExact === false ? `≈${n}` : n}</span>
                 </label>
               ))}
             </fieldset>
