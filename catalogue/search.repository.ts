@@ -337,8 +337,13 @@ function conditionsOf(query: SearchQuery): RawBuilder<unknown>[] {
   for (const group of query.facetGroups) conditions.push(sql`facets && ${group}::text[]`);
   if (query.from) conditions.push(sql`made_on >= ${query.from}::date`);
   if (query.to) conditions.push(sql`made_on <= ${query.to}::date`);
-  if (query.unusedSince)
+  if (query.unusedSince) {
     conditions.push(sql`coalesce(last_used_at, created_at) < ${query.unusedSince}::date`);
+    // Implied by the line above, since a document's last use is never before its upload
+    // (search/search-document.ts), and it lets a newest-first walk of the created_at index start
+    // at the bound instead of stepping over every asset uploaded after it.
+    conditions.push(sql`created_at < ${query.unusedSince}::date`);
+  }
   return conditions;
 }
 

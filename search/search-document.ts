@@ -32,6 +32,7 @@ export interface SearchDocument {
   facets: string[];
   /** Capture date when the file has one, else the upload date. */
   madeOn: string;
+  /** Last use, never before the upload (a use recorded earlier counts as made at upload). */
   lastUsedAt: string | null;
   createdAt: string;
 }
@@ -107,7 +108,12 @@ export function buildSearchDocument(
     },
     facets: [...facets].sort(),
     madeOn,
-    lastUsedAt: source.lastUsedAt,
+    // An asset cannot be used before it exists; keeping that true lets "not used since" searches
+    // also bound the upload date (catalogue/search.repository.ts), which an index can serve.
+    lastUsedAt:
+      source.lastUsedAt !== null && Date.parse(source.lastUsedAt) < Date.parse(source.createdAt)
+        ? source.createdAt
+        : source.lastUsedAt,
     createdAt: source.createdAt,
   };
 }
