@@ -175,7 +175,9 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     const want = expected(
       (f) =>
         // Never used counts from the upload (January): idle since before June too.
-        f.market === 'US' && f.platform === 'amazon' && (f.lastUsedAt === null || f.lastUsedAt < '2026-06-01'),
+        f.market === 'US' &&
+        f.platform === 'amazon' &&
+        (f.lastUsedAt === null || f.lastUsedAt < '2026-06-01'),
     );
     expect(want.length).toBeGreaterThan(0);
     expect(ids(body)).toEqual(want);
