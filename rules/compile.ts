@@ -128,7 +128,9 @@ function buildPlan(doc: RuleSetDocument): RuleSetPlan {
       })),
       dimensions: mapRecord(doc.store?.dimensions, (d, name) => ({
         label: text(d.label, name),
-        values: mapRecord(d.values, (v, key) => text(v, key)),
+        values: mapRecord(d.values, (v, key) =>
+          typeof v === 'object' && v.aliases ? { ...text(v, key), aliases: [...v.aliases] } : text(v, key),
+        ),
         multiple: d.multiple ?? true,
         required: d.required ?? false,
       })),

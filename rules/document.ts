@@ -8,6 +8,8 @@ export type IsoDuration = string;
 /** A CEL expression over `asset`, `metadata`, `request` and `now`. */
 export type Condition = string;
 export type LocalisedText = { en: string; zh?: string } | string;
+/** A dimension value's label; `aliases` are more words search reads as the value (Japanese → JP). */
+export type DimensionValueLabel = { en: string; zh?: string; aliases?: string[] } | string;
 
 export type FieldType = 'string' | 'int' | 'number' | 'bool' | 'date' | 'enum' | 'list';
 
@@ -61,8 +63,8 @@ export interface CreateStage {
 
 export interface ClassificationDimension {
   label?: LocalisedText;
-  /** Allowed values with their labels. */
-  values: Record<string, LocalisedText>;
+  /** Allowed values with their labels (and search aliases). */
+  values: Record<string, DimensionValueLabel>;
   multiple?: boolean;
   required?: boolean;
 }

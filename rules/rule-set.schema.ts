@@ -24,6 +24,27 @@ const text = {
     },
   ],
 } as const;
+/** A dimension value's label: text, or an object that may add search aliases (Japanese → JP). */
+const valueLabel = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['en'],
+      properties: {
+        en: { type: 'string', minLength: 1 },
+        zh: { type: 'string', minLength: 1 },
+        aliases: {
+          type: 'array',
+          maxItems: 20,
+          uniqueItems: true,
+          items: { type: 'string', minLength: 1, maxLength: 64 },
+        },
+      },
+    },
+  ],
+} as const;
 const nodeRef = id;
 const idList = { type: 'array', items: id, uniqueItems: true } as const;
 
@@ -297,7 +318,7 @@ export const ruleSetSchema = {
             required: ['values'],
             properties: {
               label: text,
-              values: { type: 'object', minProperties: 1, additionalProperties: text },
+              values: { type: 'object', minProperties: 1, additionalProperties: valueLabel },
               multiple: { type: 'boolean' },
               required: { type: 'boolean' },
             },

@@ -4,7 +4,7 @@ import { COLOUR_WORDS } from './colour-words';
 import { isFillerToken, removeFillerPhrases } from './fillers';
 import type { DaySpan } from './holidays';
 import { isStopword, tokensOf } from './segment';
-import { singularOf, synonymIndex } from './synonyms';
+import { synonymIndex, termGroup } from './synonyms';
 import { readTime } from './time-expressions';
 import { TYPE_WORDS } from './type-words';
 
@@ -23,7 +23,8 @@ export interface SearchVocabulary {
  * How a word of the query was used. `filler`: says nothing about the assets (找一下, show me);
  * `time`, `colour`, `type`, `dimension`: became a filter; the rest are search words —
  * `required` (every such word had to match), `ranked` (the looser reading: any word matched, more
- * matching words rank higher), `name` (read as a misspelt name), `unmatched` (nothing had it; the
+ * matching words rank higher), `name` (read as misspelt: a name by trigrams, or Chinese words by
+ * their one-character near misses), `unmatched` (nothing had it; the
  * filters alone answered, or nothing within the filters has it and it was dropped).
  */
 export type WordUse =
@@ -49,10 +50,11 @@ export interface QueryWord {
 /**
  * Which reading of the search words answered, strictest first: all of them (`all-words`); all
  * of those anything has, the others dropped (`known-words`); any of them, more matching words
- * ranking higher (`any-word`); the words as a misspelt name (`name-typo`); none — the filters
- * alone (`filters-only`). A query without search words reads `all-words`.
+ * ranking higher (`any-word`); the words as a misspelt name (`name-typo`); the Chinese words as
+ * typos of known words one character away (`near-word`: 双间包 → 双肩包); none — the filters alone
+ * (`filters-only`). A query without search words reads `all-words`.
  */
-export type Reading = 'all-words' | 'known-words' | 'any-word' | 'name-typo' | 'filters-only';
+export type Reading = 'all-words' | 'known-words' | 'any-word' | 'name-typo' | 'near-word' | 'filters-only';
 
 /** How a query was understood; the API returns it so a person can see and correct it. */
 export interface InterpretedQuery {
@@ -165,12 +167,7 @@ export function interpretQuery(query: string, today: string, vocabulary: SearchV
     }
     said(token, { as: 'required' });
     textWords.push(token);
-    const singular = singularOf(token);
-    const group = new Set([
-      ...(synonyms.get(token) ?? [token]),
-      ...(singular ? (synonyms.get(singular) ?? [singular]) : []),
-    ]);
-    terms.push([...group]);
+    terms.push(termGroup(token, synonyms));
   }
 
   return {

@@ -96,7 +96,7 @@ export function planWords(plan: {
 }): string[] {
   const labels = Object.values(plan.store.dimensions).flatMap((d) =>
     Object.values(d.values).flatMap((label) =>
-      typeof label === 'string' ? [label] : Object.values(label as Record<string, string>),
+      typeof label === 'string' ? [label] : Object.values(label as Record<string, string | string[]>).flat(),
     ),
   );
   return [...(plan.store.synonyms ?? []).flat(), ...labels];
@@ -118,6 +118,21 @@ export function tokensOf(text: string, forIndex = false): string[] {
     for (const word of words) if (word.trim()) out.push(word.trim());
   }
   return out;
+}
+
+let dictionary: string[] | undefined;
+
+/** The Han words of jieba's dictionary (about 350 000), read once on first use. */
+export function dictionaryWords(): string[] {
+  if (!dictionary) {
+    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
+    dictionary = [];
+    for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
+      const word = line.slice(0, line.indexOf(' '));
+      if (word && HAN.test(word)) dictionary.push(word);
+    }
+  }
+  return dictionary;
 }
 
 /** Query tokens without stop words. */

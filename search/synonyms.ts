@@ -17,11 +17,11 @@ export const DEFAULT_SYNONYMS: string[][] = [
   ['cup', '杯子'],
   ['drawing', 'drawings', '图纸'],
   ['spring', '春季', '春天'],
-  ['summer', '夏季', '夏天'],
+  ['summer', '夏季', '夏天', '夏日'],
   ['autumn', 'fall', '秋季', '秋天'],
   ['winter', '冬季', '冬天'],
   ['new', '新品'],
-  ['sale', '促销', '打折'],
+  ['sale', '促销', '打折', '大促'],
 ];
 
 /** Each word → every word of its groups (itself included). */
@@ -48,4 +48,12 @@ export function singularOf(word: string): string | undefined {
   if (/(?:sh|ch|x|z|ss)es$/.test(word)) return word.slice(0, -2);
   if (word.endsWith('s')) return word.slice(0, -1);
   return undefined;
+}
+
+/** A search word's term group: the word, its singular, and their synonyms (any of them matches). */
+export function termGroup(word: string, index: Map<string, Set<string>>): string[] {
+  const singular = singularOf(word);
+  return [
+    ...new Set([...(index.get(word) ?? [word]), ...(singular ? (index.get(singular) ?? [singular]) : [])]),
+  ];
 }

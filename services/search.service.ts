@@ -11,8 +11,9 @@ import {
   type SearchVocabulary,
   type WordUse,
 } from '../search/interpret-query';
-import { addWords, planWords } from '../search/segment';
-import { DEFAULT_SYNONYMS } from '../search/synonyms';
+import { HanVocabulary, hanRuns } from '../search/near-miss';
+import { addWords, dictionaryWords, planWords } from '../search/segment';
+import { DEFAULT_SYNONYMS, synonymIndex, termGroup } from '../search/synonyms';
 import { toTsquery } from '../search/tsquery';
 
 export interface SearchRequest {
@@ -70,18 +71,23 @@ const WORD_USE: Record<Reading, WordUse> = {
   'known-words': 'required',
   'any-word': 'ranked',
   'name-typo': 'name',
+  'near-word': 'name',
   'filters-only': 'unmatched',
 };
 const SEARCH_WORD = new Set<WordUse>(Object.values(WORD_USE));
 
-/** The interpretation with the words that named dimension values searched as words instead. */
-function dimensionsAsWords(interpreted: InterpretedQuery): InterpretedQuery {
+/**
+ * The interpretation with the words that named dimension values searched as words instead, each
+ * with its synonyms like any search word ("summer" also finds 夏日 when it is not the season).
+ */
+function dimensionsAsWords(interpreted: InterpretedQuery, synonyms: string[][]): InterpretedQuery {
   const named = interpreted.words.filter((w) => w.as === 'dimension' && w.value !== undefined);
   const fresh = named.map((w) => w.word).filter((w) => !interpreted.text.split(' ').includes(w));
+  const index = synonymIndex(synonyms);
   return {
     ...interpreted,
     facets: {},
-    terms: [...interpreted.terms, ...fresh.map((w) => [w])],
+    terms: [...interpreted.terms, ...fresh.map((w) => termGroup(w, index))],
     text: [interpreted.text, ...fresh].filter(Boolean).join(' '),
     words: interpreted.words.map((w) =>
       w.as !== 'dimension'
@@ -94,7 +100,14 @@ function dimensionsAsWords(interpreted: InterpretedQuery): InterpretedQuery {
 }
 
 /** Cursor codes of the readings (1 was the name fallback before there were more readings). */
-const READING_CODES: Reading[] = ['all-words', 'name-typo', 'any-word', 'filters-only', 'known-words'];
+const READING_CODES: Reading[] = [
+  'all-words',
+  'name-typo',
+  'any-word',
+  'filters-only',
+  'known-words',
+  'near-word',
+];
 
 /** A facet group no document has: the caller can see no project. */
 const NO_PROJECT = ['project:'];
@@ -102,6 +115,9 @@ const NO_PROJECT = ['project:'];
 /** Natural-language search over the catalogue: interpret, filter, rank, facet, page. */
 export class SearchService {
   private vocabulary: { value: Promise<SearchVocabulary>; at: number } | undefined;
+  /** Known Han words for the `near-word` reading: built on its first use only. */
+  private han: HanVocabulary | undefined;
+  private readonly ruleSetWords = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -127,12 +143,13 @@ export class SearchService {
    */
   async searchInterpreted(interpreted: InterpretedQuery, request: SearchRequest): Promise<SearchResponse> {
     const cursor = request.cursor ? decodeCursor(request.cursor) : null;
-    if (cursor?.asWords) return this.run(dimensionsAsWords(interpreted), request, cursor, true);
+    const asWords = async () => dimensionsAsWords(interpreted, (await this.vocabularyNow()).synonyms);
+    if (cursor?.asWords) return this.run(await asWords(), request, cursor, true);
     const strict = await this.run(interpreted, request, cursor, false);
     if (strict.items.length > 0 || cursor || Object.keys(interpreted.facets).length === 0) return strict;
     // A dimension value read from a word can be the wrong reading ("summer sale posters" is no
     // season): when nothing matches, the words that named dimensions are searched as words.
-    return this.run(dimensionsAsWords(interpreted), request, null, true);
+    return this.run(await asWords(), request, null, true);
   }
 
   private async run(
@@ -191,6 +208,12 @@ export class SearchService {
       }
       return missing;
     };
+    // 双间包 → 双肩包: known words one character away from the Chinese runs, only once needed.
+    let nearWords: string[] | undefined;
+    const nearWordsNow = () => {
+      nearWords ??= [...new Set(hanRuns(interpreted.text.split(' ')).flatMap((run) => this.nearMisses(run)))];
+      return nearWords;
+    };
     const queryFor = (reading: Reading): SearchQuery => {
       const known = interpreted.terms.filter((_, i) => !unmatched.has(i));
       const base = filtersOnly(request.limit + 1, sortFor(reading));
@@ -198,6 +221,9 @@ export class SearchService {
       if (reading === 'known-words') return { ...base, tsquery: toTsquery(known) };
       if (reading === 'any-word') return { ...base, tsquery: toTsquery([known.flat()]) };
       if (reading === 'name-typo') return { ...base, nameText: interpreted.text || null };
+      // No near words (only a later page could see that, after a vocabulary change): an empty
+      // tsquery, which matches nothing — never a null one, which would match everything.
+      if (reading === 'near-word') return { ...base, tsquery: toTsquery([nearWordsNow()]) ?? "''" };
       return base;
     };
     // The strictest reading that finds anything: a query never comes back empty because of a word
@@ -213,9 +239,12 @@ export class SearchService {
       if (unmatched.size > 0 && known > 0) looser.push('known-words');
       if (known > 1) looser.push('any-word');
       if (interpreted.text) looser.push('name-typo');
+      if (hanRuns(interpreted.text.split(' ')).length > 0) looser.push('near-word');
       // Only with filters: for an unknown word alone, the whole catalogue is no answer.
       if (filtered) looser.push('filters-only');
       for (const next of looser) {
+        // The near words are looked up only when every reading before found nothing.
+        if (next === 'near-word' && nearWordsNow().length === 0) continue;
         reading = next;
         result = await this.deps.search.search(queryFor(reading));
         if (result.hits.length > 0) break;
@@ -315,6 +344,16 @@ export class SearchService {
     };
   }
 
+  /** Known Han words one character from `run`: jieba's dictionary and the rule sets' words. */
+  private nearMisses(run: string): string[] {
+    if (!this.han) {
+      this.han = new HanVocabulary();
+      this.han.add(dictionaryWords());
+      this.han.add(this.ruleSetWords);
+    }
+    return this.han.nearMisses(run);
+  }
+
   /** Dimension values (keys and labels) of the latest published rule sets, refreshed every minute. */
   private vocabularyNow(): Promise<SearchVocabulary> {
     if (!this.vocabulary || Date.now() - this.vocabulary.at > 60_000) {
@@ -330,10 +369,21 @@ export class SearchService {
     for (const name of await this.deps.ruleSets.names()) {
       const plan = (await this.deps.ruleSets.latest(name))?.plan;
       synonyms.push(...(plan?.store.synonyms ?? []));
-      if (plan) addWords(planWords(plan));
+      if (plan) {
+        addWords(planWords(plan));
+        for (const word of planWords(plan)) this.ruleSetWords.add(word);
+        this.han?.add(this.ruleSetWords);
+      }
       for (const [dimension, d] of Object.entries(plan?.store.dimensions ?? {})) {
         for (const [value, label] of Object.entries(d.values)) {
-          const labels = typeof label === 'string' ? [label] : [label.en, ...(label.zh ? [label.zh] : [])];
+          const labels =
+            typeof label === 'string'
+              ? [label]
+              : [
+                  label.en,
+                  ...(label.zh ? [label.zh] : []),
+                  ...('aliases' in label ? (label.aliases ?? []) : []),
+                ];
           dimensions.push({ dimension, value, labels });
         }
         dimensionNames.push({ dimension, labels: [d.label.en, ...(d.label.zh ? [d.label.zh] : [])] });

@@ -41,7 +41,7 @@ export const InterpretedQuery = component(
       }),
       { description: 'Every word of the query, in order, and what it was used as' },
     ),
-    reading: StringEnum(['all-words', 'known-words', 'any-word', 'name-typo', 'filters-only'], {
+    reading: StringEnum(['all-words', 'known-words', 'any-word', 'name-typo', 'near-word', 'filters-only'], {
       description:
         'Which reading of the search words the results come from: the strictest that finds anything (all words; the words something has, the others dropped; any word, ranked; the words as a misspelt name; the understood filters alone, when there are any)',
     }),

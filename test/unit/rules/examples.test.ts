@@ -74,3 +74,22 @@ create:
     expect(problems.map((p) => p.path)).toContain('/create/autoTagging/scene');
   });
 });
+
+describe('dimension value aliases', () => {
+  const ecommerce = examples.find((e) => e.file === 'ecommerce.yaml')!.source;
+
+  it('reach the plan: the market JP is also Japanese and 日系', () => {
+    const { plan } = compileRuleSet(ecommerce);
+    expect(plan?.store.dimensions.market?.values.JP).toEqual({
+      en: 'Japan',
+      zh: '日本',
+      aliases: ['Japanese', '日系'],
+    });
+  });
+
+  it('are a list of words: a single string is a schema problem', () => {
+    const broken = ecommerce.replace('aliases: [Japanese, 日系]', 'aliases: Japanese');
+    expect(broken).not.toBe(ecommerce);
+    expect(compileRuleSet(broken).problems.length).toBeGreaterThan(0);
+  });
+});
