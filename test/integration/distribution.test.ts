@@ -388,7 +388,8 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
         grants: [{ principal: `user:${await harness.userId('vic')}`, level: 'view' }],
       })
       .expect(201);
-    const bytes = await makeJpeg(900, 600, [11, 22, 33]);
+    // A layout of its own: the outsider's upload of these bytes can only match this asset.
+    const bytes = await makeJpeg(900, 600, [11, 22, 33], 12);
     const created = await harness.http
       .post('/api/assets')
       .set(owner)

@@ -39,7 +39,7 @@ describe.each(databaseKinds)('rules enforced through the API (%s)', (kind) => {
     const res = await req
       .field('ruleSet', ruleSet)
       .field('metadata', JSON.stringify(metadata))
-      .attach('file', await makeJpeg(900, 600, [(colour * 37) % 256, (colour * 91) % 256, 120]), name)
+      .attach('file', await makeJpeg(900, 600, [(colour * 37) % 256, (colour * 91) % 256, 120], colour), name)
       .expect(201);
     await waitUntilStored(harness, res.body.id);
     return res.body.id as string;

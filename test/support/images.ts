@@ -8,6 +8,12 @@ export async function makeJpeg(
   width: number,
   height: number,
   rgb: [number, number, number] = [200, 30, 40],
+  /**
+   * Where the square sits (0: the top-left eighth). Colour alone does not make another picture:
+   * perceptual hashes compare structure in greyscale, so two colours of one layout are near
+   * duplicates; a test that needs unrelated pictures gives each its own layout.
+   */
+  layout = 0,
 ): Promise<Buffer> {
   const square = await sharp({
     create: {
@@ -20,7 +26,13 @@ export async function makeJpeg(
     .png()
     .toBuffer();
   return sharp({ create: { width, height, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
-    .composite([{ input: square, left: width >> 3, top: height >> 3 }])
+    .composite([
+      {
+        input: square,
+        left: ((1 + (layout % 5)) * width) >> 3,
+        top: ((1 + (Math.floor(layout / 5) % 5)) * height) >> 3,
+      },
+    ])
     .jpeg({ quality: 85 })
     .toBuffer();
 }
