@@ -172,15 +172,27 @@ export class SearchRepository {
     const direction = query.sort === 'oldest' ? 'asc' : 'desc';
     const hits =
       query.sort === 'relevance'
-        ? await this.rankedPage(query, rowsOf(where, n <= 20 * this.limits.candidates))
+        ? // An estimate can be far off (a block sample of clustered rows): collecting every match
+          // is chosen only on an exact count, which the cap bounds.
+          await this.rankedPage(query, rowsOf(where, counts.total.exact && n <= 20 * this.limits.candidates))
         : await this.newestPage(
             query,
-            rowsOf(where, n <= this.limits.countCap),
+            rowsOf(where, counts.total.exact && n <= this.limits.countCap),
             query.after,
             direction,
             query.limit,
           );
     return { hits, ...counts };
+  }
+
+  /**
+   * Whether anything matches: one row at most, no counting. The search's looser readings probe
+   * each word with it, so a long query costs one index lookup per word, not one count.
+   */
+  async anyMatch(query: SearchQuery): Promise<boolean> {
+    const { rows } =
+      await sql`SELECT 1 AS one FROM search_documents ${and(conditionsOf(query))} LIMIT 1`.execute(this.db);
+    return rows.length > 0;
   }
 
   /** Matches and facet counts: exact when there are at most `cap` (null: no cap). */

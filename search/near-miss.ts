@@ -9,7 +9,7 @@
 const HAN_RUN = /^\p{Script=Han}+$/u;
 /** Runs shorter than this have too many neighbours to mean anything; longer ones are not one word. */
 export const NEAR_MISS_LENGTH = { min: 2, max: 8 } as const;
-/** Candidates per query, so a search never ORs thousands of words. */
+/** Candidates per Chinese run, and per query (services/search.service.ts caps the runs too). */
 export const MAX_NEAR_MISSES = 40;
 
 /** Known Han words by length (2–8 characters), built once from word lists. */

@@ -2,6 +2,7 @@ import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import type { SearchQuery, SearchRepository } from '../catalogue/search.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { isUuid } from '../domain/ids';
 import { own } from '../domain/own';
 import { familyOfHex } from '../imaging/colours';
 import {
@@ -11,10 +12,15 @@ import {
   type SearchVocabulary,
   type WordUse,
 } from '../search/interpret-query';
-import { HanVocabulary, hanRuns } from '../search/near-miss';
+import { HanVocabulary, hanRuns, MAX_NEAR_MISSES } from '../search/near-miss';
 import { addWords, dictionaryWords, planWords } from '../search/segment';
 import { DEFAULT_SYNONYMS, synonymIndex, termGroup } from '../search/synonyms';
 import { toTsquery } from '../search/tsquery';
+
+/** Distinct words the looser readings probe one by one (see `findUnmatched`). */
+const MAX_PROBED_WORDS = 32;
+/** Chinese runs a query's near-word reading looks at. */
+const MAX_NEAR_RUNS = 8;
 
 export interface SearchRequest {
   q: string;
@@ -187,6 +193,9 @@ export class SearchService {
     const filtered = groups.size > 0 || from !== null || to !== null || interpreted.unusedSince !== null;
     const sortFor = (reading: Reading) =>
       request.sort ?? (reading === 'filters-only' || interpreted.terms.length === 0 ? 'newest' : 'relevance');
+    // A relevance page continues after a score (a number); a newest/oldest one after a date.
+    if (cursor && typeof cursor.key === 'number' && sortFor(cursor.reading) !== 'relevance')
+      throw badCursor(request.cursor ?? '');
     const filtersOnly = (limit: number, sort: SearchQuery['sort']): SearchQuery => ({
       tsquery: null,
       nameText: null,
@@ -200,18 +209,36 @@ export class SearchService {
     });
     // Term groups nothing within the filters has: looked up only once every word together found nothing.
     let unmatched = new Set<number>();
+    // One existence probe per distinct word, at most MAX_PROBED_WORDS (words beyond them count as
+    // matching nothing): a 500-character query cannot turn into hundreds of lookups.
     const findUnmatched = async () => {
       const missing = new Set<number>();
+      const probed = new Map<string, boolean>();
       for (const [i, group] of interpreted.terms.entries()) {
-        const probe = { ...filtersOnly(1, 'newest'), after: null, tsquery: toTsquery([group]) };
-        if ((await this.deps.search.search(probe)).hits.length === 0) missing.add(i);
+        const tsquery = toTsquery([group]);
+        if (tsquery === null) continue;
+        let found = probed.get(tsquery);
+        if (found === undefined) {
+          found =
+            probed.size < MAX_PROBED_WORDS &&
+            (await this.deps.search.anyMatch({ ...filtersOnly(1, 'newest'), after: null, tsquery }));
+          probed.set(tsquery, found);
+        }
+        if (!found) missing.add(i);
       }
       return missing;
     };
     // 双间包 → 双肩包: known words one character away from the Chinese runs, only once needed.
     let nearWords: string[] | undefined;
     const nearWordsNow = () => {
-      nearWords ??= [...new Set(hanRuns(interpreted.text.split(' ')).flatMap((run) => this.nearMisses(run)))];
+      // Bounded per query, not only per run: at most MAX_NEAR_RUNS runs and MAX_NEAR_MISSES words.
+      nearWords ??= [
+        ...new Set(
+          hanRuns(interpreted.text.split(' '))
+            .slice(0, MAX_NEAR_RUNS)
+            .flatMap((run) => this.nearMisses(run)),
+        ),
+      ].slice(0, MAX_NEAR_MISSES);
       return nearWords;
     };
     const queryFor = (reading: Reading): SearchQuery => {
@@ -440,16 +467,24 @@ function decodeCursor(cursor: string): DecodedCursor {
     ) as unknown[];
     const reading = READING_CODES[typeof code === 'number' ? code : 0];
     if (
-      (typeof key === 'number' || typeof key === 'string') &&
+      ((typeof key === 'number' && Number.isFinite(key)) ||
+        (typeof key === 'string' && DATE_KEY.test(key))) &&
       typeof id === 'string' &&
-      /^[0-9a-f-]{36}$/.test(id) &&
+      isUuid(id) &&
       reading
     )
       return { key, id, reading, asWords: asWords === 1 };
   } catch {
     // fall through to the error below
   }
-  throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, 'The cursor is not one this API returned.', 400, {
+  throw badCursor(cursor);
+}
+
+/** The date keys newest/oldest pages (and relevance's tail) continue after (search.repository.ts). */
+const DATE_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
+
+function badCursor(cursor: string): AssetflowError {
+  return new AssetflowError(ErrorCodes.VALIDATION_FAILED, 'The cursor is not one this API returned.', 400, {
     cursor,
   });
 }

@@ -374,6 +374,18 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     const cursor = await harness.http.get('/api/search').query({ q: 'x', cursor: 'not-a-cursor' });
     expect(cursor.status).toBe(400);
     expect(cursor.body.error.code).toBe('VALIDATION_FAILED');
+    // Cursors that decode but hold what no page returns: an id that is no UUID, a score on a
+    // newest-first page, a key that is no date (each reached a SQL cast, a 500).
+    const crafted = (value: unknown[]) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const uuid = '0b6f5a0e-1111-4222-8333-444455556666';
+    for (const [c, sort] of [
+      [crafted(['2026-01-10T00:00:00.000000', '-'.repeat(36), 0, 0]), 'newest'],
+      [crafted([0.5, uuid, 0, 0]), 'newest'],
+      [crafted(['soon', uuid, 0, 0]), 'newest'],
+    ] as const) {
+      const res = await harness.http.get('/api/search').query({ q: '海报', sort, cursor: c });
+      expect([res.status, res.body.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    }
     const filter = await harness.http.get('/api/search').query({ flavour: 'sweet' });
     expect(filter.status).toBe(400);
     expect(filter.body.error.details).toMatchObject({ filter: 'flavour' });
