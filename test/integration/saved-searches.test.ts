@@ -1,12 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { BasicColour } from '../../imaging/colour-names';
-import { SearchIndexer } from '../../operations/search-indexer';
 import { buildApp } from '../../runtime/http-server';
 import { type Harness, startHarness } from '../support/harness';
+import { addIndexedAsset } from '../support/indexed-asset';
 import { databaseKinds } from '../support/test-databases';
 
 /** The day the searches are saved on (relative dates count from it unless a request says otherwise). */
@@ -40,44 +40,13 @@ describe.each(databaseKinds)('saved searches (%s)', (kind) => {
 
   /** An analysed, indexed asset made directly in the catalogue (no upload: the search is the subject). */
   const addAsset = async (key: string, f: Fixture) => {
-    const { assets, search, ruleSets } = harness.storage;
-    const ruleSet = (await ruleSets.latest('ecommerce'))!;
     const id = randomUUID();
-    await assets.create({
+    await addIndexedAsset(harness.storage, {
+      ...f,
       id,
-      workflowId: `asset-${id}`,
-      displayName: f.name,
-      ruleSet: 'ecommerce',
-      ruleSetVersion: ruleSet.version,
-      metadata: {},
-      blob: { sha256: createHash('sha256').update(id).digest('hex'), sizeBytes: 1 },
-      declaredMediaType: 'image/jpeg',
       dimensions: f.dimensions ?? { platform: ['amazon'] },
       project: f.project ?? 'default',
     });
-    await assets.saveAnalysis(id, 1, {
-      kind: 'image',
-      format: 'jpeg',
-      width: 100,
-      height: 100,
-      embedded: { capturedAt: f.capturedAt },
-      colours: {
-        palette: [{ hex: '#000000', share: 0.8, name: { en: f.colour, zh: f.colour }, family: f.colour }],
-        tone: { temperature: 'neutral', brightness: 'medium' },
-      },
-    });
-    await assets.saveStatus(id, {
-      kind: 'image',
-      tags: f.tags,
-      metadata: {},
-      frozen: null,
-      legalHold: null,
-      tier: 'hot',
-      compliance: null,
-      lastUsedAt: null as unknown as string,
-      ruleSetVersion: ruleSet.version,
-    });
-    await new SearchIndexer(search, ruleSets).reindex(id);
     ids[key] = id;
   };
 

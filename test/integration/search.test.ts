@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { SearchRepository } from '../../catalogue/search.repository';
 import type { BasicColour } from '../../imaging/colour-names';
 import { SearchIndexer } from '../../operations/search-indexer';
 import { type SearchRequest, SearchService } from '../../services/search.service';
 import { eventually, type Harness, startHarness } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { addIndexedAsset } from '../support/indexed-asset';
 import { databaseKinds } from '../support/test-databases';
 
 const TODAY = '2026-11-28';
@@ -70,9 +70,6 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
   const all = fixtures();
   beforeAll(async () => {
     harness = await startHarness(kind);
-    const { assets, search, ruleSets } = harness.storage;
-    const ruleSet = (await ruleSets.latest('ecommerce'))!;
-    const indexer = new SearchIndexer(search, ruleSets);
     // Every tenth asset is in a project only its team sees (the rest in the shared default).
     await harness.storage.access.createProject({
       id: 'private-line',
@@ -81,47 +78,14 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
       grants: [{ principal: 'team:line', level: 'view' }],
     });
     for (const [i, f] of all.entries()) {
-      const sha256 = createHash('sha256').update(f.id).digest('hex');
-      await assets.create({
-        id: f.id,
-        workflowId: `asset-${f.id}`,
-        displayName: f.name,
-        ruleSet: 'ecommerce',
-        ruleSetVersion: ruleSet.version,
+      await addIndexedAsset(harness.storage, {
+        ...f,
         metadata: { brand: 'MuseDAM' },
-        blob: { sha256, sizeBytes: 1 },
-        declaredMediaType: 'image/jpeg',
         dimensions: { market: [f.market], platform: [f.platform] },
         project: isPrivate(i) ? 'private-line' : 'default',
+        // Uploaded before any of the fixtures' uses (a use cannot precede the upload), a second apart.
+        createdAt: new Date(Date.parse('2026-01-10T00:00:00Z') + i * 1000).toISOString(),
       });
-      // Uploaded before any of the fixtures' uses (a use cannot precede the upload), a second apart.
-      const uploaded = new Date(Date.parse('2026-01-10T00:00:00Z') + i * 1000).toISOString();
-      await sql`UPDATE assets SET created_at = ${uploaded} WHERE id = ${f.id}`.execute(
-        harness.storage.database.db,
-      );
-      await assets.saveAnalysis(f.id, 1, {
-        kind: 'image',
-        format: 'jpeg',
-        width: 100,
-        height: 100,
-        embedded: { capturedAt: f.capturedAt },
-        colours: {
-          palette: [{ hex: '#000000', share: 0.8, name: { en: f.colour, zh: f.colour }, family: f.colour }],
-          tone: { temperature: 'neutral', brightness: 'medium' },
-        },
-      });
-      await assets.saveStatus(f.id, {
-        kind: 'image',
-        tags: f.tags,
-        metadata: { brand: 'MuseDAM' },
-        frozen: null,
-        legalHold: null,
-        tier: 'hot',
-        compliance: null,
-        lastUsedAt: f.lastUsedAt ?? (null as unknown as string),
-        ruleSetVersion: ruleSet.version,
-      });
-      await indexer.reindex(f.id);
     }
   }, 180_000);
   afterAll(async () => {
