@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { browserSuite, screenshot, signedInPage } from '../support/browser';
 
@@ -155,7 +155,8 @@ describe('rule editor dry run (Chromium)', () => {
     await page.getByLabel('Flow', { exact: true }).selectOption('supplier-access');
     const node = page.locator('.react-flow__node[data-id="grant"]');
     await node.waitFor();
-    const before = await node.boundingBox();
+    // The flow is fitted to the view just after it is laid out: grab the node once it stays put.
+    const before = await settledBox(page, node);
     await page.mouse.move(before!.x + before!.width / 2, before!.y + 8);
     await page.mouse.down();
     await page.mouse.move(before!.x + before!.width / 2 + 180, before!.y + 8 + 90, { steps: 12 });
@@ -182,6 +183,17 @@ describe('rule editor dry run (Chromium)', () => {
     expect((await transform())?.map(Number)).toEqual([saved.x, saved.y]);
   }, 60_000);
 });
+
+async function settledBox(page: Page, node: Locator) {
+  let box = await node.boundingBox();
+  for (let i = 0; i < 50; i++) {
+    await page.waitForTimeout(100);
+    const next = await node.boundingBox();
+    if (box && next && box.x === next.x && box.y === next.y && box.width === next.width) return next;
+    box = next;
+  }
+  throw new Error('the node never stopped moving');
+}
 
 async function yamlContains(page: Page, text: string): Promise<void> {
   for (let i = 0; i < 50 && !(await page.getByTestId('yaml').inputValue()).includes(text); i++) {
