@@ -213,6 +213,9 @@ export class SearchService {
     // matching nothing): a 500-character query cannot turn into hundreds of lookups.
     const findUnmatched = async () => {
       const missing = new Set<number>();
+      // One word on a first page: the all-words reading, which found nothing, was its probe.
+      if (!cursor && interpreted.terms.length === 1 && toTsquery(interpreted.terms) !== null)
+        return new Set([0]);
       const probed = new Map<string, boolean>();
       for (const [i, group] of interpreted.terms.entries()) {
         const tsquery = toTsquery([group]);

@@ -252,10 +252,10 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
   });
 
   describe('with small limits (count cap 5, 10 ranked candidates)', () => {
-    const small = (candidates = 10) =>
+    const small = (candidates = 10, countCap = 5) =>
       new SearchService({
         search: new SearchRepository(harness.storage.database.db, {
-          countCap: 5,
+          countCap,
           sampleRows: 1000,
           candidates,
         }),
@@ -290,16 +290,20 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
       expect(body.facetsExact).toBe(true);
     });
 
-    // 28 sku matches: with 10 candidates they are collected and sorted (at most 20 × candidates),
-    // with 1 the candidates come from the created_at index walk.
-    it.each([10, 1])(
-      'pages by relevance through %i ranked candidates, then the rest newest first: every match once',
-      async (candidates) => {
+    // 28 sku matches: beyond a cap of 5 the candidates come from the created_at index walk; under
+    // a cap of 50 every match is collected, counted and paged in one statement.
+    it.each([
+      [10, 5],
+      [1, 5],
+      [10, 50],
+    ])(
+      'pages by relevance through %i ranked candidates (count cap %i), then the rest newest first: every match once',
+      async (candidates, countCap) => {
         const seen: string[] = [];
         const scores: number[] = [];
         let cursor: string | undefined;
         for (let page = 0; page < 20; page++) {
-          const body = await small(candidates).search(
+          const body = await small(candidates, countCap).search(
             request('sku', { limit: 4, sort: 'relevance', cursor }),
           );
           seen.push(...body.items.map((i) => i.id));
