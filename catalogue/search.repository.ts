@@ -128,9 +128,7 @@ export class SearchRepository {
       docs.map((d) => ({
         asset_id: d.assetId,
         name: d.name,
-        a: d.words.A,
-        b: d.words.B,
-        c: d.words.C,
+        words: weightedTsvector(d.words),
         facets: d.facets,
         made_on: d.madeOn,
         last_used_at: d.lastUsedAt,
@@ -139,9 +137,8 @@ export class SearchRepository {
     );
     await sql`
       INSERT INTO search_documents (asset_id, name, words, facets, made_on, last_used_at, created_at)
-      SELECT asset_id, name, setweight(array_to_tsvector(a), 'A') || setweight(array_to_tsvector(b), 'B')
-          || setweight(array_to_tsvector(c), 'C'), facets, made_on, last_used_at, created_at
-      FROM jsonb_to_recordset(${json}::text::jsonb) AS d(asset_id uuid, name text, a text[], b text[], c text[],
+      SELECT asset_id, name, words::tsvector, facets, made_on, last_used_at, created_at
+      FROM jsonb_to_recordset(${json}::text::jsonb) AS d(asset_id uuid, name text, words text,
         facets text[], made_on date, last_used_at timestamptz, created_at timestamptz)
       ON CONFLICT (asset_id) DO UPDATE SET
         name = EXCLUDED.name, words = EXCLUDED.words, facets = EXCLUDED.facets, made_on = EXCLUDED.made_on,
@@ -399,6 +396,31 @@ export interface SearchResult {
   facets: Record<string, number>;
 }
 
+/**
+ * A document's words as a tsvector literal with their weights: A the name, B tags and
+ * classification, C the rest. Weights live on positions, so each class has one (1, 2, 3): built
+ * from bare lexemes (array_to_tsvector) a vector has none, and ts_rank scores a word in the name
+ * the same as one in a comment.
+ */
+export function weightedTsvector(words: SearchDocument['words']): string {
+  const lexemes = new Map<string, string[]>();
+  for (const [position, weight] of [
+    [1, 'A'],
+    [2, 'B'],
+    [3, 'C'],
+  ] as const) {
+    for (const word of words[weight]) {
+      if (word.length === 0) continue;
+      const at = lexemes.get(word) ?? [];
+      if (!at.includes(`${position}${weight}`)) at.push(`${position}${weight}`);
+      lexemes.set(word, at);
+    }
+  }
+  return [...lexemes]
+    .map(([word, at]) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${at.join(',')}`)
+    .join(' ');
+}
+
 /** What `collected` found: at most cap + 1 matches counted, and the page when that was all. */
 interface Collected {
   total: number;
@@ -411,7 +433,10 @@ interface Collected {
 }
 
 /** Rows after a newest (`desc`) or oldest (`asc`) cursor: a created_at key and an id. */
-function afterDate(after: { key: number | string; id: string }, direction: 'asc' | 'desc'): RawBuilder<unknown> {
+function afterDate(
+  after: { key: number | string; id: string },
+  direction: 'asc' | 'desc',
+): RawBuilder<unknown> {
   return sql`(created_at, asset_id) ${direction === 'desc' ? sql`<` : sql`>`} (${String(after.key)}::timestamp AT TIME ZONE 'UTC', ${after.id}::uuid)`;
 }
 

@@ -225,6 +225,16 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     expect((await search({ q: 'zqxv' })).items).toEqual([]);
   });
 
+  it('ranks a word in the name above the same word in the metadata', async () => {
+    // Every asset has MuseDAM in its metadata; the red ones with it in the name come first.
+    const body = await search({ q: 'MuseDAM', colour: 'red', sort: 'relevance' });
+    const inName = expected((f) => f.colour === 'red' && f.name.startsWith('MuseDAM'));
+    expect(inName).toHaveLength(10);
+    expect(body.items).toHaveLength(50);
+    expect(ids({ items: body.items.slice(0, 10) })).toEqual(inName);
+    expect(body.items[0].score).toBeGreaterThan(body.items[10].score);
+  });
+
   it('searches by colour swatch: the family of the picked colour', async () => {
     const body = await search({ q: '', swatch: '#d01818' });
     expect(ids(body)).toEqual(expected((f) => f.colour === 'red'));
@@ -290,8 +300,9 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
       expect(body.facetsExact).toBe(true);
     });
 
-    // 28 sku matches: beyond a cap of 5 the candidates come from the created_at index walk; under
-    // a cap of 50 every match is collected, counted and paged in one statement.
+    // MuseDAM in the red assets' metadata (50 of them), and in the names of 10 of those: scores
+    // differ. Beyond a cap of 5 the candidates come from the created_at index walk; under a cap of
+    // 50 every match is collected, counted and paged in one statement.
     it.each([
       [10, 5],
       [1, 5],
@@ -302,9 +313,9 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
         const seen: string[] = [];
         const scores: number[] = [];
         let cursor: string | undefined;
-        for (let page = 0; page < 20; page++) {
+        for (let page = 0; page < 30; page++) {
           const body = await small(candidates, countCap).search(
-            request('sku', { limit: 4, sort: 'relevance', cursor }),
+            request('MuseDAM', { filters: { colour: ['red'] }, limit: 4, sort: 'relevance', cursor }),
           );
           seen.push(...body.items.map((i) => i.id));
           scores.push(...body.items.map((i) => i.score));
@@ -312,9 +323,11 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
           if (!cursor) break;
         }
         expect(new Set(seen).size).toBe(seen.length);
-        expect([...seen].sort()).toEqual(expected((f) => f.tags.includes('sku')));
+        expect([...seen].sort()).toEqual(expected((f) => f.colour === 'red'));
         const ranked = scores.slice(0, candidates);
         expect(ranked).toEqual([...ranked].sort((a, b) => b - a));
+        // The order is visible: among the newest ten, two have MuseDAM in their name too.
+        if (candidates > 1) expect(new Set(ranked).size).toBeGreaterThan(1);
         const newest = seen.slice(candidates).map((id) => all.findIndex((f) => f.id === id));
         // The fixtures were created in index order: newest first is descending index.
         expect(newest).toEqual([...newest].sort((a, b) => b - a));

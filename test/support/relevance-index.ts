@@ -65,14 +65,7 @@ export async function indexRelevanceSet(database: Database, truth: TruthAsset[])
       )
       .execute();
     const docs = sources.map((s) => buildSearchDocument(s, plan.store));
-    const rows = docs.map(
-      (d) => sql`(${d.assetId}::uuid, ${d.name},
-        setweight(array_to_tsvector(${d.words.A}::text[]), 'A') || setweight(array_to_tsvector(${d.words.B}::text[]), 'B')
-          || setweight(array_to_tsvector(${d.words.C}::text[]), 'C'),
-        ${d.facets}::text[], ${d.madeOn}::date, ${d.lastUsedAt}::timestamptz, ${d.createdAt}::timestamptz)`,
-    );
-    await sql`INSERT INTO search_documents (asset_id, name, words, facets, made_on, last_used_at, created_at)
-              VALUES ${sql.join(rows)}`.execute(database.db);
+    await new SearchRepository(database.db).upsertMany(docs);
   }
   await sql`ANALYZE`.execute(database.db);
   return new SearchService({
