@@ -125,7 +125,8 @@ async function timeRuns(run: (i: number) => Promise<unknown>): Promise<{ p50: nu
 /**
  * The baseline: ILIKE over the same name + tags text on a pg_trgm GIN index, the same words OR'ed
  * (a word with its synonyms), newest first, and the same count work as search — matches and facet
- * counts exact up to the cap, beyond it estimated from the same block sample.
+ * counts exact up to the cap, beyond it estimated from the same block sample — and the page's 20
+ * asset records loaded with the same AssetRepository.findMany.
  */
 async function buildBaseline(database: Database) {
   await sql`DROP TABLE IF EXISTS ilike_baseline`.execute(database.db);
@@ -138,10 +139,18 @@ async function buildBaseline(database: Database) {
   await sql`ANALYZE ilike_baseline`.execute(database.db);
 }
 
-async function baselineSearch(database: Database, text: ReturnType<typeof sql>, project: boolean) {
+async function baselineSearch(
+  database: Database,
+  assets: AssetRepository,
+  text: ReturnType<typeof sql>,
+  project: boolean,
+) {
   const where = sql`WHERE ${text} ${project ? sql`AND facets && ${['project:default']}::text[]` : sql``}`;
-  const page = sql`SELECT id FROM ilike_baseline ${where} ORDER BY created_at DESC, id DESC LIMIT 20`;
-  await page.execute(database.db);
+  const page = await sql<{
+    id: string;
+  }>`SELECT id FROM ilike_baseline ${where} ORDER BY created_at DESC, id DESC LIMIT 20`.execute(database.db);
+  // The page's asset records, loaded as search loads them.
+  await assets.findMany(page.rows.map((r) => r.id));
   const counted = await countFacets(
     database,
     sql`SELECT facets FROM ilike_baseline ${where} LIMIT ${LIMITS.countCap + 1}`,
@@ -191,7 +200,8 @@ async function main() {
     const ruleSets = new RuleSetRepository(database.db);
     const ruleSetVersion = (await ruleSets.latest('ecommerce'))!.version;
     const search = new SearchRepository(database.db, LIMITS);
-    const service = new SearchService({ search, assets: new AssetRepository(database.db), ruleSets });
+    const assets = new AssetRepository(database.db);
+    const service = new SearchService({ search, assets, ruleSets });
     const indexer = new SearchIndexer(search, ruleSets);
     type Query = { label: string; q: string; project?: boolean; baseline?: 'words' | 'typo' };
     const queries: Query[] = [
@@ -245,7 +255,7 @@ async function main() {
         if (baseline) {
           const text =
             baseline === 'typo' ? sql`${sample.interpreted.text} <% text` : ilikeOf(sample.interpreted.terms);
-          base = await timeRuns(() => baselineSearch(database, text, project === true));
+          base = await timeRuns(() => baselineSearch(database, assets, text, project === true));
           const exact = await sql<{
             n: string;
           }>`SELECT count(*) AS n FROM ilike_baseline WHERE ${text}`.execute(database.db);

@@ -15,6 +15,7 @@ import * as accountLifecycle from './migrations/0013-account-lifecycle';
 import * as auditAnchor from './migrations/0014-audit-anchor';
 import * as visualFeatures from './migrations/0016-visual-features';
 import * as savedSearches from './migrations/0017-saved-searches';
+import * as searchPendingLists from './migrations/0018-search-pending-lists';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014-audit-anchor': auditAnchor,
   '0016-visual-features': visualFeatures,
   '0017-saved-searches': savedSearches,
+  '0018-search-pending-lists': searchPendingLists,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -155,7 +155,7 @@ export interface RenditionsTable {
 export interface SearchDocumentsTable {
   asset_id: string;
   name: string;
-  /** tsvector; written with array_to_tsvector, never read back as text. */
+  /** tsvector; written as a weighted tsvector literal (search-index-writes.ts), never read back as text. */
   words: ColumnType<string, never, never>;
   facets: string[];
   made_on: ColumnType<Date | string, string, string>;

@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { VersionAnalysis } from '../domain/asset';
 import type { SearchDocument, SearchSource } from '../search/search-document';
 import type { CatalogueDb } from './database';
+import { upsertDocuments } from './search-index-writes';
 
 /** A search as the catalogue runs it; built by services/search.service.ts from a request. */
 export interface SearchQuery {
@@ -86,7 +87,12 @@ export class SearchRepository {
 
   /** The next `limit` sources in id order after `afterId` (null: from the first): a rebuild's batch. */
   async sourcesAfter(afterId: string | null, limit: number): Promise<IndexSource[]> {
-    return this.sources(afterId === null ? sql`true` : sql`a.id > ${afterId}::uuid`, limit);
+    // The bound on both sides of the join: on `a.id` alone the merge join read asset_versions from
+    // its first row for every batch (85 ms a batch half-way through 100 000 assets; 16 ms with it).
+    return this.sources(
+      afterId === null ? sql`true` : sql`a.id > ${afterId}::uuid AND v.asset_id > ${afterId}::uuid`,
+      limit,
+    );
   }
 
   private async sources(condition: RawBuilder<unknown>, limit: number): Promise<IndexSource[]> {
@@ -118,31 +124,17 @@ export class SearchRepository {
     await this.upsertMany([doc]);
   }
 
-  /**
-   * Writes documents in one statement: they travel as one JSON parameter that PostgreSQL
-   * unpacks (jsonb_to_recordset), so a batch costs one round trip and one parse, whatever its size.
-   */
+  /** Writes documents in one statement; one already indexed is replaced. */
   async upsertMany(docs: SearchDocument[]): Promise<void> {
-    if (docs.length === 0) return;
-    const json = JSON.stringify(
-      docs.map((d) => ({
-        asset_id: d.assetId,
-        name: d.name,
-        words: weightedTsvector(d.words),
-        facets: d.facets,
-        made_on: d.madeOn,
-        last_used_at: d.lastUsedAt,
-        created_at: d.createdAt,
-      })),
+    await upsertDocuments(this.db, docs);
+  }
+
+  /** Merges the GIN indexes' pending entries into the indexes (after a bulk write). */
+  async mergePendingEntries(): Promise<void> {
+    await sql`SELECT gin_clean_pending_list(indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+      JOIN pg_am am ON am.oid = i.relam WHERE x.indrelid = 'search_documents'::regclass AND am.amname = 'gin'`.execute(
+      this.db,
     );
-    await sql`
-      INSERT INTO search_documents (asset_id, name, words, facets, made_on, last_used_at, created_at)
-      SELECT asset_id, name, words::tsvector, facets, made_on, last_used_at, created_at
-      FROM jsonb_to_recordset(${json}::text::jsonb) AS d(asset_id uuid, name text, words text,
-        facets text[], made_on date, last_used_at timestamptz, created_at timestamptz)
-      ON CONFLICT (asset_id) DO UPDATE SET
-        name = EXCLUDED.name, words = EXCLUDED.words, facets = EXCLUDED.facets, made_on = EXCLUDED.made_on,
-        last_used_at = EXCLUDED.last_used_at, created_at = EXCLUDED.created_at`.execute(this.db);
   }
 
   async countAssets(): Promise<number> {
@@ -394,31 +386,6 @@ export interface SearchResult {
   total: { count: number; exact: boolean };
   /** Facet → matches; exact exactly when `total` is. */
   facets: Record<string, number>;
-}
-
-/**
- * A document's words as a tsvector literal with their weights: A the name, B tags and
- * classification, C the rest. Weights live on positions, so each class has one (1, 2, 3): built
- * from bare lexemes (array_to_tsvector) a vector has none, and ts_rank scores a word in the name
- * the same as one in a comment.
- */
-export function weightedTsvector(words: SearchDocument['words']): string {
-  const lexemes = new Map<string, string[]>();
-  for (const [position, weight] of [
-    [1, 'A'],
-    [2, 'B'],
-    [3, 'C'],
-  ] as const) {
-    for (const word of words[weight]) {
-      if (word.length === 0) continue;
-      const at = lexemes.get(word) ?? [];
-      if (!at.includes(`${position}${weight}`)) at.push(`${position}${weight}`);
-      lexemes.set(word, at);
-    }
-  }
-  return [...lexemes]
-    .map(([word, at]) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${at.join(',')}`)
-    .join(' ');
 }
 
 /** What `collected` found: at most cap + 1 matches counted, and the page when that was all. */

@@ -26,17 +26,20 @@ export class SearchIndexer {
   }
 
   /**
-   * Rebuilds every document, a batch at a time: one query reads a batch's sources, one statement
-   * writes its documents, and the next batch is segmented while PostgreSQL writes this one.
+   * Rebuilds every document, a batch at a time: while PostgreSQL writes one batch's documents, it
+   * reads the next batch's sources and this process segments them. (Reading ahead
+   * while segmenting as well was slower on two cores: 7 400/s against 8 400–10 000/s at 100 000.)
+   * Ends by merging the GIN indexes' pending lists, which every search would otherwise read through.
    */
   async reindexAll(onProgress?: (done: number, total: number) => void, batchSize = 2000): Promise<number> {
     const total = await this.search.countAssets();
     let done = 0;
-    let after: string | null = null;
+    let reading = this.search.sourcesAfter(null, batchSize);
     let writing: Promise<void> = Promise.resolve();
     for (;;) {
-      const sources = await this.search.sourcesAfter(after, batchSize);
+      const sources = await reading;
       if (sources.length === 0) break;
+      const nextAfter = sources.at(-1)!.assetId;
       const docs: SearchDocument[] = [];
       for (const source of sources) {
         const plan = await this.planOf(source.ruleSet, source.ruleSetVersion);
@@ -44,13 +47,14 @@ export class SearchIndexer {
       }
       await writing;
       writing = this.search.upsertMany(docs);
-      // Awaited after the next batch is segmented; marked handled so a failure waits for that await.
+      // Awaited a turn later; marked handled so a failure waits for that await.
       writing.catch(() => {});
-      after = sources.at(-1)!.assetId;
+      reading = this.search.sourcesAfter(nextAfter, batchSize);
       done += sources.length;
       onProgress?.(done, Math.max(total, done));
     }
     await writing;
+    await this.search.mergePendingEntries();
     return done;
   }
 

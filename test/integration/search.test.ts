@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { SearchRepository } from '../../catalogue/search.repository';
 import type { BasicColour } from '../../imaging/colour-names';
 import { SearchIndexer } from '../../operations/search-indexer';
@@ -342,6 +343,21 @@ describe.each(databaseKinds)('search (%s)', (kind) => {
     const indexer = new SearchIndexer(harness.storage.search, harness.storage.ruleSets);
     expect(await indexer.reindexAll()).toBeGreaterThanOrEqual(all.length);
     expect(ids(await search({ q: '去年春节的红色主题海报' }))).toEqual(before);
+    // Nothing is left in the GIN indexes' pending lists, which every search would read through
+    // (a clean-up returns the pages it merged), and the lists are kept small (migration 0018).
+    const indexes = await sql<{ name: string; options: string[] | null; merged: number }>`
+      SELECT i.relname AS name, i.reloptions AS options, gin_clean_pending_list(i.oid::regclass)::int AS merged
+      FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am am ON am.oid = i.relam
+      WHERE x.indrelid = 'search_documents'::regclass AND am.amname = 'gin' ORDER BY 1`.execute(
+      harness.storage.database.db,
+    );
+    expect(indexes.rows).toEqual(
+      ['facets', 'name_trgm', 'words'].map((n) => ({
+        name: `search_documents_${n}_idx`,
+        options: ['gin_pending_list_limit=256'],
+        merged: 0,
+      })),
+    );
   });
 
   it('takes any text as words, never as query syntax', async () => {
