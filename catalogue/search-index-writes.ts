@@ -33,6 +33,12 @@ function documentRows(docs: readonly SearchDocument[]) {
       facets text[], made_on date, last_used_at timestamptz, created_at timestamptz)`;
 }
 
+const WEIGHT_POSITIONS = [
+  ['A', '1A'],
+  ['B', '2B'],
+  ['C', '3C'],
+] as const;
+
 /**
  * A document's words as a tsvector literal with their weights: A the name, B tags and
  * classification, C the rest. Weights live on positions, so each class has one (1, 2, 3): built
@@ -40,20 +46,22 @@ function documentRows(docs: readonly SearchDocument[]) {
  * the same as one in a comment.
  */
 export function weightedTsvector(words: SearchDocument['words']): string {
-  const lexemes = new Map<string, string[]>();
-  for (const [position, weight] of [
-    [1, 'A'],
-    [2, 'B'],
-    [3, 'C'],
-  ] as const) {
+  // A rebuild writes this for every document: one map of word → positions, appended in class
+  // order, so a repeat within a class only has to look at the last position written.
+  const positions = new Map<string, string>();
+  for (const [weight, position] of WEIGHT_POSITIONS) {
     for (const word of words[weight]) {
       if (word.length === 0) continue;
-      const at = lexemes.get(word) ?? [];
-      if (!at.includes(`${position}${weight}`)) at.push(`${position}${weight}`);
-      lexemes.set(word, at);
+      const at = positions.get(word);
+      if (at === undefined) positions.set(word, position);
+      else if (!at.endsWith(position)) positions.set(word, `${at},${position}`);
     }
   }
-  return [...lexemes]
-    .map(([word, at]) => `'${word.replace(/\\/g, '\\\\').replace(/'/g, "''")}':${at.join(',')}`)
-    .join(' ');
+  let literal = '';
+  for (const [word, at] of positions) {
+    const quoted =
+      word.includes("'") || word.includes('\\') ? word.replace(/\\/g, '\\\\').replace(/'/g, "''") : word;
+    literal += literal.length === 0 ? `'${quoted}':${at}` : ` '${quoted}':${at}`;
+  }
+  return literal;
 }

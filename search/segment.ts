@@ -79,6 +79,27 @@ const HAN = /\p{Script=Han}/u;
 const added = new Set<string>();
 
 /**
+ * Cuts of Han runs already segmented, by mode. Catalogues repeat the same words in tags, names
+ * and dimension labels, and each jieba call crosses into native code: a rebuild of 100 000
+ * documents cut the same few thousand runs over and over. Cleared whenever the dictionary grows
+ * (a cut may change) and when it holds too many runs to stay small.
+ */
+const cuts = new Map<string, readonly string[]>();
+const MAX_CACHED_CUTS = 50_000;
+
+function cutHan(chunk: string, forIndex: boolean): readonly string[] {
+  const key = forIndex ? `i${chunk}` : `q${chunk}`;
+  let words = cuts.get(key);
+  if (words === undefined) {
+    const cut = forIndex ? segmenter().cutForSearch(chunk, true) : segmenter().cut(chunk, false);
+    words = cut.map((w) => w.trim()).filter((w) => w.length > 0);
+    if (cuts.size >= MAX_CACHED_CUTS) cuts.clear();
+    cuts.set(key, words);
+  }
+  return words;
+}
+
+/**
  * Teaches the segmenter words a rule set names (synonyms, dimension labels) so they stay whole:
  * without it jieba cuts 货号 into 货 + 号. Both the indexer and the query side call this with the
  * same rule sets, so documents and queries are cut alike.
@@ -87,6 +108,7 @@ export function addWords(words: Iterable<string>): void {
   const fresh = [...words].filter((w) => HAN.test(w) && !/\s/.test(w) && !added.has(w));
   if (fresh.length === 0) return;
   for (const w of fresh) added.add(w);
+  cuts.clear();
   segmenter().loadDict(Buffer.from(fresh.map((w) => `${w} 50000 n`).join('\n')));
 }
 
@@ -114,8 +136,7 @@ export function tokensOf(text: string, forIndex = false): string[] {
       out.push(chunk);
       continue;
     }
-    const words = forIndex ? segmenter().cutForSearch(chunk, true) : segmenter().cut(chunk, false);
-    for (const word of words) if (word.trim()) out.push(word.trim());
+    out.push(...cutHan(chunk, forIndex));
   }
   return out;
 }
