@@ -19,6 +19,21 @@ export interface AppConfig {
       /** Explicit path to a `temporal` CLI binary; found or built when absent. */
       executable?: string;
     };
+    /** How much the worker keeps in memory and runs at once (docs/performance.md, "Idle workflows"). */
+    worker: {
+      /**
+       * Workflow runs kept in the worker's sticky cache. An asset waits months for its next timer;
+       * a cached run holds memory all that time, an evicted one is replayed from its history when
+       * it wakes. 0 turns the cache off.
+       */
+      maxCachedWorkflows: number;
+      /** Seconds a task waits on this worker's sticky queue before any worker may take it. */
+      stickyQueueTimeoutSeconds: number;
+      /** Workflow tasks run at once (at most `maxCachedWorkflows` unless the cache is off). */
+      maxConcurrentWorkflowTasks: number;
+      /** Activities run at once (ingest, renditions, archive moves). */
+      maxConcurrentActivities: number;
+    };
   };
   database: {
     /**
@@ -110,7 +125,7 @@ export const configSchema: JSONSchemaType<AppConfig> = {
     temporal: {
       type: 'object',
       additionalProperties: false,
-      required: ['address', 'namespace', 'taskQueue', 'devServer'],
+      required: ['address', 'namespace', 'taskQueue', 'devServer', 'worker'],
       properties: {
         address: { type: 'string', pattern: '^(embedded|[A-Za-z0-9.\\-\\[\\]:]+:[0-9]{1,5})$' },
         namespace: { type: 'string', minLength: 1 },
@@ -124,6 +139,22 @@ export const configSchema: JSONSchemaType<AppConfig> = {
             port: { type: 'integer', minimum: 1, maximum: 65535 },
             uiPort: { type: 'integer', minimum: 1, maximum: 65535 },
             executable: { type: 'string', nullable: true, minLength: 1 },
+          },
+        },
+        worker: {
+          type: 'object',
+          additionalProperties: false,
+          required: [
+            'maxCachedWorkflows',
+            'stickyQueueTimeoutSeconds',
+            'maxConcurrentWorkflowTasks',
+            'maxConcurrentActivities',
+          ],
+          properties: {
+            maxCachedWorkflows: { type: 'integer', minimum: 0, maximum: 100_000 },
+            stickyQueueTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+            maxConcurrentWorkflowTasks: { type: 'integer', minimum: 2, maximum: 1000 },
+            maxConcurrentActivities: { type: 'integer', minimum: 1, maximum: 1000 },
           },
         },
       },
@@ -230,6 +261,12 @@ export const defaultConfig: AppConfig = {
     namespace: 'default',
     taskQueue: 'assetflow',
     devServer: { dbFile: '.assetflow/temporal.db', port: 7233, uiPort: 8233 },
+    worker: {
+      maxCachedWorkflows: 250,
+      stickyQueueTimeoutSeconds: 10,
+      maxConcurrentWorkflowTasks: 40,
+      maxConcurrentActivities: 100,
+    },
   },
   database: { url: 'embedded', dataDir: '.assetflow/postgres' },
   blobs: { dir: '.assetflow/blobs' },

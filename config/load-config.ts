@@ -54,7 +54,22 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       { file, problems },
     );
   }
+  const worker = workerProblem(merged);
+  if (worker)
+    throw new AssetflowError(ErrorCodes.CONFIG_INVALID, `Invalid configuration (${file}): ${worker}`, 500, {
+      file,
+      problems: [worker],
+    });
   return resolvePaths(merged, path.dirname(file));
+}
+
+/** What the schema cannot say about `temporal.worker`: rules the Temporal SDK would bend silently. */
+function workerProblem(config: AppConfig): string | null {
+  const { maxCachedWorkflows: cache, maxConcurrentWorkflowTasks: tasks } = config.temporal.worker;
+  if (cache === 1) return 'temporal.worker.maxCachedWorkflows must be 0 (no cache) or at least 2';
+  if (cache > 0 && tasks > cache)
+    return `temporal.worker.maxConcurrentWorkflowTasks (${tasks}) must not exceed temporal.worker.maxCachedWorkflows (${cache}) unless the cache is off (0)`;
+  return null;
 }
 
 function readYamlConfig(file: string): Record<string, unknown> {

@@ -110,6 +110,7 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
+        tuning: config.temporal.worker,
         activityDeps: {
           ...storage,
           limits: config.limits,

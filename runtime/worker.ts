@@ -1,5 +1,6 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { type ActivityDeps, createActivities } from '../activities';
+import type { AppConfig } from '../config/config.schema';
 
 export interface AssetflowWorkerOptions {
   connection: NativeConnection;
@@ -10,6 +11,8 @@ export interface AssetflowWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Activity and workflow interceptors (tracing, or tests that stop a worker at a chosen point). */
   interceptors?: WorkerOptions['interceptors'];
+  /** Cache and concurrency (`temporal.worker`); the SDK's defaults when absent (tests). */
+  tuning?: AppConfig['temporal']['worker'];
 }
 
 /** The worker: runs asset workflows and their activities on one task queue. */
@@ -20,10 +23,21 @@ export function createAssetflowWorker(options: AssetflowWorkerOptions): Promise<
     taskQueue: options.taskQueue,
     activities: createActivities(options.activityDeps),
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+    ...(options.tuning ? tuningOptions(options.tuning) : {}),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
   });
+}
+
+/** `temporal.worker` in the SDK's terms. */
+export function tuningOptions(tuning: AppConfig['temporal']['worker']): Partial<WorkerOptions> {
+  return {
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
+    stickyQueueScheduleToStartTimeout: tuning.stickyQueueTimeoutSeconds * 1000,
+    maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+    maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+  };
 }
 
 export function connectWorker(address: string): Promise<NativeConnection> {

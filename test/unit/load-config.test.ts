@@ -67,6 +67,34 @@ describe('loadConfig', () => {
     expect(error.message).toContain('temporal.address');
   });
 
+  it('reads the worker cache and concurrency, and rejects settings the SDK would bend silently', () => {
+    const config = loadConfig({
+      file: configFile(
+        'temporal:\n  worker:\n    maxCachedWorkflows: 600\n    maxConcurrentWorkflowTasks: 20\n',
+      ),
+      env: {},
+    });
+    expect(config.temporal.worker).toEqual({
+      maxCachedWorkflows: 600,
+      stickyQueueTimeoutSeconds: 10,
+      maxConcurrentWorkflowTasks: 20,
+      maxConcurrentActivities: 100,
+    });
+    const one = errorOf(() =>
+      loadConfig({ file: configFile('temporal:\n  worker:\n    maxCachedWorkflows: 1\n'), env: {} }),
+    );
+    expect(one.message).toContain('temporal.worker.maxCachedWorkflows must be 0 (no cache) or at least 2');
+    const over = errorOf(() =>
+      loadConfig({ file: configFile('temporal:\n  worker:\n    maxCachedWorkflows: 10\n'), env: {} }),
+    );
+    expect(over.message).toContain('maxConcurrentWorkflowTasks (40) must not exceed');
+    const off = loadConfig({
+      file: configFile('temporal:\n  worker:\n    maxCachedWorkflows: 0\n'),
+      env: {},
+    });
+    expect(off.temporal.worker.maxCachedWorkflows).toBe(0);
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     const error = errorOf(() => loadConfig({ file: configFile('http:\n  port: 1\n\thost: x\n'), env: {} }));
     expect(error.details).toMatchObject({ line: 3, column: 1 });
