@@ -1,0 +1,208 @@
+/**
+ * Worker memory with many open asset workflows, and what an evicted workflow costs when it wakes.
+ *
+ *   npx tsx bench/worker-memory.bench.ts [maxCachedWorkflows=250] [open=10000] [step=1000]
+ *
+ * The worker runs as its own process (`assetflow worker`, as deployed), configured through
+ * `temporal.worker` in a config file written for the run; this process uploads through the asset
+ * service and reads the worker's resident memory (VmRSS in /proc) each time another `step`
+ * workflows reach `stored` and wait on their timers. Then it queries the oldest workflows (evicted
+ * from the cache when `open` exceeds it: the worker replays their histories to answer) and the
+ * newest (still cached), so the replay cost is measured in the same run as its baseline.
+ * Temporal dev server; catalogue on DATABASE_URL's server or an embedded PostgreSQL.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Client, Connection } from '@temporalio/client';
+import { sql } from 'kysely';
+import sharp from 'sharp';
+import { SearchIndexer } from '../operations/search-indexer';
+import { storageOn } from '../runtime/catalogue';
+import { AssetService } from '../services/asset.service';
+import { RuleSetService } from '../services/rule-set.service';
+import { AssetWorkflows } from '../temporal/asset-workflows.client';
+import { startTestDevServer } from '../toolchain/ephemeral-servers';
+import { getLifecycleQuery } from '../workflows/messages';
+import { openBenchDatabase } from './bench-database';
+
+const CACHE = Number(process.argv[2] ?? 250);
+const OPEN = Number(process.argv[3] ?? 10_000);
+const STEP = Number(process.argv[4] ?? 1_000);
+const CONCURRENCY = 16;
+const QUERIED = 20;
+const TASK_QUEUE = 'bench-worker-memory';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kib / 1024;
+}
+
+async function inParallel(count: number, work: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < count; i = next++) await work(i);
+    }),
+  );
+}
+
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+
+async function main() {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'assetflow-worker-memory-'));
+  const temporal = await startTestDevServer();
+  const database = await openBenchDatabase();
+  const blobsDir = path.join(scratch, 'blobs');
+  const storage = storageOn(database, blobsDir);
+  await new RuleSetService(storage.ruleSets).publishExamples();
+
+  // The worker process, configured the way an operator would: a config file and the environment.
+  const configFile = path.join(scratch, 'temporal.config.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'temporal:',
+      '  worker:',
+      `    maxCachedWorkflows: ${CACHE}`,
+      `    maxConcurrentWorkflowTasks: ${Math.min(40, Math.max(2, CACHE))}`,
+      'tagging:',
+      '  objects: false',
+      '  text: false',
+      'log:',
+      '  level: warn',
+      '',
+    ].join('\n'),
+  );
+  const worker: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '..', 'bin', 'assetflow.ts'), 'worker'],
+    {
+      env: {
+        ...process.env,
+        ASSETFLOW_CONFIG: configFile,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+        DATABASE_URL: database.url,
+        ASSETFLOW_BLOB_DIR: blobsDir,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const workerExited = new Promise<never>((_, reject) =>
+    worker.once('exit', (code) => reject(new Error(`the worker process exited (${code})`))),
+  );
+  // Raced while opening; stopping the worker at the end is expected.
+  workerExited.catch(() => {});
+
+  const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', TASK_QUEUE);
+  const service = new AssetService({
+    assets: storage.assets,
+    indexer: new SearchIndexer(storage.search, storage.ruleSets),
+    duplicates: storage.duplicates,
+    visualFeatures: storage.visualFeatures,
+    maxImagePixels: 100_000_000,
+    workflows,
+    defaultRuleSet: 'default',
+    ruleSets: new RuleSetService(storage.ruleSets),
+  });
+  const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#2e86c1' } })
+    .png()
+    .toBuffer();
+  const startAsset = async (i: number) => {
+    const blob = await storage.blobs.write(Readable.from([image]));
+    await service.createFromUpload(
+      { files: [{ blob, filename: `open-${i}.png`, declaredMediaType: 'image/png' }], fields: {} },
+      { email: 'bench@localhost', project: 'default', levelsOn: async () => new Map() },
+    );
+  };
+  const storedCount = async () => {
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM assets WHERE state = 'stored'`.execute(
+      database.db,
+    );
+    return Number(rows[0]!.n);
+  };
+  const untilStored = async (n: number) => {
+    while ((await storedCount()) < n) {
+      await Promise.race([new Promise((r) => setTimeout(r, 50)), workerExited]);
+    }
+  };
+
+  say(`Worker process ${worker.pid}: maxCachedWorkflows ${CACHE}; waiting for it to take work…`);
+  await startAsset(0);
+  await untilStored(1);
+  const samples: { open: number; rss: number; seconds: number }[] = [
+    { open: 1, rss: rssMiB(worker.pid!), seconds: 0 },
+  ];
+  const t0 = performance.now();
+  for (let open = 1; open < OPEN; ) {
+    const batch = Math.min(STEP, OPEN - open);
+    await inParallel(batch, (i) => startAsset(open + i));
+    open += batch;
+    await untilStored(open);
+    // Let the worker settle (sticky cache evictions, GC) before reading its memory.
+    await new Promise((r) => setTimeout(r, 2000));
+    samples.push({ open, rss: rssMiB(worker.pid!), seconds: (performance.now() - t0) / 1000 });
+    say(`  ${open} open: worker RSS ${samples.at(-1)!.rss.toFixed(0)} MiB`);
+  }
+
+  // Wake-up cost: a query needs the workflow's state; an evicted run is replayed from its history.
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const ids = async (order: 'ASC' | 'DESC') =>
+    (
+      await sql<{ workflow_id: string }>`SELECT workflow_id FROM assets ORDER BY created_at ${sql.raw(order)}
+        LIMIT ${QUERIED}`.execute(database.db)
+    ).rows.map((r) => r.workflow_id);
+  const timeQueries = async (workflowIds: string[]) => {
+    const times: number[] = [];
+    for (const id of workflowIds) {
+      const t = performance.now();
+      await client.workflow.getHandle(id).query(getLifecycleQuery);
+      times.push(performance.now() - t);
+    }
+    return times;
+  };
+  const newest = await timeQueries(await ids('DESC'));
+  const oldest = await timeQueries(await ids('ASC'));
+  const history = await client.workflow.getHandle((await ids('ASC'))[0]!).fetchHistory();
+
+  console.log(
+    `\nWorker process memory, maxCachedWorkflows ${CACHE}, ${os.cpus().length} cores, catalogue ${database.label}\n`,
+  );
+  console.log('| open asset workflows | worker RSS | minutes to open |');
+  console.log('|---|---|---|');
+  for (const s of samples)
+    console.log(`| ${s.open.toLocaleString('en')} | ${s.rss.toFixed(0)} MiB | ${(s.seconds / 60).toFixed(1)} |`);
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  console.log(`\nQuery of one workflow (${QUERIED} each; the oldest are evicted when open > cache):\n`);
+  console.log('| workflows queried | p50 | p95 | max |');
+  console.log('|---|---|---|---|');
+  for (const [label, times] of [
+    ['newest (cached)', newest],
+    [`oldest (${OPEN > CACHE ? 'evicted: replayed' : 'cached'})`, oldest],
+  ] as const)
+    console.log(
+      `| ${label} | ${ms(percentile(times, 0.5))} | ${ms(percentile(times, 0.95))} | ${ms(Math.max(...times))} |`,
+    );
+  console.log(`\n(an asset workflow's history at stored: ${history.events?.length ?? 0} events)`);
+
+  await connection.close();
+  await workflows.close();
+  worker.kill('SIGTERM');
+  await new Promise((r) => worker.once('exit', r));
+  await database.close();
+  await temporal.teardown();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
