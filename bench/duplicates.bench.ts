@@ -226,7 +226,7 @@ async function measure(database: Database & { label: string }, size: number) {
         visual.findNear(regionQueries[i]!, SIMILAR_MAX_DISTANCE, { limit: 24 }),
       );
     }
-    const scans = Math.max(5, Math.round(QUERIES / (size / 20_000)));
+    const scans = Math.min(QUERIES, Math.max(5, Math.round(QUERIES / (size / 20_000))));
     await sql`SET max_parallel_workers_per_gather = 0`.execute(database.db);
     console.log(
       `| ${size.toLocaleString('en')} | — | baseline: linear scan of pHashes, every distance in SQL (${scans} queries) | ${await timed(

@@ -24,6 +24,7 @@ import { DEFAULT_THUMBNAIL } from '../rules/ingest-options';
 import { storageOn } from '../runtime/catalogue';
 import { buildApp } from '../runtime/http-server';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from '../runtime/worker';
+import { IdentityService } from '../services/identity.service';
 import { RuleSetService } from '../services/rule-set.service';
 import { offlineTagging, ruleTaggingOnly } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -106,18 +107,29 @@ async function main() {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  // Every API call is signed in: an administrator's API token, as a script uploading would use.
+  const identity = new IdentityService(storageOn(database, blobs.root).identity);
+  const admin = await identity.createUser({
+    email: 'bench@example.test',
+    name: 'bench',
+    password: 'bench-password-not-used-to-sign-in',
+    roles: ['admin'],
+  });
+  const auth = { Authorization: `Bearer ${(await identity.createToken(admin.id, 'bench')).token}` };
 
   const postMs: number[] = [];
   const upload = async (image: Buffer, i: number) => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), `bench-${i}.jpg`);
     const t0 = performance.now();
-    const res = await fetch(`${base}/api/assets`, { method: 'POST', body: form });
+    const res = await fetch(`${base}/api/assets`, { method: 'POST', body: form, headers: auth });
     postMs.push(performance.now() - t0);
     if (res.status !== 201) throw new Error(`upload ${i}: ${res.status} ${await res.text()}`);
     const { id } = (await res.json()) as { id: string };
     for (;;) {
-      const asset = (await (await fetch(`${base}/api/assets/${id}`)).json()) as { state: string };
+      const asset = (await (await fetch(`${base}/api/assets/${id}`, { headers: auth })).json()) as {
+        state: string;
+      };
       if (asset.state === 'stored') return;
       await new Promise((r) => setTimeout(r, 5));
     }

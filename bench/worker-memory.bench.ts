@@ -123,9 +123,9 @@ async function main() {
     );
   };
   const storedCount = async () => {
-    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM assets WHERE state = 'stored'`.execute(
-      database.db,
-    );
+    const { rows } = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM assets WHERE state = 'stored'`.execute(database.db);
     return Number(rows[0]!.n);
   };
   const untilStored = async (n: number) => {
@@ -179,7 +179,9 @@ async function main() {
   console.log('| open asset workflows | worker RSS | minutes to open |');
   console.log('|---|---|---|');
   for (const s of samples)
-    console.log(`| ${s.open.toLocaleString('en')} | ${s.rss.toFixed(0)} MiB | ${(s.seconds / 60).toFixed(1)} |`);
+    console.log(
+      `| ${s.open.toLocaleString('en')} | ${s.rss.toFixed(0)} MiB | ${(s.seconds / 60).toFixed(1)} |`,
+    );
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(`\nQuery of one workflow (${QUERIED} each; the oldest are evicted when open > cache):\n`);
   console.log('| workflows queried | p50 | p95 | max |');

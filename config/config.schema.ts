@@ -262,7 +262,7 @@ export const defaultConfig: AppConfig = {
     taskQueue: 'assetflow',
     devServer: { dbFile: '.assetflow/temporal.db', port: 7233, uiPort: 8233 },
     worker: {
-      maxCachedWorkflows: 250,
+      maxCachedWorkflows: 100,
       stickyQueueTimeoutSeconds: 10,
       maxConcurrentWorkflowTasks: 40,
       maxConcurrentActivities: 100,

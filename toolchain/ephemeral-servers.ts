@@ -16,7 +16,16 @@ export async function startTimeSkippingServer(
   log: ToolchainLog = stderrLog,
 ): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTestServer({ log });
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+  // The SDK gives the server a fixed 5 s to answer; a JVM starting on two busy cores can take
+  // longer (seen running benches beside a long one). Only that failure is retried.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+    } catch (error) {
+      if (attempt >= 3 || !/did not start within/.test(String(error))) throw error;
+      log(`The time-skipping server did not answer within 5 s (attempt ${attempt} of 3); starting it again…`);
+    }
+  }
 }
 
 /**
