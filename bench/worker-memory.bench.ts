@@ -12,6 +12,7 @@
  * Temporal dev server; catalogue on DATABASE_URL's server or an embedded PostgreSQL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,11 +113,14 @@ async function main() {
     defaultRuleSet: 'default',
     ruleSets: new RuleSetService(storage.ruleSets),
   });
-  const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#2e86c1' } })
-    .png()
-    .toBuffer();
+  // Every upload its own picture (random pixels): with one picture for all, each upload's
+  // duplicate lookup matched every earlier asset, and opening them grew quadratically.
+  const imageOf = () =>
+    sharp(randomBytes(32 * 32 * 3), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toBuffer();
   const startAsset = async (i: number) => {
-    const blob = await storage.blobs.write(Readable.from([image]));
+    const blob = await storage.blobs.write(Readable.from([await imageOf()]));
     await service.createFromUpload(
       { files: [{ blob, filename: `open-${i}.png`, declaredMediaType: 'image/png' }], fields: {} },
       { email: 'bench@localhost', project: 'default', levelsOn: async () => new Map() },
