@@ -10,6 +10,7 @@
  * The catalogue is a PostgreSQL server in its own process (DATABASE_URL, or an embedded one
  * started for the run), so the worker's memory is the worker's alone.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,12 +84,15 @@ async function main() {
     defaultRuleSet: 'default',
     ruleSets: new RuleSetService(storage.ruleSets),
   });
-  const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#c0392b' } })
-    .png()
-    .toBuffer();
+  // Every upload its own picture (random pixels): with one picture for all, each upload's
+  // duplicate lookup matched every earlier asset, so opening thousands grew quadratically.
+  const imageOf = () =>
+    sharp(randomBytes(32 * 32 * 3), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toBuffer();
 
   const startAsset = async (i: number) => {
-    const blob = await storage.blobs.write(Readable.from([image]));
+    const blob = await storage.blobs.write(Readable.from([await imageOf()]));
     return service.createFromUpload(
       {
         files: [{ blob, filename: `bench-${i}.png`, declaredMediaType: 'image/png' }],
