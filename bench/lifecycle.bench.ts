@@ -1,33 +1,17 @@
-/**
- * Lifecycle benchmark, on the Temporal dev server:
- *  1. throughput: N asset workflows started through the asset service and run to `stored`
- *     (catalogue row, ingest activity, transitions mirrored) against N trivial one-activity
- *     workflows, measured in the same run on the same server;
- *  2. memory: worker RSS and heap with OPEN asset workflows waiting on their years-long timers.
- *
- *   npx tsx bench/lifecycle.bench.ts [count=300] [open=10000]
- *
- * The catalogue is a PostgreSQL server in its own process (DATABASE_URL, or an embedded one
- * started for the run), so the worker's memory is the worker's alone.
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
-import sharp from 'sharp';
-import { SearchIndexer } from '../operations/search-indexer';
 import { storageOn } from '../runtime/catalogue';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from '../runtime/worker';
-import { AssetService } from '../services/asset.service';
 import { RuleSetService } from '../services/rule-set.service';
 import { ruleTaggingOnly } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
 import { openBenchDatabase } from './bench-database';
+import { benchUploads } from './bench-uploads';
 
 const COUNT = Number(process.argv[2] ?? 300);
 const OPEN = Number(process.argv[3] ?? 10_000);
@@ -74,39 +58,9 @@ async function main() {
   const clientConnection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection: clientConnection });
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', 'bench-assets');
-  const service = new AssetService({
-    assets: storage.assets,
-    indexer: new SearchIndexer(storage.search, storage.ruleSets),
-    duplicates: storage.duplicates,
-    visualFeatures: storage.visualFeatures,
-    maxImagePixels: 100_000_000,
-    workflows,
-    defaultRuleSet: 'default',
-    ruleSets: new RuleSetService(storage.ruleSets),
-  });
-  // Every upload its own picture (random pixels): with one picture for all, each upload's
-  // duplicate lookup matched every earlier asset, so opening thousands grew quadratically.
-  const imageOf = () =>
-    sharp(randomBytes(32 * 32 * 3), { raw: { width: 32, height: 32, channels: 3 } })
-      .png()
-      .toBuffer();
-
-  const startAsset = async (i: number) => {
-    const blob = await storage.blobs.write(Readable.from([await imageOf()]));
-    return service.createFromUpload(
-      {
-        files: [{ blob, filename: `bench-${i}.png`, declaredMediaType: 'image/png' }],
-        fields: {},
-      },
-      { email: 'bench@localhost', project: 'default', levelsOn: async () => new Map() },
-    );
-  };
-  const storedCount = async () => {
-    const { rows } = await sql<{
-      n: string;
-    }>`select count(*) as n from assets where state = 'stored'`.execute(database.db);
-    return Number(rows[0]!.n);
-  };
+  const uploads = benchUploads(database, storage, workflows);
+  const startAsset = uploads.upload;
+  const storedCount = uploads.storedCount;
   const untilStored = async (n: number) => {
     while ((await storedCount()) < n) await new Promise((r) => setTimeout(r, 20));
   };
@@ -138,8 +92,7 @@ async function main() {
   say(`Running ${COUNT} asset workflows to stored, ${CONCURRENCY} in flight…`);
   t0 = performance.now();
   await inParallel(COUNT, async (i) => {
-    const [outcome] = await startAsset(i);
-    await untilAssetStored(outcome!.asset.id);
+    await untilAssetStored(await startAsset(i));
   });
   await untilStored(COUNT + 1);
   const assetMs = performance.now() - t0;

@@ -12,22 +12,18 @@
  * Temporal dev server; catalogue on DATABASE_URL's server or an embedded PostgreSQL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import sharp from 'sharp';
-import { SearchIndexer } from '../operations/search-indexer';
 import { storageOn } from '../runtime/catalogue';
-import { AssetService } from '../services/asset.service';
 import { RuleSetService } from '../services/rule-set.service';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
 import { getLifecycleQuery } from '../workflows/messages';
 import { openBenchDatabase } from './bench-database';
+import { benchUploads } from './bench-uploads';
 
 const CACHE = Number(process.argv[2] ?? 250);
 const OPEN = Number(process.argv[3] ?? 10_000);
@@ -103,35 +99,11 @@ async function main() {
   workerExited.catch(() => {});
 
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', TASK_QUEUE);
-  const service = new AssetService({
-    assets: storage.assets,
-    indexer: new SearchIndexer(storage.search, storage.ruleSets),
-    duplicates: storage.duplicates,
-    visualFeatures: storage.visualFeatures,
-    maxImagePixels: 100_000_000,
-    workflows,
-    defaultRuleSet: 'default',
-    ruleSets: new RuleSetService(storage.ruleSets),
-  });
-  // Every upload its own picture (random pixels): with one picture for all, each upload's
-  // duplicate lookup matched every earlier asset, and opening them grew quadratically.
-  const imageOf = () =>
-    sharp(randomBytes(32 * 32 * 3), { raw: { width: 32, height: 32, channels: 3 } })
-      .png()
-      .toBuffer();
+  const uploads = benchUploads(database, storage, workflows);
   const startAsset = async (i: number) => {
-    const blob = await storage.blobs.write(Readable.from([await imageOf()]));
-    await service.createFromUpload(
-      { files: [{ blob, filename: `open-${i}.png`, declaredMediaType: 'image/png' }], fields: {} },
-      { email: 'bench@localhost', project: 'default', levelsOn: async () => new Map() },
-    );
+    await uploads.upload(i);
   };
-  const storedCount = async () => {
-    const { rows } = await sql<{
-      n: string;
-    }>`SELECT count(*) AS n FROM assets WHERE state = 'stored'`.execute(database.db);
-    return Number(rows[0]!.n);
-  };
+  const storedCount = uploads.storedCount;
   const untilStored = async (n: number) => {
     while ((await storedCount()) < n) {
       await Promise.race([new Promise((r) => setTimeout(r, 50)), workerExited]);
