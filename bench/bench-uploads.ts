@@ -52,3 +52,16 @@ export function benchUploads(
     },
   };
 }
+
+/** How many uploads (or workflows) the workflow benches keep in flight. */
+export const IN_FLIGHT = 16;
+
+/** Runs `work(0…count − 1)`, IN_FLIGHT at a time, each lane starting the next when one ends. */
+export async function inParallel(count: number, work: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let i = next++; i < count; i = next++) await work(i);
+    }),
+  );
+}

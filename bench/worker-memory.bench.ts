@@ -1,7 +1,7 @@
 /**
  * Worker memory with many open asset workflows, and what an evicted workflow costs when it wakes.
  *
- *   npx tsx bench/worker-memory.bench.ts [maxCachedWorkflows=250] [open=10000] [step=1000]
+ *   npm run bench -- worker-memory [maxCachedWorkflows=the configuration's default] [open=10000] [step=1000]
  *
  * The worker runs as its own process (`assetflow worker`, as deployed), configured through
  * `temporal.worker` in a config file written for the run; this process uploads through the asset
@@ -17,18 +17,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
+import { defaultConfig } from '../config/config.schema';
 import { storageOn } from '../runtime/catalogue';
 import { RuleSetService } from '../services/rule-set.service';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
 import { getLifecycleQuery } from '../workflows/messages';
 import { openBenchDatabase } from './bench-database';
-import { benchUploads } from './bench-uploads';
+import { benchUploads, inParallel } from './bench-uploads';
 
-const CACHE = Number(process.argv[2] ?? 250);
+const CACHE = Number(process.argv[2] ?? defaultConfig.temporal.worker.maxCachedWorkflows);
 const OPEN = Number(process.argv[3] ?? 10_000);
 const STEP = Number(process.argv[4] ?? 1_000);
-const CONCURRENCY = 16;
 const QUERIED = 20;
 const TASK_QUEUE = 'bench-worker-memory';
 
@@ -38,15 +38,6 @@ function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kib / 1024;
-}
-
-async function inParallel(count: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = next++; i < count; i = next++) await work(i);
-    }),
-  );
 }
 
 const percentile = (values: number[], p: number) =>
@@ -100,9 +91,7 @@ async function main() {
 
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', TASK_QUEUE);
   const uploads = benchUploads(database, storage, workflows);
-  const startAsset = async (i: number) => {
-    await uploads.upload(i);
-  };
+  const startAsset = uploads.upload;
   const storedCount = uploads.storedCount;
   const untilStored = async (n: number) => {
     while ((await storedCount()) < n) {

@@ -31,7 +31,7 @@ export function createAssetflowWorker(options: AssetflowWorkerOptions): Promise<
 }
 
 /** `temporal.worker` in the SDK's terms. */
-export function tuningOptions(tuning: AppConfig['temporal']['worker']): Partial<WorkerOptions> {
+function tuningOptions(tuning: AppConfig['temporal']['worker']): Partial<WorkerOptions> {
   return {
     maxCachedWorkflows: tuning.maxCachedWorkflows,
     stickyQueueScheduleToStartTimeout: tuning.stickyQueueTimeoutSeconds * 1000,
