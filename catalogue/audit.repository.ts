@@ -1,15 +1,11 @@
 import { type Selectable, sql } from 'kysely';
 import { type AuditEvent, type AuditEventInput, auditHash, GENESIS_HASH } from './audit-event';
+import { type TrailAction, TrailWriter } from './audit-trail-writer';
 import type { CatalogueDb } from './database';
-import { jsonb } from './json';
 import type { AuditEventsTable } from './schema';
 
-/** Any constant works: it names the lock that serialises appends to the chain. */
-const CHAIN_LOCK = 0x61756469;
 /** Names the lock that makes processes sharing an anchor file write it one at a time. */
 const ANCHOR_LOCK = 0x616e6368;
-/** Rows per INSERT statement of a batch. */
-const INSERT_ROWS = 1000;
 
 export interface TrailFilter {
   assetId?: string;
@@ -36,7 +32,11 @@ export type ChainVerdict =
  * database refuses it: migration 0014).
  */
 export class AuditRepository {
-  constructor(private readonly db: CatalogueDb) {}
+  private readonly writer: TrailWriter;
+
+  constructor(private readonly db: CatalogueDb) {
+    this.writer = new TrailWriter(db);
+  }
 
   /** Appends one event after the current head (see `appendMany`). */
   async append(input: AuditEventInput, at = new Date()): Promise<AuditEvent> {
@@ -45,30 +45,24 @@ export class AuditRepository {
   }
 
   /**
-   * Appends events after the current head, in order, in one transaction under one lock: what a
-   * link open of 500 assets records costs one turn at the chain, not 500. The advisory lock makes
-   * concurrent appends take turns, so each sees the previous one's hash and `seq` has no gaps.
+   * Appends events after the current head, in order and contiguous, in one transaction: what a
+   * link open of 500 assets records is one append, not 500. Concurrent appends are committed
+   * together (group commit, see `TrailWriter`); each resolves once its events are committed.
    */
   async appendMany(inputs: AuditEventInput[], at = new Date()): Promise<AuditEvent[]> {
     if (inputs.length === 0) return [];
-    return this.db.transaction().execute((tx) => appendWithin(tx, inputs, at));
+    return (await this.writer.write(async () => ({ value: undefined, events: inputs }), at)).events;
   }
 
   /**
    * Runs `action` and appends the events it returns in the same transaction, so the action and
    * its record happen together or not at all (no gap when one of the two fails). `action` gets the
-   * transaction to run its own statements on; the chain lock is taken after it, so the lock is
-   * held only for the append.
+   * transaction to run its own statements on, possibly alongside other callers' (each in a
+   * savepoint) and, when that shared transaction is refused, once more on its own: it must do
+   * nothing but database statements on `tx`.
    */
-  async record<T>(
-    action: (tx: CatalogueDb) => Promise<{ value: T; events: AuditEventInput[] }>,
-    at = new Date(),
-  ): Promise<T> {
-    return this.db.transaction().execute(async (tx) => {
-      const { value, events } = await action(tx);
-      await appendWithin(tx, events, at);
-      return value;
-    });
+  async record<T>(action: TrailAction<T>, at = new Date()): Promise<T> {
+    return (await this.writer.write(action, at)).value;
   }
 
   /**
@@ -203,62 +197,6 @@ export class AuditRepository {
       if (page.length < pageSize) return { intact: true, events, headHash: prevHash };
     }
   }
-}
-
-/** Appends `inputs` after the head on `tx`, which must be a transaction (the lock is transaction-scoped). */
-async function appendWithin(tx: CatalogueDb, inputs: AuditEventInput[], at: Date): Promise<AuditEvent[]> {
-  if (inputs.length === 0) return [];
-  await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(tx);
-  const head = await tx
-    .selectFrom('audit_events')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  let prevHash = head?.hash ?? GENESIS_HASH;
-  let seq = head ? Number(head.seq) : 0;
-  const events: AuditEvent[] = [];
-  for (const input of inputs) {
-    seq += 1;
-    const unhashed = {
-      seq,
-      at: at.toISOString(),
-      actor: input.actor,
-      action: input.action,
-      assetId: input.assetId ?? null,
-      version: input.version ?? null,
-      rendition: input.rendition ?? null,
-      shareId: input.shareId ?? null,
-      address: input.address ?? null,
-      details: input.details ?? {},
-    };
-    const hash = auditHash(prevHash, unhashed);
-    events.push({ ...unhashed, prevHash, hash });
-    prevHash = hash;
-  }
-  // One statement per few hundred rows keeps the bind parameters (12 per row) under PostgreSQL's 65 535.
-  for (let i = 0; i < events.length; i += INSERT_ROWS) {
-    await tx
-      .insertInto('audit_events')
-      .values(
-        events.slice(i, i + INSERT_ROWS).map((event) => ({
-          seq: event.seq,
-          at: event.at,
-          actor: event.actor,
-          action: event.action,
-          asset_id: event.assetId,
-          version: event.version,
-          rendition: event.rendition,
-          share_id: event.shareId,
-          address: event.address,
-          details: jsonb(event.details),
-          prev_hash: event.prevHash,
-          hash: event.hash,
-        })),
-      )
-      .execute();
-  }
-  return events;
 }
 
 function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
