@@ -231,7 +231,7 @@ export class ShareService {
     const gate = this.gate(live.share, token, visitor);
     if (gate) return gate;
     // One recorded view per visitor and link in each window: reloading a page (or a bot hammering
-    // it) must not flood the trail, whose appends take turns.
+    // it) must not flood the trail, which has one chain for the whole installation.
     const fresh = await this.views.consume(`${live.share.id}|${visitor.address}|${visitor.email ?? ''}`).then(
       () => true,
       () => false,
