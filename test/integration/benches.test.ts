@@ -19,7 +19,11 @@ const BENCHES: [name: string, args: string[], prints: RegExp][] = [
   ['rules', [], TABLE],
   ['search', ['2000'], TABLE],
   // Every append in the chain and every counter update counted.
-  ['trail', ['200'], /^\|(---\|)+[\s\S]*intact: true\s+Appended \d+ events, \d+ in the chain; counters \d+\/\d+; lost: 0$/m],
+  [
+    'trail',
+    ['200'],
+    /^\|(---\|)+[\s\S]*intact: true\s+Appended \d+ events, \d+ in the chain; counters \d+\/\d+; lost: 0$/m,
+  ],
   ['watermark', ['2'], TABLE],
   ['worker-memory', ['10', '21', '10'], TABLE],
 ];
