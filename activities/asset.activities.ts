@@ -9,7 +9,7 @@ import type { VisualFeatureRepository } from '../catalogue/visual-feature.reposi
 import type { Transition, VersionAnalysis } from '../domain/asset';
 import { readImageInfo } from '../imaging/read-image-info';
 import { regionHashes } from '../imaging/visual-features';
-import { ingestFile } from '../ingest/ingest-version';
+import { enrichFile, ingestFile } from '../ingest/ingest-version';
 import type { Notice } from '../lifecycle/model';
 import { type NoticeDeps, Notices } from '../operations/notices';
 import { RenditionCache } from '../operations/rendition-cache';
@@ -17,6 +17,7 @@ import { SearchIndexer } from '../operations/search-indexer';
 import { DEFAULT_THUMBNAIL, type IngestOptions } from '../rules/ingest-options';
 import type { RuleSetPlan } from '../rules/plan';
 import type { Tagging } from '../tagging/offline-tagging';
+import type { Tag } from '../tagging/tagger';
 
 export interface AssetActivityDeps extends NoticeDeps {
   assets: AssetRepository;
@@ -99,13 +100,16 @@ export function createAssetActivities(deps: AssetActivityDeps) {
      * noticed within the heartbeat timeout and another worker runs it again from the start, which
      * is safe because every write it makes is keyed by (asset, version).
      */
-    async ingestVersion(ref: VersionRef & { options?: IngestOptions }): Promise<VersionAnalysis> {
+    async ingestVersion(
+      ref: VersionRef & { options?: IngestOptions; models?: 'later' },
+    ): Promise<VersionAnalysis> {
       return whileHeartbeating(async () => {
         const sha256 = await blobOf(ref);
         const analysis = await ingestFile(
           { sha256, file: blobs.pathOf(sha256) },
           ref.options ?? DEFAULT_INGEST_OPTIONS,
           ingestDeps,
+          { models: ref.models ?? 'now' },
         );
         if (analysis.kind === 'image' && analysis.perceptualHash) {
           await duplicates.index(ref.assetId, ref.version, analysis.perceptualHash);
@@ -117,6 +121,33 @@ export function createAssetActivities(deps: AssetActivityDeps) {
         await assets.saveAnalysis(ref.assetId, ref.version, analysis);
         await indexer.reindex(ref.assetId);
         return analysis;
+      });
+    },
+
+    /**
+     * Runs the models (object detection, OCR) on a stored version and saves what they found into
+     * its analysis (search sees the tags and text at once); answers the tags for the workflow.
+     * Runs after `stored`. Heartbeats like ingest; running it twice saves the same analysis.
+     * A model that fails is recorded (`enrichment: failed`) and answered, not retried.
+     */
+    async enrichVersion(
+      ref: VersionRef & { options?: IngestOptions },
+    ): Promise<{ tags: Tag[]; failed?: string }> {
+      return whileHeartbeating(async () => {
+        const sha256 = await blobOf(ref);
+        const before = await assets.findVersionAnalysis(ref.assetId, ref.version);
+        if (!before) throw new Error(`version ${ref.version} of asset ${ref.assetId} has no analysis yet`);
+        const { analysis, found } = await enrichFile(
+          { file: blobs.pathOf(sha256) },
+          before,
+          ref.options ?? DEFAULT_INGEST_OPTIONS,
+          ingestDeps,
+        );
+        await assets.saveAnalysis(ref.assetId, ref.version, analysis);
+        await indexer.reindex(ref.assetId);
+        return analysis.enrichment?.state === 'failed'
+          ? { tags: [], failed: analysis.enrichment.reason }
+          : { tags: found };
       });
     },
 

@@ -232,6 +232,17 @@ export class AssetRepository {
     return row?.blob_sha256;
   }
 
+  /** What analysis found for a version (null before its ingest saved anything). */
+  async findVersionAnalysis(assetId: string, version: number): Promise<VersionAnalysis | null> {
+    const row = await this.db
+      .selectFrom('asset_versions')
+      .select('analysis')
+      .where('asset_id', '=', assetId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return (row?.analysis as VersionAnalysis | null | undefined) ?? null;
+  }
+
   /** Stores what analysis found; running it twice writes the same values. */
   async saveAnalysis(assetId: string, version: number, analysis: VersionAnalysis): Promise<void> {
     await this.db.transaction().execute(async (tx) => {

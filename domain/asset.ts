@@ -85,6 +85,12 @@ export interface IngestFacts {
   tags?: Tag[];
   /** Lines of text read in the image (OCR), for search. */
   text?: TextLine[];
+  /**
+   * The models (object detection, OCR) on this version: `pending` while they run after the asset
+   * was stored, `done` once their tags and text are in, `failed` with the reason. Absent when no
+   * model had work, or when they ran inside ingest (versions ingested before this field).
+   */
+  enrichment?: { state: 'pending' | 'done' } | { state: 'failed'; reason: string };
   /** For videos and PDFs: what the poster frame or first-page preview found, or why there is none. */
   preview?: { ok: true; video?: VideoFacts; pages?: number } | { ok: false; reason: string };
   /** The rendition made at ingest for grids and previews. */

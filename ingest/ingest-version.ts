@@ -9,7 +9,7 @@ import { readImageInfo } from '../imaging/read-image-info';
 import type { CachedRendition, RenditionCache } from '../operations/rendition-cache';
 import type { IngestOptions } from '../rules/ingest-options';
 import type { Tagging } from '../tagging/offline-tagging';
-import { tagWithAll } from '../tagging/tagger';
+import { mergeTags, type Tag, tagWithAll } from '../tagging/tagger';
 
 export interface IngestDeps {
   renditions: RenditionCache;
@@ -24,15 +24,21 @@ export interface IngestDeps {
  * metadata, colours and brand check, perceptual hash, tags (rules, objects), text (OCR) and the
  * thumbnail. It writes only the thumbnail (content-addressed, atomic); the caller saves the
  * result. The same bytes and options give the same answer, so running it twice is harmless.
+ *
+ * With `models: 'later'` the models (object detector, OCR: seconds per image, most of ingest) are
+ * left out and the analysis says `enrichment: pending` when they have work; `enrichFile` does it.
+ * `known` carries what the upload edge already computed from the same bytes (the perceptual
+ * hash), so the image is not decoded and hashed twice.
  */
 export async function ingestFile(
   source: { sha256: string; file: string },
   options: IngestOptions,
   deps: IngestDeps,
+  stage: { models: 'now' | 'later'; known?: { perceptualHash?: string } } = { models: 'now' },
 ): Promise<VersionAnalysis> {
   const { mediaType } = await detectMediaType(source.file);
-  // Only the taggers the rule set switched on for this asset.
-  const taggers = deps.tagging.taggers.filter((t) => !t.needs || options.autoTagging[t.needs]);
+  const wanted = enabledTaggers(options, deps);
+  const taggers = stage.models === 'later' ? wanted.filter((t) => !t.model) : wanted;
   const embedded = options.autoTagging.exif ? await readEmbeddedMetadata(source.file) : {};
   const info = await readImageInfo(source.file, deps.maxImagePixels);
   if (info.kind !== 'image') {
@@ -54,10 +60,9 @@ export async function ingestFile(
     colours: options.autoTagging.colours ? colours : null,
     embedded,
   });
-  const text =
-    deps.tagging.textReader && options.autoTagging.text
-      ? await deps.tagging.textReader.read(source.file)
-      : [];
+  const reader = textReaderFor(options, deps);
+  const text = reader && stage.models === 'now' ? await reader.read(source.file) : [];
+  const modelsLater = stage.models === 'later' && (reader !== null || wanted.some((t) => t.model));
   const thumbnail = await deps.renditions.get(
     source.sha256,
     source.file,
@@ -72,11 +77,58 @@ export async function ingestFile(
     ...(options.brandPalette
       ? { brandColours: checkBrandColours(colours.palette, options.brandPalette) }
       : {}),
-    perceptualHash: await perceptualHash(source.file, deps.maxImagePixels),
+    perceptualHash: stage.known?.perceptualHash ?? (await perceptualHash(source.file, deps.maxImagePixels)),
     tags,
     ...(text.length > 0 ? { text } : {}),
     thumbnail: thumbnailFacts(options, thumbnail),
+    ...(modelsLater ? { enrichment: { state: 'pending' as const } } : {}),
   };
+}
+
+/**
+ * The models' part of ingest, for an image whose cheap analysis is `analysis`: object tags merged
+ * into its tags (by name, the most confident source kept) and the text it shows. Returns the
+ * analysis to save and the tags the models found. A model that fails gives `failed` with why.
+ */
+export async function enrichFile(
+  source: { file: string },
+  analysis: VersionAnalysis,
+  options: IngestOptions,
+  deps: IngestDeps,
+): Promise<{ analysis: VersionAnalysis; found: Tag[] }> {
+  if (analysis.kind !== 'image')
+    return { analysis: { ...analysis, enrichment: { state: 'done' } }, found: [] };
+  const models = enabledTaggers(options, deps).filter((t) => t.model);
+  const reader = textReaderFor(options, deps);
+  let found: Tag[];
+  let text: Awaited<ReturnType<NonNullable<typeof reader>['read']>>;
+  try {
+    found = await tagWithAll(models, {
+      file: source.file,
+      mediaType: analysis.mediaType ?? `image/${analysis.format}`,
+      image: analysis,
+      colours: options.autoTagging.colours ? (analysis.colours ?? null) : null,
+      embedded: analysis.embedded ?? {},
+    });
+    text = reader ? await reader.read(source.file) : [];
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0] ?? 'unknown error';
+    return { analysis: { ...analysis, enrichment: { state: 'failed', reason } }, found: [] };
+  }
+  const tags = mergeTags([...(analysis.tags ?? []), ...found]);
+  return {
+    analysis: { ...analysis, tags, ...(text.length > 0 ? { text } : {}), enrichment: { state: 'done' } },
+    found,
+  };
+}
+
+/** Only the taggers the rule set switched on for this asset. */
+function enabledTaggers(options: IngestOptions, deps: IngestDeps) {
+  return deps.tagging.taggers.filter((t) => !t.needs || options.autoTagging[t.needs]);
+}
+
+function textReaderFor(options: IngestOptions, deps: IngestDeps) {
+  return deps.tagging.textReader && options.autoTagging.text ? deps.tagging.textReader : null;
 }
 
 /**

@@ -19,6 +19,8 @@ export function assetFacts(s: LifecycleState): ConditionInput['asset'] {
 export const enforcing = (s: { revision?: number }): boolean => (s.revision ?? 1) >= 2;
 /** Whether a state runs under the revision that bounds grants and metadata (see ENGINE_REVISION). */
 export const hardened = (s: { revision?: number }): boolean => (s.revision ?? 1) >= 3;
+/** Whether a state runs under the revision that stores an asset before its models run (see ENGINE_REVISION). */
+export const modelsAfterStored = (s: { revision?: number }): boolean => (s.revision ?? 1) >= 4;
 
 /** What the timers are computed from. */
 export function lifecycleFacts(

@@ -303,13 +303,17 @@ class Simulation {
       if (effect.type === 'record-transition') {
         const t = effect.transition;
         this.log.push({ at: t.at, event: t.event ?? `→ ${t.to}`, outcome: t.reason });
-      } else if (effect.type === 'ingest') {
-        this.apply({ type: 'ingested', version: effect.version, findings: this.findings() }, at, 'ingest');
-        this.create ??= {
-          naming: this.s.compliance.naming as DryRunResult['create']['naming'],
-          missingFields: this.s.compliance.missingFields,
-          complianceTags: this.s.compliance.complianceTags,
-        };
+      } else if (effect.type === 'ingest' || effect.type === 'enrich') {
+        if (effect.type === 'ingest')
+          this.apply({ type: 'ingested', version: effect.version, findings: this.findings() }, at, 'ingest');
+        else this.apply({ type: 'enriched', version: effect.version, tags: this.modelTags() }, at, 'models');
+        // What creation decided, once the models' findings are in (they may fill fields).
+        if (this.s.enriching === undefined)
+          this.create ??= {
+            naming: this.s.compliance.naming as DryRunResult['create']['naming'],
+            missingFields: this.s.compliance.missingFields,
+            complianceTags: this.s.compliance.complianceTags,
+          };
       } else if (effect.type === 'start-approval') {
         this.startApproval({ ...effect.approval, plan: this.plan }, at);
       } else if (effect.type === 'purge') {
@@ -324,14 +328,27 @@ class Simulation {
     }
   }
 
+  /** What the cheap analysis finds: the sample's tags are the models', which come after it. */
   private findings(): IngestFindings {
     const a = this.sample.asset;
-    // A sample's tags are what the models would find, with certainty unless it gives a confidence.
-    const tags = (a.tags ?? []).map((t) =>
+    const models = (a.tags ?? []).length > 0 ? { enrichment: { state: 'pending' } } : {};
+    if ((a.kind ?? 'image') !== 'image')
+      return { kind: 'generic', reason: `a ${a.kind} file`, tags: [], ...models };
+    return {
+      kind: 'image',
+      format: a.format ?? 'jpeg',
+      width: a.width ?? 1,
+      height: a.height ?? 1,
+      tags: [],
+      ...models,
+    };
+  }
+
+  /** A sample's tags are what the models would find, with certainty unless it gives a confidence. */
+  private modelTags() {
+    return (this.sample.asset.tags ?? []).map((t) =>
       typeof t === 'string' ? { name: t, source: 'ai', confidence: 1 } : { source: 'ai', ...t },
     );
-    if ((a.kind ?? 'image') !== 'image') return { kind: 'generic', reason: `a ${a.kind} file`, tags };
-    return { kind: 'image', format: a.format ?? 'jpeg', width: a.width ?? 1, height: a.height ?? 1, tags };
   }
 
   /** What the approval child workflow does when it starts: the same flow machine, same context. */

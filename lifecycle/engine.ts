@@ -9,6 +9,7 @@ import {
   firstFreezeTrigger,
   hardened,
   lifecycleFacts,
+  modelsAfterStored,
   withheldOf,
 } from './asset-rules';
 import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from './business-events';
@@ -55,6 +56,9 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
   switch (e.type) {
     case 'ingested':
       ingested(s, e.version, e.findings, plan, now);
+      return NONE;
+    case 'enriched':
+      enriched(s, e, plan, now);
       return NONE;
     case 'set-metadata': {
       const changes = Object.entries(e.set).map(
@@ -184,7 +188,51 @@ function ingested(s: EngineState, version: number, findings: IngestFindings, pla
       now,
     );
   recheck(s, plan, now);
-  if (first) startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
+  // Models still running on an older version no longer count (their `enriched` is ignored).
+  const flowsDue = first || s.uploadFlowsDue === true;
+  delete s.enriching;
+  delete s.uploadFlowsDue;
+  if (modelsAfterStored(s) && findings.enrichment?.state === 'pending') {
+    // Stored (findable, usable) now; the models follow, and the upload's flows wait for them so
+    // their conditions see what the models filled in.
+    s.enriching = version;
+    if (flowsDue) s.uploadFlowsDue = true;
+    emit(s, { type: 'enrich', version });
+    statusChanged(s);
+    return;
+  }
+  if (flowsDue) startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
+}
+
+/** The models finished on a version: their tags join the asset's, and what depends on tags is judged again. */
+function enriched(
+  s: EngineState,
+  e: Extract<LifecycleEvent, { type: 'enriched' }>,
+  plan: RuleSetPlan,
+  now: string,
+) {
+  if (e.version !== s.enriching) return; // a newer version's models are running (or ran): theirs count
+  delete s.enriching;
+  if (e.failed)
+    note(s, 'enrichment-failed', `the models failed on version ${e.version}: ${e.failed}`, now, 'ai');
+  else {
+    const found = e.tags.map((t) => t.name);
+    s.asset.tags = [...new Set([...s.asset.tags, ...found])].sort();
+    s.derivedTags = [...new Set([...(s.derivedTags ?? []), ...found])];
+    if (enforcing(s)) fillFromTags(s, plan, e.tags, now);
+    note(
+      s,
+      'enriched',
+      found.length > 0 ? `tagged ${found.join(', ')}` : 'the models found nothing',
+      now,
+      'ai',
+    );
+  }
+  recheck(s, plan, now);
+  if (s.uploadFlowsDue) {
+    delete s.uploadFlowsDue;
+    startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
+  }
 }
 
 /**
@@ -368,8 +416,17 @@ export function nextWake(s: EngineState, plan: RuleSetPlan, now: string): string
 
 /** What queries and updates answer: the asset's state and timers, without the engine's bookkeeping. */
 export function viewOf(s: EngineState, plan: RuleSetPlan, now: string): LifecycleView {
-  const { seq, approvalCount, recordedVersion, ingestedVersion, uploadedBy, effectCount, outbox, ...state } =
-    s;
+  const {
+    seq,
+    approvalCount,
+    recordedVersion,
+    ingestedVersion,
+    uploadedBy,
+    effectCount,
+    outbox,
+    uploadFlowsDue,
+    ...state
+  } = s;
   return { ...state, timers: timersOf(s, plan, now).filter((t) => t.kind !== 'grant') };
 }
 

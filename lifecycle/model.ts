@@ -50,10 +50,12 @@ export interface ApprovalFlowInput {
  * such a history keeps it); 2: mandatory fields, rights dates, regions, business events and
  * notices act; 3: a download grant counts only before it expires and for the audience it was
  * approved for, and metadata changes name declared fields only (never `constructor`) with values
- * within METADATA_LIMITS. The workflow raises a state to each revision behind its own
- * `patched()` marker.
+ * within METADATA_LIMITS; 4: an asset is `stored` once the cheap analysis is done and the models
+ * (object detection, OCR) run afterwards (`enrich` effect, `enriched` event), after which tags,
+ * AI-filled fields and compliance are recomputed and the upload's flows start. The workflow raises
+ * a state to each revision behind its own `patched()` marker.
  */
-export const ENGINE_REVISION = 3;
+export const ENGINE_REVISION = 4;
 
 /** The engine's state: what the workflow carries, plus the work it still owes the world. */
 export interface EngineState extends LifecycleState {
@@ -73,6 +75,10 @@ export interface EngineState extends LifecycleState {
   recordedVersion: number;
   /** The latest version whose ingest findings the state holds (0 until the first ingest ends). */
   ingestedVersion: number;
+  /** The version whose models are running (revision 4); absent when none are. */
+  enriching?: number;
+  /** The upload's flows start when the first version's models finish (revision 4). */
+  uploadFlowsDue?: boolean;
   /** Who uploaded the asset: the requester of flows the upload starts. */
   uploadedBy: string;
   /** Effects ever queued, for their ids. */
@@ -90,8 +96,10 @@ export type IngestFindings =
       height: number;
       tags?: FoundTag[];
       brandColours?: { ok: boolean; colours: { deltaE: number }[] };
+      /** `pending`: the models have work on this version, which the `enrich` effect does. */
+      enrichment?: { state: string };
     }
-  | { kind: 'generic'; reason: string; tags?: FoundTag[] };
+  | { kind: 'generic'; reason: string; tags?: FoundTag[]; enrichment?: { state: string } };
 
 /** A tag ingest found; models give a source `ai` and a confidence (0–1). */
 export interface FoundTag {
@@ -134,6 +142,8 @@ export interface NewVersionFile {
 
 export type LifecycleEvent =
   | { type: 'ingested'; version: number; findings: IngestFindings }
+  /** The models finished on `version`: their tags (none when they failed, with the reason). */
+  | { type: 'enriched'; version: number; tags: FoundTag[]; failed?: string }
   | ({ type: 'set-metadata'; set: Record<string, unknown> } & Actor)
   | ({ type: 'freeze'; reason: string } & Actor)
   | ({ type: 'unfreeze' } & Actor)
@@ -170,6 +180,7 @@ export type Effect = { id: number } & (
   | { type: 'save-status' }
   | ({ type: 'record-version'; version: number; by: string } & NewVersionFile)
   | { type: 'ingest'; version: number }
+  | { type: 'enrich'; version: number }
   | { type: 'start-approval'; approval: ApprovalRequest }
   | { type: 'move-tier'; tier: 'hot' | 'cold' }
   | { type: 'purge' }

@@ -46,6 +46,7 @@ export const TRANSITION_TABLE: {
   };
 } = {
   ingested: { in: ANY },
+  enriched: { in: ANY },
   'set-metadata': {
     in: LIVE,
     check: (s, e, plan) => {

@@ -10,6 +10,7 @@ import type { Tag, Tagger, TaggingInput } from './tagger';
 export class ObjectTagger implements Tagger {
   readonly name = 'objects';
   readonly needs = 'objects' as const;
+  readonly model = true;
 
   constructor(
     private readonly models: ModelPool,

@@ -19,6 +19,7 @@ import {
   type Effect,
   ENGINE_REVISION,
   type EngineState,
+  type FoundTag,
   type LifecycleEvent,
   type Reply,
 } from '../lifecycle/model';
@@ -57,10 +58,16 @@ export const RULES_ENFORCED_PATCH = 'lifecycle-rules-enforced';
  * metadata keys and sizes checked). Histories recorded before it replay under revision 2 (or 1).
  */
 export const INPUT_BOUNDED_PATCH = 'lifecycle-input-bounded';
+/**
+ * Marks where a run starts applying engine revision 4 (stored before the models run; they follow
+ * as their own activity). Histories recorded before it replay under revision 3 (or earlier).
+ */
+export const MODELS_AFTER_STORED_PATCH = 'lifecycle-models-after-stored';
 /** Each revision above 1 and the marker behind which a run reaches it, in order. */
 const REVISION_MARKERS: ReadonlyArray<readonly [number, string]> = [
   [2, RULES_ENFORCED_PATCH],
   [3, INPUT_BOUNDED_PATCH],
+  [4, MODELS_AFTER_STORED_PATCH],
 ];
 
 /** Longest a run waits without any event before continuing as new (timers are re-derived then). */
@@ -83,7 +90,7 @@ const { recordTransition, recordVersion, saveLifecycleStatus, loadPlan, deliverN
  * Ingest can take seconds (renditions, tagging) and heartbeats, so a lost worker is noticed in
  * 15 s. Moving a file between tiers or purging it is I/O of any size: ordinary activities too.
  */
-const { ingestVersion } = proxyActivities<Activities>({
+const { ingestVersion, enrichVersion } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '15 seconds',
   retry: RETRY,
@@ -219,6 +226,8 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
   setHandler(approvalFinishedSignal, (outcome) => {
     accept({ type: 'approval-finished', outcome });
   });
+  /** Model runs started by `enrich` effects and not yet reported back. */
+  const modelsRunning = new Set<Promise<unknown>>();
 
   /** Carries out one effect; the engine's state says what, the activities do it. */
   async function perform(effect: Effect) {
@@ -238,8 +247,25 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
           assetId: s.assetId,
           version: effect.version,
           options: ingestOptionsOf(plan),
+          // Revision 4 stores the asset before the models run (the engine then asks for `enrich`).
+          ...((s.revision ?? 1) >= 4 ? { models: 'later' as const } : {}),
         });
         accept({ type: 'ingested', version: effect.version, findings });
+        return;
+      }
+      case 'enrich': {
+        // Not awaited: the models take seconds, and the asset's other effects (a freeze, an
+        // approval for a download) must not queue behind them. The result comes back as an event.
+        const { version } = effect;
+        const report = (tags: FoundTag[], failed?: string) =>
+          accept({ type: 'enriched', version, tags, ...(failed ? { failed } : {}) });
+        const running = enrichVersion({ assetId: s.assetId, version, options: ingestOptionsOf(plan) }).then(
+          (found) => report(found.tags, found.failed),
+          // Retries are unlimited, so this is an activity refused for good (its version is gone).
+          (error: Error) => report([], error.message),
+        );
+        modelsRunning.add(running);
+        void running.finally(() => modelsRunning.delete(running));
         return;
       }
       case 'start-approval':
@@ -300,6 +326,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
     if (untilWake > MAX_RUN_IDLE_MS) await continueAsNewWhenQuiet();
   }
   await runOutbox();
+  await condition(() => modelsRunning.size === 0);
   return { assetId: s.assetId, state: s.state, timeline: s.timeline };
 
   /**
@@ -322,7 +349,8 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
    * arrives while handlers finish is done first, so nothing is dropped on the way.
    */
   async function continueAsNewWhenQuiet() {
-    await condition(allHandlersFinished);
+    // Models still running report to this run; the next one would never hear from them.
+    await condition(() => allHandlersFinished() && modelsRunning.size === 0);
     if (s.outbox.length > 0) return; // work arrived meanwhile: do it first, then decide again
     // The plan is not copied: the next run loads it by the rule-set version the state names.
     const { plan: _copy, ...rest } = input;

@@ -114,10 +114,22 @@ export const VersionAnalysis = component(
       text: Type.Optional(Type.Array(Closed({ text: Type.String(), confidence: Type.Number() }))),
       preview: Type.Optional(FreeObject),
       thumbnail: Type.Optional(Thumbnail),
+      enrichment: Type.Optional(
+        Closed(
+          {
+            state: StringEnum(['pending', 'done', 'failed']),
+            reason: Type.Optional(Type.String({ description: 'failed: why the models failed' })),
+          },
+          {
+            description:
+              'The models (object detection, OCR), which run after the asset is stored: `pending` while they run (the web app shows "tagging…"), then `done` or `failed`. Absent when no model had work.',
+          },
+        ),
+      ),
     },
     {
       description:
-        'What ingest found: media type from content, image format and size, EXIF/IPTC/XMP (`embedded`), `colours` (palette with English and Chinese names, tone), `brandColours` (ΔE00), `perceptualHash`, `tags` (name, source ai/rule/user, confidence), OCR `text`, `preview` (video/PDF facts or why none) and `thumbnail`.',
+        'What ingest found: media type from content, image format and size, EXIF/IPTC/XMP (`embedded`), `colours` (palette with English and Chinese names, tone), `brandColours` (ΔE00), `perceptualHash`, `tags` (name, source ai/rule/user, confidence), OCR `text`, `preview` (video/PDF facts or why none), `thumbnail`, and whether the models are still running (`enrichment`).',
     },
   ),
 );

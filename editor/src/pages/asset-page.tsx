@@ -87,6 +87,13 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
   useEffect(() => {
     void load();
   }, [load]);
+  // The models run after the asset is stored: look again until their tags and text are in.
+  const tagging = asset?.latestVersion.analysis?.enrichment?.state === 'pending';
+  useEffect(() => {
+    if (!tagging) return;
+    const again = setInterval(() => void load(), 2000);
+    return () => clearInterval(again);
+  }, [tagging, load]);
 
   if (error) return <p className="error">{error}</p>;
   if (!asset) return null;
@@ -153,6 +160,14 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           {asset.compliance?.withheld && (
             <span className="badge frozen" data-testid="withheld">
               {t('withheld')}: {asset.compliance.withheld.message}
+            </span>
+          )}
+        </p>
+        <p className="meta">
+          {t('tags')}: <span data-testid="asset-tags">{asset.tags.join(', ') || '—'}</span>
+          {tagging && (
+            <span className="badge" data-testid="tagging">
+              {t('tagging')}
             </span>
           )}
         </p>
