@@ -4,9 +4,16 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
+import {
+  eventually,
+  type Harness,
+  startHarness,
+  waitUntilEnriched,
+  waitUntilStored,
+} from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeGreyscalePng, makePdf, makeVideoFile } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { databaseKinds } from '../support/test-databases';
 import { testTemporalAddress } from '../support/test-env';
 
@@ -135,17 +142,42 @@ describe.each(databaseKinds)('ingest: analysis, tags, thumbnails, duplicates (%s
     expect(tagged.tags).toEqual(expect.arrayContaining(['photo', 'brown', 'coffee']));
   });
 
-  it('detects objects and reads text offline (CenterNet, PaddleOCR), with confidence and source', async () => {
+  it('stores first, then detects objects and reads text offline (CenterNet, PaddleOCR), with confidence and source', async () => {
     const person = await upload(photo('camera.jpg'), 'photographer.jpg').expect(201);
     const poster = await upload(await posterWithText(), 'poster.png').expect(201);
-    const personTags = (await stored(person.body.id)).latestVersion.analysis.tags;
+    await stored(person.body.id);
+    expect(
+      (await waitUntilEnriched(harness, person.body.id, 60_000)).latestVersion.analysis.enrichment,
+    ).toEqual({
+      state: 'done',
+    });
+    // The models ran after `stored`, as their own step; the workflow then made their tags the asset's.
+    const steps = await eventually(async () => {
+      const { timeline } = (await harness.http.get(`/api/assets/${person.body.id}/timeline`).expect(200))
+        .body;
+      const names: string[] = timeline.map((t: { event?: string; to: string }) => t.event ?? t.to);
+      return names.includes('enriched') ? names : undefined;
+    });
+    expect(steps.indexOf('stored')).toBeGreaterThan(-1);
+    expect(steps.indexOf('enriched')).toBeGreaterThan(steps.indexOf('stored'));
+    const enriched = await eventually(async () => {
+      const body = (await harness.http.get(`/api/assets/${person.body.id}`)).body;
+      return body.tags.includes('person') ? body : undefined;
+    });
+    expect(enriched.tags).toEqual(expect.arrayContaining(['person', '人物']));
+    await recordHistoryIfAsked(
+      testTemporalAddress(),
+      person.body.workflowId,
+      'asset-lifecycle-v7-models-after-stored',
+    );
+    const personTags = enriched.latestVersion.analysis.tags;
     expect(personTags).toContainEqual({ name: 'person', source: 'ai', confidence: expect.any(Number) });
     expect(personTags).toContainEqual(expect.objectContaining({ name: '人物', source: 'ai' }));
     const confidence = personTags.find((t: { name: string }) => t.name === 'person').confidence;
     expect(confidence).toBeGreaterThanOrEqual(0.4);
     expect(confidence).toBeLessThanOrEqual(1);
 
-    const { text } = (await stored(poster.body.id)).latestVersion.analysis;
+    const { text } = (await waitUntilEnriched(harness, poster.body.id, 60_000)).latestVersion.analysis;
     expect(text.map((line: { text: string }) => line.text)).toContain('春季新品');
     expect(text.map((line: { text: string }) => line.text.replace(/\s/g, ''))).toContain('SPRINGSALE50%OFF');
   }, 60_000);

@@ -5,7 +5,11 @@ import { installTemporalRuntimeOnce } from '../../runtime/worker';
 import { SEPARATION_OF_DUTIES_PATCH } from '../../workflows/approval-flow.workflow';
 import { LIFECYCLE_ENGINE_PATCH, PLAN_EXECUTION_PATCH } from '../../workflows/asset-lifecycle.workflow';
 import { INGEST_ACTIVITY_PATCH } from '../../workflows/asset-lifecycle-v2';
-import { INPUT_BOUNDED_PATCH, RULES_ENFORCED_PATCH } from '../../workflows/lifecycle-interpreter';
+import {
+  INPUT_BOUNDED_PATCH,
+  MODELS_AFTER_STORED_PATCH,
+  RULES_ENFORCED_PATCH,
+} from '../../workflows/lifecycle-interpreter';
 import {
   addVersionUpdate,
   approvalFinishedSignal,
@@ -99,6 +103,7 @@ describe('replay of recorded workflow histories', () => {
       INGEST_ACTIVITY_PATCH,
       RULES_ENFORCED_PATCH,
       INPUT_BOUNDED_PATCH,
+      MODELS_AFTER_STORED_PATCH,
       SEPARATION_OF_DUTIES_PATCH,
     ])
       expect([patch, patches.has(patch)]).toEqual([patch, true]);
@@ -132,6 +137,12 @@ describe('replay of recorded workflow histories', () => {
       return ids.has(RULES_ENFORCED_PATCH) && !ids.has(INPUT_BOUNDED_PATCH);
     });
     expect(beforeBounded.length).toBeGreaterThan(0);
+    // And revision 3 runs, from before the models ran after `stored` (revision 4).
+    const beforeModelsAfterStored = histories.filter((h) => {
+      const ids = patchesIn(h.history);
+      return ids.has(INPUT_BOUNDED_PATCH) && !ids.has(MODELS_AFTER_STORED_PATCH);
+    });
+    expect(beforeModelsAfterStored.length).toBeGreaterThan(0);
     const approvalsBefore = histories.filter(
       (h) => h.file.startsWith('approval-flow-') && !patchesIn(h.history).has(SEPARATION_OF_DUTIES_PATCH),
     );

@@ -200,6 +200,15 @@ export interface WaitUntilStoredOptions {
   timeoutMs?: number;
 }
 
+/** Polls the stored asset until the models that run after `stored` have reported on its latest version. */
+export function waitUntilEnriched(harness: Harness, id: string, timeoutMs?: number) {
+  return eventually(async () => {
+    const body = (await harness.http.get(`/api/assets/${id}`)).body;
+    const enrichment = body.latestVersion?.analysis?.enrichment;
+    return body.state === 'stored' && enrichment && enrichment.state !== 'pending' ? body : undefined;
+  }, timeoutMs);
+}
+
 /** Polls the asset until its workflow has moved it to `stored`; resolves to the asset as the API shows it. */
 export function waitUntilStored(
   harness: Harness,
