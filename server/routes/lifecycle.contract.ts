@@ -92,6 +92,12 @@ export const LifecycleView = component(
     ),
     fieldSources: Type.Optional(Type.Record(Type.String(), FieldSource)),
     revision: Type.Optional(Type.Integer({ description: 'The engine behaviour the asset runs under' })),
+    enriching: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'The version whose models (object detection, OCR) are running after it was stored',
+      }),
+    ),
     rights: Type.Optional(
       Closed({ noticeFor: Type.Optional(Type.String()), expiredFor: Type.Optional(Type.String()) }),
     ),

@@ -54,6 +54,8 @@ describe.each(databaseKinds)('seed scenarios on the time-skipping server (%s)', 
       .attach('file', bytes, name);
     expect([res.status, res.body.error?.code]).toEqual([201, undefined]);
     await waitUntilStored(harness, res.body.id, { timeoutMs: 60_000 });
+    // Stored comes first; the models follow, and the scenarios go on once they have reported.
+    await until(res.body.id, (v) => v.enriching === undefined);
     return res.body.id as string;
   };
   const lifecycle = async (id: string) =>
