@@ -105,18 +105,22 @@ export function createAssetActivities(deps: AssetActivityDeps) {
     ): Promise<VersionAnalysis> {
       return whileHeartbeating(async () => {
         const sha256 = await blobOf(ref);
+        // What the upload edge already computed from these bytes is not computed again.
+        const known = await duplicates.hashOf(ref.assetId, ref.version);
         const analysis = await ingestFile(
           { sha256, file: blobs.pathOf(sha256) },
           ref.options ?? DEFAULT_INGEST_OPTIONS,
           ingestDeps,
-          { models: ref.models ?? 'now' },
+          { models: ref.models ?? 'now', ...(known ? { known: { perceptualHash: known } } : {}) },
         );
         if (analysis.kind === 'image' && analysis.perceptualHash) {
-          await duplicates.index(ref.assetId, ref.version, analysis.perceptualHash);
+          if (!known) await duplicates.index(ref.assetId, ref.version, analysis.perceptualHash);
           // The crop-robust regions (migration 0016) are not part of the activity's result, so
           // the workflow and its recorded histories stay as they were.
-          const regions = await regionHashes(blobs.pathOf(sha256), limits.maxImagePixels);
-          await visualFeatures.index(ref.assetId, ref.version, regions);
+          if (!(await visualFeatures.has(ref.assetId, ref.version))) {
+            const regions = await regionHashes(blobs.pathOf(sha256), limits.maxImagePixels);
+            await visualFeatures.index(ref.assetId, ref.version, regions);
+          }
         }
         await assets.saveAnalysis(ref.assetId, ref.version, analysis);
         await indexer.reindex(ref.assetId);

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import pino from 'pino';
 import sharp from 'sharp';
 import { FileBlobStore } from '../blobstore/file-blob-store';
@@ -64,8 +65,8 @@ async function time(label: string, work: () => Promise<void>): Promise<number> {
 
 async function main() {
   installTemporalRuntime();
-  process.stderr.write(`Generating 3 × ${COUNT} 2-MP JPEGs from the test photographs…\n`);
-  // Three distinct sets, so no stage finds the previous one's thumbnails in the rendition cache.
+  process.stderr.write(`Generating 4 × ${COUNT} 2-MP JPEGs from the test photographs…\n`);
+  // Distinct sets, so no stage finds the previous one's thumbnails in the rendition cache.
   const sets = await Promise.all(
     [0, 1, 2].map((set) =>
       Promise.all(Array.from({ length: COUNT }, (_, i) => makePhotoJpeg(set * COUNT + i))),
@@ -93,13 +94,22 @@ async function main() {
   const ruleOnly = ruleTaggingOnly();
   const rssBefore = process.memoryUsage().rss;
   const connection = await connectWorker(temporal.address);
-  const worker = await createAssetflowWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: 'bench',
-    activityDeps: { ...storageOn(database, blobs.root), limits: config.limits, tagging },
-  });
-  const workerRun = worker.run();
+  /** A worker on the bench's task queue with these taggers, until the returned function stops it. */
+  const startWorker = async (withTagging: typeof tagging) => {
+    const worker = await createAssetflowWorker({
+      connection,
+      namespace: 'default',
+      taskQueue: 'bench',
+      activityDeps: { ...storageOn(database, blobs.root), limits: config.limits, tagging: withTagging },
+    });
+    const running = worker.run();
+    return async () => {
+      worker.shutdown();
+      await running;
+    };
+  };
+  // The cheap path first: a worker without models (configuration `tagging: {objects: false, text: false}`).
+  let stopWorker = await startWorker(ruleOnly);
   const workflows = AssetWorkflows.connectLazily(temporal.address, 'default', 'bench');
   await new RuleSetService(storageOn(database, blobs.root).ruleSets).publishExamples();
   const app = buildApp(config, storageOn(database, blobs.root), workflows, pino({ level: 'silent' }));
@@ -116,21 +126,32 @@ async function main() {
     roles: ['admin'],
   });
   const auth = { Authorization: `Bearer ${(await identity.createToken(admin.id, 'bench')).token}` };
+  // A second uploader: one person may stream 4 uploads at once (server/uploads-in-flight.ts).
+  const other = await identity.createUser({
+    email: 'bench2@example.test',
+    name: 'bench2',
+    password: 'bench-password-not-used-to-sign-in',
+    roles: ['admin'],
+  });
+  const otherAuth = { Authorization: `Bearer ${(await identity.createToken(other.id, 'bench')).token}` };
 
   const postMs: number[] = [];
-  const upload = async (image: Buffer, i: number) => {
+  /** Uploads and waits until the asset is `stored` or, with `enriched`, until its models reported. */
+  const upload = async (image: Buffer, i: number, until: 'stored' | 'enriched' = 'stored', as = auth) => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(image)], { type: 'image/jpeg' }), `bench-${i}.jpg`);
     const t0 = performance.now();
-    const res = await fetch(`${base}/api/assets`, { method: 'POST', body: form, headers: auth });
+    const res = await fetch(`${base}/api/assets`, { method: 'POST', body: form, headers: as });
     postMs.push(performance.now() - t0);
     if (res.status !== 201) throw new Error(`upload ${i}: ${res.status} ${await res.text()}`);
     const { id } = (await res.json()) as { id: string };
     for (;;) {
       const asset = (await (await fetch(`${base}/api/assets/${id}`, { headers: auth })).json()) as {
         state: string;
+        latestVersion: { analysis?: { enrichment?: { state: string } } };
       };
-      if (asset.state === 'stored') return;
+      const modelsDone = asset.latestVersion.analysis?.enrichment?.state !== 'pending';
+      if (asset.state === 'stored' && (until === 'stored' || modelsDone)) return;
       await new Promise((r) => setTimeout(r, 5));
     }
   };
@@ -182,17 +203,59 @@ async function main() {
   );
   loopDelay.disable();
   const rssWithModels = process.memoryUsage().rss;
-  const sequential = await time('HTTP upload → workflow → stored, one at a time', async () => {
-    for (const [i, image] of sequentialImages.entries()) await upload(image, i);
-  });
-  const concurrent = await time('HTTP upload → workflow → stored, 8 at a time', async () => {
-    const queue = [...concurrentImages.entries()];
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) await upload(next[1], next[0] + COUNT);
-      }),
-    );
-  });
+  /** Uploads `set` and waits for each as `until` says: one at a time, or 8 at once from two people. */
+  const uploadAll =
+    (set: Buffer[], offset: number, concurrency: 1 | 8, until: 'stored' | 'enriched' = 'stored') =>
+    async () => {
+      const queue = [...set.entries()];
+      await Promise.all(
+        Array.from({ length: concurrency }, async (_, lane) => {
+          for (let next = queue.shift(); next; next = queue.shift())
+            await upload(next[1], offset + next[0], until, lane % 2 === 0 ? auth : otherAuth);
+        }),
+      );
+    };
+  const cheapSequential = await time(
+    'HTTP upload → stored, worker without models, one at a time',
+    uploadAll(sequentialImages, 0, 1),
+  );
+  const cheapConcurrent = await time(
+    'HTTP upload → stored, worker without models, 8 at a time',
+    uploadAll(concurrentImages, COUNT, 8),
+  );
+  await stopWorker();
+  stopWorker = await startWorker(tagging);
+  // New pictures for each stage below: the rendition cache must not answer for them.
+  const modelSets = await Promise.all(
+    [3, 4, 5].map((k) => Promise.all(Array.from({ length: COUNT }, (_, i) => makePhotoJpeg(k * COUNT + i)))),
+  );
+  /** Waits until no version's models are still running, so a stage does not pay for the last one's. */
+  const modelsIdle = async () => {
+    for (;;) {
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM asset_versions WHERE analysis->'enrichment'->>'state' = 'pending'`.execute(
+        database.db,
+      );
+      if (rows[0]!.n === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  // The models load on the first picture they see: not part of any stage.
+  await upload(await makePhotoJpeg(-2), -2, 'enriched');
+  const sequential = await time(
+    'HTTP upload → stored, worker with models (they run after stored), one at a time',
+    uploadAll(modelSets[0]!, 2 * COUNT, 1),
+  );
+  await modelsIdle();
+  const concurrent = await time(
+    'HTTP upload → stored, worker with models, 8 at a time',
+    uploadAll(modelSets[1]!, 3 * COUNT, 8),
+  );
+  await modelsIdle();
+  const enriched = await time(
+    'HTTP upload → stored → models done, one at a time',
+    uploadAll(modelSets[2]!, 4 * COUNT, 1, 'enriched'),
+  );
 
   process.stderr.write(
     `  mean POST /api/assets response: ${(postMs.reduce((a, b) => a + b, 0) / postMs.length).toFixed(1)} ms\n`,
@@ -207,8 +270,11 @@ async function main() {
   console.log(row('baseline: raw sharp, same image operations (in memory)', baseline));
   console.log(row('blob store + ingest, rule taggers only (no Temporal)', storeAndIngest));
   console.log(row('blob store + ingest with object detection + OCR (no Temporal)', withAi));
-  console.log(row('HTTP upload → workflow → `stored`, sequential', sequential));
-  console.log(row('HTTP upload → workflow → `stored`, 8 concurrent', concurrent));
+  console.log(row('HTTP upload → workflow → `stored`, worker without models, sequential', cheapSequential));
+  console.log(row('HTTP upload → workflow → `stored`, worker without models, 8 concurrent', cheapConcurrent));
+  console.log(row('HTTP upload → workflow → `stored`, worker with models, sequential', sequential));
+  console.log(row('HTTP upload → workflow → `stored`, worker with models, 8 concurrent', concurrent));
+  console.log(row('HTTP upload → `stored` → models done (`enrichment: done`), sequential', enriched));
   console.log(
     `\nMain-thread event-loop delay during ingest with models: p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms (the models run in their own thread).`,
   );
@@ -218,8 +284,7 @@ async function main() {
 
   await new Promise((r) => server.close(r));
   await workflows.close();
-  worker.shutdown();
-  await workerRun;
+  await stopWorker();
   await connection.close();
   await tagging.close();
   await database.close();

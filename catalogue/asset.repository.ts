@@ -166,8 +166,21 @@ export class AssetRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Removes an asset whose workflow never started, with the hashes the upload edge indexed for it. */
   async deleteUnstarted(id: string): Promise<void> {
-    await this.db.deleteFrom('assets').where('id', '=', id).where('state_seq', '=', 0).execute();
+    await this.db.transaction().execute(async (tx) => {
+      const unstarted = await tx
+        .selectFrom('assets')
+        .select('id')
+        .where('id', '=', id)
+        .where('state_seq', '=', 0)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!unstarted) return;
+      await tx.deleteFrom('visual_features').where('asset_id', '=', id).execute();
+      await tx.deleteFrom('perceptual_hashes').where('asset_id', '=', id).execute();
+      await tx.deleteFrom('assets').where('id', '=', id).execute();
+    });
   }
 
   async find(id: string): Promise<AssetRecord | undefined> {

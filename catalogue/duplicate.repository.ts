@@ -38,6 +38,17 @@ export class DuplicateRepository {
       .execute();
   }
 
+  /** The hash indexed for a version (by the upload edge or an earlier ingest), if any. */
+  async hashOf(assetId: string, version: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('perceptual_hashes')
+      .select('hash')
+      .where('asset_id', '=', assetId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row?.hash.trim();
+  }
+
   async findExact(sha256: string): Promise<DuplicateMatch[]> {
     const rows = await this.db
       .selectFrom('asset_versions as v')

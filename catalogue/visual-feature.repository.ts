@@ -29,6 +29,18 @@ export const MAX_VISUAL_MATCHES = 100;
 export class VisualFeatureRepository {
   constructor(private readonly db: CatalogueDb) {}
 
+  /** Whether a version's region hashes are indexed (by the upload edge or an earlier ingest). */
+  async has(assetId: string, version: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('visual_features')
+      .select('scale')
+      .where('asset_id', '=', assetId)
+      .where('version', '=', version)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Stores a version's region hashes; idempotent (a retried ingest writes the same rows). */
   async index(assetId: string, version: number, regions: RegionHash[]): Promise<void> {
     if (regions.length === 0) return;

@@ -9,7 +9,7 @@ import { isUuid } from '../domain/ids';
 import { own } from '../domain/own';
 import { UNSTORABLE_TEXT, unstorableTextAt } from '../domain/unstorable-text';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
-import { regionHashes } from '../imaging/visual-features';
+import { type RegionHash, regionHashes } from '../imaging/visual-features';
 import { missingFieldsOf } from '../lifecycle/asset-rules';
 import type { SearchIndexer } from '../operations/search-indexer';
 import { type AccessLevel, atLeast } from '../policy/access';
@@ -60,6 +60,8 @@ export interface UploadOutcome {
 interface PlannedFile {
   file: UploadedFile;
   inspected: InspectedFile;
+  /** The region hashes, when the near-duplicate check computed them. */
+  regions?: RegionHash[];
   displayName: string;
   duplicates: DuplicateMatch[];
   linkTo: DuplicateMatch | null;
@@ -139,7 +141,7 @@ export class AssetService {
           outcomes.push({ asset, linkedAsVersion: version, ...extras });
         } else {
           outcomes.push({
-            asset: await this.createOne(plan.file, plan.displayName, metadata, dimensions, ruleSet, uploader),
+            asset: await this.createOne(plan, metadata, dimensions, ruleSet, uploader),
             ...extras,
           });
         }
@@ -228,15 +230,14 @@ export class AssetService {
 
     const policy = plan.store.duplicates;
     const exact = await this.deps.duplicates.findExact(file.blob.sha256);
+    if (policy.near && inspected.image)
+      planned.regions = await regionHashes(file.blob.path, this.deps.maxImagePixels);
     const near =
-      policy.near && inspected.image
+      policy.near && inspected.image && planned.regions
         ? (
             await findNearDuplicates(
               this.deps,
-              {
-                perceptualHash: inspected.image.perceptualHash,
-                regions: await regionHashes(file.blob.path, this.deps.maxImagePixels),
-              },
+              { perceptualHash: inspected.image.perceptualHash, regions: planned.regions },
               policy.near.threshold,
             )
           ).filter((n) => !exact.some((e) => e.assetId === n.assetId && e.version === n.version))
@@ -362,8 +363,7 @@ export class AssetService {
   }
 
   private async createOne(
-    file: UploadedFile,
-    displayName: string,
+    { file, displayName, inspected, regions }: PlannedFile,
     metadata: Record<string, unknown>,
     dimensions: Record<string, string[]>,
     ruleSet: { name: string; version: number; plan: RuleSetPlan },
@@ -385,6 +385,10 @@ export class AssetService {
       createdBy: uploader.email,
     });
     await this.keepBytes(file);
+    // What the checks above computed from the bytes is kept, so ingest does not decode and hash
+    // the image again (deleteUnstarted removes it with the row if the workflow cannot start).
+    if (inspected.image) await this.deps.duplicates.index(id, 1, inspected.image.perceptualHash);
+    if (regions) await this.deps.visualFeatures.index(id, 1, regions);
     // Indexed before the workflow starts, so its activities' later reindexing always wins.
     await this.deps.indexer.reindex(id);
     try {

@@ -7,6 +7,8 @@ import { sql } from 'kysely';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
 import { AssetRepository } from '../../catalogue/asset.repository';
 import type { Database } from '../../catalogue/database';
+import { DuplicateRepository } from '../../catalogue/duplicate.repository';
+import { VisualFeatureRepository } from '../../catalogue/visual-feature.repository';
 import type { Transition } from '../../domain/asset';
 import { databaseKinds, openTestDatabase } from '../support/test-databases';
 
@@ -143,8 +145,19 @@ describe.each(databaseKinds)('catalogue on %s', (kind) => {
     expect(await assets.find(started)).toBeDefined();
 
     const unstarted = await newAsset();
+    // The upload edge indexed what it computed from the bytes before the workflow failed to start.
+    await new DuplicateRepository(database.db).index(unstarted, 1, 'f0f0f0f0f0f0f0f0');
+    await new VisualFeatureRepository(database.db).index(unstarted, 1, [
+      { scale: 100, hash: '0f0f0f0f0f0f0f0f' },
+    ]);
     await assets.deleteUnstarted(unstarted);
     expect(await assets.find(unstarted)).toBeUndefined();
+    const { rows } = await sql<{ n: number }>`
+      SELECT (SELECT count(*) FROM perceptual_hashes WHERE asset_id = ${unstarted})::int
+           + (SELECT count(*) FROM visual_features WHERE asset_id = ${unstarted})::int AS n`.execute(
+      database.db,
+    );
+    expect(rows[0]!.n).toBe(0);
   });
 
   it('has pg_trgm available for fuzzy name matching', async () => {
