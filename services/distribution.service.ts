@@ -133,6 +133,9 @@ export class DistributionService {
         file.mediaType,
         preset.quality ?? 92,
         this.deps.maxImagePixels,
+        // The cached rendition's file is named by its source bytes and preset; with its size, it
+        // names these bytes for the marking's cache.
+        `${source}:${file.sizeBytes}`,
       ),
     );
     return {

@@ -112,4 +112,24 @@ describe('invisible watermark (DCT-QIM, blind extraction)', () => {
       .toBuffer();
     expect(await extractRegistered(cropped, b!.rendition, MAX)).toBeNull();
   });
+
+  it('a cached rendition is marked exactly as an uncached one, and the cache is what the key names', async () => {
+    const [first, second] = marked;
+    const payload = random40();
+    const uncached = await embedWatermark(first!.rendition, payload, MAX);
+    const key = `rendition-${randomBytes(4).toString('hex')}`;
+    const cold = await embedWatermark(first!.rendition, payload, MAX, key);
+    const warm = await embedWatermark(first!.rendition, payload, MAX, key);
+    expect(cold.rgb.equals(uncached.rgb)).toBe(true);
+    expect(warm.rgb.equals(uncached.rgb)).toBe(true);
+    // The key must name the bytes: another picture under the same key is marked with the first
+    // picture's coefficients, so the copy no longer carries the payload (the cache was used).
+    const misnamed = await embedWatermark(second!.rendition, payload, MAX, key);
+    const misnamedJpeg = await sharp(misnamed.rgb, {
+      raw: { width: misnamed.width, height: misnamed.height, channels: 3 },
+    })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    expect((await extractWatermark(misnamedJpeg, MAX)).payload).not.toBe(payload);
+  });
 });
