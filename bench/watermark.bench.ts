@@ -117,6 +117,7 @@ async function evaluate(photos: Buffer[], label: string) {
   const marked: Marked[] = [];
   const psnrs: number[] = [];
   let embedMs = 0;
+  let warmMs = 0;
   let baselineMs = 0;
   let megapixels = 0;
   for (const photo of photos) {
@@ -131,6 +132,15 @@ async function evaluate(photos: Buffer[], label: string) {
       .jpeg({ quality: 95 })
       .toBuffer();
     embedMs += performance.now() - started;
+    // The same rendition marked again for another recipient (its coefficients cached by key), as
+    // the distribution service does for every download after a rendition's first.
+    await embedWatermark(photo, payload, MAX, `${label}-${marked.length}`);
+    const again = performance.now();
+    const second = await embedWatermark(photo, payload ^ 1n, MAX, `${label}-${marked.length}`);
+    await sharp(second.rgb, { raw: { width: second.width, height: second.height, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    warmMs += performance.now() - again;
     megapixels += (out.width * out.height) / 1e6;
     psnrs.push(out.psnr);
     marked.push({ rendition: photo, jpeg: bytes, payload });
@@ -240,7 +250,7 @@ async function evaluate(photos: Buffer[], label: string) {
     `Unmarked variants read as marked: ${unmarkedFound}/${unmarkedReads} blind, ${unmarkedCropFound}/${photos.length} as a registered 10 % crop; marked copies read as another payload: ${wrongPayloadReads}/${markedReads} (all attacks); crops registered against another photograph: ${wrongRegistered}/${wrongPairs}, payloads read there: ${wrongPayloads}/${wrongPairs}; best correlation with a wrong photograph ${bestWrongScore.toFixed(3)} (threshold 0.9)`,
   );
   console.log(
-    `Embedding ${(embedMs / megapixels).toFixed(0)} ms per megapixel (incl. JPEG encoding) vs ${(baselineMs / megapixels).toFixed(0)} ms for decoding and encoding alone (${(embedMs / baselineMs).toFixed(1)}×); blind extraction ${mean(timing.blind).toFixed(0)} ms per image; registration and read of a crop ${mean(timing.registered).toFixed(0)} ms (max ${Math.max(...timing.registered).toFixed(0)}); rejecting the wrong picture ${mean(rejectMs).toFixed(0)} ms per candidate`,
+    `Embedding ${(embedMs / megapixels).toFixed(0)} ms per megapixel (incl. JPEG encoding) vs ${(baselineMs / megapixels).toFixed(0)} ms for decoding and encoding alone (${(embedMs / baselineMs).toFixed(1)}×); the same rendition again for another recipient ${(warmMs / megapixels).toFixed(0)} ms per megapixel (${(warmMs / baselineMs).toFixed(1)}×); blind extraction ${mean(timing.blind).toFixed(0)} ms per image; registration and read of a crop ${mean(timing.registered).toFixed(0)} ms (max ${Math.max(...timing.registered).toFixed(0)}); rejecting the wrong picture ${mean(rejectMs).toFixed(0)} ms per candidate`,
   );
 }
 
