@@ -119,21 +119,18 @@ async function main() {
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   // Every API call is signed in: an administrator's API token, as a script uploading would use.
   const identity = new IdentityService(storageOn(database, blobs.root).identity);
-  const admin = await identity.createUser({
-    email: 'bench@example.test',
-    name: 'bench',
-    password: 'bench-password-not-used-to-sign-in',
-    roles: ['admin'],
-  });
-  const auth = { Authorization: `Bearer ${(await identity.createToken(admin.id, 'bench')).token}` };
+  const signedIn = async (name: string) => {
+    const user = await identity.createUser({
+      email: `${name}@example.test`,
+      name,
+      password: 'bench-password-not-used-to-sign-in',
+      roles: ['admin'],
+    });
+    return { Authorization: `Bearer ${(await identity.createToken(user.id, 'bench')).token}` };
+  };
+  const auth = await signedIn('bench');
   // A second uploader: one person may stream 4 uploads at once (server/uploads-in-flight.ts).
-  const other = await identity.createUser({
-    email: 'bench2@example.test',
-    name: 'bench2',
-    password: 'bench-password-not-used-to-sign-in',
-    roles: ['admin'],
-  });
-  const otherAuth = { Authorization: `Bearer ${(await identity.createToken(other.id, 'bench')).token}` };
+  const otherAuth = await signedIn('bench2');
 
   const postMs: number[] = [];
   /** Uploads and waits until the asset is `stored` or, with `enriched`, until its models reported. */
