@@ -45,6 +45,9 @@ interface VersionRef {
   version: number;
 }
 
+/** Attempts at the models before a failure is recorded as the version's (`enrichment: failed`). */
+const MODEL_ATTEMPTS = 3;
+
 /** How often a long activity tells Temporal it is alive (well inside the heartbeat timeout). */
 const HEARTBEAT_EVERY_MS = 2_000;
 
@@ -122,7 +125,12 @@ export function createAssetActivities(deps: AssetActivityDeps) {
             await visualFeatures.index(ref.assetId, ref.version, regions);
           }
         }
-        await assets.saveAnalysis(ref.assetId, ref.version, analysis);
+        // A late attempt (one Temporal gave up on after its heartbeat stopped) must not put back
+        // `pending` over what the models already saved.
+        const saved = await assets.findVersionAnalysis(ref.assetId, ref.version);
+        const modelsReported = saved?.enrichment && saved.enrichment.state !== 'pending';
+        if (!(modelsReported && analysis.enrichment?.state === 'pending'))
+          await assets.saveAnalysis(ref.assetId, ref.version, analysis);
         await indexer.reindex(ref.assetId);
         return analysis;
       });
@@ -132,7 +140,8 @@ export function createAssetActivities(deps: AssetActivityDeps) {
      * Runs the models (object detection, OCR) on a stored version and saves what they found into
      * its analysis (search sees the tags and text at once); answers the tags for the workflow.
      * Runs after `stored`. Heartbeats like ingest; running it twice saves the same analysis.
-     * A model that fails is recorded (`enrichment: failed`) and answered, not retried.
+     * A model that fails is retried by Temporal (a crashed model thread recovers); on the
+     * `MODEL_ATTEMPTS`th failure it is recorded (`enrichment: failed`) and answered.
      */
     async enrichVersion(
       ref: VersionRef & { options?: IngestOptions },
@@ -147,6 +156,8 @@ export function createAssetActivities(deps: AssetActivityDeps) {
           ref.options ?? DEFAULT_INGEST_OPTIONS,
           ingestDeps,
         );
+        if (analysis.enrichment?.state === 'failed' && Context.current().info.attempt < MODEL_ATTEMPTS)
+          throw new Error(`the models failed: ${analysis.enrichment.reason}`);
         await assets.saveAnalysis(ref.assetId, ref.version, analysis);
         await indexer.reindex(ref.assetId);
         return analysis.enrichment?.state === 'failed'

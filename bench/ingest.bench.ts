@@ -65,7 +65,7 @@ async function time(label: string, work: () => Promise<void>): Promise<number> {
 
 async function main() {
   installTemporalRuntime();
-  process.stderr.write(`Generating 4 × ${COUNT} 2-MP JPEGs from the test photographs…\n`);
+  process.stderr.write(`Generating 3 × ${COUNT} 2-MP JPEGs from the test photographs (3 more sets later)…\n`);
   // Distinct sets, so no stage finds the previous one's thumbnails in the rendition cache.
   const sets = await Promise.all(
     [0, 1, 2].map((set) =>

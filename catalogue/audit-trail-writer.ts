@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
+import { canonicalJson } from '../domain/canonical-json';
 import { type AuditEvent, type AuditEventInput, auditHash, GENESIS_HASH } from './audit-event';
 import type { CatalogueDb } from './database';
 import { jsonb } from './json';
@@ -7,20 +9,27 @@ import { jsonb } from './json';
 const CHAIN_LOCK = 0x61756469;
 /** Rows per INSERT statement: 12 bind parameters each stays under PostgreSQL's 65 535. */
 const INSERT_ROWS = 1000;
-/** Callers per transaction: bounds how long one commit holds the chain's lock. */
+/** Callers per transaction: bounds how long one commit (their actions, then the lock) takes. */
 const MAX_BATCH = 256;
 
 /** Statements run in the trail's transaction before its events are appended (see `record`). */
 export type TrailAction<T> = (tx: CatalogueDb) => Promise<{ value: T; events: AuditEventInput[] }>;
 
 interface Pending {
-  action: TrailAction<unknown>;
+  /** Absent for a plain append: no statements of its own, so no savepoint either. */
+  action?: TrailAction<unknown>;
+  events?: AuditEventInput[];
   at: Date;
   resolve(result: { value: unknown; events: AuditEvent[] }): void;
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; value: unknown; events: AuditEventInput[] } | { ok: false; error: unknown };
+type Outcome =
+  | { ok: true; value: unknown; events: AuditEventInput[] }
+  | { ok: false; error: unknown; again?: true };
+
+/** Set while a caller's action runs: an action that appended to the trail itself would wait on its own batch. */
+const insideAction = new AsyncLocalStorage<true>();
 
 /**
  * Appends to the hash-chained trail with group commit. Each append must follow the head it read,
@@ -31,9 +40,10 @@ type Outcome = { ok: true; value: unknown; events: AuditEventInput[] } | { ok: f
  * events. A lone caller is committed at once; batches form only while a commit is in flight.
  *
  * Several processes on one catalogue each have a writer; the lock still orders their batches.
- * When a batch's transaction fails because the server refused it (a bad row, a serialization
- * failure), each caller is retried in a transaction of its own, so one caller's bad event costs
- * the others nothing. A lost connection is not retried: the commit may have happened.
+ * When a batch fails for any reason but a lost connection (a row the server refuses, an event
+ * that cannot be hashed), each caller is retried in a transaction of its own, so one caller's bad
+ * event costs the others nothing; an action that lost a deadlock or a serialization conflict is
+ * retried alone too. A lost connection is not retried: the commit may have happened.
  */
 export class TrailWriter {
   private readonly queue: Pending[] = [];
@@ -41,15 +51,21 @@ export class TrailWriter {
 
   constructor(private readonly db: CatalogueDb) {}
 
+  /** Appends `events` after the head, in order and contiguous. */
+  append(events: AuditEventInput[], at: Date): Promise<AuditEvent[]> {
+    return this.enqueue({ events, at }).then((done) => done.events);
+  }
+
   /** Runs `action` and appends its events after the head, together or not at all. */
   write<T>(action: TrailAction<T>, at: Date): Promise<{ value: T; events: AuditEvent[] }> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({
-        action,
-        at,
-        resolve: resolve as Pending['resolve'],
-        reject,
-      });
+    return this.enqueue({ action, at }) as Promise<{ value: T; events: AuditEvent[] }>;
+  }
+
+  private enqueue(item: Omit<Pending, 'resolve' | 'reject'>) {
+    if (insideAction.getStore())
+      return Promise.reject(new Error('an action recorded in the trail cannot append to the trail itself'));
+    return new Promise<{ value: unknown; events: AuditEvent[] }>((resolve, reject) => {
+      this.queue.push({ ...item, resolve, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -89,50 +105,84 @@ export class TrailWriter {
         });
       });
     } catch (error) {
-      if (batch.length > 1 && refusedByServer(error)) {
+      if (batch.length > 1 && !commitMayHaveHappened(error)) {
         for (const item of batch) await this.commit([item]);
       } else for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, i) => {
+    for (const [i, item] of batch.entries()) {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve({ value: outcome.value, events: outcome.events as AuditEvent[] });
+      else if (outcome.again) await this.commit([item]);
       else item.reject(outcome.error);
-    });
+    }
   }
+}
+
+/** A caller's events, checked so that a malformed one fails its own caller, not the batch. */
+async function eventsOf(
+  tx: CatalogueDb,
+  item: Pending,
+): Promise<{ value: unknown; events: AuditEventInput[] }> {
+  const { value, events } = item.action
+    ? await insideAction.run(true, () => item.action!(tx))
+    : { value: undefined, events: item.events ?? [] };
+  if (!Array.isArray(events)) throw new TypeError('a trail action must answer its events as an array');
+  if (Number.isNaN(item.at.getTime())) throw new RangeError('a trail event needs a valid time');
+  // Hashing needs canonical JSON of the details: what cannot be written so fails here, alone.
+  for (const event of events) canonicalJson(event.details ?? {});
+  return { value, events };
 }
 
 /** A caller alone in its transaction: if its action fails, the transaction is its own to fail. */
 async function runAlone(tx: CatalogueDb, item: Pending): Promise<Outcome> {
-  const { value, events } = await item.action(tx);
-  return { ok: true, value, events };
+  return { ok: true, ...(await eventsOf(tx, item)) };
 }
 
 /** Each caller's action in a savepoint: a failure rolls back that caller's statements only. */
 async function runEach(tx: CatalogueDb, batch: Pending[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const item of batch) {
+    if (!item.action) {
+      // A plain append runs no statements: nothing to roll back, no savepoint to pay for.
+      try {
+        outcomes.push({ ok: true, ...(await eventsOf(tx, item)) });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+      }
+      continue;
+    }
     await sql`SAVEPOINT trail_caller`.execute(tx);
     try {
-      const { value, events } = await item.action(tx);
+      const found = await eventsOf(tx, item);
       await sql`RELEASE SAVEPOINT trail_caller`.execute(tx);
-      outcomes.push({ ok: true, value, events });
+      outcomes.push({ ok: true, ...found });
     } catch (error) {
       await sql`ROLLBACK TO SAVEPOINT trail_caller`.execute(tx);
-      outcomes.push({ ok: false, error });
+      // Locks taken in another order by another process's batch: alone, it goes through.
+      outcomes.push({ ok: false, error, ...(lostAConflict(error) ? { again: true as const } : {}) });
     }
   }
   return outcomes;
 }
 
+/** SQLSTATE of a serialization failure or a deadlock. */
+function lostAConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === '40001' || code === '40P01';
+}
+
 /**
- * The server answered with an error (a SQLSTATE), so the transaction was rolled back and nothing
- * of the batch is stored. Anything else (a connection lost during COMMIT) leaves that unknown.
+ * Whether a failed transaction may still have committed: the connection broke (the driver's
+ * CONNECTION_* codes, a socket's E* codes, SQLSTATE class 08, or the server shutting down, 57P0x).
+ * Anything else — the server refusing a statement, an error thrown here before COMMIT — rolled the
+ * whole transaction back.
  */
-function refusedByServer(error: unknown): boolean {
+function commitMayHaveHappened(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
   return (
-    typeof (error as { code?: unknown })?.code === 'string' &&
-    /^[0-9A-Z]{5}$/.test((error as { code: string }).code)
+    code.startsWith('CONNECT') || /^E[A-Z]+$/.test(code) || code.startsWith('08') || code.startsWith('57P0')
   );
 }
 

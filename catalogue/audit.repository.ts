@@ -51,15 +51,15 @@ export class AuditRepository {
    */
   async appendMany(inputs: AuditEventInput[], at = new Date()): Promise<AuditEvent[]> {
     if (inputs.length === 0) return [];
-    return (await this.writer.write(async () => ({ value: undefined, events: inputs }), at)).events;
+    return this.writer.append(inputs, at);
   }
 
   /**
    * Runs `action` and appends the events it returns in the same transaction, so the action and
    * its record happen together or not at all (no gap when one of the two fails). `action` gets the
    * transaction to run its own statements on, possibly alongside other callers' (each in a
-   * savepoint) and, when that shared transaction is refused, once more on its own: it must do
-   * nothing but database statements on `tx`.
+   * savepoint) and, when that shared transaction fails, once more on its own: it must do nothing
+   * but database statements on `tx`, and must not append to the trail itself (that is refused).
    */
   async record<T>(action: TrailAction<T>, at = new Date()): Promise<T> {
     return (await this.writer.write(action, at)).value;

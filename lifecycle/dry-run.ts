@@ -331,9 +331,10 @@ class Simulation {
   /** What the cheap analysis finds: the sample's tags are the models', which come after it. */
   private findings(): IngestFindings {
     const a = this.sample.asset;
-    const models = (a.tags ?? []).length > 0 ? { enrichment: { state: 'pending' } } : {};
+    // The models look at images only (ingest/ingest-version.ts): another file's tags come at once.
     if ((a.kind ?? 'image') !== 'image')
-      return { kind: 'generic', reason: `a ${a.kind} file`, tags: [], ...models };
+      return { kind: 'generic', reason: `a ${a.kind} file`, tags: this.modelTags() };
+    const models = (a.tags ?? []).length > 0 ? { enrichment: { state: 'pending' } } : {};
     return {
       kind: 'image',
       format: a.format ?? 'jpeg',

@@ -213,6 +213,7 @@ function enriched(
 ) {
   if (e.version !== s.enriching) return; // a newer version's models are running (or ran): theirs count
   delete s.enriching;
+  if (s.state === 'purged') return; // nothing of it is distributed or judged any more
   if (e.failed)
     note(s, 'enrichment-failed', `the models failed on version ${e.version}: ${e.failed}`, now, 'ai');
   else {

@@ -385,13 +385,13 @@ export class AssetService {
       createdBy: uploader.email,
     });
     await this.keepBytes(file);
-    // What the checks above computed from the bytes is kept, so ingest does not decode and hash
-    // the image again (deleteUnstarted removes it with the row if the workflow cannot start).
-    if (inspected.image) await this.deps.duplicates.index(id, 1, inspected.image.perceptualHash);
-    if (regions) await this.deps.visualFeatures.index(id, 1, regions);
-    // Indexed before the workflow starts, so its activities' later reindexing always wins.
-    await this.deps.indexer.reindex(id);
     try {
+      // What the checks above computed from the bytes is kept, so ingest does not decode and hash
+      // the image again (deleteUnstarted removes it with the row if the workflow cannot start).
+      if (inspected.image) await this.deps.duplicates.index(id, 1, inspected.image.perceptualHash);
+      if (regions) await this.deps.visualFeatures.index(id, 1, regions);
+      // Indexed before the workflow starts, so its activities' later reindexing always wins.
+      await this.deps.indexer.reindex(id);
       await this.deps.workflows.startLifecycle({
         assetId: id,
         ruleSet: ruleSet.name,

@@ -262,7 +262,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
         const running = enrichVersion({ assetId: s.assetId, version, options: ingestOptionsOf(plan) }).then(
           (found) => report(found.tags, found.failed),
           // Retries are unlimited, so this is an activity refused for good (its version is gone).
-          (error: Error) => report([], error.message),
+          (error: Error) => report([], (error.cause as Error | undefined)?.message ?? error.message),
         );
         modelsRunning.add(running);
         void running.finally(() => modelsRunning.delete(running));

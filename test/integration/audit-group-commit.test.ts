@@ -89,6 +89,26 @@ describe.each(databaseKinds)('the trail under concurrent writers on %s', (kind) 
     expect(await audit.verify()).toMatchObject({ intact: true, events: 9 });
   });
 
+  it('an event that cannot even be hashed (a BigInt in its details) fails its caller alone', async () => {
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      i === 2 ? { ...event(9, 0), details: { amount: 10n } } : event(1, i),
+    );
+    const settled = await Promise.allSettled(calls.map((input) => audit.append(input)));
+    expect(settled.map((s) => s.status)).toEqual(calls.map((_, i) => (i === 2 ? 'rejected' : 'fulfilled')));
+    expect((await stored()).map((r) => r.details.i)).toEqual([0, 1, 3, 4, 5]);
+  });
+
+  it('refuses an action that appends to the trail itself, instead of waiting on its own batch forever', async () => {
+    const nested = audit.record(async () => {
+      await audit.append(event(1, 0));
+      return { value: undefined, events: [event(1, 1)] };
+    });
+    await expect(nested).rejects.toThrow('cannot append to the trail itself');
+    // The writer goes on.
+    await audit.append(event(2, 0));
+    expect((await stored()).map((r) => r.details.writer)).toEqual([2]);
+  });
+
   it('a recorded action that fails in a batch is undone alone, and its events are not appended', async () => {
     await sql`CREATE TABLE counted (caller int PRIMARY KEY)`.execute(database.db);
     const settled = await Promise.allSettled(

@@ -87,12 +87,16 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
   useEffect(() => {
     void load();
   }, [load]);
-  // The models run after the asset is stored: look again until their tags and text are in.
+  // The models run after the asset is stored: look again until they are done, and once more
+  // after that, since the workflow makes their tags the asset's just after they report.
   const tagging = asset?.latestVersion.analysis?.enrichment?.state === 'pending';
   useEffect(() => {
     if (!tagging) return;
     const again = setInterval(() => void load(), 2000);
-    return () => clearInterval(again);
+    return () => {
+      clearInterval(again);
+      setTimeout(() => void load(), 1000);
+    };
   }, [tagging, load]);
 
   if (error) return <p className="error">{error}</p>;

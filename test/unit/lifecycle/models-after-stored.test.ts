@@ -30,9 +30,13 @@ const CUP = [
   { name: '杯子', source: 'ai', confidence: 0.8 },
 ];
 
-function play(s: EngineState, events: LifecycleEvent[], at = T0): EngineState {
+/** The same rule set with its compliance review started by every upload, whatever the category. */
+const reviewEveryUpload: RuleSetPlan = structuredClone(plan);
+reviewEveryUpload.flows['compliance-review']!.when = null;
+
+function play(s: EngineState, events: LifecycleEvent[], at = T0, rules = plan): EngineState {
   for (const event of events) {
-    const outcome = applyEvent(s, event, plan, at);
+    const outcome = applyEvent(s, event, rules, at);
     if (!outcome.ok) throw new Error(`${event.type} refused: ${outcome.refusal.code}`);
     s = outcome.state;
   }
@@ -83,15 +87,29 @@ describe('revision 4: stored before the models run', () => {
   });
 
   it('a model failure is noted, and the upload flows start without the models’ fields', () => {
-    const s = play(fresh(4), [
-      { type: 'ingested', version: 1, findings: CHEAP },
-      { type: 'enriched', version: 1, tags: [], failed: 'model thread crashed' },
-    ]);
-    expect(s.timeline.at(-1)).toMatchObject({ event: 'enrichment-failed' });
+    const stored = play(fresh(4), [{ type: 'ingested', version: 1, findings: CHEAP }], T0, reviewEveryUpload);
+    expect(flowsStarted(stored)).toEqual([]);
+    const s = play(
+      stored,
+      [{ type: 'enriched', version: 1, tags: [], failed: 'model thread crashed' }],
+      T1,
+      reviewEveryUpload,
+    );
+    expect(s.timeline.map((t) => t.event)).toContain('enrichment-failed');
     expect(s.enriching).toBeUndefined();
     expect(s.metadata.category).toBeUndefined();
-    // The compliance review asks for a regulated category, which nobody filled in.
-    expect(s.uploadFlowsDue).toBeUndefined();
+    expect(flowsStarted(s)).toEqual(['compliance-review']);
+  });
+
+  it('ignores the models of a purged asset', () => {
+    const s = play(fresh(4), [{ type: 'ingested', version: 1, findings: CHEAP }]);
+    const purged = play(
+      { ...s, state: 'purged', outbox: [] },
+      [{ type: 'enriched', version: 1, tags: CUP }],
+      T1,
+    );
+    expect(purged.asset.tags).not.toContain('cup');
+    expect(purged.outbox).toEqual([]);
   });
 
   it('ignores the models of a version a newer one replaced, and drops its model tags', () => {
@@ -104,7 +122,17 @@ describe('revision 4: stored before the models run', () => {
     expect(second.metadata.category).toBeUndefined();
     expect(effectTypes(second).filter((t) => t === 'enrich')).toHaveLength(1); // version 1's only
     // The first version's models never reported: the upload flows start with the second version.
-    expect(second.uploadFlowsDue).toBeUndefined();
+    const withFlows = play(
+      play(fresh(4), [{ type: 'ingested', version: 1, findings: CHEAP }], T0, reviewEveryUpload),
+      [],
+    );
+    const replaced = play(
+      { ...withFlows, version: 2 },
+      [{ type: 'ingested', version: 2, findings: { kind: 'generic', reason: 'a PDF', tags: [] } }],
+      T1,
+      reviewEveryUpload,
+    );
+    expect(flowsStarted(replaced)).toEqual(['compliance-review']);
   });
 
   it('revision 3 ignores the pending marker: stored and flows at once, no models effect', () => {
