@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
-import { canonicalJson } from '../domain/canonical-json';
 import { type AuditEvent, type AuditEventInput, auditHash, GENESIS_HASH } from './audit-event';
 import type { CatalogueDb } from './database';
 import { jsonb } from './json';
@@ -129,8 +128,7 @@ async function eventsOf(
     : { value: undefined, events: item.events ?? [] };
   if (!Array.isArray(events)) throw new TypeError('a trail action must answer its events as an array');
   if (Number.isNaN(item.at.getTime())) throw new RangeError('a trail event needs a valid time');
-  // Hashing needs canonical JSON of the details: what cannot be written so fails here, alone.
-  for (const event of events) canonicalJson(event.details ?? {});
+  // Details that cannot be hashed fail the batch's hashing; the batch is then retried caller by caller.
   return { value, events };
 }
 

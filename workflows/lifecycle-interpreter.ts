@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AssetLifecycleView } from '../domain/asset';
+import { modelsAfterStored } from '../lifecycle/asset-rules';
 import { applyEvent, catalogueStatusOf, nextWake, raiseRevision, viewOf } from '../lifecycle/engine';
 import {
   type AssetLifecycleInput,
@@ -227,7 +228,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
     accept({ type: 'approval-finished', outcome });
   });
   /** Model runs started by `enrich` effects and not yet reported back. */
-  const modelsRunning = new Set<Promise<unknown>>();
+  let modelsRunning = 0;
 
   /** Carries out one effect; the engine's state says what, the activities do it. */
   async function perform(effect: Effect) {
@@ -248,7 +249,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
           version: effect.version,
           options: ingestOptionsOf(plan),
           // Revision 4 stores the asset before the models run (the engine then asks for `enrich`).
-          ...((s.revision ?? 1) >= 4 ? { models: 'later' as const } : {}),
+          ...(modelsAfterStored(s) ? { models: 'later' as const } : {}),
         });
         accept({ type: 'ingested', version: effect.version, findings });
         return;
@@ -259,13 +260,16 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
         const { version } = effect;
         const report = (tags: FoundTag[], failed?: string) =>
           accept({ type: 'enriched', version, tags, ...(failed ? { failed } : {}) });
-        const running = enrichVersion({ assetId: s.assetId, version, options: ingestOptionsOf(plan) }).then(
-          (found) => report(found.tags, found.failed),
-          // Retries are unlimited, so this is an activity refused for good (its version is gone).
-          (error: Error) => report([], (error.cause as Error | undefined)?.message ?? error.message),
-        );
-        modelsRunning.add(running);
-        void running.finally(() => modelsRunning.delete(running));
+        modelsRunning += 1;
+        void enrichVersion({ assetId: s.assetId, version, options: ingestOptionsOf(plan) })
+          .then(
+            (found) => report(found.tags, found.failed),
+            // Retries are unlimited, so this is an activity refused for good (its version is gone).
+            (error: Error) => report([], (error.cause as Error | undefined)?.message ?? error.message),
+          )
+          .finally(() => {
+            modelsRunning -= 1;
+          });
         return;
       }
       case 'start-approval':
@@ -326,7 +330,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
     if (untilWake > MAX_RUN_IDLE_MS) await continueAsNewWhenQuiet();
   }
   await runOutbox();
-  await condition(() => modelsRunning.size === 0);
+  await condition(() => modelsRunning === 0);
   return { assetId: s.assetId, state: s.state, timeline: s.timeline };
 
   /**
@@ -350,7 +354,7 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
    */
   async function continueAsNewWhenQuiet() {
     // Models still running report to this run; the next one would never hear from them.
-    await condition(() => allHandlersFinished() && modelsRunning.size === 0);
+    await condition(() => allHandlersFinished() && modelsRunning === 0);
     if (s.outbox.length > 0) return; // work arrived meanwhile: do it first, then decide again
     // The plan is not copied: the next run loads it by the rule-set version the state names.
     const { plan: _copy, ...rest } = input;
