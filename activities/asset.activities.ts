@@ -107,9 +107,12 @@ export function createAssetActivities(deps: AssetActivityDeps) {
       ref: VersionRef & { options?: IngestOptions; models?: 'later' },
     ): Promise<VersionAnalysis> {
       return whileHeartbeating(async () => {
-        const sha256 = await blobOf(ref);
         // What the upload edge already computed from these bytes is not computed again.
-        const known = await duplicates.hashOf(ref.assetId, ref.version);
+        const [sha256, known, regionsKnown] = await Promise.all([
+          blobOf(ref),
+          duplicates.hashOf(ref.assetId, ref.version),
+          visualFeatures.has(ref.assetId, ref.version),
+        ]);
         const analysis = await ingestFile(
           { sha256, file: blobs.pathOf(sha256) },
           ref.options ?? DEFAULT_INGEST_OPTIONS,
@@ -120,7 +123,7 @@ export function createAssetActivities(deps: AssetActivityDeps) {
           if (!known) await duplicates.index(ref.assetId, ref.version, analysis.perceptualHash);
           // The crop-robust regions (migration 0016) are not part of the activity's result, so
           // the workflow and its recorded histories stay as they were.
-          if (!(await visualFeatures.has(ref.assetId, ref.version))) {
+          if (!regionsKnown) {
             const regions = await regionHashes(blobs.pathOf(sha256), limits.maxImagePixels);
             await visualFeatures.index(ref.assetId, ref.version, regions);
           }

@@ -12,7 +12,7 @@
  * Temporal dev server; catalogue on DATABASE_URL's server or an embedded PostgreSQL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -38,6 +38,27 @@ function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kib / 1024;
+}
+
+/**
+ * Where the worker's memory is: a Node diagnostic report (written on SIGUSR2, `--report-on-signal`)
+ * gives the V8 heap; what RSS holds beyond it is native (the SDK's core, sharp/libvips, malloc).
+ */
+async function heapMiB(pid: number, reportsDir: string): Promise<{ used: number; total: number }> {
+  const before = new Set(readdirSync(reportsDir));
+  process.kill(pid, 'SIGUSR2');
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const written = readdirSync(reportsDir).find((f) => !before.has(f));
+    if (!written) continue;
+    try {
+      const report = JSON.parse(readFileSync(path.join(reportsDir, written), 'utf8'));
+      const heap = report.javascriptHeap as { usedMemory: number; totalMemory: number };
+      return { used: heap.usedMemory / 2 ** 20, total: heap.totalMemory / 2 ** 20 };
+    } catch {
+      // still being written
+    }
+  }
 }
 
 const percentile = (values: number[], p: number) =>
@@ -68,9 +89,19 @@ async function main() {
       '',
     ].join('\n'),
   );
+  const reportsDir = path.join(scratch, 'reports');
+  mkdirSync(reportsDir);
   const worker: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, '..', 'bin', 'assetflow.ts'), 'worker'],
+    [
+      '--report-on-signal',
+      '--report-signal=SIGUSR2',
+      `--report-directory=${reportsDir}`,
+      '--import',
+      'tsx',
+      path.join(__dirname, '..', 'bin', 'assetflow.ts'),
+      'worker',
+    ],
     {
       env: {
         ...process.env,
@@ -102,9 +133,11 @@ async function main() {
   say(`Worker process ${worker.pid}: maxCachedWorkflows ${CACHE}; waiting for it to take work…`);
   await startAsset(0);
   await untilStored(1);
-  const samples: { open: number; rss: number; seconds: number }[] = [
-    { open: 1, rss: rssMiB(worker.pid!), seconds: 0 },
-  ];
+  const sample = async (open: number, seconds: number) => {
+    const heap = await heapMiB(worker.pid!, reportsDir);
+    return { open, rss: rssMiB(worker.pid!), heapUsed: heap.used, heapTotal: heap.total, seconds };
+  };
+  const samples = [await sample(1, 0)];
   const t0 = performance.now();
   for (let open = 1; open < OPEN; ) {
     const batch = Math.min(STEP, OPEN - open);
@@ -113,8 +146,11 @@ async function main() {
     await untilStored(open);
     // Let the worker settle (sticky cache evictions, GC) before reading its memory.
     await new Promise((r) => setTimeout(r, 2000));
-    samples.push({ open, rss: rssMiB(worker.pid!), seconds: (performance.now() - t0) / 1000 });
-    say(`  ${open} open: worker RSS ${samples.at(-1)!.rss.toFixed(0)} MiB`);
+    samples.push(await sample(open, (performance.now() - t0) / 1000));
+    const last = samples.at(-1)!;
+    say(
+      `  ${open} open: worker RSS ${last.rss.toFixed(0)} MiB, V8 heap ${last.heapUsed.toFixed(0)} used / ${last.heapTotal.toFixed(0)} MiB`,
+    );
   }
 
   // Wake-up cost: a query needs the workflow's state; an evicted run is replayed from its history.
@@ -141,11 +177,13 @@ async function main() {
   console.log(
     `\nWorker process memory, maxCachedWorkflows ${CACHE}, ${os.cpus().length} cores, catalogue ${database.label}\n`,
   );
-  console.log('| open asset workflows | worker RSS | minutes to open |');
-  console.log('|---|---|---|');
+  console.log(
+    '| open asset workflows | worker RSS | V8 heap used / total | RSS outside the V8 heap | minutes to open |',
+  );
+  console.log('|---|---|---|---|---|');
   for (const s of samples)
     console.log(
-      `| ${s.open.toLocaleString('en')} | ${s.rss.toFixed(0)} MiB | ${(s.seconds / 60).toFixed(1)} |`,
+      `| ${s.open.toLocaleString('en')} | ${s.rss.toFixed(0)} MiB | ${s.heapUsed.toFixed(0)} / ${s.heapTotal.toFixed(0)} MiB | ${(s.rss - s.heapTotal).toFixed(0)} MiB | ${(s.seconds / 60).toFixed(1)} |`,
     );
   const ms = (v: number) => `${v.toFixed(1)} ms`;
   console.log(`\nQuery of one workflow (${QUERIED} each; the oldest are evicted when open > cache):\n`);

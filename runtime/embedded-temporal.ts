@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../config/config.schema';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { DEV_SERVER_ARGS } from '../toolchain/dev-server-settings';
 import { resolveTemporalCli } from '../toolchain/temporal-binaries';
 import {
   exitOf,
@@ -120,6 +121,7 @@ export async function startEmbeddedTemporal(
         'pretty',
         '--log-level',
         'error',
+        ...DEV_SERVER_ARGS,
       ],
       { logFile, onParentDeath: 'SIGTERM' },
     );

@@ -9,7 +9,7 @@ import { isUuid } from '../domain/ids';
 import { own } from '../domain/own';
 import { UNSTORABLE_TEXT, unstorableTextAt } from '../domain/unstorable-text';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
-import { type RegionHash, regionHashes } from '../imaging/visual-features';
+import type { RegionHash } from '../imaging/visual-features';
 import { missingFieldsOf } from '../lifecycle/asset-rules';
 import type { SearchIndexer } from '../operations/search-indexer';
 import { type AccessLevel, atLeast } from '../policy/access';
@@ -112,13 +112,16 @@ export class AssetService {
         );
       }
       const dimensions = parseDimensionsField(upload.fields.dimensions, ruleSet.plan);
+      // Fail fast, before any bytes become visible, when Temporal cannot start workflows (asked
+      // now, answered while the files are checked).
+      const temporalReachable = this.deps.workflows.ping();
+      temporalReachable.catch(() => {}); // awaited below unless a file is refused first
       // Every file is checked before any is kept: one bad file refuses the whole batch.
       const planned: PlannedFile[] = [];
       for (const file of upload.files)
         planned.push(await this.planFile(file, metadata, ruleSet.plan, uploader));
 
-      // Fail fast, before any bytes become visible, when Temporal cannot start workflows.
-      await this.deps.workflows.ping().catch((error: Error) => {
+      await temporalReachable.catch((error: Error) => {
         throw new AssetflowError(
           ErrorCodes.SERVICE_UNAVAILABLE,
           `Temporal is not reachable: ${error.message}`,
@@ -164,7 +167,11 @@ export class AssetService {
     plan: RuleSetPlan,
     uploader: Uploader,
   ): Promise<PlannedFile> {
-    const inspected = await inspectUpload(file, this.deps.maxImagePixels);
+    // The exact-duplicate lookup needs only the hash: it runs while the bytes are inspected.
+    const exactLookup = this.deps.duplicates.findExact(file.blob.sha256);
+    exactLookup.catch(() => {}); // awaited below unless inspection refuses the file first
+    const policy = plan.store.duplicates;
+    const inspected = await inspectUpload(file, this.deps.maxImagePixels, { regions: Boolean(policy.near) });
     const planned: PlannedFile = {
       file,
       inspected,
@@ -228,10 +235,8 @@ export class AssetService {
       }
     }
 
-    const policy = plan.store.duplicates;
-    const exact = await this.deps.duplicates.findExact(file.blob.sha256);
-    if (policy.near && inspected.image)
-      planned.regions = await regionHashes(file.blob.path, this.deps.maxImagePixels);
+    const exact = await exactLookup;
+    planned.regions = inspected.image?.regions;
     const near =
       policy.near && inspected.image && planned.regions
         ? (
@@ -388,10 +393,12 @@ export class AssetService {
     try {
       // What the checks above computed from the bytes is kept, so ingest does not decode and hash
       // the image again (deleteUnstarted removes it with the row if the workflow cannot start).
-      if (inspected.image) await this.deps.duplicates.index(id, 1, inspected.image.perceptualHash);
-      if (regions) await this.deps.visualFeatures.index(id, 1, regions);
-      // Indexed before the workflow starts, so its activities' later reindexing always wins.
-      await this.deps.indexer.reindex(id);
+      // Search is indexed before the workflow starts, so its activities' later reindexing wins.
+      await Promise.all([
+        inspected.image && this.deps.duplicates.index(id, 1, inspected.image.perceptualHash),
+        regions && this.deps.visualFeatures.index(id, 1, regions),
+        this.deps.indexer.reindex(id),
+      ]);
       await this.deps.workflows.startLifecycle({
         assetId: id,
         ruleSet: ruleSet.name,

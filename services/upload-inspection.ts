@@ -2,13 +2,21 @@ import { AssetflowError, ErrorCodes, imageTooLarge } from '../domain/errors';
 import { detectMediaType, nameMismatch } from '../imaging/detect-media-type';
 import { perceptualHash } from '../imaging/perceptual-hash';
 import { readImageHeader } from '../imaging/read-image-info';
+import { type RegionHash, regionHashes } from '../imaging/visual-features';
 import type { UploadedFile } from './uploaded-file';
 
 /** What an upload's bytes are, found before anything is kept. */
 export interface InspectedFile {
   mediaType: string;
   /** Set when the bytes are an image sharp decodes within the pixel limit. */
-  image: { format: string; width: number; height: number; perceptualHash: string } | null;
+  image: {
+    format: string;
+    width: number;
+    height: number;
+    perceptualHash: string;
+    /** The crop-robust region hashes, when asked for (a rule set that checks near duplicates). */
+    regions?: RegionHash[];
+  } | null;
 }
 
 /**
@@ -16,8 +24,14 @@ export interface InspectedFile {
  * content (a name that promises another type is refused), and for images the header against the
  * pixel limit (decompression bombs are refused before decoding) and a full decode (computing the
  * perceptual hash), so a corrupt or truncated image is refused too. Throws a 4xx AssetflowError.
+ * With `regions`, the region hashes are computed beside the pHash (their decodes run on two
+ * threads, so an upload waits for the longer one, not both).
  */
-export async function inspectUpload(file: UploadedFile, maxImagePixels: number): Promise<InspectedFile> {
+export async function inspectUpload(
+  file: UploadedFile,
+  maxImagePixels: number,
+  options: { regions?: boolean } = {},
+): Promise<InspectedFile> {
   let detected: Awaited<ReturnType<typeof detectMediaType>>;
   try {
     detected = await detectMediaType(file.blob.path);
@@ -49,14 +63,24 @@ export async function inspectUpload(file: UploadedFile, maxImagePixels: number):
     throw imageTooLarge(`"${file.filename}"`, header, maxImagePixels, { filename: file.filename });
   }
   let hash: string;
+  let regions: RegionHash[] | undefined;
   try {
-    hash = await perceptualHash(file.blob.path, maxImagePixels);
+    [hash, regions] = await Promise.all([
+      perceptualHash(file.blob.path, maxImagePixels),
+      options.regions ? regionHashes(file.blob.path, maxImagePixels) : undefined,
+    ]);
   } catch (error) {
     throw corrupt(file.filename, detected.mediaType, error);
   }
   return {
     mediaType: detected.mediaType,
-    image: { format: format ?? detected.extension ?? 'unknown', width, height, perceptualHash: hash },
+    image: {
+      format: format ?? detected.extension ?? 'unknown',
+      width,
+      height,
+      perceptualHash: hash,
+      ...(regions ? { regions } : {}),
+    },
   };
 }
 

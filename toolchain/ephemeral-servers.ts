@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server';
+import { DEV_SERVER_ARGS } from './dev-server-settings';
 import { stderrLog, type ToolchainLog } from './log';
 import { resolveTemporalCli, resolveTestServer } from './temporal-binaries';
 
@@ -7,7 +8,7 @@ import { resolveTemporalCli, resolveTestServer } from './temporal-binaries';
 export async function startTestDevServer(log: ToolchainLog = stderrLog): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTemporalCli({ log });
   return TestWorkflowEnvironment.createLocal({
-    server: { executable, log: { format: 'pretty', level: 'error' } },
+    server: { executable, extraArgs: [...DEV_SERVER_ARGS], log: { format: 'pretty', level: 'error' } },
   });
 }
 
