@@ -9,7 +9,7 @@
  * Prints one row per stage with per-image time and the ratios to both raw-sharp baselines.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,30 +34,9 @@ import { offlineTagging, ruleTaggingOnly } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
 import { openBenchDatabase } from './bench-database';
+import { makePhotoJpeg } from './bench-photos';
 
 const COUNT = Number(process.argv[2] ?? 40);
-const PIXELS = 2_000_000;
-const PHOTOS_DIR = path.join(__dirname, '..', 'test', 'fixtures', 'photos');
-const PHOTOS = readdirSync(PHOTOS_DIR)
-  .filter((f) => f.endsWith('.jpg'))
-  .map((f) => readFileSync(path.join(PHOTOS_DIR, f)));
-
-/**
- * A 2-megapixel JPEG from one of the test photographs (scaled up to 2 MP, hue turned by the seed
- * so every image has its own bytes and hash). Real pictures matter here: OCR and object
- * detection cost depends on content (Gaussian noise made OCR 4× slower than a photograph).
- */
-async function makePhotoJpeg(seed: number): Promise<Buffer> {
-  const source = PHOTOS[Math.abs(seed) % PHOTOS.length]!;
-  const { width = 1, height = 1 } = await sharp(source).metadata();
-  const scale = Math.sqrt(PIXELS / (width * height));
-  return sharp(source)
-    .resize(Math.round(width * scale), Math.round(height * scale))
-    .modulate({ hue: (seed * 7) % 360 })
-    .jpeg({ quality: 90 })
-    .toBuffer();
-}
-
 async function time(label: string, work: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await work();

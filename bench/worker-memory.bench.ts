@@ -2,8 +2,10 @@
  * Worker memory with many open asset workflows, and what an evicted workflow costs when it wakes.
  *
  *   npm run bench -- worker-memory [maxCachedWorkflows=the configuration's default] [open=10000] [step=1000]
+ *                                  [heapMiB=WORKER_HEAP_MIB, as `npm run worker` starts it | none]
  *
- * The worker runs as its own process (`assetflow worker`, as deployed), configured through
+ * The worker runs as its own process (`assetflow worker` with the heap limit `npm run worker` gives
+ * it, as deployed), configured through
  * `temporal.worker` in a config file written for the run; this process uploads through the asset
  * service and reads the worker's resident memory (VmRSS in /proc) each time another `step`
  * workflows reach `stored` and wait on their timers. Then it queries the oldest workflows (evicted
@@ -19,6 +21,7 @@ import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { defaultConfig } from '../config/config.schema';
 import { storageOn } from '../runtime/catalogue';
+import { WORKER_HEAP_MIB } from '../runtime/worker-heap';
 import { RuleSetService } from '../services/rule-set.service';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startTestDevServer } from '../toolchain/ephemeral-servers';
@@ -29,6 +32,8 @@ import { benchUploads, inParallel } from './bench-uploads';
 const CACHE = Number(process.argv[2] ?? defaultConfig.temporal.worker.maxCachedWorkflows);
 const OPEN = Number(process.argv[3] ?? 10_000);
 const STEP = Number(process.argv[4] ?? 1_000);
+/** The worker's heap limit in MiB, as `npm run worker` sets it; `none` leaves V8's default. */
+const HEAP = process.argv[5] === 'none' ? 'none' : Number(process.argv[5] ?? WORKER_HEAP_MIB);
 const QUERIED = 20;
 const TASK_QUEUE = 'bench-worker-memory';
 
@@ -94,6 +99,7 @@ async function main() {
   const worker: ChildProcess = spawn(
     process.execPath,
     [
+      ...(HEAP === 'none' ? [] : [`--max-old-space-size=${HEAP}`]),
       '--report-on-signal',
       '--report-signal=SIGUSR2',
       `--report-directory=${reportsDir}`,
@@ -175,7 +181,7 @@ async function main() {
   const history = await client.workflow.getHandle((await ids('ASC'))[0]!).fetchHistory();
 
   console.log(
-    `\nWorker process memory, maxCachedWorkflows ${CACHE}, ${os.cpus().length} cores, catalogue ${database.label}\n`,
+    `\nWorker process memory, maxCachedWorkflows ${CACHE}, heap limit ${HEAP === 'none' ? "V8's default" : `${HEAP} MiB`}, ${os.cpus().length} cores, catalogue ${database.label}\n`,
   );
   console.log(
     '| open asset workflows | worker RSS | V8 heap used / total | RSS outside the V8 heap | minutes to open |',

@@ -15,6 +15,7 @@ import { type EmbeddedTemporal, startEmbeddedTemporal } from './embedded-tempora
 import { buildApp, listen } from './http-server';
 import { createLogger } from './logger';
 import { connectWorker, createAssetflowWorker, installTemporalRuntime } from './worker';
+import { workerHeapAdvice } from './worker-heap';
 
 export type Role = 'all' | 'worker' | 'server';
 
@@ -101,6 +102,10 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
 
     let worker: Worker | undefined;
     let workerRun: Promise<void> | undefined;
+    if (role === 'worker') {
+      const advice = workerHeapAdvice();
+      if (advice) say(advice);
+    }
     if (role !== 'server') {
       say(`Starting the worker on task queue "${config.temporal.taskQueue}" (bundling workflows)…`);
       const tagging = offlineTagging(config.tagging, config.limits.maxImagePixels);

@@ -15,6 +15,7 @@ const BENCHES: [name: string, args: string[], prints: RegExp][] = [
   ['duplicates', ['2000'], TABLE],
   ['ingest', ['2'], TABLE],
   ['lifecycle', ['4', '8'], TABLE],
+  ['models', ['1'], TABLE],
   ['relevance', ['300'], TABLE],
   ['rules', [], TABLE],
   ['search', ['2000'], TABLE],
