@@ -254,6 +254,34 @@ async function main() {
   trivialWorker.shutdown();
   await trivialRunning;
   await clientConnection.close();
+  // The same on a dev server with the server's defaults (eager activity execution off), to show
+  // what toolchain/dev-server-settings.ts buys.
+  const plainTemporal = await startTestDevServer(undefined, { serverDefaults: true });
+  const plainConnection = await connectWorker(plainTemporal.address);
+  const plainWorker = await Worker.create({
+    connection: plainConnection,
+    taskQueue: 'bench-trivial',
+    workflowsPath: require.resolve('./trivial.workflow'),
+    activities: { noop: async () => {} },
+  });
+  const plainRunning = plainWorker.run();
+  const plainClientConnection = await Connection.connect({ address: plainTemporal.address });
+  const plainClient = new Client({ connection: plainClientConnection });
+  let plainRuns = 0;
+  const plainTrivial = () =>
+    plainClient.workflow.execute('trivialWorkflow', {
+      taskQueue: 'bench-trivial',
+      workflowId: `bench-trivial-${plainRuns++}`,
+    });
+  await plainTrivial();
+  const plainSequential = await time('one-activity workflow, server defaults, one at a time', async () => {
+    for (let i = 0; i < COUNT; i++) await plainTrivial();
+  });
+  plainWorker.shutdown();
+  await plainRunning;
+  await plainClientConnection.close();
+  await plainConnection.close();
+  await plainTemporal.teardown();
 
   const cheapSequential = await time(
     'HTTP upload → stored, worker without models, one at a time',
@@ -313,6 +341,12 @@ async function main() {
   console.log('|---|---|---|---|---|');
   console.log(row('raw sharp: sha256, header, colour sample, pHash, thumbnail (in memory)', baseline));
   console.log(row('raw sharp: the above and the four region hashes (in memory)', cheapWork));
+  console.log(
+    row(
+      "Temporal alone, the server's defaults (no eager activities): a one-activity workflow started and awaited, sequential",
+      plainSequential,
+    ),
+  );
   console.log(
     row('Temporal alone: a one-activity workflow started and awaited, sequential', floorSequential),
   );

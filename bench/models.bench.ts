@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { WORKER_HEAP_MIB } from '../runtime/worker-heap';
 import { makePhotoJpeg } from './bench-photos';
 
 const PER_PROCESS = Number(process.argv[2] ?? 10);
@@ -27,7 +28,7 @@ interface Result {
 }
 
 /** Starts `count` processes on their own images; resolves when all have finished. */
-async function runProcesses(count: number, dir: string, firstSeed: number) {
+async function runProcesses(count: number, dir: string) {
   const children: ChildProcess[] = [];
   const ready: Promise<unknown>[] = [];
   const done: Promise<Result>[] = [];
@@ -35,11 +36,13 @@ async function runProcesses(count: number, dir: string, firstSeed: number) {
     const files: string[] = [];
     for (let i = 0; i <= PER_PROCESS; i++) {
       const file = path.join(dir, `p${count}-${p}-${i}.jpg`);
-      writeFileSync(file, await makePhotoJpeg(firstSeed + p * (PER_PROCESS + 1) + i));
+      // Process p gets the same pictures in every run: the runs differ only in how many work at once.
+      writeFileSync(file, await makePhotoJpeg(p * (PER_PROCESS + 1) + i));
       files.push(file);
     }
+    // Started as `npm run worker` starts a worker: with its heap limit.
     const child = fork(path.join(__dirname, 'models-process.ts'), files, {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [`--max-old-space-size=${WORKER_HEAP_MIB}`, '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const exited = new Promise<never>((_, reject) =>
@@ -65,8 +68,8 @@ async function runProcesses(count: number, dir: string, firstSeed: number) {
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-models-'));
   process.stderr.write(`${PER_PROCESS} images per process; loading the models in each process first…\n`);
-  const one = await runProcesses(1, dir, 0);
-  const two = await runProcesses(2, dir, 1000);
+  const one = await runProcesses(1, dir);
+  const two = await runProcesses(2, dir);
   const rate = (run: typeof one) => (run.results.reduce((n, r) => n + r.images, 0) * 1000) / run.wallMs;
   const perImage = (run: typeof one, key: 'objectsMs' | 'textMs') =>
     run.results.reduce((n, r) => n + r[key], 0) / run.results.reduce((n, r) => n + r.images, 0);

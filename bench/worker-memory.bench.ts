@@ -52,7 +52,9 @@ function rssMiB(pid: number): number {
 async function heapMiB(pid: number, reportsDir: string): Promise<{ used: number; total: number }> {
   const before = new Set(readdirSync(reportsDir));
   process.kill(pid, 'SIGUSR2');
+  const deadline = performance.now() + 60_000;
   for (;;) {
+    if (performance.now() > deadline) throw new Error(`the worker (${pid}) wrote no report within 60 s`);
     await new Promise((r) => setTimeout(r, 100));
     const written = readdirSync(reportsDir).find((f) => !before.has(f));
     if (!written) continue;

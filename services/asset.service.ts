@@ -394,11 +394,16 @@ export class AssetService {
       // What the checks above computed from the bytes is kept, so ingest does not decode and hash
       // the image again (deleteUnstarted removes it with the row if the workflow cannot start).
       // Search is indexed before the workflow starts, so its activities' later reindexing wins.
-      await Promise.all([
+      // All three writes end before any failure is handled: deleteUnstarted must not race one
+      // still running (its row would hold the version's foreign key), and the error reported is
+      // always the first in this order, not whichever lost a race.
+      const written = await Promise.allSettled([
         inspected.image && this.deps.duplicates.index(id, 1, inspected.image.perceptualHash),
         regions && this.deps.visualFeatures.index(id, 1, regions),
         this.deps.indexer.reindex(id),
       ]);
+      const failed = written.find((w) => w.status === 'rejected');
+      if (failed) throw failed.reason;
       await this.deps.workflows.startLifecycle({
         assetId: id,
         ruleSet: ruleSet.name,

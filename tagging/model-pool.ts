@@ -4,6 +4,8 @@ import type { ModelTask } from './models/model-thread';
 import type { Detection } from './models/object-detector';
 import type { TextLine } from './models/text-recogniser';
 
+const HEAP_FLAGS = /^--(max|min)-(old|semi)-space-size(=|$)/;
+
 /**
  * One worker thread that holds the offline models (object detection, OCR). Their WebAssembly
  * code computes synchronously on the calling thread — measured: OCR of one image left the event
@@ -17,9 +19,10 @@ export class ModelPool {
   constructor() {
     const filename = path.join(__dirname, 'models', 'model-thread.ts');
     // The thread loads TypeScript through tsx, as the main process does (and as Jest's does not).
-    const execArgv = process.execArgv.some((a) => a.includes('tsx'))
-      ? process.execArgv
-      : [...process.execArgv, '--import', 'tsx'];
+    // Heap limits are the process's (`npm run worker` sets one) and the thread inherits them; Node
+    // refuses to start a thread whose execArgv names them (ERR_WORKER_INVALID_EXEC_ARGV).
+    const inherited = process.execArgv.filter((a) => !HEAP_FLAGS.test(a));
+    const execArgv = inherited.some((a) => a.includes('tsx')) ? inherited : [...inherited, '--import', 'tsx'];
     this.pool = new Piscina({ filename, minThreads: 0, maxThreads: 1, idleTimeout: 5 * 60_000, execArgv });
   }
 

@@ -4,11 +4,21 @@ import { DEV_SERVER_ARGS } from './dev-server-settings';
 import { stderrLog, type ToolchainLog } from './log';
 import { resolveTemporalCli, resolveTestServer } from './temporal-binaries';
 
-/** Starts a dev server on free ports with an in-memory database, for tests. */
-export async function startTestDevServer(log: ToolchainLog = stderrLog): Promise<TestWorkflowEnvironment> {
+/**
+ * Starts a dev server on free ports with an in-memory database, for tests, with Assetflow's
+ * settings (`serverDefaults`: the server's own, for a bench to compare with).
+ */
+export async function startTestDevServer(
+  log: ToolchainLog = stderrLog,
+  options: { serverDefaults?: boolean } = {},
+): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTemporalCli({ log });
   return TestWorkflowEnvironment.createLocal({
-    server: { executable, extraArgs: [...DEV_SERVER_ARGS], log: { format: 'pretty', level: 'error' } },
+    server: {
+      executable,
+      extraArgs: options.serverDefaults ? [] : [...DEV_SERVER_ARGS],
+      log: { format: 'pretty', level: 'error' },
+    },
   });
 }
 
