@@ -9,9 +9,12 @@ import { WORKER_HEAP_MIB } from '../../runtime/worker-heap';
  */
 const ROOT = path.join(__dirname, '..', '..');
 const workerScript: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.worker;
-/** The Node flags of `npm run worker`: what comes between `node` and the entry point. */
+/**
+ * The Node flags of `npm run worker` (what comes between `node` and the entry point) as the shell
+ * expands them with ASSETFLOW_WORKER_HEAP_MIB unset.
+ */
 const workerFlags = (() => {
-  const words = workerScript.split(/\s+/);
+  const words = workerScript.replace(/\$\{ASSETFLOW_WORKER_HEAP_MIB:-(\d+)\}/, '$1').split(/\s+/);
   return words.slice(words.indexOf('node') + 1, words.indexOf('bin/assetflow.ts'));
 })();
 
@@ -22,7 +25,7 @@ function runWith(flags: string[], code: string): string {
 describe('the worker heap limit', () => {
   it('is the one `npm run worker` starts the worker with', () => {
     expect(workerScript).toMatch(/^node .*bin\/assetflow\.ts worker$/);
-    expect(workerFlags).toContain(`--max-old-space-size=${WORKER_HEAP_MIB}`);
+    expect(workerScript).toContain(`--max-old-space-size=\${ASSETFLOW_WORKER_HEAP_MIB:-${WORKER_HEAP_MIB}}`);
   });
 
   it('is advised to a worker started without it, and not to one started with it', () => {
@@ -31,6 +34,17 @@ describe('the worker heap limit', () => {
     expect(runWith(['--max-old-space-size=4096', '--import', 'tsx'], advice)).toMatch(
       new RegExp(`heap may grow to \\d+ MiB .*--max-old-space-size=${WORKER_HEAP_MIB}`),
     );
+    // An operator who asked for a larger heap through the variable is not told to shrink it.
+    const larger = execFileSync(
+      process.execPath,
+      ['--max-old-space-size=2048', '--import', 'tsx', '-e', advice],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, ASSETFLOW_WORKER_HEAP_MIB: '2048' },
+      },
+    );
+    expect(larger).toBe('undefined');
   });
 
   it('lets the model thread start and run both models in a worker started that way', () => {
