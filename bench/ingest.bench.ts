@@ -16,7 +16,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import pino from 'pino';
 import sharp from 'sharp';
@@ -43,6 +43,44 @@ async function time(label: string, work: () => Promise<void>): Promise<number> {
   const ms = performance.now() - started;
   process.stderr.write(`  ${label}: ${ms.toFixed(0)} ms\n`);
   return ms;
+}
+
+/**
+ * `bench/trivial.workflow.ts` on a worker of its own: `run(n)` executes COUNT of them, n at a time
+ * (after one warm-up run here).
+ */
+async function oneActivityWorkflows(connection: NativeConnection, address: string) {
+  const worker = await Worker.create({
+    connection,
+    taskQueue: 'bench-trivial',
+    workflowsPath: require.resolve('./trivial.workflow'),
+    activities: { noop: async () => {} },
+  });
+  const running = worker.run();
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection });
+  let runs = 0;
+  const once = () =>
+    client.workflow.execute('trivialWorkflow', {
+      taskQueue: 'bench-trivial',
+      workflowId: `bench-trivial-${runs++}`,
+    });
+  await once();
+  return {
+    async run(concurrency: number) {
+      let left = COUNT;
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (left-- > 0) await once();
+        }),
+      );
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await clientConnection.close();
+    },
+  };
 }
 
 async function main() {
@@ -224,62 +262,20 @@ async function main() {
       );
     };
   // The floor under any upload: a workflow that runs one no-op activity, started and awaited — no
-  // HTTP, no catalogue, no image. What Temporal alone costs per upload here, the same two ways.
-  const trivialWorker = await Worker.create({
-    connection,
-    taskQueue: 'bench-trivial',
-    workflowsPath: require.resolve('./trivial.workflow'),
-    activities: { noop: async () => {} },
-  });
-  const trivialRunning = trivialWorker.run();
-  const clientConnection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection: clientConnection });
-  let trivialRuns = 0;
-  const trivial = () =>
-    client.workflow.execute('trivialWorkflow', {
-      taskQueue: 'bench-trivial',
-      workflowId: `bench-trivial-${trivialRuns++}`,
-    });
-  await trivial();
-  const trivialAll = (concurrency: 1 | 8) => async () => {
-    let left = COUNT;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (left-- > 0) await trivial();
-      }),
-    );
-  };
-  const floorSequential = await time('one-activity workflow, one at a time', trivialAll(1));
-  const floorConcurrent = await time('one-activity workflow, 8 at a time', trivialAll(8));
-  trivialWorker.shutdown();
-  await trivialRunning;
-  await clientConnection.close();
-  // The same on a dev server with the server's defaults (eager activity execution off), to show
-  // what toolchain/dev-server-settings.ts buys.
+  // HTTP, no catalogue, no image. What Temporal alone costs per upload here, the same two ways,
+  // and one at a time on a dev server with the server's defaults (eager activity execution off),
+  // to show what toolchain/dev-server-settings.ts buys.
+  const floor = await oneActivityWorkflows(connection, temporal.address);
+  const floorSequential = await time('one-activity workflow, one at a time', () => floor.run(1));
+  const floorConcurrent = await time('one-activity workflow, 8 at a time', () => floor.run(8));
+  await floor.close();
   const plainTemporal = await startTestDevServer(undefined, { serverDefaults: true });
   const plainConnection = await connectWorker(plainTemporal.address);
-  const plainWorker = await Worker.create({
-    connection: plainConnection,
-    taskQueue: 'bench-trivial',
-    workflowsPath: require.resolve('./trivial.workflow'),
-    activities: { noop: async () => {} },
-  });
-  const plainRunning = plainWorker.run();
-  const plainClientConnection = await Connection.connect({ address: plainTemporal.address });
-  const plainClient = new Client({ connection: plainClientConnection });
-  let plainRuns = 0;
-  const plainTrivial = () =>
-    plainClient.workflow.execute('trivialWorkflow', {
-      taskQueue: 'bench-trivial',
-      workflowId: `bench-trivial-${plainRuns++}`,
-    });
-  await plainTrivial();
-  const plainSequential = await time('one-activity workflow, server defaults, one at a time', async () => {
-    for (let i = 0; i < COUNT; i++) await plainTrivial();
-  });
-  plainWorker.shutdown();
-  await plainRunning;
-  await plainClientConnection.close();
+  const plainFloor = await oneActivityWorkflows(plainConnection, plainTemporal.address);
+  const plainSequential = await time('one-activity workflow, server defaults, one at a time', () =>
+    plainFloor.run(1),
+  );
+  await plainFloor.close();
   await plainConnection.close();
   await plainTemporal.teardown();
 
