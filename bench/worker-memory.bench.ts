@@ -46,26 +46,49 @@ function rssMiB(pid: number): number {
 }
 
 /**
- * Where the worker's memory is: a Node diagnostic report (written on SIGUSR2, `--report-on-signal`)
- * gives the V8 heap; what RSS holds beyond it is native (the SDK's core, sharp/libvips, malloc).
+ * Signals the worker and parses the JSON file it then writes into `dir` (a diagnostic report or a
+ * heap snapshot, by the file's ending); a file that does not parse yet is still being written.
  */
-async function heapMiB(pid: number, reportsDir: string): Promise<{ used: number; total: number }> {
-  const before = new Set(readdirSync(reportsDir));
-  process.kill(pid, 'SIGUSR2');
-  const deadline = performance.now() + 60_000;
+async function signalAndRead<T>(
+  pid: number,
+  signal: NodeJS.Signals,
+  dir: string,
+  ending: string,
+): Promise<T> {
+  const files = () => readdirSync(dir).filter((f) => f.endsWith(ending));
+  const before = new Set(files());
+  process.kill(pid, signal);
+  const deadline = performance.now() + 300_000;
   for (;;) {
-    if (performance.now() > deadline) throw new Error(`the worker (${pid}) wrote no report within 60 s`);
+    if (performance.now() > deadline) throw new Error(`the worker (${pid}) wrote no ${ending} in 5 min`);
     await new Promise((r) => setTimeout(r, 100));
-    const written = readdirSync(reportsDir).find((f) => !before.has(f));
+    const written = files().find((f) => !before.has(f));
     if (!written) continue;
     try {
-      const report = JSON.parse(readFileSync(path.join(reportsDir, written), 'utf8'));
-      const heap = report.javascriptHeap as { usedMemory: number; totalMemory: number };
-      return { used: heap.usedMemory / 2 ** 20, total: heap.totalMemory / 2 ** 20 };
+      const parsed = JSON.parse(readFileSync(path.join(dir, written), 'utf8')) as T;
+      rmSync(path.join(dir, written));
+      return parsed;
     } catch {
       // still being written
     }
   }
+}
+
+/**
+ * Where the worker's memory is: a Node diagnostic report (`--report-on-signal`) gives the V8 heap;
+ * what RSS holds beyond it is native (the SDK's core, sharp/libvips, malloc).
+ */
+async function heapMiB(pid: number, dir: string): Promise<{ used: number; total: number }> {
+  const report = await signalAndRead<{ javascriptHeap: { usedMemory: number; totalMemory: number } }>(
+    pid,
+    'SIGUSR2',
+    dir,
+    '.json',
+  );
+  return {
+    used: report.javascriptHeap.usedMemory / 2 ** 20,
+    total: report.javascriptHeap.totalMemory / 2 ** 20,
+  };
 }
 
 /**
@@ -74,28 +97,17 @@ async function heapMiB(pid: number, reportsDir: string): Promise<{ used: number;
  * included) does not tell.
  */
 async function liveHeapMiB(pid: number, dir: string): Promise<number> {
-  const snapshots = () => readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot'));
-  const before = new Set(snapshots());
-  process.kill(pid, 'SIGUSR1');
-  const deadline = performance.now() + 300_000;
-  for (;;) {
-    if (performance.now() > deadline) throw new Error(`the worker (${pid}) wrote no heap snapshot in 5 min`);
-    await new Promise((r) => setTimeout(r, 500));
-    const written = snapshots().find((f) => !before.has(f));
-    if (!written) continue;
-    let snapshot: { snapshot: { meta: { node_fields: string[] } }; nodes: number[] };
-    try {
-      snapshot = JSON.parse(readFileSync(path.join(dir, written), 'utf8'));
-    } catch {
-      continue; // still being written
-    }
-    rmSync(path.join(dir, written));
-    const fields = snapshot.snapshot.meta.node_fields;
-    let bytes = 0;
-    for (let i = fields.indexOf('self_size'); i < snapshot.nodes.length; i += fields.length)
-      bytes += snapshot.nodes[i]!;
-    return bytes / 2 ** 20;
-  }
+  const snapshot = await signalAndRead<{ snapshot: { meta: { node_fields: string[] } }; nodes: number[] }>(
+    pid,
+    'SIGUSR1',
+    dir,
+    '.heapsnapshot',
+  );
+  const fields = snapshot.snapshot.meta.node_fields;
+  let bytes = 0;
+  for (let i = fields.indexOf('self_size'); i < snapshot.nodes.length; i += fields.length)
+    bytes += snapshot.nodes[i]!;
+  return bytes / 2 ** 20;
 }
 
 const percentile = (values: number[], p: number) =>

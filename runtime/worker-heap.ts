@@ -2,8 +2,9 @@ import { getHeapStatistics } from 'node:v8';
 
 /**
  * The JavaScript heap a worker process is given by default (`npm run worker` runs
- * `node --max-old-space-size=${ASSETFLOW_WORKER_HEAP_MIB:-384} …`). V8 collects old garbage lazily, as the heap nears its limit,
- * and its default limit follows the machine's memory (≈ 4 GiB on a 24 GiB machine): a worker
+ * `node --max-old-space-size=${ASSETFLOW_WORKER_HEAP_MIB:-384} …`). V8 collects old garbage
+ * lazily, as the heap nears its limit, and its default limit follows the machine's memory
+ * (≈ 4 GiB on a 24 GiB machine): a worker
  * left at the default measured 790 MiB RSS at 1 000 open workflows and 1 056 at 2 000, while a
  * heap snapshot at 801 open found ≈ 106 MiB alive; with this limit, 734 MiB at 10 000 open and
  * 833 MiB at 20 000 (models off; docs/performance.md, "Idle workflows"). The limit bounds the
