@@ -333,11 +333,14 @@ describe.each(databaseKinds)('AI fills the form where it can (%s, object detecto
     expect(view.fieldSources.category.confidence).toBeGreaterThanOrEqual(0.4);
     expect(view.compliance.complianceTags).toEqual(['needs-LFGB', 'needs-FDA-food-contact']);
     expect(view.asset.tags).toEqual(expect.arrayContaining(['needs-LFGB', 'cup']));
-    // The catalogue shows the source too (the library reads it there).
-    const row = await harness.storage.assets.find(id);
-    expect((row!.compliance as { fieldSources: unknown }).fieldSources).toMatchObject({
-      category: { source: 'ai' },
+    // The catalogue shows the source too (the library reads it there). The workflow's state is
+    // answered by a query as soon as it changes; the catalogue row is written by the activity that
+    // follows, so it may lag the view above by a moment.
+    const sources = await eventually(async () => {
+      const row = await harness.storage.assets.find(id);
+      return (row?.compliance as { fieldSources?: Record<string, unknown> } | undefined)?.fieldSources;
     });
+    expect(sources).toMatchObject({ category: { source: 'ai' } });
 
     const confirmed = await harness.http
       .patch(`/api/assets/${id}/metadata`)
