@@ -1,4 +1,4 @@
-import { decodeImage, fromPixels } from './pixels';
+import { decodeImage, fromPixels, readHeader, type Sharp } from './pixels';
 import { type Grey, greyOf, type Registration, register } from './registration';
 
 /**
@@ -118,44 +118,44 @@ function coefficient(luma: Float64Array, bx: number, by: number, basis: Float64A
   return sum;
 }
 
-/** How many renditions' carrier coefficients `embedWatermark` keeps (16 KiB each). */
-const COEFFICIENT_CACHE_SIZE = 256;
-/** Carrier coefficients of recently marked renditions, by the caller's key, least recently used first. */
-const coefficientCache = new Map<string, Float64Array>();
+/** How many renditions `markImage` remembers (16 KiB of coefficients each). */
+const CARRIER_CACHE_SIZE = 256;
 
-/** The carrier coefficients (block × coefficient, in carrier order) of an image's canonical luminance. */
-async function carrierCoefficients(rgb: Buffer, width: number, height: number): Promise<Float64Array> {
+/** What marking needs from an unmarked image besides its bytes. */
+interface Carriers {
+  /** The carrier coefficients (block × coefficient, in carrier order) of its canonical luminance. */
+  coefficients: Float64Array;
+  width: number;
+  height: number;
+  /**
+   * Whether its bytes decode straight to the 3-band sRGB the marking adds to (no alpha, no
+   * orientation to apply, not grey or CMYK); otherwise they are normalised to raw RGB first.
+   */
+  plainRgb: boolean;
+}
+
+/** Carriers of recently marked images, by the caller's key, least recently used first. */
+const carrierCache = new Map<string, Carriers>();
+
+async function carriersOf(input: Buffer, maxPixels: number): Promise<{ carriers: Carriers; rgb: Buffer }> {
+  const header = await readHeader(input);
+  const { rgb, width, height } = await decode(input, maxPixels);
   const luma = await canonicalLuma(rgb, width, height);
   const coefficients = new Float64Array(BLOCKS * BLOCKS * BASES.length);
   let carrier = 0;
   for (let by = 0; by < BLOCKS; by++)
     for (let bx = 0; bx < BLOCKS; bx++)
       for (const basis of BASES) coefficients[carrier++] = coefficient(luma.values, bx, by, basis);
-  return coefficients;
+  const plainRgb =
+    header.channels === 3 && header.space === 'srgb' && (header.orientation ?? 1) === 1 && !header.hasAlpha;
+  return { carriers: { coefficients, width, height, plainRgb }, rgb };
 }
 
 /**
- * Embeds `payload` (40 bits) and returns the marked image's raw RGB with its PSNR against the input.
- * With `cacheKey` (naming these exact bytes, e.g. a cached rendition's content-addressed file), the
- * carrier coefficients of the unmarked image are kept: every later copy of the same rendition for
- * another recipient skips reducing it to the canonical size, about a third of the marking's cost.
+ * The luminance change that carries `bits`, at the canonical size: each carrier coefficient moved
+ * to the nearest point of its bit's lattice (QIM: bit 0 at kΔ, bit 1 at kΔ + Δ/2).
  */
-export async function embedWatermark(
-  input: Buffer,
-  payload: bigint,
-  maxPixels: number,
-  cacheKey?: string,
-): Promise<{ rgb: Buffer; width: number; height: number; psnr: number }> {
-  const bits = messageBits(payload);
-  const { rgb, width, height } = await decode(input, maxPixels);
-  let coefficients = cacheKey === undefined ? undefined : coefficientCache.get(cacheKey);
-  if (coefficients && cacheKey !== undefined) coefficientCache.delete(cacheKey);
-  coefficients ??= await carrierCoefficients(rgb, width, height);
-  if (cacheKey !== undefined) {
-    coefficientCache.set(cacheKey, coefficients);
-    if (coefficientCache.size > COEFFICIENT_CACHE_SIZE)
-      coefficientCache.delete(coefficientCache.keys().next().value as string);
-  }
+function canonicalChange(coefficients: Float64Array, bits: Uint8Array): Float64Array {
   const change = new Float64Array(WATERMARK_SIZE * WATERMARK_SIZE);
   let carrier = 0;
   for (let by = 0; by < BLOCKS; by++) {
@@ -163,10 +163,8 @@ export async function embedWatermark(
       for (const basis of BASES) {
         const c = coefficients[carrier]!;
         const bit = bits[CARRIER_BIT[carrier++]!]!;
-        // QIM: the nearest point of the lattice for this bit (bit 0 at kΔ, bit 1 at kΔ + Δ/2).
         const offset = bit * (DELTA / 2);
-        const target = Math.round((c - offset) / DELTA) * DELTA + offset;
-        const d = target - c;
+        const d = Math.round((c - offset) / DELTA) * DELTA + offset - c;
         for (let y = 0; y < BLOCK; y++) {
           const row = (by * BLOCK + y) * WATERMARK_SIZE + bx * BLOCK;
           for (let x = 0; x < BLOCK; x++) change[row + x]! += d * basis[y * BLOCK + x]!;
@@ -174,10 +172,18 @@ export async function embedWatermark(
       }
     }
   }
-  // Bilinear upsampling of the canonical change to the image's size, done separably: where each
-  // column falls among the canonical columns once, each row's blend of two canonical rows once,
-  // then one multiply-add per pixel. The same arithmetic as blending four neighbours per pixel,
-  // at a fraction of the cost (this loop was most of a marked download's time).
+  return change;
+}
+
+/** Levels are stored as level + STEP_ZERO in the plane of steps (a byte per pixel). */
+const STEP_ZERO = 128;
+
+/**
+ * The canonical change upsampled (bilinear, separably: where each column falls among the canonical
+ * columns once, each row's blend of two canonical rows once, then one multiply-add per pixel) and
+ * rounded to whole levels: a byte per pixel, `STEP_ZERO` meaning no change. Also Σ step², for the PSNR.
+ */
+function stepPlane(change: Float64Array, width: number, height: number): { steps: Buffer; squared: number } {
   const column0 = new Int32Array(width);
   const column1 = new Int32Array(width);
   const columnWeight = new Float64Array(width);
@@ -188,33 +194,88 @@ export async function embedWatermark(
     columnWeight[x] = fx - column0[x]!;
   }
   const rowChange = new Float64Array(WATERMARK_SIZE);
-  const out = Buffer.allocUnsafe(rgb.length);
-  // Assigning to a clamped view keeps each level within 0–255.
-  const clamped = new Uint8ClampedArray(out.buffer, out.byteOffset, out.length);
+  const steps = Buffer.allocUnsafe(width * height);
   let squared = 0;
-  for (let y = 0; y < height; y++) {
+  for (let y = 0, i = 0; y < height; y++) {
     const fy = Math.min(WATERMARK_SIZE - 1, Math.max(0, ((y + 0.5) * WATERMARK_SIZE) / height - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(WATERMARK_SIZE - 1, y0 + 1);
     const wy = fy - y0;
     for (let c = 0; c < WATERMARK_SIZE; c++)
       rowChange[c] = (1 - wy) * change[y0 * WATERMARK_SIZE + c]! + wy * change[y1 * WATERMARK_SIZE + c]!;
-    let i = y * width * 3;
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < width; x++, i++) {
       const left = rowChange[column0[x]!]!;
-      // Levels are integers, so rounding level + change is level + the rounded change.
-      const step = Math.floor(left + columnWeight[x]! * (rowChange[column1[x]!]! - left) + 0.5);
-      for (let k = 0; k < 3; k++, i++) {
-        const before = rgb[i]!;
-        clamped[i] = before + step;
-        const moved = clamped[i]! - before;
-        squared += moved * moved;
-      }
+      // Levels are integers, so rounding level + change is level + the rounded change. The change
+      // stays within ±11 levels (Δ/2 on two basis functions of amplitude ≤ 1/4); the clamp only
+      // keeps the byte's meaning should that ever change.
+      const step = Math.max(
+        -STEP_ZERO,
+        Math.min(
+          255 - STEP_ZERO,
+          Math.floor(left + columnWeight[x]! * (rowChange[column1[x]!]! - left) + 0.5),
+        ),
+      );
+      steps[i] = STEP_ZERO + step;
+      squared += step * step;
     }
   }
-  const mse = squared / rgb.length;
+  return { steps, squared };
+}
+
+/** Adds the step plane (band 4) to R, G and B and drops it; libvips clips each level to 0–255. */
+type Row4 = [number, number, number, number];
+const ADD_STEPS_TO_RGB: [Row4, Row4, Row4, Row4] = [
+  [1, 0, 0, 1],
+  [0, 1, 0, 1],
+  [0, 0, 1, 1],
+  [0, 0, 0, 1],
+];
+
+/**
+ * Marks an image with `payload` (40 bits): the returned pipeline yields the marked image (3-band
+ * sRGB) when encoded. The pixels never leave libvips: the change is computed in JavaScript at the
+ * canonical 256×256 size, upsampled to a plane of a byte per pixel, joined to the decoded image
+ * as a fourth band and added to R, G and B in the same pipeline that decodes and encodes — so a
+ * marked copy costs one decode and one encode, like an unmarked one, plus the plane.
+ *
+ * With `cacheKey` (naming these exact bytes, e.g. a cached rendition's content-addressed file),
+ * the carrier coefficients and size are kept: every later copy of the same image for another
+ * recipient skips decoding it to reduce it to the canonical size.
+ *
+ * `psnr` is a lower bound against the unmarked image: it counts every step in full, where
+ * clipping at 0 or 255 can only bring a level closer to where it was.
+ */
+export async function markImage(
+  input: Buffer,
+  payload: bigint,
+  maxPixels: number,
+  cacheKey?: string,
+): Promise<{ image: Sharp; width: number; height: number; psnr: number }> {
+  const bits = messageBits(payload);
+  let carriers = cacheKey === undefined ? undefined : carrierCache.get(cacheKey);
+  let decoded: Buffer | undefined;
+  if (carriers && cacheKey !== undefined) carrierCache.delete(cacheKey);
+  if (!carriers) ({ carriers, rgb: decoded } = await carriersOf(input, maxPixels));
+  if (cacheKey !== undefined) {
+    carrierCache.set(cacheKey, carriers);
+    if (carrierCache.size > CARRIER_CACHE_SIZE)
+      carrierCache.delete(carrierCache.keys().next().value as string);
+  }
+  const { width, height } = carriers;
+  const { steps, squared } = stepPlane(canonicalChange(carriers.coefficients, bits), width, height);
+  // Decoded already (a cache miss) or not plain RGB: start from raw RGB; else from the bytes.
+  if (!decoded && !carriers.plainRgb) decoded = (await decode(input, maxPixels)).rgb;
+  const source = decoded
+    ? fromPixels(decoded, { width, height, channels: 3 })
+    : decodeImage(input, maxPixels);
+  const image = source
+    .joinChannel(steps, { raw: { width, height, channels: 1 } })
+    .recomb(ADD_STEPS_TO_RGB)
+    .linear([1, 1, 1, 1], [-STEP_ZERO, -STEP_ZERO, -STEP_ZERO, 0])
+    .removeAlpha();
+  const mse = squared / (width * height);
   return {
-    rgb: out,
+    image,
     width,
     height,
     psnr: mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse),
@@ -374,7 +435,7 @@ function chaseDecode(bits: Uint8Array, reliability: Float64Array): bigint | null
 
 /**
  * Marks an image file and encodes it again in its own format (JPEG when it is not PNG or WebP).
- * `cacheKey` names the input's bytes for `embedWatermark`'s cache (a rendition's file).
+ * `cacheKey` names the input's bytes for `markImage`'s cache (a rendition's file).
  */
 export async function watermarkFile(
   input: Buffer,
@@ -384,12 +445,10 @@ export async function watermarkFile(
   maxPixels: number,
   cacheKey?: string,
 ): Promise<{ bytes: Buffer; mediaType: string; psnr: number }> {
-  const marked = await embedWatermark(input, payload, maxPixels, cacheKey);
-  const image = fromPixels(marked.rgb, { width: marked.width, height: marked.height, channels: 3 });
-  if (mediaType === 'image/png') return { bytes: await image.png().toBuffer(), mediaType, psnr: marked.psnr };
-  if (mediaType === 'image/webp')
-    return { bytes: await image.webp({ quality }).toBuffer(), mediaType, psnr: marked.psnr };
-  return { bytes: await image.jpeg({ quality }).toBuffer(), mediaType: 'image/jpeg', psnr: marked.psnr };
+  const { image, psnr } = await markImage(input, payload, maxPixels, cacheKey);
+  if (mediaType === 'image/png') return { bytes: await image.png().toBuffer(), mediaType, psnr };
+  if (mediaType === 'image/webp') return { bytes: await image.webp({ quality }).toBuffer(), mediaType, psnr };
+  return { bytes: await image.jpeg({ quality }).toBuffer(), mediaType: 'image/jpeg', psnr };
 }
 
 /** A payload as the trail records it: 10 hex digits. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
-import { embedWatermark, extractRegistered, extractWatermark } from '../../imaging/watermark';
+import sharp, { type Sharp } from 'sharp';
+import { extractRegistered, extractWatermark, markImage } from '../../imaging/watermark';
 
 const PHOTOS = ['coffee.jpg', 'chelsea.jpg', 'astronaut.jpg', 'rocket.jpg'].map((f) =>
   readFileSync(path.join(__dirname, '..', 'fixtures', 'photos', f)),
@@ -16,11 +16,10 @@ async function markedPartnerRenditions() {
     PHOTOS.map(async (photo) => {
       const rendition = await sharp(photo).resize(1600).jpeg({ quality: 92 }).toBuffer();
       const payload = random40();
-      const out = await embedWatermark(rendition, payload, MAX);
-      const delivered = await sharp(out.rgb, { raw: { width: out.width, height: out.height, channels: 3 } })
-        .jpeg({ quality: 95 })
-        .toBuffer();
-      return { payload, delivered, rendition, psnr: out.psnr };
+      const out = await markImage(rendition, payload, MAX);
+      const marked = await out.image.clone().raw().toBuffer();
+      const delivered = await out.image.jpeg({ quality: 95 }).toBuffer();
+      return { payload, delivered, rendition, marked, psnr: out.psnr };
     }),
   );
 }
@@ -31,8 +30,37 @@ describe('invisible watermark (DCT-QIM, blind extraction)', () => {
     marked = await markedPartnerRenditions();
   }, 60_000);
 
-  it('stays invisible: PSNR ≥ 40 dB against the unmarked rendition', () => {
-    for (const m of marked) expect(m.psnr).toBeGreaterThanOrEqual(40);
+  it('stays invisible: PSNR ≥ 40 dB against the unmarked rendition, and the reported PSNR is a lower bound', async () => {
+    for (const m of marked) {
+      const unmarked = await sharp(m.rendition).raw().toBuffer();
+      let squared = 0;
+      for (let i = 0; i < unmarked.length; i++) squared += (m.marked[i]! - unmarked[i]!) ** 2;
+      const psnr = 10 * Math.log10((255 * 255) / (squared / unmarked.length));
+      expect(psnr).toBeGreaterThanOrEqual(40);
+      expect(m.psnr).toBeLessThanOrEqual(psnr + 1e-9);
+      expect(m.psnr).toBeGreaterThan(psnr - 1);
+    }
+  });
+
+  it('moves R, G and B of a pixel by the same whole step (only luminance), clipped to 0–255', async () => {
+    for (const m of marked) {
+      const unmarked = await sharp(m.rendition).raw().toBuffer();
+      let moved = 0;
+      let unequal = 0;
+      let largest = 0;
+      for (let p = 0; p < unmarked.length; p += 3) {
+        const changes = [0, 1, 2].map((k) => m.marked[p + k]! - unmarked[p + k]!);
+        const clipped = [0, 1, 2].some((k) => m.marked[p + k] === 0 || m.marked[p + k] === 255);
+        if (!clipped && (changes[0] !== changes[1] || changes[1] !== changes[2])) unequal += 1;
+        largest = Math.max(largest, ...changes.map(Math.abs));
+        if (changes[0] !== 0) moved += 1;
+      }
+      expect({ unequal, largestStepAtMost11: largest <= 11 }).toEqual({
+        unequal: 0,
+        largestStepAtMost11: true,
+      });
+      expect(moved).toBeGreaterThan(unmarked.length / 3 / 4);
+    }
   });
 
   it.each([
@@ -116,20 +144,47 @@ describe('invisible watermark (DCT-QIM, blind extraction)', () => {
   it('a cached rendition is marked exactly as an uncached one, and the cache is what the key names', async () => {
     const [first, second] = marked;
     const payload = random40();
-    const uncached = await embedWatermark(first!.rendition, payload, MAX);
+    const raw = async (out: Promise<{ image: Sharp }>) => (await out).image.raw().toBuffer();
+    const uncached = await raw(markImage(first!.rendition, payload, MAX));
     const key = `rendition-${randomBytes(4).toString('hex')}`;
-    const cold = await embedWatermark(first!.rendition, payload, MAX, key);
-    const warm = await embedWatermark(first!.rendition, payload, MAX, key);
-    expect(cold.rgb.equals(uncached.rgb)).toBe(true);
-    expect(warm.rgb.equals(uncached.rgb)).toBe(true);
+    const cold = await raw(markImage(first!.rendition, payload, MAX, key));
+    const warm = await raw(markImage(first!.rendition, payload, MAX, key));
+    expect(cold.equals(uncached)).toBe(true);
+    expect(warm.equals(uncached)).toBe(true);
     // The key must name the bytes: another picture under the same key is marked with the first
     // picture's coefficients, so the copy no longer carries the payload (the cache was used).
-    const misnamed = await embedWatermark(second!.rendition, payload, MAX, key);
-    const misnamedJpeg = await sharp(misnamed.rgb, {
-      raw: { width: misnamed.width, height: misnamed.height, channels: 3 },
-    })
-      .jpeg({ quality: 95 })
-      .toBuffer();
+    const misnamed = await markImage(second!.rendition, payload, MAX, key);
+    const misnamedJpeg = await misnamed.image.jpeg({ quality: 95 }).toBuffer();
     expect((await extractWatermark(misnamedJpeg, MAX)).payload).not.toBe(payload);
+  });
+
+  it.each([
+    ['a PNG with an alpha channel', (b: Buffer) => sharp(b).ensureAlpha(0.8).png().toBuffer(), 3],
+    ['a greyscale JPEG', (b: Buffer) => sharp(b).greyscale().jpeg({ quality: 92 }).toBuffer(), 3],
+    [
+      'a JPEG to be turned a quarter (EXIF orientation 6)',
+      (b: Buffer) => sharp(b).jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer(),
+      3,
+    ],
+  ])('marks %s as RGB, upright, readable blind, from the cache as well', async (_name, make) => {
+    const input = await make(marked[0]!.rendition);
+    const header = await sharp(input).metadata();
+    const upright = (header.orientation ?? 1) >= 5 ? { width: header.height, height: header.width } : header;
+    const key = `odd-${randomBytes(4).toString('hex')}`;
+    for (const attempt of ['cold', 'warm']) {
+      const payload = random40();
+      const out = await markImage(input, payload, MAX, key);
+      const { data, info } = await out.image.raw().toBuffer({ resolveWithObject: true });
+      expect({ attempt, channels: info.channels, width: info.width, height: info.height }).toEqual({
+        attempt,
+        channels: 3,
+        width: upright.width,
+        height: upright.height,
+      });
+      const jpegOut = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+        .jpeg({ quality: 95 })
+        .toBuffer();
+      expect((await extractWatermark(jpegOut, MAX)).payload).toBe(payload);
+    }
   });
 });
