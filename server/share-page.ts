@@ -1,36 +1,101 @@
 import escapeHtml from 'escape-html';
 import type { LinkView } from '../services/share.service';
 
+/** The languages the pages a link's visitors see are written in; the first is the default. */
+export const PAGE_LANGUAGES = ['en', 'zh'] as const;
+export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
+
+/**
+ * Every sentence of the landing page, per language. Values passed in are already escaped HTML
+ * (names, dates) or numbers; the texts themselves hold no user input.
+ */
+const TEXT: Record<
+  PageLanguage,
+  {
+    htmlLang: string;
+    deadTitle: string;
+    deadBody: string;
+    signInTitle: string;
+    signInBody: string;
+    passwordTitle: string;
+    wrongPassword: string;
+    passwordLabel: string;
+    open: string;
+    download: (rendition: string) => string;
+    downloadAll: string;
+    sharedTitle: (files: number) => string;
+    availableUntil: (date: Date) => string;
+    downloadsLeft: (left: number) => string;
+  }
+> = {
+  en: {
+    htmlLang: 'en',
+    deadTitle: 'Link not available',
+    deadBody: 'This link is not available. Ask the sender for a new one.',
+    signInTitle: 'Sign in to open this link',
+    signInBody:
+      'This link is for named recipients. <a href="/">Sign in</a> with the address it was sent to, then open it again.',
+    passwordTitle: 'Password required',
+    wrongPassword: 'That password is not right.',
+    passwordLabel: 'Password',
+    open: 'Open',
+    download: (rendition) => `Download ${rendition}`,
+    downloadAll: 'Download all (zip)',
+    sharedTitle: (files) => `Shared with you: ${files} file${files === 1 ? '' : 's'}`,
+    availableUntil: (date) => `Available until ${date.toUTCString()}`,
+    downloadsLeft: (left) => `${left} download${left === 1 ? '' : 's'} left`,
+  },
+  zh: {
+    htmlLang: 'zh-CN',
+    deadTitle: '链接不可用',
+    deadBody: '此链接不可用。请向发送者索取新的链接。',
+    signInTitle: '请登录后打开此链接',
+    signInBody: '此链接仅限指定的收件人。请用接收此链接的邮箱<a href="/">登录</a>，然后再次打开。',
+    passwordTitle: '需要密码',
+    wrongPassword: '密码不正确。',
+    passwordLabel: '密码',
+    open: '打开',
+    download: (rendition) => `下载 ${rendition}`,
+    downloadAll: '全部下载（zip）',
+    sharedTitle: (files) => `与你分享了 ${files} 个文件`,
+    availableUntil: (date) =>
+      `有效期至 ${new Intl.DateTimeFormat('zh-CN', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }).format(date)}（UTC）`,
+    downloadsLeft: (left) => `还可下载 ${left} 次`,
+  },
+};
+
 /**
  * The public landing page of a share link, rendered on the server so it works without the web
- * app or JavaScript. Every value from the catalogue goes through `escapeHtml`: asset names and
- * metadata are stored verbatim, so this is where a `<script>` in a name becomes text.
+ * app or JavaScript, in the visitor's language. Every value from the catalogue goes through
+ * `escapeHtml`: asset names and metadata are stored verbatim, so this is where a `<script>` in a
+ * name becomes text.
  */
-export function renderSharePage(view: LinkView, token: string): { status: number; html: string } {
+export function renderSharePage(
+  view: LinkView,
+  token: string,
+  language: PageLanguage = 'en',
+): { status: number; html: string } {
+  const text = TEXT[language];
+  const page = (status: number, title: string, body: string) => ({
+    status,
+    html: pageHtml(text.htmlLang, title, body),
+  });
   const base = `/s/${encodeURIComponent(token)}`;
   switch (view.kind) {
     case 'dead':
       // Unknown, expired, revoked or taken down: one page, so none can be told apart.
-      return page(
-        404,
-        'Link not available',
-        '<p>This link is not available. Ask the sender for a new one.</p>',
-      );
+      return page(404, text.deadTitle, `<p>${text.deadBody}</p>`);
     case 'sign-in':
-      return page(
-        401,
-        'Sign in to open this link',
-        '<p>This link is for named recipients. <a href="/">Sign in</a> with the address it was sent to, then open it again.</p>',
-      );
+      return page(401, text.signInTitle, `<p>${text.signInBody}</p>`);
     case 'password':
       return page(
         401,
-        'Password required',
-        `${view.wrong ? '<p class="error" role="alert">That password is not right.</p>' : ''}
+        text.passwordTitle,
+        `${view.wrong ? `<p class="error" role="alert">${text.wrongPassword}</p>` : ''}
 <form method="post" action="${base}">
-  <label for="password">Password</label>
+  <label for="password">${text.passwordLabel}</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
-  <button type="submit">Open</button>
+  <button type="submit">${text.open}</button>
 </form>`,
       );
     case 'open': {
@@ -41,21 +106,20 @@ export function renderSharePage(view: LinkView, token: string): { status: number
           const name = escapeHtml(asset.displayName);
           const id = encodeURIComponent(asset.id);
           const download = canDownload
-            ? `<form method="post" action="${base}/download?asset=${id}"><button class="download" type="submit">Download ${escapeHtml(share.rendition)}</button></form>`
+            ? `<form method="post" action="${base}/download?asset=${id}"><button class="download" type="submit">${text.download(escapeHtml(share.rendition))}</button></form>`
             : '';
           return `<li><figure><img src="${base}/preview/${id}" alt="${name}" loading="lazy"><figcaption>${name}</figcaption></figure>${download}</li>`;
         })
         .join('\n');
       const all =
         canDownload && assets.length > 1
-          ? `<form method="post" action="${base}/download"><button class="download" type="submit">Download all (zip)</button></form>`
+          ? `<form method="post" action="${base}/download"><button class="download" type="submit">${text.downloadAll}</button></form>`
           : '';
-      const left =
-        downloadsLeft === null ? '' : ` · ${downloadsLeft} download${downloadsLeft === 1 ? '' : 's'} left`;
+      const left = downloadsLeft === null ? '' : ` · ${text.downloadsLeft(downloadsLeft)}`;
       return page(
         200,
-        `Shared with you: ${assets.length} file${assets.length === 1 ? '' : 's'}`,
-        `<p class="meta">Available until ${escapeHtml(new Date(share.expiresAt).toUTCString())}${left}</p>
+        text.sharedTitle(assets.length),
+        `<p class="meta">${escapeHtml(text.availableUntil(new Date(share.expiresAt)))}${left}</p>
 ${all}<ul class="assets">
 ${items}
 </ul>`,
@@ -64,9 +128,9 @@ ${items}
   }
 }
 
-function page(status: number, title: string, body: string): { status: number; html: string } {
-  const html = `<!doctype html>
-<html lang="en">
+function pageHtml(htmlLang: string, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${htmlLang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -82,7 +146,6 @@ ${body}
 </body>
 </html>
 `;
-  return { status, html };
 }
 
 export const SHARE_PAGE_CSS = `

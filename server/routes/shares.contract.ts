@@ -172,7 +172,10 @@ export const openShare = operation({
   operationId: 'openShare',
   tag: Page,
   summary: 'Share landing page: password form, sign-in request or the shared files',
-  description: 'Rendered on the server (works without JavaScript); never cached. Records the view.',
+  description:
+    'Rendered on the server (works without JavaScript) in the visitor\u2019s language: Chinese when ' +
+    'Accept-Language prefers it to English, else English (so are the link\u2019s other pages). Never ' +
+    'cached. Records the view.',
   params: TokenParams,
   responses: { 200: { description: 'The shared files, with a download button each (HTML)', html: true } },
   errors: { 401: `${GATE}; ${BAD_TOKEN}`, 404: DEAD, 429: SCANNING },

@@ -7,7 +7,7 @@ import type { ShareService, Visitor } from '../../services/share.service';
 import { actorOf, addressOf, servedOverHttps, signedInUser } from '../actor';
 import { mount } from '../contract/route';
 import { fileHeaders, sendFile } from '../responses';
-import { renderSharePage, SHARE_PAGE_CSS } from '../share-page';
+import { PAGE_LANGUAGES, type PageLanguage, renderSharePage, SHARE_PAGE_CSS } from '../share-page';
 import { pagingOf } from './distribution.routes';
 import {
   createShare,
@@ -61,7 +61,7 @@ export function sharesRouter(deps: {
 
   mount(router, openShare, async ({ params }, req, res) => {
     const view = await deps.shares.open(params.token, visitorOf(req));
-    sendPage(res, renderSharePage(view, params.token));
+    sendPage(res, renderSharePage(view, params.token, languageOf(req)));
   });
 
   mount(
@@ -75,7 +75,11 @@ export function sharesRouter(deps: {
         const view = await deps.shares.open(token, visitorOf(req));
         sendPage(
           res,
-          renderSharePage(view.kind === 'password' ? { kind: 'password', wrong: true } : view, token),
+          renderSharePage(
+            view.kind === 'password' ? { kind: 'password', wrong: true } : view,
+            token,
+            languageOf(req),
+          ),
         );
         return;
       }
@@ -102,7 +106,7 @@ export function sharesRouter(deps: {
   mount(router, downloadShare, async ({ params, query }, req, res) => {
     const result = await deps.shares.download(params.token, visitorOf(req), query.asset);
     if ('kind' in result) {
-      sendPage(res, renderSharePage(result, params.token));
+      sendPage(res, renderSharePage(result, params.token, languageOf(req)));
       return;
     }
     if (result.zipName) {
@@ -118,7 +122,7 @@ export function sharesRouter(deps: {
     const file = await deps.shares.preview(params.token, visitorOf(req), params.assetId);
     if (!file) {
       // The same page as any dead link: nothing tells the visitor why.
-      sendPage(res, renderSharePage({ kind: 'dead' }, params.token));
+      sendPage(res, renderSharePage({ kind: 'dead' }, params.token, languageOf(req)));
       return;
     }
     sendFile(res, file, 'inline');
@@ -139,7 +143,7 @@ function visitorOf(req: Request): Visitor {
 
 function sendPage(res: Response, page: { status: number; html: string }): void {
   // Pages of a link are private to whoever holds it: never cached by proxies or referred onward.
-  res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer');
+  res.set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').vary('Accept-Language');
   res.status(page.status).type('html').send(page.html);
 }
 
@@ -147,4 +151,9 @@ function sendPage(res: Response, page: { status: number; html: string }): void {
 function toShareResponse(share: ShareRecord) {
   const { passwordHash, ...rest } = share;
   return { ...rest, password: passwordHash !== null };
+}
+
+/** The visitor's language among the pages' (Accept-Language, `zh-CN` counting as `zh`); English otherwise. */
+function languageOf(req: Request): PageLanguage {
+  return (req.acceptsLanguages(...PAGE_LANGUAGES) || PAGE_LANGUAGES[0]) as PageLanguage;
 }

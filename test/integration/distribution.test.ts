@@ -147,6 +147,69 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     expect(listed).not.toHaveProperty('passwordHash');
   });
 
+  it("the landing page speaks the visitor's language (zh or en, from Accept-Language)", async () => {
+    const id = await upload(dee, '春节海报.jpg');
+    const made = await share(dee, {
+      assetIds: [id],
+      permission: 'download',
+      rendition: 'preview',
+      password: 'open sesame 42',
+      maxDownloads: 3,
+    }).expect(201);
+    const token = tokenOf(made.body.url);
+    const zh = 'zh-CN,zh;q=0.9,en;q=0.8';
+    const title = (html: string) => /<h1>(.*)<\/h1>/.exec(html)?.[1];
+    const lang = (html: string) => /<html lang="([^"]+)">/.exec(html)?.[1];
+
+    const gate = await anonymous().get(`/s/${token}`).set('Accept-Language', zh).expect(401);
+    expect([lang(gate.text), title(gate.text)]).toEqual(['zh-CN', '需要密码']);
+    expect(gate.text).toContain('<label for="password">密码</label>');
+    expect(gate.headers.vary).toMatch(/Accept-Language/i);
+    const wrong = await anonymous()
+      .post(`/s/${token}`)
+      .set('Accept-Language', zh)
+      .type('form')
+      .send({ password: 'guess' })
+      .expect(401);
+    expect(wrong.text).toContain('密码不正确。');
+    const cookie = unlockCookie(await unlock(token, 'open sesame 42').expect(303));
+    const page = await anonymous()
+      .get(`/s/${token}`)
+      .set('Cookie', cookie)
+      .set('Accept-Language', zh)
+      .expect(200);
+    expect(title(page.text)).toBe('与你分享了 1 个文件');
+    expect(page.text).toContain('春节海报.jpg');
+    expect(page.text).toContain('还可下载 3 次');
+    expect(page.text).toMatch(/有效期至 \d{4}年\d{1,2}月\d{1,2}日/);
+    expect(page.text).toContain('>下载 preview</button>');
+    expect(page.text).not.toMatch(/Download|Shared with you|left/);
+
+    // Other spellings of Chinese count; a language without pages, or none, gets English; the
+    // visitor's preferences decide between the two.
+    for (const [header, expected] of [
+      ['zh-TW', '与你分享了 1 个文件'],
+      ['zh', '与你分享了 1 个文件'],
+      ['en-US,en;q=0.9,zh;q=0.5', 'Shared with you: 1 file'],
+      ['fr-FR,fr;q=0.9', 'Shared with you: 1 file'],
+      ['de,zh;q=0.2', '与你分享了 1 个文件'],
+    ] as const) {
+      const res = await anonymous().get(`/s/${token}`).set('Cookie', cookie).set('Accept-Language', header);
+      expect({ header, title: title(res.text) }).toEqual({ header, title: expected });
+    }
+    const plain = await anonymous().get(`/s/${token}`).set('Cookie', cookie).expect(200);
+    expect([lang(plain.text), title(plain.text)]).toEqual(['en', 'Shared with you: 1 file']);
+
+    await harness.http.delete(`/api/shares/${made.body.id}`).set(dee).expect(204);
+    const dead = await anonymous().get(`/s/${token}`).set('Accept-Language', zh).expect(404);
+    const unknown = await anonymous()
+      .get(`/s/${'z'.repeat(43)}`)
+      .set('Accept-Language', zh)
+      .expect(404);
+    expect(title(dead.text)).toBe('链接不可用');
+    expect(dead.text).toBe(unknown.text);
+  });
+
   it('records a link of several assets in one transaction per action, the same one as the action', async () => {
     const ids = [];
     for (const name of ['batch-a.jpg', 'batch-b.jpg', 'batch-c.jpg'])
