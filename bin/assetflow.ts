@@ -9,6 +9,7 @@ import { ensureSystemTools } from '../toolchain/system-tools';
 import { registerCatalogueCommands } from './catalogue-commands';
 import { registerDataCommands } from './data-commands';
 import { registerRulesCommands } from './rules-commands';
+import { registerUploadCommand } from './upload-command';
 import { registerUsersCommands } from './users-commands';
 
 const program = new Command('assetflow')
@@ -70,6 +71,7 @@ registerCatalogueCommands(program);
 registerDataCommands(program);
 registerRulesCommands(program);
 registerUsersCommands(program);
+registerUploadCommand(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(

@@ -69,6 +69,23 @@ export class DuplicateRepository {
     }));
   }
 
+  /** Every live version holding one of these blobs (for "which of these files are stored already"). */
+  async findExactMany(
+    sha256s: string[],
+  ): Promise<Array<{ sha256: string; assetId: string; version: number }>> {
+    if (sha256s.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('asset_versions as v')
+      .innerJoin('assets as a', 'a.id', 'v.asset_id')
+      .select(['v.blob_sha256', 'v.asset_id', 'v.version'])
+      .where('v.blob_sha256', 'in', sha256s)
+      .where('a.purged_at', 'is', null)
+      .orderBy('a.created_at')
+      .orderBy('v.version')
+      .execute();
+    return rows.map((r) => ({ sha256: r.blob_sha256, assetId: r.asset_id, version: r.version }));
+  }
+
   /**
    * Versions whose hash is within `maxDistance` bits of `hash`, nearest first.
    *

@@ -52,6 +52,7 @@ export const endpointPolicy: Record<string, Requirement> = {
   'PUT /api/projects/{project}/grants': { kind: 'project', level: 'manage' },
 
   'POST /api/assets': SIGNED_IN, // + body: edit on the target project
+  'POST /api/assets/lookup': SIGNED_IN, // names only the assets the caller may see
   'GET /api/assets/{id}': asset('view'),
   'GET /api/assets/{id}/thumbnail': asset('view'),
   'GET /api/assets/{id}/timeline': asset('view'),

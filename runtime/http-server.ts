@@ -11,6 +11,7 @@ import { AccessService } from '../services/access.service';
 import { AssetService } from '../services/asset.service';
 import { ChannelExportService } from '../services/channel-export.service';
 import { CommentService } from '../services/comment.service';
+import { ContentLookupService } from '../services/content-lookup.service';
 import { HealthService } from '../services/health.service';
 import { IdentityService } from '../services/identity.service';
 import { MigrationService } from '../services/migration.service';
@@ -102,6 +103,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
       blobs: storage.blobs,
       maxImagePixels: config.limits.maxImagePixels,
     }),
+    contentLookup: new ContentLookupService({ duplicates: storage.duplicates }),
     access,
     shares,
     distribution,

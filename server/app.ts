@@ -13,6 +13,7 @@ import type { AccessService } from '../services/access.service';
 import type { AssetService } from '../services/asset.service';
 import type { ChannelExportService } from '../services/channel-export.service';
 import type { CommentService } from '../services/comment.service';
+import type { ContentLookupService } from '../services/content-lookup.service';
 import type { DistributionService } from '../services/distribution.service';
 import type { HealthService } from '../services/health.service';
 import type { IdentityService } from '../services/identity.service';
@@ -39,6 +40,7 @@ import { analyticsRouter } from './routes/analytics.routes';
 import { assetsRouter } from './routes/assets.routes';
 import { authenticateRequests, authRouter } from './routes/auth.routes';
 import { collaborationRouter } from './routes/collaboration.routes';
+import { contentLookupRouter } from './routes/content-lookup.routes';
 import { distributionRouter } from './routes/distribution.routes';
 import { docsRouter } from './routes/docs.routes';
 import { healthRouter } from './routes/health.routes';
@@ -75,6 +77,7 @@ export interface AppDeps {
   analytics: AnalyticsRepository;
   trace: TraceService;
   similar: SimilarService;
+  contentLookup: ContentLookupService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   /** The built web app (editor/dist) to serve at `/`; none when undefined. */
@@ -114,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRouter(deps));
   app.use(usersRouter(deps));
   app.use(accessRouter(deps));
+  app.use(contentLookupRouter(deps));
   app.use(assetsRouter(deps));
   app.use(similarRouter(deps));
   app.use(lifecycleRouter(deps));

@@ -4,6 +4,7 @@ import { approvalsOperations } from '../routes/approvals.contract';
 import { assetsOperations } from '../routes/assets.contract';
 import { authOperations } from '../routes/auth.contract';
 import { collaborationOperations } from '../routes/collaboration.contract';
+import { contentLookupOperations } from '../routes/content-lookup.contract';
 import { distributionOperations } from '../routes/distribution.contract';
 import { docsOperations } from '../routes/docs.contract';
 import { healthOperations } from '../routes/health.contract';
@@ -28,6 +29,7 @@ export const allOperations: readonly Operation[] = [
   ...accessOperations,
   ...assetsOperations,
   ...similarOperations,
+  ...contentLookupOperations,
   ...lifecycleOperations,
   ...approvalsOperations,
   ...collaborationOperations,

@@ -48,6 +48,7 @@ const EXPECTED: Record<string, string> = {
   'GET /api/projects/{project}': '401 ok ok ok 404 ok',
   'PUT /api/projects/{project}/grants': '401 403 403 ok 404 ok',
   'POST /api/assets': '401 ok ok ok ok ok',
+  'POST /api/assets/lookup': '401 ok ok ok ok ok',
   'GET /api/assets/{id}': '401 ok ok ok 404 ok',
   'GET /api/assets/{id}/thumbnail': '401 ok ok ok 404 ok',
   'GET /api/assets/{id}/timeline': '401 ok ok ok 404 ok',

@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, openAsBlob } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * `assetflow upload`: a library of files into a running Assetflow, over its HTTP API, as the
+ * person whose API token it is. Every file is hashed first and the server asked which digests
+ * it holds already (`POST /api/assets/lookup`), so a second run — after a crash, a kill or an
+ * added folder — uploads only what is not stored yet. The server keeps nothing of an upload it
+ * did not acknowledge, so an interrupted file is simply sent again.
+ */
+
+export interface BulkUploadOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  /** An API token (`assetflow tokens create`, or the account page). */
+  token: string;
+  ruleSet?: string | undefined;
+  project?: string | undefined;
+  /** JSON objects, sent as the upload form's fields of the same names. */
+  metadata?: string | undefined;
+  dimensions?: string | undefined;
+  /** Uploads in flight; the server allows a person 4. */
+  concurrency: number;
+}
+
+export interface BulkUploadReport {
+  stored: number;
+  alreadyStored: number;
+  /** Files with the same bytes as another file of this import (uploaded once, as that one). */
+  copies: number;
+  refused: Array<{ file: string; status: number; code: string; message: string }>;
+}
+
+export type Progress = (phase: 'hashing' | 'uploading', done: number, total: number) => void;
+
+/** Digests asked about per lookup request (the endpoint's limit). */
+const LOOKUP_BATCH = 500;
+/** Tries per file when the server is busy (429 TOO_MANY_UPLOADS, 503) or the connection drops. */
+const ATTEMPTS = 5;
+
+/** The files under the given paths, depth first in name order; hidden files and symbolic links skipped. */
+export async function filesUnder(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  const visit = async (entry: string) => {
+    const stat = await lstat(entry);
+    if (stat.isFile()) files.push(entry);
+    else if (stat.isDirectory()) {
+      const names = (await readdir(entry)).filter((name) => !name.startsWith('.')).sort();
+      for (const name of names) await visit(path.join(entry, name));
+    }
+  };
+  for (const p of paths) await visit(path.resolve(p));
+  return files;
+}
+
+export async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+export async function bulkUpload(
+  files: string[],
+  options: BulkUploadOptions,
+  progress: Progress = () => {},
+): Promise<BulkUploadReport> {
+  const api = apiClient(options);
+  const digests: string[] = [];
+  for (const [i, file] of files.entries()) {
+    digests.push(await sha256Of(file));
+    progress('hashing', i + 1, files.length);
+  }
+  const stored = new Set<string>();
+  const unique = [...new Set(digests)];
+  for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
+    const res = await api.post('/api/assets/lookup', { sha256: unique.slice(i, i + LOOKUP_BATCH) });
+    const body = (await res.json()) as { found?: Array<{ sha256: string }>; error?: { message: string } };
+    if (!res.ok)
+      throw new Error(`The server refused the lookup (${res.status}): ${body.error?.message ?? ''}`);
+    for (const found of body.found ?? []) stored.add(found.sha256);
+  }
+
+  const report: BulkUploadReport = { stored: 0, alreadyStored: 0, copies: 0, refused: [] };
+  // The same bytes twice in the library are uploaded once: the first copy stands for the rest.
+  const queued = new Set<string>();
+  const todo = files.filter((_file, i) => {
+    const digest = digests[i]!;
+    if (stored.has(digest)) {
+      report.alreadyStored += 1;
+      return false;
+    }
+    if (queued.has(digest)) {
+      report.copies += 1;
+      return false;
+    }
+    queued.add(digest);
+    return true;
+  });
+  let done = 0;
+  progress('uploading', 0, todo.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < todo.length) {
+      const file = todo[next++]!;
+      const outcome = await api.upload(file);
+      if (outcome.ok) report.stored += 1;
+      else report.refused.push({ file, ...outcome.error });
+      progress('uploading', ++done, todo.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, 4)) }, lane));
+  return report;
+}
+
+type UploadOutcome = { ok: true } | { ok: false; error: { status: number; code: string; message: string } };
+
+function apiClient(options: BulkUploadOptions) {
+  const base = options.url.replace(/\/+$/, '');
+  const auth = { Authorization: `Bearer ${options.token}` };
+  return {
+    post: (route: string, json: unknown) =>
+      fetch(`${base}${route}`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(json),
+      }),
+    async upload(file: string): Promise<UploadOutcome> {
+      for (let attempt = 1; ; attempt++) {
+        const form = new FormData();
+        if (options.ruleSet) form.append('ruleSet', options.ruleSet);
+        if (options.project) form.append('project', options.project);
+        if (options.metadata) form.append('metadata', options.metadata);
+        if (options.dimensions) form.append('dimensions', options.dimensions);
+        form.append('file', await openAsBlob(file), path.basename(file));
+        let status: number;
+        let body: { error?: { code: string; message: string } };
+        try {
+          const res = await fetch(`${base}/api/assets`, { method: 'POST', headers: auth, body: form });
+          status = res.status;
+          body = (await res.json().catch(() => ({}))) as typeof body;
+        } catch (error) {
+          // The connection failed or dropped: the server keeps nothing it did not acknowledge.
+          if (attempt < ATTEMPTS) {
+            await backOff(attempt);
+            continue;
+          }
+          const message = error instanceof Error ? error.message : String(error);
+          return { ok: false, error: { status: 0, code: 'UNREACHABLE', message } };
+        }
+        if (status === 201) return { ok: true };
+        if ((status === 429 || status === 503) && attempt < ATTEMPTS) {
+          await backOff(attempt);
+          continue;
+        }
+        return {
+          ok: false,
+          error: {
+            status,
+            code: body.error?.code ?? `HTTP_${status}`,
+            message: body.error?.message ?? 'no reason given',
+          },
+        };
+      }
+    },
+  };
+}
+
+const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+
+/**
+ * `--watch`: scans the paths again every `intervalMs` and uploads files that appeared or changed
+ * since — once their size and modification time held still between two scans, so a file still
+ * being copied in is not sent half-written. Files seen before are not hashed again. Runs until
+ * `signal` aborts; each scan that sent or refused something is reported.
+ */
+export async function watchAndUpload(
+  paths: string[],
+  options: BulkUploadOptions,
+  intervalMs: number,
+  onScan: (report: BulkUploadReport) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  /** path → "size:mtime" it was handled at. */
+  const handled = new Map<string, string>();
+  /** path → "size:mtime" seen at the last scan, not yet handled. */
+  let settling = new Map<string, string>();
+  const versionOf = async (file: string) => {
+    const s = await stat(file).catch(() => undefined);
+    return s ? `${s.size}:${s.mtimeMs}` : undefined;
+  };
+  for (let first = true; !signal.aborted; first = false) {
+    const ready: string[] = [];
+    const seen = new Map<string, string>();
+    for (const file of await filesUnder(paths)) {
+      const version = await versionOf(file);
+      if (!version || handled.get(file) === version) continue;
+      // At the first scan everything already there counts as settled.
+      if (first || settling.get(file) === version) ready.push(file);
+      else seen.set(file, version);
+    }
+    settling = seen;
+    if (ready.length > 0) {
+      const report = await bulkUpload(ready, options);
+      for (const file of ready) {
+        const version = await versionOf(file);
+        if (version) handled.set(file, version);
+      }
+      onScan(report);
+    }
+    await sleep(intervalMs, undefined, { signal }).catch(() => {}); // aborted: the loop ends
+  }
+}
