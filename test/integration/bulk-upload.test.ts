@@ -72,15 +72,15 @@ describe('bulk upload from the command line (embedded)', () => {
     expect(first.code).toBe(1);
     expect(await assetsNamed()).toEqual(['a-poster.jpg', 'b-banner.jpg', 'c-sand.jpg']);
 
-    // Run again (as after an interruption): nothing is uploaded twice.
+    // Run again (as after an interruption): nothing is uploaded twice (the copy's bytes are stored now).
     const second = await upload();
-    expect(second.stdout).toContain('Stored 0, already stored 3, copies of another file 1, refused 1.');
+    expect(second.stdout).toContain('Stored 0, already stored 4, copies of another file 0, refused 1.');
     expect(await assetsNamed()).toEqual(['a-poster.jpg', 'b-banner.jpg', 'c-sand.jpg']);
 
     // A file added to the library is the only one sent; the rule set and project flags reach the server.
     writeFileSync(path.join(library, 'summer', 'd-new.jpg'), await makeJpeg(300, 200, [10, 10, 200]));
     const third = await upload('--rule-set', 'default', '--project', 'default', '--concurrency', '2');
-    expect(third.stdout).toContain('Stored 1, already stored 3, copies of another file 1, refused 1.');
+    expect(third.stdout).toContain('Stored 1, already stored 4, copies of another file 0, refused 1.');
     const added = (await catalogue()).find((a) => a.display_name === 'd-new.jpg')!;
     await waitUntilStored(harness, added.id);
     expect(added).toMatchObject({
