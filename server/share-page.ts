@@ -5,9 +5,19 @@ import type { LinkView } from '../services/share.service';
 export const PAGE_LANGUAGES = ['en', 'zh'] as const;
 export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
 
+/** What a link's error page says (see `renderShareErrorPage`). */
+type ErrorKind =
+  | 'noDownloadsLeft'
+  | 'tooManyAttempts'
+  | 'locked'
+  | 'busy'
+  | 'notReady'
+  | 'badRequest'
+  | 'other';
+
 /**
- * Every sentence of the landing page, per language. Values passed in are already escaped HTML
- * (names, dates) or numbers; the texts themselves hold no user input.
+ * Every sentence of a link's pages, per language. The texts hold no user input; the functions
+ * are given numbers, dates, or text the caller has escaped (a rendition's name).
  */
 const TEXT: Record<
   PageLanguage,
@@ -26,6 +36,7 @@ const TEXT: Record<
     sharedTitle: (files: number) => string;
     availableUntil: (date: Date) => string;
     downloadsLeft: (left: number) => string;
+    errors: Record<ErrorKind, { title: string; body: string }>;
   }
 > = {
   en: {
@@ -44,6 +55,30 @@ const TEXT: Record<
     sharedTitle: (files) => `Shared with you: ${files} file${files === 1 ? '' : 's'}`,
     availableUntil: (date) => `Available until ${date.toUTCString()}`,
     downloadsLeft: (left) => `${left} download${left === 1 ? '' : 's'} left`,
+    errors: {
+      noDownloadsLeft: {
+        title: 'No downloads left',
+        body: 'This link has been used as many times as its sender allowed. Ask the sender for a new one.',
+      },
+      tooManyAttempts: {
+        title: 'Too many attempts',
+        body: 'There were too many attempts from here. Wait a quarter of an hour, then try again.',
+      },
+      locked: {
+        title: 'Link locked',
+        body: 'This link is locked after too many wrong passwords. Ask the sender for a new one.',
+      },
+      busy: { title: 'Busy', body: 'The server is busy. Try again in a moment.' },
+      notReady: {
+        title: 'File not ready',
+        body: 'This file cannot be prepared for download right now. Ask the sender.',
+      },
+      badRequest: {
+        title: 'Request not understood',
+        body: 'Open the link again from the message it came in.',
+      },
+      other: { title: 'Something went wrong', body: 'Open the link again later, or ask the sender.' },
+    },
   },
   zh: {
     htmlLang: 'zh-CN',
@@ -61,6 +96,18 @@ const TEXT: Record<
     availableUntil: (date) =>
       `有效期至 ${new Intl.DateTimeFormat('zh-CN', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }).format(date)}（UTC）`,
     downloadsLeft: (left) => `还可下载 ${left} 次`,
+    errors: {
+      noDownloadsLeft: {
+        title: '下载次数已用完',
+        body: '此链接的下载次数已达到发送者设定的上限。请向发送者索取新的链接。',
+      },
+      tooManyAttempts: { title: '尝试次数过多', body: '来自此处的尝试次数过多。请等待十五分钟后再试。' },
+      locked: { title: '链接已锁定', body: '由于密码错误次数过多，此链接已被锁定。请向发送者索取新的链接。' },
+      busy: { title: '服务器繁忙', body: '服务器繁忙，请稍后再试。' },
+      notReady: { title: '文件暂不可用', body: '此文件目前无法准备下载。请联系发送者。' },
+      badRequest: { title: '无法理解此请求', body: '请从收到的消息中重新打开此链接。' },
+      other: { title: '出现问题', body: '请稍后重新打开此链接，或联系发送者。' },
+    },
   },
 };
 
@@ -125,6 +172,43 @@ ${items}
 </ul>`,
       );
     }
+  }
+}
+
+/**
+ * The page a browser shows when a link's request is refused (no downloads left, too many tries, a
+ * locked link…): the same status, in the visitor's language, instead of the API's JSON. The error
+ * code is shown for support; the server's own message is not (it is English only).
+ */
+export function renderShareErrorPage(
+  error: { status: number; code: string; details?: unknown },
+  language: PageLanguage = 'en',
+): { status: number; html: string } {
+  const text = TEXT[language];
+  const { title, body } = text.errors[errorKindOf(error)];
+  return {
+    status: error.status,
+    html: pageHtml(text.htmlLang, title, `<p>${body}</p>\n<p class="meta">${escapeHtml(error.code)}</p>`),
+  };
+}
+
+function errorKindOf(error: { status: number; details?: unknown }): ErrorKind {
+  switch (error.status) {
+    case 429:
+      return (error.details as { reason?: string } | undefined)?.reason === 'no-downloads-left'
+        ? 'noDownloadsLeft'
+        : 'tooManyAttempts';
+    case 423:
+      return 'locked';
+    case 503:
+      return 'busy';
+    case 409:
+      return 'notReady';
+    case 400:
+    case 413:
+      return 'badRequest';
+    default:
+      return 'other';
   }
 }
 

@@ -305,7 +305,9 @@ export class ShareService {
       details: { reason: 'download limit reached' },
     };
     const noneLeft = () =>
-      new AssetflowError(ErrorCodes.TOO_MANY_ATTEMPTS, 'This link has no downloads left.', 429);
+      new AssetflowError(ErrorCodes.TOO_MANY_ATTEMPTS, 'This link has no downloads left.', 429, {
+        reason: 'no-downloads-left',
+      });
     // A spent link is refused before anything is rendered.
     if (downloadsLeft(share) === 0) {
       await this.deps.audit.append(refusal);

@@ -1,13 +1,20 @@
-import express, { type Request, type Response, Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import type { ShareRecord } from '../../catalogue/share.repository';
+import { isAssetflowError } from '../../domain/errors';
 import { isAdmin } from '../../policy/access';
 import type { DistributionService } from '../../services/distribution.service';
 import type { ShareService, Visitor } from '../../services/share.service';
 import { actorOf, addressOf, servedOverHttps, signedInUser } from '../actor';
 import { mount } from '../contract/route';
 import { fileHeaders, sendFile } from '../responses';
-import { PAGE_LANGUAGES, type PageLanguage, renderSharePage, SHARE_PAGE_CSS } from '../share-page';
+import {
+  PAGE_LANGUAGES,
+  type PageLanguage,
+  renderShareErrorPage,
+  renderSharePage,
+  SHARE_PAGE_CSS,
+} from '../share-page';
 import { pagingOf } from './distribution.routes';
 import {
   createShare,
@@ -127,6 +134,17 @@ export function sharesRouter(deps: {
     }
     sendFile(res, file, 'inline');
   });
+
+  // A browser on a link's page (it asks for HTML) whose request is refused gets a page back, in
+  // its language, not the API's JSON; other clients keep the JSON error. Server faults (500) go on
+  // to the app's handler, which logs them.
+  const refusedPage: ErrorRequestHandler = (error, req, res, next) => {
+    res.vary('Accept');
+    const refusal = isAssetflowError(error) && (error.status < 500 || error.status === 503);
+    if (!refusal || req.accepts(['json', 'html']) !== 'html') return next(error);
+    sendPage(res, renderShareErrorPage(error, languageOf(req)));
+  };
+  router.use('/s', refusedPage);
 
   return router;
 }

@@ -147,7 +147,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     expect(listed).not.toHaveProperty('passwordHash');
   });
 
-  it("the landing page speaks the visitor's language (zh or en, from Accept-Language)", async () => {
+  it("a link's pages, refusals included, speak the visitor's language (zh or en, from Accept-Language)", async () => {
     const id = await upload(dee, '春节海报.jpg');
     const made = await share(dee, {
       assetIds: [id],
@@ -199,6 +199,41 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     }
     const plain = await anonymous().get(`/s/${token}`).set('Cookie', cookie).expect(200);
     expect([lang(plain.text), title(plain.text)]).toEqual(['en', 'Shared with you: 1 file']);
+
+    // A refusal is a page for a browser (it asks for HTML), in its language; JSON for API clients.
+    const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    for (let i = 0; i < 3; i++)
+      await anonymous().post(`/s/${token}/download`).set('Cookie', cookie).expect(200);
+    const spent = await anonymous()
+      .post(`/s/${token}/download`)
+      .set('Cookie', cookie)
+      .set('Accept', browser)
+      .set('Accept-Language', zh)
+      .expect(429);
+    expect(spent.headers['content-type']).toMatch(/^text\/html/);
+    expect([lang(spent.text), title(spent.text)]).toEqual(['zh-CN', '下载次数已用完']);
+    expect(spent.text).toContain('TOO_MANY_ATTEMPTS');
+    const spentEn = await anonymous()
+      .post(`/s/${token}/download`)
+      .set('Cookie', cookie)
+      .set('Accept', browser);
+    expect([spentEn.status, title(spentEn.text)]).toEqual([429, 'No downloads left']);
+    const spentJson = await anonymous().post(`/s/${token}/download`).set('Cookie', cookie).expect(429);
+    expect(spentJson.body.error).toMatchObject({
+      code: 'TOO_MANY_ATTEMPTS',
+      details: { reason: 'no-downloads-left' },
+    });
+    const garbled = await anonymous()
+      .post(`/s/${token}`)
+      .set('Accept', browser)
+      .set('Accept-Language', zh)
+      .type('form')
+      .send({ password: 'x'.repeat(2000) })
+      .expect(400);
+    expect([title(garbled.text), garbled.text.includes('VALIDATION_FAILED')]).toEqual([
+      '无法理解此请求',
+      true,
+    ]);
 
     await harness.http.delete(`/api/shares/${made.body.id}`).set(dee).expect(204);
     const dead = await anonymous().get(`/s/${token}`).set('Accept-Language', zh).expect(404);
