@@ -108,7 +108,8 @@ ${parameters}${body}
 /** A schema as indented JSON, each `$ref` a link to the component it names. */
 function schemaHtml(schema: unknown): string {
   const json = escapeHtml(JSON.stringify(schema, null, 2));
-  return `<pre>${json.replace(
+  // Focusable so that a keyboard can scroll a wide schema (a scrollable region needs to be).
+  return `<pre tabindex="0">${json.replace(
     /&quot;#\/components\/schemas\/([\w.-]+)&quot;/g,
     (_all, name: string) => `<a href="#schema-${anchor(name)}">${escapeHtml(name)}</a>`,
   )}</pre>`;

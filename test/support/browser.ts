@@ -29,9 +29,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A signed-in page for the harness user `name` (see Harness.as), at 1280×800. */
-export async function signedInPage(browser: Browser, url: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+/** A signed-in page for the harness user `name` (see Harness.as), at 1280×800 unless told. */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+  name: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
   await page.goto(url);
   await page.getByLabel(/E-mail|邮箱/).fill(`${name}@example.test`);

@@ -1,0 +1,112 @@
+import type { Page } from 'playwright-core';
+import { seriousAccessibilityProblems } from '../support/accessibility';
+import { browserSuite, signedInPage } from '../support/browser';
+import { waitUntilStored } from '../support/harness';
+import { makeJpeg } from '../support/images';
+
+/**
+ * Every page of the web app, the share landing page and the API reference, checked by axe-core
+ * in Chromium for serious and critical problems (missing names and labels, contrast, ARIA
+ * misuse…); the library, an asset page and the approvals inbox also at a phone's 375 px, where
+ * nothing may stick out sideways.
+ */
+describe('accessibility (axe-core in Chromium)', () => {
+  const suite = browserSuite([['ada', 'admin']]);
+  let assetId: string;
+  let shareUrl: string;
+
+  beforeAll(async () => {
+    const ada = await suite.harness.as('ada', 'admin');
+    const res = await suite.harness.http
+      .post('/api/assets')
+      .set(ada)
+      .attach('file', await makeJpeg(800, 600, [30, 120, 200]), '春节海报.jpg')
+      .expect(201);
+    assetId = res.body.id;
+    await waitUntilStored(suite.harness, assetId);
+    const share = await suite.harness.http
+      .post('/api/shares')
+      .set(ada)
+      .send({ assetIds: [assetId], permission: 'download', rendition: 'original' })
+      .expect(201);
+    shareUrl = share.body.url.replace(/^http:\/\/[^/]+/, suite.url);
+  });
+
+  const problemsOn = async (page: Page, name: string) => ({
+    page: name,
+    problems: await seriousAccessibilityProblems(page),
+  });
+  const clean = (name: string) => ({ page: name, problems: [] });
+
+  it('the sign-in page, the share landing page and the API reference', async () => {
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(suite.url);
+    await page.getByRole('button', { name: /^Sign in$/ }).waitFor();
+    expect(await problemsOn(page, 'sign-in')).toEqual(clean('sign-in'));
+    await page.goto(shareUrl);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await problemsOn(page, 'share landing page')).toEqual(clean('share landing page'));
+    await page.goto(`${suite.url}/api/docs`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await problemsOn(page, 'API reference')).toEqual(clean('API reference'));
+    await context.close();
+  });
+
+  it('every page of the web app, signed in', async () => {
+    const page = await signedInPage(suite.browser, suite.url, 'ada');
+    const pages: Array<[string, string, (p: Page) => Promise<unknown>]> = [
+      ['library', '#/library', (p) => p.getByText('春节海报.jpg').first().waitFor()],
+      [
+        'asset page',
+        `#/assets/${assetId}`,
+        (p) => p.getByRole('heading', { name: '春节海报.jpg' }).waitFor(),
+      ],
+      ['approvals inbox', '#/inbox', (p) => p.getByText('Nothing waits for you.').waitFor()],
+      ['rule editor', '#/rules', (p) => p.locator('.react-flow').first().waitFor()],
+      ['account', '#/account', (p) => p.getByRole('heading', { name: 'Account' }).waitFor()],
+      ['users', '#/users', (p) => p.getByText('ada@example.test').last().waitFor()],
+    ];
+    const found = [];
+    for (const [name, hash, loaded] of pages) {
+      await page.goto(`${suite.url}/${hash}`);
+      await loaded(page);
+      found.push(await problemsOn(page, name));
+    }
+    expect(found).toEqual(pages.map(([name]) => clean(name)));
+  });
+
+  it('the library, an asset page and the inbox at 375 px wide: usable, nothing sticks out sideways', async () => {
+    const page = await signedInPage(suite.browser, suite.url, 'ada', { width: 375, height: 812 });
+    const found = [];
+    for (const [name, hash, loaded] of [
+      ['library', '#/library', (p: Page) => p.getByText('春节海报.jpg').first().waitFor()],
+      [
+        'asset page',
+        `#/assets/${assetId}`,
+        (p: Page) => p.getByRole('heading', { name: '春节海报.jpg' }).waitFor(),
+      ],
+      ['approvals inbox', '#/inbox', (p: Page) => p.getByText('Nothing waits for you.').waitFor()],
+    ] as const) {
+      await page.goto(`${suite.url}/${hash}`);
+      await loaded(page);
+      const overflowPx = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      // When something sticks out, name the elements reaching past the right edge (for the failure).
+      const sticking =
+        overflowPx > 0
+          ? {
+              sticking: await page.evaluate<string[]>(`[...document.querySelectorAll('body *')]
+              .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+              .slice(0, 8)
+              .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))`),
+            }
+          : {};
+      found.push({ ...(await problemsOn(page, name)), overflowPx, ...sticking });
+    }
+    expect(found).toEqual(
+      ['library', 'asset page', 'approvals inbox'].map((name) => ({ ...clean(name), overflowPx: 0 })),
+    );
+  });
+});
