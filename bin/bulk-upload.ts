@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * person whose API token it is. Every file is hashed first and the server asked which digests
  * it holds already (`POST /api/assets/lookup`), so a second run — after a crash, a kill or an
  * added folder — uploads only what is not stored yet. The server keeps nothing of an upload it
- * did not acknowledge, so an interrupted file is simply sent again.
+ * did not finish, so an interrupted file is simply sent again.
  */
 
 export interface BulkUploadOptions {
@@ -74,6 +74,7 @@ export async function bulkUpload(
     digests.push(await sha256Of(file));
     progress('hashing', i + 1, files.length);
   }
+  const digestOf = new Map(files.map((file, i) => [file, digests[i]!]));
   const stored = new Set<string>();
   const unique = [...new Set(digests)];
   for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
@@ -106,7 +107,7 @@ export async function bulkUpload(
   const lane = async () => {
     while (next < todo.length) {
       const file = todo[next++]!;
-      const outcome = await api.upload(file);
+      const outcome = await api.upload(file, digestOf.get(file)!);
       if (outcome.ok) report.stored += 1;
       else report.refused.push({ file, ...outcome.error });
       progress('uploading', ++done, todo.length);
@@ -128,7 +129,11 @@ function apiClient(options: BulkUploadOptions) {
         headers: { ...auth, 'Content-Type': 'application/json' },
         body: JSON.stringify(json),
       }),
-    async upload(file: string): Promise<UploadOutcome> {
+    async isStored(sha256: string): Promise<boolean> {
+      const res = await this.post('/api/assets/lookup', { sha256: [sha256] });
+      return res.ok && ((await res.json()) as { found: unknown[] }).found.length > 0;
+    },
+    async upload(file: string, sha256: string): Promise<UploadOutcome> {
       for (let attempt = 1; ; attempt++) {
         const form = new FormData();
         if (options.ruleSet) form.append('ruleSet', options.ruleSet);
@@ -143,9 +148,12 @@ function apiClient(options: BulkUploadOptions) {
           status = res.status;
           body = (await res.json().catch(() => ({}))) as typeof body;
         } catch (error) {
-          // The connection failed or dropped: the server keeps nothing it did not acknowledge.
+          // The connection failed or dropped. Either the server kept nothing (it keeps no part of
+          // an upload it did not finish), or it stored the file and the answer was lost: ask
+          // before sending it again, or the retry would make a second asset of the same bytes.
           if (attempt < ATTEMPTS) {
             await backOff(attempt);
+            if (await this.isStored(sha256).catch(() => false)) return { ok: true };
             continue;
           }
           const message = error instanceof Error ? error.message : String(error);

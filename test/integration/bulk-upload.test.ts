@@ -1,5 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -147,6 +149,41 @@ describe('bulk upload from the command line (embedded)', () => {
     }
     expect(await exited).toBe(0);
   }, 120_000);
+
+  it('an upload whose answer is lost on the way is looked up, not sent again', async () => {
+    // A proxy that delivers the first upload to the server, waits for the server's answer, and
+    // then drops the connection instead of passing the answer on.
+    let dropped = 0;
+    const proxy = http.createServer((req, res) => {
+      const target = new URL(req.url!, server.url);
+      const forward = http.request(target, { method: req.method, headers: req.headers }, (answer) => {
+        if (req.method === 'POST' && target.pathname === '/api/assets' && dropped === 0) {
+          dropped += 1;
+          answer.resume();
+          answer.on('end', () => res.socket?.destroy());
+          return;
+        }
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'lossy-'));
+    writeFileSync(path.join(folder, 'g-once.jpg'), await makeJpeg(420, 420, [120, 60, 200]));
+    try {
+      const out = await run(process.execPath, [CLI, 'upload', folder, '--url', proxyUrl], {
+        env: { ...process.env, ASSETFLOW_TOKEN: imp.Authorization.replace('Bearer ', '') },
+      });
+      expect(dropped).toBe(1);
+      expect(out.stdout).toContain('Stored 1, already stored 0, copies of another file 0, refused 0.');
+      expect((await assetsNamed()).filter((name) => name === 'g-once.jpg')).toEqual(['g-once.jpg']);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  }, 60_000);
 
   it('the lookup names only the assets the caller may see', async () => {
     const poster = (await catalogue()).find((a) => a.display_name === 'a-poster.jpg')!;
