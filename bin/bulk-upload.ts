@@ -4,6 +4,8 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_UPLOADS_IN_FLIGHT_PER_USER } from '../server/uploads-in-flight';
+import { CONTENT_LOOKUP_MAX } from '../services/content-lookup.service';
 
 /**
  * `assetflow upload`: a library of files into a running Assetflow, over its HTTP API, as the
@@ -37,8 +39,6 @@ export interface BulkUploadReport {
 
 export type Progress = (phase: 'hashing' | 'uploading', done: number, total: number) => void;
 
-/** Digests asked about per lookup request (the endpoint's limit). */
-const LOOKUP_BATCH = 500;
 /** Tries per file when the server is busy (429 TOO_MANY_UPLOADS, 503) or the connection drops. */
 const ATTEMPTS = 5;
 
@@ -77,8 +77,8 @@ export async function bulkUpload(
   const digestOf = new Map(files.map((file, i) => [file, digests[i]!]));
   const stored = new Set<string>();
   const unique = [...new Set(digests)];
-  for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
-    const res = await api.post('/api/assets/lookup', { sha256: unique.slice(i, i + LOOKUP_BATCH) });
+  for (let i = 0; i < unique.length; i += CONTENT_LOOKUP_MAX) {
+    const res = await api.post('/api/assets/lookup', { sha256: unique.slice(i, i + CONTENT_LOOKUP_MAX) });
     const body = (await res.json()) as { found?: Array<{ sha256: string }>; error?: { message: string } };
     if (!res.ok)
       throw new Error(`The server refused the lookup (${res.status}): ${body.error?.message ?? ''}`);
@@ -113,7 +113,9 @@ export async function bulkUpload(
       progress('uploading', ++done, todo.length);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, 4)) }, lane));
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(options.concurrency, MAX_UPLOADS_IN_FLIGHT_PER_USER)) }, lane),
+  );
   return report;
 }
 
@@ -177,7 +179,7 @@ function apiClient(options: BulkUploadOptions) {
   };
 }
 
-const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+const backOff = (attempt: number) => sleep(250 * 2 ** attempt);
 
 /**
  * `--watch`: scans the paths again every `intervalMs` and uploads files that appeared or changed

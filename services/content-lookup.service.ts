@@ -26,6 +26,8 @@ export class ContentLookupService {
     const found = await this.deps.duplicates.findExactMany([...new Set(sha256s)]);
     if (found.length === 0) return [];
     const visible = await levelsOn([...new Set(found.map((f) => f.assetId))]);
-    return found.filter((f) => visible.has(f.assetId));
+    return found
+      .filter((f) => visible.has(f.assetId))
+      .map(({ sha256, assetId, version }) => ({ sha256, assetId, version }));
   }
 }

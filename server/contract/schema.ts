@@ -43,6 +43,8 @@ export const uuid = (options: SchemaOptions = {}) =>
     ...options,
   });
 export const Uuid = uuid();
+/** A sha256 digest as Assetflow writes it: 64 lower-case hex digits. */
+export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 /** A version number as a request names it: PostgreSQL integers, so at most nine digits. */
 export const versionNumber = (description = 'A version: 1, 2, …') =>
   Type.Integer({ minimum: 1, maximum: 999_999_999, description });

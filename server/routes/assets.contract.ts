@@ -6,6 +6,7 @@ import {
   component,
   FreeObject,
   Nullable,
+  Sha256,
   StringEnum,
   Timestamp,
   Type,
@@ -154,7 +155,7 @@ export const Asset = component(
     compliance: Nullable(Compliance),
     latestVersion: Closed({
       version: Type.Integer({ minimum: 1 }),
-      sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      sha256: Sha256,
       sizeBytes: Type.Integer({ minimum: 0 }),
       originalName: Type.String(),
       declaredMediaType: Type.String(),

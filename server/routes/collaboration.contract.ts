@@ -1,6 +1,15 @@
 import type { CommentRegion as Region } from '../../catalogue/comment.repository';
 import { operation } from '../contract/operation';
-import { Closed, component, Nullable, Timestamp, Type, Uuid, versionNumber } from '../contract/schema';
+import {
+  Closed,
+  component,
+  Nullable,
+  Sha256,
+  Timestamp,
+  Type,
+  Uuid,
+  versionNumber,
+} from '../contract/schema';
 import { AssetId, assetParams } from './assets.contract';
 
 /** A position as a fraction of the image's width or height. */
@@ -63,7 +72,7 @@ export const listAssetVersions = operation({
           Closed({
             version: Type.Integer({ minimum: 1 }),
             latest: Type.Boolean(),
-            sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+            sha256: Sha256,
             sizeBytes: Type.Integer({ minimum: 0 }),
             originalName: Type.String(),
             mediaType: Type.String({ description: 'Found from the content; as declared until ingested' }),

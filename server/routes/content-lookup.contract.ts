@@ -1,8 +1,6 @@
 import { CONTENT_LOOKUP_MAX } from '../../services/content-lookup.service';
 import { operation } from '../contract/operation';
-import { Closed, component, Type, Uuid } from '../contract/schema';
-
-const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'Lower-case hex' });
+import { Closed, component, Sha256, Type, Uuid } from '../contract/schema';
 
 const StoredContent = component(
   'StoredContent',
@@ -27,7 +25,7 @@ export const lookUpContent = operation({
   responses: {
     200: { description: 'The stored versions found', json: Closed({ found: Type.Array(StoredContent) }) },
   },
-  errors: { 400: 'VALIDATION_FAILED: not a list of 1–500 sha256 digests' },
+  errors: { 400: `VALIDATION_FAILED: not a list of 1–${CONTENT_LOOKUP_MAX} sha256 digests` },
 });
 
 export const contentLookupOperations = [lookUpContent];

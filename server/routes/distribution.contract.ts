@@ -5,6 +5,7 @@ import {
   component,
   FreeObject,
   Nullable,
+  Sha256,
   StringEnum,
   Timestamp,
   Type,
@@ -33,8 +34,8 @@ export const AuditEvent = component(
     shareId: Nullable(Uuid),
     address: Nullable(Type.String({ description: 'The client\u2019s address as the server saw it' })),
     details: FreeObject,
-    prevHash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-    hash: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 of prevHash and the content' }),
+    prevHash: Sha256,
+    hash: { ...Sha256, description: 'sha256 of prevHash and the content' },
   }),
 );
 

@@ -6,6 +6,7 @@ import {
   component,
   FreeObject,
   Nullable,
+  Sha256,
   StringEnum,
   Timestamp,
   Type,
@@ -104,7 +105,7 @@ const RuleSetVersion = component(
     version: Type.Integer({ minimum: 1 }),
     source: Type.String({ description: 'The YAML as published' }),
     plan: RuleSetPlan,
-    planSha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    planSha256: Sha256,
     createdAt: Timestamp,
   }),
 );

@@ -338,7 +338,10 @@ describe.each(databaseKinds)('AI fills the form where it can (%s, object detecto
     // follows, so it may lag the view above by a moment.
     const sources = await eventually(async () => {
       const row = await harness.storage.assets.find(id);
-      return (row?.compliance as { fieldSources?: Record<string, unknown> } | undefined)?.fieldSources;
+      const fieldSources = (
+        row?.compliance as { fieldSources?: { category?: { source?: string } } } | undefined
+      )?.fieldSources;
+      return fieldSources?.category?.source === 'ai' ? fieldSources : undefined;
     });
     expect(sources).toMatchObject({ category: { source: 'ai' } });
 

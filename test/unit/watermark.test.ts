@@ -43,6 +43,8 @@ describe('invisible watermark (DCT-QIM, blind extraction)', () => {
   });
 
   it('moves R, G and B of a pixel by the same whole step (only luminance), clipped to 0–255', async () => {
+    // A step is at most Δ/2 = 20 on each of two basis functions of amplitude ≤ 1/4 (≈ 9.1 after
+    // upsampling's blend), rounded: 11 leaves room for rounding, none for a doubled change.
     for (const m of marked) {
       const unmarked = await sharp(m.rendition).raw().toBuffer();
       let moved = 0;
@@ -159,12 +161,11 @@ describe('invisible watermark (DCT-QIM, blind extraction)', () => {
   });
 
   it.each([
-    ['a PNG with an alpha channel', (b: Buffer) => sharp(b).ensureAlpha(0.8).png().toBuffer(), 3],
-    ['a greyscale JPEG', (b: Buffer) => sharp(b).greyscale().jpeg({ quality: 92 }).toBuffer(), 3],
+    ['a PNG with an alpha channel', (b: Buffer) => sharp(b).ensureAlpha(0.8).png().toBuffer()],
+    ['a greyscale JPEG', (b: Buffer) => sharp(b).greyscale().jpeg({ quality: 92 }).toBuffer()],
     [
       'a JPEG to be turned a quarter (EXIF orientation 6)',
       (b: Buffer) => sharp(b).jpeg({ quality: 92 }).withMetadata({ orientation: 6 }).toBuffer(),
-      3,
     ],
   ])('marks %s as RGB, upright, readable blind, from the cache as well', async (_name, make) => {
     const input = await make(marked[0]!.rendition);
