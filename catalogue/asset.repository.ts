@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AssetKind, Transition, VersionAnalysis } from '../domain/asset';
+import type { AssetKind, Transition, Trashed, VersionAnalysis } from '../domain/asset';
 import type { CatalogueDb } from './database';
 import { jsonb } from './json';
 
@@ -20,6 +20,8 @@ export interface AssetRecord {
   /** Who froze the asset and why, or null. */
   frozen: { by: string; reason: string; at: string } | null;
   legalHold: { by: string; reason: string; at: string } | null;
+  /** In the trash: who moved it there, when, the state it left and when the trash purges it; else null. */
+  trashed: Trashed | null;
   tier: 'hot' | 'cold';
   compliance: unknown;
   /** Last use the workflow recorded (a view, download, link or export), ISO-8601. */
@@ -188,6 +190,20 @@ export class AssetRepository {
     return row ? toAssetRecord(row) : undefined;
   }
 
+  /**
+   * Assets in the trash, most recently trashed first, in these projects ('all': every project);
+   * at most `limit`.
+   */
+  async listTrashed(projects: string[] | 'all', limit: number): Promise<AssetRecord[]> {
+    let query = this.withCurrentVersion().where('a.state', '=', 'trashed');
+    if (projects !== 'all') {
+      if (projects.length === 0) return [];
+      query = query.where('a.project', 'in', projects);
+    }
+    const rows = await query.orderBy(sql`a.trashed->>'at'`, 'desc').orderBy('a.id').limit(limit).execute();
+    return rows.map(toAssetRecord);
+  }
+
   /** Several assets in one query, in no particular order; unknown ids are left out. */
   async findMany(ids: readonly string[]): Promise<AssetRecord[]> {
     if (ids.length === 0) return [];
@@ -220,6 +236,7 @@ export class AssetRepository {
         'a.tags',
         'a.frozen',
         'a.legal_hold',
+        'a.trashed',
         'a.tier',
         'a.compliance',
         'a.last_used_at',
@@ -313,6 +330,7 @@ export class AssetRepository {
         metadata: jsonb(status.metadata),
         frozen: jsonb(status.frozen),
         legal_hold: jsonb(status.legalHold),
+        trashed: jsonb(status.trashed ?? null),
         tier: status.tier,
         compliance: jsonb(status.compliance),
         last_used_at: status.lastUsedAt,
@@ -469,6 +487,8 @@ export interface AssetLifecycleStatus {
   metadata: Record<string, unknown>;
   frozen: unknown;
   legalHold: unknown;
+  /** Absent in statuses saved by runs that never knew the trash: not in it. */
+  trashed?: unknown;
   tier: 'hot' | 'cold';
   compliance: unknown;
   lastUsedAt: string;
@@ -490,6 +510,7 @@ function toAssetRecord(row: AssetRow): AssetRecord {
     tags: row.tags ?? [],
     frozen: (row.frozen as AssetRecord['frozen']) ?? null,
     legalHold: (row.legal_hold as AssetRecord['legalHold']) ?? null,
+    trashed: (row.trashed as Trashed | null) ?? null,
     tier: row.tier,
     compliance: row.compliance ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,

@@ -16,6 +16,7 @@ import * as auditAnchor from './migrations/0014-audit-anchor';
 import * as visualFeatures from './migrations/0016-visual-features';
 import * as savedSearches from './migrations/0017-saved-searches';
 import * as searchPendingLists from './migrations/0018-search-pending-lists';
+import * as trash from './migrations/0019-trash';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016-visual-features': visualFeatures,
   '0017-saved-searches': savedSearches,
   '0018-search-pending-lists': searchPendingLists,
+  '0019-trash': trash,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -134,6 +134,12 @@ export class SearchRepository {
     await upsertDocuments(this.db, docs);
   }
 
+  /** Drops the documents of these assets (assets in the trash are not found). */
+  async removeMany(assetIds: string[]): Promise<void> {
+    if (assetIds.length === 0) return;
+    await this.db.deleteFrom('search_documents').where('asset_id', 'in', assetIds).execute();
+  }
+
   /** Merges the GIN indexes' pending entries into the indexes (after a bulk write). */
   async mergePendingEntries(): Promise<void> {
     await sql`SELECT gin_clean_pending_list(indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid

@@ -100,6 +100,11 @@ export interface AppConfig {
     /** Rule set applied when an upload names none. */
     defaultRuleSet: string;
   };
+  /** Deleted assets wait in the trash, restorable, before they are purged. */
+  trash: {
+    /** Days an asset stays in the trash before its workflow purges it (a durable timer). */
+    keepDays: number;
+  };
   /** The distribution trail's anchors: its head, signed, kept outside the database. */
   audit: {
     /** Append-only JSON Lines file of signed heads (keep a copy off this machine too). */
@@ -120,7 +125,19 @@ export interface AppConfig {
 export const configSchema: JSONSchemaType<AppConfig> = {
   type: 'object',
   additionalProperties: false,
-  required: ['temporal', 'database', 'blobs', 'tagging', 'http', 'auth', 'limits', 'rules', 'audit', 'log'],
+  required: [
+    'temporal',
+    'database',
+    'blobs',
+    'tagging',
+    'http',
+    'auth',
+    'limits',
+    'rules',
+    'trash',
+    'audit',
+    'log',
+  ],
   properties: {
     temporal: {
       type: 'object',
@@ -233,6 +250,12 @@ export const configSchema: JSONSchemaType<AppConfig> = {
       required: ['defaultRuleSet'],
       properties: { defaultRuleSet: { type: 'string', minLength: 1 } },
     },
+    trash: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keepDays'],
+      properties: { keepDays: { type: 'integer', minimum: 1, maximum: 3650 } },
+    },
     audit: {
       type: 'object',
       additionalProperties: false,
@@ -280,6 +303,7 @@ export const defaultConfig: AppConfig = {
     traceCandidates: 20,
   },
   rules: { defaultRuleSet: 'default' },
+  trash: { keepDays: 30 },
   audit: {
     anchorFile: '.assetflow/audit-anchors.jsonl',
     keyFile: '.assetflow/audit-anchor.key',

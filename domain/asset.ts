@@ -13,16 +13,17 @@ import type {
  */
 
 /** Lifecycle states an asset workflow moves through. Names are stored in history: never rename. */
-export const AssetStates = ['created', 'stored', 'expired', 'archived', 'purged'] as const;
+export const AssetStates = ['created', 'stored', 'expired', 'archived', 'purged', 'trashed'] as const;
 export type AssetState = (typeof AssetStates)[number];
 
-/** States in which nothing of the asset leaves any more: taken down, archived or purged. */
-const WITHDRAWN: ReadonlySet<string> = new Set<AssetState>(['expired', 'archived', 'purged']);
+/** States in which nothing of the asset leaves any more: taken down, archived, in the trash or purged. */
+const WITHDRAWN: ReadonlySet<string> = new Set<AssetState>(['expired', 'archived', 'trashed', 'purged']);
 
 /**
  * Why nothing of an asset may be shared, exported or previewed, as its workflow last mirrored it
  * into the catalogue: a state that withdrew it (taken down, archived, purged) or the engine's
  * `compliance.withheld` verdict (missing required fields, rights ended); null when it may leave.
+ * (An asset in the trash is withdrawn too: its links stop until it is restored.)
  */
 export function withheldReason(asset: { state: string; compliance?: unknown }): string | null {
   if (WITHDRAWN.has(asset.state)) return `the asset is ${asset.state}`;
@@ -144,6 +145,19 @@ export interface LifecycleState {
    * with its confidence), `user` (set or confirmed by a person since). Absent in older states.
    */
   fieldSources?: Record<string, FieldSource>;
+  /**
+   * In the trash: who moved it there, when, the state it left (restoring returns to it) and when
+   * the trash empties itself of it. Absent when the asset is not in the trash.
+   */
+  trashed?: Trashed;
+}
+
+export interface Trashed {
+  by: string;
+  at: string;
+  from: AssetState;
+  purgeAt: string;
+  reason?: string;
 }
 
 export type FieldSource =

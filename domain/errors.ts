@@ -101,6 +101,14 @@ export const ErrorCodes = {
   ALREADY_ON_VERSION: 'ALREADY_ON_VERSION',
   VALIDITY_PASSED: 'VALIDITY_PASSED',
   ASSET_ARCHIVED: 'ASSET_ARCHIVED',
+  /** The asset is in the trash: restore it from the trash first. */
+  ASSET_TRASHED: 'ASSET_TRASHED',
+  /** Restoring from the trash an asset that is not in it. */
+  NOT_IN_TRASH: 'NOT_IN_TRASH',
+  /** The asset may not be deleted: it is on legal hold. */
+  ON_LEGAL_HOLD: 'ON_LEGAL_HOLD',
+  /** The asset may not be deleted: a retention rule keeps it (forever, or until a date). */
+  RETENTION_KEEPS: 'RETENTION_KEEPS',
   ASSET_NOT_READY: 'ASSET_NOT_READY',
   FLOW_UNKNOWN: 'FLOW_UNKNOWN',
   ASSET_NOT_FOUND: 'ASSET_NOT_FOUND',

@@ -107,7 +107,7 @@ export interface DryRunResult {
   /** Which retention rule decides at the end, and what it decides. */
   retention: RetentionDecision;
   final: {
-    state: 'created' | 'stored' | 'frozen' | 'expired' | 'archived' | 'purged';
+    state: 'created' | 'stored' | 'frozen' | 'expired' | 'archived' | 'trashed' | 'purged';
     frozen: boolean;
     tags: string[];
     metadata: Record<string, unknown>;

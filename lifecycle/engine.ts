@@ -25,6 +25,7 @@ import {
 export type { DownloadDecision } from './model';
 
 import { own } from '../domain/own';
+import { addDuration } from '../rules/duration';
 import { bound, emit, note, notify, statusChanged, transition } from './state';
 import { type LifecycleTimer, lifecycleTimers, rightsExpiryOf } from './timers';
 import { refusalOf } from './transition-table';
@@ -102,6 +103,29 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       note(s, e.on ? 'legal-hold-set' : 'legal-hold-released', e.reason ?? '', now, e.by);
       statusChanged(s);
       return NONE;
+    case 'trash':
+      s.trashed = {
+        by: e.by,
+        at: now,
+        from: s.state,
+        purgeAt: addDuration(now, e.keepFor),
+        ...(e.reason ? { reason: e.reason } : {}),
+      };
+      transition(s, 'trashed', e.reason ? `moved to the trash: ${e.reason}` : 'moved to the trash', now, {
+        by: e.by,
+        event: 'trashed',
+      });
+      statusChanged(s);
+      return NONE;
+    case 'untrash': {
+      // An asset trashed while its first ingest ran was stored meanwhile (ingest leaves `trashed` alone).
+      const from = s.trashed?.from ?? 'stored';
+      const back = from === 'created' && s.ingestedVersion > 0 ? 'stored' : from;
+      delete s.trashed;
+      transition(s, back, `restored from the trash by ${e.by}`, now, { by: e.by, event: 'untrashed' });
+      recheck(s, plan, now);
+      return NONE;
+    }
     case 'mark-event':
       if (e.undo) undoBusinessEvent(s, e.event, `by ${e.by}`, now, e.by);
       else markBusinessEvent(s, e.event, `recorded by ${e.by}`, now, e.by);
@@ -362,6 +386,10 @@ function fireDueTimers(s: EngineState, plan: RuleSetPlan, now: string) {
       transition(s, 'purged', due.reason, now, { by: 'timer', event: 'purged' });
     }
     if (due.kind === 'rights-notice' || due.kind === 'rights-expiry') rightsDate(s, plan, due.kind, now);
+    if (due.kind === 'trash') {
+      emit(s, { type: 'purge' });
+      transition(s, 'purged', due.reason, now, { by: 'timer', event: 'purged' });
+    }
     statusChanged(s);
   }
   const grants = s.grants ?? [];
@@ -396,11 +424,20 @@ function rightsDate(s: EngineState, plan: RuleSetPlan, kind: keyof typeof RIGHTS
   recheck(s, plan, now);
 }
 
-export type EngineTimer = Omit<LifecycleTimer, 'kind'> & { kind: LifecycleTimer['kind'] | 'grant' };
+export type EngineTimer = Omit<LifecycleTimer, 'kind'> & { kind: LifecycleTimer['kind'] | 'grant' | 'trash' };
 
-/** Every timer the asset waits on (lifecycle timers and download-grant expiries), earliest first. */
+/**
+ * Every timer the asset waits on (lifecycle timers, download-grant expiries and, in the trash, the
+ * day the trash empties itself of it), earliest first.
+ */
 export function timersOf(s: EngineState, plan: RuleSetPlan, now: string): EngineTimer[] {
   const timers: EngineTimer[] = lifecycleTimers(plan, lifecycleFacts(s), now);
+  if (s.state === 'trashed' && s.trashed)
+    timers.push({
+      kind: 'trash',
+      at: s.trashed.purgeAt,
+      reason: `in the trash since ${s.trashed.at.slice(0, 10)}: emptied from the trash, purge`,
+    });
   for (const g of s.grants ?? [])
     timers.push({
       kind: 'grant',
@@ -441,6 +478,8 @@ export function catalogueStatusOf(s: LifecycleState) {
     legalHold: s.legalHold,
     tier: s.tier,
     compliance: s.fieldSources ? { ...s.compliance, fieldSources: s.fieldSources } : s.compliance,
+    // Only when there is one: statuses of runs that never knew the trash stay as they were recorded.
+    ...(s.trashed ? { trashed: s.trashed } : {}),
     lastUsedAt: s.lastUsedAt,
     ruleSetVersion: s.ruleSet.version,
   };

@@ -150,6 +150,9 @@ export type LifecycleEvent =
   | ({ type: 'archive' } & Actor)
   | ({ type: 'restore' } & Actor)
   | ({ type: 'legal-hold'; on: boolean; reason?: string } & Actor)
+  /** Into the trash; emptied of it `keepFor` (ISO-8601 duration, the installation's setting) later. */
+  | ({ type: 'trash'; keepFor: string; reason?: string } & Actor)
+  | ({ type: 'untrash' } & Actor)
   | ({ type: 'mark-event'; event: BusinessEvent; undo?: boolean } & Actor)
   | ({ type: 'use'; use: 'view' | 'download' } & Actor)
   | ({

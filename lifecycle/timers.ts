@@ -8,7 +8,7 @@ import type { RuleSetPlan } from '../rules/plan';
  * Pure: the engine recomputes them after every change (so they always agree with the state), and
  * the workflow, the dry-run and the migration preview all read them from here.
  */
-export type LifecycleStage = 'created' | 'stored' | 'expired' | 'archived' | 'purged';
+export type LifecycleStage = 'created' | 'stored' | 'expired' | 'archived' | 'trashed' | 'purged';
 
 export interface LifecycleFacts {
   state: LifecycleStage;

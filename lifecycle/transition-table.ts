@@ -5,7 +5,7 @@ import { metadataProblems, metadataSizeProblems } from '../rules/metadata';
 import type { RuleSetPlan } from '../rules/plan';
 import { audienceRefusal, enforcing, hardened, lifecycleFacts, withheldOf } from './asset-rules';
 import type { EngineState, EventType, LifecycleEvent, Refusal } from './model';
-import { lifecycleTimers } from './timers';
+import { decideRetention, lifecycleTimers } from './timers';
 
 /**
  * Which event the engine accepts in which state, and why it refuses otherwise. The workflow's
@@ -14,7 +14,7 @@ import { lifecycleTimers } from './timers';
  */
 
 const LIVE: AssetState[] = ['created', 'stored', 'expired', 'archived'];
-const ANY: AssetState[] = ['created', 'stored', 'expired', 'archived', 'purged'];
+const ANY: AssetState[] = ['created', 'stored', 'expired', 'archived', 'trashed', 'purged'];
 
 interface Row {
   /** States in which the event is accepted. */
@@ -112,6 +112,29 @@ export const TRANSITION_TABLE: {
       (e.on && s.legalHold ? refuse('ALREADY_ON_HOLD', 'The asset is already on legal hold.') : null) ??
       (!e.on && !s.legalHold ? refuse('NOT_ON_HOLD', 'The asset is not on legal hold.') : null),
   },
+  trash: {
+    in: LIVE,
+    check: (s, _e, plan, now) => {
+      if (s.legalHold)
+        return refuse(
+          'ON_LEGAL_HOLD',
+          `The asset is on legal hold (${s.legalHold.reason}); it cannot be deleted.`,
+        );
+      const frozen = notFrozen(s, 'unfreeze it before deleting it');
+      if (frozen) return frozen;
+      // A retention rule is a minimum: what it keeps (forever, or until its date) may not be deleted.
+      const retention = decideRetention(plan, lifecycleFacts(s), now);
+      if (retention.outcome === 'forever')
+        return refuse('RETENTION_KEEPS', `The rule set keeps this asset forever (${retention.reason}).`);
+      if (retention.outcome === 'purge' && retention.at && retention.at > now)
+        return refuse(
+          'RETENTION_KEEPS',
+          `The rule set keeps this asset until ${retention.at} (${retention.reason}); it cannot be deleted before.`,
+        );
+      return null;
+    },
+  },
+  untrash: { in: ['trashed'] },
   'mark-event': {
     in: LIVE,
     check: (s, e) =>
@@ -188,6 +211,9 @@ export function refusalOf(
 function stateRefusal(s: EngineState, type: EventType): Refusal {
   if (s.state === 'purged')
     return refuse('ASSET_PURGED', 'The asset has been purged; only its record remains.');
+  if (type === 'untrash') return refuse('NOT_IN_TRASH', `The asset is not in the trash; it is ${s.state}.`);
+  if (s.state === 'trashed')
+    return refuse('ASSET_TRASHED', 'The asset is in the trash; restore it from the trash first.');
   if (type === 'archive') return refuse('ALREADY_ARCHIVED', 'The asset is already archived.');
   if (type === 'restore')
     return refuse(

@@ -16,7 +16,8 @@ const WRITES_IN_FLIGHT = 2;
  * Keeps the search document of an asset in step with its catalogue row. The workflows' catalogue
  * activities call `reindex` after every change they mirror (ingest, status, transitions), so
  * the index is current when the activity returns; `reindexAll` rebuilds it from scratch.
- * Idempotent: the document is a function of the row.
+ * Idempotent: the document is a function of the row. An asset in the trash has no document, so
+ * search never finds it (the trash is listed from the catalogue); restoring it indexes it again.
  */
 export class SearchIndexer {
   private readonly worded = new WeakSet<RuleSetPlan>();
@@ -29,6 +30,7 @@ export class SearchIndexer {
   async reindex(assetId: string): Promise<void> {
     const source = await this.search.sourceOf(assetId);
     if (!source) return;
+    if (source.state === 'trashed') return this.search.removeMany([assetId]);
     const plan = await this.planOf(source.ruleSet, source.ruleSetVersion);
     await this.search.upsert(buildSearchDocument(source, plan?.store ?? { dimensions: {} }));
   }
@@ -50,12 +52,19 @@ export class SearchIndexer {
       if (sources.length === 0) break;
       const nextAfter = sources.at(-1)!.assetId;
       const docs: SearchDocument[] = [];
+      const trashed: string[] = [];
       for (const source of sources) {
+        if (source.state === 'trashed') {
+          trashed.push(source.assetId);
+          continue;
+        }
         const plan = await this.planOf(source.ruleSet, source.ruleSetVersion);
         docs.push(buildSearchDocument(source, plan?.store ?? { dimensions: {} }));
       }
       if (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
-      const write = this.search.upsertMany(docs);
+      const write = Promise.all([this.search.upsertMany(docs), this.search.removeMany(trashed)]).then(
+        () => {},
+      );
       // Awaited a turn later; marked handled so a failure waits for that await.
       write.catch(() => {});
       writing.push(write);

@@ -69,6 +69,10 @@ export const endpointPolicy: Record<string, Requirement> = {
   'POST /api/assets/{id}/archive': asset('edit'),
   'POST /api/assets/{id}/flows/{flow}': asset('edit'),
   'POST /api/assets/{id}/restore': asset('manage'),
+  'DELETE /api/assets/{id}': asset('edit'), // into the trash; restorable until it empties
+  'GET /api/trash': SIGNED_IN, // lists only what the caller can see
+  'POST /api/trash': SIGNED_IN, // + body: edit on each asset, decided per asset
+  'POST /api/trash/restore': SIGNED_IN, // + body: edit on each asset, decided per asset
   'GET /api/assets/{id}/trail': asset('manage'),
 
   'GET /api/assets/{id}/versions': asset('view'),

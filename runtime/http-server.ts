@@ -21,6 +21,7 @@ import { SavedSearchService } from '../services/saved-search.service';
 import { SearchService } from '../services/search.service';
 import { ShareService } from '../services/share.service';
 import { SimilarService } from '../services/similar.service';
+import { TrashService } from '../services/trash.service';
 import { UseRecorder } from '../services/use-recorder';
 import { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -104,6 +105,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
       maxImagePixels: config.limits.maxImagePixels,
     }),
     contentLookup: new ContentLookupService({ duplicates: storage.duplicates }),
+    trash: new TrashService({ assets: storage.assets, access, workflows, keepDays: config.trash.keepDays }),
     access,
     shares,
     distribution,

@@ -25,6 +25,7 @@ import type { SearchService } from '../services/search.service';
 import type { ShareService } from '../services/share.service';
 import type { SimilarService } from '../services/similar.service';
 import type { TraceService } from '../services/trace.service';
+import type { TrashService } from '../services/trash.service';
 import type { VersionService } from '../services/version.service';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { openApiDocumentOf } from './contract/document';
@@ -52,6 +53,7 @@ import { searchRouter } from './routes/search.routes';
 import { sharesRouter } from './routes/shares.routes';
 import { similarRouter } from './routes/similar.routes';
 import { traceRouter } from './routes/trace.routes';
+import { trashRouter } from './routes/trash.routes';
 import { usersRouter } from './routes/users.routes';
 
 export interface AppDeps {
@@ -78,6 +80,7 @@ export interface AppDeps {
   trace: TraceService;
   similar: SimilarService;
   contentLookup: ContentLookupService;
+  trash: TrashService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   /** The built web app (editor/dist) to serve at `/`; none when undefined. */
@@ -121,6 +124,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(assetsRouter(deps));
   app.use(similarRouter(deps));
   app.use(lifecycleRouter(deps));
+  app.use(trashRouter(deps));
   app.use(distributionRouter(deps));
   app.use(collaborationRouter(deps));
   app.use(notificationsRouter(deps));

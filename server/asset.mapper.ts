@@ -17,6 +17,7 @@ export function toAssetResponse(asset: AssetRecord) {
     tags: asset.tags,
     frozen: asset.frozen,
     legalHold: asset.legalHold,
+    trashed: asset.trashed,
     tier: asset.tier,
     compliance: asset.compliance,
     latestVersion: {

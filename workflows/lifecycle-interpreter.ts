@@ -42,9 +42,11 @@ import {
   migrateRuleSetUpdate,
   recordUseUpdate,
   requestDownloadUpdate,
+  restoreFromTrashUpdate,
   restoreUpdate,
   setMetadataUpdate,
   startFlowUpdate,
+  trashUpdate,
   unfreezeUpdate,
 } from './messages';
 import { workflowNow } from './workflow-clock';
@@ -182,6 +184,11 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
       ...a,
     }),
   );
+  viewUpdate(trashUpdate, (a: { by: string; roles?: string[]; keepFor: string; reason?: string }) => ({
+    type: 'trash',
+    ...a,
+  }));
+  viewUpdate(restoreFromTrashUpdate, (a: { by: string; roles?: string[] }) => ({ type: 'untrash', ...a }));
   viewUpdate(recordUseUpdate, (a: { by: string; use: 'view' | 'download' }) => ({ type: 'use', ...a }));
   viewUpdate(startFlowUpdate, (a: { by: string; roles?: string[]; flow: string }) => ({
     type: 'start-flow',

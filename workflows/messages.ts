@@ -28,6 +28,16 @@ export const restoreUpdate = defineUpdate<LifecycleView, [Actor]>('restore');
 export const legalHoldUpdate = defineUpdate<LifecycleView, [Actor & { on: boolean; reason?: string }]>(
   'legalHold',
 );
+/**
+ * Into the trash (links and downloads stop), emptied of it `keepFor` later (an ISO-8601 duration
+ * the API takes from the installation's configuration); refused under legal hold, while frozen
+ * and while a retention rule keeps the asset.
+ */
+export const trashUpdate = defineUpdate<LifecycleView, [Actor & { keepFor: string; reason?: string }]>(
+  'trash',
+);
+/** Out of the trash, back to the state it left. */
+export const restoreFromTrashUpdate = defineUpdate<LifecycleView, [Actor]>('restoreFromTrash');
 /** A business event that retention rules count from: the product is delisted, production ends. */
 export const markEventUpdate = defineUpdate<
   LifecycleView,

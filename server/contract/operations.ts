@@ -16,6 +16,7 @@ import { searchOperations } from '../routes/search.contract';
 import { sharesOperations } from '../routes/shares.contract';
 import { similarOperations } from '../routes/similar.contract';
 import { traceOperations } from '../routes/trace.contract';
+import { trashOperations } from '../routes/trash.contract';
 import { usersOperations } from '../routes/users.contract';
 import { operationKey } from './document';
 import type { Operation } from './operation';
@@ -31,6 +32,7 @@ export const allOperations: readonly Operation[] = [
   ...similarOperations,
   ...contentLookupOperations,
   ...lifecycleOperations,
+  ...trashOperations,
   ...approvalsOperations,
   ...collaborationOperations,
   ...searchOperations,

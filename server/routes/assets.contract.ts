@@ -135,6 +135,18 @@ export const VersionAnalysis = component(
   ),
 );
 
+/** An asset in the trash: who, when, the state it left (restoring returns to it), when it is purged. */
+export const Trashed = component(
+  'Trashed',
+  Closed({
+    by: Type.String(),
+    at: Timestamp,
+    from: AssetState,
+    purgeAt: Timestamp,
+    reason: Type.Optional(Type.String()),
+  }),
+);
+
 /** The API's view of an asset (server/asset.mapper.ts `toAssetResponse`). */
 export const Asset = component(
   'Asset',
@@ -151,6 +163,7 @@ export const Asset = component(
     tags: Type.Array(Type.String(), { description: 'From people, rules and ingest' }),
     frozen: Nullable(Hold),
     legalHold: Nullable(Hold),
+    trashed: Nullable(Trashed),
     tier: StringEnum(['hot', 'cold']),
     compliance: Nullable(Compliance),
     latestVersion: Closed({

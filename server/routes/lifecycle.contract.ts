@@ -12,7 +12,15 @@ import {
   versionNumber,
 } from '../contract/schema';
 import { ApprovalDecision } from './approvals.contract';
-import { AssetState, assetParams, Compliance, FieldSource, Hold, Transition } from './assets.contract';
+import {
+  AssetState,
+  assetParams,
+  Compliance,
+  FieldSource,
+  Hold,
+  Transition,
+  Trashed,
+} from './assets.contract';
 import { ruleSetParams } from './rule-sets.contract';
 
 const BUSINESS_EVENTS = ['delisting', 'end-of-production'] as const;
@@ -91,6 +99,7 @@ export const LifecycleView = component(
       ),
     ),
     fieldSources: Type.Optional(Type.Record(Type.String(), FieldSource)),
+    trashed: Type.Optional(Trashed),
     revision: Type.Optional(Type.Integer({ description: 'The engine behaviour the asset runs under' })),
     enriching: Type.Optional(
       Type.Integer({
@@ -110,7 +119,7 @@ export const LifecycleView = component(
     ),
     timers: Type.Array(
       Closed({
-        kind: StringEnum(['validity', 'cold-tier', 'retention', 'rights-notice', 'rights-expiry']),
+        kind: StringEnum(['validity', 'cold-tier', 'retention', 'rights-notice', 'rights-expiry', 'trash']),
         at: Timestamp,
         reason: Type.String(),
       }),
@@ -120,7 +129,7 @@ export const LifecycleView = component(
 );
 
 const refused =
-  'Refused by the asset workflow: ASSET_FROZEN, ASSET_PURGED, ASSET_ARCHIVED, ASSET_TAKEN_DOWN, ASSET_NOT_READY';
+  'Refused by the asset workflow: ASSET_FROZEN, ASSET_PURGED, ASSET_ARCHIVED, ASSET_TRASHED, ASSET_TAKEN_DOWN, ASSET_NOT_READY';
 const notEligible = 'NOT_ELIGIBLE: the rule set restricts this to roles the caller lacks';
 
 /** A lifecycle change sent to the asset's workflow as an update; it answers the new view. */

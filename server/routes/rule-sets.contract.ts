@@ -237,7 +237,7 @@ const DryRunResult = component(
     timers: Type.Array(FreeObject),
     retention: FreeObject,
     final: Closed({
-      state: StringEnum(['created', 'stored', 'frozen', 'expired', 'archived', 'purged']),
+      state: StringEnum(['created', 'stored', 'frozen', 'expired', 'archived', 'trashed', 'purged']),
       frozen: Type.Boolean(),
       tags: Type.Array(Type.String()),
       metadata: FreeObject,

@@ -114,6 +114,11 @@ const EXPECTED: Record<string, string> = {
   'POST /s/{token}/download': 'ok ok ok ok ok ok',
   'GET /s/{token}/preview/{assetId}': 'ok ok ok ok ok ok',
   'GET /s/share.css': 'ok ok ok ok ok ok',
+  // Last: the editor's DELETE really moves the asset to the trash (later personas meet ASSET_TRASHED).
+  'GET /api/trash': '401 ok ok ok ok ok',
+  'POST /api/trash': '401 ok ok ok ok ok',
+  'POST /api/trash/restore': '401 ok ok ok ok ok',
+  'DELETE /api/assets/{id}': '401 403 ok ok 404 ok',
 };
 const COLUMNS: readonly Persona[] = PERSONAS;
 /** Codes by which the policy refuses; any other answer means the request got past it. */

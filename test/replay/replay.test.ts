@@ -21,9 +21,11 @@ import {
   migrateRuleSetUpdate,
   recordUseUpdate,
   requestDownloadUpdate,
+  restoreFromTrashUpdate,
   restoreUpdate,
   setMetadataUpdate,
   startFlowUpdate,
+  trashUpdate,
   unfreezeUpdate,
 } from '../../workflows/messages';
 import { HISTORIES_DIR } from '../support/record-history';
@@ -52,6 +54,8 @@ const ASSET_UPDATES = [
   addVersionUpdate,
   migrateRuleSetUpdate,
   startFlowUpdate,
+  trashUpdate,
+  restoreFromTrashUpdate,
 ].map((u) => u.name);
 
 interface HistoryEvent {

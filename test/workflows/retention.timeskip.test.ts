@@ -24,6 +24,8 @@ import {
   legalHoldUpdate,
   markEventUpdate,
   recordUseUpdate,
+  restoreFromTrashUpdate,
+  trashUpdate,
 } from '../../workflows/messages';
 import { eventually } from '../support/harness';
 import { makeJpeg } from '../support/images';
@@ -245,6 +247,54 @@ describe('lifecycle timers that fire years later', () => {
     ).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/taken down/) },
     });
+  });
+
+  it('the trash: a restored asset comes back as it was; one left there is purged after 30 days, bytes a copy uses kept', async () => {
+    // Another asset with the same bytes (a copy kept elsewhere): purging the trashed one keeps them.
+    const copy = await startAsset('luxury', 'SS26_look_V1_20260301.jpg', { campaign: 'SS26' }, [44, 55, 66]);
+    const { handle, assetId, sha256 } = await startAsset(
+      'luxury',
+      'SS26_look_V2_20260301.jpg',
+      { campaign: 'SS26' },
+      [44, 55, 66],
+    );
+    const trashed = await handle.executeUpdate(trashUpdate, {
+      args: [{ by: 'ann', keepFor: 'P30D', reason: 'wrong shot' }],
+    });
+    expect(trashed.state).toBe('trashed');
+    expect(trashed.timers.find((t) => t.kind === 'trash')?.at).toBe(trashed.trashed?.purgeAt);
+    await eventually(async () => ((await assets.find(assetId))?.state === 'trashed' ? true : undefined));
+    expect((await assets.find(assetId))?.trashed).toMatchObject({ by: 'ann', from: 'stored' });
+
+    // Restored before the trash empties: stored again, nothing purged, no trash timer left.
+    await env.sleep(10 * DAY);
+    const back = await handle.executeUpdate(restoreFromTrashUpdate, { args: [{ by: 'bob' }] });
+    expect(back.state).toBe('stored');
+    expect(back.timers.map((t) => t.kind)).not.toContain('trash');
+    await eventually(async () => ((await assets.find(assetId))?.trashed === null ? true : undefined));
+
+    // Deleted again and left: purged 30 days later; the bytes stay, the copy still uses them.
+    const again = await handle.executeUpdate(trashUpdate, { args: [{ by: 'ann', keepFor: 'P30D' }] });
+    await sleepUntil(new Date(Date.parse(again.trashed!.purgeAt) - DAY).toISOString());
+    expect((await view(handle)).state).toBe('trashed');
+    await env.sleep(2 * DAY);
+    await eventually(async () => ((await assets.find(assetId))?.state === 'purged' ? true : undefined));
+    expect(copy.sha256).toBe(sha256);
+    expect(await blobs.exists(sha256, 'hot')).toBe(true);
+    expect((await assets.find(copy.assetId))?.state).toBe('stored');
+    expect((await assets.timeline(assetId)).map((t) => t.event ?? t.to)).toEqual([
+      'uploaded',
+      'stored',
+      'trashed',
+      'untrashed',
+      'trashed',
+      'purged',
+    ]);
+    await recordHistoryIfAsked(
+      env.address,
+      handle.workflowId,
+      'asset-lifecycle-v8-trash-restored-then-purged',
+    );
   });
 
   it('cold tiering happens after the idle days and is re-armed by use', async () => {
