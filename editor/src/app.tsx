@@ -6,10 +6,11 @@ import { AssetPage } from './pages/asset-page';
 import { Inbox } from './pages/inbox';
 import { Library } from './pages/library';
 import { SignIn } from './pages/sign-in';
+import { TrashPage } from './pages/trash';
 import { UsersAdmin } from './pages/users-admin';
 import { RuleEditor } from './rule-editor/rule-editor';
 
-/** `#/library`, `#/assets/<id>`, `#/inbox`, `#/rules`, `#/account`, `#/users`: the page from the location hash. */
+/** `#/library`, `#/assets/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/account`, `#/users`: the page from the location hash. */
 const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
 
 function useRoute(): string[] {
@@ -52,6 +53,9 @@ export function App() {
           <a href="#/rules" aria-current={page === 'rules' ? 'page' : undefined}>
             {t('rules')}
           </a>
+          <a href="#/trash" aria-current={page === 'trash' ? 'page' : undefined}>
+            {t('trash')}
+          </a>
           {isAdmin && (
             <a href="#/users" aria-current={page === 'users' ? 'page' : undefined}>
               {t('users')}
@@ -80,6 +84,8 @@ export function App() {
           <Inbox />
         ) : page === 'rules' ? (
           <RuleEditor routeName={param} />
+        ) : page === 'trash' ? (
+          <TrashPage />
         ) : page === 'account' ? (
           <AccountPage onSignedOut={() => setMe(null)} />
         ) : page === 'users' && isAdmin ? (

@@ -64,6 +64,7 @@ describe('accessibility (axe-core in Chromium)', () => {
       ],
       ['approvals inbox', '#/inbox', (p) => p.getByText('Nothing waits for you.').waitFor()],
       ['rule editor', '#/rules', (p) => p.locator('.react-flow').first().waitFor()],
+      ['trash', '#/trash', (p) => p.getByText('The trash is empty.').waitFor()],
       ['account', '#/account', (p) => p.getByRole('heading', { name: 'Account' }).waitFor()],
       ['users', '#/users', (p) => p.getByText('ada@example.test').last().waitFor()],
     ];

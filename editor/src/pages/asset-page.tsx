@@ -16,6 +16,7 @@ import { useT } from '../i18n';
 import { type Region, RegionPicker } from './region-picker';
 import { SharePanel } from './share-panel';
 import { SimilarPanel } from './similar-panel';
+import { TrashActions } from './trash-actions';
 
 /** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
 export function AssetPage({ id, me }: { id: string; me: Me }) {
@@ -309,6 +310,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           ))}
         </ol>
       </section>
+      <TrashActions asset={asset} onChanged={() => void load()} />
       <SimilarPanel key={id} assetId={id} />
       {plan && <SharePanel assetId={id} renditions={Object.keys(plan.distribute.renditions)} />}
       {trail && (

@@ -35,6 +35,8 @@ export function Library({ me }: { me: Me }) {
   const [dragging, setDragging] = useState(false);
   const [savedSearches, setSavedSearches] = useState<SavedSearch[]>([]);
   const [collection, setCollection] = useState<SavedSearch | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkMessage, setBulkMessage] = useState('');
 
   const run = useCallback(async (q: string, f: Record<string, string[]>) => {
     setCollection(null);
@@ -96,6 +98,35 @@ export function Library({ me }: { me: Me }) {
       }),
     );
     void refresh();
+  };
+
+  const toggleSelected = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  /** Deletes the selection: each asset is decided on its own; the refused ones stay selected. */
+  const deleteSelected = async () => {
+    try {
+      const { results } = await call(client.POST('/api/trash', { body: { assetIds: [...selected] } }));
+      const refused = results.flatMap((r) => (r.ok ? [] : [r]));
+      setSelected(new Set(refused.map((r) => r.assetId)));
+      setBulkMessage(
+        refused.length === 0
+          ? ''
+          : refused
+              .map(
+                (r) =>
+                  `${result?.items.find((i) => i.id === r.assetId)?.name ?? r.assetId}: ${r.error.message}`,
+              )
+              .join(' · '),
+      );
+      await refresh();
+    } catch (err) {
+      setBulkMessage(messageOf(err));
+    }
   };
 
   const interpreted = result?.interpreted;
@@ -221,9 +252,33 @@ export function Library({ me }: { me: Me }) {
             </ul>
           )}
           {result && result.items.length === 0 && <p>{t('noResults')}</p>}
+          {(selected.size > 0 || bulkMessage) && (
+            <div className="selection-bar">
+              <button
+                type="button"
+                className="danger"
+                disabled={selected.size === 0}
+                onClick={() => void deleteSelected()}
+              >
+                {t('deleteSelected')} ({selected.size})
+              </button>
+              {bulkMessage && (
+                <span className="error" role="alert">
+                  {bulkMessage}
+                </span>
+              )}
+            </div>
+          )}
           <ul className="grid" aria-label="results">
             {result?.items.map((item) => (
               <li key={item.id}>
+                <input
+                  type="checkbox"
+                  className="pick"
+                  aria-label={`${t('select')} ${item.name}`}
+                  checked={selected.has(item.id)}
+                  onChange={() => toggleSelected(item.id)}
+                />
                 <a href={`#/assets/${item.id}`} data-testid="result">
                   <img
                     src={`/api/assets/${item.id}/thumbnail?v=${item.latestVersion.version}&state=${item.state}`}

@@ -1,0 +1,84 @@
+import { type FormEvent, useState } from 'react';
+import { type Asset, call, client, messageOf, type TrashResult } from '../api';
+import { useT } from '../i18n';
+
+/**
+ * The asset page's delete and restore: a live asset can be moved to the trash (with an optional
+ * reason, after a confirmation); an asset in the trash says until when and can be restored. The
+ * workflow decides, so a refusal (legal hold, a freeze, a retention rule) is shown as it says it.
+ */
+export function TrashActions({ asset, onChanged }: { asset: Asset; onChanged(): void }) {
+  const t = useT();
+  const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const id = asset.id;
+
+  const act = async (work: () => Promise<unknown>) => {
+    setError('');
+    try {
+      await work();
+      setConfirming(false);
+      setReason('');
+      onChanged();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const moveToTrash = (e: FormEvent) => {
+    e.preventDefault();
+    void act(() =>
+      call(
+        client.DELETE('/api/assets/{id}', {
+          params: { path: { id }, query: reason.trim() ? { reason: reason.trim() } : {} },
+        }),
+      ),
+    );
+  };
+  const restore = () =>
+    void act(() => call(client.POST('/api/trash/restore', { body: { assetIds: [id] } })).then(failedOf));
+
+  if (asset.state === 'purged') return null;
+  return (
+    <section aria-labelledby="trash-heading" className="trash-actions">
+      <h2 id="trash-heading">{t('trash')}</h2>
+      {asset.trashed ? (
+        <p className="badge frozen" data-testid="in-trash">
+          {t('inTrashSince')} {new Date(asset.trashed.at).toLocaleDateString()} ({asset.trashed.by}) ·{' '}
+          {t('purgedOn')} {new Date(asset.trashed.purgeAt).toLocaleDateString()}{' '}
+          <button type="button" onClick={restore}>
+            {t('restoreFromTrash')}
+          </button>
+        </p>
+      ) : confirming ? (
+        <form onSubmit={moveToTrash} className="inline-form">
+          <label>
+            {t('deleteReason')}
+            <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="submit" className="danger">
+            {t('confirmDelete')}
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            {t('cancel')}
+          </button>
+        </form>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          {t('moveToTrash')}
+        </button>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** A bulk answer of one asset as an error when it was refused (the page shows its message). */
+export function failedOf({ results }: { results: TrashResult[] }): void {
+  const refused = results.find((r) => !r.ok);
+  if (refused && !refused.ok) throw new Error(refused.error.message);
+}
