@@ -122,7 +122,7 @@ export class AnalyticsRepository {
       FROM assets a
       LEFT JOIN (SELECT asset_id, max(at) AS last_used_at FROM audit_events
                  WHERE action IN ${USE_ACTIONS} GROUP BY asset_id) u ON u.asset_id = a.id
-      WHERE a.purged_at IS NULL AND coalesce(u.last_used_at, a.created_at) < ${before}
+      WHERE a.purged_at IS NULL AND a.state <> 'trashed' AND coalesce(u.last_used_at, a.created_at) < ${before}
       ORDER BY coalesce(u.last_used_at, a.created_at), a.id
       LIMIT ${limit}`.execute(this.db);
     return rows.map((r) => ({

@@ -21,7 +21,8 @@ export const MAX_SEARCH_DISTANCE = 15;
 
 /**
  * The duplicate index: exact matches by blob hash, near matches by perceptual hash through
- * multi-index hashing (see migration 0006). Only live assets (not purged) are matched.
+ * multi-index hashing (see migration 0006). Only live assets are matched: not purged, not in the
+ * trash (a deleted asset neither refuses nor absorbs an upload of its bytes).
  */
 export class DuplicateRepository {
   constructor(private readonly db: CatalogueDb) {}
@@ -71,6 +72,7 @@ export class DuplicateRepository {
       .select(['v.blob_sha256', 'v.asset_id', 'v.version', 'a.rule_set'])
       .where('v.blob_sha256', 'in', sha256s)
       .where('a.purged_at', 'is', null)
+      .where('a.state', '<>', 'trashed')
       .orderBy('a.created_at')
       .orderBy('v.version')
       .execute();
@@ -100,7 +102,7 @@ export class DuplicateRepository {
     const probes = bandsOf(hash).map((band) => neighbours(band, radius));
     const { rows } = await sql<{ asset_id: string; version: number; hash: string; rule_set: string | null }>`
       SELECT c.asset_id, c.version, c.hash,
-             (SELECT a.rule_set FROM assets a WHERE a.id = c.asset_id AND a.purged_at IS NULL) AS rule_set
+             (SELECT a.rule_set FROM assets a WHERE a.id = c.asset_id AND a.purged_at IS NULL AND a.state <> 'trashed') AS rule_set
         FROM (SELECT p.asset_id, p.version, p.hash, ${hammingSql(sql.ref('p.hash'), hash)} AS distance
                 FROM perceptual_hashes p
                WHERE ${bandProbes('p', probes)}) c

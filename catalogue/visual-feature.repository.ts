@@ -152,7 +152,7 @@ export class VisualFeatureRepository {
       distance: number;
       rule_set: string | null;
     }>`
-      SELECT m.*, (SELECT a.rule_set FROM assets a WHERE a.id = m.asset_id AND a.purged_at IS NULL) AS rule_set
+      SELECT m.*, (SELECT a.rule_set FROM assets a WHERE a.id = m.asset_id AND a.purged_at IS NULL AND a.state <> 'trashed') AS rule_set
         FROM (SELECT DISTINCT ON (c.asset_id, c.version) c.*
                 FROM (${sql.join(parts, sql` UNION ALL `)}) c
                WHERE c.distance <= ${distance}

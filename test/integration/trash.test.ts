@@ -67,6 +67,11 @@ describe.each(databaseKinds)('the trash through the API (%s)', (kind) => {
     // Nothing else may happen to it but a restore.
     const refused = await harness.http.post(`/api/assets/${id}/archive`).expect(409);
     expect(refused.body.error.code).toBe('ASSET_TRASHED');
+    // A deleted asset neither blocks nor absorbs an upload of its bytes (luxury blocks duplicates).
+    const again = await uploadLuxury(harness, await makeJpeg(320, 240, [200, 30, 30]), {
+      name: 'SS26_store_V9_20261128.jpg',
+    });
+    expect(again).not.toBe(id);
 
     const restored = await harness.http
       .post('/api/trash/restore')
