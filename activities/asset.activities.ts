@@ -188,6 +188,12 @@ export function createAssetActivities(deps: AssetActivityDeps) {
       await indexer.reindex(assetId);
     },
 
+    /** Moves the asset to another project (who may see it follows); idempotent. */
+    async setAssetProject({ assetId, project }: { assetId: string; project: string }): Promise<void> {
+      await assets.setProject(assetId, project);
+      await indexer.reindex(assetId);
+    },
+
     /**
      * Moves the asset to a storage tier. A blob moves only when every other live asset using it
      * agrees (to cold: none of them is hot; to hot: always, since this asset needs it).

@@ -22,6 +22,10 @@ export interface AssetRecord {
   legalHold: { by: string; reason: string; at: string } | null;
   /** In the trash: who moved it there, when, the state it left and when the trash purges it; else null. */
   trashed: Trashed | null;
+  /** Dimension → values the asset is classified under. */
+  dimensions: Record<string, string[]>;
+  /** Tags a person added or confirmed: who and when. */
+  tagSources: Record<string, { source: 'user'; by: string; at: string }>;
   tier: 'hot' | 'cold';
   compliance: unknown;
   /** Last use the workflow recorded (a view, download, link or export), ISO-8601. */
@@ -237,6 +241,8 @@ export class AssetRepository {
         'a.frozen',
         'a.legal_hold',
         'a.trashed',
+        'a.dimensions',
+        'a.tag_sources',
         'a.tier',
         'a.compliance',
         'a.last_used_at',
@@ -331,12 +337,23 @@ export class AssetRepository {
         frozen: jsonb(status.frozen),
         legal_hold: jsonb(status.legalHold),
         trashed: jsonb(status.trashed ?? null),
+        tag_sources: jsonb(status.tagSources ?? null),
+        // Kept as uploaded until a person reclassifies the asset through its workflow.
+        ...(status.dimensions ? { dimensions: jsonb(status.dimensions) } : {}),
         tier: status.tier,
         compliance: jsonb(status.compliance),
         last_used_at: status.lastUsedAt,
         rule_set_version: status.ruleSetVersion,
         updated_at: new Date(),
       })
+      .where('id', '=', assetId)
+      .execute();
+  }
+
+  async setProject(assetId: string, project: string): Promise<void> {
+    await this.db
+      .updateTable('assets')
+      .set({ project, updated_at: new Date() })
       .where('id', '=', assetId)
       .execute();
   }
@@ -489,6 +506,10 @@ export interface AssetLifecycleStatus {
   legalHold: unknown;
   /** Absent in statuses saved by runs that never knew the trash: not in it. */
   trashed?: unknown;
+  /** Tags a person added or confirmed (absent: none). */
+  tagSources?: unknown;
+  /** The classification once changed through the workflow (absent: the upload's stands). */
+  dimensions?: Record<string, string[]>;
   tier: 'hot' | 'cold';
   compliance: unknown;
   lastUsedAt: string;
@@ -511,6 +532,8 @@ function toAssetRecord(row: AssetRow): AssetRecord {
     frozen: (row.frozen as AssetRecord['frozen']) ?? null,
     legalHold: (row.legal_hold as AssetRecord['legalHold']) ?? null,
     trashed: (row.trashed as Trashed | null) ?? null,
+    dimensions: (row.dimensions as Record<string, string[]> | null) ?? {},
+    tagSources: (row.tag_sources as AssetRecord['tagSources'] | null) ?? {},
     tier: row.tier,
     compliance: row.compliance ?? null,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,

@@ -17,6 +17,7 @@ import * as visualFeatures from './migrations/0016-visual-features';
 import * as savedSearches from './migrations/0017-saved-searches';
 import * as searchPendingLists from './migrations/0018-search-pending-lists';
 import * as trash from './migrations/0019-trash';
+import * as tagSources from './migrations/0020-tag-sources';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0017-saved-searches': savedSearches,
   '0018-search-pending-lists': searchPendingLists,
   '0019-trash': trash,
+  '0020-tag-sources': tagSources,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -54,6 +54,8 @@ export interface AssetsTable {
   legal_hold: ColumnType<unknown | null, string | null, string | null>;
   /** In the trash: by, at, from (the state it left), purgeAt; null otherwise. */
   trashed: ColumnType<unknown | null, string | null | undefined, string | null>;
+  /** Tags a person added or confirmed: tag → {source: user, by, at}; null when none. */
+  tag_sources: ColumnType<unknown | null, string | null | undefined, string | null>;
   tier: ColumnType<'hot' | 'cold', 'hot' | 'cold' | undefined, 'hot' | 'cold'>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
   /** Dimension → values the asset is classified under (see the rule set's store.dimensions). */

@@ -150,6 +150,15 @@ export interface LifecycleState {
    * the trash empties itself of it. Absent when the asset is not in the trash.
    */
   trashed?: Trashed;
+  /** Tags a person added or confirmed (a confirmed AI tag is theirs from then on). */
+  tagSources?: Record<string, { source: 'user'; by: string; at: string }>;
+  /** Tags a person removed: ingest and the models do not add them again. */
+  removedTags?: string[];
+  /**
+   * The classification (dimension → values) once a person changed it through the workflow;
+   * absent: as given at upload (the catalogue holds it).
+   */
+  dimensions?: Record<string, string[]>;
 }
 
 export interface Trashed {

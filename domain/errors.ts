@@ -105,6 +105,14 @@ export const ErrorCodes = {
   ASSET_TRASHED: 'ASSET_TRASHED',
   /** Restoring from the trash an asset that is not in it. */
   NOT_IN_TRASH: 'NOT_IN_TRASH',
+  /** Removing a tag a rule gives (a compliance tag): change what the rule reads instead. */
+  TAG_FROM_RULE: 'TAG_FROM_RULE',
+  /** Removing or confirming a tag the asset does not have. */
+  TAG_UNKNOWN: 'TAG_UNKNOWN',
+  /** A tag that is empty, too long, or too many tags at once. */
+  TAG_INVALID: 'TAG_INVALID',
+  /** Moving an asset to the project it is in. */
+  ALREADY_IN_PROJECT: 'ALREADY_IN_PROJECT',
   /** The asset may not be deleted: it is on legal hold. */
   ON_LEGAL_HOLD: 'ON_LEGAL_HOLD',
   /** The asset may not be deleted: a retention rule keeps it (forever, or until a date). */
@@ -156,6 +164,7 @@ export function statusOfRefusal(code: string): number {
     code === 'UNKNOWN_FIELD' ||
     code === 'AUDIENCE_UNKNOWN' ||
     code === 'METADATA_INVALID' ||
+    code === 'TAG_INVALID' ||
     code === 'FLOW_UNKNOWN'
   )
     return 400;

@@ -16,6 +16,7 @@ import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from 
 import {
   ENGINE_REVISION,
   type EngineState,
+  type FoundTag,
   type IngestFindings,
   type LifecycleEvent,
   type Outcome,
@@ -126,6 +127,26 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       recheck(s, plan, now);
       return NONE;
     }
+    case 'edit-tags':
+      editTags(s, e, plan, now);
+      return NONE;
+    case 'set-dimensions': {
+      const before = s.dimensions ?? e.before;
+      const after = { ...before, ...e.set };
+      for (const [name, values] of Object.entries(after)) if (values.length === 0) delete after[name];
+      const changes = Object.keys(e.set).map(
+        (name) =>
+          `${name}: ${(before[name] ?? []).join(', ') || '—'} → ${(after[name] ?? []).join(', ') || '—'}`,
+      );
+      s.dimensions = after;
+      note(s, 'dimensions-changed', changes.join('; '), now, e.by);
+      statusChanged(s);
+      return NONE;
+    }
+    case 'move-project':
+      emit(s, { type: 'set-project', project: e.to });
+      note(s, 'moved', `project ${e.from} → ${e.to}`, now, e.by);
+      return NONE;
     case 'mark-event':
       if (e.undo) undoBusinessEvent(s, e.event, `by ${e.by}`, now, e.by);
       else markBusinessEvent(s, e.event, `recorded by ${e.by}`, now, e.by);
@@ -178,6 +199,41 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
   }
 }
 
+/**
+ * A person's tag corrections. Added and confirmed tags become theirs (`tagSources`); removed ones
+ * are remembered so that a re-ingest or the models do not bring them back, unless added again.
+ */
+function editTags(
+  s: EngineState,
+  e: Extract<LifecycleEvent, { type: 'edit-tags' }>,
+  plan: RuleSetPlan,
+  now: string,
+) {
+  const add = [...new Set((e.add ?? []).map((t) => t.trim()))];
+  const remove = new Set(e.remove ?? []);
+  const sources = { ...(s.tagSources ?? {}) };
+  for (const tag of [...add, ...(e.confirm ?? [])]) sources[tag] = { source: 'user', by: e.by, at: now };
+  for (const tag of remove) delete sources[tag];
+  s.tagSources = sources;
+  s.removedTags = [...new Set([...(s.removedTags ?? []).filter((t) => !add.includes(t)), ...remove])].sort();
+  s.asset.tags = [...new Set([...s.asset.tags.filter((t) => !remove.has(t)), ...add])].sort();
+  s.derivedTags = (s.derivedTags ?? []).filter((t) => !remove.has(t));
+  const said = [
+    add.length > 0 ? `added ${add.join(', ')}` : '',
+    remove.size > 0 ? `removed ${[...remove].join(', ')}` : '',
+    e.confirm?.length ? `confirmed ${e.confirm.join(', ')}` : '',
+  ];
+  note(s, 'tags-changed', said.filter(Boolean).join('; '), now, e.by);
+  // Conditions read tags (compliance, freeze triggers): judged again.
+  recheck(s, plan, now);
+}
+
+/** Tags a person removed do not come back from ingest or the models. */
+function notRemoved(s: EngineState, tags: FoundTag[]): FoundTag[] {
+  const removed = new Set(s.removedTags ?? []);
+  return removed.size === 0 ? tags : tags.filter((t) => !removed.has(t.name));
+}
+
 /** Ingest of `version` finished: what it found becomes the asset's, and a new asset is stored. */
 function ingested(s: EngineState, version: number, findings: IngestFindings, plan: RuleSetPlan, now: string) {
   if (version < s.version) return; // a newer version is on its way; its findings replace these
@@ -187,11 +243,13 @@ function ingested(s: EngineState, version: number, findings: IngestFindings, pla
   if (findings.kind === 'image')
     Object.assign(s.asset, { format: findings.format, width: findings.width, height: findings.height });
   if (findings.tags) {
-    const previous = new Set(s.derivedTags ?? []);
-    const derived = findings.tags.map((t) => t.name);
+    const found = notRemoved(s, findings.tags);
+    // Ingest's previous tags give way to the new version's, but not those a person added or confirmed.
+    const previous = new Set((s.derivedTags ?? []).filter((t) => !s.tagSources?.[t]));
+    const derived = found.map((t) => t.name);
     s.asset.tags = [...new Set([...s.asset.tags.filter((t) => !previous.has(t)), ...derived])].sort();
     s.derivedTags = derived;
-    if (enforcing(s)) fillFromTags(s, plan, findings.tags, now);
+    if (enforcing(s)) fillFromTags(s, plan, found, now);
   }
   if (findings.kind === 'image' && findings.brandColours && plan.create.brandPalette) {
     const distances = findings.brandColours.colours.map((c) => c.deltaE);
@@ -241,10 +299,11 @@ function enriched(
   if (e.failed)
     note(s, 'enrichment-failed', `the models failed on version ${e.version}: ${e.failed}`, now, 'ai');
   else {
-    const found = e.tags.map((t) => t.name);
+    const kept = notRemoved(s, e.tags);
+    const found = kept.map((t) => t.name);
     s.asset.tags = [...new Set([...s.asset.tags, ...found])].sort();
     s.derivedTags = [...new Set([...(s.derivedTags ?? []), ...found])];
-    if (enforcing(s)) fillFromTags(s, plan, e.tags, now);
+    if (enforcing(s)) fillFromTags(s, plan, kept, now);
     note(
       s,
       'enriched',
@@ -478,8 +537,10 @@ export function catalogueStatusOf(s: LifecycleState) {
     legalHold: s.legalHold,
     tier: s.tier,
     compliance: s.fieldSources ? { ...s.compliance, fieldSources: s.fieldSources } : s.compliance,
-    // Only when there is one: statuses of runs that never knew the trash stay as they were recorded.
+    // Only when there is one: statuses of runs that never knew these stay as they were recorded.
     ...(s.trashed ? { trashed: s.trashed } : {}),
+    ...(s.tagSources ? { tagSources: s.tagSources } : {}),
+    ...(s.dimensions ? { dimensions: s.dimensions } : {}),
     lastUsedAt: s.lastUsedAt,
     ruleSetVersion: s.ruleSet.version,
   };

@@ -153,6 +153,15 @@ export type LifecycleEvent =
   /** Into the trash; emptied of it `keepFor` (ISO-8601 duration, the installation's setting) later. */
   | ({ type: 'trash'; keepFor: string; reason?: string } & Actor)
   | ({ type: 'untrash' } & Actor)
+  /** A person corrects the tags: adds, removes (ingest will not add them back), confirms an AI tag. */
+  | ({ type: 'edit-tags'; add?: string[]; remove?: string[]; confirm?: string[] } & Actor)
+  /**
+   * A person reclassifies the asset: `set` replaces the named dimensions (an empty list clears one);
+   * `before` is the classification the catalogue holds, for states that never had it.
+   */
+  | ({ type: 'set-dimensions'; set: Record<string, string[]>; before: Record<string, string[]> } & Actor)
+  /** The asset moves to another project (the API checked the person may add to it). */
+  | ({ type: 'move-project'; from: string; to: string } & Actor)
   | ({ type: 'mark-event'; event: BusinessEvent; undo?: boolean } & Actor)
   | ({ type: 'use'; use: 'view' | 'download' } & Actor)
   | ({
@@ -187,6 +196,7 @@ export type Effect = { id: number } & (
   | { type: 'start-approval'; approval: ApprovalRequest }
   | { type: 'move-tier'; tier: 'hot' | 'cold' }
   | { type: 'purge' }
+  | { type: 'set-project'; project: string }
   | { type: 'notify'; notice: Notice }
 );
 

@@ -1,6 +1,7 @@
 import type { AssetState } from '../domain/asset';
 import type { ErrorCodes } from '../domain/errors';
 import { own } from '../domain/own';
+import { checkClassification } from '../rules/classification';
 import { metadataProblems, metadataSizeProblems } from '../rules/metadata';
 import type { RuleSetPlan } from '../rules/plan';
 import { audienceRefusal, enforcing, hardened, lifecycleFacts, withheldOf } from './asset-rules';
@@ -12,6 +13,10 @@ import { decideRetention, lifecycleTimers } from './timers';
  * update validators and the dry-run both ask `refusalOf`, so a refused event is refused the same
  * way everywhere, before anything is recorded.
  */
+
+/** Tags one correction may name (added, removed and confirmed together), and a tag's longest length. */
+export const MAX_TAG_EDITS = 50;
+export const MAX_TAG_LENGTH = 64;
 
 const LIVE: AssetState[] = ['created', 'stored', 'expired', 'archived'];
 const ANY: AssetState[] = ['created', 'stored', 'expired', 'archived', 'trashed', 'purged'];
@@ -135,6 +140,52 @@ export const TRANSITION_TABLE: {
     },
   },
   untrash: { in: ['trashed'] },
+  'edit-tags': {
+    in: LIVE,
+    check: (s, e) => {
+      const all = [...(e.add ?? []), ...(e.remove ?? []), ...(e.confirm ?? [])];
+      if (all.length === 0 || all.length > MAX_TAG_EDITS)
+        return refuse('TAG_INVALID', `Name 1–${MAX_TAG_EDITS} tags to add, remove or confirm.`);
+      const bad = all.find((t) => typeof t !== 'string' || !t.trim() || t.length > MAX_TAG_LENGTH);
+      if (bad !== undefined)
+        return refuse('TAG_INVALID', `A tag is 1–${MAX_TAG_LENGTH} characters, not "${bad}".`);
+      const has = new Set(s.asset.tags);
+      const missing = [...(e.remove ?? []), ...(e.confirm ?? [])].find((t) => !has.has(t));
+      if (missing !== undefined) return refuse('TAG_UNKNOWN', `The asset has no tag "${missing}".`);
+      const byRule = (e.remove ?? []).find((t) => s.compliance.complianceTags.includes(t));
+      if (byRule !== undefined)
+        return refuse(
+          'TAG_FROM_RULE',
+          `"${byRule}" is given by a compliance rule of the rule set; change what the rule reads instead.`,
+        );
+      return notFrozen(s, 'unfreeze it before changing its tags');
+    },
+  },
+  'set-dimensions': {
+    in: LIVE,
+    check: (s, e, plan) => {
+      const { problems } = checkClassification(
+        plan,
+        { ...(s.dimensions ?? e.before), ...e.set },
+        { complete: false },
+      );
+      const named = Object.entries(problems).filter(([name]) => Object.hasOwn(e.set, name));
+      if (Object.keys(e.set).length === 0) return refuse('METADATA_INVALID', 'Name a dimension to change.');
+      if (named.length > 0)
+        return refuse('METADATA_INVALID', named.map(([name, p]) => `dimensions.${name} ${p}`).join('; '));
+      const required = Object.entries(e.set).find(
+        ([name, values]) => values.length === 0 && plan.store.dimensions[name]?.required,
+      );
+      if (required)
+        return refuse('METADATA_INVALID', `dimensions.${required[0]} is required (rule set ${plan.name})`);
+      return notFrozen(s, 'unfreeze it before reclassifying it');
+    },
+  },
+  'move-project': {
+    in: LIVE,
+    check: (_s, e) =>
+      e.from === e.to ? refuse('ALREADY_IN_PROJECT', `The asset is already in project ${e.to}.`) : null,
+  },
   'mark-event': {
     in: LIVE,
     check: (s, e) =>

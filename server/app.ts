@@ -42,6 +42,7 @@ import { assetsRouter } from './routes/assets.routes';
 import { authenticateRequests, authRouter } from './routes/auth.routes';
 import { collaborationRouter } from './routes/collaboration.routes';
 import { contentLookupRouter } from './routes/content-lookup.routes';
+import { correctionsRouter } from './routes/corrections.routes';
 import { distributionRouter } from './routes/distribution.routes';
 import { docsRouter } from './routes/docs.routes';
 import { healthRouter } from './routes/health.routes';
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(similarRouter(deps));
   app.use(lifecycleRouter(deps));
   app.use(trashRouter(deps));
+  app.use(correctionsRouter(deps));
   app.use(distributionRouter(deps));
   app.use(collaborationRouter(deps));
   app.use(notificationsRouter(deps));

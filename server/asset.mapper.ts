@@ -18,6 +18,8 @@ export function toAssetResponse(asset: AssetRecord) {
     frozen: asset.frozen,
     legalHold: asset.legalHold,
     trashed: asset.trashed,
+    dimensions: asset.dimensions,
+    tagSources: asset.tagSources,
     tier: asset.tier,
     compliance: asset.compliance,
     latestVersion: {

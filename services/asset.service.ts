@@ -6,13 +6,13 @@ import type { AssetLifecycleView } from '../domain/asset';
 import { assetKindOf } from '../domain/asset-kind';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
-import { own } from '../domain/own';
 import { UNSTORABLE_TEXT, unstorableTextAt } from '../domain/unstorable-text';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import type { RegionHash } from '../imaging/visual-features';
 import { missingFieldsOf } from '../lifecycle/asset-rules';
 import type { SearchIndexer } from '../operations/search-indexer';
 import { type AccessLevel, atLeast } from '../policy/access';
+import { checkClassification } from '../rules/classification';
 import { metadataProblems, metadataSizeProblems } from '../rules/metadata';
 import { checkName } from '../rules/naming';
 import type { RuleSetPlan } from '../rules/plan';
@@ -462,27 +462,9 @@ function parseJsonObjectField(field: string, raw: string | undefined): Record<st
  * against the rule set's dimensions (known dimension, allowed value, one value unless `multiple`).
  */
 function parseDimensionsField(raw: string | undefined, plan: RuleSetPlan): Record<string, string[]> {
-  const parsed = parseJsonObjectField('dimensions', raw);
-  const out: Record<string, string[]> = {};
-  const problems: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parsed)) {
-    const dimension = own(plan.store.dimensions, name);
-    if (!dimension) {
-      problems[name] =
-        `is not a dimension of rule set ${plan.name} (${Object.keys(plan.store.dimensions).join(', ') || 'none'})`;
-      continue;
-    }
-    const values = (Array.isArray(value) ? value : [value]).map(String);
-    const unknown = values.filter((v) => !(v in dimension.values));
-    if (unknown.length > 0)
-      problems[name] =
-        `has no value ${unknown.join(', ')} (allowed: ${Object.keys(dimension.values).join(', ')})`;
-    else if (!dimension.multiple && values.length > 1) problems[name] = 'takes one value';
-    else out[name] = [...new Set(values)];
-  }
-  for (const [name, dimension] of Object.entries(plan.store.dimensions))
-    if (dimension.required && !out[name] && !problems[name])
-      problems[name] = `is required (rule set ${plan.name})`;
+  const { values: out, problems } = checkClassification(plan, parseJsonObjectField('dimensions', raw), {
+    complete: true,
+  });
   if (Object.keys(problems).length > 0) {
     const list = Object.entries(problems).map(([name, problem]) => `dimensions.${name} ${problem}`);
     throw new AssetflowError(ErrorCodes.METADATA_INVALID, `${list.join('; ')}.`, 400, {

@@ -34,16 +34,19 @@ import {
   addVersionUpdate,
   approvalFinishedSignal,
   archiveUpdate,
+  editTagsUpdate,
   freezeUpdate,
   getLifecycleQuery,
   getTimelineQuery,
   legalHoldUpdate,
   markEventUpdate,
   migrateRuleSetUpdate,
+  moveProjectUpdate,
   recordUseUpdate,
   requestDownloadUpdate,
   restoreFromTrashUpdate,
   restoreUpdate,
+  setDimensionsUpdate,
   setMetadataUpdate,
   startFlowUpdate,
   trashUpdate,
@@ -83,7 +86,7 @@ const RETRY = {
 };
 
 /** Catalogue writes take milliseconds: local activities, no round trip through the server. */
-const { recordTransition, recordVersion, saveLifecycleStatus, loadPlan, deliverNotice } =
+const { recordTransition, recordVersion, saveLifecycleStatus, loadPlan, deliverNotice, setAssetProject } =
   proxyLocalActivities<Activities>({
     startToCloseTimeout: '1 minute',
     retry: RETRY,
@@ -189,6 +192,24 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
     ...a,
   }));
   viewUpdate(restoreFromTrashUpdate, (a: { by: string; roles?: string[] }) => ({ type: 'untrash', ...a }));
+  viewUpdate(
+    editTagsUpdate,
+    (a: { by: string; roles?: string[]; add?: string[]; remove?: string[]; confirm?: string[] }) => ({
+      type: 'edit-tags',
+      ...a,
+    }),
+  );
+  viewUpdate(
+    setDimensionsUpdate,
+    (a: { by: string; set: Record<string, string[]>; before: Record<string, string[]> }) => ({
+      type: 'set-dimensions',
+      ...a,
+    }),
+  );
+  viewUpdate(moveProjectUpdate, (a: { by: string; from: string; to: string }) => ({
+    type: 'move-project',
+    ...a,
+  }));
   viewUpdate(recordUseUpdate, (a: { by: string; use: 'view' | 'download' }) => ({ type: 'use', ...a }));
   viewUpdate(startFlowUpdate, (a: { by: string; roles?: string[]; flow: string }) => ({
     type: 'start-flow',
@@ -298,6 +319,8 @@ export async function interpretLifecycle(input: AssetLifecycleInput): Promise<As
           : moveToTier({ assetId: s.assetId, tier: effect.tier });
       case 'purge':
         return purgeAsset({ assetId: s.assetId });
+      case 'set-project':
+        return setAssetProject({ assetId: s.assetId, project: effect.project });
       case 'notify':
         return deliverNotice({
           assetId: s.assetId,

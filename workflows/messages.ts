@@ -38,6 +38,23 @@ export const trashUpdate = defineUpdate<LifecycleView, [Actor & { keepFor: strin
 );
 /** Out of the trash, back to the state it left. */
 export const restoreFromTrashUpdate = defineUpdate<LifecycleView, [Actor]>('restoreFromTrash');
+/** Tag corrections: add, remove (ingest will not add them back), confirm an AI tag as the person's. */
+export const editTagsUpdate = defineUpdate<
+  LifecycleView,
+  [Actor & { add?: string[]; remove?: string[]; confirm?: string[] }]
+>('editTags');
+/**
+ * Reclassification: `set` replaces the named dimensions (an empty list clears one); `before` is
+ * the classification the catalogue holds (the workflow may never have seen it).
+ */
+export const setDimensionsUpdate = defineUpdate<
+  LifecycleView,
+  [Actor & { set: Record<string, string[]>; before: Record<string, string[]> }]
+>('setDimensions');
+/** Moves the asset to another project; the API has checked the person may add to it. */
+export const moveProjectUpdate = defineUpdate<LifecycleView, [Actor & { from: string; to: string }]>(
+  'moveProject',
+);
 /** A business event that retention rules count from: the product is delisted, production ends. */
 export const markEventUpdate = defineUpdate<
   LifecycleView,

@@ -5,6 +5,7 @@ import { assetsOperations } from '../routes/assets.contract';
 import { authOperations } from '../routes/auth.contract';
 import { collaborationOperations } from '../routes/collaboration.contract';
 import { contentLookupOperations } from '../routes/content-lookup.contract';
+import { correctionOperations } from '../routes/corrections.contract';
 import { distributionOperations } from '../routes/distribution.contract';
 import { docsOperations } from '../routes/docs.contract';
 import { healthOperations } from '../routes/health.contract';
@@ -33,6 +34,7 @@ export const allOperations: readonly Operation[] = [
   ...contentLookupOperations,
   ...lifecycleOperations,
   ...trashOperations,
+  ...correctionOperations,
   ...approvalsOperations,
   ...collaborationOperations,
   ...searchOperations,

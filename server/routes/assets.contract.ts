@@ -135,6 +135,11 @@ export const VersionAnalysis = component(
   ),
 );
 
+export const TagSource = component(
+  'TagSource',
+  Closed({ source: Type.Literal('user'), by: Type.String(), at: Timestamp }),
+);
+
 /** An asset in the trash: who, when, the state it left (restoring returns to it), when it is purged. */
 export const Trashed = component(
   'Trashed',
@@ -164,6 +169,12 @@ export const Asset = component(
     frozen: Nullable(Hold),
     legalHold: Nullable(Hold),
     trashed: Nullable(Trashed),
+    dimensions: Type.Record(Type.String(), Type.Array(Type.String()), {
+      description: 'Dimension → values the asset is classified under',
+    }),
+    tagSources: Type.Record(Type.String(), TagSource, {
+      description: 'Tags a person added or confirmed: who and when (the others come from ingest and rules)',
+    }),
     tier: StringEnum(['hot', 'cold']),
     compliance: Nullable(Compliance),
     latestVersion: Closed({

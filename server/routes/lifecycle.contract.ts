@@ -18,6 +18,7 @@ import {
   Compliance,
   FieldSource,
   Hold,
+  TagSource,
   Transition,
   Trashed,
 } from './assets.contract';
@@ -100,6 +101,9 @@ export const LifecycleView = component(
     ),
     fieldSources: Type.Optional(Type.Record(Type.String(), FieldSource)),
     trashed: Type.Optional(Trashed),
+    tagSources: Type.Optional(Type.Record(Type.String(), TagSource)),
+    removedTags: Type.Optional(Type.Array(Type.String())),
+    dimensions: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
     revision: Type.Optional(Type.Integer({ description: 'The engine behaviour the asset runs under' })),
     enriching: Type.Optional(
       Type.Integer({
@@ -133,7 +137,7 @@ const refused =
 const notEligible = 'NOT_ELIGIBLE: the rule set restricts this to roles the caller lacks';
 
 /** A lifecycle change sent to the asset's workflow as an update; it answers the new view. */
-function lifecycleAction<B extends { json: ReturnType<typeof Closed>; required?: boolean }>(spec: {
+export function lifecycleAction<B extends { json: ReturnType<typeof Closed>; required?: boolean }>(spec: {
   path: string;
   operationId: string;
   summary: string;
