@@ -1,7 +1,9 @@
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { databaseKinds } from '../support/test-databases';
+import { testTemporalAddress } from '../support/test-env';
 
 /**
  * Correcting what ingest got wrong, through the API on real parts: tags (a removed one does not
@@ -27,6 +29,8 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       .expect(201);
     return (await waitUntilStored(harness, res.body.id)) as { id: string; tags: string[] };
   };
+  const record = (id: string, name: string) =>
+    kind === 'embedded' ? recordHistoryIfAsked(testTemporalAddress(), `asset-${id}`, name) : undefined;
   const events = async (id: string) =>
     (await harness.http.get(`/api/assets/${id}/timeline`).expect(200)).body.timeline as {
       event?: string;
@@ -73,6 +77,7 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       .post(`/api/assets/${id}/tags`)
       .send({ add: [''] })
       .expect(400);
+    await record(id, 'asset-lifecycle-v8-tags-corrected');
   });
 
   it('classification: dimensions replaced and checked, search and the timeline follow', async () => {
@@ -103,6 +108,7 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       code: 'METADATA_INVALID',
       message: expect.stringContaining('Mars'),
     });
+    await record(id, 'asset-lifecycle-v8-reclassified');
   });
 
   it('project: moving needs edit on the target; access follows the asset', async () => {
@@ -147,5 +153,6 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       .send({ project: 'move-other' })
       .expect(409);
     expect(again.body.error.code).toBe('ALREADY_IN_PROJECT');
+    await record(id, 'asset-lifecycle-v8-moved');
   });
 });

@@ -15,14 +15,17 @@ import {
   approvalFinishedSignal,
   archiveUpdate,
   decideUpdate,
+  editTagsUpdate,
   freezeUpdate,
   legalHoldUpdate,
   markEventUpdate,
   migrateRuleSetUpdate,
+  moveProjectUpdate,
   recordUseUpdate,
   requestDownloadUpdate,
   restoreFromTrashUpdate,
   restoreUpdate,
+  setDimensionsUpdate,
   setMetadataUpdate,
   startFlowUpdate,
   trashUpdate,
@@ -56,6 +59,9 @@ const ASSET_UPDATES = [
   startFlowUpdate,
   trashUpdate,
   restoreFromTrashUpdate,
+  editTagsUpdate,
+  setDimensionsUpdate,
+  moveProjectUpdate,
 ].map((u) => u.name);
 
 interface HistoryEvent {
