@@ -134,12 +134,12 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       const before = s.dimensions ?? e.before;
       const after = { ...before, ...e.set };
       for (const [name, values] of Object.entries(after)) if (values.length === 0) delete after[name];
-      const changes = Object.keys(e.set).map(
-        (name) =>
-          `${name}: ${(before[name] ?? []).join(', ') || '—'} → ${(after[name] ?? []).join(', ') || '—'}`,
-      );
+      const text = (values: string[] | undefined) => (values ?? []).join(', ') || '—';
+      const changes = Object.keys(e.set)
+        .filter((name) => text(before[name]) !== text(after[name]))
+        .map((name) => `${name}: ${text(before[name])} → ${text(after[name])}`);
       s.dimensions = after;
-      note(s, 'dimensions-changed', changes.join('; '), now, e.by);
+      note(s, 'dimensions-changed', changes.join('; ') || 'no change', now, e.by);
       statusChanged(s);
       return NONE;
     }

@@ -128,6 +128,14 @@ const TEXT = {
     deleteSelected: 'Delete selected',
     deletedBy: 'Deleted by',
     select: 'Select',
+    corrections: 'Tags, classification, project',
+    confirmTag: 'Confirm tag',
+    removeTag: 'Remove tag',
+    addTag: 'Add a tag',
+    add: 'Add',
+    saveClassification: 'Save classification',
+    moveToProject: 'Move to project',
+    move: 'Move',
   },
   zh: {
     appName: 'Assetflow',
@@ -255,6 +263,14 @@ const TEXT = {
     deleteSelected: '删除所选',
     deletedBy: '删除者',
     select: '选择',
+    corrections: '标签、分类、项目',
+    confirmTag: '确认标签',
+    removeTag: '移除标签',
+    addTag: '添加标签',
+    add: '添加',
+    saveClassification: '保存分类',
+    moveToProject: '移到项目',
+    move: '移动',
   },
 } as const;
 
@@ -280,7 +296,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
   return <LanguageContext.Provider value={{ language, setLanguage }}>{children}</LanguageContext.Provider>;
 }
 
-function useLanguage() {
+export function useLanguage() {
   return useContext(LanguageContext);
 }
 

@@ -13,6 +13,7 @@ import {
   type Transition,
 } from '../api';
 import { useT } from '../i18n';
+import { CorrectionsPanel } from './corrections-panel';
 import { type Region, RegionPicker } from './region-picker';
 import { SharePanel } from './share-panel';
 import { SimilarPanel } from './similar-panel';
@@ -310,6 +311,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           ))}
         </ol>
       </section>
+      <CorrectionsPanel asset={asset} plan={plan} onChanged={() => void load()} />
       <TrashActions asset={asset} onChanged={() => void load()} />
       <SimilarPanel key={id} assetId={id} />
       {plan && <SharePanel assetId={id} renditions={Object.keys(plan.distribute.renditions)} />}

@@ -105,6 +105,11 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
     const cleared = play(s, [{ type: 'set-dimensions', by: 'bob', set: { scenario: [] }, before: {} }]);
     expect(cleared.dimensions).toEqual({ region: ['EMEA'] });
     expect(cleared.timeline.at(-1)?.reason).toBe('scenario: store → —');
+    // A dimension given as it already is is not named as a change.
+    const same = play(s, [
+      { type: 'set-dimensions', by: 'bob', set: { region: ['EMEA'], scenario: ['store'] }, before: {} },
+    ]);
+    expect(same.timeline.at(-1)?.reason).toBe('no change');
     const refused = (set: Record<string, string[]>) =>
       refusalOf(stored(), { type: 'set-dimensions', by: 'bob', set, before }, luxury, T0);
     expect(refused({ colourway: ['red'] })?.message).toContain('dimensions.colourway is not a dimension');

@@ -1,0 +1,207 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
+import type { paths } from '../generated/api-schema';
+import { type Language, useLanguage, useT } from '../i18n';
+
+type Correction = '/api/assets/{id}/tags' | '/api/assets/{id}/dimensions' | '/api/assets/{id}/move';
+type Body<P extends Correction> = NonNullable<paths[P]['post']['requestBody']>['content']['application/json'];
+/** The rule set's dimensions as the plan carries them. */
+type Dimensions = Record<
+  string,
+  {
+    label: string | { en: string; zh?: string };
+    multiple: boolean;
+    values: Record<string, string | { en: string; zh?: string }>;
+  }
+>;
+
+/**
+ * Correcting what ingest got wrong, on the asset page: tags (remove, confirm, add), the
+ * classification (each dimension of the rule set), the project. Every change goes to the asset's
+ * workflow, which records it in the timeline; a refusal is shown as it says it.
+ */
+export function CorrectionsPanel({
+  asset,
+  plan,
+  onChanged,
+}: {
+  asset: Asset;
+  plan: RuleSetPlan | null;
+  onChanged(): void;
+}) {
+  const t = useT();
+  const [error, setError] = useState('');
+  const id = asset.id;
+  const send = async <
+    P extends '/api/assets/{id}/tags' | '/api/assets/{id}/dimensions' | '/api/assets/{id}/move',
+  >(
+    path: P,
+    body: Body<P>,
+  ) => {
+    setError('');
+    try {
+      await call(client.POST(path, { params: { path: { id } }, body } as never));
+      onChanged();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  if (asset.state === 'trashed' || asset.state === 'purged') return null;
+  return (
+    <section aria-labelledby="corrections-heading" className="corrections">
+      <h2 id="corrections-heading">{t('corrections')}</h2>
+      <TagEditor asset={asset} onEdit={(body) => void send('/api/assets/{id}/tags', body)} />
+      {plan && Object.keys(plan.store.dimensions as Dimensions).length > 0 && (
+        <DimensionEditor
+          key={JSON.stringify(asset.dimensions)}
+          asset={asset}
+          dimensions={plan.store.dimensions as Dimensions}
+          onSave={(set) => void send('/api/assets/{id}/dimensions', { set })}
+        />
+      )}
+      <ProjectMover asset={asset} onMove={(project) => void send('/api/assets/{id}/move', { project })} />
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function TagEditor({ asset, onEdit }: { asset: Asset; onEdit(body: Body<'/api/assets/{id}/tags'>): void }) {
+  const t = useT();
+  const [adding, setAdding] = useState('');
+  const byRule = new Set(asset.compliance?.complianceTags ?? []);
+  const add = (e: FormEvent) => {
+    e.preventDefault();
+    if (!adding.trim()) return;
+    onEdit({ add: [adding.trim()] });
+    setAdding('');
+  };
+  return (
+    <div>
+      <ul className="tag-list" aria-label={t('tags')}>
+        {asset.tags.map((tag) => (
+          <li key={tag} className="chip" data-testid="tag">
+            {tag}
+            {asset.tagSources[tag] && <span title={asset.tagSources[tag].by}> ✓</span>}
+            {!asset.tagSources[tag] && !byRule.has(tag) && (
+              <button type="button" className="link" onClick={() => onEdit({ confirm: [tag] })}>
+                <span aria-hidden="true">✓</span>
+                <span className="visually-hidden">
+                  {t('confirmTag')} {tag}
+                </span>
+              </button>
+            )}
+            {!byRule.has(tag) && (
+              <button type="button" className="link" onClick={() => onEdit({ remove: [tag] })}>
+                <span aria-hidden="true">✕</span>
+                <span className="visually-hidden">
+                  {t('removeTag')} {tag}
+                </span>
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={add} className="inline-form">
+        <label>
+          {t('addTag')}
+          <input value={adding} maxLength={64} onChange={(e) => setAdding(e.target.value)} />
+        </label>
+        <button type="submit">{t('add')}</button>
+      </form>
+    </div>
+  );
+}
+
+const labelIn = (label: string | { en: string; zh?: string }, language: Language) =>
+  typeof label === 'string' ? label : language === 'zh' ? (label.zh ?? label.en) : label.en;
+
+function DimensionEditor({
+  asset,
+  dimensions: byName,
+  onSave,
+}: {
+  asset: Asset;
+  dimensions: Dimensions;
+  onSave(set: Record<string, string[]>): void;
+}) {
+  const t = useT();
+  const { language } = useLanguage();
+  const [chosen, setChosen] = useState<Record<string, string[]>>(asset.dimensions);
+  const dimensions = Object.entries(byName);
+  const toggle = (name: string, value: string, multiple: boolean) =>
+    setChosen((current) => {
+      const now = current[name] ?? [];
+      const next = multiple
+        ? now.includes(value)
+          ? now.filter((v) => v !== value)
+          : [...now, value]
+        : [value];
+      return { ...current, [name]: next };
+    });
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    // Only the dimensions that changed, so the timeline names only those.
+    const same = (name: string) =>
+      [...(chosen[name] ?? [])].sort().join('\n') === [...(asset.dimensions[name] ?? [])].sort().join('\n');
+    const changed = dimensions.filter(([name]) => !same(name));
+    if (changed.length > 0) onSave(Object.fromEntries(changed.map(([name]) => [name, chosen[name] ?? []])));
+  };
+  return (
+    <form onSubmit={save} className="dimension-editor">
+      {dimensions.map(([name, dimension]) => (
+        <fieldset key={name}>
+          <legend>{labelIn(dimension.label, language)}</legend>
+          {Object.entries(dimension.values).map(([value, label]) => (
+            <label key={value}>
+              <input
+                type={dimension.multiple ? 'checkbox' : 'radio'}
+                name={`dimension-${name}`}
+                checked={(chosen[name] ?? []).includes(value)}
+                onChange={() => toggle(name, value, dimension.multiple)}
+              />
+              {labelIn(label, language)}
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      <button type="submit">{t('saveClassification')}</button>
+    </form>
+  );
+}
+
+function ProjectMover({ asset, onMove }: { asset: Asset; onMove(project: string): void }) {
+  const t = useT();
+  const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
+  const [target, setTarget] = useState('');
+  useEffect(() => {
+    call(client.GET('/api/projects'))
+      .then((r) => setProjects(r.projects.filter((p) => p.level !== 'view' && p.id !== asset.project)))
+      .catch(() => setProjects([]));
+  }, [asset.project]);
+  if (projects.length === 0) return null;
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onMove(target || (projects[0]?.id ?? ''));
+      }}
+    >
+      <label>
+        {t('moveToProject')}
+        <select value={target} onChange={(e) => setTarget(e.target.value)}>
+          {projects.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">{t('move')}</button>
+    </form>
+  );
+}
