@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +12,9 @@ import { CONTENT_LOOKUP_MAX } from '../services/content-lookup.service';
  * person whose API token it is. Every file is hashed first and the server asked which digests
  * it holds already (`POST /api/assets/lookup`), so a second run — after a crash, a kill or an
  * added folder — uploads only what is not stored yet. The server keeps nothing of an upload it
- * did not finish, so an interrupted file is simply sent again.
+ * did not finish, so an interrupted file is simply sent again; and every upload of a run carries
+ * an Idempotency-Key (the run and the file's digest), so a file whose answer was lost is not
+ * stored twice when it is sent again.
  */
 
 export interface BulkUploadOptions {
@@ -124,6 +126,8 @@ type UploadOutcome = { ok: true } | { ok: false; error: { status: number; code: 
 function apiClient(options: BulkUploadOptions) {
   const base = options.url.replace(/\/+$/, '');
   const auth = { Authorization: `Bearer ${options.token}` };
+  /** This run's part of each upload's Idempotency-Key: a file deleted since an earlier run is sent anew. */
+  const run = randomBytes(8).toString('hex');
   return {
     post: (route: string, json: unknown) =>
       fetch(`${base}${route}`, {
@@ -146,13 +150,18 @@ function apiClient(options: BulkUploadOptions) {
         let status: number;
         let body: { error?: { code: string; message: string } };
         try {
-          const res = await fetch(`${base}/api/assets`, { method: 'POST', headers: auth, body: form });
+          const res = await fetch(`${base}/api/assets`, {
+            method: 'POST',
+            headers: { ...auth, 'Idempotency-Key': `bulk-${run}-${sha256}` },
+            body: form,
+          });
           status = res.status;
           body = (await res.json().catch(() => ({}))) as typeof body;
         } catch (error) {
           // The connection failed or dropped. Either the server kept nothing (it keeps no part of
-          // an upload it did not finish), or it stored the file and the answer was lost: ask
-          // before sending it again, or the retry would make a second asset of the same bytes.
+          // an upload it did not finish), or it stored the file and the answer was lost. The
+          // same Idempotency-Key makes a resend answer that asset; asking first also spares
+          // sending the bytes again (and a rule set that blocks duplicates refusing the resend).
           if (attempt < ATTEMPTS) {
             await backOff(attempt);
             if (await this.isStored(sha256).catch(() => false)) return { ok: true };
@@ -162,7 +171,9 @@ function apiClient(options: BulkUploadOptions) {
           return { ok: false, error: { status: 0, code: 'UNREACHABLE', message } };
         }
         if (status === 201) return { ok: true };
-        if ((status === 429 || status === 503) && attempt < ATTEMPTS) {
+        // Busy, or the first of two sends of this file still making its asset: ask again.
+        const retry = status === 429 || status === 503 || body.error?.code === 'IDEMPOTENCY_KEY_REUSED';
+        if (retry && attempt < ATTEMPTS) {
           await backOff(attempt);
           continue;
         }

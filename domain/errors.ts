@@ -111,6 +111,8 @@ export const ErrorCodes = {
   TAG_UNKNOWN: 'TAG_UNKNOWN',
   /** A tag that is empty, too long, or too many tags at once. */
   TAG_INVALID: 'TAG_INVALID',
+  /** An upload's Idempotency-Key already made an asset of another file (or that request still runs). */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
   /** Moving an asset to the project it is in. */
   ALREADY_IN_PROJECT: 'ALREADY_IN_PROJECT',
   /** The asset may not be deleted: it is on legal hold. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { DuplicateMatch, DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { VisualFeatureRepository } from '../catalogue/visual-feature.repository';
@@ -29,6 +29,8 @@ export interface Uploader {
   project: string;
   /** Their level on each of these assets they can see; absent ones are invisible to them. */
   levelsOn(assetIds: string[]): Promise<Map<string, AccessLevel>>;
+  /** Makes a retried upload (one file) answer the asset the first attempt made. */
+  idempotencyKey?: string | undefined;
 }
 
 export interface AssetServiceDeps {
@@ -47,6 +49,8 @@ export interface AssetServiceDeps {
 /** What happened to one file of an upload. */
 export interface UploadOutcome {
   asset: AssetRecord;
+  /** The upload repeated an earlier one with the same Idempotency-Key: this is that asset. */
+  replayed?: boolean;
   /** Existing versions with the same bytes or a similar image, best first. */
   duplicates: DuplicateMatch[];
   /** Set when the rule set linked the file to an existing asset as a new version. */
@@ -94,6 +98,8 @@ export class AssetService {
           filename: empty.filename,
         });
       }
+      const replay = await this.replayOf(upload, uploader);
+      if (replay) return [replay];
       const metadata = parseMetadataField(upload.fields.metadata);
       const ruleSet = await this.deps.ruleSets.resolveForUpload(
         upload.fields.ruleSet?.trim() || this.deps.defaultRuleSet,
@@ -367,6 +373,34 @@ export class AssetService {
     };
   }
 
+  /**
+   * With an Idempotency-Key: the asset an earlier request with the same key made (a retry after a
+   * lost answer), or null when there is none yet. Its id is derived from the uploader and the key,
+   * so the first request makes it and a retry finds it, with no table of keys.
+   */
+  private async replayOf(upload: AssetUpload, uploader: Uploader): Promise<UploadOutcome | null> {
+    if (!uploader.idempotencyKey) return null;
+    if (upload.files.length !== 1)
+      throw new AssetflowError(
+        ErrorCodes.VALIDATION_FAILED,
+        'An Idempotency-Key stands for one file: send one file per request.',
+        400,
+        { files: upload.files.length },
+      );
+    const earlier = await this.deps.assets.find(idempotentAssetId(uploader.email, uploader.idempotencyKey));
+    if (!earlier) return null;
+    const [file] = upload.files as [UploadedFile];
+    const first = await this.deps.assets.findVersionBlob(earlier.id, 1);
+    if (first !== file.blob.sha256)
+      throw new AssetflowError(
+        ErrorCodes.IDEMPOTENCY_KEY_REUSED,
+        `Idempotency-Key "${uploader.idempotencyKey}" already made asset ${earlier.id} of another file.`,
+        409,
+        { assetId: earlier.id },
+      );
+    return { asset: earlier, duplicates: [], replayed: true };
+  }
+
   private async createOne(
     { file, displayName, inspected, regions }: PlannedFile,
     metadata: Record<string, unknown>,
@@ -374,21 +408,35 @@ export class AssetService {
     ruleSet: { name: string; version: number; plan: RuleSetPlan },
     uploader: Uploader,
   ): Promise<AssetRecord> {
-    const id = randomUUID();
+    const id = uploader.idempotencyKey
+      ? idempotentAssetId(uploader.email, uploader.idempotencyKey)
+      : randomUUID();
     await file.blob.commit();
-    await this.deps.assets.create({
-      id,
-      workflowId: assetWorkflowId(id),
-      displayName,
-      ruleSet: ruleSet.name,
-      ruleSetVersion: ruleSet.version,
-      metadata,
-      blob: { sha256: file.blob.sha256, sizeBytes: file.blob.sizeBytes },
-      declaredMediaType: file.declaredMediaType,
-      dimensions,
-      project: uploader.project,
-      createdBy: uploader.email,
-    });
+    await this.deps.assets
+      .create({
+        id,
+        workflowId: assetWorkflowId(id),
+        displayName,
+        ruleSet: ruleSet.name,
+        ruleSetVersion: ruleSet.version,
+        metadata,
+        blob: { sha256: file.blob.sha256, sizeBytes: file.blob.sizeBytes },
+        declaredMediaType: file.declaredMediaType,
+        dimensions,
+        project: uploader.project,
+        createdBy: uploader.email,
+      })
+      .catch((error: unknown) => {
+        // Two requests with one Idempotency-Key at once: the other one is making this asset.
+        if (uploader.idempotencyKey && (error as { code?: string }).code === '23505')
+          throw new AssetflowError(
+            ErrorCodes.IDEMPOTENCY_KEY_REUSED,
+            `A request with Idempotency-Key "${uploader.idempotencyKey}" is making this asset; ask again shortly.`,
+            409,
+            { assetId: id },
+          );
+        throw error;
+      });
     await this.keepBytes(file);
     try {
       // What the checks above computed from the bytes is kept, so ingest does not decode and hash
@@ -420,6 +468,16 @@ export class AssetService {
     }
     return (await this.deps.assets.find(id))!;
   }
+}
+
+/**
+ * The asset id an upload with this uploader's Idempotency-Key gets: a UUID (version 8, custom)
+ * from a SHA-256 of the two, the same for a retry and different for anyone else's key.
+ */
+export function idempotentAssetId(uploader: string, key: string): string {
+  const hex = createHash('sha256').update(`assetflow-upload\n${uploader}\n${key}`).digest('hex');
+  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The optional `metadata` field: a JSON object (its values are checked against the rule set's fields). */

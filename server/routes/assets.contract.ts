@@ -259,7 +259,15 @@ export const uploadAssets = operation({
   tag: 'Assets',
   summary: 'Upload one or more files as new assets',
   description:
-    'Streams each `file` part into the content-addressed blob store, checks it at the edge (type from content, decodability, pixel limit, naming convention, brand palette when its policy rejects, exact and near duplicates), records the asset and starts its lifecycle workflow `asset-<id>`. One bad file refuses the whole batch and keeps nothing. One file answers with the asset, several with `{assets: [...]}`; each carries `duplicates` and, when the rule set said so, `linkedAsVersion` (the file became a new version of a matching asset), `renamedFrom` or `namingWarning`. The project may be named in the query (checked before a byte is read) or as a form field; the `default` project otherwise.',
+    'Streams each `file` part into the content-addressed blob store, checks it at the edge (type from content, decodability, pixel limit, naming convention, brand palette when its policy rejects, exact and near duplicates), records the asset and starts its lifecycle workflow `asset-<id>`. One bad file refuses the whole batch and keeps nothing. One file answers with the asset, several with `{assets: [...]}`; each carries `duplicates` and, when the rule set said so, `linkedAsVersion` (the file became a new version of a matching asset), `renamedFrom` or `namingWarning`. The project may be named in the query (checked before a byte is read) or as a form field; the `default` project otherwise. With an `Idempotency-Key` header (one file per request) a retried request answers the asset the first one made (header `Idempotent-Replayed: true`) instead of making a second; the key is the uploader’s own, and reusing it for another file is refused.',
+  headers: Type.Object({
+    'Idempotency-Key': Type.Optional(
+      Type.String({
+        pattern: IDEMPOTENCY_KEY,
+        description: 'Up to 128 letters, digits and ._:-; one key, one asset (per uploader)',
+      }),
+    ),
+  }),
   query: Type.Object({
     project: Type.Optional(
       Type.String({ description: 'The project to upload into (edit needed), checked before the upload' }),
@@ -292,7 +300,7 @@ export const uploadAssets = operation({
     ...uploadErrors,
     403: 'FORBIDDEN: no edit level on the project',
     404: 'PROJECT_NOT_FOUND (also when not visible)',
-    409: 'DUPLICATE_ASSET: the rule set blocks duplicates (`details.matches`); ASSET_FROZEN or another refusal of the asset a file was linked to as a version',
+    409: 'DUPLICATE_ASSET: the rule set blocks duplicates (`details.matches`); ASSET_FROZEN or another refusal of the asset a file was linked to as a version; IDEMPOTENCY_KEY_REUSED: the key made an asset of another file, or the same request is still running',
     422:
       `${uploadErrors[422]}, NAME_NONCOMPLIANT (naming policy reject; \`details.expected\`, \`suggestion\`), ` +
       'BRAND_COLOURS_OFF (ΔE per colour), REQUIRED_FIELDS_MISSING (`details.missing`)',

@@ -33,7 +33,7 @@ export function assetsRouter(deps: {
    * project may be named in the query (`?project=`), where it is checked before a byte is read,
    * or as a form field, checked once the body has arrived.
    */
-  mount(router, uploadAssets, async ({ query }, req, res) => {
+  mount(router, uploadAssets, async ({ query, headers }, req, res) => {
     const actor = actorOf(req);
     const named = query.project?.trim();
     if (named) await deps.access.requireOnProject(actor, named, 'edit');
@@ -54,14 +54,15 @@ export function assetsRouter(deps: {
       await discard();
       throw error;
     });
-    const created = (
-      await deps.assets.createFromUpload(upload, {
-        email: actor.email,
-        project,
-        levelsOn: (ids) => deps.access.levelsOn(actor, ids),
-      })
-    ).map(toUploadResponse);
-    res.status(201).json(created.length === 1 ? created[0] : { assets: created });
+    const created = await deps.assets.createFromUpload(upload, {
+      email: actor.email,
+      project,
+      levelsOn: (ids) => deps.access.levelsOn(actor, ids),
+      idempotencyKey: headers['Idempotency-Key'],
+    });
+    if (created.some((outcome) => outcome.replayed)) res.setHeader('Idempotent-Replayed', 'true');
+    const answers = created.map(toUploadResponse);
+    res.status(201).json(answers.length === 1 ? answers[0] : { assets: answers });
   });
 
   /**

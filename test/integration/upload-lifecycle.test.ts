@@ -112,4 +112,50 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       .execute();
     expect(rows).toHaveLength(1);
   });
+
+  it('an upload retried with its Idempotency-Key answers the asset the first made, never a second', async () => {
+    const jpeg = await makeJpeg(320, 200, [12, 34, 56]);
+    const send = (key: string, bytes = jpeg, who?: Record<string, string>) => {
+      let req = harness.http.post('/api/assets').set('Idempotency-Key', key);
+      if (who) req = req.set(who);
+      return req.attach('file', bytes, 'retried.jpg');
+    };
+    const first = await send('import-42').expect(201);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    const again = await send('import-42').expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    // The same key for other bytes is refused, naming the asset it made.
+    const other = await send('import-42', await makeJpeg(320, 200, [56, 34, 12])).expect(409);
+    expect(other.body.error).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      details: { assetId: first.body.id },
+    });
+    // Keys are each person's own: someone else's same key is their own upload.
+    const eve = await harness.as('idem-eve', 'editor');
+    const theirs = await send('import-42', jpeg, eve).expect(201);
+    expect(theirs.body.id).not.toBe(first.body.id);
+    // Two at once with a fresh key: one asset, whatever each answer says.
+    const both = await Promise.all([
+      send('import-43', await makeJpeg(321, 200)),
+      send('import-43', await makeJpeg(321, 200)),
+    ]);
+    const made = new Set(both.filter((r) => r.status === 201).map((r) => r.body.id));
+    expect(made.size).toBe(1);
+    for (const r of both) expect([201, 409]).toContain(r.status);
+    // One key, one file: a batch with a key is refused before anything is kept.
+    const batch = await harness.http
+      .post('/api/assets')
+      .set('Idempotency-Key', 'import-44')
+      .attach('file', jpeg, 'a.jpg')
+      .attach('file', jpeg, 'b.jpg')
+      .expect(400);
+    expect(batch.body.error.code).toBe('VALIDATION_FAILED');
+    const named = await harness.storage.database.db
+      .selectFrom('assets')
+      .select('id')
+      .where('display_name', '=', 'retried.jpg')
+      .execute();
+    expect(named).toHaveLength(3); // the first, eve's, and one of the pair
+  });
 });
