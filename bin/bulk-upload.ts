@@ -29,6 +29,8 @@ export interface BulkUploadOptions {
   dimensions?: string | undefined;
   /** Uploads in flight; the server allows a person 4. */
   concurrency: number;
+  /** Aborts requests in flight (`--watch` stopping); the server keeps nothing of an unfinished upload. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface BulkUploadReport {
@@ -71,11 +73,21 @@ export async function bulkUpload(
   progress: Progress = () => {},
 ): Promise<BulkUploadReport> {
   const api = apiClient(options);
+  const report: BulkUploadReport = { stored: 0, alreadyStored: 0, copies: 0, refused: [] };
+  // A file that vanished or cannot be read since it was listed is reported; the rest go on.
+  const readable: string[] = [];
   const digests: string[] = [];
   for (const [i, file] of files.entries()) {
-    digests.push(await sha256Of(file));
+    try {
+      digests.push(await sha256Of(file));
+      readable.push(file);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      report.refused.push({ file, status: 0, code: 'UNREADABLE', message });
+    }
     progress('hashing', i + 1, files.length);
   }
+  files = readable;
   const digestOf = new Map(files.map((file, i) => [file, digests[i]!]));
   const stored = new Set<string>();
   const unique = [...new Set(digests)];
@@ -87,7 +99,6 @@ export async function bulkUpload(
     for (const found of body.found ?? []) stored.add(found.sha256);
   }
 
-  const report: BulkUploadReport = { stored: 0, alreadyStored: 0, copies: 0, refused: [] };
   // The same bytes twice in the library are uploaded once: the first copy stands for the rest.
   const queued = new Set<string>();
   const todo = files.filter((_file, i) => {
@@ -134,6 +145,7 @@ function apiClient(options: BulkUploadOptions) {
         method: 'POST',
         headers: { ...auth, 'Content-Type': 'application/json' },
         body: JSON.stringify(json),
+        ...(options.signal ? { signal: options.signal } : {}),
       }),
     async isStored(sha256: string): Promise<boolean> {
       const res = await this.post('/api/assets/lookup', { sha256: [sha256] });
@@ -154,10 +166,12 @@ function apiClient(options: BulkUploadOptions) {
             method: 'POST',
             headers: { ...auth, 'Idempotency-Key': `bulk-${run}-${sha256}` },
             body: form,
+            ...(options.signal ? { signal: options.signal } : {}),
           });
           status = res.status;
           body = (await res.json().catch(() => ({}))) as typeof body;
         } catch (error) {
+          if (options.signal?.aborted) throw error;
           // The connection failed or dropped. Either the server kept nothing (it keeps no part of
           // an upload it did not finish), or it stored the file and the answer was lost. The
           // same Idempotency-Key makes a resend answer that asset; asking first also spares
@@ -193,10 +207,12 @@ function apiClient(options: BulkUploadOptions) {
 const backOff = (attempt: number) => sleep(250 * 2 ** attempt);
 
 /**
- * `--watch`: scans the paths again every `intervalMs` and uploads files that appeared or changed
- * since — once their size and modification time held still between two scans, so a file still
- * being copied in is not sent half-written. Files seen before are not hashed again. Runs until
- * `signal` aborts; each scan that sent or refused something is reported.
+ * `--watch`: scans the paths every `intervalMs` and uploads files that appeared or changed since —
+ * once their size and modification time held still between two scans (at the start too), so a
+ * file still being copied in is not sent half-written. Files handled before are not hashed again;
+ * one refused for a temporary reason (no answer, busy, a server error) is tried again next scan.
+ * Runs until `signal` aborts, which also cancels uploads in flight; each scan that sent or refused
+ * something is reported, and a scan that failed is reported without stopping the watch.
  */
 export async function watchAndUpload(
   paths: string[],
@@ -213,25 +229,40 @@ export async function watchAndUpload(
     const s = await stat(file).catch(() => undefined);
     return s ? `${s.size}:${s.mtimeMs}` : undefined;
   };
-  for (let first = true; !signal.aborted; first = false) {
-    const ready: string[] = [];
-    const seen = new Map<string, string>();
-    for (const file of await filesUnder(paths)) {
-      const version = await versionOf(file);
-      if (!version || handled.get(file) === version) continue;
-      // At the first scan everything already there counts as settled.
-      if (first || settling.get(file) === version) ready.push(file);
-      else seen.set(file, version);
-    }
-    settling = seen;
-    if (ready.length > 0) {
-      const report = await bulkUpload(ready, options);
-      for (const file of ready) {
+  while (!signal.aborted) {
+    try {
+      const ready = new Map<string, string>();
+      const seen = new Map<string, string>();
+      for (const file of await filesUnder(paths)) {
         const version = await versionOf(file);
-        if (version) handled.set(file, version);
+        if (!version || handled.get(file) === version) continue;
+        // Sent once it held still between two scans, the first scan included (it may be mid-copy).
+        if (settling.get(file) === version) ready.set(file, version);
+        else seen.set(file, version);
       }
-      onScan(report);
+      settling = seen;
+      if (ready.size > 0) {
+        const report = await bulkUpload([...ready.keys()], { ...options, signal });
+        // A temporary failure (unreachable, busy, the server's fault) is tried again next scan;
+        // a file that changed while it was sent is seen as new. The rest is done with.
+        const again = new Set(report.refused.filter((r) => temporary(r.status)).map((r) => r.file));
+        for (const [file, version] of ready) if (!again.has(file)) handled.set(file, version);
+        onScan(report);
+      }
+    } catch (error) {
+      if (signal.aborted) break;
+      // A scan that failed (a folder removed, the server gone mid-lookup) is reported; watching goes on.
+      const message = error instanceof Error ? error.message : String(error);
+      onScan({
+        stored: 0,
+        alreadyStored: 0,
+        copies: 0,
+        refused: [{ file: paths.join(', '), status: 0, code: 'SCAN_FAILED', message }],
+      });
     }
     await sleep(intervalMs, undefined, { signal }).catch(() => {}); // aborted: the loop ends
   }
 }
+
+/** Failures worth trying again later: no answer, busy, or the server's own fault. */
+const temporary = (status: number) => status === 0 || status === 429 || status >= 500;

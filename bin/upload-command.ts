@@ -35,7 +35,14 @@ export function registerUploadCommand(program: Command) {
           interval: string;
         },
       ) => {
-        const token = o.token ?? process.env.ASSETFLOW_TOKEN;
+        const token = (o.token ?? process.env.ASSETFLOW_TOKEN)?.trim();
+        // A token pasted with a line break inside would end up in an HTTP error message: refuse it
+        // here without echoing it.
+        if (token && !/^[\x21-\x7e]+$/.test(token)) {
+          process.stderr.write('The API token holds spaces, line breaks or other characters no token has.\n');
+          process.exitCode = 2;
+          return;
+        }
         if (!token) {
           process.stderr.write(
             'Give an API token with --token or ASSETFLOW_TOKEN (`assetflow tokens create`).\n',

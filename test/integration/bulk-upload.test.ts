@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { bulkUpload } from '../../bin/bulk-upload';
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { serve } from '../support/serve';
@@ -112,6 +113,35 @@ describe('bulk upload from the command line (embedded)', () => {
     );
     expect(wrong.code).not.toBe(0);
     expect(wrong.stderr).toContain('refused the lookup (401)');
+  }, 60_000);
+
+  it('a token with a line break in it is refused without being echoed', async () => {
+    const broken = await run(process.execPath, [CLI, 'upload', library, '--url', server.url], {
+      env: { ...process.env, ASSETFLOW_TOKEN: 'af_secretpart\nrest' },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('line breaks');
+    expect(broken.stderr).not.toContain('secretpart');
+  }, 60_000);
+
+  it('a file gone between listing and hashing is reported; the others are stored', async () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'vanishing-'));
+    const kept = path.join(folder, 'h-kept.jpg');
+    writeFileSync(kept, await makeJpeg(310, 310, [10, 250, 120]));
+    const gone = path.join(folder, 'h-gone.jpg');
+    const report = await bulkUpload([gone, kept], {
+      url: server.url,
+      token: imp.Authorization.replace('Bearer ', ''),
+      concurrency: 2,
+    });
+    expect(report).toMatchObject({
+      stored: 1,
+      refused: [{ file: gone, status: 0, code: 'UNREADABLE', message: expect.stringContaining('ENOENT') }],
+    });
+    expect(await assetsNamed()).toContain('h-kept.jpg');
   }, 60_000);
 
   it('--watch uploads files as they appear, once each has stopped changing, and stops on SIGINT', async () => {
