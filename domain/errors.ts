@@ -61,6 +61,8 @@ export const ErrorCodes = {
   RULE_SET_NOT_FOUND: 'RULE_SET_NOT_FOUND',
   DRY_RUN_INVALID: 'DRY_RUN_INVALID',
   APPROVAL_NOT_FOUND: 'APPROVAL_NOT_FOUND',
+  /** A bulk edit that does not exist, or that someone else started. */
+  BATCH_NOT_FOUND: 'BATCH_NOT_FOUND',
   // Refusals by an asset's or an approval's workflow (update validators), passed through as they are.
   ASSET_FROZEN: 'ASSET_FROZEN',
   ASSET_PURGED: 'ASSET_PURGED',

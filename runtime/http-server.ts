@@ -9,6 +9,7 @@ import { SearchIndexer } from '../operations/search-indexer';
 import { createApp } from '../server/app';
 import { AccessService } from '../services/access.service';
 import { AssetService } from '../services/asset.service';
+import { BulkEditService } from '../services/bulk-edit.service';
 import { ChannelExportService } from '../services/channel-export.service';
 import { CommentService } from '../services/comment.service';
 import { ContentLookupService } from '../services/content-lookup.service';
@@ -106,6 +107,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     }),
     contentLookup: new ContentLookupService({ duplicates: storage.duplicates }),
     trash: new TrashService({ assets: storage.assets, access, workflows, keepDays: config.trash.keepDays }),
+    bulkEdits: new BulkEditService({ access, workflows, keepDays: config.trash.keepDays }),
     access,
     shares,
     distribution,

@@ -11,6 +11,7 @@ import type { NotificationRepository } from '../catalogue/notification.repositor
 import type { Notices } from '../operations/notices';
 import type { AccessService } from '../services/access.service';
 import type { AssetService } from '../services/asset.service';
+import type { BulkEditService } from '../services/bulk-edit.service';
 import type { ChannelExportService } from '../services/channel-export.service';
 import type { CommentService } from '../services/comment.service';
 import type { ContentLookupService } from '../services/content-lookup.service';
@@ -40,6 +41,7 @@ import { accessRouter } from './routes/access.routes';
 import { analyticsRouter } from './routes/analytics.routes';
 import { assetsRouter } from './routes/assets.routes';
 import { authenticateRequests, authRouter } from './routes/auth.routes';
+import { batchesRouter } from './routes/batches.routes';
 import { collaborationRouter } from './routes/collaboration.routes';
 import { contentLookupRouter } from './routes/content-lookup.routes';
 import { correctionsRouter } from './routes/corrections.routes';
@@ -82,6 +84,7 @@ export interface AppDeps {
   similar: SimilarService;
   contentLookup: ContentLookupService;
   trash: TrashService;
+  bulkEdits: BulkEditService;
   blobs: FileBlobStore;
   limits: UploadLimits;
   /** The built web app (editor/dist) to serve at `/`; none when undefined. */
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(lifecycleRouter(deps));
   app.use(trashRouter(deps));
   app.use(correctionsRouter(deps));
+  app.use(batchesRouter(deps));
   app.use(distributionRouter(deps));
   app.use(collaborationRouter(deps));
   app.use(notificationsRouter(deps));

@@ -7,10 +7,12 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { AssetLifecycleView } from '../domain/asset';
+import type { BulkEditInput, BulkProgress } from '../domain/bulk-change';
 import { AssetflowError, ErrorCodes, isAssetflowError, isErrorCode, statusOfRefusal } from '../domain/errors';
 import type { AssetLifecycleInput } from '../lifecycle/model';
 import {
   type ApprovalView,
+  bulkProgressQuery,
   decideUpdate,
   getApprovalQuery,
   getLifecycleQuery,
@@ -141,6 +143,32 @@ export class AssetWorkflows {
       this.client.workflow.getHandle(assetWorkflowId(assetId)).describe(),
     ).catch(() => undefined);
     return description?.status.name === 'COMPLETED';
+  }
+
+  /** Starts a bulk edit (workflow `bulk-<batchId>`); its progress is read with `bulkProgress`. */
+  async startBulkEdit(input: BulkEditInput): Promise<void> {
+    await this.withDeadline(() =>
+      this.client.workflow.start('bulkEdit', {
+        taskQueue: this.taskQueue,
+        workflowId: `bulk-${input.batchId}`,
+        args: [input],
+      }),
+    ).catch((error) => {
+      throw unavailable(error);
+    });
+  }
+
+  /** A bulk edit's progress (also once it has finished), or 404 BATCH_NOT_FOUND. */
+  async bulkProgress(batchId: string): Promise<BulkProgress> {
+    try {
+      return await this.withDeadline(() =>
+        this.client.workflow.getHandle(`bulk-${batchId}`).query(bulkProgressQuery),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError)
+        throw new AssetflowError(ErrorCodes.BATCH_NOT_FOUND, `No batch ${batchId}.`, 404, { batchId });
+      throw unavailable(error);
+    }
   }
 
   async approval(approvalId: string): Promise<ApprovalView> {

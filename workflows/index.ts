@@ -2,3 +2,4 @@
 
 export { approvalFlow } from './approval-flow.workflow';
 export { assetLifecycle } from './asset-lifecycle.workflow';
+export { bulkEdit } from './bulk-edit.workflow';

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalOutcome, AssetLifecycleView } from '../domain/asset';
+import type { BulkProgress } from '../domain/bulk-change';
 import type { DownloadDecision, LifecycleView } from '../lifecycle/engine';
 import type { FlowState } from '../rules/flow-machine';
 import type { RuleSetPlan } from '../rules/plan';
@@ -122,3 +123,6 @@ export interface ApprovalView {
   assetId: string;
   flow: FlowState;
 }
+
+/** A bulk edit's progress: how many assets are done, and each one's outcome. */
+export const bulkProgressQuery = defineQuery<BulkProgress>('bulkProgress');

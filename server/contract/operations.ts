@@ -3,6 +3,7 @@ import { analyticsOperations } from '../routes/analytics.contract';
 import { approvalsOperations } from '../routes/approvals.contract';
 import { assetsOperations } from '../routes/assets.contract';
 import { authOperations } from '../routes/auth.contract';
+import { batchOperations } from '../routes/batches.contract';
 import { collaborationOperations } from '../routes/collaboration.contract';
 import { contentLookupOperations } from '../routes/content-lookup.contract';
 import { correctionOperations } from '../routes/corrections.contract';
@@ -35,6 +36,7 @@ export const allOperations: readonly Operation[] = [
   ...lifecycleOperations,
   ...trashOperations,
   ...correctionOperations,
+  ...batchOperations,
   ...approvalsOperations,
   ...collaborationOperations,
   ...searchOperations,

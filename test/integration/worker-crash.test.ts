@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
+import { spawnWorkerProcess, waitForLine } from '../support/spawn-worker';
 import { testTemporalAddress, testWorkflowBundle } from '../support/test-env';
-import type { WorkerProcessSettings } from '../support/worker-process';
 
 /**
  * A machine dies mid-ingest: worker A (its own process, sharing PostgreSQL and the blob store with
@@ -84,31 +84,6 @@ describe('killing the worker mid-ingest (dev server, embedded PostgreSQL)', () =
     );
   }, 120_000);
 });
-
-function spawnWorkerProcess(settings: WorkerProcessSettings): ChildProcess {
-  const script = path.join(__dirname, '..', 'support', 'worker-process.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(settings)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return child;
-}
-
-function waitForLine(child: ChildProcess, line: string, timeoutMs = 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`worker process never printed "${line}"`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.split('\n').includes(line)) {
-        clearTimeout(timer);
-        child.stdout?.off('data', onData);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before "${line}"`)));
-  });
-}
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];

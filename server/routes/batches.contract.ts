@@ -1,0 +1,98 @@
+import { BULK_EDIT_MAX } from '../../domain/bulk-change';
+import { MAX_TAG_EDITS, MAX_TAG_LENGTH } from '../../lifecycle/transition-table';
+import { operation } from '../contract/operation';
+import { Closed, component, Type, Uuid } from '../contract/schema';
+
+const Tag = 'Bulk edits';
+const Tags = Type.Optional(
+  Type.Array(Type.String({ minLength: 1, maxLength: MAX_TAG_LENGTH }), {
+    maxItems: MAX_TAG_EDITS,
+    uniqueItems: true,
+  }),
+);
+const Reason = Type.String({ minLength: 1, maxLength: 500 });
+
+/** domain/bulk-change.ts `BulkChange`: each kind the update a single request would send. */
+const BulkChange = component(
+  'BulkChange',
+  Type.Union([
+    Closed({
+      kind: Type.Literal('metadata'),
+      set: Type.Record(Type.String(), Type.Unknown(), { minProperties: 1 }),
+    }),
+    Closed({ kind: Type.Literal('tags'), add: Tags, remove: Tags }),
+    Closed({
+      kind: Type.Literal('dimensions'),
+      set: Type.Record(Type.String(), Type.Array(Type.String(), { uniqueItems: true }), { minProperties: 1 }),
+    }),
+    Closed({ kind: Type.Literal('freeze'), reason: Reason }),
+    Closed({ kind: Type.Literal('unfreeze') }),
+    Closed({ kind: Type.Literal('archive') }),
+    Closed({
+      kind: Type.Literal('trash'),
+      reason: Type.Optional(Reason),
+      keepFor: Type.Optional(
+        Type.String({ description: 'Set by the server from `trash.keepDays`; any value sent is replaced' }),
+      ),
+    }),
+  ]),
+);
+
+const BulkResult = component(
+  'BulkResult',
+  Type.Union([
+    Closed({ assetId: Uuid, ok: Type.Literal(true), state: Type.String() }),
+    Closed({
+      assetId: Uuid,
+      ok: Type.Literal(false),
+      error: Closed({ code: Type.String(), message: Type.String() }),
+    }),
+  ]),
+);
+
+const BulkProgress = component(
+  'BulkProgress',
+  Closed({
+    batchId: Uuid,
+    by: Type.String(),
+    change: BulkChange,
+    total: Type.Integer({ minimum: 0 }),
+    done: Type.Integer({ minimum: 0 }),
+    succeeded: Type.Integer({ minimum: 0 }),
+    failed: Type.Integer({ minimum: 0 }),
+    finished: Type.Boolean(),
+    results: Type.Array(BulkResult, { description: 'Per asset done so far, in the order they finished' }),
+  }),
+);
+
+export const startBulkEdit = operation({
+  method: 'post',
+  path: '/api/batches',
+  operationId: 'startBulkEdit',
+  tag: Tag,
+  summary: `One change to many assets (at most ${BULK_EDIT_MAX}), run as a durable batch`,
+  description:
+    'Set metadata fields, add or remove tags, set dimensions, freeze or unfreeze, archive, or delete (into the trash). Each asset needs edit access (refused ones are in the results from the start) and is changed by its own workflow, which refuses or records the change as for a single request. The batch is a Temporal workflow: it survives restarts of the server and the worker and goes on where it was. Follow it with `GET /api/batches/{batchId}`.',
+  body: {
+    json: Closed({
+      assetIds: Type.Array(Uuid, { minItems: 1, maxItems: BULK_EDIT_MAX, uniqueItems: true }),
+      change: BulkChange,
+    }),
+    required: true,
+  },
+  responses: { 202: { description: 'Started: the batch and its progress so far', json: BulkProgress } },
+  errors: { 400: `VALIDATION_FAILED: not 1–${BULK_EDIT_MAX} distinct asset ids, or an unknown change` },
+});
+
+export const getBulkEdit = operation({
+  method: 'get',
+  path: '/api/batches/{batchId}',
+  operationId: 'getBulkEdit',
+  tag: Tag,
+  summary: 'A bulk edit’s progress and each asset’s outcome (its starter’s only)',
+  params: Closed({ batchId: Uuid }),
+  responses: { 200: { description: 'Progress; `finished` once every asset is done', json: BulkProgress } },
+  errors: { 404: 'BATCH_NOT_FOUND (also for a batch someone else started)' },
+});
+
+export const batchOperations = [startBulkEdit, getBulkEdit];

@@ -1,0 +1,47 @@
+import { proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { type BulkEditInput, type BulkProgress, type BulkResult, progressOf } from '../domain/bulk-change';
+import { bulkProgressQuery } from './messages';
+
+/** Assets changed at once: each is one update to its workflow, a few milliseconds of work. */
+const LANES = 4;
+
+/**
+ * The activity sends the update; a Temporal hiccup is retried, a refusal is a result, not a retry.
+ * An update takes milliseconds: after 10 s the worker is presumed gone and another one retries.
+ */
+const { applyBulkChange } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/**
+ * A bulk edit as a durable batch: the change goes to every asset's own workflow (which decides
+ * and records it), a few at a time; the progress is a query. A worker that stops mid-way is
+ * replaced and the batch goes on from where its history says it was; an asset whose update was
+ * sent but not answered is sent again with the same update id, which Temporal answers with the
+ * first outcome instead of applying it twice.
+ */
+export async function bulkEdit(input: BulkEditInput): Promise<BulkProgress> {
+  const results: BulkResult[] = [];
+  let finished = false;
+  setHandler(bulkProgressQuery, () => progressOf(input, results, finished));
+  let next = 0;
+  const lane = async () => {
+    while (next < input.assetIds.length) {
+      const assetId = input.assetIds[next++] as string;
+      results.push(
+        await applyBulkChange({
+          updateId: `${input.batchId}:${assetId}`,
+          assetId,
+          by: input.by,
+          roles: input.roles,
+          change: input.change,
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES, input.assetIds.length) }, lane));
+  finished = true;
+  return progressOf(input, results, finished);
+}
