@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { spawnWorkerProcess, waitForLine } from '../support/spawn-worker';
 import { testTemporalAddress, testWorkflowBundle } from '../support/test-env';
 
@@ -83,6 +84,8 @@ describe('bulk edit as a durable batch (dev server, embedded PostgreSQL)', () =>
       const timeline = (await harness.http.get(`/api/assets/${id}/timeline`).expect(200)).body.timeline;
       expect(timeline.filter((t: { event?: string }) => t.event === 'tags-changed')).toHaveLength(1);
     }
+
+    await recordHistoryIfAsked(testTemporalAddress(), `bulk-${batchId}`, 'bulk-edit-resumed-after-worker-crash');
 
     // A batch is its starter's. (The default project is everyone's: make it the administrator's.)
     await harness.http.get(`/api/batches/${batchId}`).set(stranger).expect(404);
