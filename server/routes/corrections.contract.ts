@@ -63,6 +63,7 @@ export const moveAsset = lifecycleAction({
   body: { json: Closed({ project: Type.String({ minLength: 1, maxLength: 100 }) }) },
   errors: {
     403: 'FORBIDDEN: no edit on the target project',
+    404: 'ASSET_NOT_FOUND; PROJECT_NOT_FOUND: no such target project (also when not visible)',
     409: 'ALREADY_IN_PROJECT; ASSET_TRASHED; ASSET_PURGED',
   },
 });

@@ -37,6 +37,9 @@ export function correctionsRouter(deps: {
     const asset = await deps.assets.get(params.id);
     const actor = actorOf(req);
     // Edit on the asset was checked by the endpoint policy; adding to the target needs edit there.
+    // The target must exist, administrators included (they pass the level check on anything):
+    // the workflow's move would otherwise fail in the catalogue, again and again.
+    await deps.access.project(body.project);
     await deps.access.requireOnProject(actor, body.project, 'edit');
     res.json(
       await workflows.updateAsset(asset.id, moveProjectUpdate, {

@@ -143,7 +143,7 @@ export function lifecycleAction<B extends { json: ReturnType<typeof Closed>; req
   summary: string;
   description?: string;
   body: B;
-  errors: { 400?: string; 403?: string; 409: string };
+  errors: { 400?: string; 403?: string; 404?: string; 409: string };
 }) {
   return operation({
     method: 'post',
@@ -155,7 +155,7 @@ export function lifecycleAction<B extends { json: ReturnType<typeof Closed>; req
     params: assetParams,
     body: spec.body,
     responses: { 200: { description: 'The lifecycle view after the change', json: LifecycleView } },
-    errors: { ...spec.errors, 404: 'ASSET_NOT_FOUND' },
+    errors: { 404: 'ASSET_NOT_FOUND', ...spec.errors },
   });
 }
 

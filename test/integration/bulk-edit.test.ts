@@ -85,7 +85,11 @@ describe('bulk edit as a durable batch (dev server, embedded PostgreSQL)', () =>
       expect(timeline.filter((t: { event?: string }) => t.event === 'tags-changed')).toHaveLength(1);
     }
 
-    await recordHistoryIfAsked(testTemporalAddress(), `bulk-${batchId}`, 'bulk-edit-resumed-after-worker-crash');
+    await recordHistoryIfAsked(
+      testTemporalAddress(),
+      `bulk-${batchId}`,
+      'bulk-edit-resumed-after-worker-crash',
+    );
 
     // A batch is its starter's. (The default project is everyone's: make it the administrator's.)
     await harness.http.get(`/api/batches/${batchId}`).set(stranger).expect(404);

@@ -1,4 +1,4 @@
-import { type Harness, startHarness, waitUntilStored } from '../support/harness';
+import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { LUXURY_METADATA, LUXURY_NAME } from '../support/luxury';
 import { recordHistoryIfAsked } from '../support/record-history';
@@ -27,7 +27,12 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       .field('dimensions', JSON.stringify({ region: 'APAC', scenario: 'store' }))
       .attach('file', await makeJpeg(640, 480, rgb), LUXURY_NAME)
       .expect(201);
-    return (await waitUntilStored(harness, res.body.id)) as { id: string; tags: string[] };
+    await waitUntilStored(harness, res.body.id);
+    // The state is mirrored first, the status (tags) by the next local activity.
+    return (await eventually(async () => {
+      const body = (await harness.http.get(`/api/assets/${res.body.id}`).expect(200)).body;
+      return body.tags.length > 0 ? body : undefined;
+    })) as { id: string; tags: string[] };
   };
   const record = (id: string, name: string) =>
     kind === 'embedded' ? recordHistoryIfAsked(testTemporalAddress(), `asset-${id}`, name) : undefined;
@@ -148,6 +153,12 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       event: 'moved',
       reason: 'project default → move-other',
     });
+    // A project that does not exist is refused before the workflow hears of it, administrators included.
+    const nowhere = await harness.http
+      .post(`/api/assets/${id}/move`)
+      .send({ project: 'no-such-project' })
+      .expect(404);
+    expect(nowhere.body.error.code).toBe('PROJECT_NOT_FOUND');
     const again = await harness.http
       .post(`/api/assets/${id}/move`)
       .send({ project: 'move-other' })

@@ -98,7 +98,7 @@ describe('matchEndpoint', () => {
   });
 
   it('matches nothing that is not in the table (so it cannot be reached)', () => {
-    expect(matchEndpoint('DELETE', '/api/assets/abc')).toBeUndefined();
+    expect(matchEndpoint('PUT', '/api/assets/abc')).toBeUndefined();
     expect(matchEndpoint('GET', '/api/assets/abc/secret')).toBeUndefined();
     expect(matchEndpoint('GET', '/api/assets/%E0%A4%A')).toBeUndefined();
   });
