@@ -10,6 +10,7 @@ import {
   uploadWithProgress,
 } from '../api';
 import { useT } from '../i18n';
+import { BulkEditPanel } from './bulk-edit-panel';
 import { InterpretationChips, OpenCollection, SaveSearch, SmartCollectionList } from './smart-collections';
 
 interface Uploading {
@@ -268,6 +269,13 @@ export function Library({ me }: { me: Me }) {
                 </span>
               )}
             </div>
+          )}
+          {selected.size > 0 && (
+            <BulkEditPanel
+              assetIds={[...selected]}
+              names={new Map((result?.items ?? []).map((i) => [i.id, i.name]))}
+              onFinished={() => void refresh()}
+            />
           )}
           <ul className="grid" aria-label="results">
             {result?.items.map((item) => (

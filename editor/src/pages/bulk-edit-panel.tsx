@@ -1,0 +1,108 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { call, client, messageOf } from '../api';
+import type { components } from '../generated/api-schema';
+import { useT } from '../i18n';
+
+type BulkProgress = components['schemas']['BulkProgress'];
+type Action = 'add-tag' | 'remove-tag' | 'freeze' | 'unfreeze' | 'archive';
+
+/**
+ * Edit the library's selection at once: the change runs as a durable batch on the server; this
+ * shows its progress bar until it has finished, then what was refused and why.
+ */
+export function BulkEditPanel({
+  assetIds,
+  names,
+  onFinished,
+}: {
+  assetIds: string[];
+  names: Map<string, string>;
+  onFinished(): void;
+}) {
+  const t = useT();
+  const [action, setAction] = useState<Action>('add-tag');
+  const [value, setValue] = useState('');
+  const [progress, setProgress] = useState<BulkProgress | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    if (!progress || progress.finished) return;
+    const again = setTimeout(() => {
+      call(client.GET('/api/batches/{batchId}', { params: { path: { batchId: progress.batchId } } }))
+        .then((next) => {
+          setProgress(next);
+          if (next.finished) onFinished();
+        })
+        // No worker answering for a moment (a restart): ask again.
+        .catch(() => setProgress({ ...progress }));
+    }, 500);
+    return () => clearTimeout(again);
+  }, [progress, onFinished]);
+
+  const start = async (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    const change =
+      action === 'add-tag'
+        ? { kind: 'tags' as const, add: [value.trim()] }
+        : action === 'remove-tag'
+          ? { kind: 'tags' as const, remove: [value.trim()] }
+          : action === 'freeze'
+            ? { kind: 'freeze' as const, reason: value.trim() }
+            : { kind: action };
+    try {
+      setProgress(await call(client.POST('/api/batches', { body: { assetIds, change } })));
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const needsText = action === 'add-tag' || action === 'remove-tag' || action === 'freeze';
+  const refused = (progress?.results ?? []).flatMap((r) => (r.ok ? [] : [r]));
+  return (
+    <div className="bulk-edit">
+      <form onSubmit={start} className="inline-form">
+        <label>
+          {t('bulkAction')}
+          <select value={action} onChange={(e) => setAction(e.target.value as Action)}>
+            <option value="add-tag">{t('addTag')}</option>
+            <option value="remove-tag">{t('removeTag')}</option>
+            <option value="freeze">{t('freeze')}</option>
+            <option value="unfreeze">{t('unfreeze')}</option>
+            <option value="archive">{t('archive')}</option>
+          </select>
+        </label>
+        {needsText && (
+          <label>
+            {action === 'freeze' ? t('reason') : t('tag')}
+            <input value={value} maxLength={64} required onChange={(e) => setValue(e.target.value)} />
+          </label>
+        )}
+        <button type="submit" disabled={!!progress && !progress.finished}>
+          {t('applyToSelected')} ({assetIds.length})
+        </button>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {progress && (
+        <p role="status" data-testid="bulk-progress">
+          <progress max={progress.total} value={progress.done} aria-label={t('bulkProgress')} />{' '}
+          {progress.done}/{progress.total} · {t('succeeded')} {progress.succeeded} · {t('failedCount')}{' '}
+          {progress.failed}
+          {progress.finished ? ` · ${t('finished')}` : ''}
+        </p>
+      )}
+      {progress?.finished && refused.length > 0 && (
+        <ul className="error" aria-label={t('refused')}>
+          {refused.map((r) => (
+            <li key={r.assetId}>
+              {names.get(r.assetId) ?? r.assetId}: {r.error.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
