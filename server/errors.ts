@@ -37,7 +37,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toAssetflowError(error: unknown): AssetflowError {
+/** Any error as the AssetflowError the API answers with (a body parser's errors included). */
+export function toAssetflowError(error: unknown): AssetflowError {
   if (isAssetflowError(error)) return error;
   const err = error as { type?: string; status?: number; code?: string; message?: string };
   // express.json() rejects a malformed body with a 400 SyntaxError carrying `type`.

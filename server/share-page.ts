@@ -36,7 +36,9 @@ const TEXT: Record<
     sharedTitle: (files: number) => string;
     availableUntil: (date: Date) => string;
     downloadsLeft: (left: number) => string;
-    errors: Record<ErrorKind, { title: string; body: string }>;
+    errors: Record<ErrorKind, { title: string; body: string }> & {
+      tooManyAttempts: { wait: (minutes: number) => string };
+    };
   }
 > = {
   en: {
@@ -62,7 +64,9 @@ const TEXT: Record<
       },
       tooManyAttempts: {
         title: 'Too many attempts',
-        body: 'There were too many attempts from here. Wait a quarter of an hour, then try again.',
+        body: 'There were too many attempts from here. Wait a while, then try again.',
+        wait: (minutes: number) =>
+          `There were too many attempts from here. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       },
       locked: {
         title: 'Link locked',
@@ -101,7 +105,11 @@ const TEXT: Record<
         title: '下载次数已用完',
         body: '此链接的下载次数已达到发送者设定的上限。请向发送者索取新的链接。',
       },
-      tooManyAttempts: { title: '尝试次数过多', body: '来自此处的尝试次数过多。请等待十五分钟后再试。' },
+      tooManyAttempts: {
+        title: '尝试次数过多',
+        body: '来自此处的尝试次数过多。请稍后再试。',
+        wait: (minutes: number) => `来自此处的尝试次数过多。请 ${minutes} 分钟后再试。`,
+      },
       locked: { title: '链接已锁定', body: '由于密码错误次数过多，此链接已被锁定。请向发送者索取新的链接。' },
       busy: { title: '服务器繁忙', body: '服务器繁忙，请稍后再试。' },
       notReady: { title: '文件暂不可用', body: '此文件目前无法准备下载。请联系发送者。' },
@@ -185,7 +193,14 @@ export function renderShareErrorPage(
   language: PageLanguage = 'en',
 ): { status: number; html: string } {
   const text = TEXT[language];
-  const { title, body } = text.errors[errorKindOf(error)];
+  const kind = errorKindOf(error);
+  const { title, body: general } = text.errors[kind];
+  // The limiter says when the next attempt counts again: the page says so, rounded up to minutes.
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  const body =
+    kind === 'tooManyAttempts' && typeof seconds === 'number' && seconds > 0
+      ? text.errors.tooManyAttempts.wait(Math.ceil(seconds / 60))
+      : general;
   return {
     status: error.status,
     html: pageHtml(text.htmlLang, title, `<p>${body}</p>\n<p class="meta">${escapeHtml(error.code)}</p>`),

@@ -1,12 +1,12 @@
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import type { ShareRecord } from '../../catalogue/share.repository';
-import { isAssetflowError } from '../../domain/errors';
 import { isAdmin } from '../../policy/access';
 import type { DistributionService } from '../../services/distribution.service';
 import type { ShareService, Visitor } from '../../services/share.service';
 import { actorOf, addressOf, servedOverHttps, signedInUser } from '../actor';
 import { mount } from '../contract/route';
+import { toAssetflowError } from '../errors';
 import { fileHeaders, sendFile } from '../responses';
 import {
   PAGE_LANGUAGES,
@@ -140,9 +140,11 @@ export function sharesRouter(deps: {
   // to the app's handler, which logs them.
   const refusedPage: ErrorRequestHandler = (error, req, res, next) => {
     res.vary('Accept');
-    const refusal = isAssetflowError(error) && (error.status < 500 || error.status === 503);
+    // A body parser's refusal (a form too large, malformed) counts as well as the API's own.
+    const known = toAssetflowError(error);
+    const refusal = known.status < 500 || known.status === 503;
     if (!refusal || req.accepts(['json', 'html']) !== 'html') return next(error);
-    sendPage(res, renderShareErrorPage(error, languageOf(req)));
+    sendPage(res, renderShareErrorPage(known, languageOf(req)));
   };
   router.use('/s', refusedPage);
 

@@ -234,6 +234,17 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       '无法理解此请求',
       true,
     ]);
+    // A form over the body parser's 4 kB is a page too, not the API's JSON.
+    const oversized = await anonymous()
+      .post(`/s/${token}`)
+      .set('Accept', browser)
+      .type('form')
+      .send({ password: 'x'.repeat(6000) })
+      .expect(413);
+    expect([oversized.headers['content-type'], title(oversized.text)]).toEqual([
+      expect.stringMatching(/^text\/html/),
+      'Request not understood',
+    ]);
 
     await harness.http.delete(`/api/shares/${made.body.id}`).set(dee).expect(204);
     const dead = await anonymous().get(`/s/${token}`).set('Accept-Language', zh).expect(404);
@@ -783,6 +794,15 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     for (let i = 0; i < 5; i++) await unlock(token, `guess ${i}`).expect(401);
     const limited = await unlock(token, 'the right one');
     expect([limited.status, limited.body.error.code]).toEqual([429, 'TOO_MANY_ATTEMPTS']);
+    // A browser gets a page that says how long to wait: the limiter's own time, in minutes.
+    const minutes = Math.ceil(limited.body.error.details.retryAfterSeconds / 60);
+    const page = await unlock(token, 'the right one').set('Accept', 'text/html').expect(429);
+    expect(page.text).toContain(`Try again in ${minutes} minute`);
+    const zh = await unlock(token, 'x')
+      .set('Accept', 'text/html')
+      .set('Accept-Language', 'zh-CN')
+      .expect(429);
+    expect(zh.text).toContain(`请 ${minutes} 分钟后再试`);
   });
 
   it('applies the policy whatever the case of the path', async () => {
