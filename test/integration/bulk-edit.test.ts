@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
-import { spawnWorkerProcess, waitForLine } from '../support/spawn-worker';
-import { testTemporalAddress, testWorkflowBundle } from '../support/test-env';
+import { spawnHarnessWorker, waitForLine } from '../support/spawn-worker';
+import { testTemporalAddress } from '../support/test-env';
 
 /**
  * A bulk edit is a durable batch: each asset's workflow decides its own change, refusals are
@@ -31,15 +31,7 @@ describe('bulk edit as a durable batch (dev server, embedded PostgreSQL)', () =>
   };
 
   it('adds a tag to every asset it may, reports the rest, and survives its worker being killed', async () => {
-    workerA = spawnWorkerProcess({
-      temporalAddress: testTemporalAddress(),
-      taskQueue: harness.config.temporal.taskQueue,
-      databaseUrl: harness.databaseUrl,
-      blobDir: harness.config.blobs.dir,
-      workflowBundle: testWorkflowBundle().codePath,
-      maxImagePixels: harness.config.limits.maxImagePixels,
-      holdAfter: 'applyBulkChange',
-    });
+    workerA = spawnHarnessWorker(harness, 'applyBulkChange');
     await waitForLine(workerA, 'READY');
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {

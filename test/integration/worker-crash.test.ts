@@ -5,8 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { recordHistoryIfAsked } from '../support/record-history';
-import { spawnWorkerProcess, waitForLine } from '../support/spawn-worker';
-import { testTemporalAddress, testWorkflowBundle } from '../support/test-env';
+import { spawnHarnessWorker, waitForLine } from '../support/spawn-worker';
+import { testTemporalAddress } from '../support/test-env';
 
 /**
  * A machine dies mid-ingest: worker A (its own process, sharing PostgreSQL and the blob store with
@@ -26,15 +26,7 @@ describe('killing the worker mid-ingest (dev server, embedded PostgreSQL)', () =
   });
 
   it('another worker finishes the workflow with one version, one blob and one of each transition', async () => {
-    workerA = spawnWorkerProcess({
-      temporalAddress: testTemporalAddress(),
-      taskQueue: harness.config.temporal.taskQueue,
-      databaseUrl: harness.databaseUrl,
-      blobDir: harness.config.blobs.dir,
-      workflowBundle: testWorkflowBundle().codePath,
-      maxImagePixels: harness.config.limits.maxImagePixels,
-      holdAfter: 'ingestVersion',
-    });
+    workerA = spawnHarnessWorker(harness, 'ingestVersion');
     await waitForLine(workerA, 'READY');
 
     const jpeg = await makeJpeg(800, 600);

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import type { Harness } from './harness';
+import { testTemporalAddress, testWorkflowBundle } from './test-env';
 import type { WorkerProcessSettings } from './worker-process';
 
 /** An Assetflow worker in its own process (test/support/worker-process.ts), to be killed with SIGKILL. */
@@ -26,5 +28,21 @@ export function waitForLine(child: ChildProcess, line: string, timeoutMs = 60_00
     };
     child.stdout?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before "${line}"`)));
+  });
+}
+
+/**
+ * A worker process on the harness's task queue, catalogue and blob store, as a second machine
+ * would run; with `holdAfter`, that activity does its work and then never reports (see worker-process.ts).
+ */
+export function spawnHarnessWorker(harness: Harness, holdAfter?: string): ChildProcess {
+  return spawnWorkerProcess({
+    temporalAddress: testTemporalAddress(),
+    taskQueue: harness.config.temporal.taskQueue,
+    databaseUrl: harness.databaseUrl,
+    blobDir: harness.config.blobs.dir,
+    workflowBundle: testWorkflowBundle().codePath,
+    maxImagePixels: harness.config.limits.maxImagePixels,
+    ...(holdAfter ? { holdAfter } : {}),
   });
 }

@@ -1,36 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { applyEvent, catalogueStatusOf } from '../../../lifecycle/engine';
-import { ENGINE_REVISION, type EngineState, type LifecycleEvent } from '../../../lifecycle/model';
-import { newAssetState } from '../../../lifecycle/state';
+import { catalogueStatusOf } from '../../../lifecycle/engine';
+import type { EngineState, LifecycleEvent } from '../../../lifecycle/model';
 import { refusalOf } from '../../../lifecycle/transition-table';
-import { compileRuleSet, type RuleSetPlan } from '../../../rules';
+import { examplePlan, freshAsset, IMAGE, play, T0 } from '../../support/engine-play';
 
-const luxury: RuleSetPlan = compileRuleSet(
-  readFileSync(path.join(__dirname, '..', '..', '..', 'rules', 'examples', 'luxury.yaml'), 'utf8'),
-).plan!;
-const T0 = '2026-03-01T09:00:00.000Z';
+const luxury = examplePlan('luxury');
 const T1 = '2026-03-02T09:00:00.000Z';
-const image = { kind: 'image', format: 'jpeg', width: 10, height: 10 } as const;
+const image = IMAGE;
 const ai = (name: string) => ({ name, source: 'ai', confidence: 0.8 });
 
-function play(s: EngineState, events: LifecycleEvent[], at = T0): EngineState {
-  for (const event of events) {
-    const outcome = applyEvent(s, event, luxury, at);
-    if (!outcome.ok) throw new Error(`${event.type} refused: ${outcome.refusal.code}`);
-    s = outcome.state;
-  }
-  return s;
-}
+const run = (s: EngineState, events: LifecycleEvent[], at = T0) => play(luxury, s, events, at);
 const stored = (metadata: Record<string, unknown> = {}) =>
-  play(
-    newAssetState(
-      { assetId: 'a1', ruleSet: 'luxury', version: 1, name: 'p.jpg', metadata, uploadedBy: 'ann' },
-      T0,
-      ENGINE_REVISION,
-    ),
-    [{ type: 'ingested', version: 1, findings: { ...image, tags: [ai('person'), ai('handbag')] } }],
-  );
+  run(freshAsset('luxury', metadata, 'p.jpg'), [
+    { type: 'ingested', version: 1, findings: { ...image, tags: [ai('person'), ai('handbag')] } },
+  ]);
 const newVersion: LifecycleEvent = {
   type: 'add-version',
   by: 'ann',
@@ -42,7 +24,7 @@ const newVersion: LifecycleEvent = {
 
 describe('correcting what ingest got wrong (lifecycle engine)', () => {
   it('a removed tag stays removed through a new version; an added one stays; a confirmed one is the person’s', () => {
-    let s = play(
+    let s = run(
       stored(),
       [{ type: 'edit-tags', by: 'bob', add: ['campaign hero'], remove: ['handbag'], confirm: ['person'] }],
       T1,
@@ -59,15 +41,15 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
     });
     expect(catalogueStatusOf(s)).toMatchObject({ tagSources: s.tagSources });
     // A new version's ingest and its models find the handbag again: it does not come back.
-    s = play(s, [
+    s = run(s, [
       newVersion,
       { type: 'ingested', version: 2, findings: { ...image, tags: [ai('handbag'), ai('shoe')] } },
     ]);
     expect(s.asset.tags).toEqual(['campaign hero', 'person', 'shoe']);
-    s = play({ ...s, enriching: 2 }, [{ type: 'enriched', version: 2, tags: [ai('handbag')] }]);
+    s = run({ ...s, enriching: 2 }, [{ type: 'enriched', version: 2, tags: [ai('handbag')] }]);
     expect(s.asset.tags).not.toContain('handbag');
     // Added by a person again, it is theirs and no longer removed.
-    s = play(s, [{ type: 'edit-tags', by: 'bob', add: ['handbag'] }]);
+    s = run(s, [{ type: 'edit-tags', by: 'bob', add: ['handbag'] }]);
     expect(s.asset.tags).toContain('handbag');
     expect(s.removedTags).toEqual([]);
   });
@@ -83,7 +65,7 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
       [stored(), { type: 'edit-tags', by: 'bob', add: [' '] }, 'TAG_INVALID'],
       [stored(), { type: 'edit-tags', by: 'bob', add: ['x'.repeat(65)] }, 'TAG_INVALID'],
       [
-        play(stored(), [{ type: 'freeze', by: 'mia', roles: ['brand-manager'], reason: 'final' }]),
+        run(stored(), [{ type: 'freeze', by: 'mia', roles: ['brand-manager'], reason: 'final' }]),
         { type: 'edit-tags', by: 'bob', add: ['x'] },
         'ASSET_FROZEN',
       ],
@@ -93,7 +75,7 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
 
   it('reclassifies with each dimension before and after in the timeline, checked against the rule set', () => {
     const before = { region: ['APAC'], scenario: ['store'] };
-    const s = play(stored(), [{ type: 'set-dimensions', by: 'bob', set: { region: ['EMEA'] }, before }], T1);
+    const s = run(stored(), [{ type: 'set-dimensions', by: 'bob', set: { region: ['EMEA'] }, before }], T1);
     expect(s.dimensions).toEqual({ region: ['EMEA'], scenario: ['store'] });
     expect(s.timeline.at(-1)).toMatchObject({
       event: 'dimensions-changed',
@@ -102,11 +84,11 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
     });
     expect(catalogueStatusOf(s)).toMatchObject({ dimensions: { region: ['EMEA'], scenario: ['store'] } });
     // Cleared with an empty list; the workflow's own classification counts from now on, not `before`.
-    const cleared = play(s, [{ type: 'set-dimensions', by: 'bob', set: { scenario: [] }, before: {} }]);
+    const cleared = run(s, [{ type: 'set-dimensions', by: 'bob', set: { scenario: [] }, before: {} }]);
     expect(cleared.dimensions).toEqual({ region: ['EMEA'] });
     expect(cleared.timeline.at(-1)?.reason).toBe('scenario: store → —');
     // A dimension given as it already is is not named as a change.
-    const same = play(s, [
+    const same = run(s, [
       { type: 'set-dimensions', by: 'bob', set: { region: ['EMEA'], scenario: ['store'] }, before: {} },
     ]);
     expect(same.timeline.at(-1)?.reason).toBe('no change');
@@ -129,7 +111,7 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
   });
 
   it('moves the asset to another project through an effect, recorded from → to', () => {
-    const s = play(stored(), [{ type: 'move-project', by: 'bob', from: 'default', to: 'ss26' }]);
+    const s = run(stored(), [{ type: 'move-project', by: 'bob', from: 'default', to: 'ss26' }]);
     expect(s.outbox.filter((e) => e.type === 'set-project')).toMatchObject([{ project: 'ss26' }]);
     expect(s.timeline.at(-1)).toMatchObject({ event: 'moved', reason: 'project default → ss26', by: 'bob' });
     expect(

@@ -1,34 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { applyEvent, nextWake } from '../../../lifecycle/engine';
 import { ENGINE_REVISION, type EngineState, type LifecycleEvent } from '../../../lifecycle/model';
 import { newAssetState, resumeState, TIMELINE_KEPT } from '../../../lifecycle/state';
 import { refusalOf } from '../../../lifecycle/transition-table';
-import { compileRuleSet, type RuleSetPlan } from '../../../rules';
+import { freshAsset, IMAGE as image, examplePlan as planOf, play, T0 } from '../../support/engine-play';
 
-const planOf = (name: string): RuleSetPlan =>
-  compileRuleSet(
-    readFileSync(path.join(__dirname, '..', '..', '..', 'rules', 'examples', `${name}.yaml`), 'utf8'),
-  ).plan!;
-const T0 = '2026-03-01T09:00:00.000Z';
-const image = { kind: 'image', format: 'jpeg', width: 10, height: 10 } as const;
-
-/** Applies events in order at `at`, failing the test on a refusal. */
-function play(plan: RuleSetPlan, s: EngineState, events: LifecycleEvent[], at = T0): EngineState {
-  for (const event of events) {
-    const outcome = applyEvent(s, event, plan, at);
-    if (!outcome.ok) throw new Error(`${event.type} refused: ${outcome.refusal.code}`);
-    s = outcome.state;
-  }
-  return s;
-}
 const luxury = planOf('luxury');
-const fresh = (metadata: Record<string, unknown> = {}) =>
-  newAssetState(
-    { assetId: 'a1', ruleSet: 'luxury', version: 1, name: 'photo.jpg', metadata, uploadedBy: 'ann' },
-    T0,
-    ENGINE_REVISION,
-  );
+const fresh = (metadata: Record<string, unknown> = {}) => freshAsset('luxury', metadata);
 const stored = (metadata: Record<string, unknown> = {}) =>
   play(luxury, fresh(metadata), [{ type: 'ingested', version: 1, findings: image }]);
 

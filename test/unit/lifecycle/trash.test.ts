@@ -1,42 +1,22 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { withheldReason } from '../../../domain/asset';
-import { applyEvent, catalogueStatusOf, nextWake, viewOf } from '../../../lifecycle/engine';
-import { ENGINE_REVISION, type EngineState, type LifecycleEvent } from '../../../lifecycle/model';
-import { newAssetState } from '../../../lifecycle/state';
+import { catalogueStatusOf, nextWake, viewOf } from '../../../lifecycle/engine';
+import type { EngineState, LifecycleEvent } from '../../../lifecycle/model';
 import { refusalOf } from '../../../lifecycle/transition-table';
-import { compileRuleSet, type RuleSetPlan } from '../../../rules';
+import { examplePlan, freshAsset, IMAGE, play, T0 } from '../../support/engine-play';
 
-const planOf = (name: string): RuleSetPlan =>
-  compileRuleSet(
-    readFileSync(path.join(__dirname, '..', '..', '..', 'rules', 'examples', `${name}.yaml`), 'utf8'),
-  ).plan!;
-const luxury = planOf('luxury');
-const T0 = '2026-03-01T09:00:00.000Z';
+const luxury = examplePlan('luxury');
 const LATER = '2026-03-31T09:00:00.000Z'; // 30 days on
-const image = { kind: 'image', format: 'jpeg', width: 10, height: 10 } as const;
+const image = IMAGE;
 const trash: LifecycleEvent = { type: 'trash', by: 'ann', keepFor: 'P30D', reason: 'shot twice' };
 
-function play(s: EngineState, events: LifecycleEvent[], at = T0): EngineState {
-  for (const event of events) {
-    const outcome = applyEvent(s, event, luxury, at);
-    if (!outcome.ok) throw new Error(`${event.type} refused: ${outcome.refusal.code}`);
-    s = outcome.state;
-  }
-  return s;
-}
-const fresh = (metadata: Record<string, unknown> = {}) =>
-  newAssetState(
-    { assetId: 'a1', ruleSet: 'luxury', version: 1, name: 'photo.jpg', metadata, uploadedBy: 'ann' },
-    T0,
-    ENGINE_REVISION,
-  );
+const run = (s: EngineState, events: LifecycleEvent[], at = T0) => play(luxury, s, events, at);
+const fresh = (metadata: Record<string, unknown> = {}) => freshAsset('luxury', metadata);
 const stored = (metadata: Record<string, unknown> = {}) =>
-  play(fresh(metadata), [{ type: 'ingested', version: 1, findings: image }]);
+  run(fresh(metadata), [{ type: 'ingested', version: 1, findings: image }]);
 
 describe('the trash (lifecycle engine)', () => {
   it('moves an asset to the trash, withdraws it and arms the timer that empties the trash', () => {
-    const s = play(stored(), [trash]);
+    const s = run(stored(), [trash]);
     expect(s.state).toBe('trashed');
     expect(s.trashed).toEqual({
       by: 'ann',
@@ -64,21 +44,21 @@ describe('the trash (lifecycle engine)', () => {
   });
 
   it('purges it when the trash period ends, and not a moment before', () => {
-    const s = play(stored(), [trash]);
-    const early = play(s, [{ type: 'time' }], '2026-03-31T08:59:59.999Z');
+    const s = run(stored(), [trash]);
+    const early = run(s, [{ type: 'time' }], '2026-03-31T08:59:59.999Z');
     expect(early.state).toBe('trashed');
-    const purged = play(s, [{ type: 'time' }], LATER);
+    const purged = run(s, [{ type: 'time' }], LATER);
     expect(purged.state).toBe('purged');
     expect(purged.outbox.map((e) => e.type)).toContain('purge');
     expect(purged.timeline.at(-1)).toMatchObject({ from: 'trashed', to: 'purged', by: 'timer' });
   });
 
   it('restores it to the state it left, timers and all', () => {
-    const archived = play(stored(), [{ type: 'archive', by: 'ann' }]);
+    const archived = run(stored(), [{ type: 'archive', by: 'ann' }]);
     // Luxury keeps archived material five years: an archived asset cannot be deleted…
     expect(refusalOf(archived, trash, luxury, T0)?.code).toBe('RETENTION_KEEPS');
     // …but a stored one can, and comes back stored.
-    const back = play(stored(), [trash, { type: 'untrash', by: 'bob' }]);
+    const back = run(stored(), [trash, { type: 'untrash', by: 'bob' }]);
     expect(back.state).toBe('stored');
     expect(back.trashed).toBeUndefined();
     expect(back.timeline.at(-1)).toMatchObject({
@@ -92,24 +72,24 @@ describe('the trash (lifecycle engine)', () => {
   });
 
   it('returns an asset trashed while its first ingest ran as stored once ingest has finished', () => {
-    const s = play(fresh(), [trash, { type: 'ingested', version: 1, findings: image }]);
+    const s = run(fresh(), [trash, { type: 'ingested', version: 1, findings: image }]);
     expect(s.state).toBe('trashed');
-    expect(play(s, [{ type: 'untrash', by: 'ann' }]).state).toBe('stored');
-    expect(play(fresh(), [trash, { type: 'untrash', by: 'ann' }]).state).toBe('created');
+    expect(run(s, [{ type: 'untrash', by: 'ann' }]).state).toBe('stored');
+    expect(run(fresh(), [trash, { type: 'untrash', by: 'ann' }]).state).toBe('created');
   });
 
   it('refuses to delete what a legal hold, a freeze or a retention rule keeps, saying why', () => {
-    const held = play(stored(), [
+    const held = run(stored(), [
       { type: 'legal-hold', by: 'lee', roles: ['legal'], on: true, reason: 'case 7' },
     ]);
     expect(refusalOf(held, trash, luxury, T0)).toMatchObject({ code: 'ON_LEGAL_HOLD' });
     expect(refusalOf(held, trash, luxury, T0)?.message).toContain('case 7');
-    const frozen = play(stored(), [{ type: 'freeze', by: 'mia', roles: ['brand-manager'], reason: 'final' }]);
+    const frozen = run(stored(), [{ type: 'freeze', by: 'mia', roles: ['brand-manager'], reason: 'final' }]);
     expect(refusalOf(frozen, trash, luxury, T0)?.code).toBe('ASSET_FROZEN');
     const classic = stored({ classic: true });
     expect(refusalOf(classic, trash, luxury, T0)).toMatchObject({ code: 'RETENTION_KEEPS' });
     expect(refusalOf(classic, trash, luxury, T0)?.message).toContain('forever');
-    const archived = play(stored(), [{ type: 'archive', by: 'ann' }]);
+    const archived = run(stored(), [{ type: 'archive', by: 'ann' }]);
     expect(refusalOf(archived, trash, luxury, T0)?.message).toContain('2031-03-01');
     // Once the retention period is over, deleting is allowed (the purge timer would do it anyway).
     expect(refusalOf(archived, trash, luxury, '2031-03-02T00:00:00.000Z')).toBeNull();
