@@ -40,8 +40,13 @@ export interface BulkProgress {
   results: BulkResult[];
 }
 
-/** The most assets one batch takes (its history stays well under Temporal's limits). */
+/** The most assets one batch takes. */
 export const BULK_EDIT_MAX = 1000;
+/**
+ * The largest change (as JSON) a batch takes: each step's input carries it into the batch's
+ * history, so 1 000 steps stay near 8 MB, well under Temporal's 50 MB history limit.
+ */
+export const BULK_CHANGE_MAX_BYTES = 8 * 1024;
 
 export function progressOf(input: BulkEditInput, applied: BulkResult[], finished: boolean): BulkProgress {
   const results = [...(input.refused ?? []), ...applied];

@@ -125,6 +125,11 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       delete s.trashed;
       transition(s, back, `restored from the trash by ${e.by}`, now, { by: e.by, event: 'untrashed' });
       recheck(s, plan, now);
+      // The upload's flows held back while it was in the trash start now (unless models still run).
+      if (s.uploadFlowsDue && s.enriching === undefined) {
+        delete s.uploadFlowsDue;
+        startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
+      }
       return NONE;
     }
     case 'edit-tags':
@@ -283,7 +288,13 @@ function ingested(s: EngineState, version: number, findings: IngestFindings, pla
     statusChanged(s);
     return;
   }
-  if (flowsDue) startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
+  if (flowsDue) startUploadFlows(s, plan, now);
+}
+
+/** The upload's flows; for an asset deleted while it was analysed, once it is restored. */
+function startUploadFlows(s: EngineState, plan: RuleSetPlan, now: string) {
+  if (s.state === 'trashed') s.uploadFlowsDue = true;
+  else startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
 }
 
 /** The models finished on a version: their tags join the asset's, and what depends on tags is judged again. */
@@ -315,7 +326,7 @@ function enriched(
   recheck(s, plan, now);
   if (s.uploadFlowsDue) {
     delete s.uploadFlowsDue;
-    startFlowsFor(s, plan, 'upload', s.uploadedBy, now);
+    startUploadFlows(s, plan, now);
   }
 }
 
@@ -491,7 +502,8 @@ export type EngineTimer = Omit<LifecycleTimer, 'kind'> & { kind: LifecycleTimer[
  */
 export function timersOf(s: EngineState, plan: RuleSetPlan, now: string): EngineTimer[] {
   const timers: EngineTimer[] = lifecycleTimers(plan, lifecycleFacts(s), now);
-  if (s.state === 'trashed' && s.trashed)
+  // A legal hold placed on an asset in the trash keeps it there until the hold is released.
+  if (s.state === 'trashed' && s.trashed && !s.legalHold)
     timers.push({
       kind: 'trash',
       at: s.trashed.purgeAt,

@@ -17,6 +17,8 @@ import { decideRetention, lifecycleTimers } from './timers';
 /** Tags one correction may name (added, removed and confirmed together), and a tag's longest length. */
 export const MAX_TAG_EDITS = 50;
 export const MAX_TAG_LENGTH = 64;
+/** Tags an asset may carry in all (its state travels with every status save and continue-as-new). */
+export const MAX_TAGS = 500;
 
 const LIVE: AssetState[] = ['created', 'stored', 'expired', 'archived'];
 const ANY: AssetState[] = ['created', 'stored', 'expired', 'archived', 'trashed', 'purged'];
@@ -105,7 +107,8 @@ export const TRANSITION_TABLE: {
     },
   },
   'legal-hold': {
-    in: LIVE,
+    // In the trash too: a hold placed there stops the trash from purging it.
+    in: [...LIVE, 'trashed'],
     check: (s, e, plan) =>
       holdsRole(
         plan.archive.legalHold?.roles,
@@ -152,6 +155,9 @@ export const TRANSITION_TABLE: {
       const has = new Set(s.asset.tags);
       const missing = [...(e.remove ?? []), ...(e.confirm ?? [])].find((t) => !has.has(t));
       if (missing !== undefined) return refuse('TAG_UNKNOWN', `The asset has no tag "${missing}".`);
+      const total = new Set([...s.asset.tags, ...(e.add ?? [])]).size;
+      if (total > MAX_TAGS)
+        return refuse('TAG_INVALID', `An asset has at most ${MAX_TAGS} tags; this would make ${total}.`);
       const byRule = (e.remove ?? []).find((t) => s.compliance.complianceTags.includes(t));
       if (byRule !== undefined)
         return refuse(
@@ -183,8 +189,10 @@ export const TRANSITION_TABLE: {
   },
   'move-project': {
     in: LIVE,
-    check: (_s, e) =>
-      e.from === e.to ? refuse('ALREADY_IN_PROJECT', `The asset is already in project ${e.to}.`) : null,
+    check: (s, e) =>
+      e.from === e.to
+        ? refuse('ALREADY_IN_PROJECT', `The asset is already in project ${e.to}.`)
+        : notFrozen(s, 'unfreeze it before moving it'),
   },
   'mark-event': {
     in: LIVE,

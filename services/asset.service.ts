@@ -146,7 +146,14 @@ export class AssetService {
           ...(plan.namingWarning ? { namingWarning: plan.namingWarning } : {}),
         };
         if (plan.linkTo) {
-          const { asset, version } = await this.addVersionFrom(plan.linkTo.assetId, plan.file, by, undefined);
+          // A retried upload with its key adds no second version (the key makes the update id).
+          const { asset, version } = await this.addVersionFrom(
+            plan.linkTo.assetId,
+            plan.file,
+            by,
+            undefined,
+            uploader.idempotencyKey,
+          );
           outcomes.push({ asset, linkedAsVersion: version, ...extras });
         } else {
           outcomes.push({
@@ -389,6 +396,15 @@ export class AssetService {
       );
     const earlier = await this.deps.assets.find(idempotentAssetId(uploader.email, uploader.idempotencyKey));
     if (!earlier) return null;
+    // Its row is written before its workflow starts (and removed if the start fails): until the
+    // workflow runs, the first request has not answered yet.
+    if (!(await this.deps.workflows.lifecycleExists(earlier.id)))
+      throw new AssetflowError(
+        ErrorCodes.IDEMPOTENCY_KEY_REUSED,
+        `A request with Idempotency-Key "${uploader.idempotencyKey}" is still making this asset; ask again shortly.`,
+        409,
+        { assetId: earlier.id },
+      );
     const [file] = upload.files as [UploadedFile];
     const first = await this.deps.assets.findVersionBlob(earlier.id, 1);
     if (first !== file.blob.sha256)

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { BulkChange, BulkProgress, BulkResult } from '../domain/bulk-change';
+import {
+  BULK_CHANGE_MAX_BYTES,
+  type BulkChange,
+  type BulkProgress,
+  type BulkResult,
+} from '../domain/bulk-change';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { atLeast, isAdmin, type Principal } from '../policy/access';
+import { metadataSizeProblems } from '../rules/metadata';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { AccessService } from './access.service';
 
@@ -21,6 +27,7 @@ export class BulkEditService {
   ) {}
 
   async start(actor: Principal, assetIds: string[], change: BulkChange): Promise<BulkProgress> {
+    refuseOversized(change);
     const ids = [...new Set(assetIds.map((id) => id.toLowerCase()))];
     const levels = await this.deps.access.levelsOn(actor, ids);
     const refused: BulkResult[] = [];
@@ -71,4 +78,32 @@ export class BulkEditService {
       throw new AssetflowError(ErrorCodes.BATCH_NOT_FOUND, `No batch ${batchId}.`, 404, { batchId });
     return progress;
   }
+}
+
+/**
+ * Every step of a batch carries the change into the batch's history: at BULK_CHANGE_MAX_BYTES ×
+ * BULK_EDIT_MAX it stays far below Temporal's 50 MB limit. Metadata values are held to the limits
+ * a single change has too.
+ */
+function refuseOversized(change: BulkChange): void {
+  if (change.kind === 'metadata') {
+    const problems = metadataSizeProblems(change.set);
+    if (Object.keys(problems).length > 0)
+      throw new AssetflowError(
+        ErrorCodes.METADATA_INVALID,
+        Object.entries(problems)
+          .map(([field, problem]) => `${field === '*' ? 'metadata' : field} ${problem}`)
+          .join('; '),
+        400,
+        { fields: problems },
+      );
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(change));
+  if (bytes > BULK_CHANGE_MAX_BYTES)
+    throw new AssetflowError(
+      ErrorCodes.VALIDATION_FAILED,
+      `A bulk change may be at most ${BULK_CHANGE_MAX_BYTES} bytes as JSON; this one is ${bytes}.`,
+      400,
+      { bytes, max: BULK_CHANGE_MAX_BYTES },
+    );
 }

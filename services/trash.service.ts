@@ -89,8 +89,10 @@ export class TrashService {
         action === 'trash' ? await this.trash(assetId, actor, reason) : await this.restore(assetId, actor);
       return { assetId, ok: true, state: view.state };
     } catch (error) {
-      // Refusals (and an asset the caller cannot see) are answers; anything else fails the request.
-      if (!(error instanceof AssetflowError) || error.status >= 500) throw error;
+      // Refusals, an asset the caller cannot see and Temporal being out of reach (503) are each
+      // that asset's answer, so the caller learns which of the others were done; anything else
+      // is a fault and fails the request.
+      if (!(error instanceof AssetflowError) || (error.status >= 500 && error.status !== 503)) throw error;
       return { assetId, ok: false, error: { code: error.code, message: error.message } };
     }
   }

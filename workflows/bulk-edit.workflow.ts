@@ -12,6 +12,8 @@ const LANES = 4;
  */
 const { applyBulkChange } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
+  // An asset whose workflow cannot take updates for this long is reported, not waited on for ever.
+  scheduleToCloseTimeout: '15 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
@@ -30,14 +32,21 @@ export async function bulkEdit(input: BulkEditInput): Promise<BulkProgress> {
   const lane = async () => {
     while (next < input.assetIds.length) {
       const assetId = input.assetIds[next++] as string;
+      const step = {
+        updateId: `${input.batchId}:${assetId}`,
+        assetId,
+        by: input.by,
+        roles: input.roles,
+        change: input.change,
+      };
       results.push(
-        await applyBulkChange({
-          updateId: `${input.batchId}:${assetId}`,
-          assetId,
-          by: input.by,
-          roles: input.roles,
-          change: input.change,
-        }),
+        await applyBulkChange(step).catch(
+          (error: Error): BulkResult => ({
+            assetId,
+            ok: false,
+            error: { code: 'TIMED_OUT', message: `The asset did not answer: ${error.message}` },
+          }),
+        ),
       );
     }
   };

@@ -1,4 +1,4 @@
-import { BULK_EDIT_MAX } from '../../domain/bulk-change';
+import { BULK_CHANGE_MAX_BYTES, BULK_EDIT_MAX } from '../../domain/bulk-change';
 import { MAX_TAG_EDITS, MAX_TAG_LENGTH } from '../../lifecycle/transition-table';
 import { operation } from '../contract/operation';
 import { Closed, component, Type, Uuid } from '../contract/schema';
@@ -81,7 +81,9 @@ export const startBulkEdit = operation({
     required: true,
   },
   responses: { 202: { description: 'Started: the batch and its progress so far', json: BulkProgress } },
-  errors: { 400: `VALIDATION_FAILED: not 1–${BULK_EDIT_MAX} distinct asset ids, or an unknown change` },
+  errors: {
+    400: `VALIDATION_FAILED: not 1–${BULK_EDIT_MAX} distinct asset ids, an unknown change, or a change over ${BULK_CHANGE_MAX_BYTES} bytes as JSON; METADATA_INVALID: a value over the metadata size limits`,
+  },
 });
 
 export const getBulkEdit = operation({

@@ -158,4 +158,29 @@ describe.each(databaseKinds)('upload → workflow → stored (%s)', (kind) => {
       .execute();
     expect(named).toHaveLength(3); // the first, eve's, and one of the pair
   });
+
+  it('a retried upload that the rule set links as a new version adds that version once', async () => {
+    const jpeg = await makeJpeg(330, 220, [90, 30, 150]);
+    const send = (key?: string) => {
+      let req = harness.http.post('/api/assets');
+      if (key) req = req.set('Idempotency-Key', key);
+      return req
+        .field('ruleSet', 'ecommerce')
+        .field(
+          'metadata',
+          JSON.stringify({ sku: 'EL-424242', brand: 'Voltio', purpose: 'main', category: 'home' }),
+        )
+        .attach('file', jpeg, 'Voltio_EL-424242_main_V1_20260401.jpg')
+        .expect(201);
+    };
+    const first = await send();
+    // E-commerce links the same bytes to the asset holding them, as a new version.
+    const linked = await send('relink-1');
+    expect([linked.body.id, linked.body.linkedAsVersion]).toEqual([first.body.id, 2]);
+    const retried = await send('relink-1');
+    expect([retried.body.id, retried.body.linkedAsVersion]).toEqual([first.body.id, 2]);
+    const versions = (await harness.http.get(`/api/assets/${first.body.id}/versions`).expect(200)).body
+      .versions;
+    expect(versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+  });
 });

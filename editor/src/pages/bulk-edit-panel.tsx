@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { call, client, messageOf } from '../api';
+import { ApiError, call, client, messageOf } from '../api';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 
@@ -33,8 +33,11 @@ export function BulkEditPanel({
           setProgress(next);
           if (next.finished) onFinished();
         })
-        // No worker answering for a moment (a restart): ask again.
-        .catch(() => setProgress({ ...progress }));
+        // No worker answering for a moment (a restart, 503): ask again; any other refusal ends it.
+        .catch((err: unknown) => {
+          if (err instanceof ApiError && err.status === 503) setProgress({ ...progress });
+          else setError(messageOf(err));
+        });
     }, 500);
     return () => clearTimeout(again);
   }, [progress, onFinished]);

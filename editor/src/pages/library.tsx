@@ -111,7 +111,13 @@ export function Library({ me }: { me: Me }) {
   /** Deletes the selection: each asset is decided on its own; the refused ones stay selected. */
   const deleteSelected = async () => {
     try {
-      const { results } = await call(client.POST('/api/trash', { body: { assetIds: [...selected] } }));
+      // The API takes 100 ids a request.
+      const ids = [...selected];
+      const results = [];
+      for (let i = 0; i < ids.length; i += 100)
+        results.push(
+          ...(await call(client.POST('/api/trash', { body: { assetIds: ids.slice(i, i + 100) } }))).results,
+        );
       const refused = results.flatMap((r) => (r.ok ? [] : [r]));
       setSelected(new Set(refused.map((r) => r.assetId)));
       setBulkMessage(

@@ -65,6 +65,18 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
       [stored(), { type: 'edit-tags', by: 'bob', add: [' '] }, 'TAG_INVALID'],
       [stored(), { type: 'edit-tags', by: 'bob', add: ['x'.repeat(65)] }, 'TAG_INVALID'],
       [
+        run(
+          stored(),
+          Array.from({ length: 10 }, (_, i) => ({
+            type: 'edit-tags' as const,
+            by: 'bob',
+            add: Array.from({ length: i < 9 ? 50 : 48 }, (_, j) => `t${i}-${j}`),
+          })),
+        ),
+        { type: 'edit-tags', by: 'bob', add: ['one more'] },
+        'TAG_INVALID',
+      ],
+      [
         run(stored(), [{ type: 'freeze', by: 'mia', roles: ['brand-manager'], reason: 'final' }]),
         { type: 'edit-tags', by: 'bob', add: ['x'] },
         'ASSET_FROZEN',
@@ -117,5 +129,9 @@ describe('correcting what ingest got wrong (lifecycle engine)', () => {
     expect(
       refusalOf(stored(), { type: 'move-project', by: 'bob', from: 'a', to: 'a' }, luxury, T0)?.code,
     ).toBe('ALREADY_IN_PROJECT');
+    const frozen = run(stored(), [{ type: 'freeze', by: 'mia', roles: ['brand-manager'], reason: 'final' }]);
+    expect(refusalOf(frozen, { type: 'move-project', by: 'bob', from: 'a', to: 'b' }, luxury, T0)?.code).toBe(
+      'ASSET_FROZEN',
+    );
   });
 });

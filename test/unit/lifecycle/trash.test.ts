@@ -94,4 +94,28 @@ describe('the trash (lifecycle engine)', () => {
     // Once the retention period is over, deleting is allowed (the purge timer would do it anyway).
     expect(refusalOf(archived, trash, luxury, '2031-03-02T00:00:00.000Z')).toBeNull();
   });
+
+  it('a legal hold placed in the trash stops the purge until it is released', () => {
+    const held = run(stored(), [
+      trash,
+      { type: 'legal-hold', by: 'lee', roles: ['legal'], on: true, reason: 'case 9' },
+    ]);
+    expect(viewOf(held, luxury, T0).timers.map((t) => t.kind)).not.toContain('trash');
+    expect(run(held, [{ type: 'time' }], '2026-06-01T00:00:00.000Z').state).toBe('trashed');
+    const released = run(held, [{ type: 'legal-hold', by: 'lee', roles: ['legal'], on: false }]);
+    expect(run(released, [{ type: 'time' }], '2026-06-01T00:00:00.000Z').state).toBe('purged');
+  });
+
+  it('an upload deleted while it was analysed starts its flows only when restored', () => {
+    const ecommerce = examplePlan('ecommerce');
+    const metadata = { sku: 'EL-1', brand: 'Voltio', purpose: 'main', category: 'toys' };
+    const s0 = freshAsset('ecommerce', metadata);
+    const playE = (s: EngineState, events: LifecycleEvent[]) => play(ecommerce, s, events);
+    const trashed = playE(s0, [trash, { type: 'ingested', version: 1, findings: image }]);
+    expect(trashed.outbox.filter((e) => e.type === 'start-approval')).toEqual([]);
+    const back = playE(trashed, [{ type: 'untrash', by: 'ann' }]);
+    expect(back.outbox.filter((e) => e.type === 'start-approval')).toMatchObject([
+      { approval: { flow: 'compliance-review' } },
+    ]);
+  });
 });
