@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { BulkChange, BulkResult } from '../domain/bulk-change';
+import { Notices } from '../operations/notices';
 import {
   archiveUpdate,
   editTagsUpdate,
@@ -19,7 +20,9 @@ import type { AssetActivityDeps } from './asset.activities';
  * request would send, through the worker's own Temporal client. The asset's refusal is the result
  * for that asset; only a failure to reach Temporal is thrown (and retried).
  */
-export function createBulkActivities({ assets }: Pick<AssetActivityDeps, 'assets'>) {
+export function createBulkActivities(deps: AssetActivityDeps) {
+  const { assets } = deps;
+  const notices = new Notices(deps);
   return {
     async applyBulkChange(input: {
       updateId: string;
@@ -36,6 +39,7 @@ export function createBulkActivities({ assets }: Pick<AssetActivityDeps, 'assets
         const view = await Context.current()
           .client.workflow.getHandle(`asset-${assetId}`)
           .executeUpdate(update, { args: [arg], updateId: input.updateId });
+        await noticeOf(notices, assetId, input.change, view);
         return { assetId, ok: true, state: view.state };
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) {
@@ -49,6 +53,17 @@ export function createBulkActivities({ assets }: Pick<AssetActivityDeps, 'assets
       }
     },
   };
+}
+
+/**
+ * What the single freeze and unfreeze endpoints tell the asset's collaborators, told for a batch
+ * too. Keyed by the change's moment in the asset's timeline, so a retried step tells nobody twice.
+ */
+async function noticeOf(notices: Notices, assetId: string, change: BulkChange, view: LifecycleView) {
+  const at = view.timeline.at(-1)?.at;
+  if (change.kind === 'freeze' && view.frozen)
+    await notices.frozen(assetId, view.frozen.by, view.frozen.reason, view.frozen.at);
+  if (change.kind === 'unfreeze' && at) await notices.unfrozen(assetId, view.timeline.at(-1)?.by ?? '', at);
 }
 
 const refused = (assetId: string, code: string, message: string): BulkResult => ({

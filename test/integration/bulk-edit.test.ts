@@ -106,3 +106,41 @@ describe('bulk edit as a durable batch (dev server, embedded PostgreSQL)', () =>
       .expect(400);
   }, 240_000);
 });
+
+describe('bulk freeze tells collaborators as a single freeze does (embedded)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness('embedded');
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('the uploader hears once that a batch froze their asset', async () => {
+    const uma = await harness.as('bulk-uma', 'editor');
+    const res = await harness.http
+      .post('/api/assets')
+      .set(uma)
+      .attach('file', await makeJpeg(240, 160, [10, 200, 90]), 'uma.jpg')
+      .expect(201);
+    await waitUntilStored(harness, res.body.id);
+    const started = await harness.http
+      .post('/api/batches')
+      .send({ assetIds: [res.body.id], change: { kind: 'freeze', reason: 'campaign closed' } })
+      .expect(202);
+    await eventually(async () => {
+      const p = (await harness.http.get(`/api/batches/${started.body.batchId}`)).body;
+      return p.finished ? p : undefined;
+    });
+    const frozenNotices = await eventually(async () => {
+      const list = (await harness.http.get('/api/notifications').set(uma).expect(200)).body.notifications as {
+        kind: string;
+        message: string;
+      }[];
+      const found = list.filter((n) => n.kind === 'asset.frozen');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(frozenNotices).toHaveLength(1);
+    expect(frozenNotices[0]!.message).toContain('campaign closed');
+  }, 60_000);
+});
