@@ -16,7 +16,6 @@ import { businessEventsByCondition, markBusinessEvent, undoBusinessEvent } from 
 import {
   ENGINE_REVISION,
   type EngineState,
-  type FoundTag,
   type IngestFindings,
   type LifecycleEvent,
   type Outcome,
@@ -26,10 +25,11 @@ import {
 export type { DownloadDecision } from './model';
 
 import { own } from '../domain/own';
-import { addDuration } from '../rules/duration';
+import { editTags, notRemoved, setDimensions } from './corrections';
 import { bound, emit, note, notify, statusChanged, transition } from './state';
 import { type LifecycleTimer, lifecycleTimers, rightsExpiryOf } from './timers';
 import { refusalOf } from './transition-table';
+import { moveToTrash, restoreFromTrash, trashTimer } from './trash';
 
 /**
  * The lifecycle engine: `(state, event, plan, now) → state + effects`. Pure and deterministic —
@@ -105,25 +105,10 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       statusChanged(s);
       return NONE;
     case 'trash':
-      s.trashed = {
-        by: e.by,
-        at: now,
-        from: s.state,
-        purgeAt: addDuration(now, e.keepFor),
-        ...(e.reason ? { reason: e.reason } : {}),
-      };
-      transition(s, 'trashed', e.reason ? `moved to the trash: ${e.reason}` : 'moved to the trash', now, {
-        by: e.by,
-        event: 'trashed',
-      });
-      statusChanged(s);
+      moveToTrash(s, e, now);
       return NONE;
     case 'untrash': {
-      // An asset trashed while its first ingest ran was stored meanwhile (ingest leaves `trashed` alone).
-      const from = s.trashed?.from ?? 'stored';
-      const back = from === 'created' && s.ingestedVersion > 0 ? 'stored' : from;
-      delete s.trashed;
-      transition(s, back, `restored from the trash by ${e.by}`, now, { by: e.by, event: 'untrashed' });
+      restoreFromTrash(s, e.by, now);
       recheck(s, plan, now);
       // The upload's flows held back while it was in the trash start now (unless models still run).
       if (s.uploadFlowsDue && s.enriching === undefined) {
@@ -133,21 +118,13 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       return NONE;
     }
     case 'edit-tags':
-      editTags(s, e, plan, now);
+      editTags(s, e, now);
+      // Conditions read tags (compliance, freeze triggers): judged again.
+      recheck(s, plan, now);
       return NONE;
-    case 'set-dimensions': {
-      const before = s.dimensions ?? e.before;
-      const after = { ...before, ...e.set };
-      for (const [name, values] of Object.entries(after)) if (values.length === 0) delete after[name];
-      const text = (values: string[] | undefined) => (values ?? []).join(', ') || '—';
-      const changes = Object.keys(e.set)
-        .filter((name) => text(before[name]) !== text(after[name]))
-        .map((name) => `${name}: ${text(before[name])} → ${text(after[name])}`);
-      s.dimensions = after;
-      note(s, 'dimensions-changed', changes.join('; ') || 'no change', now, e.by);
-      statusChanged(s);
+    case 'set-dimensions':
+      setDimensions(s, e, now);
       return NONE;
-    }
     case 'move-project':
       emit(s, { type: 'set-project', project: e.to });
       note(s, 'moved', `project ${e.from} → ${e.to}`, now, e.by);
@@ -202,41 +179,6 @@ function handle(s: EngineState, e: LifecycleEvent, plan: RuleSetPlan, now: strin
       fireDueTimers(s, plan, now);
       return NONE;
   }
-}
-
-/**
- * A person's tag corrections. Added and confirmed tags become theirs (`tagSources`); removed ones
- * are remembered so that a re-ingest or the models do not bring them back, unless added again.
- */
-function editTags(
-  s: EngineState,
-  e: Extract<LifecycleEvent, { type: 'edit-tags' }>,
-  plan: RuleSetPlan,
-  now: string,
-) {
-  const add = [...new Set((e.add ?? []).map((t) => t.trim()))];
-  const remove = new Set(e.remove ?? []);
-  const sources = { ...(s.tagSources ?? {}) };
-  for (const tag of [...add, ...(e.confirm ?? [])]) sources[tag] = { source: 'user', by: e.by, at: now };
-  for (const tag of remove) delete sources[tag];
-  s.tagSources = sources;
-  s.removedTags = [...new Set([...(s.removedTags ?? []).filter((t) => !add.includes(t)), ...remove])].sort();
-  s.asset.tags = [...new Set([...s.asset.tags.filter((t) => !remove.has(t)), ...add])].sort();
-  s.derivedTags = (s.derivedTags ?? []).filter((t) => !remove.has(t));
-  const said = [
-    add.length > 0 ? `added ${add.join(', ')}` : '',
-    remove.size > 0 ? `removed ${[...remove].join(', ')}` : '',
-    e.confirm?.length ? `confirmed ${e.confirm.join(', ')}` : '',
-  ];
-  note(s, 'tags-changed', said.filter(Boolean).join('; '), now, e.by);
-  // Conditions read tags (compliance, freeze triggers): judged again.
-  recheck(s, plan, now);
-}
-
-/** Tags a person removed do not come back from ingest or the models. */
-function notRemoved(s: EngineState, tags: FoundTag[]): FoundTag[] {
-  const removed = new Set(s.removedTags ?? []);
-  return removed.size === 0 ? tags : tags.filter((t) => !removed.has(t.name));
 }
 
 /** Ingest of `version` finished: what it found becomes the asset's, and a new asset is stored. */
@@ -502,13 +444,8 @@ export type EngineTimer = Omit<LifecycleTimer, 'kind'> & { kind: LifecycleTimer[
  */
 export function timersOf(s: EngineState, plan: RuleSetPlan, now: string): EngineTimer[] {
   const timers: EngineTimer[] = lifecycleTimers(plan, lifecycleFacts(s), now);
-  // A legal hold placed on an asset in the trash keeps it there until the hold is released.
-  if (s.state === 'trashed' && s.trashed && !s.legalHold)
-    timers.push({
-      kind: 'trash',
-      at: s.trashed.purgeAt,
-      reason: `in the trash since ${s.trashed.at.slice(0, 10)}: emptied from the trash, purge`,
-    });
+  const emptying = trashTimer(s);
+  if (emptying) timers.push(emptying);
   for (const g of s.grants ?? [])
     timers.push({
       kind: 'grant',
