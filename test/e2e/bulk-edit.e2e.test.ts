@@ -1,3 +1,4 @@
+import { seriousAccessibilityProblems } from '../support/accessibility';
 import { browserSuite, screenshot, signedInPage } from '../support/browser';
 import { waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
@@ -37,6 +38,7 @@ describe('bulk edit in the web app (Chromium)', () => {
     expect(await page.getByTestId('bulk-progress').textContent()).toContain('done 2 · refused 1');
     await page.getByRole('list', { name: 'Refused' }).filter({ hasText: 'bulkshot-frozen.jpg' }).waitFor();
     await screenshot(page, 'library-bulk-edit');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
 
     for (const id of ids.slice(0, 2))
       expect((await suite.harness.http.get(`/api/assets/${id}`).expect(200)).body.tags).toContain('summer');
