@@ -1,4 +1,5 @@
 import { RE2JS } from 're2js';
+import { AssetflowError, ErrorCodes } from '../domain/errors';
 import type { FieldPlan } from './plan';
 
 /**
@@ -110,4 +111,18 @@ function problemOf(field: FieldPlan, value: unknown): string | undefined {
         return `may only contain ${field.values.join(', ')}`;
       return undefined;
   }
+}
+
+/** Refuses (400 METADATA_INVALID, naming each field) metadata over the size limits; a change at the edge. */
+export function refuseOversizedMetadata(set: Record<string, unknown>): void {
+  const tooLarge = metadataSizeProblems(set);
+  if (Object.keys(tooLarge).length > 0)
+    throw new AssetflowError(
+      ErrorCodes.METADATA_INVALID,
+      Object.entries(tooLarge)
+        .map(([field, problem]) => `${field === '*' ? 'metadata' : field} ${problem}`)
+        .join('; '),
+      400,
+      { fields: tooLarge },
+    );
 }

@@ -7,7 +7,7 @@ import {
 } from '../domain/bulk-change';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { atLeast, isAdmin, type Principal } from '../policy/access';
-import { metadataSizeProblems } from '../rules/metadata';
+import { refuseOversizedMetadata } from '../rules/metadata';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
 import type { AccessService } from './access.service';
 
@@ -86,18 +86,7 @@ export class BulkEditService {
  * a single change has too.
  */
 function refuseOversized(change: BulkChange): void {
-  if (change.kind === 'metadata') {
-    const problems = metadataSizeProblems(change.set);
-    if (Object.keys(problems).length > 0)
-      throw new AssetflowError(
-        ErrorCodes.METADATA_INVALID,
-        Object.entries(problems)
-          .map(([field, problem]) => `${field === '*' ? 'metadata' : field} ${problem}`)
-          .join('; '),
-        400,
-        { fields: problems },
-      );
-  }
+  if (change.kind === 'metadata') refuseOversizedMetadata(change.set);
   const bytes = Buffer.byteLength(JSON.stringify(change));
   if (bytes > BULK_CHANGE_MAX_BYTES)
     throw new AssetflowError(

@@ -4,7 +4,7 @@ import type { AuditRepository } from '../../catalogue/audit.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { Notices } from '../../operations/notices';
 import { isAdmin } from '../../policy/access';
-import { metadataSizeProblems } from '../../rules/metadata';
+import { refuseOversizedMetadata } from '../../rules/metadata';
 import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
 import type { MigrationService } from '../../services/migration.service';
@@ -112,16 +112,7 @@ export function lifecycleRouter(deps: {
   });
   mount(router, setAssetMetadata, async ({ params, body }, req, res) => {
     const { set } = body;
-    const tooLarge = metadataSizeProblems(set);
-    if (Object.keys(tooLarge).length > 0)
-      throw new AssetflowError(
-        ErrorCodes.METADATA_INVALID,
-        Object.entries(tooLarge)
-          .map(([field, problem]) => `${field === '*' ? 'metadata' : field} ${problem}`)
-          .join('; '),
-        400,
-        { fields: tooLarge },
-      );
+    refuseOversizedMetadata(set);
     res.json(
       await workflows.updateAsset(await existing(params.id), setMetadataUpdate, {
         by: actorOf(req).email,

@@ -166,4 +166,26 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
     expect(again.body.error.code).toBe('ALREADY_IN_PROJECT');
     await record(id, 'asset-lifecycle-v8-moved');
   });
+
+  it('metadata over the size limits is refused at the edge, alone or in a batch; a batch change over 8 KiB too', async () => {
+    const { id } = await upload([120, 120, 40]);
+    const huge = { campaign: 'x'.repeat(5000) };
+    const alone = await harness.http.patch(`/api/assets/${id}/metadata`).send({ set: huge }).expect(400);
+    expect(alone.body.error).toMatchObject({
+      code: 'METADATA_INVALID',
+      details: { fields: { campaign: expect.any(String) } },
+    });
+    const batch = await harness.http
+      .post('/api/batches')
+      .send({ assetIds: [id], change: { kind: 'metadata', set: huge } })
+      .expect(400);
+    expect(batch.body.error.code).toBe('METADATA_INVALID');
+    // Within the per-field limits, but too large to copy into a thousand steps of a batch's history.
+    const wide = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`f${i}`, 'y'.repeat(4000)]));
+    const tooWide = await harness.http
+      .post('/api/batches')
+      .send({ assetIds: [id], change: { kind: 'metadata', set: wide } })
+      .expect(400);
+    expect(tooWide.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { max: 8192 } });
+  });
 });
