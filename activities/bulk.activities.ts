@@ -1,6 +1,5 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { BulkChange, BulkResult } from '../domain/bulk-change';
 import { Notices } from '../operations/notices';
 import {
@@ -31,14 +30,19 @@ export function createBulkActivities(deps: AssetActivityDeps) {
       roles: string[];
       change: BulkChange;
     }): Promise<BulkResult> {
-      const { assetId } = input;
-      const asset = await assets.find(assetId);
-      if (!asset) return refused(assetId, 'ASSET_NOT_FOUND', `No asset with id ${assetId}.`);
-      const [update, arg] = updateOf(input.change, { by: input.by, roles: input.roles }, asset.dimensions);
+      const { assetId, change } = input;
+      // Only a reclassification needs the catalogue: the workflow may never have seen the upload's.
+      let dimensions: Record<string, string[]> = {};
+      if (change.kind === 'dimensions') {
+        const asset = await assets.find(assetId);
+        if (!asset) return refused(assetId, 'ASSET_NOT_FOUND', `No asset with id ${assetId}.`);
+        dimensions = asset.dimensions;
+      }
+      const [update, arg] = updateOf(change, { by: input.by, roles: input.roles }, dimensions);
       try {
         const view = await Context.current()
           .client.workflow.getHandle(`asset-${assetId}`)
-          .executeUpdate(update, { args: [arg], updateId: input.updateId });
+          .executeUpdate<LifecycleView, [unknown]>(update, { args: [arg], updateId: input.updateId });
         await noticeOf(notices, assetId, input.change, view);
         return { assetId, ok: true, state: view.state };
       } catch (error) {
@@ -74,39 +78,32 @@ const refused = (assetId: string, code: string, message: string): BulkResult => 
 
 type Actor = { by: string; roles: string[] };
 
-/** The update (and its argument) that makes this change to one asset. */
-function updateOf(
-  change: BulkChange,
-  actor: Actor,
-  dimensions: Record<string, string[]>,
-): [UpdateDefinition<LifecycleView, [never]>, unknown] {
-  const as = <A>(u: UpdateDefinition<LifecycleView, [A]>, arg: A) =>
-    [u as UpdateDefinition<LifecycleView, [never]>, arg] as [
-      UpdateDefinition<LifecycleView, [never]>,
-      unknown,
-    ];
+/** The update (its name, and its argument) that makes this change to one asset. */
+function updateOf(change: BulkChange, actor: Actor, dimensions: Record<string, string[]>): [string, unknown] {
   switch (change.kind) {
     case 'metadata':
-      return as(setMetadataUpdate, { ...actor, set: change.set });
+      return [setMetadataUpdate.name, { ...actor, set: change.set }];
     case 'tags':
-      return as(editTagsUpdate, {
-        ...actor,
-        ...(change.add ? { add: change.add } : {}),
-        ...(change.remove ? { remove: change.remove } : {}),
-      });
+      return [
+        editTagsUpdate.name,
+        {
+          ...actor,
+          ...(change.add ? { add: change.add } : {}),
+          ...(change.remove ? { remove: change.remove } : {}),
+        },
+      ];
     case 'dimensions':
-      return as(setDimensionsUpdate, { ...actor, set: change.set, before: dimensions });
+      return [setDimensionsUpdate.name, { ...actor, set: change.set, before: dimensions }];
     case 'freeze':
-      return as(freezeUpdate, { ...actor, reason: change.reason });
+      return [freezeUpdate.name, { ...actor, reason: change.reason }];
     case 'unfreeze':
-      return as(unfreezeUpdate, actor);
+      return [unfreezeUpdate.name, actor];
     case 'archive':
-      return as(archiveUpdate, actor);
+      return [archiveUpdate.name, actor];
     case 'trash':
-      return as(trashUpdate, {
-        ...actor,
-        keepFor: change.keepFor,
-        ...(change.reason ? { reason: change.reason } : {}),
-      });
+      return [
+        trashUpdate.name,
+        { ...actor, keepFor: change.keepFor, ...(change.reason ? { reason: change.reason } : {}) },
+      ];
   }
 }

@@ -1,4 +1,5 @@
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
+import type { BulkResult } from '../domain/bulk-change';
 import { AssetflowError } from '../domain/errors';
 import type { Principal } from '../policy/access';
 import type { AssetWorkflows } from '../temporal/asset-workflows.client';
@@ -12,9 +13,8 @@ export const TRASH_LIST_MAX = 500;
 /** Workflow updates a bulk request runs at once. */
 const UPDATES_IN_FLIGHT = 8;
 
-export type TrashResult =
-  | { assetId: string; ok: true; state: string }
-  | { assetId: string; ok: false; error: { code: string; message: string } };
+/** What became of one asset of a bulk request (the same shape a bulk edit reports). */
+export type TrashResult = BulkResult;
 
 /**
  * Deleting and restoring assets. Deleting moves an asset to the trash through its workflow, which

@@ -71,7 +71,7 @@ export type OwnSession = Schemas['OwnSession'];
 export type ApiToken = Schemas['ApiToken'];
 export type ShareLink = Schemas['ShareLink'];
 export type ApprovalTask = Schemas['ApprovalTask'];
-export type TrashResult = Schemas['TrashResult'];
+export type AssetOutcome = Schemas['AssetOutcome'];
 /** The signed-in user (`GET /api/auth/me`). */
 export type Me = User;
 

@@ -2,6 +2,7 @@ import { BULK_CHANGE_MAX_BYTES, BULK_EDIT_MAX } from '../../domain/bulk-change';
 import { MAX_TAG_EDITS, MAX_TAG_LENGTH } from '../../lifecycle/transition-table';
 import { operation } from '../contract/operation';
 import { Closed, component, Type, Uuid } from '../contract/schema';
+import { AssetOutcome } from './trash.contract';
 
 const Tag = 'Bulk edits';
 const Tags = Type.Optional(
@@ -38,18 +39,6 @@ const BulkChange = component(
   ]),
 );
 
-const BulkResult = component(
-  'BulkResult',
-  Type.Union([
-    Closed({ assetId: Uuid, ok: Type.Literal(true), state: Type.String() }),
-    Closed({
-      assetId: Uuid,
-      ok: Type.Literal(false),
-      error: Closed({ code: Type.String(), message: Type.String() }),
-    }),
-  ]),
-);
-
 const BulkProgress = component(
   'BulkProgress',
   Closed({
@@ -61,7 +50,7 @@ const BulkProgress = component(
     succeeded: Type.Integer({ minimum: 0 }),
     failed: Type.Integer({ minimum: 0 }),
     finished: Type.Boolean(),
-    results: Type.Array(BulkResult, { description: 'Per asset done so far, in the order they finished' }),
+    results: Type.Array(AssetOutcome, { description: 'Per asset done so far, in the order they finished' }),
   }),
 );
 

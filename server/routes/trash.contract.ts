@@ -27,8 +27,9 @@ const BatchBody = Closed({
   assetIds: Type.Array(Uuid, { minItems: 1, maxItems: TRASH_BATCH_MAX, uniqueItems: true }),
 });
 
-const TrashResult = component(
-  'TrashResult',
+/** What became of one asset of a bulk request: the state it is in now, or why it was refused (also a bulk edit's). */
+export const AssetOutcome = component(
+  'AssetOutcome',
   Type.Union([
     Closed({ assetId: Uuid, ok: Type.Literal(true), state: AssetState }),
     Closed({
@@ -42,7 +43,7 @@ const TrashResult = component(
 const batchAnswer = {
   200: {
     description: 'Per asset, in the order given: the state it is in now, or why it was refused',
-    json: Closed({ results: Type.Array(TrashResult) }),
+    json: Closed({ results: Type.Array(AssetOutcome) }),
   },
 };
 

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { type Asset, call, client, messageOf, type TrashResult } from '../api';
+import { type Asset, type AssetOutcome, call, client, messageOf } from '../api';
 import { useT } from '../i18n';
 
 /**
@@ -78,7 +78,7 @@ export function TrashActions({ asset, onChanged }: { asset: Asset; onChanged(): 
 }
 
 /** A bulk answer of one asset as an error when it was refused (the page shows its message). */
-export function failedOf({ results }: { results: TrashResult[] }): void {
+export function failedOf({ results }: { results: AssetOutcome[] }): void {
   const refused = results.find((r) => !r.ok);
   if (refused && !refused.ok) throw new Error(refused.error.message);
 }
