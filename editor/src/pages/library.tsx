@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import {
   call,
   client,
@@ -38,26 +38,40 @@ export function Library({ me }: { me: Me }) {
   const [collection, setCollection] = useState<SavedSearch | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkMessage, setBulkMessage] = useState('');
-
-  const run = useCallback(async (q: string, f: Record<string, string[]>) => {
-    setCollection(null);
-    // The facet filters are families the answer's `facets` named (`colour`, `dim.market`…): each is
-    // repeated for OR. The document lists the fixed ones; `dim.<dimension>` ones are open-ended.
-    setResult(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: 60 } } })));
+  // Assets this page moved to the trash. The workflow answers before the search index drops them,
+  // so an answer read just after could still list them: they are left out of every answer shown.
+  const trashedHere = useRef(new Set<string>());
+  const show = useCallback((answer: SearchResult) => {
+    setResult({ ...answer, items: answer.items.filter((i) => !trashedHere.current.has(i.id)) });
   }, []);
+
+  const run = useCallback(
+    async (q: string, f: Record<string, string[]>) => {
+      setCollection(null);
+      // The facet filters are families the answer's `facets` named (`colour`, `dim.market`…): each is
+      // repeated for OR. The document lists the fixed ones; `dim.<dimension>` ones are open-ended.
+      show(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: 60 } } })));
+    },
+    [show],
+  );
   const loadSaved = useCallback(async () => {
     setSavedSearches((await call(client.GET('/api/saved-searches'))).savedSearches);
   }, []);
   /** What the saved search finds now: assets added since it was saved appear. */
-  const openCollection = useCallback(async (saved: SavedSearch) => {
-    setCollection(saved);
-    const path = { savedSearchId: saved.id };
-    setResult(
-      await call(
-        client.GET('/api/saved-searches/{savedSearchId}/results', { params: { path, query: { limit: 60 } } }),
-      ),
-    );
-  }, []);
+  const openCollection = useCallback(
+    async (saved: SavedSearch) => {
+      setCollection(saved);
+      const path = { savedSearchId: saved.id };
+      show(
+        await call(
+          client.GET('/api/saved-searches/{savedSearchId}/results', {
+            params: { path, query: { limit: 60 } },
+          }),
+        ),
+      );
+    },
+    [show],
+  );
   useEffect(() => {
     void run('', {});
     void loadSaved();
@@ -119,6 +133,11 @@ export function Library({ me }: { me: Me }) {
           ...(await call(client.POST('/api/trash', { body: { assetIds: ids.slice(i, i + 100) } }))).results,
         );
       const refused = results.flatMap((r) => (r.ok ? [] : [r]));
+      for (const r of results) if (r.ok) trashedHere.current.add(r.assetId);
+      setResult(
+        (current) =>
+          current && { ...current, items: current.items.filter((i) => !trashedHere.current.has(i.id)) },
+      );
       setSelected(new Set(refused.map((r) => r.assetId)));
       setBulkMessage(
         refused.length === 0

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Asset, call, client, messageOf } from '../api';
 import { useT } from '../i18n';
 
@@ -12,10 +12,14 @@ export function TrashPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [refusals, setRefusals] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
+  // Assets restored from this page. The workflow answers before the catalogue records the restore,
+  // so a list read just after could still hold them: they are left out of every list shown.
+  const restoredHere = useRef(new Set<string>());
 
   const load = useCallback(async () => {
     try {
-      setItems((await call(client.GET('/api/trash'))).items);
+      const { items } = await call(client.GET('/api/trash'));
+      setItems(items.filter((a) => !restoredHere.current.has(a.id)));
     } catch (err) {
       setError(messageOf(err));
     }
@@ -36,6 +40,7 @@ export function TrashPage() {
     try {
       const { results } = await call(client.POST('/api/trash/restore', { body: { assetIds } }));
       setRefusals(Object.fromEntries(results.flatMap((r) => (r.ok ? [] : [[r.assetId, r.error.message]]))));
+      for (const r of results) if (r.ok) restoredHere.current.add(r.assetId);
       setSelected(new Set());
       await load();
     } catch (err) {
