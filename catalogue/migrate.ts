@@ -18,6 +18,7 @@ import * as savedSearches from './migrations/0017-saved-searches';
 import * as searchPendingLists from './migrations/0018-search-pending-lists';
 import * as trash from './migrations/0019-trash';
 import * as tagSources from './migrations/0020-tag-sources';
+import * as collections from './migrations/0021-collections';
 
 /**
  * Migrations in the order they run. Listed here rather than read from disk so they are the same
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0018-search-pending-lists': searchPendingLists,
   '0019-trash': trash,
   '0020-tag-sources': tagSources,
+  '0021-collections': collections,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -25,6 +25,8 @@ export interface CatalogueSchema {
   comments: CommentsTable;
   notifications: NotificationsTable;
   saved_searches: SavedSearchesTable;
+  collections: CollectionsTable;
+  collection_items: CollectionItemsTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -290,4 +292,23 @@ export interface SavedSearchesTable {
   interpreted_on: ColumnType<Date | string, string, string>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CollectionsTable {
+  id: string;
+  owner: string;
+  /** The team it is shared with (a name from `users.teams`): its members may change the items. */
+  team: string | null;
+  name: string;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface CollectionItemsTable {
+  collection_id: string;
+  asset_id: string;
+  /** The item's place in the collection, from 0. */
+  position: number;
+  added_by: string;
+  added_at: CreatedAt;
 }

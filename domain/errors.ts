@@ -52,6 +52,9 @@ export const ErrorCodes = {
   SAVED_SEARCH_NOT_FOUND: 'SAVED_SEARCH_NOT_FOUND',
   /** A person may keep only so many saved searches; delete one first. */
   TOO_MANY_SAVED_SEARCHES: 'TOO_MANY_SAVED_SEARCHES',
+  COLLECTION_NOT_FOUND: 'COLLECTION_NOT_FOUND',
+  /** A person may keep only so many collections; delete one first. */
+  TOO_MANY_COLLECTIONS: 'TOO_MANY_COLLECTIONS',
   VERSION_NOT_FOUND: 'VERSION_NOT_FOUND',
   RENDITION_UNKNOWN: 'RENDITION_UNKNOWN',
   CHANNEL_UNKNOWN: 'CHANNEL_UNKNOWN',

@@ -10,6 +10,8 @@ const ANALYSTS: Requirement = { kind: 'role', anyOf: ['analyst'] };
 const asset = (level: 'view' | 'edit' | 'manage'): Requirement => ({ kind: 'asset', level });
 /** Owners manage their saved searches; members of the team one is shared with view it. */
 const savedSearch = (level: 'view' | 'manage'): Requirement => ({ kind: 'saved-search', level });
+/** Owners manage their collections; members of the team one is shared with change its items. */
+const collection = (level: 'view' | 'edit' | 'manage'): Requirement => ({ kind: 'collection', level });
 
 /**
  * What every endpoint requires, keyed `METHOD /path` as in the OpenAPI document. The server
@@ -111,6 +113,12 @@ export const endpointPolicy: Record<string, Requirement> = {
   'PATCH /api/saved-searches/{savedSearchId}': savedSearch('manage'),
   'DELETE /api/saved-searches/{savedSearchId}': savedSearch('manage'),
   'GET /api/saved-searches/{savedSearchId}/results': savedSearch('view'), // finds what the caller can see
+  'GET /api/collections': SIGNED_IN, // the caller's own and those shared with their teams
+  'POST /api/collections': SIGNED_IN, // + body: a team the caller is in, view on every asset
+  'GET /api/collections/{collectionId}': collection('view'), // lists the items the caller can see
+  'PATCH /api/collections/{collectionId}': collection('manage'),
+  'DELETE /api/collections/{collectionId}': collection('manage'),
+  'PUT /api/collections/{collectionId}/assets': collection('edit'), // + body: view on every asset
 
   'GET /api/rule-sets': SIGNED_IN,
   'GET /api/rule-sets/{name}': SIGNED_IN,

@@ -3,7 +3,8 @@ import { type AccessLevel, atLeast, isAdmin, type Principal } from './access';
 /**
  * What an endpoint requires of its caller. Resources are named by the path: `asset` is the asset
  * in `{id}`, `approval` the approval in `{approvalId}`, `project` the project in `{project}`,
- * `share` the share link in `{id}`, `saved-search` the saved search in `{savedSearchId}`.
+ * `share` the share link in `{id}`, `saved-search` the saved search in `{savedSearchId}`,
+ * `collection` the collection in `{collectionId}`.
  */
 export type Requirement =
   | { kind: 'public' }
@@ -14,15 +15,17 @@ export type Requirement =
   | { kind: 'project'; level: AccessLevel }
   | { kind: 'share' }
   /** Its owner holds `manage`; members of the team it is shared with, `view`. */
-  | { kind: 'saved-search'; level: AccessLevel };
+  | { kind: 'saved-search'; level: AccessLevel }
+  /** Its owner holds `manage`; members of the team it is shared with, `edit` (they change its items). */
+  | { kind: 'collection'; level: AccessLevel };
 
-export type ResourceKind = 'asset' | 'approval' | 'project' | 'share' | 'saved-search';
+export type ResourceKind = 'asset' | 'approval' | 'project' | 'share' | 'saved-search' | 'collection';
 
 /** Whether deciding needs the caller's access to the resource the path names. */
 export function namesResource(
   requirement: Requirement,
 ): requirement is Extract<Requirement, { kind: ResourceKind }> {
-  return ['asset', 'approval', 'project', 'share', 'saved-search'].includes(requirement.kind);
+  return ['asset', 'approval', 'project', 'share', 'saved-search', 'collection'].includes(requirement.kind);
 }
 
 /**
@@ -54,6 +57,16 @@ export function levelOnSavedSearch(
 ): AccessLevel | undefined {
   if (search.owner === principal.id) return 'manage';
   if (search.team !== null && principal.teams.includes(search.team)) return 'view';
+  return undefined;
+}
+
+/** A collection's owner manages it; members of the team it is shared with change its items. */
+export function levelOnCollection(
+  principal: Principal,
+  collection: { owner: string; team: string | null },
+): AccessLevel | undefined {
+  if (collection.owner === principal.id) return 'manage';
+  if (collection.team !== null && principal.teams.includes(collection.team)) return 'edit';
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { AnalyticsRepository } from '../catalogue/analytics.repository';
 import { ApprovalRepository } from '../catalogue/approval.repository';
 import { AssetRepository } from '../catalogue/asset.repository';
 import { AuditRepository } from '../catalogue/audit.repository';
+import { CollectionRepository } from '../catalogue/collection.repository';
 import { CommentRepository } from '../catalogue/comment.repository';
 import { type Database, openDatabase } from '../catalogue/database';
 import { DuplicateRepository } from '../catalogue/duplicate.repository';
@@ -38,6 +39,7 @@ export interface Storage {
   comments: CommentRepository;
   notifications: NotificationRepository;
   savedSearches: SavedSearchRepository;
+  collections: CollectionRepository;
   analytics: AnalyticsRepository;
   blobs: FileBlobStore;
 }
@@ -136,6 +138,7 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     comments: new CommentRepository(database.db),
     notifications: new NotificationRepository(database.db),
     savedSearches: new SavedSearchRepository(database.db),
+    collections: new CollectionRepository(database.db),
     analytics: new AnalyticsRepository(database.db),
     blobs: new FileBlobStore(blobDir, coldDir, processBlobWriter()),
   };

@@ -11,6 +11,7 @@ import { AccessService } from '../services/access.service';
 import { AssetService } from '../services/asset.service';
 import { BulkEditService } from '../services/bulk-edit.service';
 import { ChannelExportService } from '../services/channel-export.service';
+import { CollectionService } from '../services/collection.service';
 import { CommentService } from '../services/comment.service';
 import { ContentLookupService } from '../services/content-lookup.service';
 import { HealthService } from '../services/health.service';
@@ -55,6 +56,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     approvals: storage.approvals,
     shares: storage.shares,
     savedSearches: storage.savedSearches,
+    collections: storage.collections,
   });
   const distribution = distributionOf(storage, config.limits);
   const uses = new UseRecorder({ workflows });
@@ -126,6 +128,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     migrations,
     search,
     savedSearches: new SavedSearchService({ savedSearches: storage.savedSearches, search }),
+    collections: new CollectionService({ collections: storage.collections, assets: storage.assets, access }),
     identity: new IdentityService(storage.identity, config.auth),
     approvals: storage.approvals,
     blobs: storage.blobs,

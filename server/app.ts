@@ -13,6 +13,7 @@ import type { AccessService } from '../services/access.service';
 import type { AssetService } from '../services/asset.service';
 import type { BulkEditService } from '../services/bulk-edit.service';
 import type { ChannelExportService } from '../services/channel-export.service';
+import type { CollectionService } from '../services/collection.service';
 import type { CommentService } from '../services/comment.service';
 import type { ContentLookupService } from '../services/content-lookup.service';
 import type { DistributionService } from '../services/distribution.service';
@@ -43,6 +44,7 @@ import { assetsRouter } from './routes/assets.routes';
 import { authenticateRequests, authRouter } from './routes/auth.routes';
 import { batchesRouter } from './routes/batches.routes';
 import { collaborationRouter } from './routes/collaboration.routes';
+import { collectionsRouter } from './routes/collections.routes';
 import { contentLookupRouter } from './routes/content-lookup.routes';
 import { correctionsRouter } from './routes/corrections.routes';
 import { distributionRouter } from './routes/distribution.routes';
@@ -68,6 +70,7 @@ export interface AppDeps {
   migrations: MigrationService;
   search: SearchService;
   savedSearches: SavedSearchService;
+  collections: CollectionService;
   identity: IdentityService;
   access: AccessService;
   shares: ShareService;
@@ -140,6 +143,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(ruleSetsRouter(deps.ruleSets));
   app.use(searchRouter(deps));
   app.use(savedSearchesRouter(deps));
+  app.use(collectionsRouter(deps));
 
   if (deps.webDir) app.use(webApp(deps.webDir));
 

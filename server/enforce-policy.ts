@@ -41,7 +41,7 @@ export function enforcePolicy(access: AccessService): RequestHandler {
           : {};
       const { params } = endpoint;
       enforce(decide(user, endpoint.requirement, resource), {
-        id: params.id ?? params.approvalId ?? params.project ?? params.savedSearchId,
+        id: params.id ?? params.approvalId ?? params.project ?? params.savedSearchId ?? params.collectionId,
       });
       next();
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { AccessRepository, ProjectRecord } from '../catalogue/access.repository';
 import type { ApprovalRepository } from '../catalogue/approval.repository';
+import type { CollectionRepository } from '../catalogue/collection.repository';
 import type { SavedSearchRepository } from '../catalogue/saved-search.repository';
 import type { ShareRepository } from '../catalogue/share.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
@@ -15,6 +16,7 @@ import {
 } from '../policy/access';
 import {
   decide,
+  levelOnCollection,
   levelOnSavedSearch,
   type Requirement,
   type ResourceAccess,
@@ -32,6 +34,7 @@ export class AccessService {
       approvals: ApprovalRepository;
       shares: ShareRepository;
       savedSearches: Pick<SavedSearchRepository, 'byId'>;
+      collections: Pick<CollectionRepository, 'byId'>;
     },
   ) {}
 
@@ -61,6 +64,13 @@ export class AccessService {
           creator: share.createdBy === principal.id,
           level: await this.lowestLevel(principal, share.assetIds),
         };
+      }
+      case 'collection': {
+        const id = params.collectionId;
+        const collection = isUuid(id) ? await this.deps.collections.byId(id) : undefined;
+        if (!collection) return {};
+        const level = levelOnCollection(principal, { owner: collection.owner.id, team: collection.team });
+        return level ? { level } : {};
       }
       case 'saved-search': {
         const id = params.savedSearchId;
@@ -225,7 +235,14 @@ function notFound(resource: ResourceKind, details: { id?: string }): AssetflowEr
       return new AssetflowError(ErrorCodes.SHARE_NOT_FOUND, `No share link ${id}.`, 404, { id });
     case 'saved-search':
       return savedSearchNotFound(id);
+    case 'collection':
+      return collectionNotFound(id);
   }
+}
+
+/** The answer for a collection the caller may not see, and for an id never used. */
+export function collectionNotFound(id: string): AssetflowError {
+  return new AssetflowError(ErrorCodes.COLLECTION_NOT_FOUND, `No collection ${id}.`, 404, { id });
 }
 
 /** The answer for a saved search the caller may not see, and for an id never used. */

@@ -6,9 +6,10 @@ import type {
 } from '../catalogue/saved-search.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
-import { isAdmin, type Principal } from '../policy/access';
+import type { Principal } from '../policy/access';
 import { savedSearchNotFound } from './access.service';
 import type { SearchResponse, SearchService } from './search.service';
+import { nameOf, refuseForeignTeam } from './team-sharing';
 
 /** How many saved searches one person may own, and how many a listing answers. */
 export const SAVED_SEARCH_LIMITS = { perOwner: 100, listed: 500 } as const;
@@ -70,7 +71,7 @@ export class SavedSearchService {
       );
     }
     const fields: SavedSearchFields = {
-      name: nameOf(input.name),
+      name: nameOf(input.name, 'saved search'),
       team: input.team ?? null,
       q: input.q,
       filters: input.filters ?? {},
@@ -101,7 +102,7 @@ export class SavedSearchService {
     if (change.team !== undefined && change.team !== current.team) refuseForeignTeam(actor, change.team);
     const q = change.q ?? current.q;
     const fields: SavedSearchFields = {
-      name: change.name === undefined ? current.name : nameOf(change.name),
+      name: change.name === undefined ? current.name : nameOf(change.name, 'saved search'),
       team: change.team === undefined ? current.team : change.team,
       q,
       filters: change.filters ?? current.filters,
@@ -144,25 +145,4 @@ export class SavedSearchService {
       visibleProjects: page.visibleProjects,
     });
   }
-}
-
-/** A name without its surrounding spaces; blank is refused. */
-function nameOf(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed === '')
-    throw new AssetflowError(ErrorCodes.VALIDATION_FAILED, 'Give the saved search a name.', 400, {
-      field: 'name',
-    });
-  return trimmed;
-}
-
-/** A search is shared only with a team its sharer belongs to (administrators: any team). */
-function refuseForeignTeam(actor: Principal, team: string | null): void {
-  if (team === null || isAdmin(actor) || actor.teams.includes(team)) return;
-  throw new AssetflowError(
-    ErrorCodes.VALIDATION_FAILED,
-    `You are not a member of the team "${team}"; share with one of your teams.`,
-    400,
-    { field: 'team', team, teams: actor.teams },
-  );
 }

@@ -42,7 +42,7 @@ export function statusesOf(op: Operation): Map<number, string> {
     add(
       404,
       namesResource(requirement)
-        ? `${requirement.kind.toUpperCase()}_NOT_FOUND: it does not exist, or is hidden from the caller`
+        ? `${requirement.kind.toUpperCase().replace('-', '_')}_NOT_FOUND: it does not exist, or is hidden from the caller`
         : 'The resource the path names does not exist',
     );
   if (op.body && ('json' in op.body || 'yaml' in op.body))

@@ -5,6 +5,7 @@ import { assetsOperations } from '../routes/assets.contract';
 import { authOperations } from '../routes/auth.contract';
 import { batchOperations } from '../routes/batches.contract';
 import { collaborationOperations } from '../routes/collaboration.contract';
+import { collectionsOperations } from '../routes/collections.contract';
 import { contentLookupOperations } from '../routes/content-lookup.contract';
 import { correctionOperations } from '../routes/corrections.contract';
 import { distributionOperations } from '../routes/distribution.contract';
@@ -41,6 +42,7 @@ export const allOperations: readonly Operation[] = [
   ...collaborationOperations,
   ...searchOperations,
   ...savedSearchesOperations,
+  ...collectionsOperations,
   ...distributionOperations,
   ...sharesOperations,
   ...traceOperations,

@@ -16,7 +16,8 @@ type Persona = (typeof PERSONAS)[number];
  * empty body, never with a 5xx); `401` not signed in; `403` signed in without the role or level;
  * `404` the resource is hidden from them. Columns: anonymous, viewer (view on p1), editor (edit on
  * p1), manager (manage on p1), other-team (a project of its own, nothing on p1), admin. The share
- * link was made by the administrator; so was the saved search, shared with the team `other`.
+ * link was made by the administrator; so were the saved search and the collection, shared with the
+ * team `other`.
  * A new endpoint needs its row here before the test passes.
  */
 const EXPECTED: Record<string, string> = {
@@ -97,6 +98,13 @@ const EXPECTED: Record<string, string> = {
   'GET /api/saved-searches/{savedSearchId}/results': '401 404 404 404 ok ok',
   // After the rows that read it: the administrator, last, deletes it.
   'DELETE /api/saved-searches/{savedSearchId}': '401 404 404 404 403 ok',
+  'GET /api/collections': '401 ok ok ok ok ok',
+  'POST /api/collections': '401 ok ok ok ok ok',
+  'GET /api/collections/{collectionId}': '401 404 404 404 ok ok',
+  'PATCH /api/collections/{collectionId}': '401 404 404 404 403 ok',
+  'PUT /api/collections/{collectionId}/assets': '401 404 404 404 ok ok',
+  // After the rows that read it: the administrator, last, deletes it.
+  'DELETE /api/collections/{collectionId}': '401 404 404 404 403 ok',
   'GET /api/rule-sets': '401 ok ok ok ok ok',
   'GET /api/rule-sets/{name}': '401 ok ok ok ok ok',
   'GET /api/rule-sets/{name}/versions/{version}': '401 ok ok ok ok ok',
@@ -135,6 +143,7 @@ const POLICY_CODES = new Set([
   'PROJECT_NOT_FOUND',
   'SHARE_NOT_FOUND',
   'SAVED_SEARCH_NOT_FOUND',
+  'COLLECTION_NOT_FOUND',
 ]);
 
 /**
@@ -195,6 +204,10 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       .post('/api/saved-searches')
       .send({ name: 'matrix', q: 'poster', team: 'other' })
       .expect(201);
+    const collection = await harness.http
+      .post('/api/collections')
+      .send({ name: 'matrix', team: 'other', assetIds: [assetId] })
+      .expect(201);
     const comment = await harness.http
       .post(`/api/assets/${assetId}/comments`)
       .send({ body: 'matrix' })
@@ -214,6 +227,7 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       assetId,
       shareId: share.body.id,
       savedSearchId: saved.body.id,
+      collectionId: collection.body.id,
       batchId: randomUUID(),
     });
   });
@@ -276,7 +290,7 @@ describe.each(databaseKinds)('authorisation matrix (%s)', (kind) => {
       expect({ key, persona, status: res.status }).toEqual({ key, persona, status: Number(expected) });
       if (expected === '401') expect(code).toBe('NOT_SIGNED_IN');
       else if (expected === '403') expect(code).toBe('FORBIDDEN');
-      else expect(code).toMatch(/^(ASSET|APPROVAL|PROJECT|SHARE|SAVED_SEARCH)_NOT_FOUND$/);
+      else expect(code).toMatch(/^(ASSET|APPROVAL|PROJECT|SHARE|SAVED_SEARCH|COLLECTION)_NOT_FOUND$/);
     }
   });
 });
