@@ -3,6 +3,8 @@ import { call, client, type Me } from './api';
 import { LanguageToggle, useT } from './i18n';
 import { AccountPage } from './pages/account';
 import { AssetPage } from './pages/asset-page';
+import { CollectionPage } from './pages/collection-page';
+import { CollectionsPage } from './pages/collections';
 import { Inbox } from './pages/inbox';
 import { Library } from './pages/library';
 import { SignIn } from './pages/sign-in';
@@ -10,7 +12,7 @@ import { TrashPage } from './pages/trash';
 import { UsersAdmin } from './pages/users-admin';
 import { RuleEditor } from './rule-editor/rule-editor';
 
-/** `#/library`, `#/assets/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/account`, `#/users`: the page from the location hash. */
+/** `#/library`, `#/assets/<id>`, `#/collections`, `#/collections/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/account`, `#/users`: the page from the location hash. */
 const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
 
 function useRoute(): string[] {
@@ -47,6 +49,9 @@ export function App() {
           <a href="#/library" aria-current={page === 'library' || page === 'assets' ? 'page' : undefined}>
             {t('library')}
           </a>
+          <a href="#/collections" aria-current={page === 'collections' ? 'page' : undefined}>
+            {t('collections')}
+          </a>
           <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>
             {t('inbox')}
           </a>
@@ -80,6 +85,10 @@ export function App() {
       <main>
         {page === 'assets' && param ? (
           <AssetPage id={param} me={me} />
+        ) : page === 'collections' && param ? (
+          <CollectionPage key={param} id={param} me={me} />
+        ) : page === 'collections' ? (
+          <CollectionsPage me={me} />
         ) : page === 'inbox' ? (
           <Inbox />
         ) : page === 'rules' ? (

@@ -314,7 +314,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
       <CorrectionsPanel asset={asset} plan={plan} onChanged={() => void load()} />
       <TrashActions asset={asset} onChanged={() => void load()} />
       <SimilarPanel key={id} assetId={id} />
-      {plan && <SharePanel assetId={id} renditions={Object.keys(plan.distribute.renditions)} />}
+      {plan && <SharePanel assetIds={[id]} renditions={Object.keys(plan.distribute.renditions)} />}
       {trail && (
         <section>
           <h2>{t('trail')}</h2>

@@ -11,6 +11,7 @@ import {
 } from '../api';
 import { useT } from '../i18n';
 import { BulkEditPanel } from './bulk-edit-panel';
+import { AddToCollection } from './collections';
 import { InterpretationChips, OpenCollection, SaveSearch, SmartCollectionList } from './smart-collections';
 
 interface Uploading {
@@ -295,6 +296,7 @@ export function Library({ me }: { me: Me }) {
               )}
             </div>
           )}
+          {selected.size > 0 && <AddToCollection assetIds={[...selected]} />}
           {selected.size > 0 && (
             <BulkEditPanel
               assetIds={[...selected]}

@@ -3,21 +3,30 @@ import { call, client, messageOf, type ShareLink } from '../api';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
 
-/** Make a share link for this asset (the URL is shown once), and see and revoke yours. */
-export function SharePanel({ assetId, renditions }: { assetId: string; renditions: string[] }) {
+/**
+ * Make a share link for these assets (one asset's page, or a collection's items; the URL is shown
+ * once), and see and revoke the person's links that carry all of them.
+ */
+export function SharePanel({ assetIds, renditions }: { assetIds: string[]; renditions: string[] }) {
   const t = useT();
   const [shares, setShares] = useState<ShareLink[]>([]);
   const [rendition, setRendition] = useState(renditions[renditions.length - 1] ?? '');
+  useEffect(() => {
+    if (!renditions.includes(rendition)) setRendition(renditions[renditions.length - 1] ?? '');
+  }, [renditions, rendition]);
   const [permission, setPermission] = useState<ShareLink['permission']>('download');
   const [password, setPassword] = useState('');
   const [days, setDays] = useState('');
   const [emails, setEmails] = useState('');
   const [made, setMade] = useState('');
   const [error, setError] = useState('');
+  // The ids as one string: a new array with the same ids does not load the list again.
+  const idsKey = assetIds.join(',');
   const load = useCallback(async () => {
     const r = await call(client.GET('/api/shares'));
-    setShares(r.shares.filter((s) => s.assetIds.includes(assetId)));
-  }, [assetId]);
+    const ids = idsKey.split(',');
+    setShares(r.shares.filter((s) => ids.every((id) => s.assetIds.includes(id))));
+  }, [idsKey]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -31,7 +40,7 @@ export function SharePanel({ assetId, renditions }: { assetId: string; rendition
       const r = await call(
         client.POST('/api/shares', {
           body: {
-            assetIds: [assetId],
+            assetIds,
             rendition,
             permission,
             ...(password ? { password } : {}),

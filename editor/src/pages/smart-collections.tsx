@@ -77,7 +77,7 @@ export function SaveSearch(props: {
   );
 }
 
-function TeamSelect(props: { teams: string[]; value: string; onChange(team: string): void }) {
+export function TeamSelect(props: { teams: string[]; value: string; onChange(team: string): void }) {
   const t = useT();
   // A search shared with a team the person has since left still shows which team that is.
   const teams =
