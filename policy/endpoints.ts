@@ -71,10 +71,11 @@ export const endpointPolicy: Record<string, Requirement> = {
   'POST /api/assets/{id}/archive': asset('edit'),
   'POST /api/assets/{id}/flows/{flow}': asset('edit'),
   'POST /api/assets/{id}/restore': asset('manage'),
-  'POST /api/assets/{id}/tags': asset('edit'),
-  'POST /api/assets/{id}/dimensions': asset('edit'),
+  'PATCH /api/assets/{id}/tags': asset('edit'),
+  'PATCH /api/assets/{id}/dimensions': asset('edit'),
   'POST /api/assets/{id}/move': asset('edit'), // + body: edit on the target project
   'DELETE /api/assets/{id}': asset('edit'), // into the trash; restorable until it empties
+  'POST /api/trash/{id}/restore': asset('edit'),
   'POST /api/batches': SIGNED_IN, // + body: edit on each asset, refused per asset
   'GET /api/batches/{batchId}': SIGNED_IN, // its starter's only (and administrators')
   'GET /api/trash': SIGNED_IN, // lists only what the caller can see

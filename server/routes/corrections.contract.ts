@@ -15,6 +15,7 @@ const Tags = (description: string) =>
   );
 
 export const editAssetTags = lifecycleAction({
+  method: 'patch',
   path: '/api/assets/{id}/tags',
   operationId: 'editAssetTags',
   summary: 'Add, remove or confirm tags',
@@ -33,6 +34,7 @@ export const editAssetTags = lifecycleAction({
 });
 
 export const setAssetDimensions = lifecycleAction({
+  method: 'patch',
   path: '/api/assets/{id}/dimensions',
   operationId: 'setAssetDimensions',
   summary:

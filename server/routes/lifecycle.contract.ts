@@ -138,6 +138,8 @@ const notEligible = 'NOT_ELIGIBLE: the rule set restricts this to roles the call
 
 /** A lifecycle change sent to the asset's workflow as an update; it answers the new view. */
 export function lifecycleAction<B extends { json: ReturnType<typeof Closed>; required?: boolean }>(spec: {
+  /** `post` for an act (freeze, archive…); `patch` for a change to part of the asset (tags, dimensions). */
+  method?: 'post' | 'patch';
   path: string;
   operationId: string;
   summary: string;
@@ -146,7 +148,7 @@ export function lifecycleAction<B extends { json: ReturnType<typeof Closed>; req
   errors: { 400?: string; 403?: string; 404?: string; 409: string };
 }) {
   return operation({
-    method: 'post',
+    method: spec.method ?? 'post',
     path: spec.path,
     operationId: spec.operationId,
     tag: 'Lifecycle',

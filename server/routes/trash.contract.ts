@@ -23,6 +23,17 @@ export const trashAsset = operation({
   errors: { 409: trashRefusals, 404: 'ASSET_NOT_FOUND' },
 });
 
+export const restoreAssetFromTrash = operation({
+  method: 'post',
+  path: '/api/trash/{id}/restore',
+  operationId: 'restoreAssetFromTrash',
+  tag: Tag,
+  summary: 'Restore an asset from the trash to the state it left',
+  params: assetParams,
+  responses: { 200: { description: 'The lifecycle view, out of the trash', json: LifecycleView } },
+  errors: { 409: 'NOT_IN_TRASH: the asset is not in the trash; ASSET_PURGED', 404: 'ASSET_NOT_FOUND' },
+});
+
 const BatchBody = Closed({
   assetIds: Type.Array(Uuid, { minItems: 1, maxItems: TRASH_BATCH_MAX, uniqueItems: true }),
 });
@@ -86,4 +97,4 @@ export const listTrash = operation({
   },
 });
 
-export const trashOperations = [trashAsset, trashAssets, restoreFromTrash, listTrash];
+export const trashOperations = [trashAsset, restoreAssetFromTrash, trashAssets, restoreFromTrash, listTrash];

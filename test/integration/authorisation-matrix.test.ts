@@ -64,8 +64,8 @@ const EXPECTED: Record<string, string> = {
   'POST /api/assets/{id}/unfreeze': '401 403 ok ok 404 ok',
   'POST /api/assets/{id}/legal-hold': '401 403 ok ok 404 ok',
   'POST /api/assets/{id}/archive': '401 403 ok ok 404 ok',
-  'POST /api/assets/{id}/tags': '401 403 ok ok 404 ok',
-  'POST /api/assets/{id}/dimensions': '401 403 ok ok 404 ok',
+  'PATCH /api/assets/{id}/tags': '401 403 ok ok 404 ok',
+  'PATCH /api/assets/{id}/dimensions': '401 403 ok ok 404 ok',
   'POST /api/assets/{id}/move': '401 403 ok ok 404 ok',
   'POST /api/assets/{id}/flows/{flow}': '401 403 ok ok 404 ok',
   'POST /api/assets/{id}/restore': '401 403 403 ok 404 ok',
@@ -132,6 +132,7 @@ const EXPECTED: Record<string, string> = {
   'POST /api/trash': '401 ok ok ok ok ok',
   'POST /api/trash/restore': '401 ok ok ok ok ok',
   'DELETE /api/assets/{id}': '401 403 ok ok 404 ok',
+  'POST /api/trash/{id}/restore': '401 403 ok ok 404 ok',
 };
 const COLUMNS: readonly Persona[] = PERSONAS;
 /** Codes by which the policy refuses; any other answer means the request got past it. */

@@ -48,7 +48,7 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
     // Ingest's rule taggers read a 640×480 picture as landscape.
     expect(tags).toEqual(expect.arrayContaining(['landscape', 'image']));
     const view = await harness.http
-      .post(`/api/assets/${id}/tags`)
+      .patch(`/api/assets/${id}/tags`)
       .send({ add: ['hero shot'], remove: ['landscape', '横版'], confirm: ['image'] })
       .expect(200);
     expect(view.body.asset.tags).toEqual(expect.arrayContaining(['hero shot', 'image']));
@@ -74,12 +74,12 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
     expect(after.tags).toEqual(expect.arrayContaining(['hero shot', 'image']));
 
     const compliance = await harness.http
-      .post(`/api/assets/${id}/tags`)
+      .patch(`/api/assets/${id}/tags`)
       .send({ remove: ['CN-mainland-only'] })
       .expect(409);
     expect(compliance.body.error.code).toBe('TAG_FROM_RULE');
     await harness.http
-      .post(`/api/assets/${id}/tags`)
+      .patch(`/api/assets/${id}/tags`)
       .send({ add: [''] })
       .expect(400);
     await record(id, 'asset-lifecycle-v8-tags-corrected');
@@ -92,7 +92,7 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       scenario: ['store'],
     });
     await harness.http
-      .post(`/api/assets/${id}/dimensions`)
+      .patch(`/api/assets/${id}/dimensions`)
       .send({ set: { region: ['EMEA'], scenario: ['store', 'social'] } })
       .expect(200);
     expect((await harness.http.get(`/api/assets/${id}`).expect(200)).body.dimensions).toEqual({
@@ -106,7 +106,7 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
     const found = await harness.http.get('/api/search').query({ 'dim.region': 'EMEA' }).expect(200);
     expect(found.body.items.map((i: { id: string }) => i.id)).toContain(id);
     const bad = await harness.http
-      .post(`/api/assets/${id}/dimensions`)
+      .patch(`/api/assets/${id}/dimensions`)
       .send({ set: { region: ['Mars'] } })
       .expect(400);
     expect(bad.body.error).toMatchObject({

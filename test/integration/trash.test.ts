@@ -73,11 +73,10 @@ describe.each(databaseKinds)('the trash through the API (%s)', (kind) => {
     });
     expect(again).not.toBe(id);
 
-    const restored = await harness.http
-      .post('/api/trash/restore')
-      .send({ assetIds: [id] })
-      .expect(200);
-    expect(restored.body.results).toEqual([{ assetId: id, ok: true, state: 'stored' }]);
+    const restored = await harness.http.post(`/api/trash/${id}/restore`).expect(200);
+    expect(restored.body.state).toBe('stored');
+    const twice = await harness.http.post(`/api/trash/${id}/restore`).expect(409);
+    expect(twice.body.error.code).toBe('NOT_IN_TRASH');
     await eventually(async () => ((await found('SS26')).includes(id) ? true : undefined));
     await request(harness.app).get(`/s/${token}`).expect(401);
     expect(

@@ -3,8 +3,9 @@ import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
 import type { paths } from '../generated/api-schema';
 import { type Language, useLanguage, useT } from '../i18n';
 
-type Correction = '/api/assets/{id}/tags' | '/api/assets/{id}/dimensions' | '/api/assets/{id}/move';
-type Body<P extends Correction> = NonNullable<paths[P]['post']['requestBody']>['content']['application/json'];
+/** Tags and dimensions are changed in part (PATCH); a move is an act (POST). */
+type Patched = '/api/assets/{id}/tags' | '/api/assets/{id}/dimensions';
+type Body<P extends Patched> = NonNullable<paths[P]['patch']['requestBody']>['content']['application/json'];
 /** The rule set's dimensions as the plan carries them. */
 type Dimensions = Record<
   string,
@@ -32,20 +33,17 @@ export function CorrectionsPanel({
   const t = useT();
   const [error, setError] = useState('');
   const id = asset.id;
-  const send = async <
-    P extends '/api/assets/{id}/tags' | '/api/assets/{id}/dimensions' | '/api/assets/{id}/move',
-  >(
-    path: P,
-    body: Body<P>,
-  ) => {
+  const run = async (request: () => Promise<unknown>) => {
     setError('');
     try {
-      await call(client.POST(path, { params: { path: { id } }, body } as never));
+      await request();
       onChanged();
     } catch (err) {
       setError(messageOf(err));
     }
   };
+  const send = <P extends Patched>(path: P, body: Body<P>) =>
+    run(() => call(client.PATCH(path, { params: { path: { id } }, body } as never)));
   if (asset.state === 'trashed' || asset.state === 'purged') return null;
   return (
     <section aria-labelledby="corrections-heading" className="corrections">
@@ -59,7 +57,14 @@ export function CorrectionsPanel({
           onSave={(set) => void send('/api/assets/{id}/dimensions', { set })}
         />
       )}
-      <ProjectMover asset={asset} onMove={(project) => void send('/api/assets/{id}/move', { project })} />
+      <ProjectMover
+        asset={asset}
+        onMove={(project) =>
+          void run(() =>
+            call(client.POST('/api/assets/{id}/move', { params: { path: { id } }, body: { project } })),
+          )
+        }
+      />
       {error && (
         <p className="error" role="alert">
           {error}

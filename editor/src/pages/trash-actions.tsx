@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { type Asset, type AssetOutcome, call, client, messageOf } from '../api';
+import { type Asset, call, client, messageOf } from '../api';
 import { useT } from '../i18n';
 
 /**
@@ -36,7 +36,7 @@ export function TrashActions({ asset, onChanged }: { asset: Asset; onChanged(): 
     );
   };
   const restore = () =>
-    void act(() => call(client.POST('/api/trash/restore', { body: { assetIds: [id] } })).then(failedOf));
+    void act(() => call(client.POST('/api/trash/{id}/restore', { params: { path: { id } } })));
 
   if (asset.state === 'purged') return null;
   return (
@@ -75,10 +75,4 @@ export function TrashActions({ asset, onChanged }: { asset: Asset; onChanged(): 
       )}
     </section>
   );
-}
-
-/** A bulk answer of one asset as an error when it was refused (the page shows its message). */
-export function failedOf({ results }: { results: AssetOutcome[] }): void {
-  const refused = results.find((r) => !r.ok);
-  if (refused && !refused.ok) throw new Error(refused.error.message);
 }
