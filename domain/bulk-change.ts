@@ -22,7 +22,10 @@ export interface BulkEditInput {
   by: string;
   roles: string[];
   assetIds: string[];
+  /** The first operation (a batch started before `changes` existed had only this one). */
   change: BulkChange;
+  /** Every operation, applied to each asset in this order; absent: `[change]`. */
+  changes?: BulkChange[];
   /** Assets refused before the batch started (not found, no edit access): results from the start. */
   refused?: BulkResult[];
 }
@@ -30,7 +33,7 @@ export interface BulkEditInput {
 export interface BulkProgress {
   batchId: string;
   by: string;
-  change: BulkChange;
+  operations: BulkChange[];
   total: number;
   done: number;
   succeeded: number;
@@ -40,11 +43,18 @@ export interface BulkProgress {
   results: BulkResult[];
 }
 
-/** The most assets one batch takes. */
+/** The most assets one batch takes, and the most operations it applies to each. */
 export const BULK_EDIT_MAX = 1000;
+export const BULK_OPERATIONS_MAX = 10;
+
+/** The operations a batch applies to each asset, in order. */
+export function operationsOf(input: Pick<BulkEditInput, 'change' | 'changes'>): BulkChange[] {
+  return input.changes ?? [input.change];
+}
 /**
- * The largest change (as JSON) a batch takes: each step's input carries it into the batch's
- * history, so 1 000 steps stay near 8 MB, well under Temporal's 50 MB history limit.
+ * The largest a batch's operations may be together (as JSON): each step carries one operation
+ * into the batch's history, so an asset's steps carry at most this much and 1 000 assets stay
+ * under 8 MB, well under Temporal's 50 MB history limit.
  */
 export const BULK_CHANGE_MAX_BYTES = 8 * 1024;
 
@@ -54,7 +64,7 @@ export function progressOf(input: BulkEditInput, applied: BulkResult[], finished
   return {
     batchId: input.batchId,
     by: input.by,
-    change: input.change,
+    operations: operationsOf(input),
     total: input.assetIds.length + (input.refused?.length ?? 0),
     done: results.length,
     succeeded,

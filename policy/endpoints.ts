@@ -76,8 +76,8 @@ export const endpointPolicy: Record<string, Requirement> = {
   'POST /api/assets/{id}/move': asset('edit'), // + body: edit on the target project
   'DELETE /api/assets/{id}': asset('edit'), // into the trash; restorable until it empties
   'POST /api/trash/{id}/restore': asset('edit'),
-  'POST /api/batches': SIGNED_IN, // + body: edit on each asset, refused per asset
-  'GET /api/batches/{batchId}': SIGNED_IN, // its starter's only (and administrators')
+  'POST /api/bulk': SIGNED_IN, // + body: edit on each asset, refused per asset
+  'GET /api/bulk/{batchId}': SIGNED_IN, // its starter's only (and administrators')
   'GET /api/trash': SIGNED_IN, // lists only what the caller can see
   'POST /api/trash': SIGNED_IN, // + body: edit on each asset, decided per asset
   'POST /api/trash/restore': SIGNED_IN, // + body: edit on each asset, decided per asset

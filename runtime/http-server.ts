@@ -109,7 +109,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     }),
     contentLookup: new ContentLookupService({ duplicates: storage.duplicates }),
     trash: new TrashService({ assets: storage.assets, access, workflows, keepDays: config.trash.keepDays }),
-    bulkEdits: new BulkEditService({ access, workflows, keepDays: config.trash.keepDays }),
+    bulkEdits: new BulkEditService({ access, search, workflows, keepDays: config.trash.keepDays }),
     access,
     shares,
     distribution,

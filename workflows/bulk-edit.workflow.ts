@@ -1,6 +1,12 @@
 import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { type BulkEditInput, type BulkProgress, type BulkResult, progressOf } from '../domain/bulk-change';
+import {
+  type BulkEditInput,
+  type BulkProgress,
+  type BulkResult,
+  operationsOf,
+  progressOf,
+} from '../domain/bulk-change';
 import { bulkProgressQuery } from './messages';
 
 /** Assets changed at once: each is one update to its workflow, a few milliseconds of work. */
@@ -18,8 +24,9 @@ const { applyBulkChange } = proxyActivities<Activities>({
 });
 
 /**
- * A bulk edit as a durable batch: the change goes to every asset's own workflow (which decides
- * and records it), a few at a time; the progress is a query. A worker that stops mid-way is
+ * A bulk edit as a durable batch: each operation goes to every asset's own workflow (which decides
+ * and records it), in order, a few assets at a time; an asset's first refusal ends its turn (the
+ * operations after it are not sent). The progress is a query. A worker that stops mid-way is
  * replaced and the batch goes on from where its history says it was; an asset whose update was
  * sent but not answered is sent again with the same update id, which Temporal answers with the
  * first outcome instead of applying it twice.
@@ -29,25 +36,48 @@ export async function bulkEdit(input: BulkEditInput): Promise<BulkProgress> {
   let finished = false;
   setHandler(bulkProgressQuery, () => progressOf(input, results, finished));
   let next = 0;
-  const lane = async () => {
-    while (next < input.assetIds.length) {
-      const assetId = input.assetIds[next++] as string;
+  const operations = operationsOf(input);
+  /** One asset's operations in order; the first refusal is its result, else the last state. */
+  const applyAll = async (assetId: string): Promise<BulkResult> => {
+    let result: BulkResult = {
+      assetId,
+      ok: false,
+      error: { code: 'NO_OPERATION', message: 'Nothing to do.' },
+    };
+    for (const [i, change] of operations.entries()) {
       const step = {
-        updateId: `${input.batchId}:${assetId}`,
+        // The first operation's id is the one batches had before they took several.
+        updateId: i === 0 ? `${input.batchId}:${assetId}` : `${input.batchId}:${assetId}:${i}`,
         assetId,
         by: input.by,
         roles: input.roles,
-        change: input.change,
+        change,
       };
-      results.push(
-        await applyBulkChange(step).catch(
-          (error: Error): BulkResult => ({
-            assetId,
-            ok: false,
-            error: { code: 'TIMED_OUT', message: `The asset did not answer: ${error.message}` },
-          }),
-        ),
+      result = await applyBulkChange(step).catch(
+        (error: Error): BulkResult => ({
+          assetId,
+          ok: false,
+          error: { code: 'TIMED_OUT', message: `The asset did not answer: ${error.message}` },
+        }),
       );
+      if (!result.ok) {
+        if (operations.length > 1)
+          result = {
+            ...result,
+            error: {
+              ...result.error,
+              message: `Operation ${i + 1} (${change.kind}): ${result.error.message}`,
+            },
+          };
+        break;
+      }
+    }
+    return result;
+  };
+  const lane = async () => {
+    while (next < input.assetIds.length) {
+      const assetId = input.assetIds[next++] as string;
+      results.push(await applyAll(assetId));
     }
   };
   await Promise.all(Array.from({ length: Math.min(LANES, input.assetIds.length) }, lane));

@@ -1,7 +1,8 @@
-import { BULK_CHANGE_MAX_BYTES, BULK_EDIT_MAX } from '../../domain/bulk-change';
+import { BULK_CHANGE_MAX_BYTES, BULK_EDIT_MAX, BULK_OPERATIONS_MAX } from '../../domain/bulk-change';
 import { MAX_TAG_EDITS, MAX_TAG_LENGTH } from '../../lifecycle/transition-table';
 import { operation } from '../contract/operation';
 import { Closed, component, Type, Uuid } from '../contract/schema';
+import { Filters } from './saved-searches.contract';
 import { AssetOutcome } from './trash.contract';
 
 const Tag = 'Bulk edits';
@@ -44,7 +45,7 @@ const BulkProgress = component(
   Closed({
     batchId: Uuid,
     by: Type.String(),
-    change: BulkChange,
+    operations: Type.Array(BulkChange, { description: 'Applied to each asset in this order' }),
     total: Type.Integer({ minimum: 0 }),
     done: Type.Integer({ minimum: 0 }),
     succeeded: Type.Integer({ minimum: 0 }),
@@ -56,28 +57,41 @@ const BulkProgress = component(
 
 export const startBulkEdit = operation({
   method: 'post',
-  path: '/api/batches',
+  path: '/api/bulk',
   operationId: 'startBulkEdit',
   tag: Tag,
-  summary: `One change to many assets (at most ${BULK_EDIT_MAX}), run as a durable batch`,
-  description:
-    'Set metadata fields, add or remove tags, set dimensions, freeze or unfreeze, archive, or delete (into the trash). Each asset needs edit access (refused ones are in the results from the start) and is changed by its own workflow, which refuses or records the change as for a single request. The batch is a Temporal workflow: it survives restarts of the server and the worker and goes on where it was. Follow it with `GET /api/batches/{batchId}`.',
+  summary: `Operations on many assets (at most ${BULK_EDIT_MAX}), run as a durable batch`,
+  description: `Set metadata fields, add or remove tags, set dimensions, freeze or unfreeze, archive, or delete (into the trash): up to ${BULK_OPERATIONS_MAX} operations, applied to each asset in order (an asset's first refusal ends its turn and is its result). The assets are listed (\`assetIds\`) or found by a search (\`query\`, as \`GET /api/search\` reads it, among the assets the caller can see, when the batch starts). Each asset needs edit access (refused ones are in the results from the start) and is changed by its own workflow, which refuses or records the change as for a single request. The batch is a Temporal workflow: it survives restarts of the server and the worker and goes on where it was. Follow it with \`GET /api/bulk/{batchId}\`.`,
   body: {
-    json: Closed({
-      assetIds: Type.Array(Uuid, { minItems: 1, maxItems: BULK_EDIT_MAX, uniqueItems: true }),
-      change: BulkChange,
-    }),
+    json: Closed(
+      {
+        assetIds: Type.Optional(
+          Type.Array(Uuid, { minItems: 1, maxItems: BULK_EDIT_MAX, uniqueItems: true }),
+        ),
+        query: Type.Optional(
+          Closed({
+            q: Type.String({ maxLength: 500, description: 'The words, as typed (at most 500 characters)' }),
+            filters: Type.Optional(Filters),
+          }),
+        ),
+        operations: Type.Array(BulkChange, { minItems: 1, maxItems: BULK_OPERATIONS_MAX }),
+      },
+      {
+        description: 'Either `assetIds` or `query`.',
+        oneOf: [{ required: ['assetIds'] }, { required: ['query'] }],
+      },
+    ),
     required: true,
   },
   responses: { 202: { description: 'Started: the batch and its progress so far', json: BulkProgress } },
   errors: {
-    400: `VALIDATION_FAILED: not 1–${BULK_EDIT_MAX} distinct asset ids, an unknown change, or a change over ${BULK_CHANGE_MAX_BYTES} bytes as JSON; METADATA_INVALID: a value over the metadata size limits`,
+    400: `VALIDATION_FAILED: not 1–${BULK_EDIT_MAX} distinct asset ids, a search that finds none or more than ${BULK_EDIT_MAX}, not 1–${BULK_OPERATIONS_MAX} operations, an unknown operation, or operations over ${BULK_CHANGE_MAX_BYTES} bytes as JSON together; METADATA_INVALID: a value over the metadata size limits`,
   },
 });
 
 export const getBulkEdit = operation({
   method: 'get',
-  path: '/api/batches/{batchId}',
+  path: '/api/bulk/{batchId}',
   operationId: 'getBulkEdit',
   tag: Tag,
   summary: 'A bulk edit’s progress and each asset’s outcome (its starter’s only)',

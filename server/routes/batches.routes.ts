@@ -9,7 +9,11 @@ import { getBulkEdit, startBulkEdit } from './batches.contract';
 export function batchesRouter(deps: { bulkEdits: BulkEditService }): Router {
   const router = Router();
   mount(router, startBulkEdit, async ({ body }, req, res) => {
-    res.status(202).json(await deps.bulkEdits.start(actorOf(req), body.assetIds, body.change as BulkChange));
+    // The contract lets through exactly one of the two (its oneOf).
+    const selection = body.assetIds ? { assetIds: body.assetIds } : { query: body.query! };
+    res
+      .status(202)
+      .json(await deps.bulkEdits.start(actorOf(req), selection, body.operations as BulkChange[]));
   });
   mount(router, getBulkEdit, async ({ params }, req, res) => {
     res.json(await deps.bulkEdits.progress(actorOf(req), params.batchId));

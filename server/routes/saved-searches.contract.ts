@@ -29,7 +29,7 @@ const FILTER_NAMES = Object.entries(searchAssets.query!.properties)
   .filter(([, schema]) => (schema as { type?: string }).type === 'array')
   .map(([name]) => name);
 /** The facet filters of `GET /api/search`, as an object; the sizes keep a stored search small. */
-const Filters = Type.Record(
+export const Filters = Type.Record(
   Type.String(),
   Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 }),
   {

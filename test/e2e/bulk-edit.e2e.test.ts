@@ -5,7 +5,8 @@ import { makeJpeg } from '../support/images';
 
 /**
  * Issue 23 item 3 in the web app: tick assets in the library, add a tag to all of them as one
- * durable batch, follow its progress bar, and read why the frozen one was refused.
+ * durable batch, follow its progress bar, and read why the frozen one was refused; then remove
+ * it from every result of the search.
  */
 describe('bulk edit in the web app (Chromium)', () => {
   const suite = browserSuite([['bea', 'editor']]);
@@ -45,5 +46,22 @@ describe('bulk edit in the web app (Chromium)', () => {
     expect((await suite.harness.http.get(`/api/assets/${ids[2]}`).expect(200)).body.tags).not.toContain(
       'summer',
     );
+
+    // With nothing ticked, the whole search: every result, the ones on no page included.
+    for (const name of ['bulkshot-a.jpg', 'bulkshot-b.jpg', 'bulkshot-frozen.jpg'])
+      await page.getByLabel(`Select ${name}`).uncheck();
+    await page.getByText(/Change every result of this search \(3\)/).click();
+    await page.getByLabel('Change').selectOption('remove-tag');
+    await page.getByLabel('Tag', { exact: true }).fill('summer');
+    await page.getByRole('button', { name: /Apply to every result \(3\)/ }).click();
+    await page
+      .getByTestId('bulk-progress')
+      .filter({ hasText: '3/3' })
+      .filter({ hasText: 'finished' })
+      .waitFor();
+    for (const id of ids.slice(0, 2))
+      expect((await suite.harness.http.get(`/api/assets/${id}`).expect(200)).body.tags).not.toContain(
+        'summer',
+      );
   }, 120_000);
 });

@@ -126,8 +126,8 @@ const EXPECTED: Record<string, string> = {
   'GET /s/{token}/preview/{assetId}': 'ok ok ok ok ok ok',
   'GET /s/share.css': 'ok ok ok ok ok ok',
   // Last: the editor's DELETE really moves the asset to the trash (later personas meet ASSET_TRASHED).
-  'POST /api/batches': '401 ok ok ok ok ok',
-  'GET /api/batches/{batchId}': '401 ok ok ok ok ok',
+  'POST /api/bulk': '401 ok ok ok ok ok',
+  'GET /api/bulk/{batchId}': '401 ok ok ok ok ok',
   'GET /api/trash': '401 ok ok ok ok ok',
   'POST /api/trash': '401 ok ok ok ok ok',
   'POST /api/trash/restore': '401 ok ok ok ok ok',

@@ -24,7 +24,7 @@ describe('bulk edit as a durable batch (dev server, embedded PostgreSQL)', () =>
 
   /** The batch's progress; undefined while no worker can answer (the query is the batch's own). */
   const progressOf = async (batchId: string) => {
-    const res = await harness.http.get(`/api/batches/${batchId}`);
+    const res = await harness.http.get(`/api/bulk/${batchId}`);
     if (res.status === 503) return undefined;
     expect(res.status).toBe(200);
     return res.body;
@@ -48,8 +48,8 @@ describe('bulk edit as a durable batch (dev server, embedded PostgreSQL)', () =>
     const stranger = await harness.as('bulk-stranger');
 
     const started = await harness.http
-      .post('/api/batches')
-      .send({ assetIds: [...ids, unknown], change: { kind: 'tags', add: ['summer'] } })
+      .post('/api/bulk')
+      .send({ assetIds: [...ids, unknown], operations: [{ kind: 'tags', add: ['summer'] }] })
       .expect(202);
     const batchId = started.body.batchId as string;
     expect(started.body).toMatchObject({ total: 7, done: 1, finished: false });
@@ -84,25 +84,25 @@ describe('bulk edit as a durable batch (dev server, embedded PostgreSQL)', () =>
     );
 
     // A batch is its starter's. (The default project is everyone's: make it the administrator's.)
-    await harness.http.get(`/api/batches/${batchId}`).set(stranger).expect(404);
+    await harness.http.get(`/api/bulk/${batchId}`).set(stranger).expect(404);
     await harness.http
       .put('/api/projects/default/grants')
       .send({ grants: [{ principal: `user:${await harness.userId('admin')}`, level: 'manage' }] })
       .expect(200);
-    await harness.http.get(`/api/batches/${randomUUID()}`).expect(404);
+    await harness.http.get(`/api/bulk/${randomUUID()}`).expect(404);
     // Someone with no access to the project: every asset refused at the start, nothing changed.
     const theirs = await harness.http
-      .post('/api/batches')
+      .post('/api/bulk')
       .set(stranger)
-      .send({ assetIds: ids.slice(0, 2), change: { kind: 'archive' } })
+      .send({ assetIds: ids.slice(0, 2), operations: [{ kind: 'archive' }] })
       .expect(202);
     expect(theirs.body.results.map((r: { error: { code: string } }) => r.error.code)).toEqual([
       'ASSET_NOT_FOUND',
       'ASSET_NOT_FOUND',
     ]);
     await harness.http
-      .post('/api/batches')
-      .send({ assetIds: ids, change: { kind: 'rename' } })
+      .post('/api/bulk')
+      .send({ assetIds: ids, operations: [{ kind: 'rename' }] })
       .expect(400);
   }, 240_000);
 });
@@ -125,11 +125,11 @@ describe('bulk freeze tells collaborators as a single freeze does (embedded)', (
       .expect(201);
     await waitUntilStored(harness, res.body.id);
     const started = await harness.http
-      .post('/api/batches')
-      .send({ assetIds: [res.body.id], change: { kind: 'freeze', reason: 'campaign closed' } })
+      .post('/api/bulk')
+      .send({ assetIds: [res.body.id], operations: [{ kind: 'freeze', reason: 'campaign closed' }] })
       .expect(202);
     await eventually(async () => {
-      const p = (await harness.http.get(`/api/batches/${started.body.batchId}`)).body;
+      const p = (await harness.http.get(`/api/bulk/${started.body.batchId}`)).body;
       return p.finished ? p : undefined;
     });
     const frozenNotices = await eventually(async () => {
@@ -143,4 +143,72 @@ describe('bulk freeze tells collaborators as a single freeze does (embedded)', (
     expect(frozenNotices).toHaveLength(1);
     expect(frozenNotices[0]!.message).toContain('campaign closed');
   }, 60_000);
+
+  it('applies several operations in order to what a search finds; an asset’s first refusal ends its turn', async () => {
+    const ids: string[] = [];
+    for (const [i, rgb] of [
+      [200, 30, 30],
+      [30, 200, 30],
+      [30, 30, 200],
+    ].entries()) {
+      const res = await harness.http
+        .post('/api/assets')
+        .attach('file', await makeJpeg(260 + i, 170, rgb as [number, number, number]), `opsquery-${i}.jpg`)
+        .expect(201);
+      await waitUntilStored(harness, res.body.id);
+      ids.push(res.body.id);
+    }
+    await harness.http.post(`/api/assets/${ids[0]}/freeze`).send({ reason: 'signed off' }).expect(200);
+    await eventually(async () => {
+      const found = (await harness.http.get('/api/search').query({ q: 'opsquery' }).expect(200)).body.items;
+      return found.length === 3 ? found : undefined;
+    });
+
+    const started = await harness.http
+      .post('/api/bulk')
+      .send({
+        query: { q: 'opsquery' },
+        operations: [
+          { kind: 'tags', add: ['autumn'] },
+          { kind: 'freeze', reason: 'autumn campaign' },
+        ],
+      })
+      .expect(202);
+    expect(started.body.total).toBe(3);
+    const done = await eventually(async () => {
+      const p = (await harness.http.get(`/api/bulk/${started.body.batchId}`)).body;
+      return p.finished ? p : undefined;
+    });
+    expect(done).toMatchObject({ succeeded: 2, failed: 1 });
+    await recordHistoryIfAsked(
+      testTemporalAddress(),
+      `bulk-${started.body.batchId}`,
+      'bulk-edit-two-operations-first-refusal-ends',
+    );
+    const refused = done.results.find((r: { assetId: string }) => r.assetId === ids[0]);
+    expect(refused.error.code).toBe('ASSET_FROZEN');
+    expect(refused.error.message).toMatch(/^Operation 1 \(tags\): /);
+    for (const id of ids.slice(1)) {
+      const asset = (await harness.http.get(`/api/assets/${id}`).expect(200)).body;
+      expect(asset.tags).toContain('autumn');
+      expect(asset.frozen).toMatchObject({ reason: 'autumn campaign' });
+    }
+    // The already frozen one got neither: the freeze after the refused tag was not sent.
+    expect((await harness.http.get(`/api/assets/${ids[0]}`).expect(200)).body.tags).not.toContain('autumn');
+
+    const none = await harness.http
+      .post('/api/bulk')
+      .send({ query: { q: 'nothing-matches-this-word' }, operations: [{ kind: 'archive' }] })
+      .expect(400);
+    expect(none.body.error.details).toMatchObject({ field: 'query', found: 0 });
+    // Both ways of choosing at once, or neither, is not a request the contract takes.
+    await harness.http
+      .post('/api/bulk')
+      .send({ assetIds: ids, query: { q: 'opsquery' }, operations: [{ kind: 'archive' }] })
+      .expect(400);
+    await harness.http
+      .post('/api/bulk')
+      .send({ operations: [{ kind: 'archive' }] })
+      .expect(400);
+  }, 90_000);
 });

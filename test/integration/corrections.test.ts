@@ -176,15 +176,15 @@ describe.each(databaseKinds)('corrections (%s)', (kind) => {
       details: { fields: { campaign: expect.any(String) } },
     });
     const batch = await harness.http
-      .post('/api/batches')
-      .send({ assetIds: [id], change: { kind: 'metadata', set: huge } })
+      .post('/api/bulk')
+      .send({ assetIds: [id], operations: [{ kind: 'metadata', set: huge }] })
       .expect(400);
     expect(batch.body.error.code).toBe('METADATA_INVALID');
     // Within the per-field limits, but too large to copy into a thousand steps of a batch's history.
     const wide = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`f${i}`, 'y'.repeat(4000)]));
     const tooWide = await harness.http
-      .post('/api/batches')
-      .send({ assetIds: [id], change: { kind: 'metadata', set: wide } })
+      .post('/api/bulk')
+      .send({ assetIds: [id], operations: [{ kind: 'metadata', set: wide }] })
       .expect(400);
     expect(tooWide.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { max: 8192 } });
   });

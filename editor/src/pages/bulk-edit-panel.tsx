@@ -4,18 +4,26 @@ import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 
 type BulkProgress = components['schemas']['BulkProgress'];
+/** The assets a batch is for: a selection, or what a search finds when the batch starts. */
+export type BulkSelection =
+  | { assetIds: string[] }
+  | { query: { q: string; filters: Record<string, string[]> } };
 type Action = 'add-tag' | 'remove-tag' | 'freeze' | 'unfreeze' | 'archive';
 
 /**
- * Edit the library's selection at once: the change runs as a durable batch on the server; this
- * shows its progress bar until it has finished, then what was refused and why.
+ * Edit the library's selection, or every result of its search, at once: the change runs as a
+ * durable batch on the server; this shows its progress bar until it has finished, then what was
+ * refused and why.
  */
 export function BulkEditPanel({
-  assetIds,
+  selection,
+  count,
   names,
   onFinished,
 }: {
-  assetIds: string[];
+  selection: BulkSelection;
+  /** How many assets the selection holds (a search's: its count now). */
+  count: number;
   names: Map<string, string>;
   onFinished(): void;
 }) {
@@ -28,7 +36,7 @@ export function BulkEditPanel({
   useEffect(() => {
     if (!progress || progress.finished) return;
     const again = setTimeout(() => {
-      call(client.GET('/api/batches/{batchId}', { params: { path: { batchId: progress.batchId } } }))
+      call(client.GET('/api/bulk/{batchId}', { params: { path: { batchId: progress.batchId } } }))
         .then((next) => {
           setProgress(next);
           if (next.finished) onFinished();
@@ -54,7 +62,7 @@ export function BulkEditPanel({
             ? { kind: 'freeze' as const, reason: value.trim() }
             : { kind: action };
     try {
-      setProgress(await call(client.POST('/api/batches', { body: { assetIds, change } })));
+      setProgress(await call(client.POST('/api/bulk', { body: { ...selection, operations: [change] } })));
     } catch (err) {
       setError(messageOf(err));
     }
@@ -81,7 +89,7 @@ export function BulkEditPanel({
           </label>
         )}
         <button type="submit" disabled={!!progress && !progress.finished}>
-          {t('applyToSelected')} ({assetIds.length})
+          {'query' in selection ? t('applyToAllResults') : t('applyToSelected')} ({count})
         </button>
       </form>
       {error && (

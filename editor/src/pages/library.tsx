@@ -46,9 +46,12 @@ export function Library({ me }: { me: Me }) {
     setResult({ ...answer, items: answer.items.filter((i) => !trashedHere.current.has(i.id)) });
   }, []);
 
+  /** The search the results are of (the box may have been typed in since). */
+  const [ran, setRan] = useState<{ q: string; filters: Record<string, string[]> }>({ q: '', filters: {} });
   const run = useCallback(
     async (q: string, f: Record<string, string[]>) => {
       setCollection(null);
+      setRan({ q, filters: f });
       // The facet filters are families the answer's `facets` named (`colour`, `dim.market`…): each is
       // repeated for OR. The document lists the fixed ones; `dim.<dimension>` ones are open-ended.
       show(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: 60 } } })));
@@ -296,10 +299,30 @@ export function Library({ me }: { me: Me }) {
               )}
             </div>
           )}
+          {selected.size === 0 &&
+            !collection &&
+            (ran.q.trim() !== '' || Object.keys(ran.filters).length > 0) &&
+            result &&
+            result.total.count > 0 && (
+              <details className="bulk-all">
+                <summary>
+                  {t('changeAllResults')} ({result.total.exact ? '' : '≈'}
+                  {result.total.count})
+                </summary>
+                <BulkEditPanel
+                  key={JSON.stringify(ran)}
+                  selection={{ query: ran }}
+                  count={result.total.count}
+                  names={new Map(result.items.map((i) => [i.id, i.name]))}
+                  onFinished={() => void refresh()}
+                />
+              </details>
+            )}
           {selected.size > 0 && <AddToCollection assetIds={[...selected]} />}
           {selected.size > 0 && (
             <BulkEditPanel
-              assetIds={[...selected]}
+              selection={{ assetIds: [...selected] }}
+              count={selected.size}
               names={new Map((result?.items ?? []).map((i) => [i.id, i.name]))}
               onFinished={() => void refresh()}
             />
