@@ -28,6 +28,7 @@ describe('library and approvals (Chromium)', () => {
       mimeType: 'image/jpeg',
       buffer: readFileSync(PHOTO),
     });
+    await page.getByRole('button', { name: 'Upload (1)', exact: true }).click();
     await page.getByRole('progressbar', { name: '春季新品海报.jpg' }).waitFor();
     const link = page.locator('a.uploaded');
     await link.waitFor();
@@ -38,6 +39,7 @@ describe('library and approvals (Chromium)', () => {
     await page
       .getByLabel('Upload', { exact: true })
       .setInputFiles({ name: 'copy.jpg', mimeType: 'image/jpeg', buffer: readFileSync(PHOTO) });
+    await page.getByRole('button', { name: 'Upload (1)', exact: true }).click();
     const warning = page.getByRole('status').filter({ hasText: 'Similar to an existing asset' });
     await warning.waitFor();
     expect(await warning.textContent()).toContain('100%');

@@ -42,6 +42,7 @@ describe('saved searches (Chromium)', () => {
       mimeType: 'image/jpeg',
       buffer: readFileSync(PHOTO),
     });
+    await page.getByRole('button', { name: 'Upload (1)', exact: true }).click();
     const link = page.locator('a.uploaded');
     await link.waitFor();
     const assetId = (await link.getAttribute('href'))!.split('/').pop()!;

@@ -1,20 +1,12 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
 import type { paths } from '../generated/api-schema';
-import { type Language, useLanguage, useT } from '../i18n';
+import { useT } from '../i18n';
+import { type Dimensions, DimensionTicks, dimensionsOf } from './rule-set-forms';
 
 /** Tags and dimensions are changed in part (PATCH); a move is an act (POST). */
 type Patched = '/api/assets/{id}/tags' | '/api/assets/{id}/dimensions';
 type Body<P extends Patched> = NonNullable<paths[P]['patch']['requestBody']>['content']['application/json'];
-/** The rule set's dimensions as the plan carries them. */
-type Dimensions = Record<
-  string,
-  {
-    label: string | { en: string; zh?: string };
-    multiple: boolean;
-    values: Record<string, string | { en: string; zh?: string }>;
-  }
->;
 
 /**
  * Correcting what ingest got wrong, on the asset page: tags (remove, confirm, add), the
@@ -49,11 +41,11 @@ export function CorrectionsPanel({
     <section aria-labelledby="corrections-heading" className="corrections">
       <h2 id="corrections-heading">{t('corrections')}</h2>
       <TagEditor asset={asset} onEdit={(body) => void send('/api/assets/{id}/tags', body)} />
-      {plan && Object.keys(plan.store.dimensions as Dimensions).length > 0 && (
+      {plan && Object.keys(dimensionsOf(plan)).length > 0 && (
         <DimensionEditor
           key={JSON.stringify(asset.dimensions)}
           asset={asset}
-          dimensions={plan.store.dimensions as Dimensions}
+          dimensions={dimensionsOf(plan)}
           onSave={(set) => void send('/api/assets/{id}/dimensions', { set })}
         />
       )}
@@ -121,9 +113,6 @@ function TagEditor({ asset, onEdit }: { asset: Asset; onEdit(body: Body<'/api/as
   );
 }
 
-const labelIn = (label: string | { en: string; zh?: string }, language: Language) =>
-  typeof label === 'string' ? label : language === 'zh' ? (label.zh ?? label.en) : label.en;
-
 function DimensionEditor({
   asset,
   dimensions: byName,
@@ -134,19 +123,8 @@ function DimensionEditor({
   onSave(set: Record<string, string[]>): void;
 }) {
   const t = useT();
-  const { language } = useLanguage();
   const [chosen, setChosen] = useState<Record<string, string[]>>(asset.dimensions);
   const dimensions = Object.entries(byName);
-  const toggle = (name: string, value: string, multiple: boolean) =>
-    setChosen((current) => {
-      const now = current[name] ?? [];
-      const next = multiple
-        ? now.includes(value)
-          ? now.filter((v) => v !== value)
-          : [...now, value]
-        : [value];
-      return { ...current, [name]: next };
-    });
   const save = (e: FormEvent) => {
     e.preventDefault();
     // Only the dimensions that changed, so the timeline names only those.
@@ -157,22 +135,7 @@ function DimensionEditor({
   };
   return (
     <form onSubmit={save} className="dimension-editor">
-      {dimensions.map(([name, dimension]) => (
-        <fieldset key={name}>
-          <legend>{labelIn(dimension.label, language)}</legend>
-          {Object.entries(dimension.values).map(([value, label]) => (
-            <label key={value}>
-              <input
-                type={dimension.multiple ? 'checkbox' : 'radio'}
-                name={`dimension-${name}`}
-                checked={(chosen[name] ?? []).includes(value)}
-                onChange={() => toggle(name, value, dimension.multiple)}
-              />
-              {labelIn(label, language)}
-            </label>
-          ))}
-        </fieldset>
-      ))}
+      <DimensionTicks dimensions={byName} chosen={chosen} onChange={setChosen} name="dimension" />
       <button type="submit">{t('saveClassification')}</button>
     </form>
   );

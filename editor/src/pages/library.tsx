@@ -1,27 +1,10 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
-import {
-  call,
-  client,
-  type DuplicateMatch,
-  type Me,
-  messageOf,
-  type SavedSearch,
-  type SearchResult,
-  uploadWithProgress,
-} from '../api';
+import { call, client, type Me, messageOf, type SavedSearch, type SearchResult } from '../api';
 import { useT } from '../i18n';
 import { BulkEditPanel } from './bulk-edit-panel';
 import { AddToCollection } from './collections';
 import { InterpretationChips, OpenCollection, SaveSearch, SmartCollectionList } from './smart-collections';
-
-interface Uploading {
-  key: number;
-  name: string;
-  progress: number;
-  error?: string;
-  assetId?: string;
-  duplicates?: DuplicateMatch[];
-}
+import { UploadPanel } from './upload-panel';
 
 /**
  * Search (natural language, with how it was understood), facets, the grid, and batch upload; a
@@ -33,8 +16,6 @@ export function Library({ me }: { me: Me }) {
   const [query, setQuery] = useState('');
   const [filters, setFilters] = useState<Record<string, string[]>>({});
   const [result, setResult] = useState<SearchResult | null>(null);
-  const [uploads, setUploads] = useState<Uploading[]>([]);
-  const [dragging, setDragging] = useState(false);
   const [savedSearches, setSavedSearches] = useState<SavedSearch[]>([]);
   const [collection, setCollection] = useState<SavedSearch | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -95,28 +76,6 @@ export function Library({ me }: { me: Me }) {
     if (next[family]!.length === 0) delete next[family];
     setFilters(next);
     void run(query, next);
-  };
-
-  const uploadFiles = async (files: File[]) => {
-    const start = uploads.length;
-    setUploads((u) => [...u, ...files.map((f, i) => ({ key: start + i, name: f.name, progress: 0 }))]);
-    await Promise.all(
-      files.map(async (file, i) => {
-        const update = (patch: Partial<Uploading>) =>
-          setUploads((u) => u.map((entry, j) => (j === start + i ? { ...entry, ...patch } : entry)));
-        const form = new FormData();
-        form.append('file', file, file.name);
-        try {
-          const body = await uploadWithProgress(form, (progress) => update({ progress }));
-          // One file per request: the answer is that asset (several files would answer `{ assets }`).
-          const asset = 'assets' in body ? body.assets[0] : body;
-          update({ progress: 1, assetId: asset?.id, duplicates: asset?.duplicates });
-        } catch (error) {
-          update({ error: messageOf(error) });
-        }
-      }),
-    );
-    void refresh();
   };
 
   const toggleSelected = (id: string) =>
@@ -234,53 +193,7 @@ export function Library({ me }: { me: Me }) {
           ))}
         </aside>
         <section className="results">
-          <label
-            className={`drop-zone${dragging ? ' over' : ''}`}
-            onDragOver={(e) => {
-              e.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={(e) => {
-              e.preventDefault();
-              setDragging(false);
-              void uploadFiles([...e.dataTransfer.files]);
-            }}
-          >
-            {t('dropHere')}
-            <input
-              type="file"
-              multiple
-              aria-label={t('upload')}
-              onChange={(e) => {
-                void uploadFiles([...(e.target.files ?? [])]);
-                e.target.value = '';
-              }}
-            />
-          </label>
-          {uploads.length > 0 && (
-            <ul className="uploads" aria-label={t('uploads')}>
-              {uploads.map((u) => (
-                <li key={u.key}>
-                  <span>{u.name}</span>
-                  <progress max={1} value={u.progress} aria-label={u.name} />
-                  {u.error && <span className="error">{u.error}</span>}
-                  {u.assetId && (
-                    <a href={`#/assets/${u.assetId}`} className="uploaded">
-                      {t('open')}
-                    </a>
-                  )}
-                  {u.duplicates?.map((d) => (
-                    <span key={d.assetId} className="warning" role="status">
-                      {t('similarTo')}: <a href={`#/assets/${d.assetId}`}>{d.assetId.slice(0, 8)}</a>{' '}
-                      <img src={`/api/assets/${d.assetId}/thumbnail`} alt="" width={32} height={32} />{' '}
-                      {Math.round(d.similarity * 100)}%
-                    </span>
-                  ))}
-                </li>
-              ))}
-            </ul>
-          )}
+          <UploadPanel onUploaded={() => void refresh()} />
           {result && result.items.length === 0 && <p>{t('noResults')}</p>}
           {(selected.size > 0 || bulkMessage) && (
             <div className="selection-bar">
