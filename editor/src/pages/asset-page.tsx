@@ -14,10 +14,12 @@ import {
 } from '../api';
 import { useT } from '../i18n';
 import { CorrectionsPanel } from './corrections-panel';
+import { LifecyclePanel } from './lifecycle-panel';
 import { type Region, RegionPicker } from './region-picker';
 import { SharePanel } from './share-panel';
 import { SimilarPanel } from './similar-panel';
 import { TrashActions } from './trash-actions';
+import { VersionsPanel } from './versions-panel';
 
 /** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
 export function AssetPage({ id, me }: { id: string; me: Me }) {
@@ -82,13 +84,31 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           setRendition((current) => current || (first[1].renditions.at(-1) ?? ''));
         }
       }
+      return a;
     } catch (err) {
       setError(messageOf(err));
+      return undefined;
     }
   }, [id, me.roles, loadComments]);
   useEffect(() => {
     void load();
   }, [load]);
+  /**
+   * After a change the asset's workflow accepted: the workflow answers first and the catalogue
+   * records the change just after, so the page is read again until the catalogue's copy is at
+   * least as new as the change's moment (at most 5 s), lest it show the asset as it was.
+   */
+  const afterChange = useCallback(
+    async (change?: { timeline: { at: string }[] }) => {
+      const since = change?.timeline.at(-1)?.at;
+      for (let tries = 0; ; tries++) {
+        const a = await load();
+        if (!since || !a || a.updatedAt >= since || tries >= 20) return;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    },
+    [load],
+  );
   // The models run after the asset is stored: look again until they are done, and once more
   // after that, since the workflow makes their tags the asset's just after they report.
   const tagging = asset?.latestVersion.analysis?.enrichment?.state === 'pending';
@@ -260,19 +280,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           )}
         </section>
       </div>
-      <section>
-        <h2>{t('versions')}</h2>
-        <ol className="versions">
-          {versions.map((v) => (
-            <li key={v.version}>
-              v{v.version}
-              {v.latest ? ' ★' : ''} · {v.by ?? '—'} · {new Date(v.createdAt).toLocaleString()}
-              {v.width ? ` · ${v.width}×${v.height}` : ''}
-              {v.note ? ` · ${v.note}` : ''}
-            </li>
-          ))}
-        </ol>
-      </section>
+      <VersionsPanel assetId={id} versions={versions} onChanged={() => void afterChange()} />
       <section>
         <h2>{t('comments')}</h2>
         <ul className="comments">
@@ -311,8 +319,14 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           ))}
         </ol>
       </section>
-      <CorrectionsPanel asset={asset} plan={plan} onChanged={() => void load()} />
-      <TrashActions asset={asset} onChanged={() => void load()} />
+      <LifecyclePanel
+        asset={asset}
+        plan={plan}
+        admin={me.roles.includes('admin')}
+        onChanged={(view) => void afterChange(view)}
+      />
+      <CorrectionsPanel asset={asset} plan={plan} onChanged={(view) => void afterChange(view)} />
+      <TrashActions asset={asset} onChanged={(view) => void afterChange(view)} />
       <SimilarPanel key={id} assetId={id} />
       {plan && <SharePanel assetIds={[id]} renditions={Object.keys(plan.distribute.renditions)} />}
       {trail && (

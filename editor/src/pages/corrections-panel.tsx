@@ -1,6 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
-import type { paths } from '../generated/api-schema';
+import type { components, paths } from '../generated/api-schema';
+
+type LifecycleView = components['schemas']['LifecycleView'];
+
 import { useT } from '../i18n';
 import { type Dimensions, DimensionTicks, dimensionsOf } from './rule-set-forms';
 
@@ -20,22 +23,28 @@ export function CorrectionsPanel({
 }: {
   asset: Asset;
   plan: RuleSetPlan | null;
-  onChanged(): void;
+  /** With the workflow's answer: the page waits for the catalogue to record the change. */
+  onChanged(view: LifecycleView): void;
 }) {
   const t = useT();
   const [error, setError] = useState('');
   const id = asset.id;
-  const run = async (request: () => Promise<unknown>) => {
+  const run = async (request: () => Promise<LifecycleView>) => {
     setError('');
     try {
-      await request();
-      onChanged();
+      onChanged(await request());
     } catch (err) {
       setError(messageOf(err));
     }
   };
   const send = <P extends Patched>(path: P, body: Body<P>) =>
-    run(() => call(client.PATCH(path, { params: { path: { id } }, body } as never)));
+    // Both answer the lifecycle view; the generic path hides that from the checker.
+    run(
+      () =>
+        call(
+          client.PATCH(path, { params: { path: { id } }, body } as never),
+        ) as Promise<unknown> as Promise<LifecycleView>,
+    );
   if (asset.state === 'trashed' || asset.state === 'purged') return null;
   return (
     <section aria-labelledby="corrections-heading" className="corrections">

@@ -1,26 +1,36 @@
 import { type FormEvent, useState } from 'react';
 import { type Asset, call, client, messageOf } from '../api';
+import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
+
+type LifecycleView = components['schemas']['LifecycleView'];
 
 /**
  * The asset page's delete and restore: a live asset can be moved to the trash (with an optional
  * reason, after a confirmation); an asset in the trash says until when and can be restored. The
  * workflow decides, so a refusal (legal hold, a freeze, a retention rule) is shown as it says it.
  */
-export function TrashActions({ asset, onChanged }: { asset: Asset; onChanged(): void }) {
+export function TrashActions({
+  asset,
+  onChanged,
+}: {
+  asset: Asset;
+  /** With the workflow's answer: the page waits for the catalogue to record the change. */
+  onChanged(view: LifecycleView): void;
+}) {
   const t = useT();
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
   const id = asset.id;
 
-  const act = async (work: () => Promise<unknown>) => {
+  const act = async (work: () => Promise<LifecycleView>) => {
     setError('');
     try {
-      await work();
+      const view = await work();
       setConfirming(false);
       setReason('');
-      onChanged();
+      onChanged(view);
     } catch (err) {
       setError(messageOf(err));
     }

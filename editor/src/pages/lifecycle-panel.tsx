@@ -1,0 +1,219 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
+import type { components } from '../generated/api-schema';
+import { useT } from '../i18n';
+import { FieldInputs, fieldsOf } from './rule-set-forms';
+
+type LifecycleView = components['schemas']['LifecycleView'];
+type BusinessEvent = 'delisting' | 'end-of-production' | 'relisting' | 'production-resumed';
+const BUSINESS_EVENTS: BusinessEvent[] = [
+  'delisting',
+  'end-of-production',
+  'relisting',
+  'production-resumed',
+];
+
+/**
+ * The asset's lifecycle on its page: its metadata as the rule set's form, freeze and unfreeze,
+ * archive and restore, a legal hold, business events, and every pending timer with its date. The
+ * asset's workflow decides each change; a refusal is shown as it says it.
+ */
+export function LifecyclePanel({
+  asset,
+  plan,
+  admin,
+  onChanged,
+}: {
+  asset: Asset;
+  plan: RuleSetPlan | null;
+  /** Administrators may do everything; others' level comes from the asset's project. */
+  admin: boolean;
+  /** With the workflow's answer: the page waits for the catalogue to record the change. */
+  onChanged(view: LifecycleView): void;
+}) {
+  const t = useT();
+  const id = asset.id;
+  const path = { id };
+  const [view, setView] = useState<LifecycleView | null>(null);
+  const [values, setValues] = useState<Record<string, unknown>>(asset.metadata);
+  const [freezeReason, setFreezeReason] = useState('');
+  const [holdReason, setHoldReason] = useState('');
+  const [event, setEvent] = useState<BusinessEvent>('delisting');
+  const [error, setError] = useState('');
+  const [manager, setManager] = useState(admin);
+  // Restoring from the archive needs manage on the project: others are told so, not shown a button
+  // that would be refused.
+  useEffect(() => {
+    if (admin) return;
+    void call(client.GET('/api/projects'))
+      .then((r) => setManager(r.projects.some((p) => p.id === asset.project && p.level === 'manage')))
+      .catch(() => setManager(false));
+  }, [admin, asset.project]);
+
+  const load = useCallback(async () => {
+    setView(await call(client.GET('/api/assets/{id}/lifecycle', { params: { path: { id } } })));
+  }, [id]);
+  // Read again whenever the catalogue's copy of the asset changes (a change made elsewhere, or the
+  // mirror of one made here), keeping the last view on screen meanwhile.
+  const changedAt = asset.updatedAt;
+  useEffect(() => {
+    if (changedAt) void load().catch((err) => setError(messageOf(err)));
+  }, [load, changedAt]);
+  useEffect(() => setValues(asset.metadata), [asset.metadata]);
+
+  const act = async (request: () => Promise<LifecycleView>) => {
+    setError('');
+    try {
+      const next = await request();
+      setView(next);
+      onChanged(next);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const saveFields = (e: FormEvent) => {
+    e.preventDefault();
+    // Only what changed: the timeline then names exactly those fields.
+    const set = Object.fromEntries(
+      Object.entries(values).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(asset.metadata[k])),
+    );
+    if (Object.keys(set).length > 0)
+      void act(() => call(client.PATCH('/api/assets/{id}/metadata', { params: { path }, body: { set } })));
+  };
+
+  if (!view || asset.state === 'trashed' || asset.state === 'purged') return null;
+  const fields = fieldsOf(plan);
+  const archivedish = view.state === 'archived' || view.state === 'expired';
+  return (
+    <section aria-labelledby="lifecycle-heading" className="lifecycle-panel">
+      <h2 id="lifecycle-heading">{t('lifecycle')}</h2>
+      {Object.keys(fields).length > 0 && (
+        <form onSubmit={saveFields} aria-label={t('metadata')}>
+          <FieldInputs fields={fields} values={values} onChange={setValues} idPrefix="asset-field" />
+          <button type="submit">{t('saveFields')}</button>
+        </form>
+      )}
+      <div className="inline-form">
+        {view.frozen ? (
+          <button
+            type="button"
+            onClick={() =>
+              void act(() => call(client.POST('/api/assets/{id}/unfreeze', { params: { path } })))
+            }
+          >
+            {t('unfreeze')}
+          </button>
+        ) : (
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act(() =>
+                call(
+                  client.POST('/api/assets/{id}/freeze', {
+                    params: { path },
+                    body: { reason: freezeReason },
+                  }),
+                ),
+              );
+            }}
+          >
+            <label>
+              {t('freezeReason')}
+              <input
+                value={freezeReason}
+                maxLength={500}
+                required
+                onChange={(e) => setFreezeReason(e.target.value)}
+              />
+            </label>
+            <button type="submit">{t('freeze')}</button>
+          </form>
+        )}
+        {archivedish && !manager ? (
+          <span className="hint">{t('restoreNeedsManage')}</span>
+        ) : archivedish ? (
+          <button
+            type="button"
+            onClick={() =>
+              void act(() => call(client.POST('/api/assets/{id}/restore', { params: { path } })))
+            }
+          >
+            {t('restoreFromArchive')}
+          </button>
+        ) : (
+          <button
+            type="button"
+            onClick={() =>
+              void act(() => call(client.POST('/api/assets/{id}/archive', { params: { path } })))
+            }
+          >
+            {t('archive')}
+          </button>
+        )}
+      </div>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const body = view.legalHold
+            ? { on: false }
+            : { on: true, ...(holdReason ? { reason: holdReason } : {}) };
+          void act(() => call(client.POST('/api/assets/{id}/legal-hold', { params: { path }, body })));
+        }}
+      >
+        {view.legalHold ? (
+          <span className="badge frozen" data-testid="legal-hold">
+            {t('legalHold')}: {view.legalHold.reason} ({view.legalHold.by})
+          </span>
+        ) : (
+          <label>
+            {t('legalHoldReason')}
+            <input value={holdReason} maxLength={500} onChange={(e) => setHoldReason(e.target.value)} />
+          </label>
+        )}
+        <button type="submit">{view.legalHold ? t('liftLegalHold') : t('placeLegalHold')}</button>
+      </form>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void act(() => call(client.POST('/api/assets/{id}/events', { params: { path }, body: { event } })));
+        }}
+      >
+        <label>
+          {t('businessEvent')}
+          <select value={event} onChange={(e) => setEvent(e.target.value as BusinessEvent)}>
+            {BUSINESS_EVENTS.map((name) => (
+              <option key={name} value={name}>
+                {t(`event_${name}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">{t('recordEvent')}</button>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <h3>{t('timers')}</h3>
+      {view.timers.length === 0 ? (
+        <p>{t('noTimers')}</p>
+      ) : (
+        <table className="timers">
+          <tbody>
+            {view.timers.map((timer) => (
+              <tr key={`${timer.kind}-${timer.at}`} data-testid="timer">
+                <td>{t(`timer_${timer.kind}`)}</td>
+                <td>{new Date(timer.at).toLocaleDateString()}</td>
+                <td>{timer.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

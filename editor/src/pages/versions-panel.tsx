@@ -1,0 +1,138 @@
+import { type FormEvent, useState } from 'react';
+import { type AssetVersion, call, client, messageOf } from '../api';
+import { useT } from '../i18n';
+
+/**
+ * The version history on the asset page: each version with who, when and why; a new version
+ * uploaded with a note; an old one made the newest again (as a new version: history is never
+ * rewritten); two versions compared side by side with what differs between them.
+ */
+export function VersionsPanel({
+  assetId,
+  versions,
+  onChanged,
+}: {
+  assetId: string;
+  versions: AssetVersion[];
+  onChanged(): void;
+}) {
+  const t = useT();
+  const [file, setFile] = useState<File | null>(null);
+  const [note, setNote] = useState('');
+  // A new key empties the form's file input after an upload.
+  const [formKey, setFormKey] = useState(0);
+  const [pair, setPair] = useState<{ a: number; b: number } | null>(null);
+  const [changes, setChanges] = useState<{ field: string; a: unknown; b: unknown }[]>([]);
+  const [error, setError] = useState('');
+  const path = { id: assetId };
+
+  const act = async (work: () => Promise<unknown>) => {
+    setError('');
+    try {
+      await work();
+      onChanged();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const upload = (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    const form = new FormData();
+    form.append('file', file, file.name);
+    if (note.trim()) form.append('note', note.trim());
+    void act(async () => {
+      const res = await fetch(`/api/assets/${assetId}/versions`, { method: 'POST', body: form });
+      if (!res.ok)
+        throw new Error(((await res.json().catch(() => null))?.error?.message as string) ?? res.statusText);
+      setFile(null);
+      setNote('');
+      setFormKey((k) => k + 1);
+    });
+  };
+  const compare = async (a: number, b: number) => {
+    setError('');
+    try {
+      const diff = await call(client.GET('/api/assets/{id}/compare', { params: { path, query: { a, b } } }));
+      setChanges(diff.changes);
+      setPair({ a, b });
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+  const latest = versions.find((v) => v.latest)?.version;
+
+  return (
+    <section aria-labelledby="versions-heading">
+      <h2 id="versions-heading">{t('versions')}</h2>
+      <ol className="versions">
+        {versions.map((v) => (
+          <li key={v.version} data-testid="version">
+            v{v.version}
+            {v.latest ? ' ★' : ''} · {v.by ?? '—'} · {new Date(v.createdAt).toLocaleString()}
+            {v.width ? ` · ${v.width}×${v.height}` : ''}
+            {v.note ? ` · ${v.note}` : ''}{' '}
+            {!v.latest && latest !== undefined && (
+              <>
+                <button type="button" className="link" onClick={() => void compare(v.version, latest)}>
+                  {t('compareWithLatest')} <span className="visually-hidden">v{v.version}</span>
+                </button>{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() =>
+                    void act(() =>
+                      call(
+                        client.POST('/api/assets/{id}/versions/{version}/restore', {
+                          params: { path: { id: assetId, version: v.version } },
+                        }),
+                      ),
+                    )
+                  }
+                >
+                  {t('makeNewest')} <span className="visually-hidden">v{v.version}</span>
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ol>
+      <form key={formKey} onSubmit={upload} className="inline-form" aria-label={t('newVersion')}>
+        <label>
+          {t('newVersion')}
+          <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label>
+          {t('versionNote')}
+          <input value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
+        </label>
+        <button type="submit" disabled={!file}>
+          {t('uploadVersion')}
+        </button>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {pair && (
+        <figure className="compare" data-testid="compare">
+          <img
+            src={`/api/assets/${assetId}/compare/image?a=${pair.a}&b=${pair.b}`}
+            alt={`v${pair.a} | v${pair.b}`}
+          />
+          <figcaption>
+            v{pair.a} ↔ v{pair.b}
+            <ul>
+              {changes.map((c) => (
+                <li key={c.field}>
+                  {c.field}: {JSON.stringify(c.a)} → {JSON.stringify(c.b)}
+                </li>
+              ))}
+            </ul>
+          </figcaption>
+        </figure>
+      )}
+    </section>
+  );
+}
