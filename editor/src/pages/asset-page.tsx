@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import {
   type Asset,
   type AssetVersion,
@@ -12,6 +12,7 @@ import {
   type RuleSetPlan,
   type Transition,
 } from '../api';
+import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 import { CorrectionsPanel } from './corrections-panel';
 import { LifecyclePanel } from './lifecycle-panel';
@@ -20,6 +21,8 @@ import { SharePanel } from './share-panel';
 import { SimilarPanel } from './similar-panel';
 import { TrashActions } from './trash-actions';
 import { VersionsPanel } from './versions-panel';
+
+type LifecycleView = components['schemas']['LifecycleView'];
 
 /** One asset: preview, versions, comments, lifecycle timeline, downloads by audience, links, trail. */
 export function AssetPage({ id, me }: { id: string; me: Me }) {
@@ -45,7 +48,11 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     setThreads((await call(client.GET('/api/assets/{id}/comments', { params: { path: { id } } }))).threads);
   }, [id]);
 
+  // Loads can overlap (a poll, the re-reads after a change): only the latest started is shown, so
+  // an older answer arriving late cannot put back what the asset was.
+  const latestLoad = useRef(0);
   const load = useCallback(async () => {
+    const started = ++latestLoad.current;
     try {
       const path = { path: { id } };
       const loadingAsset = call(client.GET('/api/assets/{id}', { params: path }));
@@ -69,6 +76,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
         loadingPlan,
         loadComments(),
       ]);
+      if (started !== latestLoad.current) return a;
       setAsset(a);
       setVersions(v.versions);
       setTimeline(tl.timeline);
@@ -94,16 +102,15 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     void load();
   }, [load]);
   /**
-   * After a change the asset's workflow accepted: the workflow answers first and the catalogue
-   * records the change just after, so the page is read again until the catalogue's copy is at
-   * least as new as the change's moment (at most 5 s), lest it show the asset as it was.
+   * After a change the asset's workflow accepted: the workflow answers first and mirrors the
+   * change into the catalogue just after, so the page is read again until the catalogue shows what
+   * the workflow answered (at most 5 s), lest it show the asset as it was.
    */
   const afterChange = useCallback(
-    async (change?: { timeline: { at: string }[] }) => {
-      const since = change?.timeline.at(-1)?.at;
+    async (view?: LifecycleView) => {
       for (let tries = 0; ; tries++) {
         const a = await load();
-        if (!since || !a || a.updatedAt >= since || tries >= 20) return;
+        if (!view || !a || reflects(a, view) || tries >= 20) return;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
@@ -343,5 +350,21 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
         </section>
       )}
     </article>
+  );
+}
+
+/** Whether the catalogue's copy of the asset shows what the workflow's view says. */
+function reflects(asset: Asset, view: LifecycleView): boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const sorted = (values: string[]) => [...values].sort();
+  return (
+    asset.state === view.state &&
+    same(sorted(asset.tags), sorted(view.asset.tags)) &&
+    Boolean(asset.frozen) === Boolean(view.frozen) &&
+    Boolean(asset.legalHold) === Boolean(view.legalHold) &&
+    Object.entries(view.metadata).every(([k, v]) => same(asset.metadata[k], v)) &&
+    Object.entries(view.dimensions ?? {}).every(([k, v]) =>
+      same(sorted(asset.dimensions[k] ?? []), sorted(v)),
+    )
   );
 }
