@@ -41,7 +41,7 @@ export class CollectionService {
   ): Promise<CollectionView> {
     const team = input.team ?? null;
     refuseForeignTeam(actor, team);
-    const assetIds = input.assetIds ?? [];
+    const assetIds = distinct(input.assetIds ?? []);
     if (assetIds.length > 0) await this.deps.access.requireOnAssets(actor, assetIds, 'view');
     // Counted before inserting: two at once may pass one over the limit, which is harmless.
     const owned = await this.deps.collections.countOwnedBy(actor.id);
@@ -89,13 +89,14 @@ export class CollectionService {
    * the caller does not see — assets of projects they have no grant on, assets in the trash — are
    * not theirs to remove: they stay, after the listed ones.
    */
-  async setAssets(actor: Principal, id: string, assetIds: string[]): Promise<CollectionView> {
+  async setAssets(actor: Principal, id: string, listed: string[]): Promise<CollectionView> {
     const current = await this.find(id);
+    const assetIds = distinct(listed);
     if (assetIds.length > 0) await this.deps.access.requireOnAssets(actor, assetIds, 'view');
-    const listed = new Set(assetIds.map((a) => a.toLowerCase()));
+    const named = new Set(assetIds);
     const shown = new Set((await this.visibleItems(actor, current.assetIds)).map((a) => a.id));
-    const kept = current.assetIds.filter((a) => !shown.has(a) && !listed.has(a));
-    const next = [...assetIds.map((a) => a.toLowerCase()), ...kept];
+    const kept = current.assetIds.filter((a) => !shown.has(a) && !named.has(a));
+    const next = [...assetIds, ...kept];
     if (next.length > COLLECTION_LIMITS.assets)
       throw new AssetflowError(
         ErrorCodes.VALIDATION_FAILED,
@@ -132,4 +133,9 @@ export class CollectionService {
       return visible && asset.state !== 'trashed' && asset.state !== 'purged' ? [asset] : [];
     });
   }
+}
+
+/** Ids in lower case (a UUID may be written in either), each once, in their first order. */
+function distinct(ids: string[]): string[] {
+  return [...new Set(ids.map((id) => id.toLowerCase()))];
 }

@@ -201,6 +201,13 @@ describe.each(databaseKinds)('collections (%s)', (kind) => {
       .set(owner)
       .send({ assetIds: [ids.a, ids.a] })
       .expect(400);
+    // The same asset written in upper and lower case is one item.
+    const mixed = await harness.http
+      .put(`/api/collections/${id}/assets`)
+      .set(owner)
+      .send({ assetIds: [ids.a!.toUpperCase(), ids.a, ids.b] })
+      .expect(200);
+    expect(names(mixed.body)).toEqual(['a.jpg', 'b.jpg']);
     const tooMany = Array.from({ length: 501 }, () => randomUUID());
     await harness.http
       .put(`/api/collections/${id}/assets`)
