@@ -1,6 +1,7 @@
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { CollectionRecord, CollectionRepository } from '../catalogue/collection.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
+import { isUuid } from '../domain/ids';
 import { isAdmin, type Principal } from '../policy/access';
 import { type AccessService, collectionNotFound } from './access.service';
 import { nameOf, refuseForeignTeam } from './team-sharing';
@@ -81,7 +82,7 @@ export class CollectionService {
   }
 
   async delete(id: string): Promise<void> {
-    if (!(await this.deps.collections.delete(id))) throw collectionNotFound(id);
+    if (!isUuid(id) || !(await this.deps.collections.delete(id))) throw collectionNotFound(id);
   }
 
   /**
@@ -110,7 +111,8 @@ export class CollectionService {
   }
 
   private async find(id: string): Promise<CollectionRecord> {
-    const found = await this.deps.collections.byId(id);
+    // Administrators pass the policy without a lookup: what is not a UUID is unknown here too.
+    const found = isUuid(id) ? await this.deps.collections.byId(id) : undefined;
     if (!found) throw collectionNotFound(id);
     return found;
   }

@@ -1,7 +1,6 @@
 import { seriousAccessibilityProblems } from '../support/accessibility';
 import { browserSuite, screenshot, signedInPage } from '../support/browser';
-import { waitUntilStored } from '../support/harness';
-import { makeJpeg } from '../support/images';
+import { uploadStoredJpeg } from '../support/stored-jpeg';
 
 /**
  * Issue 23 item 4 in the web app: gather a library selection into a new collection, reorder and
@@ -11,14 +10,7 @@ import { makeJpeg } from '../support/images';
 describe('collections in the web app (Chromium)', () => {
   const suite = browserSuite([['cole', 'editor', 'team:studio']]);
 
-  const upload = async (name: string, rgb: [number, number, number]) => {
-    const res = await suite.harness.http
-      .post('/api/assets')
-      .attach('file', await makeJpeg(320, 240, rgb), name)
-      .expect(201);
-    await waitUntilStored(suite.harness, res.body.id);
-    return res.body.id as string;
-  };
+  const upload = (name: string, rgb: [number, number, number]) => uploadStoredJpeg(suite.harness, name, rgb);
 
   it('gathers a selection, reorders and removes, shares with a team and as a link', async () => {
     for (const [name, rgb] of [

@@ -1,7 +1,6 @@
 import { seriousAccessibilityProblems } from '../support/accessibility';
 import { browserSuite, screenshot, signedInPage } from '../support/browser';
-import { waitUntilStored } from '../support/harness';
-import { makeJpeg } from '../support/images';
+import { uploadStoredJpeg } from '../support/stored-jpeg';
 
 /**
  * Issue 23 item 1 in the web app: deleting from the library (several at once, a refusal shown
@@ -10,14 +9,7 @@ import { makeJpeg } from '../support/images';
 describe('the trash in the web app (Chromium)', () => {
   const suite = browserSuite([['tia', 'editor']]);
 
-  const upload = async (name: string, rgb: [number, number, number]) => {
-    const res = await suite.harness.http
-      .post('/api/assets')
-      .attach('file', await makeJpeg(320, 240, rgb), name)
-      .expect(201);
-    await waitUntilStored(suite.harness, res.body.id);
-    return res.body.id as string;
-  };
+  const upload = (name: string, rgb: [number, number, number]) => uploadStoredJpeg(suite.harness, name, rgb);
 
   it('deletes from the library and the asset page, lists the trash, restores', async () => {
     const first = await upload('trash-first.jpg', [200, 40, 40]);

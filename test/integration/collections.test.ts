@@ -218,5 +218,15 @@ describe.each(databaseKinds)('collections (%s)', (kind) => {
       (await harness.http.get(`/api/collections/${randomUUID()}`).set(owner).expect(404)).body.error.code,
     ).toBe('COLLECTION_NOT_FOUND');
     await harness.http.get('/api/collections/not-a-uuid').set(owner).expect(404);
+    // An administrator passes the policy without a lookup: the service answers the same 404.
+    for (const res of [
+      await harness.http.get('/api/collections/0'),
+      await harness.http.patch('/api/collections/0').send({ name: 'x' }),
+      await harness.http.put('/api/collections/0/assets').send({ assetIds: [] }),
+      await harness.http.delete('/api/collections/0'),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('COLLECTION_NOT_FOUND');
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type ApiToken, call, client, messageOf, type OwnSession } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -31,11 +32,7 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
   return (
     <section className="account">
       <h1>{t('account')}</h1>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {status && (
         <p className="status" role="status">
           {status}

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, call, client, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 
@@ -92,11 +93,7 @@ export function BulkEditPanel({
           {'query' in selection ? t('applyToAllResults') : t('applyToSelected')} ({count})
         </button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {progress && (
         <p role="status" data-testid="bulk-progress">
           <progress max={progress.total} value={progress.done} aria-label={t('bulkProgress')} />{' '}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type Collection, call, client, type Me, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 import { SharePanel } from './share-panel';
 import { TeamSelect } from './smart-collections';
@@ -119,11 +120,7 @@ export function CollectionPage({ id, me }: { id: string; me: Me }) {
           </button>
         </form>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {items.length === 0 && <p>{t('collectionEmpty')}</p>}
       <ol className="grid ordered" aria-label={collection.name}>
         {items.map((item, i) => (

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type CollectionSummary, call, client, type Me, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 import { TeamSelect } from './smart-collections';
 
@@ -40,11 +41,7 @@ export function CollectionsPage({ me }: { me: Me }) {
         <TeamSelect teams={me.teams} value={team} onChange={setTeam} />
         <button type="submit">{t('create')}</button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {collections && collections.length === 0 && <p>{t('noCollections')}</p>}
       <ul className="collection-list">
         {collections?.map((c) => (

@@ -4,6 +4,7 @@ import type { components, paths } from '../generated/api-schema';
 
 type LifecycleView = components['schemas']['LifecycleView'];
 
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 import { type Dimensions, DimensionTicks, dimensionsOf } from './rule-set-forms';
 
@@ -66,11 +67,7 @@ export function CorrectionsPanel({
           )
         }
       />
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type ApprovalTask, call, client, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 
 /** Pending approval steps the reviewer may decide, updated live from their notification stream. */
@@ -37,11 +38,7 @@ export function Inbox() {
   return (
     <section className="inbox">
       <h1>{t('inbox')}</h1>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {tasks.length === 0 && <p>{t('nothingPending')}</p>}
       <ul>
         {tasks.map((task) => {

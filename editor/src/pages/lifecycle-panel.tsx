@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
+import { ErrorAlert } from '../error-alert';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 import { FieldInputs, fieldsOf } from './rule-set-forms';
@@ -193,11 +194,7 @@ export function LifecyclePanel({
         </label>
         <button type="submit">{t('recordEvent')}</button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <h3>{t('timers')}</h3>
       {view.timers.length === 0 ? (
         <p>{t('noTimers')}</p>

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { call, client, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { LanguageToggle, useT } from '../i18n';
 
 export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
@@ -43,11 +44,7 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
             required
           />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert message={error} />
         <button type="submit">{t('signIn')}</button>
         <LanguageToggle />
       </form>

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type Asset, call, client, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 
@@ -78,11 +79,7 @@ export function TrashActions({
           {t('moveToTrash')}
         </button>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
     </section>
   );
 }

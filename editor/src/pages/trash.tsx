@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Asset, call, client, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 
 /**
@@ -52,11 +53,7 @@ export function TrashPage() {
     <section className="trash-page" aria-labelledby="trash-page-heading">
       <h1 id="trash-page-heading">{t('trash')}</h1>
       <p className="hint">{t('trashHint')}</p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {items && items.length === 0 && <p>{t('trashEmpty')}</p>}
       {items && items.length > 0 && (
         <>

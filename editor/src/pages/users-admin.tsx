@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type ApiToken, call, client, messageOf, type UserSummary } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
 import { TokenList } from './account';
@@ -29,11 +30,7 @@ export function UsersAdmin() {
   return (
     <section className="users-admin">
       <h1>{t('users')}</h1>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {reset && (
         <p className="status" role="status">
           {t('newPasswordFor')} {reset.email}:{' '}

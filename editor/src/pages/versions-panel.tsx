@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type AssetVersion, call, client, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 
 /**
@@ -110,11 +111,7 @@ export function VersionsPanel({
           {t('uploadVersion')}
         </button>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {pair && (
         <figure className="compare" data-testid="compare">
           <img
