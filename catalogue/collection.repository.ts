@@ -13,6 +13,9 @@ export interface CollectionRecord {
   updatedAt: string;
 }
 
+/** A collection as a list shows it: how many assets it holds, not which. */
+export type CollectionSummaryRecord = Omit<CollectionRecord, 'assetIds'> & { assetCount: number };
+
 /** Collections (lightboxes): a person's own, and those shared with one of their teams. */
 export class CollectionRepository {
   constructor(private readonly db: CatalogueDb) {}
@@ -32,14 +35,14 @@ export class CollectionRepository {
   }
 
   /** The owner's collections and those shared with any of `teams`, most recently changed first. */
-  async visibleTo(owner: string, teams: string[], limit: number): Promise<CollectionRecord[]> {
-    const rows = await this.select()
+  async visibleTo(owner: string, teams: string[], limit: number): Promise<CollectionSummaryRecord[]> {
+    const rows = await this.selectSummary()
       .where((eb) => eb.or([eb('c.owner', '=', owner), ...(teams.length ? [eb('c.team', 'in', teams)] : [])]))
       .orderBy('c.updated_at', 'desc')
       .orderBy('c.id')
       .limit(limit)
       .execute();
-    return rows.map(toRecord);
+    return rows.map(({ assetCount, ...row }) => ({ ...toSummary(row), assetCount: Number(assetCount) }));
   }
 
   async countOwnedBy(owner: string): Promise<number> {
@@ -103,37 +106,52 @@ export class CollectionRepository {
     return Number(deleted.numDeletedRows) > 0;
   }
 
+  private selectSummary() {
+    return this.db
+      .selectFrom('collections as c')
+      .innerJoin('users as u', 'u.id', 'c.owner')
+      .select(['c.id', 'c.owner', 'u.name as ownerName', 'c.team', 'c.name', 'c.created_at', 'c.updated_at'])
+      .select(
+        sql<string>`(SELECT count(*) FROM collection_items i WHERE i.collection_id = c.id)`.as('assetCount'),
+      );
+  }
+
   private select() {
     return this.db
       .selectFrom('collections as c')
       .innerJoin('users as u', 'u.id', 'c.owner')
-      .select([
-        'c.id',
-        'c.owner',
-        'u.name as ownerName',
-        'c.team',
-        'c.name',
-        'c.created_at',
-        'c.updated_at',
+      .select(['c.id', 'c.owner', 'u.name as ownerName', 'c.team', 'c.name', 'c.created_at', 'c.updated_at'])
+      .select(
         sql<
           string[]
         >`ARRAY(SELECT i.asset_id::text FROM collection_items i WHERE i.collection_id = c.id ORDER BY i.position)`.as(
           'assetIds',
         ),
-      ]);
+      );
   }
 }
 
-type Row = Awaited<ReturnType<ReturnType<CollectionRepository['select']>['executeTakeFirstOrThrow']>>;
+interface SummaryRow {
+  id: string;
+  owner: string;
+  ownerName: string;
+  team: string | null;
+  name: string;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
 
-function toRecord(row: Row): CollectionRecord {
+function toSummary(row: SummaryRow): Omit<CollectionRecord, 'assetIds'> {
   return {
     id: row.id,
     name: row.name,
     owner: { id: row.owner, name: row.ownerName },
     team: row.team,
-    assetIds: row.assetIds,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };
+}
+
+function toRecord(row: SummaryRow & { assetIds: string[] }): CollectionRecord {
+  return { ...toSummary(row), assetIds: row.assetIds };
 }

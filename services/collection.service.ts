@@ -1,5 +1,9 @@
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
-import type { CollectionRecord, CollectionRepository } from '../catalogue/collection.repository';
+import type {
+  CollectionRecord,
+  CollectionRepository,
+  CollectionSummaryRecord,
+} from '../catalogue/collection.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { isUuid } from '../domain/ids';
 import { isAdmin, type Principal } from '../policy/access';
@@ -32,7 +36,7 @@ export class CollectionService {
   ) {}
 
   /** The caller's own collections and those shared with one of their teams. */
-  list(actor: Principal): Promise<CollectionRecord[]> {
+  list(actor: Principal): Promise<CollectionSummaryRecord[]> {
     return this.deps.collections.visibleTo(actor.id, actor.teams, COLLECTION_LIMITS.listed);
   }
 

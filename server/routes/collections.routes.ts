@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { CollectionRecord } from '../../catalogue/collection.repository';
+import type { CollectionSummaryRecord } from '../../catalogue/collection.repository';
 import type { CollectionService, CollectionView } from '../../services/collection.service';
 import { type Actor, actorOf } from '../actor';
 import { toAssetResponse } from '../asset.mapper';
@@ -54,19 +54,20 @@ export function collectionsRouter(deps: { collections: CollectionService }): Rou
   return router;
 }
 
-function summaryOf(c: CollectionRecord, actor: Actor) {
+function summaryOf(c: CollectionSummaryRecord, actor: Actor) {
   return {
     id: c.id,
     name: c.name,
     owner: c.owner,
     mine: c.owner.id === actor.id,
     team: c.team,
-    assetCount: c.assetIds.length,
+    assetCount: c.assetCount,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
 }
 
-function responseOf(view: CollectionView, actor: Actor) {
-  return { ...summaryOf(view.collection, actor), items: view.items.map(toAssetResponse) };
+function responseOf({ collection, items }: CollectionView, actor: Actor) {
+  const { assetIds, ...rest } = collection;
+  return { ...summaryOf({ ...rest, assetCount: assetIds.length }, actor), items: items.map(toAssetResponse) };
 }

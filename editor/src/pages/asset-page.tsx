@@ -76,7 +76,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
         loadingPlan,
         loadComments(),
       ]);
-      if (started !== latestLoad.current) return a;
+      if (started !== latestLoad.current) return;
       setAsset(a);
       setVersions(v.versions);
       setTimeline(tl.timeline);
@@ -92,10 +92,8 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           setRendition((current) => current || (first[1].renditions.at(-1) ?? ''));
         }
       }
-      return a;
     } catch (err) {
       setError(messageOf(err));
-      return undefined;
     }
   }, [id, me.roles, loadComments]);
   useEffect(() => {
@@ -108,13 +106,17 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
    */
   const afterChange = useCallback(
     async (view?: LifecycleView) => {
-      for (let tries = 0; ; tries++) {
-        const a = await load();
-        if (!view || !a || reflects(a, view) || tries >= 20) return;
+      // Only the asset is asked for while waiting; the whole page is read once, after.
+      for (let tries = 0; view && tries < 20; tries++) {
+        const a = await call(client.GET('/api/assets/{id}', { params: { path: { id } } })).catch(
+          () => undefined,
+        );
+        if (!a || reflects(a, view)) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
+      await load();
     },
-    [load],
+    [id, load],
   );
   // The models run after the asset is stored: look again until they are done, and once more
   // after that, since the workflow makes their tags the asset's just after they report.

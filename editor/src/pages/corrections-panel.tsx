@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
 import type { components, paths } from '../generated/api-schema';
 
@@ -6,6 +6,7 @@ type LifecycleView = components['schemas']['LifecycleView'];
 
 import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
+import { useProjects } from '../use-projects';
 import { type Dimensions, DimensionTicks, dimensionsOf } from './rule-set-forms';
 
 /** Tags and dimensions are changed in part (PATCH); a move is an act (POST). */
@@ -149,13 +150,8 @@ function DimensionEditor({
 
 function ProjectMover({ asset, onMove }: { asset: Asset; onMove(project: string): void }) {
   const t = useT();
-  const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
+  const projects = useProjects().filter((p) => p.level !== 'view' && p.id !== asset.project);
   const [target, setTarget] = useState('');
-  useEffect(() => {
-    call(client.GET('/api/projects'))
-      .then((r) => setProjects(r.projects.filter((p) => p.level !== 'view' && p.id !== asset.project)))
-      .catch(() => setProjects([]));
-  }, [asset.project]);
   if (projects.length === 0) return null;
   return (
     <form

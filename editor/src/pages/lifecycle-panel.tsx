@@ -3,6 +3,7 @@ import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
 import { ErrorAlert } from '../error-alert';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
+import { useProjects } from '../use-projects';
 import { FieldInputs, fieldsOf } from './rule-set-forms';
 
 type LifecycleView = components['schemas']['LifecycleView'];
@@ -41,15 +42,10 @@ export function LifecyclePanel({
   const [holdReason, setHoldReason] = useState('');
   const [event, setEvent] = useState<BusinessEvent>('delisting');
   const [error, setError] = useState('');
-  const [manager, setManager] = useState(admin);
   // Restoring from the archive needs manage on the project: others are told so, not shown a button
   // that would be refused.
-  useEffect(() => {
-    if (admin) return;
-    void call(client.GET('/api/projects'))
-      .then((r) => setManager(r.projects.some((p) => p.id === asset.project && p.level === 'manage')))
-      .catch(() => setManager(false));
-  }, [admin, asset.project]);
+  const projects = useProjects();
+  const manager = admin || projects.some((p) => p.id === asset.project && p.level === 'manage');
 
   const load = useCallback(async () => {
     setView(await call(client.GET('/api/assets/{id}/lifecycle', { params: { path: { id } } })));

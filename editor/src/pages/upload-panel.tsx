@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { checkName, type NamingToken } from '../../../rules/naming';
 import { call, client, type DuplicateMatch, messageOf, type RuleSetPlan, uploadWithProgress } from '../api';
 import { useLanguage, useT } from '../i18n';
+import { useProjects } from '../use-projects';
 import { DimensionTicks, dimensionsOf, FieldInputs, fieldsOf, labelIn } from './rule-set-forms';
 
 /** A chosen file: waiting with its own field values, then uploading, then stored or refused. */
@@ -26,7 +27,7 @@ export function UploadPanel({ onUploaded }: { onUploaded(): void }) {
   const t = useT();
   const { language } = useLanguage();
   const [ruleSets, setRuleSets] = useState<{ name: string; title: { en: string; zh?: string } }[]>([]);
-  const [projects, setProjects] = useState<{ id: string; name: string }[]>([]);
+  const projects = useProjects().filter((p) => p.level !== 'view');
   const [ruleSet, setRuleSet] = useState('');
   const [project, setProject] = useState('');
   const [plan, setPlan] = useState<RuleSetPlan | null>(null);
@@ -40,9 +41,6 @@ export function UploadPanel({ onUploaded }: { onUploaded(): void }) {
     void call(client.GET('/api/rule-sets'))
       .then((r) => setRuleSets(r.ruleSets))
       .catch(() => setRuleSets([]));
-    void call(client.GET('/api/projects'))
-      .then((r) => setProjects(r.projects.filter((p) => p.level !== 'view')))
-      .catch(() => setProjects([]));
   }, []);
   // The chosen rule set's latest plan: its fields, dimensions and naming convention.
   useEffect(() => {
@@ -186,7 +184,7 @@ export function UploadPanel({ onUploaded }: { onUploaded(): void }) {
             {staged.map((s) => {
               const verdict = s.progress === undefined ? nameCheck(s) : null;
               return (
-                <li key={s.key} data-testid="staged-file">
+                <li key={s.key} className="staged-file" data-testid="staged-file">
                   <span>{s.file.name}</span>
                   {s.progress !== undefined && (
                     <progress max={1} value={s.progress} aria-label={s.file.name} />
