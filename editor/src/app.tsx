@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, client, type Me } from './api';
 import { LanguageToggle, useT } from './i18n';
+import { NotificationBell } from './notification-bell';
 import { AccountPage } from './pages/account';
 import { AssetPage } from './pages/asset-page';
 import { CollectionPage } from './pages/collection-page';
@@ -68,6 +69,7 @@ export function App() {
           )}
         </nav>
         <span className="spacer" />
+        <NotificationBell />
         <LanguageToggle />
         <a className="me" href="#/account" aria-current={page === 'account' ? 'page' : undefined}>
           {me.email}

@@ -4,6 +4,10 @@ import { createContext, type ReactNode, useContext, useState } from 'react';
 const TEXT = {
   en: {
     appName: 'Assetflow',
+    notifications: 'Notifications',
+    unread: 'unread',
+    markAllRead: 'Mark all read',
+    noNotifications: 'No notifications.',
     library: 'Library',
     inbox: 'Approvals',
     rules: 'Rule editor',
@@ -212,6 +216,10 @@ const TEXT = {
   },
   zh: {
     appName: 'Assetflow',
+    notifications: '通知',
+    unread: '未读',
+    markAllRead: '全部标为已读',
+    noNotifications: '没有通知。',
     library: '素材库',
     inbox: '审批',
     rules: '规则编辑器',

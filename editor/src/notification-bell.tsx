@@ -1,0 +1,140 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { call, client, messageOf, type Notification } from './api';
+import { ErrorAlert } from './error-alert';
+import { useT } from './i18n';
+
+/**
+ * The bell in the top bar: the unread count, kept live by the server's event stream
+ * (`GET /api/notifications/stream`: `hello` with the count, then each new notification), and the
+ * newest notifications in a panel it opens. Opening one that names an asset goes to its page and
+ * marks it read. EventSource reconnects by itself; each `hello` resets the count to the server's.
+ */
+/** Where a notification leads: its asset, the approvals inbox, or the library. */
+function whereTo(n: Notification): string {
+  if (n.assetId) return `#/assets/${n.assetId}`;
+  return n.kind.startsWith('approval.') ? '#/inbox' : '#/library';
+}
+
+export function NotificationBell() {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const [unread, setUnread] = useState(0);
+  const [items, setItems] = useState<Notification[]>([]);
+  const [error, setError] = useState('');
+  const panel = useRef<HTMLDivElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const answer = await call(client.GET('/api/notifications'));
+      setItems(answer.notifications);
+      setUnread(answer.unread);
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const stream = new EventSource('/api/notifications/stream');
+    stream.addEventListener('hello', (e) => setUnread((JSON.parse(e.data) as { unread: number }).unread));
+    stream.addEventListener('notification', (e) => {
+      const raised = JSON.parse(e.data) as Notification;
+      setItems((before) => [raised, ...before.filter((n) => n.id !== raised.id)]);
+      setUnread((n) => n + 1);
+    });
+    return () => stream.close();
+  }, [load]);
+
+  // Escape or a click elsewhere closes the panel.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    const onClick = (e: MouseEvent) => {
+      if (!panel.current?.contains(e.target as Node)) setOpen(false);
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('mousedown', onClick);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('mousedown', onClick);
+    };
+  }, [open]);
+
+  const markRead = async (n: Notification) => {
+    if (n.readAt) return;
+    const read = await call(
+      client.POST('/api/notifications/{notificationId}/read', { params: { path: { notificationId: n.id } } }),
+    );
+    setItems((before) => before.map((m) => (m.id === n.id ? read : m)));
+    setUnread((count) => Math.max(0, count - 1));
+  };
+  const markAllRead = async () => {
+    setError('');
+    try {
+      await call(client.POST('/api/notifications/read-all'));
+      await load();
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
+  return (
+    <div className="bell" ref={panel}>
+      <button
+        type="button"
+        className="link"
+        aria-expanded={open}
+        aria-controls="notification-panel"
+        // The shown count is a word of the name, as screen-reader users hear it: "Notifications, 1 unread".
+        aria-label={`${t('notifications')}, ${unread} ${t('unread')}`}
+        onClick={() => {
+          if (!open) void load();
+          setOpen(!open);
+        }}
+      >
+        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" className="bell-icon">
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+          />
+        </svg>
+        {unread > 0 && (
+          <span className="badge" data-testid="unread-count">
+            {unread}
+          </span>
+        )}
+      </button>
+      {open && (
+        <div id="notification-panel" className="bell-panel" role="dialog" aria-label={t('notifications')}>
+          <div className="bell-head">
+            <strong>{t('notifications')}</strong>
+            <button type="button" className="link" disabled={unread === 0} onClick={markAllRead}>
+              {t('markAllRead')}
+            </button>
+          </div>
+          <ErrorAlert message={error} />
+          {items.length === 0 ? (
+            <p>{t('noNotifications')}</p>
+          ) : (
+            <ul>
+              {items.map((n) => (
+                <li key={n.id} className={n.readAt ? 'read' : 'unread'} data-testid="notification">
+                  <a
+                    href={whereTo(n)}
+                    onClick={() => {
+                      setOpen(false);
+                      void markRead(n).catch((err) => setError(messageOf(err)));
+                    }}
+                  >
+                    {n.message}
+                  </a>
+                  <time dateTime={n.createdAt}>{new Date(n.createdAt).toLocaleString()}</time>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
