@@ -39,9 +39,8 @@ export class AnalyticsRepository {
   }
 
   async byPeriod(window: Window, period: Period): Promise<Array<UsageCounts & { period: string }>> {
-    const bucket = sql`to_char(date_trunc(${period}, at AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
     const { rows } = await sql<Counts & { period: string }>`
-      SELECT ${bucket} AS period, ${countColumns()} FROM audit_events
+      SELECT ${bucketOf(sql`at`, period)} AS period, ${countColumns()} FROM audit_events
       WHERE ${inWindow(window)} AND action IN ${USE_ACTIONS}
       GROUP BY 1 ORDER BY 1`.execute(this.db);
     return rows.map((r) => ({ period: r.period, ...toCounts(r) }));
@@ -92,16 +91,39 @@ export class AnalyticsRepository {
   async reuse(window: Window): Promise<{ used: number; reused: number }> {
     const { rows } = await sql<{ used: string | number; reused: string | number }>`
       WITH contexts AS (
-        SELECT asset_id, count(DISTINCT CASE
-                 WHEN action = 'export' THEN 'channel:' || (details->>'channel')
-                 WHEN share_id IS NOT NULL THEN 'link:' || share_id::text
-                 ELSE 'audience:' || coalesce(details->>'audience', '')
-               END) AS n
+        SELECT asset_id, count(DISTINCT ${CONTEXT}) AS n
         FROM audit_events
         WHERE ${inWindow(window)} AND asset_id IS NOT NULL AND action IN ${USE_ACTIONS}
         GROUP BY asset_id)
       SELECT count(*) AS used, count(*) FILTER (WHERE n > 1) AS reused FROM contexts`.execute(this.db);
     return { used: Number(rows[0]?.used ?? 0), reused: Number(rows[0]?.reused ?? 0) };
+  }
+
+  /**
+   * Reuse over time: at the end of each period where it changed, how many assets had been used
+   * since the window's start, and how many of them in more than one context. An asset counts as
+   * used from its first context's first use, and as reused from its second's.
+   */
+  async reuseByPeriod(
+    window: Window,
+    period: Period,
+  ): Promise<Array<{ period: string; used: number; reused: number }>> {
+    const { rows } = await sql<{ period: string; used: string | number; reused: string | number }>`
+      WITH contexts AS (
+        SELECT asset_id, min(at) AS first
+        FROM audit_events
+        WHERE ${inWindow(window)} AND asset_id IS NOT NULL AND action IN ${USE_ACTIONS}
+        GROUP BY asset_id, ${CONTEXT}),
+      ranked AS (
+        SELECT ${bucketOf(sql`first`, period)} AS period,
+               row_number() OVER (PARTITION BY asset_id ORDER BY first) AS k
+        FROM contexts),
+      steps AS (
+        SELECT period, count(*) FILTER (WHERE k = 1) AS used, count(*) FILTER (WHERE k = 2) AS reused
+        FROM ranked GROUP BY period)
+      SELECT period, sum(used) OVER (ORDER BY period) AS used, sum(reused) OVER (ORDER BY period) AS reused
+      FROM steps ORDER BY period`.execute(this.db);
+    return rows.map((r) => ({ period: r.period, used: Number(r.used), reused: Number(r.reused) }));
   }
 
   /** Assets not used since `before` (never-used ones count from their upload), oldest first. */
@@ -143,6 +165,18 @@ type Counts = {
 };
 
 const USE_ACTIONS = sql`('viewed', 'share.viewed', 'download', 'share.created', 'export')`;
+
+/** The context an asset was used in: a share link, a channel's export, or a download audience. */
+const CONTEXT = sql`CASE
+    WHEN action = 'export' THEN 'channel:' || (details->>'channel')
+    WHEN share_id IS NOT NULL THEN 'link:' || share_id::text
+    ELSE 'audience:' || coalesce(details->>'audience', '')
+  END`;
+
+/** The first day (UTC, YYYY-MM-DD) of the period holding `at`; as text it sorts by time. */
+function bucketOf(at: RawBuilder<unknown>, period: Period): RawBuilder<unknown> {
+  return sql`to_char(date_trunc(${period}, ${at} AT TIME ZONE 'UTC'), 'YYYY-MM-DD')`;
+}
 
 function countColumns(): RawBuilder<unknown> {
   return sql`

@@ -92,6 +92,10 @@ export type AssetVersion = JsonOf<Responses<'/api/assets/{id}/versions', 'get'>[
 export type DownloadDecision =
   | JsonOf<Responses<'/api/assets/{id}/download-requests', 'post'>[200]>
   | JsonOf<Responses<'/api/assets/{id}/download-requests', 'post'>[202]>;
+/** The analytics figures (`GET /api/analytics/summary`). */
+export type AnalyticsSummary = JsonOf<Responses<'/api/analytics/summary', 'get'>[200]>;
+/** Assets unused for N days (`GET /api/analytics/unused`). */
+export type UnusedAsset = JsonOf<Responses<'/api/analytics/unused', 'get'>[200]>['items'][number];
 /** What `POST /api/assets` answers: the asset for one file, `{ assets }` for several. */
 export type UploadResult = JsonOf<Responses<'/api/assets', 'post'>[201]>;
 

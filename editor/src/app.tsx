@@ -3,6 +3,7 @@ import { call, client, type Me } from './api';
 import { LanguageToggle, useT } from './i18n';
 import { NotificationBell } from './notification-bell';
 import { AccountPage } from './pages/account';
+import { AnalyticsPage } from './pages/analytics';
 import { AssetPage } from './pages/asset-page';
 import { CollectionPage } from './pages/collection-page';
 import { CollectionsPage } from './pages/collections';
@@ -13,7 +14,7 @@ import { TrashPage } from './pages/trash';
 import { UsersAdmin } from './pages/users-admin';
 import { RuleEditor } from './rule-editor/rule-editor';
 
-/** `#/library`, `#/assets/<id>`, `#/collections`, `#/collections/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/account`, `#/users`: the page from the location hash. */
+/** `#/library`, `#/assets/<id>`, `#/collections`, `#/collections/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/analytics`, `#/account`, `#/users`: the page from the location hash. */
 const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
 
 function useRoute(): string[] {
@@ -42,6 +43,8 @@ export function App() {
 
   const [page, param] = route;
   const isAdmin = me.roles.includes('admin');
+  // Administrators hold every role's rights (policy/policy.ts).
+  const isAnalyst = isAdmin || me.roles.includes('analyst');
   return (
     <div className="shell">
       <header className="top">
@@ -62,6 +65,11 @@ export function App() {
           <a href="#/trash" aria-current={page === 'trash' ? 'page' : undefined}>
             {t('trash')}
           </a>
+          {isAnalyst && (
+            <a href="#/analytics" aria-current={page === 'analytics' ? 'page' : undefined}>
+              {t('analytics')}
+            </a>
+          )}
           {isAdmin && (
             <a href="#/users" aria-current={page === 'users' ? 'page' : undefined}>
               {t('users')}
@@ -97,6 +105,8 @@ export function App() {
           <RuleEditor routeName={param} />
         ) : page === 'trash' ? (
           <TrashPage />
+        ) : page === 'analytics' && isAnalyst ? (
+          <AnalyticsPage />
         ) : page === 'account' ? (
           <AccountPage onSignedOut={() => setMe(null)} />
         ) : page === 'users' && isAdmin ? (

@@ -70,7 +70,14 @@ export const getAnalyticsSummary = operation({
         window: UsageWindow,
         totals: UsageCounts,
         period: StringEnum(['day', 'week', 'month']),
-        byPeriod: Type.Array(Closed({ period: day('The first day of the period'), ...counts })),
+        byPeriod: Type.Array(
+          Closed({
+            period: day('The first day of the period'),
+            ...counts,
+            used: count('Assets used from the window\u2019s start to this period\u2019s end'),
+            reused: count('Of those, assets used in more than one context: reuse over time'),
+          }),
+        ),
         byChannel: Type.Array(
           Closed({
             channel: Type.String({

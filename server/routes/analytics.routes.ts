@@ -19,9 +19,10 @@ export function analyticsRouter(deps: { analytics: AnalyticsRepository; assets: 
   mount(router, getAnalyticsSummary, async ({ query }, _req, res) => {
     const window = windowOf(query);
     const period = query.period ?? 'month';
-    const [totals, byPeriod, byChannel, top, reuse] = await Promise.all([
+    const [totals, byPeriod, reuseSteps, byChannel, top, reuse] = await Promise.all([
       deps.analytics.totals(window),
       deps.analytics.byPeriod(window, period),
+      deps.analytics.reuseByPeriod(window, period),
       deps.analytics.byChannel(window),
       deps.analytics.perAsset(window, 10),
       deps.analytics.reuse(window),
@@ -30,7 +31,7 @@ export function analyticsRouter(deps: { analytics: AnalyticsRepository; assets: 
       window: windowJson(window),
       totals,
       period,
-      byPeriod,
+      byPeriod: withReuseSoFar(byPeriod, reuseSteps),
       byChannel,
       mostUsed: top,
       reuse: { ...reuse, rate: reuse.used === 0 ? 0 : round(reuse.reused / reuse.used) },
@@ -116,4 +117,20 @@ function windowJson(window: Window) {
 
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
+}
+
+/**
+ * Each period's counts with the assets used and reused from the window's start to its end: the
+ * latest reuse step at or before it (every step's period is one of the use periods).
+ */
+function withReuseSoFar<P extends { period: string }>(
+  periods: P[],
+  steps: Array<{ period: string; used: number; reused: number }>,
+): Array<P & { used: number; reused: number }> {
+  let next = 0;
+  let soFar = { used: 0, reused: 0 };
+  return periods.map((p) => {
+    while (next < steps.length && steps[next]!.period <= p.period) soFar = steps[next++]!;
+    return { ...p, used: soFar.used, reused: soFar.reused };
+  });
 }

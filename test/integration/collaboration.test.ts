@@ -421,9 +421,9 @@ describe.each(databaseKinds)('usage analytics (%s)', (kind) => {
     const summary = (await harness.http.get('/api/analytics/summary').set(analyst).expect(200)).body;
     expect(summary.totals).toEqual({ views: 2, downloads: 3, shares: 1, exports: 1 });
     expect(summary.byPeriod).toEqual([
-      { period: '2026-03-01', views: 1, downloads: 1, shares: 1, exports: 0 },
-      { period: '2026-04-01', views: 1, downloads: 2, shares: 0, exports: 0 },
-      { period: '2026-10-01', views: 0, downloads: 0, shares: 0, exports: 1 },
+      { period: '2026-03-01', views: 1, downloads: 1, shares: 1, exports: 0, used: 1, reused: 0 },
+      { period: '2026-04-01', views: 1, downloads: 2, shares: 0, exports: 0, used: 2, reused: 1 },
+      { period: '2026-10-01', views: 0, downloads: 0, shares: 0, exports: 1, used: 2, reused: 1 },
     ]);
     expect(summary.byChannel).toEqual([
       { channel: 'audience:agents', downloads: 1, exports: 0 },
@@ -441,6 +441,23 @@ describe.each(databaseKinds)('usage analytics (%s)', (kind) => {
     });
     // Kettle: a link, the internal audience and the Amazon channel; toaster: only the agents.
     expect(summary.reuse).toEqual({ used: 2, reused: 1, rate: 0.5 });
+    // Reuse over time, by day: kettle used from 5 March, toaster from 2 April, kettle's second
+    // context (the internal audience) on 10 April; days between changes carry the figures forward.
+    const daily = (await harness.http.get('/api/analytics/summary?period=day').set(analyst).expect(200)).body;
+    expect(
+      daily.byPeriod.map((p: { period: string; used: number; reused: number }) => [
+        p.period,
+        p.used,
+        p.reused,
+      ]),
+    ).toEqual([
+      ['2026-03-05', 1, 0],
+      ['2026-03-06', 1, 0],
+      ['2026-04-02', 2, 0],
+      ['2026-04-03', 2, 0],
+      ['2026-04-10', 2, 1],
+      ['2026-10-01', 2, 1],
+    ]);
 
     const impossible = await harness.http
       .get('/api/analytics/summary')

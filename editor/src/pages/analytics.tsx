@@ -1,0 +1,237 @@
+import { useEffect, useMemo, useState } from 'react';
+import { type AnalyticsSummary, call, client, messageOf, type UnusedAsset } from '../api';
+import { Chart, type ChartOption } from '../charts/chart';
+import { ErrorAlert } from '../error-alert';
+import { type TextKey, useT } from '../i18n';
+
+type Summary = AnalyticsSummary;
+type Period = Summary['period'];
+const USES = ['views', 'downloads', 'shares', 'exports'] as const satisfies readonly TextKey[];
+
+/**
+ * For analysts: use over time, reuse over time and the most used assets as charts (ECharts), the
+ * totals and channels as figures, and the assets unused for N days (candidates for cold storage)
+ * with a CSV download. Every figure comes from the distribution trail (`/api/analytics/*`).
+ */
+export function AnalyticsPage() {
+  const t = useT();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [period, setPeriod] = useState<Period>('month');
+  const [days, setDays] = useState(90);
+  const [summary, setSummary] = useState<Summary | null>(null);
+  const [unused, setUnused] = useState<UnusedAsset[] | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    const window = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+    setError('');
+    call(client.GET('/api/analytics/summary', { params: { query: { ...window, period } } }))
+      .then(setSummary)
+      .catch((err) => setError(messageOf(err)));
+  }, [from, to, period]);
+  useEffect(() => {
+    call(client.GET('/api/analytics/unused', { params: { query: { days, limit: 100 } } }))
+      // JSON unless ?format=csv, which this call does not ask for.
+      .then((r) => setUnused(typeof r === 'string' ? [] : r.items))
+      .catch((err) => setError(messageOf(err)));
+  }, [days]);
+
+  return (
+    <section className="analytics-page" aria-labelledby="analytics-heading">
+      <h1 id="analytics-heading">{t('analytics')}</h1>
+      <form className="analytics-window" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          {t('fromDay')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label>
+          {t('toDay')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+        <label>
+          {t('per')}{' '}
+          <select value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
+            <option value="day">{t('day')}</option>
+            <option value="week">{t('week')}</option>
+            <option value="month">{t('month')}</option>
+          </select>
+        </label>
+      </form>
+      <ErrorAlert message={error} />
+      {summary && <Figures summary={summary} />}
+      <UnusedAssets days={days} onDays={setDays} items={unused} />
+    </section>
+  );
+}
+
+function Figures({ summary }: { summary: Summary }) {
+  const t = useT();
+  const charts = useCharts(summary);
+  return (
+    <>
+      <dl className="totals" aria-label={t('totals')}>
+        {USES.map((use) => (
+          <div key={use}>
+            <dt>{t(use)}</dt>
+            <dd data-testid={`total-${use}`}>{summary.totals[use]}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>{t('reuseRate')}</dt>
+          <dd data-testid="reuse-rate">{Math.round(summary.reuse.rate * 100)}%</dd>
+        </div>
+      </dl>
+      <div className="chart-grid">
+        <figure data-testid="chart-use">
+          <figcaption>{t('useOverTime')}</figcaption>
+          <Chart option={charts.use} summary={charts.useSummary} />
+        </figure>
+        <figure data-testid="chart-reuse">
+          <figcaption>{t('reuseOverTime')}</figcaption>
+          <Chart option={charts.reuse} summary={charts.reuseSummary} />
+        </figure>
+        <figure data-testid="chart-most-used">
+          <figcaption>{t('mostUsed')}</figcaption>
+          <Chart option={charts.mostUsed} summary={charts.mostUsedSummary} height={320} />
+        </figure>
+      </div>
+      <table className="data-table">
+        <caption>{t('byChannel')}</caption>
+        <thead>
+          <tr>
+            <th>{t('channel')}</th>
+            <th>{t('downloads')}</th>
+            <th>{t('exports')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {summary.byChannel.map((c) => (
+            <tr key={c.channel}>
+              <td>{c.channel}</td>
+              <td>{c.downloads}</td>
+              <td>{c.exports}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** The three charts' options and their spoken summaries, rebuilt when the figures or language change. */
+function useCharts(summary: Summary) {
+  const t = useT();
+  return useMemo(() => {
+    const periods = summary.byPeriod.map((p) => p.period);
+    const axis = { type: 'category' as const, data: periods };
+    const use: ChartOption = {
+      animation: false,
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      xAxis: axis,
+      yAxis: { type: 'value', minInterval: 1 },
+      series: USES.map((key) => ({
+        type: 'bar',
+        stack: 'uses',
+        name: t(key),
+        data: summary.byPeriod.map((p) => p[key]),
+      })),
+    };
+    const reuse: ChartOption = {
+      animation: false,
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 40, right: 16, top: 36, bottom: 28 },
+      xAxis: axis,
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { type: 'line', name: t('assetsUsed'), data: summary.byPeriod.map((p) => p.used) },
+        { type: 'line', name: t('assetsReused'), data: summary.byPeriod.map((p) => p.reused) },
+      ],
+    };
+    // Most used at the top: ECharts draws a category axis from the bottom up.
+    const top = [...summary.mostUsed].reverse();
+    const mostUsed: ChartOption = {
+      animation: false,
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 8, right: 16, top: 36, bottom: 28, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: {
+        type: 'category',
+        data: top.map((a) => a.name),
+        axisLabel: { width: 160, overflow: 'truncate' },
+      },
+      series: USES.map((key) => ({ type: 'bar', stack: 'uses', name: t(key), data: top.map((a) => a[key]) })),
+    };
+    const last = summary.byPeriod.at(-1);
+    return {
+      use,
+      useSummary: `${t('useOverTime')}: ${summary.byPeriod
+        .map((p) => `${p.period} ${USES.map((k) => `${t(k)} ${p[k]}`).join(', ')}`)
+        .join('; ')}`,
+      reuse,
+      reuseSummary: `${t('reuseOverTime')}: ${last ? `${t('assetsUsed')} ${last.used}, ${t('assetsReused')} ${last.reused}` : '—'}`,
+      mostUsed,
+      mostUsedSummary: `${t('mostUsed')}: ${summary.mostUsed.map((a) => a.name).join(', ')}`,
+    };
+  }, [summary, t]);
+}
+
+function UnusedAssets({
+  days,
+  onDays,
+  items,
+}: {
+  days: number;
+  onDays(days: number): void;
+  items: UnusedAsset[] | null;
+}) {
+  const t = useT();
+  return (
+    <section aria-labelledby="unused-heading">
+      <h2 id="unused-heading">{t('unusedAssets')}</h2>
+      <label>
+        {t('unusedForDays')}{' '}
+        <input
+          type="number"
+          min={1}
+          max={36500}
+          value={days}
+          onChange={(e) => {
+            const n = Number(e.target.value);
+            if (Number.isInteger(n) && n >= 1 && n <= 36_500) onDays(n);
+          }}
+        />
+      </label>{' '}
+      <a href={`/api/analytics/unused?format=csv&days=${days}`} download>
+        {t('downloadCsv')}
+      </a>
+      {items && items.length === 0 && <p>{t('noneUnused')}</p>}
+      {items && items.length > 0 && (
+        <table className="data-table" data-testid="unused-table">
+          <thead>
+            <tr>
+              <th>{t('name')}</th>
+              <th>{t('lastUsed')}</th>
+              <th>{t('uploaded')}</th>
+              <th>{t('tier')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((a) => (
+              <tr key={a.assetId}>
+                <td>
+                  <a href={`#/assets/${a.assetId}`}>{a.name}</a>
+                </td>
+                <td>{a.lastUsedAt ? new Date(a.lastUsedAt).toLocaleDateString() : t('never')}</td>
+                <td>{new Date(a.createdAt).toLocaleDateString()}</td>
+                <td>{a.tier}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
