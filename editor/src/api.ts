@@ -66,6 +66,7 @@ export type CommentRegion = Schemas['CommentRegion'];
 export type Transition = Schemas['Transition'];
 export type AuditEvent = Schemas['AuditEvent'];
 export type Notification = Schemas['Notification'];
+export type TraceResult = Schemas['TraceResult'];
 export type RuleSetPlan = Schemas['RuleSetPlan'];
 export type RuleSetVersion = Schemas['RuleSetVersion'];
 export type User = Schemas['User'];

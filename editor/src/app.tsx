@@ -10,11 +10,12 @@ import { CollectionsPage } from './pages/collections';
 import { Inbox } from './pages/inbox';
 import { Library } from './pages/library';
 import { SignIn } from './pages/sign-in';
+import { TracePage } from './pages/trace';
 import { TrashPage } from './pages/trash';
 import { UsersAdmin } from './pages/users-admin';
 import { RuleEditor } from './rule-editor/rule-editor';
 
-/** `#/library`, `#/assets/<id>`, `#/collections`, `#/collections/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/analytics`, `#/account`, `#/users`: the page from the location hash. */
+/** `#/library`, `#/assets/<id>`, `#/collections`, `#/collections/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/analytics`, `#/trace`, `#/account`, `#/users`: the page from the location hash. */
 const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
 
 function useRoute(): string[] {
@@ -45,6 +46,7 @@ export function App() {
   const isAdmin = me.roles.includes('admin');
   // Administrators hold every role's rights (policy/policy.ts).
   const isAnalyst = isAdmin || me.roles.includes('analyst');
+  const isInvestigator = isAdmin || me.roles.includes('investigator');
   return (
     <div className="shell">
       <header className="top">
@@ -68,6 +70,11 @@ export function App() {
           {isAnalyst && (
             <a href="#/analytics" aria-current={page === 'analytics' ? 'page' : undefined}>
               {t('analytics')}
+            </a>
+          )}
+          {isInvestigator && (
+            <a href="#/trace" aria-current={page === 'trace' ? 'page' : undefined}>
+              {t('traceLeak')}
             </a>
           )}
           {isAdmin && (
@@ -107,6 +114,8 @@ export function App() {
           <TrashPage />
         ) : page === 'analytics' && isAnalyst ? (
           <AnalyticsPage />
+        ) : page === 'trace' && isInvestigator ? (
+          <TracePage />
         ) : page === 'account' ? (
           <AccountPage onSignedOut={() => setMe(null)} />
         ) : page === 'users' && isAdmin ? (
