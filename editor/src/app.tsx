@@ -9,13 +9,14 @@ import { CollectionPage } from './pages/collection-page';
 import { CollectionsPage } from './pages/collections';
 import { Inbox } from './pages/inbox';
 import { Library } from './pages/library';
+import { ProjectsPage } from './pages/projects';
 import { SignIn } from './pages/sign-in';
 import { TracePage } from './pages/trace';
 import { TrashPage } from './pages/trash';
 import { UsersAdmin } from './pages/users-admin';
 import { RuleEditor } from './rule-editor/rule-editor';
 
-/** `#/library`, `#/assets/<id>`, `#/collections`, `#/collections/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/analytics`, `#/trace`, `#/account`, `#/users`: the page from the location hash. */
+/** `#/library`, `#/assets/<id>`, `#/collections`, `#/collections/<id>`, `#/inbox`, `#/rules`, `#/trash`, `#/projects`, `#/analytics`, `#/trace`, `#/account`, `#/users`: the page from the location hash. */
 const readRoute = () => (window.location.hash.replace(/^#\/?/, '') || 'library').split('/');
 
 function useRoute(): string[] {
@@ -67,6 +68,9 @@ export function App() {
           <a href="#/trash" aria-current={page === 'trash' ? 'page' : undefined}>
             {t('trash')}
           </a>
+          <a href="#/projects" aria-current={page === 'projects' ? 'page' : undefined}>
+            {t('projects')}
+          </a>
           {isAnalyst && (
             <a href="#/analytics" aria-current={page === 'analytics' ? 'page' : undefined}>
               {t('analytics')}
@@ -112,6 +116,8 @@ export function App() {
           <RuleEditor routeName={param} />
         ) : page === 'trash' ? (
           <TrashPage />
+        ) : page === 'projects' ? (
+          <ProjectsPage me={me} />
         ) : page === 'analytics' && isAnalyst ? (
           <AnalyticsPage />
         ) : page === 'trace' && isInvestigator ? (

@@ -67,6 +67,10 @@ describe('accessibility (axe-core in Chromium)', () => {
       ['trash', '#/trash', (p) => p.getByText('The trash is empty.').waitFor()],
       ['account', '#/account', (p) => p.getByRole('heading', { name: 'Account' }).waitFor()],
       ['users', '#/users', (p) => p.getByText('ada@example.test').last().waitFor()],
+      ['projects', '#/projects', (p) => p.getByRole('heading', { name: /Default project/ }).waitFor()],
+      ['analytics', '#/analytics', (p) => p.getByTestId('total-views').waitFor()],
+      ['trace a leak', '#/trace', (p) => p.getByRole('heading', { name: 'Trace a leak' }).waitFor()],
+      ['collections', '#/collections', (p) => p.getByRole('heading', { name: 'Collections' }).waitFor()],
     ];
     const found = [];
     for (const [name, hash, loaded] of pages) {

@@ -1,11 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type ApiToken, call, client, messageOf, type UserSummary } from '../api';
 import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
 import { TokenList } from './account';
 
-/** Administrators: every user, disable / enable, reset a password, roles and teams, their tokens. */
+/** The role that may publish rule sets (policy/endpoints.ts: `POST /api/rule-sets`); administrators may too. */
+const PUBLISHER_ROLE = 'rule-author';
+
+/**
+ * Administrators: make a user; every user, disable / enable, reset a password, roles and teams,
+ * who may publish rule sets, their tokens; and the teams with their members.
+ */
 export function UsersAdmin() {
   const t = useT();
   const [users, setUsers] = useState<UserSummary[]>([]);
@@ -17,8 +23,10 @@ export function UsersAdmin() {
   useEffect(() => {
     void load();
   }, [load]);
+  const [created, setCreated] = useState('');
   const attempt = async (work: () => Promise<void>) => {
     setError('');
+    setCreated('');
     try {
       await work();
       await load();
@@ -42,6 +50,19 @@ export function UsersAdmin() {
           />
         </p>
       )}
+      {created && (
+        <p className="status" role="status">
+          {created}
+        </p>
+      )}
+      <NewUser
+        onCreate={(user) =>
+          attempt(async () => {
+            await call(client.POST('/api/users', { body: user }));
+            setCreated(`${t('userCreated')} ${user.email}`);
+          })
+        }
+      />
       <table>
         <thead>
           <tr>
@@ -49,6 +70,7 @@ export function UsersAdmin() {
             <th>{t('name')}</th>
             <th>{t('roles')}</th>
             <th>{t('teams')}</th>
+            <th>{t('publishesRuleSets')}</th>
             <th>{t('state')}</th>
             <th />
           </tr>
@@ -56,7 +78,8 @@ export function UsersAdmin() {
         <tbody>
           {users.map((u) => (
             <UserRow
-              key={u.id}
+              // A saved change (roles, teams) starts the row afresh from what the server holds.
+              key={`${u.id}:${u.roles.join()}:${u.teams.join()}`}
               user={u}
               onDisable={() =>
                 attempt(async () => {
@@ -91,7 +114,82 @@ export function UsersAdmin() {
           ))}
         </tbody>
       </table>
+      <Teams users={users} />
     </section>
+  );
+}
+
+/** Every team named on a user, with its members: who a `team:<name>` grant or mention reaches. */
+function Teams({ users }: { users: UserSummary[] }) {
+  const t = useT();
+  const members = new Map<string, string[]>();
+  for (const u of users)
+    for (const team of u.teams) members.set(team, [...(members.get(team) ?? []), u.email]);
+  const teams = [...members.keys()].sort();
+  return (
+    <section aria-labelledby="teams-heading">
+      <h2 id="teams-heading">{t('teams')}</h2>
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th>{t('aTeam')}</th>
+            <th>{t('members')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {teams.map((team) => (
+            <tr key={team} data-testid="team">
+              <td>{team}</td>
+              <td>{members.get(team)!.join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+type NewUserBody = { email: string; name: string; password: string; roles: string[]; teams: string[] };
+
+function NewUser({ onCreate }: { onCreate(user: NewUserBody): Promise<void> }) {
+  const t = useT();
+  const empty = { email: '', name: '', password: '', roles: '', teams: '' };
+  const [form, setForm] = useState(empty);
+  const field = (key: keyof typeof empty) => ({
+    value: form[key],
+    onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }),
+  });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    await onCreate({
+      email: form.email.trim(),
+      name: form.name.trim(),
+      password: form.password,
+      roles: splitList(form.roles),
+      teams: splitList(form.teams),
+    });
+    setForm(empty);
+  };
+  return (
+    <form className="inline-form" aria-label={t('newUser')} onSubmit={submit}>
+      <label>
+        {t('email')} <input type="email" required {...field('email')} />
+      </label>
+      <label>
+        {t('name')} <input required maxLength={200} {...field('name')} />
+      </label>
+      <label>
+        {t('initialPassword')}{' '}
+        <input type="text" autoComplete="off" required minLength={12} {...field('password')} />
+      </label>
+      <label>
+        {t('roles')} <input {...field('roles')} />
+      </label>
+      <label>
+        {t('teams')} <input {...field('teams')} />
+      </label>
+      <button type="submit">{t('createUser')}</button>
+    </form>
   );
 }
 
@@ -112,6 +210,7 @@ function UserRow({
   const [roles, setRoles] = useState(user.roles.join(', '));
   const [teams, setTeams] = useState(user.teams.join(', '));
   const [tokens, setTokens] = useState<ApiToken[] | null>(null);
+  const isPublisher = user.roles.includes(PUBLISHER_ROLE) || user.roles.includes('admin');
   const loadTokens = async () => {
     try {
       setTokens(
@@ -141,6 +240,23 @@ function UserRow({
             onChange={(e) => setTeams(e.target.value)}
           />
         </td>
+        <td>
+          <input
+            type="checkbox"
+            aria-label={`${t('publishesRuleSets')} ${user.email}`}
+            // Administrators may publish whatever their roles say.
+            checked={isPublisher}
+            disabled={user.roles.includes('admin')}
+            onChange={() =>
+              onRoles(
+                isPublisher
+                  ? user.roles.filter((r) => r !== PUBLISHER_ROLE)
+                  : [...user.roles, PUBLISHER_ROLE],
+                user.teams,
+              )
+            }
+          />
+        </td>
         <td>{user.disabled ? t('disabled') : ''}</td>
         <td>
           <button type="button" onClick={() => onRoles(splitList(roles), splitList(teams))}>
@@ -159,7 +275,7 @@ function UserRow({
       </tr>
       {tokens && (
         <tr>
-          <td colSpan={6}>
+          <td colSpan={7}>
             <TokenList tokens={tokens} onChanged={() => void loadTokens()} onError={onError} />
           </td>
         </tr>
