@@ -105,7 +105,9 @@ export function App() {
       </header>
       <main>
         {page === 'assets' && param ? (
-          <AssetPage id={param} me={me} />
+          // Keyed by the asset: going from one asset's page to another's starts afresh, never showing
+          // the previous asset's panels while the next one loads.
+          <AssetPage key={param} id={param} me={me} />
         ) : page === 'collections' && param ? (
           <CollectionPage key={param} id={param} me={me} />
         ) : page === 'collections' ? (

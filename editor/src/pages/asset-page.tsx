@@ -206,6 +206,20 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
             </span>
           )}
         </p>
+        {asset.compliance?.brandColours && (
+          <p className="meta" data-testid="brand-palette">
+            {t('brandPalette')}:{' '}
+            {asset.compliance.brandColours.ok ? (
+              t('onPalette')
+            ) : (
+              <span className={asset.compliance.brandColours.policy === 'reject' ? 'error' : 'warning'}>
+                {t('offPalette')}
+              </span>
+            )}
+            {asset.compliance.brandColours.worstDeltaE !== null &&
+              ` (ΔE ${asset.compliance.brandColours.worstDeltaE.toFixed(1)})`}
+          </p>
+        )}
         {Object.entries(asset.compliance?.fieldSources ?? {}).map(([field, source]) =>
           source.source === 'ai' ? (
             <p key={field} className="meta" data-testid={`ai-filled-${field}`}>
