@@ -3,6 +3,7 @@ import { call, client, type Me, messageOf, type SavedSearch, type SearchResult }
 import { useT } from '../i18n';
 import { BulkEditPanel } from './bulk-edit-panel';
 import { AddToCollection } from './collections';
+import { ExportPanel } from './export-panel';
 import { InterpretationChips, OpenCollection, SaveSearch, SmartCollectionList } from './smart-collections';
 import { UploadPanel } from './upload-panel';
 
@@ -232,6 +233,12 @@ export function Library({ me }: { me: Me }) {
               </details>
             )}
           {selected.size > 0 && <AddToCollection assetIds={[...selected]} />}
+          {selected.size > 0 && (
+            <ExportPanel
+              assetIds={[...selected]}
+              ruleSets={(result?.items ?? []).filter((i) => selected.has(i.id)).map((i) => i.ruleSet)}
+            />
+          )}
           {selected.size > 0 && (
             <BulkEditPanel
               selection={{ assetIds: [...selected] }}

@@ -99,7 +99,8 @@ export function FieldInputs({
                   id={id}
                   type="checkbox"
                   checked={values[name] === true}
-                  onChange={(e) => set(name, e.target.checked ? true : undefined)}
+                  // Unticking says "no" (false): a delisting rule reads `listed == false`, not its absence.
+                  onChange={(e) => set(name, e.target.checked)}
                 />
                 {label}
               </span>

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'react';
+import { call, client, messageOf } from '../api';
+import { ErrorAlert } from '../error-alert';
+import { useT } from '../i18n';
+
+/**
+ * Channel export of a selection: the channels the selected assets' rule sets define (amazon,
+ * tiktok…), and one zip of each asset's renditions for the chosen channel with a manifest that
+ * lists the assets that did not qualify and why (`POST /api/exports`). The zip is saved as a file.
+ */
+export function ExportPanel({ assetIds, ruleSets }: { assetIds: string[]; ruleSets: string[] }) {
+  const t = useT();
+  const [channels, setChannels] = useState<string[]>([]);
+  const [channel, setChannel] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState('');
+  const [error, setError] = useState('');
+  const names = [...new Set(ruleSets)].sort().join(',');
+
+  useEffect(() => {
+    let current = true;
+    Promise.all(
+      names
+        .split(',')
+        .filter(Boolean)
+        .map((name) => call(client.GET('/api/rule-sets/{name}', { params: { path: { name } } }))),
+    )
+      .then((sets) => {
+        if (!current) return;
+        const found = [
+          ...new Set(sets.flatMap((s) => Object.keys(s.latest.plan.distribute.channels))),
+        ].sort();
+        setChannels(found);
+        setChannel((chosen) => (found.includes(chosen) ? chosen : (found[0] ?? '')));
+      })
+      .catch(() => current && setChannels([]));
+    return () => {
+      current = false;
+    };
+  }, [names]);
+
+  if (channels.length === 0) return null;
+  const exportNow = async () => {
+    setBusy(true);
+    setError('');
+    setSaved('');
+    try {
+      const zip = await call(client.POST('/api/exports', { body: { assetIds, channel }, parseAs: 'blob' }));
+      const file = `${channel}-export.zip`;
+      const url = URL.createObjectURL(zip as Blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = file;
+      a.click();
+      // The browser has taken the file once the click is handled.
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+      setSaved(file);
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="inline-form export-panel">
+      <label>
+        {t('channel')}{' '}
+        <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+          {channels.map((c) => (
+            <option key={c}>{c}</option>
+          ))}
+        </select>
+      </label>
+      <button type="button" disabled={busy || !channel} onClick={() => void exportNow()}>
+        {t('exportForChannel')} ({assetIds.length})
+      </button>
+      {saved && (
+        <span role="status">
+          {t('exportSaved')} {saved}
+        </span>
+      )}
+      <ErrorAlert message={error} />
+    </div>
+  );
+}
