@@ -38,9 +38,10 @@ describe('scenario: cross-border e-commerce, from the web app (Chromium)', () =>
     await shared.getByLabel('brand').fill('ACME');
     await shared.getByLabel('Purpose').selectOption('main');
     if (listed) await shared.getByLabel('listed', { exact: true }).check();
-    await page.locator('.upload-panel').getByRole('group', { name: 'Market' }).getByLabel('United States').check();
-    await page.locator('.upload-panel').getByRole('group', { name: 'Market' }).getByLabel('European Union').check();
-    await page.locator('.upload-panel').getByRole('group', { name: 'Platform' }).getByLabel('Amazon').check();
+    const group = (name: string) => page.locator('.upload-panel').getByRole('group', { name });
+    await group('Market').getByLabel('United States').check();
+    await group('Market').getByLabel('European Union').check();
+    await group('Platform').getByLabel('Amazon').check();
     await page.getByRole('button', { name: 'Upload (1)', exact: true }).click();
     const opened = page.locator('a.uploaded');
     await opened.waitFor();
