@@ -182,6 +182,48 @@ describe('rule editor dry run (Chromium)', () => {
     await node.waitFor();
     expect((await transform())?.map(Number)).toEqual([saved.x, saved.y]);
   }, 60_000);
+  it('draws a published flow legibly: titles of 12 px or more, fitted to the canvas, a minimap when large', async () => {
+    const page = await signedInPage(suite.browser, suite.url, 'rita');
+    // Each title's size as drawn: its font size times the canvas zoom (its drawn / laid-out width).
+    const drawnTitleSizes = () =>
+      page.locator('.fnode-id').evaluateAll((titles) =>
+        titles.map((title) => {
+          const el = title as unknown as { offsetWidth: number; getBoundingClientRect(): { width: number } };
+          const style = (
+            globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }
+          ).getComputedStyle(title);
+          return (parseFloat(style.fontSize) * el.getBoundingClientRect().width) / el.offsetWidth;
+        }),
+      );
+    const inside = async (node: Locator, box: { x: number; y: number; width: number; height: number }) => {
+      const b = (await node.boundingBox())!;
+      return (
+        b.x >= box.x &&
+        b.y >= box.y &&
+        b.x + b.width <= box.x + box.width &&
+        b.y + b.height <= box.y + box.height
+      );
+    };
+
+    // Eight steps (a parallel review): fitted, every step on the canvas, a minimap.
+    await page.goto(`${suite.url}/#/rules/automotive`);
+    await page.getByTestId('node-split').waitFor();
+    await page.waitForTimeout(300); // the fit runs once the layout is drawn
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    const nodes = page.locator('.fnode');
+    expect(await nodes.count()).toBe(8);
+    for (const node of await nodes.all()) expect(await inside(node, canvas)).toBe(true);
+    for (const size of await drawnTitleSizes()) expect(size).toBeGreaterThanOrEqual(12);
+    await page.getByRole('img', { name: 'Overview of the flow' }).waitFor();
+    await screenshot(page, 'rule-editor-legible');
+
+    // Seven steps: no minimap; titles as large.
+    await page.goto(`${suite.url}/#/rules/luxury`);
+    await page.getByTestId('node-first-approval').waitFor();
+    await page.waitForTimeout(300);
+    for (const size of await drawnTitleSizes()) expect(size).toBeGreaterThanOrEqual(12);
+    expect(await page.locator('.react-flow__minimap').count()).toBe(0);
+  }, 60_000);
 });
 
 async function settledBox(page: Page, node: Locator) {

@@ -1,13 +1,13 @@
 import dagre from '@dagrejs/dagre';
 import type { FlowGraph } from './flow-graph';
 
-const NODE_WIDTH = 150;
+const NODE_WIDTH = 180;
 const NODE_HEIGHT = 76;
 
 /** Positions for a graph read from YAML, top to bottom (dagre's layered layout). */
 export function layoutGraph(graph: FlowGraph): Record<string, { x: number; y: number }> {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 60 });
+  g.setGraph({ rankdir: 'TB', nodesep: 40, ranksep: 50 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of graph.nodes) g.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const edge of graph.edges)

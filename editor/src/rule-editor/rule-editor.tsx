@@ -5,6 +5,7 @@ import {
   Controls,
   type Edge,
   type EdgeChange,
+  MiniMap,
   type NodeChange,
   ReactFlow,
   ReactFlowProvider,
@@ -43,6 +44,13 @@ import {
 import { SchemaForm, type SchemaNode } from './schema-form';
 
 const NODE_TYPES = { flowNode: FlowNodeView };
+/**
+ * Fitting a flow to the canvas never zooms in past 1 nor out past 0.75, where a node's 16 px title
+ * is drawn at 12 px: a flow too large for the canvas at that zoom is shown in part, and the minimap
+ * (from MINIMAP_FROM_NODES nodes) finds the rest. Zooming out further by hand stays possible.
+ */
+const LEGIBLE_FIT = { maxZoom: 1, minZoom: 0.75 };
+const MINIMAP_FROM_NODES = 8;
 const PALETTE: NodeType[] = ['start', 'condition', 'approval', 'parallel', 'join', 'action', 'end'];
 /** A name typed for a new rule set or flow: stricter than the schema's `id`, it starts with a letter. */
 const NEW_NAME = /^[a-z][a-z0-9-]*$/;
@@ -172,7 +180,7 @@ function Editor({ routeName }: { routeName?: string }) {
       // Where the author put the nodes (the rule set's `layout`) wins over the automatic layout.
       const saved = savedPositions.current;
       // A flow opened from YAML is laid out and fitted once; drawing never moves the view.
-      if (laidOut) setTimeout(() => void fitView({ maxZoom: 1 }), 50);
+      if (laidOut) setTimeout(() => void fitView(LEGIBLE_FIT), 50);
       return graph.nodes.map((node) => {
         const old = previous.find((p) => p.id === node.id);
         return {
@@ -529,7 +537,10 @@ function Editor({ routeName }: { routeName?: string }) {
             proOptions={{ hideAttribution: true }}
           >
             <Background />
-            <Controls />
+            <Controls fitViewOptions={LEGIBLE_FIT} />
+            {rfNodes.length >= MINIMAP_FROM_NODES && (
+              <MiniMap pannable zoomable ariaLabel={t('flowOverview')} nodeStrokeWidth={3} />
+            )}
           </ReactFlow>
         </div>
         <aside className="side">
