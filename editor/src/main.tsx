@@ -2,10 +2,7 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
-import { LanguageProvider } from './i18n';
+// Starts i18next in the person's language before the first render.
+import './i18n';
 
-createRoot(document.getElementById('root')!).render(
-  <LanguageProvider>
-    <App />
-  </LanguageProvider>,
-);
+createRoot(document.getElementById('root')!).render(<App />);
