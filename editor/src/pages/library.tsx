@@ -4,8 +4,12 @@ import { useT } from '../i18n';
 import { BulkEditPanel } from './bulk-edit-panel';
 import { AddToCollection } from './collections';
 import { ExportPanel } from './export-panel';
+import { ResultsGrid } from './results-grid';
 import { InterpretationChips, OpenCollection, SaveSearch, SmartCollectionList } from './smart-collections';
 import { UploadPanel } from './upload-panel';
+
+/** Results asked for at a time; more are fetched as the grid nears the end of what it has. */
+const PAGE = 100;
 
 /**
  * Search (natural language, with how it was understood), facets, the grid, and batch upload; a
@@ -36,7 +40,7 @@ export function Library({ me }: { me: Me }) {
       setRan({ q, filters: f });
       // The facet filters are families the answer's `facets` named (`colour`, `dim.market`…): each is
       // repeated for OR. The document lists the fixed ones; `dim.<dimension>` ones are open-ended.
-      show(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: 60 } } })));
+      show(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: PAGE } } })));
     },
     [show],
   );
@@ -51,7 +55,7 @@ export function Library({ me }: { me: Me }) {
       show(
         await call(
           client.GET('/api/saved-searches/{savedSearchId}/results', {
-            params: { path, query: { limit: 60 } },
+            params: { path, query: { limit: PAGE } },
           }),
         ),
       );
@@ -63,6 +67,39 @@ export function Library({ me }: { me: Me }) {
     void loadSaved();
   }, [run, loadSaved]);
   const refresh = () => (collection ? openCollection(collection) : run(query, filters));
+
+  /**
+   * The next page of what is shown (the search as it ran, or the open smart collection), appended;
+   * one request at a time, and none once a new search has replaced the answer it continues.
+   */
+  const loadingMore = useRef<string | null>(null);
+  const more = useCallback(() => {
+    const cursor = result?.nextCursor;
+    if (!cursor || loadingMore.current === cursor) return;
+    loadingMore.current = cursor;
+    const next = collection
+      ? call(
+          client.GET('/api/saved-searches/{savedSearchId}/results', {
+            params: { path: { savedSearchId: collection.id }, query: { limit: PAGE, cursor } },
+          }),
+        )
+      : call(
+          client.GET('/api/search', { params: { query: { ...ran.filters, q: ran.q, limit: PAGE, cursor } } }),
+        );
+    next
+      .then((page) =>
+        setResult((current) => {
+          if (!current || current.nextCursor !== cursor) return current;
+          const have = new Set(current.items.map((i) => i.id));
+          const added = page.items.filter((i) => !have.has(i.id) && !trashedHere.current.has(i.id));
+          return { ...current, items: [...current.items, ...added], nextCursor: page.nextCursor };
+        }),
+      )
+      .catch((err) => setBulkMessage(messageOf(err)))
+      .finally(() => {
+        loadingMore.current = null;
+      });
+  }, [result?.nextCursor, collection, ran]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -247,28 +284,35 @@ export function Library({ me }: { me: Me }) {
               onFinished={() => void refresh()}
             />
           )}
-          <ul className="grid" aria-label="results">
-            {result?.items.map((item) => (
-              <li key={item.id}>
-                <input
-                  type="checkbox"
-                  className="pick"
-                  aria-label={`${t('select')} ${item.name}`}
-                  checked={selected.has(item.id)}
-                  onChange={() => toggleSelected(item.id)}
-                />
-                <a href={`#/assets/${item.id}`} data-testid="result">
-                  <img
-                    src={`/api/assets/${item.id}/thumbnail?v=${item.latestVersion.version}&state=${item.state}`}
-                    alt=""
-                    loading="lazy"
+          {result && (
+            <ResultsGrid
+              items={result.items}
+              total={result.total.count}
+              hasMore={result.nextCursor !== null}
+              onMore={more}
+              label="results"
+              tile={(item) => (
+                <>
+                  <input
+                    type="checkbox"
+                    className="pick"
+                    aria-label={`${t('select')} ${item.name}`}
+                    checked={selected.has(item.id)}
+                    onChange={() => toggleSelected(item.id)}
                   />
-                  <span className="name">{item.name}</span>
-                  {item.frozen && <span className="badge frozen">{t('frozen')}</span>}
-                </a>
-              </li>
-            ))}
-          </ul>
+                  <a href={`#/assets/${item.id}`} data-testid="result">
+                    <img
+                      src={`/api/assets/${item.id}/thumbnail?v=${item.latestVersion.version}&state=${item.state}`}
+                      alt=""
+                      loading="lazy"
+                    />
+                    <span className="name">{item.name}</span>
+                    {item.frozen && <span className="badge frozen">{t('frozen')}</span>}
+                  </a>
+                </>
+              )}
+            />
+          )}
         </section>
       </div>
     </div>
