@@ -61,7 +61,10 @@ export function ResultsGrid<T extends { id: string }>({
     if (hasMore && lastDrawn >= rows - ROWS_AHEAD) onMore();
   }, [hasMore, lastDrawn, rows, onMore]);
 
+  // The rows between the list and its items are positioned divs, which a <ul> may not hold: the
+  // list and its items are given their roles instead.
   return (
+    // biome-ignore lint/a11y/useSemanticElements: see above
     <div
       ref={box}
       className="grid-window"
@@ -85,6 +88,7 @@ export function ResultsGrid<T extends { id: string }>({
           }}
         >
           {items.slice(row.index * columns, (row.index + 1) * columns).map((item, i) => (
+            // biome-ignore lint/a11y/useSemanticElements: a list item inside a row div (see above)
             <div
               key={item.id}
               role="listitem"
