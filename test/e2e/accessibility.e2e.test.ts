@@ -81,7 +81,7 @@ describe('accessibility (axe-core in Chromium)', () => {
     expect(found).toEqual(pages.map(([name]) => clean(name)));
   });
 
-  it('the library, an asset page and the inbox at 375 px wide: usable, nothing sticks out sideways', async () => {
+  it('the library, an asset page, the inbox and the other daily pages at 375 px wide: usable, nothing sticks out sideways', async () => {
     const page = await signedInPage(suite.browser, suite.url, 'ada', { width: 375, height: 812 });
     const found = [];
     for (const [name, hash, loaded] of [
@@ -92,6 +92,15 @@ describe('accessibility (axe-core in Chromium)', () => {
         (p: Page) => p.getByRole('heading', { name: '春节海报.jpg' }).waitFor(),
       ],
       ['approvals inbox', '#/inbox', (p: Page) => p.getByText('Nothing waits for you.').waitFor()],
+      [
+        'collections',
+        '#/collections',
+        (p: Page) => p.getByRole('heading', { name: 'Collections' }).waitFor(),
+      ],
+      ['trash', '#/trash', (p: Page) => p.getByText('The trash is empty.').waitFor()],
+      ['projects', '#/projects', (p: Page) => p.getByRole('heading', { name: /Default project/ }).waitFor()],
+      ['analytics', '#/analytics', (p: Page) => p.getByTestId('total-views').waitFor()],
+      ['trace a leak', '#/trace', (p: Page) => p.getByRole('heading', { name: 'Trace a leak' }).waitFor()],
     ] as const) {
       await page.goto(`${suite.url}/${hash}`);
       await loaded(page);
@@ -111,7 +120,16 @@ describe('accessibility (axe-core in Chromium)', () => {
       found.push({ ...(await problemsOn(page, name)), overflowPx, ...sticking });
     }
     expect(found).toEqual(
-      ['library', 'asset page', 'approvals inbox'].map((name) => ({ ...clean(name), overflowPx: 0 })),
+      [
+        'library',
+        'asset page',
+        'approvals inbox',
+        'collections',
+        'trash',
+        'projects',
+        'analytics',
+        'trace a leak',
+      ].map((name) => ({ ...clean(name), overflowPx: 0 })),
     );
   });
 });
