@@ -2,19 +2,20 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, client, messageOf, type Notification } from './api';
 import { ErrorAlert } from './error-alert';
 import { useT } from './i18n';
+import { useNotificationStream } from './notification-stream';
 
-/**
- * The bell in the top bar: the unread count, kept live by the server's event stream
- * (`GET /api/notifications/stream`: `hello` with the count, then each new notification), and the
- * newest notifications in a panel it opens. Opening one that names an asset goes to its page and
- * marks it read. EventSource reconnects by itself; each `hello` resets the count to the server's.
- */
 /** Where a notification leads: its asset, the approvals inbox, or the library. */
 function whereTo(n: Notification): string {
   if (n.assetId) return `#/assets/${n.assetId}`;
   return n.kind.startsWith('approval.') ? '#/inbox' : '#/library';
 }
 
+/**
+ * The bell in the top bar: the unread count and the newest notifications in a panel it opens, read
+ * from the server when the page's notification stream connects and whenever it announces a new
+ * one (the list's answer is the count's one source: a notification is never counted twice).
+ * Opening one that names an asset goes to its page and marks it read.
+ */
 export function NotificationBell() {
   const t = useT();
   const [open, setOpen] = useState(false);
@@ -23,27 +24,26 @@ export function NotificationBell() {
   const [error, setError] = useState('');
   const panel = useRef<HTMLDivElement>(null);
 
+  // Only the latest read may show: an older answer arriving late is dropped.
+  const latestRead = useRef(0);
+  const [live, setLive] = useState(false);
   const load = useCallback(async () => {
+    const read = ++latestRead.current;
     try {
       const answer = await call(client.GET('/api/notifications'));
+      if (read !== latestRead.current) return;
       setItems(answer.notifications);
       setUnread(answer.unread);
     } catch (err) {
       setError(messageOf(err));
     }
   }, []);
-
-  useEffect(() => {
+  const onHello = useCallback(() => {
+    setLive(true);
     void load();
-    const stream = new EventSource('/api/notifications/stream');
-    stream.addEventListener('hello', (e) => setUnread((JSON.parse(e.data) as { unread: number }).unread));
-    stream.addEventListener('notification', (e) => {
-      const raised = JSON.parse(e.data) as Notification;
-      setItems((before) => [raised, ...before.filter((n) => n.id !== raised.id)]);
-      setUnread((n) => n + 1);
-    });
-    return () => stream.close();
   }, [load]);
+  const onNotification = useCallback(() => void load(), [load]);
+  useNotificationStream({ onHello, onNotification });
 
   // Escape or a click elsewhere closes the panel.
   useEffect(() => {
@@ -79,7 +79,8 @@ export function NotificationBell() {
   };
 
   return (
-    <div className="bell" ref={panel}>
+    // data-live: the stream has connected (a test waits for it before raising a notification).
+    <div className="bell" ref={panel} data-live={live}>
       <button
         type="button"
         className="link"

@@ -22,7 +22,9 @@ describe('the analytics page (Chromium)', () => {
     const toaster = await uploadStoredJpeg(suite.harness, 'toaster.jpg', [60, 200, 60]);
     const lamp = await uploadStoredJpeg(suite.harness, 'lamp.jpg', [60, 60, 200]);
     const { audit, database } = suite.harness.storage;
-    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+    // One "now" for the whole test: the days written and the days expected agree across midnight.
+    const now = Date.now();
+    const daysAgo = (n: number) => new Date(now - n * 86_400_000);
     const link = randomUUID();
     await audit.append(
       { actor: 'ann', action: 'share.created', assetId: kettle, shareId: link },
@@ -53,6 +55,8 @@ describe('the analytics page (Chromium)', () => {
     const editor = await signedInPage(suite.browser, suite.url, 'eddie');
     expect(await editor.getByRole('link', { name: 'Analytics' }).count()).toBe(0);
     await editor.context().close();
+    const eddie = await suite.harness.as('eddie', 'editor');
+    await suite.harness.http.get('/api/analytics/summary').set(eddie).expect(403);
 
     const page = await signedInPage(suite.browser, suite.url, 'anya');
     await page.getByRole('link', { name: 'Analytics' }).click();
@@ -70,7 +74,6 @@ describe('the analytics page (Chromium)', () => {
     const toasterY = (await label('toaster.jpg').boundingBox())!.y;
     expect(kettleY).toBeLessThan(toasterY);
     expect(await mostUsed.locator('svg text', { hasText: 'lamp.jpg' }).count()).toBe(0);
-    expect(await page.getByTestId('chart-use').locator('svg path').count()).toBeGreaterThan(3);
     expect(await page.getByTestId('chart-reuse').locator('div.chart').getAttribute('aria-label')).toBe(
       'Reuse over time: Assets used 2, Used in more than one context 1',
     );

@@ -18,6 +18,8 @@ describe('the notification bell (Chromium)', () => {
     const page = await signedInPage(suite.browser, suite.url, 'bella');
     const bell = page.getByRole('button', { name: /^Notifications, \d+ unread$/ });
     await page.getByRole('button', { name: 'Notifications, 0 unread' }).waitFor();
+    // The stream is connected before the mention is made: the count can only come through it.
+    await page.locator('.bell[data-live="true"]').waitFor();
 
     const carl = await suite.harness.as('carl', 'editor');
     await suite.harness.http

@@ -183,9 +183,23 @@ describe('rule editor dry run (Chromium)', () => {
     expect((await transform())?.map(Number)).toEqual([saved.x, saved.y]);
   }, 60_000);
   it('draws a published flow legibly: titles of 12 px or more, fitted to the canvas, a minimap when large', async () => {
-    const page = await signedInPage(suite.browser, suite.url, 'rita');
+    /** Opens a rule set's first flow in a fresh page of this height, once its fit has settled. */
+    const open = async (ruleSet: string, height: number) => {
+      const page = await signedInPage(suite.browser, suite.url, 'rita', { width: 1280, height });
+      await page.goto(`${suite.url}/#/rules/${ruleSet}`);
+      await page.locator('.fnode').first().waitFor();
+      const viewport = page.locator('.react-flow__viewport');
+      let before = '';
+      for (let tries = 0; tries < 50; tries++) {
+        await page.waitForTimeout(100);
+        const now = (await viewport.getAttribute('style')) ?? '';
+        if (now === before && !now.includes('scale(1)')) break;
+        before = now;
+      }
+      return page;
+    };
     // Each title's size as drawn: its font size times the canvas zoom (its drawn / laid-out width).
-    const drawnTitleSizes = () =>
+    const drawnTitleSizes = (page: Page) =>
       page.locator('.fnode-id').evaluateAll((titles) =>
         titles.map((title) => {
           const el = title as unknown as { offsetWidth: number; getBoundingClientRect(): { width: number } };
@@ -195,35 +209,42 @@ describe('rule editor dry run (Chromium)', () => {
           return (parseFloat(style.fontSize) * el.getBoundingClientRect().width) / el.offsetWidth;
         }),
       );
-    const inside = async (node: Locator, box: { x: number; y: number; width: number; height: number }) => {
-      const b = (await node.boundingBox())!;
-      return (
-        b.x >= box.x &&
-        b.y >= box.y &&
-        b.x + b.width <= box.x + box.width &&
-        b.y + b.height <= box.y + box.height
-      );
+    const onCanvas = async (page: Page) => {
+      const box = (await page.getByTestId('canvas').boundingBox())!;
+      const inside = [];
+      for (const node of await page.locator('.fnode').all()) {
+        const b = (await node.boundingBox())!;
+        inside.push(
+          b.x >= box.x &&
+            b.y >= box.y &&
+            b.x + b.width <= box.x + box.width &&
+            b.y + b.height <= box.y + box.height,
+        );
+      }
+      return inside;
     };
 
-    // Eight steps (a parallel review): fitted, every step on the canvas, a minimap.
-    await page.goto(`${suite.url}/#/rules/automotive`);
-    await page.getByTestId('node-split').waitFor();
-    await page.waitForTimeout(300); // the fit runs once the layout is drawn
-    const canvas = (await page.getByTestId('canvas').boundingBox())!;
-    const nodes = page.locator('.fnode');
-    expect(await nodes.count()).toBe(8);
-    for (const node of await nodes.all()) expect(await inside(node, canvas)).toBe(true);
-    for (const size of await drawnTitleSizes()) expect(size).toBeGreaterThanOrEqual(12);
-    await page.getByRole('img', { name: 'Overview of the flow' }).waitFor();
-    await screenshot(page, 'rule-editor-legible');
+    // Eight steps (a parallel review) in a 800 px window: fitted whole, titles ≥ 12 px, a minimap.
+    const tall = await open('automotive', 800);
+    expect(await onCanvas(tall)).toEqual(Array(8).fill(true));
+    for (const size of await drawnTitleSizes(tall)) expect(size).toBeGreaterThanOrEqual(12);
+    await tall.getByRole('img', { name: 'Overview of the flow' }).waitFor();
+    await screenshot(tall, 'rule-editor-legible');
+    await tall.context().close();
+
+    // The same flow in a 560 px window does not fit at a legible zoom: it is shown in part, titles
+    // still ≥ 12 px (a plain fit would have zoomed out to about 0.6).
+    const short = await open('automotive', 560);
+    expect((await onCanvas(short)).includes(false)).toBe(true);
+    for (const size of await drawnTitleSizes(short)) expect(size).toBeGreaterThanOrEqual(12);
+    await short.context().close();
 
     // Seven steps: no minimap; titles as large.
-    await page.goto(`${suite.url}/#/rules/luxury`);
-    await page.getByTestId('node-first-approval').waitFor();
-    await page.waitForTimeout(300);
-    for (const size of await drawnTitleSizes()) expect(size).toBeGreaterThanOrEqual(12);
-    expect(await page.locator('.react-flow__minimap').count()).toBe(0);
-  }, 60_000);
+    const luxury = await open('luxury', 800);
+    for (const size of await drawnTitleSizes(luxury)) expect(size).toBeGreaterThanOrEqual(12);
+    expect(await luxury.locator('.react-flow__minimap').count()).toBe(0);
+    await luxury.context().close();
+  }, 90_000);
 });
 
 async function settledBox(page: Page, node: Locator) {

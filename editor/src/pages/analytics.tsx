@@ -6,6 +6,17 @@ import { type TextKey, useT } from '../i18n';
 
 type Summary = AnalyticsSummary;
 type Period = Summary['period'];
+
+/**
+ * What every chart here shares: drawn at once (no animation: the figures are read, not watched),
+ * a tooltip per axis value in rich text (the HTML tooltip writes inline styles, which the app's
+ * CSP refuses), the legend on top.
+ */
+const COMMON = {
+  animation: false,
+  tooltip: { trigger: 'axis', renderMode: 'richText' },
+  legend: { top: 0 },
+} satisfies ChartOption;
 const USES = ['views', 'downloads', 'shares', 'exports'] as const satisfies readonly TextKey[];
 
 /**
@@ -23,18 +34,27 @@ export function AnalyticsPage() {
   const [unused, setUnused] = useState<UnusedAsset[] | null>(null);
   const [error, setError] = useState('');
 
+  // A later choice wins: the answer to an earlier one arriving late is dropped.
   useEffect(() => {
+    let current = true;
     const window = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
     setError('');
     call(client.GET('/api/analytics/summary', { params: { query: { ...window, period } } }))
-      .then(setSummary)
-      .catch((err) => setError(messageOf(err)));
+      .then((answer) => current && setSummary(answer))
+      .catch((err) => current && setError(messageOf(err)));
+    return () => {
+      current = false;
+    };
   }, [from, to, period]);
   useEffect(() => {
+    let current = true;
     call(client.GET('/api/analytics/unused', { params: { query: { days, limit: 100 } } }))
       // JSON unless ?format=csv, which this call does not ask for.
-      .then((r) => setUnused(typeof r === 'string' ? [] : r.items))
-      .catch((err) => setError(messageOf(err)));
+      .then((r) => current && setUnused(typeof r === 'string' ? [] : r.items))
+      .catch((err) => current && setError(messageOf(err)));
+    return () => {
+      current = false;
+    };
   }, [days]);
 
   return (
@@ -124,9 +144,7 @@ function useCharts(summary: Summary) {
     const periods = summary.byPeriod.map((p) => p.period);
     const axis = { type: 'category' as const, data: periods };
     const use: ChartOption = {
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
+      ...COMMON,
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: axis,
       yAxis: { type: 'value', minInterval: 1 },
@@ -138,9 +156,7 @@ function useCharts(summary: Summary) {
       })),
     };
     const reuse: ChartOption = {
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
+      ...COMMON,
       grid: { left: 40, right: 16, top: 36, bottom: 28 },
       xAxis: axis,
       yAxis: { type: 'value', minInterval: 1 },
@@ -152,9 +168,7 @@ function useCharts(summary: Summary) {
     // Most used at the top: ECharts draws a category axis from the bottom up.
     const top = [...summary.mostUsed].reverse();
     const mostUsed: ChartOption = {
-      animation: false,
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
+      ...COMMON,
       grid: { left: 8, right: 16, top: 36, bottom: 28, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: {

@@ -52,8 +52,8 @@ export function ExportPanel({ assetIds, ruleSets }: { assetIds: string[]; ruleSe
       a.href = url;
       a.download = file;
       a.click();
-      // The browser has taken the file once the click is handled.
-      setTimeout(() => URL.revokeObjectURL(url), 0);
+      // Some browsers read the file after the click returns: the URL is freed a while later.
+      setTimeout(() => URL.revokeObjectURL(url), 30_000);
       setSaved(file);
     } catch (err) {
       setError(messageOf(err));

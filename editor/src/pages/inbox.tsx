@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { type ApprovalTask, call, client, messageOf } from '../api';
 import { ErrorAlert } from '../error-alert';
 import { useT } from '../i18n';
+import { useNotificationStream } from '../notification-stream';
 
 /** Pending approval steps the reviewer may decide, updated live from their notification stream. */
 export function Inbox() {
@@ -14,10 +15,9 @@ export function Inbox() {
   }, []);
   useEffect(() => {
     void load();
-    const stream = new EventSource('/api/notifications/stream');
-    stream.addEventListener('notification', () => void load());
-    return () => stream.close();
   }, [load]);
+  const reload = useCallback(() => void load(), [load]);
+  useNotificationStream({ onNotification: reload });
 
   const decide = async (task: ApprovalTask, decision: 'approve' | 'reject') => {
     setError('');

@@ -11,6 +11,11 @@ import { UploadPanel } from './upload-panel';
 /** Results asked for at a time; more are fetched as the grid nears the end of what it has. */
 const PAGE = 100;
 
+/** Where the results shown came from: a search as it ran, or a smart collection. */
+type Source =
+  | { kind: 'search'; q: string; filters: Record<string, string[]> }
+  | { kind: 'collection'; id: string };
+
 /**
  * Search (natural language, with how it was understood), facets, the grid, and batch upload; a
  * search can be saved, and saved ones (the person's and their teams') open as live smart
@@ -28,19 +33,30 @@ export function Library({ me }: { me: Me }) {
   // Assets this page moved to the trash. The workflow answers before the search index drops them,
   // so an answer read just after could still list them: they are left out of every answer shown.
   const trashedHere = useRef(new Set<string>());
-  const show = useCallback((answer: SearchResult) => {
+  // What the shown answer is of, kept with it: its next page must be asked of the same source
+  // even if another search has started meanwhile. Each request has a number; only the latest one
+  // started may replace what is shown (an older answer arriving late is dropped).
+  const [source, setSource] = useState<Source>({ kind: 'search', q: '', filters: {} });
+  const latestRequest = useRef(0);
+  /** The search the results are of (the box may have been typed in since). */
+  const ran = source.kind === 'search' ? { q: source.q, filters: source.filters } : { q: '', filters: {} };
+  // The rule set of every asset shown so far: a selection outlives the search it was made in.
+  const ruleSetOf = useRef(new Map<string, string>());
+  const show = useCallback((request: number, answer: SearchResult, from: Source) => {
+    if (request !== latestRequest.current) return;
+    for (const i of answer.items) ruleSetOf.current.set(i.id, i.ruleSet);
+    setSource(from);
     setResult({ ...answer, items: answer.items.filter((i) => !trashedHere.current.has(i.id)) });
   }, []);
 
-  /** The search the results are of (the box may have been typed in since). */
-  const [ran, setRan] = useState<{ q: string; filters: Record<string, string[]> }>({ q: '', filters: {} });
   const run = useCallback(
     async (q: string, f: Record<string, string[]>) => {
       setCollection(null);
-      setRan({ q, filters: f });
       // The facet filters are families the answer's `facets` named (`colour`, `dim.market`…): each is
       // repeated for OR. The document lists the fixed ones; `dim.<dimension>` ones are open-ended.
-      show(await call(client.GET('/api/search', { params: { query: { ...f, q, limit: PAGE } } })));
+      const request = ++latestRequest.current;
+      const answer = await call(client.GET('/api/search', { params: { query: { ...f, q, limit: PAGE } } }));
+      show(request, answer, { kind: 'search', q, filters: f });
     },
     [show],
   );
@@ -51,14 +67,14 @@ export function Library({ me }: { me: Me }) {
   const openCollection = useCallback(
     async (saved: SavedSearch) => {
       setCollection(saved);
+      const request = ++latestRequest.current;
       const path = { savedSearchId: saved.id };
-      show(
-        await call(
-          client.GET('/api/saved-searches/{savedSearchId}/results', {
-            params: { path, query: { limit: PAGE } },
-          }),
-        ),
+      const answer = await call(
+        client.GET('/api/saved-searches/{savedSearchId}/results', {
+          params: { path, query: { limit: PAGE } },
+        }),
       );
+      show(request, answer, { kind: 'collection', id: saved.id });
     },
     [show],
   );
@@ -77,21 +93,25 @@ export function Library({ me }: { me: Me }) {
     const cursor = result?.nextCursor;
     if (!cursor || loadingMore.current === cursor) return;
     loadingMore.current = cursor;
-    const next = collection
-      ? call(
-          client.GET('/api/saved-searches/{savedSearchId}/results', {
-            params: { path: { savedSearchId: collection.id }, query: { limit: PAGE, cursor } },
-          }),
-        )
-      : call(
-          client.GET('/api/search', { params: { query: { ...ran.filters, q: ran.q, limit: PAGE, cursor } } }),
-        );
+    const next =
+      source.kind === 'collection'
+        ? call(
+            client.GET('/api/saved-searches/{savedSearchId}/results', {
+              params: { path: { savedSearchId: source.id }, query: { limit: PAGE, cursor } },
+            }),
+          )
+        : call(
+            client.GET('/api/search', {
+              params: { query: { ...source.filters, q: source.q, limit: PAGE, cursor } },
+            }),
+          );
     next
       .then((page) =>
         setResult((current) => {
           if (!current || current.nextCursor !== cursor) return current;
           const have = new Set(current.items.map((i) => i.id));
           const added = page.items.filter((i) => !have.has(i.id) && !trashedHere.current.has(i.id));
+          for (const i of added) ruleSetOf.current.set(i.id, i.ruleSet);
           return { ...current, items: [...current.items, ...added], nextCursor: page.nextCursor };
         }),
       )
@@ -99,7 +119,7 @@ export function Library({ me }: { me: Me }) {
       .finally(() => {
         loadingMore.current = null;
       });
-  }, [result?.nextCursor, collection, ran]);
+  }, [result?.nextCursor, source]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -273,7 +293,7 @@ export function Library({ me }: { me: Me }) {
           {selected.size > 0 && (
             <ExportPanel
               assetIds={[...selected]}
-              ruleSets={(result?.items ?? []).filter((i) => selected.has(i.id)).map((i) => i.ruleSet)}
+              ruleSets={[...selected].flatMap((id) => ruleSetOf.current.get(id) ?? [])}
             />
           )}
           {selected.size > 0 && (
@@ -287,7 +307,7 @@ export function Library({ me }: { me: Me }) {
           {result && (
             <ResultsGrid
               items={result.items}
-              total={result.total.count}
+              total={result.total.exact ? result.total.count : -1}
               hasMore={result.nextCursor !== null}
               onMore={more}
               label="results"

@@ -34,15 +34,18 @@ export function ProjectsPage({ me }: { me: Me }) {
         .catch(() => setUsers([]));
   }, [load, isAdmin]);
 
-  const attempt = async (work: () => Promise<unknown>, done: string) => {
+  /** Runs a change and reads the projects again; false (with the refusal shown) when it failed. */
+  const attempt = async (work: () => Promise<unknown>, done: string): Promise<boolean> => {
     setError('');
     setStatus('');
     try {
       await work();
       await load();
       setStatus(done);
+      return true;
     } catch (err) {
       setError(messageOf(err));
+      return false;
     }
   };
 
@@ -83,15 +86,17 @@ export function ProjectsPage({ me }: { me: Me }) {
   );
 }
 
-function NewProject({ onCreate }: { onCreate(id: string, name: string): Promise<void> }) {
+function NewProject({ onCreate }: { onCreate(id: string, name: string): Promise<boolean> }) {
   const t = useT();
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    await onCreate(id.trim(), name.trim());
-    setId('');
-    setName('');
+    // A refused project (the id taken…) keeps what was typed, to be corrected.
+    if (await onCreate(id.trim(), name.trim())) {
+      setId('');
+      setName('');
+    }
   };
   return (
     <form className="inline-form" aria-label={t('newProject')} onSubmit={submit}>
@@ -120,7 +125,7 @@ function ProjectGrants({
 }: {
   project: ProjectWithLevel;
   users: UserSummary[];
-  onSave(grants: Grant[]): Promise<void>;
+  onSave(grants: Grant[]): Promise<boolean>;
 }) {
   const t = useT();
   const [grants, setGrants] = useState<Grant[]>(project.grants);
@@ -230,7 +235,13 @@ function AddGrant({
       </legend>
       <label>
         {t('grantTo')}{' '}
-        <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+        <select
+          value={kind}
+          onChange={(e) => {
+            setKind(e.target.value as typeof kind);
+            setWho('');
+          }}
+        >
           <option value="team">{t('aTeam')}</option>
           <option value="user">{t('person')}</option>
           <option value="everyone">{t('everyone')}</option>

@@ -23,7 +23,7 @@ export function ResultsGrid<T extends { id: string }>({
   tile,
 }: {
   items: T[];
-  /** How many results there are in all (for assistive technology: "item 5 of 10 000"). */
+  /** How many results there are in all, -1 when only estimated (assistive technology says "item 5 of 10 000"). */
   total: number;
   hasMore: boolean;
   onMore(): void;
@@ -34,18 +34,23 @@ export function ResultsGrid<T extends { id: string }>({
   const [columns, setColumns] = useState(4);
   const [offset, setOffset] = useState(0);
 
+  // Columns follow the grid's width.
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
-    const measure = () => {
+    const measure = () =>
       setColumns(Math.max(1, Math.floor((element.clientWidth + GAP) / (TILE_MIN_WIDTH + GAP))));
-      setOffset(element.getBoundingClientRect().top + window.scrollY);
-    };
     measure();
     const resized = new ResizeObserver(measure);
     resized.observe(element);
     return () => resized.disconnect();
   }, []);
+  // Where the grid starts on the page moves when panels open above it (a selection's actions, an
+  // upload): measured after every render, a state change only when it moved.
+  useLayoutEffect(() => {
+    const top = (box.current?.getBoundingClientRect().top ?? 0) + window.scrollY;
+    if (Math.abs(top - offset) >= 1) setOffset(top);
+  });
 
   const rows = Math.ceil(items.length / columns);
   const virtualizer = useWindowVirtualizer({

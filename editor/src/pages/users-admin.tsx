@@ -24,14 +24,17 @@ export function UsersAdmin() {
     void load();
   }, [load]);
   const [created, setCreated] = useState('');
-  const attempt = async (work: () => Promise<void>) => {
+  /** Runs a change and reads the users again; false (with the refusal shown) when it failed. */
+  const attempt = async (work: () => Promise<void>): Promise<boolean> => {
     setError('');
     setCreated('');
     try {
       await work();
       await load();
+      return true;
     } catch (err) {
       setError(messageOf(err));
+      return false;
     }
   };
 
@@ -151,7 +154,7 @@ function Teams({ users }: { users: UserSummary[] }) {
 
 type NewUserBody = { email: string; name: string; password: string; roles: string[]; teams: string[] };
 
-function NewUser({ onCreate }: { onCreate(user: NewUserBody): Promise<void> }) {
+function NewUser({ onCreate }: { onCreate(user: NewUserBody): Promise<boolean> }) {
   const t = useT();
   const empty = { email: '', name: '', password: '', roles: '', teams: '' };
   const [form, setForm] = useState(empty);
@@ -161,14 +164,15 @@ function NewUser({ onCreate }: { onCreate(user: NewUserBody): Promise<void> }) {
   });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    await onCreate({
+    const made = await onCreate({
       email: form.email.trim(),
       name: form.name.trim(),
       password: form.password,
       roles: splitList(form.roles),
       teams: splitList(form.teams),
     });
-    setForm(empty);
+    // A refused user (the e-mail taken…) keeps what was typed, to be corrected.
+    if (made) setForm(empty);
   };
   return (
     <form className="inline-form" aria-label={t('newUser')} onSubmit={submit}>
