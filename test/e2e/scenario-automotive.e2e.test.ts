@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { browserSuite, signedInPage } from '../support/browser';
-import { waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { sendStagedFile } from '../support/upload-form';
 
 /**
  * The automotive acceptance scenario (PRODUCT.md), run by people in the web app alone; the API is
@@ -45,18 +45,6 @@ describe('scenario: automotive, from the web app (Chromium)', () => {
     await page.getByRole('group', { name: 'Programme' }).getByLabel('X1 SUV').check();
   }
 
-  /** Sends what is staged, opens the stored asset's page and returns its id. */
-  async function send(page: Page): Promise<string> {
-    await page.getByRole('button', { name: 'Upload (1)', exact: true }).click();
-    const opened = page.locator('a.uploaded');
-    await opened.waitFor();
-    const id = (await opened.getAttribute('href'))!.split('/').pop()!;
-    await waitUntilStored(suite.harness, id);
-    await opened.click();
-    await page.getByTestId('asset-state').waitFor();
-    return id;
-  }
-
   it('mandatory fields, programme, who sees what, frozen in production, kept 15 years', async () => {
     const eng = await signedInPage(suite.browser, suite.url, 'eng');
 
@@ -72,7 +60,7 @@ describe('scenario: automotive, from the web app (Chromium)', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/partNumber|Part number/);
     await eng.locator('fieldset.shared-fields').getByLabel('Part number').fill('12345-AB1');
-    const drawing = await send(eng);
+    const drawing = await sendStagedFile(eng, suite.harness, { open: true });
     expect((await suite.harness.http.get(`/api/assets/${drawing}`).expect(200)).body).toMatchObject({
       ruleSet: 'automotive',
       metadata: { modelCode: 'X1A', partNumber: '12345-AB1', modelYear: 2026, purpose: 'drawing' },
@@ -95,7 +83,7 @@ describe('scenario: automotive, from the web app (Chromium)', () => {
       'Part number': '12345-PS1',
       purpose: 'marketing-poster',
     });
-    const poster = await send(eng);
+    const poster = await sendStagedFile(eng, suite.harness, { open: true });
 
     // Per programme: the library counts both under X1.
     await eng.goto(`${suite.url}/#/library`);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { browserSuite, signedInPage } from '../support/browser';
-import { waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { sendStagedFile } from '../support/upload-form';
 import { readZip } from '../support/zip';
 
 const PHOTOS = path.join(__dirname, '..', 'fixtures', 'photos');
@@ -42,12 +42,7 @@ describe('scenario: cross-border e-commerce, from the web app (Chromium)', () =>
     await group('Market').getByLabel('United States').check();
     await group('Market').getByLabel('European Union').check();
     await group('Platform').getByLabel('Amazon').check();
-    await page.getByRole('button', { name: 'Upload (1)', exact: true }).click();
-    const opened = page.locator('a.uploaded');
-    await opened.waitFor();
-    const id = (await opened.getAttribute('href'))!.split('/').pop()!;
-    await waitUntilStored(suite.harness, id);
-    return id;
+    return sendStagedFile(page, suite.harness);
   }
 
   it('renamed and classified, AI category and compliance tags, channel export, delisted kept 3 years', async () => {

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { browserSuite, signedInPage } from '../support/browser';
-import { waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
+import { sendStagedFile } from '../support/upload-form';
 
 /**
  * The luxury acceptance scenario (PRODUCT.md), run by people in the web app alone — no API call
@@ -51,14 +51,7 @@ describe('scenario: luxury brand, from the web app (Chromium)', () => {
       .getByRole('group', { name: 'Scenario' })
       .getByLabel(fill.scenario === 'event' ? 'Event' : 'Print')
       .check();
-    await page.getByRole('button', { name: 'Upload (1)', exact: true }).click();
-    const opened = page.locator('a.uploaded');
-    await opened.waitFor();
-    const id = (await opened.getAttribute('href'))!.split('/').pop()!;
-    await waitUntilStored(suite.harness, id);
-    await opened.click();
-    await page.getByTestId('asset-state').waitFor();
-    return id;
+    return sendStagedFile(page, suite.harness, { open: true });
   }
 
   it('palette, classification, two approvals, a traced partner leak, expiry and retention', async () => {
