@@ -101,6 +101,8 @@ describe('accessibility (axe-core in Chromium)', () => {
       ['projects', '#/projects', (p: Page) => p.getByRole('heading', { name: /Default project/ }).waitFor()],
       ['analytics', '#/analytics', (p: Page) => p.getByTestId('total-views').waitFor()],
       ['trace a leak', '#/trace', (p: Page) => p.getByRole('heading', { name: 'Trace a leak' }).waitFor()],
+      ['account', '#/account', (p: Page) => p.getByRole('heading', { name: 'Account' }).waitFor()],
+      ['users', '#/users', (p: Page) => p.getByText('ada@example.test').last().waitFor()],
     ] as const) {
       await page.goto(`${suite.url}/${hash}`);
       await loaded(page);
@@ -129,6 +131,8 @@ describe('accessibility (axe-core in Chromium)', () => {
         'projects',
         'analytics',
         'trace a leak',
+        'account',
+        'users',
       ].map((name) => ({ ...clean(name), overflowPx: 0 })),
     );
   });
