@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, client, type Me } from './api';
-import { LanguageToggle, useT } from './i18n';
+import { LanguageToggle, type TextKey, useT } from './i18n';
 import { NotificationBell } from './notification-bell';
 import { AccountPage } from './pages/account';
 import { AnalyticsPage } from './pages/analytics';
@@ -48,43 +48,36 @@ export function App() {
   // Administrators hold every role's rights (policy/policy.ts).
   const isAnalyst = isAdmin || me.roles.includes('analyst');
   const isInvestigator = isAdmin || me.roles.includes('investigator');
+  // The menu: route, its name, whether this person has the page.
+  const menu: Array<[string, TextKey, boolean]> = [
+    ['library', 'library', true],
+    ['collections', 'collections', true],
+    ['inbox', 'inbox', true],
+    ['rules', 'rules', true],
+    ['trash', 'trash', true],
+    ['projects', 'projects', true],
+    ['analytics', 'analytics', isAnalyst],
+    ['trace', 'traceLeak', isInvestigator],
+    ['users', 'users', isAdmin],
+  ];
   return (
     <div className="shell">
       <header className="top">
         <strong className="brand">{t('appName')}</strong>
         <nav aria-label="main">
-          <a href="#/library" aria-current={page === 'library' || page === 'assets' ? 'page' : undefined}>
-            {t('library')}
-          </a>
-          <a href="#/collections" aria-current={page === 'collections' ? 'page' : undefined}>
-            {t('collections')}
-          </a>
-          <a href="#/inbox" aria-current={page === 'inbox' ? 'page' : undefined}>
-            {t('inbox')}
-          </a>
-          <a href="#/rules" aria-current={page === 'rules' ? 'page' : undefined}>
-            {t('rules')}
-          </a>
-          <a href="#/trash" aria-current={page === 'trash' ? 'page' : undefined}>
-            {t('trash')}
-          </a>
-          <a href="#/projects" aria-current={page === 'projects' ? 'page' : undefined}>
-            {t('projects')}
-          </a>
-          {isAnalyst && (
-            <a href="#/analytics" aria-current={page === 'analytics' ? 'page' : undefined}>
-              {t('analytics')}
-            </a>
-          )}
-          {isInvestigator && (
-            <a href="#/trace" aria-current={page === 'trace' ? 'page' : undefined}>
-              {t('traceLeak')}
-            </a>
-          )}
-          {isAdmin && (
-            <a href="#/users" aria-current={page === 'users' ? 'page' : undefined}>
-              {t('users')}
-            </a>
+          {menu.map(
+            ([route, label, shown]) =>
+              shown && (
+                <a
+                  key={route}
+                  href={`#/${route}`}
+                  aria-current={
+                    page === route || (route === 'library' && page === 'assets') ? 'page' : undefined
+                  }
+                >
+                  {t(label)}
+                </a>
+              ),
           )}
         </nav>
         <span className="spacer" />
