@@ -34,6 +34,12 @@ export function assetWorkflowId(assetId: string): string {
  */
 export class AssetWorkflows {
   private readonly client: Client;
+  /**
+   * Calls not yet answered. Closing the channel under one fails it with a retryable UNAVAILABLE,
+   * and the SDK's retry timer then throws "Channel has been shut down" from a timer, where no
+   * caller can catch it (seen once in CI). `close()` waits for them instead.
+   */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /**
    * `executionTimeout`: none by default, as asset workflows live as long as their retention (a
@@ -212,15 +218,26 @@ export class AssetWorkflows {
   /** Resolves when the Temporal frontend answers its health check within the deadline. */
   async ping(timeoutMs = 2000): Promise<void> {
     // Not ensureConnected(): it memoises its first failure, and Temporal may come back later.
-    await this.connection.withDeadline(Date.now() + timeoutMs, () => this.connection.healthService.check({}));
+    await this.tracked(
+      this.connection.withDeadline(Date.now() + timeoutMs, () => this.connection.healthService.check({})),
+    );
   }
 
+  /** Closes the connection once every call in flight has its answer (each has a deadline). */
   async close(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
     await this.connection.close();
   }
 
   private withDeadline<T>(fn: () => Promise<T>): Promise<T> {
-    return this.connection.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+    return this.tracked(this.connection.withDeadline(Date.now() + CALL_DEADLINE_MS, fn));
+  }
+
+  private tracked<T>(call: Promise<T>): Promise<T> {
+    this.inFlight.add(call);
+    const forget = () => this.inFlight.delete(call);
+    call.then(forget, forget);
+    return call;
   }
 }
 

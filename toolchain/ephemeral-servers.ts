@@ -13,13 +13,15 @@ export async function startTestDevServer(
   options: { serverDefaults?: boolean } = {},
 ): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTemporalCli({ log });
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable,
-      extraArgs: options.serverDefaults ? [] : [...DEV_SERVER_ARGS],
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  return startWithRetries('dev server', log, () =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable,
+        extraArgs: options.serverDefaults ? [] : [...DEV_SERVER_ARGS],
+        log: { format: 'pretty', level: 'error' },
+      },
+    }),
+  );
 }
 
 /** Starts the time-skipping test server, where `env.sleep('365d')` takes seconds. */
@@ -27,14 +29,28 @@ export async function startTimeSkippingServer(
   log: ToolchainLog = stderrLog,
 ): Promise<TestWorkflowEnvironment> {
   const executable = await resolveTestServer({ log });
-  // The SDK gives the server a fixed 5 s to answer; a JVM starting on two busy cores can take
-  // longer (seen running benches beside a long one). Only that failure is retried.
+  return startWithRetries('time-skipping server', log, () =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable } }),
+  );
+}
+
+/**
+ * The SDK gives a server it starts a fixed 5 s to answer, with no setting to change it. A JVM (the
+ * time-skipping server) or the dev server starting on two busy cores can take longer: seen
+ * running benches beside a long one, and once in CI right after the web app's build. Only that
+ * failure is retried, three times in all.
+ */
+async function startWithRetries(
+  what: string,
+  log: ToolchainLog,
+  start: () => Promise<TestWorkflowEnvironment>,
+): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable } });
+      return await start();
     } catch (error) {
       if (attempt >= 3 || !/did not start within/.test(String(error))) throw error;
-      log(`The time-skipping server did not answer within 5 s (attempt ${attempt} of 3); starting it again…`);
+      log(`The Temporal ${what} did not answer within 5 s (attempt ${attempt} of 3); starting it again…`);
     }
   }
 }

@@ -88,3 +88,19 @@ describe('when the PostgreSQL server is unreachable', () => {
     }
   });
 });
+
+describe('when the server closes its Temporal connection', () => {
+  it('lets the calls in flight finish first, so none is cut off or retried on a closed channel', async () => {
+    const workflows = AssetWorkflows.connectLazily(testTemporalAddress(), 'default', 'closing-queue');
+    await workflows.ping();
+    // Calls for assets that do not exist: each is answered (404), not cut off (503).
+    const answers = Array.from({ length: 20 }, (_, i) =>
+      workflows.lifecycle(`missing-${i}`).then(
+        () => 'found',
+        (error: { code?: string }) => error.code,
+      ),
+    );
+    await workflows.close();
+    expect(new Set(await Promise.all(answers))).toEqual(new Set(['ASSET_NOT_FOUND']));
+  });
+});
