@@ -29,6 +29,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * What the browser refused under the app's Content-Security-Policy, on any page opened with
+ * `signedInPage` (an inline <style> a component library injects, for one): each browserSuite test
+ * fails if this is not empty at its end.
+ */
+const cspViolations: string[] = [];
+
 /** A signed-in page for the harness user `name` (see Harness.as), at 1280×800 unless told. */
 export async function signedInPage(
   browser: Browser,
@@ -38,6 +45,10 @@ export async function signedInPage(
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+      cspViolations.push(message.text());
+  });
   await page.goto(url);
   await page.getByLabel(/E-mail|邮箱/).fill(`${name}@example.test`);
   await page.getByLabel(/^Password|^密码/).fill(`${name}-password-for-tests`);
@@ -64,6 +75,9 @@ export function browserSuite(people: string[][], options: HarnessOptions = {}) {
     server = await serve(suite.harness);
     suite.url = server.url;
     suite.browser = await launchChromium();
+  });
+  afterEach(() => {
+    expect(cspViolations.splice(0)).toEqual([]);
   });
   afterAll(async () => {
     await suite.browser?.close();
