@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, client, type Me } from './api';
-import { LanguageToggle, type TextKey, useT } from './i18n';
-import { NotificationBell } from './notification-bell';
+import { AppHeader } from './app-header';
 import { AccountPage } from './pages/account';
 import { AnalyticsPage } from './pages/analytics';
 import { AssetPage } from './pages/asset-page';
@@ -30,7 +29,6 @@ function useRoute(): string[] {
 }
 
 export function App() {
-  const t = useT();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const route = useRoute();
   const refresh = useCallback(() => {
@@ -48,54 +46,9 @@ export function App() {
   // Administrators hold every role's rights (policy/policy.ts).
   const isAnalyst = isAdmin || me.roles.includes('analyst');
   const isInvestigator = isAdmin || me.roles.includes('investigator');
-  // The menu: route, its name, whether this person has the page.
-  const menu: Array<[string, TextKey, boolean]> = [
-    ['library', 'library', true],
-    ['collections', 'collections', true],
-    ['inbox', 'inbox', true],
-    ['rules', 'rules', true],
-    ['trash', 'trash', true],
-    ['projects', 'projects', true],
-    ['analytics', 'analytics', isAnalyst],
-    ['trace', 'traceLeak', isInvestigator],
-    ['users', 'users', isAdmin],
-  ];
   return (
     <div className="shell">
-      <header className="top">
-        <strong className="brand">{t('appName')}</strong>
-        <nav aria-label="main">
-          {menu.map(
-            ([route, label, shown]) =>
-              shown && (
-                <a
-                  key={route}
-                  href={`#/${route}`}
-                  aria-current={
-                    page === route || (route === 'library' && page === 'assets') ? 'page' : undefined
-                  }
-                >
-                  {t(label)}
-                </a>
-              ),
-          )}
-        </nav>
-        <span className="spacer" />
-        <NotificationBell />
-        <LanguageToggle />
-        <a className="me" href="#/account" aria-current={page === 'account' ? 'page' : undefined}>
-          {me.email}
-        </a>
-        <button
-          type="button"
-          onClick={async () => {
-            await call(client.POST('/api/auth/logout'));
-            setMe(null);
-          }}
-        >
-          {t('signOut')}
-        </button>
-      </header>
+      <AppHeader me={me} page={page ?? 'library'} onSignedOut={() => setMe(null)} />
       <main>
         {page === 'assets' && param ? (
           // Keyed by the asset: going from one asset's page to another's starts afresh, never showing

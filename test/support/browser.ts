@@ -53,7 +53,8 @@ export async function signedInPage(
   await page.getByLabel(/E-mail|邮箱/).fill(`${name}@example.test`);
   await page.getByLabel(/^Password|^密码/).fill(`${name}-password-for-tests`);
   await page.getByRole('button', { name: /^Sign in$|^登录$/ }).click();
-  await page.getByRole('navigation', { name: 'main' }).waitFor();
+  // The page bar (at a phone's width its menu is folded away).
+  await page.getByRole('banner').waitFor();
   return page;
 }
 

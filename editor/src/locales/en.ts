@@ -86,6 +86,7 @@ export const en = {
   rules: 'Rule editor',
   signIn: 'Sign in',
   signOut: 'Sign out',
+  menu: 'Menu',
   email: 'E-mail',
   password: 'Password',
   search: 'Search',

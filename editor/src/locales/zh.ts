@@ -88,6 +88,7 @@ export const zh: Record<TextKey, string> = {
   rules: '规则编辑器',
   signIn: '登录',
   signOut: '退出',
+  menu: '菜单',
   email: '邮箱',
   password: '密码',
   search: '搜索',
