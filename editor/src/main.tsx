@@ -4,6 +4,7 @@ import '@mantine/notifications/styles.layer.css';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { MantineProvider } from '@mantine/core';
+import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
@@ -16,7 +17,9 @@ import './i18n';
 // responsive classes.
 createRoot(document.getElementById('root')!).render(
   <MantineProvider withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
-    <Notifications position="top-right" />
-    <App />
+    <ModalsProvider>
+      <Notifications position="top-right" />
+      <App />
+    </ModalsProvider>
   </MantineProvider>,
 );

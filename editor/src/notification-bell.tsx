@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call, client, messageOf, type Notification } from './api';
-import { ErrorAlert } from './error-alert';
+import { ErrorAlert } from './feedback';
 import { useT } from './i18n';
 import { useNotificationStream } from './notification-stream';
 

@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type ApiToken, call, client, messageOf, type OwnSession } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 
 const when = (iso: string) => new Date(iso).toLocaleString();

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { type AnalyticsSummary, call, client, messageOf, type UnusedAsset } from '../api';
 import { Chart, type ChartOption } from '../charts/chart';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { type TextKey, useT } from '../i18n';
 
 type Summary = AnalyticsSummary;

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, call, client, messageOf } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { type Collection, call, client, type Me, messageOf } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 import { SharePanel } from './share-panel';
 import { TeamSelect } from './smart-collections';

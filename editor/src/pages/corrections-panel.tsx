@@ -4,7 +4,7 @@ import type { components, paths } from '../generated/api-schema';
 
 type LifecycleView = components['schemas']['LifecycleView'];
 
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 import { useProjects } from '../use-projects';
 import { type Dimensions, DimensionTicks, dimensionsOf } from './rule-set-forms';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { call, client, messageOf } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 
 /**

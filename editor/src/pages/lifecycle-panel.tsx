@@ -1,6 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 import { useProjects } from '../use-projects';

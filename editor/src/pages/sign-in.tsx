@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { call, client, messageOf } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { LanguageToggle, useT } from '../i18n';
 
 export function SignIn({ onSignedIn }: { onSignedIn(): void }) {

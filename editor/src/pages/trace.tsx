@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { call, client, messageOf, type TraceResult } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 
 /** The types `POST /api/trace` reads; anything else goes as bytes and the server decides. */

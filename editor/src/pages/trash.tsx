@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Asset, call, client, messageOf } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 
 /**

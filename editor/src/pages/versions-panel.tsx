@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { type AssetVersion, call, client, messageOf } from '../api';
-import { ErrorAlert } from '../error-alert';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 
 /**
