@@ -98,7 +98,7 @@ export function AppHeader({ me, page, onSignedOut }: { me: Me; page: string; onS
         {!narrow && account}
       </Group>
       {narrow && (
-        <Collapse expanded={menuOpen} className="menu-fold">
+        <Collapse expanded={menuOpen} className="menu-fold" transitionDuration={0}>
           {links}
           <Group gap="md" pb="xs">
             {account}

@@ -1,6 +1,7 @@
 import { Alert } from '@mantine/core';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
+import i18next from 'i18next';
 import type { ReactNode } from 'react';
 
 /** A refusal or failure, as the server or the browser said it; read out by screen readers. */
@@ -27,7 +28,13 @@ export function StatusPanel({ children }: { children: ReactNode }) {
 
 /** A short confirmation that an action was done, in the corner for a few seconds; read out politely. */
 export function notifyDone(message: ReactNode): void {
-  notifications.show({ message, color: 'teal', role: 'status', autoClose: 6000 });
+  notifications.show({
+    message,
+    color: 'teal',
+    role: 'status',
+    autoClose: 6000,
+    closeButtonProps: { 'aria-label': i18next.t('close') },
+  });
 }
 
 /**
@@ -46,6 +53,7 @@ export function confirmAction(options: {
       children: options.message,
       labels: { confirm: options.confirmLabel, cancel: options.cancelLabel },
       confirmProps: { color: 'red' },
+      closeButtonProps: { 'aria-label': i18next.t('close') },
       onConfirm: () => resolve(true),
       onCancel: () => resolve(false),
       onClose: () => resolve(false),

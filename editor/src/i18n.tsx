@@ -1,3 +1,4 @@
+import { Anchor } from '@mantine/core';
 import i18next from 'i18next';
 import { initReactI18next, useTranslation } from 'react-i18next';
 import { en, type TextKey } from './locales/en';
@@ -57,8 +58,8 @@ export function LanguageToggle() {
   const t = useT();
   const { language, setLanguage } = useLanguage();
   return (
-    <button type="button" className="link" onClick={() => setLanguage(language === 'en' ? 'zh' : 'en')}>
+    <Anchor component="button" type="button" onClick={() => setLanguage(language === 'en' ? 'zh' : 'en')}>
       {t('language')}
-    </button>
+    </Anchor>
   );
 }

@@ -3,7 +3,7 @@ import '@mantine/core/styles.layer.css';
 import '@mantine/notifications/styles.layer.css';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
-import { MantineProvider } from '@mantine/core';
+import { createTheme, MantineProvider, Modal } from '@mantine/core';
 import { ModalsProvider } from '@mantine/modals';
 import { Notifications } from '@mantine/notifications';
 import { createRoot } from 'react-dom/client';
@@ -15,8 +15,15 @@ import './i18n';
 // (its CSS variables and responsive classes) are turned off: the default theme's variables come
 // with its style sheet (ours are set in styles.css), and no component used here needs the
 // responsive classes.
+const theme = createTheme({
+  components: {
+    // Locking the page's scroll behind a dialog injects a <style> element, which the CSP refuses.
+    Modal: Modal.extend({ defaultProps: { lockScroll: false } }),
+  },
+});
+
 createRoot(document.getElementById('root')!).render(
-  <MantineProvider withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
+  <MantineProvider theme={theme} withCssVariables={false} withGlobalClasses={false} forceColorScheme="light">
     <ModalsProvider>
       <Notifications position="top-right" />
       <App />

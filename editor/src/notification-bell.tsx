@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Button, Group, Popover, Text } from '@mantine/core';
+import { useCallback, useRef, useState } from 'react';
 import { call, client, messageOf, type Notification } from './api';
 import { ErrorAlert } from './feedback';
 import { useT } from './i18n';
@@ -22,7 +23,6 @@ export function NotificationBell() {
   const [unread, setUnread] = useState(0);
   const [items, setItems] = useState<Notification[]>([]);
   const [error, setError] = useState('');
-  const panel = useRef<HTMLDivElement>(null);
 
   // Only the latest read may show: an older answer arriving late is dropped.
   const latestRead = useRef(0);
@@ -45,21 +45,6 @@ export function NotificationBell() {
   const onNotification = useCallback(() => void load(), [load]);
   useNotificationStream({ onHello, onNotification });
 
-  // Escape or a click elsewhere closes the panel.
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    const onClick = (e: MouseEvent) => {
-      if (!panel.current?.contains(e.target as Node)) setOpen(false);
-    };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('mousedown', onClick);
-    return () => {
-      window.removeEventListener('keydown', onKey);
-      window.removeEventListener('mousedown', onClick);
-    };
-  }, [open]);
-
   const markRead = async (n: Notification) => {
     if (n.readAt) return;
     const read = await call(
@@ -80,39 +65,49 @@ export function NotificationBell() {
 
   return (
     // data-live: the stream has connected (a test waits for it before raising a notification).
-    <div className="bell" ref={panel} data-live={live}>
-      <button
-        type="button"
-        className="link"
-        aria-expanded={open}
-        aria-controls="notification-panel"
-        // The shown count is a word of the name, as screen-reader users hear it: "Notifications, 1 unread".
-        aria-label={`${t('notifications')}, ${unread} ${t('unread')}`}
-        onClick={() => {
-          if (!open) void load();
-          setOpen(!open);
-        }}
+    <div className="bell" data-live={live}>
+      {/* Escape or a click elsewhere closes the panel; it opens at once (no fade), so it can be read at once. */}
+      <Popover
+        opened={open}
+        onChange={setOpen}
+        position="bottom-end"
+        shadow="md"
+        transitionProps={{ duration: 0 }}
       >
-        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" className="bell-icon">
-          <path
-            fill="currentColor"
-            d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
-          />
-        </svg>
-        {unread > 0 && (
-          <span className="badge" data-testid="unread-count">
-            {unread}
-          </span>
-        )}
-      </button>
-      {open && (
-        <div id="notification-panel" className="bell-panel" role="dialog" aria-label={t('notifications')}>
-          <div className="bell-head">
-            <strong>{t('notifications')}</strong>
-            <button type="button" className="link" disabled={unread === 0} onClick={markAllRead}>
+        <Popover.Target>
+          <button
+            type="button"
+            className="link"
+            // The shown count is a word of the name, as screen-reader users hear it: "Notifications, 1 unread".
+            aria-label={`${t('notifications')}, ${unread} ${t('unread')}`}
+            onClick={() => {
+              if (!open) void load();
+              setOpen(!open);
+            }}
+          >
+            <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" className="bell-icon">
+              <path
+                fill="currentColor"
+                d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+              />
+            </svg>
+            {unread > 0 && (
+              <span className="badge" data-testid="unread-count">
+                {unread}
+              </span>
+            )}
+          </button>
+        </Popover.Target>
+        {/* A dialog (Mantine's role) named by its heading, not by the bell's name with its count. */}
+        <Popover.Dropdown className="bell-panel" aria-labelledby="notification-heading">
+          <Group justify="space-between" wrap="nowrap" className="bell-head">
+            <Text id="notification-heading" fw={700}>
+              {t('notifications')}
+            </Text>
+            <Button variant="subtle" size="compact-sm" disabled={unread === 0} onClick={markAllRead}>
               {t('markAllRead')}
-            </button>
-          </div>
+            </Button>
+          </Group>
           <ErrorAlert message={error} />
           {items.length === 0 ? (
             <p>{t('noNotifications')}</p>
@@ -134,8 +129,8 @@ export function NotificationBell() {
               ))}
             </ul>
           )}
-        </div>
-      )}
+        </Popover.Dropdown>
+      </Popover>
     </div>
   );
 }

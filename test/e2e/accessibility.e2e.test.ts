@@ -1,19 +1,26 @@
 import type { Page } from 'playwright-core';
 import { seriousAccessibilityProblems } from '../support/accessibility';
-import { browserSuite, signedInPage } from '../support/browser';
+import { browserSuite, screenshot, signedInPage } from '../support/browser';
 import { waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 
 /**
  * Every page of the web app, the share landing page and the API reference, checked by axe-core
  * in Chromium for serious and critical problems (missing names and labels, contrast, ARIA
- * misuse…); the library, an asset page and the approvals inbox also at a phone's 375 px, where
- * nothing may stick out sideways.
+ * misuse…); every daily page also at a phone's 375 px, where nothing may stick out sideways.
  */
+/** Pages of the 375 px check kept as screenshots in docs/screenshots/. */
+const PHONE_SCREENSHOTS: Record<string, string> = {
+  library: 'phone-library',
+  'asset page': 'phone-asset-page',
+  'the menu, unfolded': 'phone-menu',
+};
+
 describe('accessibility (axe-core in Chromium)', () => {
   const suite = browserSuite([['ada', 'admin']]);
   let assetId: string;
   let shareUrl: string;
+  let collectionId: string;
 
   beforeAll(async () => {
     const ada = await suite.harness.as('ada', 'admin');
@@ -30,6 +37,12 @@ describe('accessibility (axe-core in Chromium)', () => {
       .send({ assetIds: [assetId], permission: 'download', rendition: 'original' })
       .expect(201);
     shareUrl = share.body.url.replace(/^http:\/\/[^/]+/, suite.url);
+    const collection = await suite.harness.http
+      .post('/api/collections')
+      .set(ada)
+      .send({ name: 'Festival picks', assetIds: [assetId] })
+      .expect(201);
+    collectionId = collection.body.id;
   });
 
   const problemsOn = async (page: Page, name: string) => ({
@@ -71,6 +84,11 @@ describe('accessibility (axe-core in Chromium)', () => {
       ['analytics', '#/analytics', (p) => p.getByTestId('total-views').waitFor()],
       ['trace a leak', '#/trace', (p) => p.getByRole('heading', { name: 'Trace a leak' }).waitFor()],
       ['collections', '#/collections', (p) => p.getByRole('heading', { name: 'Collections' }).waitFor()],
+      [
+        'a collection',
+        `#/collections/${collectionId}`,
+        (p) => p.getByRole('heading', { name: 'Festival picks' }).waitFor(),
+      ],
     ];
     const found = [];
     for (const [name, hash, loaded] of pages) {
@@ -97,6 +115,20 @@ describe('accessibility (axe-core in Chromium)', () => {
         '#/collections',
         (p: Page) => p.getByRole('heading', { name: 'Collections' }).waitFor(),
       ],
+      [
+        'a collection',
+        `#/collections/${collectionId}`,
+        (p: Page) => p.getByRole('heading', { name: 'Festival picks' }).waitFor(),
+      ],
+      ['rule editor', '#/rules', (p: Page) => p.locator('.react-flow').first().waitFor()],
+      [
+        'the menu, unfolded',
+        '#/library',
+        async (p: Page) => {
+          await p.getByRole('button', { name: 'Menu' }).click();
+          await p.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'Users' }).waitFor();
+        },
+      ],
       ['trash', '#/trash', (p: Page) => p.getByText('The trash is empty.').waitFor()],
       ['projects', '#/projects', (p: Page) => p.getByRole('heading', { name: /Default project/ }).waitFor()],
       ['analytics', '#/analytics', (p: Page) => p.getByTestId('total-views').waitFor()],
@@ -106,6 +138,8 @@ describe('accessibility (axe-core in Chromium)', () => {
     ] as const) {
       await page.goto(`${suite.url}/${hash}`);
       await loaded(page);
+      const shot = PHONE_SCREENSHOTS[name];
+      if (shot) await screenshot(page, shot);
       const overflowPx = await page.evaluate<number>(
         'document.documentElement.scrollWidth - window.innerWidth',
       );
@@ -127,6 +161,9 @@ describe('accessibility (axe-core in Chromium)', () => {
         'asset page',
         'approvals inbox',
         'collections',
+        'a collection',
+        'rule editor',
+        'the menu, unfolded',
         'trash',
         'projects',
         'analytics',

@@ -83,7 +83,7 @@ describe('administration in the web app (Chromium)', () => {
     const page = await suite.browser.newPage();
     await page.goto(suite.url);
     await page.getByLabel('E-mail').fill('nora@example.test');
-    await page.getByLabel('Password').fill('nora-first-password');
+    await page.getByLabel('Password', { exact: true }).fill('nora-first-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Projects' }).click();
     const hers = page

@@ -88,14 +88,18 @@ describe('the asset page lifecycle (Chromium)', () => {
     await page.getByRole('button', { name: 'Compare with the newest v1' }).click();
     const compared = page.getByTestId('compare');
     await compared.getByRole('img', { name: 'v1 | v2' }).waitFor();
-    // The side-by-side picture is drawn (decoded, not a broken image).
-    const width = await compared
-      .locator('img')
-      .evaluate((img) =>
-        (img as unknown as { decode(): Promise<void>; naturalWidth: number })
-          .decode()
-          .then(() => (img as unknown as { naturalWidth: number }).naturalWidth),
-      );
+    // The side-by-side picture is drawn (loaded and decoded, not a broken image). Polled rather than
+    // awaited with decode(), which rejects when the element is drawn again while decoding.
+    const drawnWidth = () =>
+      compared.locator('img').evaluate((img) => {
+        const loaded = img as unknown as { complete: boolean; naturalWidth: number };
+        return loaded.complete ? loaded.naturalWidth : -1;
+      });
+    let width = await drawnWidth();
+    for (let i = 0; i < 100 && width < 0; i++) {
+      await page.waitForTimeout(100);
+      width = await drawnWidth();
+    }
     expect(width).toBeGreaterThan(0);
     expect(await compared.locator('li').count()).toBeGreaterThan(0);
     await screenshot(page, 'asset-page-lifecycle');

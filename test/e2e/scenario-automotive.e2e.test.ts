@@ -88,8 +88,8 @@ describe('scenario: automotive, from the web app (Chromium)', () => {
     // Per programme: the library counts both under X1.
     await eng.goto(`${suite.url}/#/library`);
     const programme = eng.getByRole('group', { name: 'dim.programme' });
-    await programme.getByLabel(/^X1/).waitFor();
-    expect(await programme.getByLabel(/^X1/).locator('..').textContent()).toMatch(/X1\s*2/);
+    // The facet's tick is named by its value and its count.
+    await programme.getByRole('checkbox', { name: /^X1\s*2$/ }).waitFor();
 
     // R&D: the original drawing, at once.
     await eng.goto(`${suite.url}/#/assets/${drawing}`);
@@ -110,7 +110,7 @@ describe('scenario: automotive, from the web app (Chromium)', () => {
     await dealerDownloads.getByLabel('Audience').selectOption('dealers');
     await dealerDownloads.getByLabel('Rendition').selectOption('poster');
     await dan.getByRole('button', { name: 'Request', exact: true }).click();
-    await dealerDownloads.locator('p.error').waitFor();
+    await dealerDownloads.getByRole('alert').waitFor();
     expect(await dan.getByTestId('download-status').count()).toBe(0);
     await dan.goto(`${suite.url}/#/assets/${poster}`);
     dealerDownloads = dan.getByRole('region', { name: 'Request a download' });

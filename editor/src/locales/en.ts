@@ -184,6 +184,7 @@ export const en = {
   save: 'Save',
   saveSearch: 'Save this search',
   cancel: 'Cancel',
+  close: 'Close',
   shareWithTeam: 'Share with team',
   notShared: 'Not shared',
   smartCollections: 'Smart collections',
@@ -287,6 +288,7 @@ export const en = {
   newVersion: 'New version',
   versionNote: 'Note',
   uploadVersion: 'Upload version',
+  showPassword: 'Show or hide the password',
 } as const;
 
 export type TextKey = keyof typeof en;

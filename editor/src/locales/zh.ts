@@ -186,6 +186,7 @@ export const zh: Record<TextKey, string> = {
   save: '保存',
   saveSearch: '保存此搜索',
   cancel: '取消',
+  close: '关闭',
   shareWithTeam: '共享给团队',
   notShared: '不共享',
   smartCollections: '智能合集',
@@ -289,4 +290,5 @@ export const zh: Record<TextKey, string> = {
   newVersion: '新版本',
   versionNote: '说明',
   uploadVersion: '上传版本',
+  showPassword: '显示或隐藏密码',
 };

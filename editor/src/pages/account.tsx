@@ -1,6 +1,7 @@
+import { Button, Group, PasswordInput, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type ApiToken, call, client, messageOf, type OwnSession } from '../api';
-import { ErrorAlert } from '../feedback';
+import { ErrorAlert, notifyDone, StatusPanel } from '../feedback';
 import { useT } from '../i18n';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -11,7 +12,6 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
   const [sessions, setSessions] = useState<OwnSession[]>([]);
   const [tokens, setTokens] = useState<ApiToken[]>([]);
   const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
   const load = useCallback(async () => {
     setSessions((await call(client.GET('/api/auth/sessions'))).sessions);
     setTokens((await call(client.GET('/api/tokens'))).tokens);
@@ -21,7 +21,6 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
   }, [load]);
   const attempt = async (work: () => Promise<void>) => {
     setError('');
-    setStatus('');
     try {
       await work();
     } catch (err) {
@@ -31,23 +30,20 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
 
   return (
     <section className="account">
-      <h1>{t('account')}</h1>
+      <Title order={1}>{t('account')}</Title>
       <ErrorAlert message={error} />
-      {status && (
-        <p className="status" role="status">
-          {status}
-        </p>
-      )}
       <PasswordForm
         onChanged={() => {
           setError('');
-          setStatus(t('passwordChanged'));
+          notifyDone(t('passwordChanged'));
           void load();
         }}
         onError={setError}
       />
 
-      <h2>{t('sessions')}</h2>
+      <Title order={2} mt="lg">
+        {t('sessions')}
+      </Title>
       <ul data-testid="sessions">
         {sessions.map((s) => (
           <li key={s.id}>
@@ -56,9 +52,9 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
             {s.current ? (
               <strong> · {t('thisSession')}</strong>
             ) : (
-              <button
-                type="button"
-                className="link"
+              <Button
+                variant="subtle"
+                size="compact-sm"
                 onClick={() =>
                   attempt(async () => {
                     await call(
@@ -71,13 +67,13 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
                 }
               >
                 {t('revoke')}
-              </button>
+              </Button>
             )}
           </li>
         ))}
       </ul>
-      <button
-        type="button"
+      <Button
+        variant="default"
         onClick={() =>
           attempt(async () => {
             await call(client.DELETE('/api/auth/sessions'));
@@ -86,9 +82,11 @@ export function AccountPage({ onSignedOut }: { onSignedOut(): void }) {
         }
       >
         {t('signOutEverywhere')}
-      </button>
+      </Button>
 
-      <h2>{t('apiTokens')}</h2>
+      <Title order={2} mt="lg">
+        {t('apiTokens')}
+      </Title>
       <TokenForm onMade={load} onError={setError} />
       <TokenList tokens={tokens} onChanged={load} onError={setError} />
     </section>
@@ -112,30 +110,32 @@ function PasswordForm({ onChanged, onError }: { onChanged(): void; onError(messa
   };
   return (
     <>
-      <h2>{t('changePassword')}</h2>
-      <form onSubmit={submit} className="inline-form" aria-label={t('changePassword')}>
-        <label>
-          {t('currentPassword')}
-          <input
-            type="password"
+      <Title order={2} mt="lg">
+        {t('changePassword')}
+      </Title>
+      <form onSubmit={submit} aria-label={t('changePassword')}>
+        <Group align="flex-end" gap="sm">
+          <PasswordInput
+            visibilityToggleButtonProps={{ 'aria-label': t('showPassword') }}
+            label={t('currentPassword')}
             autoComplete="current-password"
             value={currentPassword}
-            onChange={(e) => setCurrent(e.target.value)}
+            onChange={(e) => setCurrent(e.currentTarget.value)}
             required
+            withAsterisk={false}
           />
-        </label>
-        <label>
-          {t('newPassword')}
-          <input
-            type="password"
+          <PasswordInput
+            visibilityToggleButtonProps={{ 'aria-label': t('showPassword') }}
+            label={t('newPassword')}
             autoComplete="new-password"
             minLength={12}
             value={newPassword}
-            onChange={(e) => setNew(e.target.value)}
+            onChange={(e) => setNew(e.currentTarget.value)}
             required
+            withAsterisk={false}
           />
-        </label>
-        <button type="submit">{t('changePassword')}</button>
+          <Button type="submit">{t('changePassword')}</Button>
+        </Group>
       </form>
     </>
   );
@@ -157,18 +157,30 @@ function TokenForm({ onMade, onError }: { onMade(): void; onError(message: strin
   };
   return (
     <>
-      <form onSubmit={submit} className="inline-form" aria-label={t('apiTokens')}>
-        <label>
-          {t('name')}
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
-        </label>
-        <button type="submit">{t('create')}</button>
+      <form onSubmit={submit} aria-label={t('apiTokens')}>
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label={t('name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={100}
+            required
+            withAsterisk={false}
+          />
+          <Button type="submit">{t('create')}</Button>
+        </Group>
       </form>
       {made && (
-        <p className="status" role="status">
-          {t('tokenShownOnce')}{' '}
-          <input readOnly value={made} aria-label="token" size={50} onFocus={(e) => e.target.select()} />
-        </p>
+        <StatusPanel>
+          {t('tokenShownOnce')}
+          <TextInput
+            readOnly
+            value={made}
+            aria-label="token"
+            onFocus={(e) => e.currentTarget.select()}
+            mt="xs"
+          />
+        </StatusPanel>
       )}
     </>
   );
@@ -194,9 +206,9 @@ export function TokenList({
           {k.revokedAt ? (
             <span> · {t('revoked')}</span>
           ) : (
-            <button
-              type="button"
-              className="link"
+            <Button
+              variant="subtle"
+              size="compact-sm"
               onClick={async () => {
                 try {
                   await call(client.DELETE('/api/tokens/{tokenId}', { params: { path: { tokenId: k.id } } }));
@@ -207,7 +219,7 @@ export function TokenList({
               }}
             >
               {t('revoke')}
-            </button>
+            </Button>
           )}
         </li>
       ))}

@@ -1,3 +1,4 @@
+import { Anchor, Group, NativeSelect, Table, TextInput, Title } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { type AnalyticsSummary, call, client, messageOf, type UnusedAsset } from '../api';
 import { Chart, type ChartOption } from '../charts/chart';
@@ -59,23 +60,33 @@ export function AnalyticsPage() {
 
   return (
     <section className="analytics-page" aria-labelledby="analytics-heading">
-      <h1 id="analytics-heading">{t('analytics')}</h1>
-      <form className="analytics-window" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          {t('fromDay')} <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </label>
-        <label>
-          {t('toDay')} <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-        </label>
-        <label>
-          {t('per')}{' '}
-          <select value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
-            <option value="day">{t('day')}</option>
-            <option value="week">{t('week')}</option>
-            <option value="month">{t('month')}</option>
-          </select>
-        </label>
-      </form>
+      <Title order={1} id="analytics-heading">
+        {t('analytics')}
+      </Title>
+      <Group
+        component="form"
+        className="analytics-window"
+        align="flex-end"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <TextInput
+          type="date"
+          label={t('fromDay')}
+          value={from}
+          onChange={(e) => setFrom(e.currentTarget.value)}
+        />
+        <TextInput type="date" label={t('toDay')} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <NativeSelect
+          label={t('per')}
+          value={period}
+          onChange={(e) => setPeriod(e.currentTarget.value as Period)}
+          data={[
+            { value: 'day', label: t('day') },
+            { value: 'week', label: t('week') },
+            { value: 'month', label: t('month') },
+          ]}
+        />
+      </Group>
       <ErrorAlert message={error} />
       {summary && <Figures summary={summary} />}
       <UnusedAssets days={days} onDays={setDays} items={unused} />
@@ -114,25 +125,25 @@ function Figures({ summary }: { summary: Summary }) {
           <Chart option={charts.mostUsed} summary={charts.mostUsedSummary} height={320} />
         </figure>
       </div>
-      <table className="data-table">
-        <caption>{t('byChannel')}</caption>
-        <thead>
-          <tr>
-            <th>{t('channel')}</th>
-            <th>{t('downloads')}</th>
-            <th>{t('exports')}</th>
-          </tr>
-        </thead>
-        <tbody>
+      <Table className="data-table" w="auto" captionSide="top">
+        <Table.Caption>{t('byChannel')}</Table.Caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('channel')}</Table.Th>
+            <Table.Th>{t('downloads')}</Table.Th>
+            <Table.Th>{t('exports')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
           {summary.byChannel.map((c) => (
-            <tr key={c.channel}>
-              <td>{c.channel}</td>
-              <td>{c.downloads}</td>
-              <td>{c.exports}</td>
-            </tr>
+            <Table.Tr key={c.channel}>
+              <Table.Td>{c.channel}</Table.Td>
+              <Table.Td>{c.downloads}</Table.Td>
+              <Table.Td>{c.exports}</Table.Td>
+            </Table.Tr>
           ))}
-        </tbody>
-      </table>
+        </Table.Tbody>
+      </Table>
     </>
   );
 }
@@ -204,47 +215,53 @@ function UnusedAssets({
   const t = useT();
   return (
     <section aria-labelledby="unused-heading">
-      <h2 id="unused-heading">{t('unusedAssets')}</h2>
-      <label>
-        {t('unusedForDays')}{' '}
-        <input
+      <Title order={2} mt="lg" mb="xs" id="unused-heading">
+        {t('unusedAssets')}
+      </Title>
+      <Group align="flex-end">
+        <TextInput
           type="number"
+          label={t('unusedForDays')}
           min={1}
           max={36500}
           value={days}
           onChange={(e) => {
-            const n = Number(e.target.value);
+            const n = Number(e.currentTarget.value);
             if (Number.isInteger(n) && n >= 1 && n <= 36_500) onDays(n);
           }}
         />
-      </label>{' '}
-      <a href={`/api/analytics/unused?format=csv&days=${days}`} download>
-        {t('downloadCsv')}
-      </a>
+        <Anchor href={`/api/analytics/unused?format=csv&days=${days}`} download pb={6}>
+          {t('downloadCsv')}
+        </Anchor>
+      </Group>
       {items && items.length === 0 && <p>{t('noneUnused')}</p>}
       {items && items.length > 0 && (
-        <table className="data-table" data-testid="unused-table">
-          <thead>
-            <tr>
-              <th>{t('name')}</th>
-              <th>{t('lastUsed')}</th>
-              <th>{t('uploaded')}</th>
-              <th>{t('tier')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => (
-              <tr key={a.assetId}>
-                <td>
-                  <a href={`#/assets/${a.assetId}`}>{a.name}</a>
-                </td>
-                <td>{a.lastUsedAt ? new Date(a.lastUsedAt).toLocaleDateString() : t('never')}</td>
-                <td>{new Date(a.createdAt).toLocaleDateString()}</td>
-                <td>{a.tier}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table.ScrollContainer minWidth={480} type="native">
+          <Table className="data-table" data-testid="unused-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('name')}</Table.Th>
+                <Table.Th>{t('lastUsed')}</Table.Th>
+                <Table.Th>{t('uploaded')}</Table.Th>
+                <Table.Th>{t('tier')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((a) => (
+                <Table.Tr key={a.assetId}>
+                  <Table.Td>
+                    <Anchor href={`#/assets/${a.assetId}`}>{a.name}</Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    {a.lastUsedAt ? new Date(a.lastUsedAt).toLocaleDateString() : t('never')}
+                  </Table.Td>
+                  <Table.Td>{new Date(a.createdAt).toLocaleDateString()}</Table.Td>
+                  <Table.Td>{a.tier}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
     </section>
   );

@@ -1,3 +1,4 @@
+import { Anchor, Button, Group, NativeSelect, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import {
   type Asset,
@@ -12,6 +13,7 @@ import {
   type RuleSetPlan,
   type Transition,
 } from '../api';
+import { ErrorAlert, notifyDone, StatusPanel } from '../feedback';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 import { CorrectionsPanel } from './corrections-panel';
@@ -42,7 +44,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
   const [decision, setDecision] = useState<DownloadDecision | null>(null);
   const [requestError, setRequestError] = useState('');
   const [flowToStart, setFlowToStart] = useState('');
-  const [flowMessage, setFlowMessage] = useState('');
+  const [flowError, setFlowError] = useState('');
 
   const loadComments = useCallback(async () => {
     setThreads((await call(client.GET('/api/assets/{id}/comments', { params: { path: { id } } }))).threads);
@@ -130,7 +132,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     };
   }, [tagging, load]);
 
-  if (error) return <p className="error">{error}</p>;
+  if (error) return <ErrorAlert message={error} />;
   if (!asset) return null;
 
   const addComment = async (e: FormEvent) => {
@@ -167,14 +169,15 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
     e.preventDefault();
     const name = flowToStart || manualFlows[0]?.[0];
     if (!name) return;
+    setFlowError('');
     try {
       await call(
         client.POST('/api/assets/{id}/flows/{flow}', { params: { path: { id, flow: name } }, body: {} }),
       );
-      setFlowMessage(`${t('flowStarted')}: ${name}`);
+      notifyDone(`${t('flowStarted')}: ${name}`);
       await load();
     } catch (err) {
-      setFlowMessage(messageOf(err));
+      setFlowError(messageOf(err));
     }
   };
   const audiences = plan ? Object.entries(plan.distribute.audiences) : [];
@@ -183,7 +186,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
   return (
     <article className="asset-page">
       <header>
-        <h1>{asset.name}</h1>
+        <Title order={1}>{asset.name}</Title>
         <p className="meta">
           {t('state')}: <span data-testid="asset-state">{asset.state}</span> · v{asset.latestVersion.version}{' '}
           · {asset.ruleSet} · {asset.project}
@@ -240,72 +243,78 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
           onChange={setRegion}
         />
         <section aria-labelledby="download-heading">
-          <h2 id="download-heading">{t('requestDownload')}</h2>
-          <form onSubmit={requestDownload} className="inline-form">
-            <label>
-              {t('audience')}
-              <select value={audience} onChange={(e) => setAudience(e.target.value)}>
-                {audiences.map(([name]) => (
-                  <option key={name}>{name}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t('rendition')}
-              <select value={rendition} onChange={(e) => setRendition(e.target.value)}>
-                {renditions.map((r) => (
-                  <option key={r}>{r}</option>
-                ))}
-              </select>
-            </label>
-            <button type="submit">{t('request')}</button>
-          </form>
-          {requestError && <p className="error">{requestError}</p>}
+          <Title order={2} mt="lg" mb="xs" id="download-heading">
+            {t('requestDownload')}
+          </Title>
+          <Group component="form" onSubmit={requestDownload} align="flex-end">
+            <NativeSelect
+              label={t('audience')}
+              value={audience}
+              onChange={(e) => setAudience(e.currentTarget.value)}
+            >
+              {audiences.map(([name]) => (
+                <option key={name}>{name}</option>
+              ))}
+            </NativeSelect>
+            <NativeSelect
+              label={t('rendition')}
+              value={rendition}
+              onChange={(e) => setRendition(e.currentTarget.value)}
+            >
+              {renditions.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </NativeSelect>
+            <Button type="submit">{t('request')}</Button>
+          </Group>
+          <ErrorAlert message={requestError} />
           {decision?.status === 'pending' && (
-            <p className="status" data-testid="download-status">
-              {t('pending')} ({decision.approvalId})
-            </p>
+            <div data-testid="download-status">
+              <StatusPanel>
+                {t('pending')} ({decision.approvalId})
+              </StatusPanel>
+            </div>
           )}
           {decision?.status === 'restoring' && (
-            <p className="status" data-testid="download-status">
-              {t('restoring')}
-            </p>
+            <div data-testid="download-status">
+              <StatusPanel>{t('restoring')}</StatusPanel>
+            </div>
           )}
           {manualFlows.length > 0 && (
-            <form onSubmit={startFlow} className="inline-form">
-              <label>
-                {t('flow')}
-                <select
-                  aria-label={t('flow')}
-                  value={flowToStart}
-                  onChange={(e) => setFlowToStart(e.target.value)}
-                >
-                  {manualFlows.map(([name, f]) => (
-                    <option key={name} value={name}>
-                      {f.label?.en ?? name}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <button type="submit">{t('startFlow')}</button>
-              {flowMessage && <span role="status">{flowMessage}</span>}
-            </form>
+            <Group component="form" onSubmit={startFlow} align="flex-end">
+              <NativeSelect
+                label={t('flow')}
+                aria-label={t('flow')}
+                value={flowToStart}
+                onChange={(e) => setFlowToStart(e.currentTarget.value)}
+              >
+                {manualFlows.map(([name, f]) => (
+                  <option key={name} value={name}>
+                    {f.label?.en ?? name}
+                  </option>
+                ))}
+              </NativeSelect>
+              <Button type="submit">{t('startFlow')}</Button>
+            </Group>
           )}
+          <ErrorAlert message={flowError} />
           {decision && decision.status !== 'pending' && decision.status !== 'restoring' && (
             <p data-testid="download-status">
-              <a
+              <Anchor
                 href={`/api/assets/${id}/renditions/${decision.rendition}?audience=${encodeURIComponent(audience)}`}
                 download
               >
                 {t('download')} {decision.rendition}
-              </a>
+              </Anchor>
             </p>
           )}
         </section>
       </div>
       <VersionsPanel assetId={id} versions={versions} onChanged={() => void afterChange()} />
       <section>
-        <h2>{t('comments')}</h2>
+        <Title order={2} mt="lg" mb="xs">
+          {t('comments')}
+        </Title>
         <ul className="comments">
           {threads.map((c) => (
             <li key={c.id} className={c.resolvedAt ? 'resolved' : undefined}>
@@ -323,17 +332,21 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
             </li>
           ))}
         </ul>
-        <form onSubmit={addComment} className="inline-form">
+        <Group component="form" onSubmit={addComment} align="flex-end">
           {region && <span className="chip">▭ {region.kind}</span>}
-          <label>
-            {t('addComment')}
-            <input value={comment} onChange={(e) => setComment(e.target.value)} required />
-          </label>
-          <button type="submit">{t('send')}</button>
-        </form>
+          <TextInput
+            label={t('addComment')}
+            value={comment}
+            onChange={(e) => setComment(e.currentTarget.value)}
+            required
+          />
+          <Button type="submit">{t('send')}</Button>
+        </Group>
       </section>
       <section>
-        <h2>{t('timeline')}</h2>
+        <Title order={2} mt="lg" mb="xs">
+          {t('timeline')}
+        </Title>
         <ol className="timeline">
           {timeline.map((e) => (
             <li key={e.seq}>
@@ -354,7 +367,9 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
       {plan && <SharePanel assetIds={[id]} renditions={Object.keys(plan.distribute.renditions)} />}
       {trail && (
         <section>
-          <h2>{t('trail')}</h2>
+          <Title order={2} mt="lg" mb="xs">
+            {t('trail')}
+          </Title>
           <ol className="trail">
             {trail.map((e) => (
               <li key={e.seq}>

@@ -1,6 +1,7 @@
+import { Box, Button, Group, NativeSelect, TextInput } from '@mantine/core';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, call, client, messageOf } from '../api';
-import { ErrorAlert } from '../feedback';
+import { ErrorAlert, StatusPanel } from '../feedback';
 import type { components } from '../generated/api-schema';
 import { useT } from '../i18n';
 
@@ -72,35 +73,44 @@ export function BulkEditPanel({
   const refused = (progress?.results ?? []).flatMap((r) => (r.ok ? [] : [r]));
   return (
     <div className="bulk-edit">
-      <form onSubmit={start} className="inline-form">
-        <label>
-          {t('bulkAction')}
-          <select value={action} onChange={(e) => setAction(e.target.value as Action)}>
+      <form onSubmit={start}>
+        <Group gap="sm" align="flex-end">
+          <NativeSelect
+            label={t('bulkAction')}
+            value={action}
+            onChange={(e) => setAction(e.currentTarget.value as Action)}
+          >
             <option value="add-tag">{t('addTag')}</option>
             <option value="remove-tag">{t('removeTag')}</option>
             <option value="freeze">{t('freeze')}</option>
             <option value="unfreeze">{t('unfreeze')}</option>
             <option value="archive">{t('archive')}</option>
-          </select>
-        </label>
-        {needsText && (
-          <label>
-            {action === 'freeze' ? t('reason') : t('tag')}
-            <input value={value} maxLength={64} required onChange={(e) => setValue(e.target.value)} />
-          </label>
-        )}
-        <button type="submit" disabled={!!progress && !progress.finished}>
-          {'query' in selection ? t('applyToAllResults') : t('applyToSelected')} ({count})
-        </button>
+          </NativeSelect>
+          {needsText && (
+            <TextInput
+              label={action === 'freeze' ? t('reason') : t('tag')}
+              value={value}
+              maxLength={64}
+              required
+              withAsterisk={false}
+              onChange={(e) => setValue(e.currentTarget.value)}
+            />
+          )}
+          <Button type="submit" disabled={!!progress && !progress.finished}>
+            {'query' in selection ? t('applyToAllResults') : t('applyToSelected')} ({count})
+          </Button>
+        </Group>
       </form>
       <ErrorAlert message={error} />
       {progress && (
-        <p role="status" data-testid="bulk-progress">
-          <progress max={progress.total} value={progress.done} aria-label={t('bulkProgress')} />{' '}
-          {progress.done}/{progress.total} · {t('succeeded')} {progress.succeeded} · {t('failedCount')}{' '}
-          {progress.failed}
-          {progress.finished ? ` · ${t('finished')}` : ''}
-        </p>
+        <Box data-testid="bulk-progress">
+          <StatusPanel>
+            <progress max={progress.total} value={progress.done} aria-label={t('bulkProgress')} />{' '}
+            {progress.done}/{progress.total} · {t('succeeded')} {progress.succeeded} · {t('failedCount')}{' '}
+            {progress.failed}
+            {progress.finished ? ` · ${t('finished')}` : ''}
+          </StatusPanel>
+        </Box>
       )}
       {progress?.finished && refused.length > 0 && (
         <ul className="error" aria-label={t('refused')}>

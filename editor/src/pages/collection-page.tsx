@@ -1,6 +1,7 @@
+import { Anchor, Button, Group, Text, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { type Collection, call, client, type Me, messageOf } from '../api';
-import { ErrorAlert } from '../feedback';
+import { confirmAction, ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 import { SharePanel } from './share-panel';
 import { TeamSelect } from './smart-collections';
@@ -75,14 +76,16 @@ export function CollectionPage({ id, me }: { id: string; me: Me }) {
     void setAssets(ids);
   };
 
-  if (!collection) return error ? <p className="error">{error}</p> : null;
+  if (!collection) return error ? <ErrorAlert message={error} /> : null;
   const items = collection.items;
   return (
     <section className="collection-page" aria-labelledby="collection-heading">
       <p>
-        <a href="#/collections">← {t('collections')}</a>
+        <Anchor href="#/collections">← {t('collections')}</Anchor>
       </p>
-      <h1 id="collection-heading">{collection.name}</h1>
+      <Title order={1} id="collection-heading">
+        {collection.name}
+      </Title>
       <p className="hint">
         {collection.mine ? '' : `${t('sharedBy')} ${collection.owner.name} · `}
         {items.length} {t('assetsCount')}
@@ -91,37 +94,47 @@ export function CollectionPage({ id, me }: { id: string; me: Me }) {
       </p>
       {collection.mine && (
         <form
-          className="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
             void patch({ name });
           }}
         >
-          <label>
-            {t('name')}
-            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
-          </label>
-          <button type="submit">{t('rename')}</button>
-          <TeamSelect
-            teams={me.teams}
-            value={collection.team ?? ''}
-            onChange={(team) => void patch({ team: team || null })}
-          />
-          <button
-            type="button"
-            className="danger"
-            onClick={async () => {
-              if (!window.confirm(t('deleteCollectionConfirm'))) return;
-              await call(client.DELETE('/api/collections/{collectionId}', { params: { path } }));
-              window.location.hash = '#/collections';
-            }}
-          >
-            {t('deleteCollection')}
-          </button>
+          <Group gap="sm" align="flex-end">
+            <TextInput
+              label={t('name')}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              maxLength={100}
+              required
+            />
+            <Button type="submit">{t('rename')}</Button>
+            <TeamSelect
+              teams={me.teams}
+              value={collection.team ?? ''}
+              onChange={(team) => void patch({ team: team || null })}
+            />
+            <Button
+              color="red"
+              variant="light"
+              onClick={async () => {
+                const confirmed = await confirmAction({
+                  title: t('deleteCollection'),
+                  message: t('deleteCollectionConfirm'),
+                  confirmLabel: t('deleteCollection'),
+                  cancelLabel: t('cancel'),
+                });
+                if (!confirmed) return;
+                await call(client.DELETE('/api/collections/{collectionId}', { params: { path } }));
+                window.location.hash = '#/collections';
+              }}
+            >
+              {t('deleteCollection')}
+            </Button>
+          </Group>
         </form>
       )}
       <ErrorAlert message={error} />
-      {items.length === 0 && <p>{t('collectionEmpty')}</p>}
+      {items.length === 0 && <Text my="sm">{t('collectionEmpty')}</Text>}
       <ol className="grid ordered" aria-label={collection.name}>
         {items.map((item, i) => (
           <li key={item.id} data-testid="collection-item">
@@ -134,29 +147,32 @@ export function CollectionPage({ id, me }: { id: string; me: Me }) {
               <span className="name">{item.name}</span>
             </a>
             <span className="item-actions">
-              <button
-                type="button"
+              <Button
+                variant="default"
+                size="compact-sm"
                 disabled={i === 0}
                 aria-label={`${t('moveUp')} ${item.name}`}
                 onClick={() => move(i, i - 1)}
               >
                 ↑
-              </button>
-              <button
-                type="button"
+              </Button>
+              <Button
+                variant="default"
+                size="compact-sm"
                 disabled={i === items.length - 1}
                 aria-label={`${t('moveDown')} ${item.name}`}
                 onClick={() => move(i, i + 1)}
               >
                 ↓
-              </button>
-              <button
-                type="button"
+              </Button>
+              <Button
+                variant="default"
+                size="compact-sm"
                 aria-label={`${t('removeFromCollection')} ${item.name}`}
                 onClick={() => void setAssets(items.filter((x) => x.id !== item.id).map((x) => x.id))}
               >
                 ✕
-              </button>
+              </Button>
             </span>
           </li>
         ))}

@@ -1,6 +1,7 @@
+import { Anchor, Button, Group, NativeSelect, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type CollectionSummary, call, client, type Me, messageOf } from '../api';
-import { ErrorAlert } from '../feedback';
+import { ErrorAlert, StatusPanel } from '../feedback';
 import { useT } from '../i18n';
 import { TeamSelect } from './smart-collections';
 
@@ -31,18 +32,25 @@ export function CollectionsPage({ me }: { me: Me }) {
 
   return (
     <section className="collections-page" aria-labelledby="collections-heading">
-      <h1 id="collections-heading">{t('collections')}</h1>
+      <Title order={1} id="collections-heading">
+        {t('collections')}
+      </Title>
       <p className="hint">{t('collectionsHint')}</p>
-      <form className="inline-form" onSubmit={create} aria-label={t('newCollection')}>
-        <label>
-          {t('newCollection')}
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
-        </label>
-        <TeamSelect teams={me.teams} value={team} onChange={setTeam} />
-        <button type="submit">{t('create')}</button>
+      <form onSubmit={create} aria-label={t('newCollection')}>
+        <Group gap="sm" align="flex-end">
+          <TextInput
+            label={t('newCollection')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={100}
+            required
+          />
+          <TeamSelect teams={me.teams} value={team} onChange={setTeam} />
+          <Button type="submit">{t('create')}</Button>
+        </Group>
       </form>
       <ErrorAlert message={error} />
-      {collections && collections.length === 0 && <p>{t('noCollections')}</p>}
+      {collections && collections.length === 0 && <Text my="sm">{t('noCollections')}</Text>}
       <ul className="collection-list">
         {collections?.map((c) => (
           <li key={c.id} data-testid="collection">
@@ -94,30 +102,41 @@ export function AddToCollection({ assetIds }: { assetIds: string[] }) {
 
   return (
     <div className="add-to-collection">
-      <select aria-label={t('collection')} value={target} onChange={(e) => setTarget(e.target.value)}>
-        <option value="">{t('newCollection')}</option>
-        {collections.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
-      {target === '' && (
-        <input
-          aria-label={t('newCollectionName')}
-          placeholder={t('newCollectionName')}
-          value={newName}
-          maxLength={100}
-          onChange={(e) => setNewName(e.target.value)}
-        />
-      )}
-      <button type="button" disabled={target === '' && newName.trim() === ''} onClick={() => void add()}>
-        {t('addToCollection')} ({assetIds.length})
-      </button>
-      {message && (
-        <span className={message.error ? 'error' : 'status'} role={message.error ? 'alert' : 'status'}>
-          {message.text} {message.id && <a href={`#/collections/${message.id}`}>{t('open')}</a>}
-        </span>
+      <Group gap="sm">
+        <NativeSelect
+          aria-label={t('collection')}
+          value={target}
+          onChange={(e) => setTarget(e.currentTarget.value)}
+        >
+          <option value="">{t('newCollection')}</option>
+          {collections.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </NativeSelect>
+        {target === '' && (
+          <TextInput
+            aria-label={t('newCollectionName')}
+            placeholder={t('newCollectionName')}
+            value={newName}
+            maxLength={100}
+            onChange={(e) => setNewName(e.currentTarget.value)}
+          />
+        )}
+        <Button
+          variant="default"
+          disabled={target === '' && newName.trim() === ''}
+          onClick={() => void add()}
+        >
+          {t('addToCollection')} ({assetIds.length})
+        </Button>
+      </Group>
+      {message?.error && <ErrorAlert message={message.text} />}
+      {message && !message.error && (
+        <StatusPanel>
+          {message.text} {message.id && <Anchor href={`#/collections/${message.id}`}>{t('open')}</Anchor>}
+        </StatusPanel>
       )}
     </div>
   );

@@ -1,3 +1,4 @@
+import { Button, Group, NativeSelect, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
 import type { components, paths } from '../generated/api-schema';
@@ -50,7 +51,9 @@ export function CorrectionsPanel({
   if (asset.state === 'trashed' || asset.state === 'purged') return null;
   return (
     <section aria-labelledby="corrections-heading" className="corrections">
-      <h2 id="corrections-heading">{t('corrections')}</h2>
+      <Title order={2} mt="lg" mb="xs" id="corrections-heading">
+        {t('corrections')}
+      </Title>
       <TagEditor asset={asset} onEdit={(body) => void send('/api/assets/{id}/tags', body)} />
       {plan && Object.keys(dimensionsOf(plan)).length > 0 && (
         <DimensionEditor
@@ -91,31 +94,33 @@ function TagEditor({ asset, onEdit }: { asset: Asset; onEdit(body: Body<'/api/as
             {tag}
             {asset.tagSources[tag] && <span title={asset.tagSources[tag].by}> ✓</span>}
             {!asset.tagSources[tag] && !byRule.has(tag) && (
-              <button type="button" className="link" onClick={() => onEdit({ confirm: [tag] })}>
+              <Button variant="subtle" size="compact-sm" onClick={() => onEdit({ confirm: [tag] })}>
                 <span aria-hidden="true">✓</span>
                 <span className="visually-hidden">
                   {t('confirmTag')} {tag}
                 </span>
-              </button>
+              </Button>
             )}
             {!byRule.has(tag) && (
-              <button type="button" className="link" onClick={() => onEdit({ remove: [tag] })}>
+              <Button variant="subtle" size="compact-sm" onClick={() => onEdit({ remove: [tag] })}>
                 <span aria-hidden="true">✕</span>
                 <span className="visually-hidden">
                   {t('removeTag')} {tag}
                 </span>
-              </button>
+              </Button>
             )}
           </li>
         ))}
       </ul>
-      <form onSubmit={add} className="inline-form">
-        <label>
-          {t('addTag')}
-          <input value={adding} maxLength={64} onChange={(e) => setAdding(e.target.value)} />
-        </label>
-        <button type="submit">{t('add')}</button>
-      </form>
+      <Group component="form" onSubmit={add} align="flex-end">
+        <TextInput
+          label={t('addTag')}
+          value={adding}
+          maxLength={64}
+          onChange={(e) => setAdding(e.currentTarget.value)}
+        />
+        <Button type="submit">{t('add')}</Button>
+      </Group>
     </div>
   );
 }
@@ -143,7 +148,7 @@ function DimensionEditor({
   return (
     <form onSubmit={save} className="dimension-editor">
       <DimensionTicks dimensions={byName} chosen={chosen} onChange={setChosen} name="dimension" />
-      <button type="submit">{t('saveClassification')}</button>
+      <Button type="submit">{t('saveClassification')}</Button>
     </form>
   );
 }
@@ -154,24 +159,27 @@ function ProjectMover({ asset, onMove }: { asset: Asset; onMove(project: string)
   const [target, setTarget] = useState('');
   if (projects.length === 0) return null;
   return (
-    <form
-      className="inline-form"
+    <Group
+      component="form"
+      align="flex-end"
+      mt="sm"
       onSubmit={(e) => {
         e.preventDefault();
         onMove(target || (projects[0]?.id ?? ''));
       }}
     >
-      <label>
-        {t('moveToProject')}
-        <select value={target} onChange={(e) => setTarget(e.target.value)}>
-          {projects.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <button type="submit">{t('move')}</button>
-    </form>
+      <NativeSelect
+        label={t('moveToProject')}
+        value={target}
+        onChange={(e) => setTarget(e.currentTarget.value)}
+      >
+        {projects.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </NativeSelect>
+      <Button type="submit">{t('move')}</Button>
+    </Group>
   );
 }

@@ -1,6 +1,7 @@
+import { Box, Button, Group, NativeSelect } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { call, client, messageOf } from '../api';
-import { ErrorAlert } from '../feedback';
+import { ErrorAlert, notifyDone } from '../feedback';
 import { useT } from '../i18n';
 
 /**
@@ -13,7 +14,6 @@ export function ExportPanel({ assetIds, ruleSets }: { assetIds: string[]; ruleSe
   const [channels, setChannels] = useState<string[]>([]);
   const [channel, setChannel] = useState('');
   const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState('');
   const [error, setError] = useState('');
   const names = [...new Set(ruleSets)].sort().join(',');
 
@@ -43,7 +43,6 @@ export function ExportPanel({ assetIds, ruleSets }: { assetIds: string[]; ruleSe
   const exportNow = async () => {
     setBusy(true);
     setError('');
-    setSaved('');
     try {
       const zip = await call(client.POST('/api/exports', { body: { assetIds, channel }, parseAs: 'blob' }));
       const file = `${channel}-export.zip`;
@@ -54,7 +53,7 @@ export function ExportPanel({ assetIds, ruleSets }: { assetIds: string[]; ruleSe
       a.click();
       // Some browsers read the file after the click returns: the URL is freed a while later.
       setTimeout(() => URL.revokeObjectURL(url), 30_000);
-      setSaved(file);
+      notifyDone(`${t('exportSaved')} ${file}`);
     } catch (err) {
       setError(messageOf(err));
     } finally {
@@ -63,24 +62,22 @@ export function ExportPanel({ assetIds, ruleSets }: { assetIds: string[]; ruleSe
   };
 
   return (
-    <div className="inline-form export-panel">
-      <label>
-        {t('channel')}{' '}
-        <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+    <Box className="export-panel" my="xs">
+      <Group gap="sm" align="flex-end">
+        <NativeSelect
+          label={t('channel')}
+          value={channel}
+          onChange={(e) => setChannel(e.currentTarget.value)}
+        >
           {channels.map((c) => (
             <option key={c}>{c}</option>
           ))}
-        </select>
-      </label>
-      <button type="button" disabled={busy || !channel} onClick={() => void exportNow()}>
-        {t('exportForChannel')} ({assetIds.length})
-      </button>
-      {saved && (
-        <span role="status">
-          {t('exportSaved')} {saved}
-        </span>
-      )}
+        </NativeSelect>
+        <Button variant="default" disabled={busy || !channel} onClick={() => void exportNow()}>
+          {t('exportForChannel')} ({assetIds.length})
+        </Button>
+      </Group>
       <ErrorAlert message={error} />
-    </div>
+    </Box>
   );
 }

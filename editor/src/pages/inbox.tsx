@@ -1,3 +1,4 @@
+import { Anchor, Button, Group, TextInput, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { type ApprovalTask, call, client, messageOf } from '../api';
 import { ErrorAlert } from '../feedback';
@@ -37,7 +38,7 @@ export function Inbox() {
 
   return (
     <section className="inbox">
-      <h1>{t('inbox')}</h1>
+      <Title order={1}>{t('inbox')}</Title>
       <ErrorAlert message={error} />
       {tasks.length === 0 && <p>{t('nothingPending')}</p>}
       <ul>
@@ -48,26 +49,26 @@ export function Inbox() {
               <img src={`/api/assets/${task.assetId}/thumbnail`} alt="" width={96} height={96} />
               <div>
                 <p>
-                  <a href={`#/assets/${task.assetId}`}>{task.assetId.slice(0, 8)}</a> · {t('rendition')}:{' '}
-                  <strong>{task.request.rendition}</strong> ({task.request.audience})
+                  <Anchor href={`#/assets/${task.assetId}`}>{task.assetId.slice(0, 8)}</Anchor> ·{' '}
+                  {t('rendition')}: <strong>{task.request.rendition}</strong> ({task.request.audience})
                 </p>
                 <p>
                   {t('requester')}: {task.request.user} · {t('rule')}: {task.flow} / {task.node}
                   {task.timeoutAt && ` · ${t('deadline')}: ${new Date(task.timeoutAt).toLocaleString()}`}
                 </p>
-                <label>
-                  {t('reason')}
-                  <input
+                <Group align="flex-end" gap="xs">
+                  <TextInput
+                    label={t('reason')}
                     value={reasons[key] ?? ''}
-                    onChange={(e) => setReasons({ ...reasons, [key]: e.target.value })}
+                    onChange={(e) => setReasons({ ...reasons, [key]: e.currentTarget.value })}
                   />
-                </label>
-                <button type="button" onClick={() => void decide(task, 'approve')}>
-                  {t('approve')}
-                </button>
-                <button type="button" onClick={() => void decide(task, 'reject')}>
-                  {t('reject')}
-                </button>
+                  <Button variant="default" onClick={() => void decide(task, 'approve')}>
+                    {t('approve')}
+                  </Button>
+                  <Button variant="default" onClick={() => void decide(task, 'reject')}>
+                    {t('reject')}
+                  </Button>
+                </Group>
               </div>
             </li>
           );

@@ -1,5 +1,7 @@
+import { Button, Checkbox, Fieldset, TextInput } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { call, client, type Me, messageOf, type SavedSearch, type SearchResult } from '../api';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 import { BulkEditPanel } from './bulk-edit-panel';
 import { AddToCollection } from './collections';
@@ -181,14 +183,18 @@ export function Library({ me }: { me: Me }) {
     <div className="library">
       <search>
         <form className="search" onSubmit={submit}>
-          <input
+          <TextInput
             type="search"
             aria-label={t('search')}
             placeholder={t('searchPlaceholder')}
             value={query}
-            onChange={(e) => setQuery(e.target.value)}
+            onChange={(e) => setQuery(e.currentTarget.value)}
+            size="md"
+            style={{ flex: 1 }}
           />
-          <button type="submit">{t('search')}</button>
+          <Button type="submit" size="md">
+            {t('search')}
+          </Button>
         </form>
         {query && !collection && (
           <SaveSearch
@@ -235,19 +241,22 @@ export function Library({ me }: { me: Me }) {
             </p>
           )}
           {Object.entries(result?.facets ?? {}).map(([family, counts]) => (
-            <fieldset key={family}>
-              <legend>{family}</legend>
+            <Fieldset key={family} legend={family} p="xs" mb="sm">
               {Object.entries(counts).map(([value, n]) => (
-                <label key={value}>
-                  <input
-                    type="checkbox"
-                    checked={(filters[family] ?? []).includes(value)}
-                    onChange={() => toggleFilter(family, value)}
-                  />
-                  {value} <span className="count">{result?.facetsExact === false ? `≈${n}` : n}</span>
-                </label>
+                <Checkbox
+                  key={value}
+                  size="xs"
+                  my={4}
+                  checked={(filters[family] ?? []).includes(value)}
+                  onChange={() => toggleFilter(family, value)}
+                  label={
+                    <>
+                      {value} <span className="count">{result?.facetsExact === false ? `≈${n}` : n}</span>
+                    </>
+                  }
+                />
               ))}
-            </fieldset>
+            </Fieldset>
           ))}
         </aside>
         <section className="results">
@@ -255,19 +264,15 @@ export function Library({ me }: { me: Me }) {
           {result && result.items.length === 0 && <p>{t('noResults')}</p>}
           {(selected.size > 0 || bulkMessage) && (
             <div className="selection-bar">
-              <button
-                type="button"
-                className="danger"
+              <Button
+                color="red"
+                variant="light"
                 disabled={selected.size === 0}
                 onClick={() => void deleteSelected()}
               >
                 {t('deleteSelected')} ({selected.size})
-              </button>
-              {bulkMessage && (
-                <span className="error" role="alert">
-                  {bulkMessage}
-                </span>
-              )}
+              </Button>
+              <ErrorAlert message={bulkMessage} />
             </div>
           )}
           {selected.size === 0 &&
@@ -313,8 +318,7 @@ export function Library({ me }: { me: Me }) {
               label="results"
               tile={(item) => (
                 <>
-                  <input
-                    type="checkbox"
+                  <Checkbox
                     className="pick"
                     aria-label={`${t('select')} ${item.name}`}
                     checked={selected.has(item.id)}

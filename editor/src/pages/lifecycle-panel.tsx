@@ -1,3 +1,4 @@
+import { Button, Group, NativeSelect, Table, Text, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type Asset, call, client, messageOf, type RuleSetPlan } from '../api';
 import { ErrorAlert } from '../feedback';
@@ -83,26 +84,31 @@ export function LifecyclePanel({
   const archivedish = view.state === 'archived' || view.state === 'expired';
   return (
     <section aria-labelledby="lifecycle-heading" className="lifecycle-panel">
-      <h2 id="lifecycle-heading">{t('lifecycle')}</h2>
+      <Title order={2} mt="lg" mb="xs" id="lifecycle-heading">
+        {t('lifecycle')}
+      </Title>
       {Object.keys(fields).length > 0 && (
         <form onSubmit={saveFields} aria-label={t('metadata')}>
           <FieldInputs fields={fields} values={values} onChange={setValues} idPrefix="asset-field" />
-          <button type="submit">{t('saveFields')}</button>
+          <Button type="submit" mt="xs">
+            {t('saveFields')}
+          </Button>
         </form>
       )}
-      <div className="inline-form">
+      <Group align="flex-end" mt="sm">
         {view.frozen ? (
-          <button
-            type="button"
+          <Button
+            variant="default"
             onClick={() =>
               void act(() => call(client.POST('/api/assets/{id}/unfreeze', { params: { path } })))
             }
           >
             {t('unfreeze')}
-          </button>
+          </Button>
         ) : (
-          <form
-            className="inline-form"
+          <Group
+            component="form"
+            align="flex-end"
             onSubmit={(e) => {
               e.preventDefault();
               void act(() =>
@@ -115,42 +121,44 @@ export function LifecyclePanel({
               );
             }}
           >
-            <label>
-              {t('freezeReason')}
-              <input
-                value={freezeReason}
-                maxLength={500}
-                required
-                onChange={(e) => setFreezeReason(e.target.value)}
-              />
-            </label>
-            <button type="submit">{t('freeze')}</button>
-          </form>
+            <TextInput
+              label={t('freezeReason')}
+              value={freezeReason}
+              maxLength={500}
+              required
+              onChange={(e) => setFreezeReason(e.currentTarget.value)}
+            />
+            <Button type="submit">{t('freeze')}</Button>
+          </Group>
         )}
         {archivedish && !manager ? (
-          <span className="hint">{t('restoreNeedsManage')}</span>
+          <Text component="span" className="hint">
+            {t('restoreNeedsManage')}
+          </Text>
         ) : archivedish ? (
-          <button
-            type="button"
+          <Button
+            variant="default"
             onClick={() =>
               void act(() => call(client.POST('/api/assets/{id}/restore', { params: { path } })))
             }
           >
             {t('restoreFromArchive')}
-          </button>
+          </Button>
         ) : (
-          <button
-            type="button"
+          <Button
+            variant="default"
             onClick={() =>
               void act(() => call(client.POST('/api/assets/{id}/archive', { params: { path } })))
             }
           >
             {t('archive')}
-          </button>
+          </Button>
         )}
-      </div>
-      <form
-        className="inline-form"
+      </Group>
+      <Group
+        component="form"
+        align="flex-end"
+        mt="sm"
         onSubmit={(e) => {
           e.preventDefault();
           const body = view.legalHold
@@ -164,48 +172,55 @@ export function LifecyclePanel({
             {t('legalHold')}: {view.legalHold.reason} ({view.legalHold.by})
           </span>
         ) : (
-          <label>
-            {t('legalHoldReason')}
-            <input value={holdReason} maxLength={500} onChange={(e) => setHoldReason(e.target.value)} />
-          </label>
+          <TextInput
+            label={t('legalHoldReason')}
+            value={holdReason}
+            maxLength={500}
+            onChange={(e) => setHoldReason(e.currentTarget.value)}
+          />
         )}
-        <button type="submit">{view.legalHold ? t('liftLegalHold') : t('placeLegalHold')}</button>
-      </form>
-      <form
-        className="inline-form"
+        <Button type="submit">{view.legalHold ? t('liftLegalHold') : t('placeLegalHold')}</Button>
+      </Group>
+      <Group
+        component="form"
+        align="flex-end"
+        mt="sm"
         onSubmit={(e) => {
           e.preventDefault();
           void act(() => call(client.POST('/api/assets/{id}/events', { params: { path }, body: { event } })));
         }}
       >
-        <label>
-          {t('businessEvent')}
-          <select value={event} onChange={(e) => setEvent(e.target.value as BusinessEvent)}>
-            {BUSINESS_EVENTS.map((name) => (
-              <option key={name} value={name}>
-                {t(`event_${name}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">{t('recordEvent')}</button>
-      </form>
+        <NativeSelect
+          label={t('businessEvent')}
+          value={event}
+          onChange={(e) => setEvent(e.currentTarget.value as BusinessEvent)}
+        >
+          {BUSINESS_EVENTS.map((name) => (
+            <option key={name} value={name}>
+              {t(`event_${name}`)}
+            </option>
+          ))}
+        </NativeSelect>
+        <Button type="submit">{t('recordEvent')}</Button>
+      </Group>
       <ErrorAlert message={error} />
-      <h3>{t('timers')}</h3>
+      <Title order={3} mt="sm">
+        {t('timers')}
+      </Title>
       {view.timers.length === 0 ? (
         <p>{t('noTimers')}</p>
       ) : (
-        <table className="timers">
-          <tbody>
+        <Table className="timers" w="auto">
+          <Table.Tbody>
             {view.timers.map((timer) => (
-              <tr key={`${timer.kind}-${timer.at}`} data-testid="timer">
-                <td>{t(`timer_${timer.kind}`)}</td>
-                <td>{new Date(timer.at).toLocaleDateString()}</td>
-                <td>{timer.reason}</td>
-              </tr>
+              <Table.Tr key={`${timer.kind}-${timer.at}`} data-testid="timer">
+                <Table.Td>{t(`timer_${timer.kind}`)}</Table.Td>
+                <Table.Td>{new Date(timer.at).toLocaleDateString()}</Table.Td>
+                <Table.Td>{timer.reason}</Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </Table>
       )}
     </section>
   );

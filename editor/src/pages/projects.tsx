@@ -1,6 +1,18 @@
+import {
+  Button,
+  CloseButton,
+  Code,
+  Fieldset,
+  Group,
+  NativeSelect,
+  Paper,
+  Table,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { call, client, type Me, messageOf, type UserSummary } from '../api';
-import { ErrorAlert } from '../feedback';
+import { ErrorAlert, notifyDone } from '../feedback';
 import { useT } from '../i18n';
 import type { ProjectWithLevel } from '../use-projects';
 
@@ -20,7 +32,6 @@ export function ProjectsPage({ me }: { me: Me }) {
   const [projects, setProjects] = useState<ProjectWithLevel[] | null>(null);
   const [users, setUsers] = useState<UserSummary[]>([]);
   const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
   const isAdmin = me.roles.includes('admin');
 
   const load = useCallback(async () => {
@@ -37,11 +48,10 @@ export function ProjectsPage({ me }: { me: Me }) {
   /** Runs a change and reads the projects again; false (with the refusal shown) when it failed. */
   const attempt = async (work: () => Promise<unknown>, done: string): Promise<boolean> => {
     setError('');
-    setStatus('');
     try {
       await work();
       await load();
-      setStatus(done);
+      notifyDone(done);
       return true;
     } catch (err) {
       setError(messageOf(err));
@@ -51,13 +61,10 @@ export function ProjectsPage({ me }: { me: Me }) {
 
   return (
     <section className="projects-page" aria-labelledby="projects-heading">
-      <h1 id="projects-heading">{t('projects')}</h1>
+      <Title order={1} id="projects-heading">
+        {t('projects')}
+      </Title>
       <ErrorAlert message={error} />
-      {status && (
-        <p className="status" role="status">
-          {status}
-        </p>
-      )}
       <NewProject
         onCreate={(id, name) =>
           attempt(() => call(client.POST('/api/projects', { body: { id, name } })), t('projectCreated'))
@@ -99,21 +106,27 @@ function NewProject({ onCreate }: { onCreate(id: string, name: string): Promise<
     }
   };
   return (
-    <form className="inline-form" aria-label={t('newProject')} onSubmit={submit}>
-      <label>
-        {t('projectId')}{' '}
-        <input
+    <Paper component="form" aria-label={t('newProject')} onSubmit={submit} p="md" my="md" withBorder>
+      <Group align="flex-end" gap="sm">
+        <TextInput
+          label={t('projectId')}
           value={id}
-          onChange={(e) => setId(e.target.value)}
+          onChange={(e) => setId(e.currentTarget.value)}
           pattern="[a-z0-9][a-z0-9\-]{0,62}"
           required
+          withAsterisk={false}
         />
-      </label>
-      <label>
-        {t('name')} <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
-      </label>
-      <button type="submit">{t('createProject')}</button>
-    </form>
+        <TextInput
+          label={t('name')}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          required
+          withAsterisk={false}
+          maxLength={200}
+        />
+        <Button type="submit">{t('createProject')}</Button>
+      </Group>
+    </Paper>
   );
 }
 
@@ -141,59 +154,60 @@ function ProjectGrants({
     setGrants(grants.map((g, j) => (j === i ? { ...g, level } : g)));
 
   return (
-    <section className="project" data-testid="project" aria-labelledby={`project-${project.id}`}>
-      <h2 id={`project-${project.id}`}>
-        {project.name} <code>{project.id}</code>
-      </h2>
+    <Paper
+      component="section"
+      className="project"
+      data-testid="project"
+      aria-labelledby={`project-${project.id}`}
+      p="md"
+      my="md"
+      withBorder
+    >
+      <Title order={2} id={`project-${project.id}`}>
+        {project.name} <Code>{project.id}</Code>
+      </Title>
       <p className="hint">
         {t('yourLevel')}: {project.level} · {t('createdBy')} {project.createdBy}
       </p>
-      <table className="data-table">
-        <caption className="visually-hidden">
+      <Table className="data-table">
+        <Table.Caption className="visually-hidden">
           {t('grantsOf')} {project.name}
-        </caption>
-        <thead>
-          <tr>
-            <th>{t('who')}</th>
-            <th>{t('level')}</th>
-            {manages && <th />}
-          </tr>
-        </thead>
-        <tbody>
+        </Table.Caption>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('who')}</Table.Th>
+            <Table.Th>{t('level')}</Table.Th>
+            {manages && <Table.Th />}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
           {grants.map((g, i) => (
-            <tr key={g.principal} data-testid="grant">
-              <td>{label(g.principal)}</td>
-              <td>
+            <Table.Tr key={g.principal} data-testid="grant">
+              <Table.Td>{label(g.principal)}</Table.Td>
+              <Table.Td>
                 {manages ? (
-                  <select
+                  <NativeSelect
                     aria-label={`${t('level')} ${label(g.principal)}`}
                     value={g.level}
-                    onChange={(e) => setLevel(i, e.target.value as Level)}
-                  >
-                    {LEVELS.map((l) => (
-                      <option key={l}>{l}</option>
-                    ))}
-                  </select>
+                    onChange={(e) => setLevel(i, e.currentTarget.value as Level)}
+                    data={LEVELS}
+                  />
                 ) : (
                   g.level
                 )}
-              </td>
+              </Table.Td>
               {manages && (
-                <td>
-                  <button
-                    type="button"
-                    className="link"
+                <Table.Td>
+                  <CloseButton
                     aria-label={`${t('remove')} ${label(g.principal)}`}
                     onClick={() => setGrants(grants.filter((_, j) => j !== i))}
-                  >
-                    ✕
-                  </button>
-                </td>
+                  />
+                </Table.Td>
               )}
-            </tr>
+            </Table.Tr>
           ))}
-        </tbody>
-      </table>
+        </Table.Tbody>
+      </Table>
       {manages && (
         <>
           <AddGrant
@@ -202,12 +216,10 @@ function ProjectGrants({
             taken={new Set(grants.map((g) => g.principal))}
             onAdd={(grant) => setGrants([...grants, grant])}
           />
-          <button type="button" onClick={() => void onSave(grants)}>
-            {t('saveGrants')}
-          </button>
+          <Button onClick={() => void onSave(grants)}>{t('saveGrants')}</Button>
         </>
       )}
-    </section>
+    </Paper>
   );
 }
 
@@ -229,66 +241,57 @@ function AddGrant({
   const principal = kind === 'everyone' ? 'everyone' : `${kind}:${who.trim()}`;
   const ready = kind === 'everyone' || who.trim() !== '';
   return (
-    <fieldset className="inline-form">
-      <legend>
-        {t('addGrant')} ({project.name})
-      </legend>
-      <label>
-        {t('grantTo')}{' '}
-        <select
+    <Fieldset legend={`${t('addGrant')} (${project.name})`} my="sm">
+      <Group align="flex-end" gap="sm">
+        <NativeSelect
+          label={t('grantTo')}
           value={kind}
           onChange={(e) => {
-            setKind(e.target.value as typeof kind);
+            setKind(e.currentTarget.value as typeof kind);
+            setWho('');
+          }}
+          data={[
+            { value: 'team', label: t('aTeam') },
+            { value: 'user', label: t('person') },
+            { value: 'everyone', label: t('everyone') },
+          ]}
+        />
+        {kind === 'team' && (
+          <TextInput
+            label={t('teamName')}
+            value={who}
+            onChange={(e) => setWho(e.currentTarget.value)}
+            pattern="[\w.\-]{1,64}"
+          />
+        )}
+        {kind === 'user' && users.length > 0 && (
+          <NativeSelect
+            label={t('person')}
+            value={who}
+            onChange={(e) => setWho(e.currentTarget.value)}
+            data={[{ value: '', label: '—' }, ...users.map((u) => ({ value: u.id, label: u.email }))]}
+          />
+        )}
+        {kind === 'user' && users.length === 0 && (
+          <TextInput label={t('userId')} value={who} onChange={(e) => setWho(e.currentTarget.value)} />
+        )}
+        <NativeSelect
+          label={t('level')}
+          value={level}
+          onChange={(e) => setLevel(e.currentTarget.value as Level)}
+          data={LEVELS}
+        />
+        <Button
+          variant="default"
+          disabled={!ready || taken.has(principal)}
+          onClick={() => {
+            onAdd({ principal, level });
             setWho('');
           }}
         >
-          <option value="team">{t('aTeam')}</option>
-          <option value="user">{t('person')}</option>
-          <option value="everyone">{t('everyone')}</option>
-        </select>
-      </label>
-      {kind === 'team' && (
-        <label>
-          {t('teamName')}{' '}
-          <input value={who} onChange={(e) => setWho(e.target.value)} pattern="[\w.\-]{1,64}" />
-        </label>
-      )}
-      {kind === 'user' && users.length > 0 && (
-        <label>
-          {t('person')}{' '}
-          <select value={who} onChange={(e) => setWho(e.target.value)}>
-            <option value="">—</option>
-            {users.map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.email}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      {kind === 'user' && users.length === 0 && (
-        <label>
-          {t('userId')} <input value={who} onChange={(e) => setWho(e.target.value)} />
-        </label>
-      )}
-      <label>
-        {t('level')}{' '}
-        <select value={level} onChange={(e) => setLevel(e.target.value as Level)}>
-          {LEVELS.map((l) => (
-            <option key={l}>{l}</option>
-          ))}
-        </select>
-      </label>
-      <button
-        type="button"
-        disabled={!ready || taken.has(principal)}
-        onClick={() => {
-          onAdd({ principal, level });
-          setWho('');
-        }}
-      >
-        {t('add')}
-      </button>
-    </fieldset>
+          {t('add')}
+        </Button>
+      </Group>
+    </Fieldset>
   );
 }

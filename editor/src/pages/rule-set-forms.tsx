@@ -1,3 +1,4 @@
+import { Checkbox, Fieldset, NativeSelect, Radio, TextInput } from '@mantine/core';
 import type { RuleSetPlan } from '../api';
 import { type Language, useLanguage, useT } from '../i18n';
 
@@ -82,7 +83,7 @@ export function FieldInputs({
         .map(([name, field]) => {
           const id = `${idPrefix}-${name}`;
           const label = (
-            <label htmlFor={id}>
+            <>
               {labelIn(field.label, language)}
               {field.requiredFor.length > 0 && (
                 <span className="required" title={`${t('requiredFor')} ${field.requiredFor.join(', ')}`}>
@@ -90,56 +91,55 @@ export function FieldInputs({
                   *
                 </span>
               )}
-            </label>
+            </>
           );
           if (field.type === 'bool')
             return (
-              <span key={name} className="field toggle">
-                <input
-                  id={id}
-                  type="checkbox"
-                  checked={values[name] === true}
-                  // Unticking says "no" (false): a delisting rule reads `listed == false`, not its absence.
-                  onChange={(e) => set(name, e.target.checked)}
-                />
-                {label}
-              </span>
+              <Checkbox
+                key={name}
+                id={id}
+                className="field toggle"
+                label={label}
+                checked={values[name] === true}
+                // Unticking says "no" (false): a delisting rule reads `listed == false`, not its absence.
+                onChange={(e) => set(name, e.currentTarget.checked)}
+              />
             );
           if (field.type === 'enum')
             return (
-              <span key={name} className="field">
-                {label}
-                <select
-                  id={id}
-                  value={shown(values[name])}
-                  onChange={(e) => set(name, e.target.value || undefined)}
-                >
-                  <option value="">—</option>
-                  {(field.values ?? []).map((v) => (
-                    <option key={v}>{v}</option>
-                  ))}
-                </select>
-              </span>
+              <NativeSelect
+                key={name}
+                id={id}
+                className="field"
+                label={label}
+                value={shown(values[name])}
+                onChange={(e) => set(name, e.currentTarget.value || undefined)}
+              >
+                <option value="">—</option>
+                {(field.values ?? []).map((v) => (
+                  <option key={v}>{v}</option>
+                ))}
+              </NativeSelect>
             );
           return (
-            <span key={name} className="field">
-              {label}
-              <input
-                id={id}
-                type={
-                  field.type === 'date'
-                    ? 'date'
-                    : field.type === 'int' || field.type === 'number'
-                      ? 'number'
-                      : 'text'
-                }
-                step={field.type === 'int' ? 1 : 'any'}
-                min={field.min ?? undefined}
-                max={field.max ?? undefined}
-                value={shown(values[name])}
-                onChange={(e) => set(name, parsed(field, e.target.value))}
-              />
-            </span>
+            <TextInput
+              key={name}
+              id={id}
+              className="field"
+              label={label}
+              type={
+                field.type === 'date'
+                  ? 'date'
+                  : field.type === 'int' || field.type === 'number'
+                    ? 'number'
+                    : 'text'
+              }
+              step={field.type === 'int' ? 1 : 'any'}
+              min={field.min ?? undefined}
+              max={field.max ?? undefined}
+              value={shown(values[name])}
+              onChange={(e) => set(name, parsed(field, e.currentTarget.value))}
+            />
           );
         })}
     </div>
@@ -172,23 +172,31 @@ export function DimensionTicks({
   return (
     <>
       {Object.entries(dimensions).map(([name, dimension]) => (
-        <fieldset key={name}>
-          <legend>
-            {labelIn(dimension.label, language)}
-            {dimension.required && <span className="required"> *</span>}
-          </legend>
-          {Object.entries(dimension.values).map(([value, label]) => (
-            <label key={value}>
-              <input
-                type={dimension.multiple ? 'checkbox' : 'radio'}
-                name={`${formName}-${name}`}
-                checked={(chosen[name] ?? []).includes(value)}
-                onChange={() => toggle(name, value, dimension.multiple)}
-              />
-              {labelIn(label, language)}
-            </label>
-          ))}
-        </fieldset>
+        <Fieldset
+          key={name}
+          className="dimension-ticks"
+          legend={
+            <>
+              {labelIn(dimension.label, language)}
+              {dimension.required && <span className="required"> *</span>}
+            </>
+          }
+        >
+          {Object.entries(dimension.values).map(([value, label]) => {
+            const ticked = (chosen[name] ?? []).includes(value);
+            const props = {
+              name: `${formName}-${name}`,
+              label: labelIn(label, language),
+              checked: ticked,
+              onChange: () => toggle(name, value, dimension.multiple),
+            };
+            return dimension.multiple ? (
+              <Checkbox key={value} {...props} />
+            ) : (
+              <Radio key={value} {...props} />
+            );
+          })}
+        </Fieldset>
       ))}
     </>
   );

@@ -1,5 +1,7 @@
+import { Button, Group, NativeSelect, PasswordInput, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { call, client, messageOf, type ShareLink } from '../api';
+import { ErrorAlert, StatusPanel } from '../feedback';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
 
@@ -57,53 +59,56 @@ export function SharePanel({ assetIds, renditions }: { assetIds: string[]; rendi
   };
   return (
     <section>
-      <h2>{t('shares')}</h2>
-      <form onSubmit={create} className="inline-form" aria-label={t('shares')}>
-        <label>
-          {t('rendition')}
-          <select value={rendition} onChange={(e) => setRendition(e.target.value)}>
-            {renditions.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        </label>
-        <select
+      <Title order={2} mt="lg" mb="xs">
+        {t('shares')}
+      </Title>
+      <Group component="form" onSubmit={create} align="flex-end" aria-label={t('shares')}>
+        <NativeSelect
+          label={t('rendition')}
+          value={rendition}
+          onChange={(e) => setRendition(e.currentTarget.value)}
+        >
+          {renditions.map((r) => (
+            <option key={r}>{r}</option>
+          ))}
+        </NativeSelect>
+        <NativeSelect
           aria-label="permission"
           value={permission}
-          onChange={(e) => setPermission(e.target.value === 'view' ? 'view' : 'download')}
+          onChange={(e) => setPermission(e.currentTarget.value === 'view' ? 'view' : 'download')}
         >
           <option>download</option>
           <option>view</option>
-        </select>
-        <input
-          type="password"
+        </NativeSelect>
+        <PasswordInput
           placeholder={t('password')}
           aria-label={t('password')}
+          visibilityToggleButtonProps={{ 'aria-label': t('showPassword') }}
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => setPassword(e.currentTarget.value)}
         />
-        <input
+        <TextInput
           type="number"
           min={0.01}
           step="any"
           placeholder="days"
           aria-label="days"
           value={days}
-          onChange={(e) => setDays(e.target.value)}
+          onChange={(e) => setDays(e.currentTarget.value)}
         />
-        <input
+        <TextInput
           placeholder="@partner.com, ann@x.com"
           aria-label="recipients"
           value={emails}
-          onChange={(e) => setEmails(e.target.value)}
+          onChange={(e) => setEmails(e.currentTarget.value)}
         />
-        <button type="submit">{t('create')}</button>
-      </form>
-      {error && <p className="error">{error}</p>}
+        <Button type="submit">{t('create')}</Button>
+      </Group>
+      <ErrorAlert message={error} />
       {made && (
-        <p className="status" role="status">
-          <input readOnly value={made} aria-label="link" size={60} onFocus={(e) => e.target.select()} />
-        </p>
+        <StatusPanel>
+          <TextInput readOnly value={made} aria-label="link" onFocus={(e) => e.currentTarget.select()} />
+        </StatusPanel>
       )}
       <ul>
         {shares.map((s) => (
@@ -112,16 +117,16 @@ export function SharePanel({ assetIds, renditions }: { assetIds: string[]; rendi
             {s.revokedAt ? 'revoked' : `until ${new Date(s.expiresAt).toLocaleString()}`} · {s.downloads}
             {s.maxDownloads !== null ? `/${s.maxDownloads}` : ''} ↓{s.password ? ' · 🔒' : ''}
             {!s.revokedAt && (
-              <button
-                type="button"
-                className="link"
+              <Button
+                variant="subtle"
+                size="compact-sm"
                 onClick={async () => {
                   await call(client.DELETE('/api/shares/{id}', { params: { path: { id: s.id } } }));
                   await load();
                 }}
               >
                 revoke
-              </button>
+              </Button>
             )}
           </li>
         ))}

@@ -1,3 +1,4 @@
+import { Button, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { call, client, messageOf } from '../api';
 import { ErrorAlert } from '../feedback';
@@ -20,34 +21,34 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
   };
   return (
     <main className="sign-in">
-      <form onSubmit={submit} aria-label={t('signIn')}>
-        <h1>{t('appName')}</h1>
-        <label>
-          {t('email')}
-          <input
+      <Paper component="form" onSubmit={submit} aria-label={t('signIn')} shadow="sm" p="xl" radius="md">
+        <Stack gap="sm">
+          <Title order={1}>{t('appName')}</Title>
+          <TextInput
+            label={t('email')}
             name="email"
             type="email"
             autoComplete="username"
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            onChange={(e) => setEmail(e.currentTarget.value)}
             required
+            withAsterisk={false}
           />
-        </label>
-        <label>
-          {t('password')}
-          <input
+          <PasswordInput
+            visibilityToggleButtonProps={{ 'aria-label': t('showPassword') }}
+            label={t('password')}
             name="password"
-            type="password"
             autoComplete="current-password"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => setPassword(e.currentTarget.value)}
             required
+            withAsterisk={false}
           />
-        </label>
-        <ErrorAlert message={error} />
-        <button type="submit">{t('signIn')}</button>
-        <LanguageToggle />
-      </form>
+          <ErrorAlert message={error} />
+          <Button type="submit">{t('signIn')}</Button>
+          <LanguageToggle />
+        </Stack>
+      </Paper>
     </main>
   );
 }

@@ -1,5 +1,7 @@
+import { Button, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { call, client, messageOf, type SimilarAsset } from '../api';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 
 /**
@@ -27,12 +29,14 @@ export function SimilarPanel({ assetId }: { assetId: string }) {
   };
   return (
     <section aria-labelledby="similar-heading">
-      <h2 id="similar-heading">{t('similarAssets')}</h2>
-      <button type="button" onClick={() => void find()} disabled={busy}>
+      <Title order={2} id="similar-heading">
+        {t('similarAssets')}
+      </Title>
+      <Button variant="default" onClick={() => void find()} disabled={busy}>
         {t('findSimilar')}
-      </button>
-      {error && <p className="error">{error}</p>}
-      {similar && similar.length === 0 && <p>{t('noSimilar')}</p>}
+      </Button>
+      <ErrorAlert message={error} />
+      {similar && similar.length === 0 && <Text my="xs">{t('noSimilar')}</Text>}
       {similar && similar.length > 0 && (
         <ul className="similar" data-testid="similar">
           {similar.map((s) => (

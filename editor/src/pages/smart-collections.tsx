@@ -1,5 +1,7 @@
+import { Button, Group, NativeSelect, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { call, client, messageOf, type SavedSearch, type SearchResult } from '../api';
+import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
 
 /** How a query was understood: its date range, colours, types, dimension values and free words. */
@@ -36,15 +38,15 @@ export function SaveSearch(props: {
   const [error, setError] = useState('');
   if (!open)
     return (
-      <button
-        type="button"
+      <Button
+        variant="default"
         onClick={() => {
           setName(props.q);
           setOpen(true);
         }}
       >
         {t('saveSearch')}
-      </button>
+      </Button>
     );
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -63,16 +65,21 @@ export function SaveSearch(props: {
   };
   return (
     <form className="save-search" aria-label={t('saveSearch')} onSubmit={save}>
-      <label>
-        {t('name')}
-        <input value={name} maxLength={100} required onChange={(e) => setName(e.target.value)} />
-      </label>
-      <TeamSelect teams={props.teams} value={team} onChange={setTeam} />
-      <button type="submit">{t('save')}</button>
-      <button type="button" className="link" onClick={() => setOpen(false)}>
-        {t('cancel')}
-      </button>
-      {error && <span className="error">{error}</span>}
+      <Group gap="xs" align="flex-end">
+        <TextInput
+          label={t('name')}
+          value={name}
+          maxLength={100}
+          required
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
+        <TeamSelect teams={props.teams} value={team} onChange={setTeam} />
+        <Button type="submit">{t('save')}</Button>
+        <Button variant="subtle" size="compact-sm" onClick={() => setOpen(false)}>
+          {t('cancel')}
+        </Button>
+      </Group>
+      <ErrorAlert message={error} />
     </form>
   );
 }
@@ -83,17 +90,18 @@ export function TeamSelect(props: { teams: string[]; value: string; onChange(tea
   const teams =
     props.value && !props.teams.includes(props.value) ? [...props.teams, props.value] : props.teams;
   return (
-    <label>
-      {t('shareWithTeam')}
-      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
-        <option value="">{t('notShared')}</option>
-        {teams.map((team) => (
-          <option key={team} value={team}>
-            {team}
-          </option>
-        ))}
-      </select>
-    </label>
+    <NativeSelect
+      label={t('shareWithTeam')}
+      value={props.value}
+      onChange={(e) => props.onChange(e.currentTarget.value)}
+    >
+      <option value="">{t('notShared')}</option>
+      {teams.map((team) => (
+        <option key={team} value={team}>
+          {team}
+        </option>
+      ))}
+    </NativeSelect>
   );
 }
 
@@ -106,19 +114,19 @@ export function SmartCollectionList(props: {
   const t = useT();
   return (
     <nav className="smart-collections" aria-label={t('smartCollections')}>
-      <h3>{t('smartCollections')}</h3>
+      <Title order={3}>{t('smartCollections')}</Title>
       {props.items.length === 0 && <p className="hint">{t('noSavedSearches')}</p>}
       <ul>
         {props.items.map((s) => (
           <li key={s.id}>
-            <button
-              type="button"
-              className="link"
+            <Button
+              variant="subtle"
+              size="compact-sm"
               aria-current={s.id === props.openId ? 'true' : undefined}
               onClick={() => props.onOpen(s)}
             >
               {s.name}
-            </button>
+            </Button>
             {s.team && <span className="chip">{s.team}</span>}
           </li>
         ))}
@@ -160,27 +168,27 @@ export function OpenCollection(props: {
   };
   return (
     <section className="open-collection" aria-label={saved.name} data-testid="open-collection">
-      <h2>{saved.name}</h2>
+      <Title order={2}>{saved.name}</Title>
       <p className="interpreted" data-testid="saved-interpretation">
         {t('savedAs')} {saved.interpretedOn}: <InterpretationChips interpreted={saved.interpreted} />
         {!saved.mine && <span className="hint">{` ${t('sharedBy')} ${saved.owner.name}`}</span>}
       </p>
       {saved.mine && (
-        <div className="collection-actions">
+        <Group className="collection-actions" gap="xs" align="flex-end">
           <TeamSelect
             teams={props.teams}
             value={saved.team ?? ''}
             onChange={(team) => void change({ team: team || null })}
           />
-          <button type="button" onClick={() => void change({ reinterpret: true })}>
+          <Button variant="default" onClick={() => void change({ reinterpret: true })}>
             {t('reinterpret')}
-          </button>
-          <button type="button" onClick={() => void remove()}>
+          </Button>
+          <Button variant="default" onClick={() => void remove()}>
             {t('delete')}
-          </button>
-        </div>
+          </Button>
+        </Group>
       )}
-      {error && <p className="error">{error}</p>}
+      <ErrorAlert message={error} />
     </section>
   );
 }

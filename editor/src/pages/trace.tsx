@@ -1,4 +1,5 @@
-import { type FormEvent, useState } from 'react';
+import { Anchor, Button, Group, Input, Table, Text, TextInput, Title } from '@mantine/core';
+import { type FormEvent, useId, useState } from 'react';
 import { call, client, messageOf, type TraceResult } from '../api';
 import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
@@ -19,6 +20,7 @@ export function TracePage() {
   const [result, setResult] = useState<TraceResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  const fileId = useId();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -47,24 +49,33 @@ export function TracePage() {
 
   return (
     <section className="trace-page" aria-labelledby="trace-heading">
-      <h1 id="trace-heading">{t('traceLeak')}</h1>
-      <p className="hint">{t('traceHint')}</p>
-      <form className="trace-form" onSubmit={submit}>
-        <label>
-          {t('suspectImage')}{' '}
+      <Title order={1} id="trace-heading">
+        {t('traceLeak')}
+      </Title>
+      <Text className="hint">{t('traceHint')}</Text>
+      <Group component="form" className="trace-form" align="flex-end" onSubmit={submit}>
+        {/* A native file input: the file chooser, and tests give it the file by its label. */}
+        <Input.Wrapper label={t('suspectImage')} labelProps={{ htmlFor: fileId }}>
           <input
+            id={fileId}
+            className="native-file"
             type="file"
             accept="image/jpeg,image/png,image/webp"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}
           />
-        </label>
-        <label>
-          {t('onlyAsset')} <input value={asset} onChange={(e) => setAsset(e.target.value)} size={38} />
-        </label>
-        <button type="submit" disabled={!file || busy}>
+        </Input.Wrapper>
+        <TextInput
+          label={t('onlyAsset')}
+          value={asset}
+          onChange={(e) => setAsset(e.currentTarget.value)}
+          miw={0}
+          w="22rem"
+          maw="100%"
+        />
+        <Button type="submit" disabled={!file || busy}>
           {busy ? t('tracing') : t('trace')}
-        </button>
-      </form>
+        </Button>
+      </Group>
       <ErrorAlert message={error} />
       {result && <TraceAnswer result={result} />}
     </section>
@@ -76,7 +87,9 @@ function TraceAnswer({ result }: { result: TraceResult }) {
   const confidence = `${Math.round(result.confidence * 100)}%`;
   return (
     <section className="trace-result" aria-labelledby="trace-result-heading" data-testid="trace-result">
-      <h2 id="trace-result-heading">{result.found ? t('traceFound') : t('traceNotFound')}</h2>
+      <Title order={2} mt="lg" mb="xs" id="trace-result-heading">
+        {result.found ? t('traceFound') : t('traceNotFound')}
+      </Title>
       <dl className="facts">
         {result.payload && (
           <>
@@ -98,37 +111,41 @@ function TraceAnswer({ result }: { result: TraceResult }) {
           <>
             <dt>{t('locatedIn')}</dt>
             <dd>
-              <a href={`#/assets/${result.match.assetId}`}>{result.match.assetId}</a> v{result.match.version}{' '}
-              {result.match.rendition}
+              <Anchor href={`#/assets/${result.match.assetId}`}>{result.match.assetId}</Anchor> v
+              {result.match.version} {result.match.rendition}
             </dd>
           </>
         )}
       </dl>
       {!result.found && <p>{result.message}</p>}
       {result.found && (
-        <table className="data-table" data-testid="trace-events">
-          <caption>{t('sentTo')}</caption>
-          <thead>
-            <tr>
-              <th>{t('recipient')}</th>
-              <th>{t('when')}</th>
-              <th>{t('action')}</th>
-              <th>{t('rendition')}</th>
-              <th>{t('asset')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.events.map((e) => (
-              <tr key={e.seq}>
-                <td>{e.actor}</td>
-                <td>{new Date(e.at).toLocaleString()}</td>
-                <td>{e.action}</td>
-                <td>{e.rendition ?? ''}</td>
-                <td>{e.assetId && <a href={`#/assets/${e.assetId}`}>{t('open')}</a>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table.ScrollContainer minWidth={560} type="native">
+          <Table className="data-table" data-testid="trace-events" captionSide="top">
+            <Table.Caption>{t('sentTo')}</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('recipient')}</Table.Th>
+                <Table.Th>{t('when')}</Table.Th>
+                <Table.Th>{t('action')}</Table.Th>
+                <Table.Th>{t('rendition')}</Table.Th>
+                <Table.Th>{t('asset')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {result.events.map((e) => (
+                <Table.Tr key={e.seq}>
+                  <Table.Td>{e.actor}</Table.Td>
+                  <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
+                  <Table.Td>{e.action}</Table.Td>
+                  <Table.Td>{e.rendition ?? ''}</Table.Td>
+                  <Table.Td>
+                    {e.assetId && <Anchor href={`#/assets/${e.assetId}`}>{t('open')}</Anchor>}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
     </section>
   );

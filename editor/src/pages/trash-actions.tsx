@@ -1,3 +1,4 @@
+import { Button, Group, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { type Asset, call, client, messageOf } from '../api';
 import { ErrorAlert } from '../feedback';
@@ -52,32 +53,38 @@ export function TrashActions({
   if (asset.state === 'purged') return null;
   return (
     <section aria-labelledby="trash-heading" className="trash-actions">
-      <h2 id="trash-heading">{t('trash')}</h2>
+      <Title order={2} id="trash-heading">
+        {t('trash')}
+      </Title>
       {asset.trashed ? (
         <p className="badge frozen" data-testid="in-trash">
           {t('inTrashSince')} {new Date(asset.trashed.at).toLocaleDateString()} ({asset.trashed.by}) ·{' '}
           {t('purgedOn')} {new Date(asset.trashed.purgeAt).toLocaleDateString()}{' '}
-          <button type="button" onClick={restore}>
+          <Button variant="default" size="compact-sm" onClick={restore}>
             {t('restoreFromTrash')}
-          </button>
+          </Button>
         </p>
       ) : confirming ? (
-        <form onSubmit={moveToTrash} className="inline-form">
-          <label>
-            {t('deleteReason')}
-            <input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
-          </label>
-          <button type="submit" className="danger">
-            {t('confirmDelete')}
-          </button>
-          <button type="button" onClick={() => setConfirming(false)}>
-            {t('cancel')}
-          </button>
+        <form onSubmit={moveToTrash}>
+          <Group gap="sm" align="flex-end">
+            <TextInput
+              label={t('deleteReason')}
+              value={reason}
+              maxLength={500}
+              onChange={(e) => setReason(e.currentTarget.value)}
+            />
+            <Button type="submit" color="red" variant="light">
+              {t('confirmDelete')}
+            </Button>
+            <Button variant="default" onClick={() => setConfirming(false)}>
+              {t('cancel')}
+            </Button>
+          </Group>
         </form>
       ) : (
-        <button type="button" onClick={() => setConfirming(true)}>
+        <Button variant="default" onClick={() => setConfirming(true)}>
           {t('moveToTrash')}
-        </button>
+        </Button>
       )}
       <ErrorAlert message={error} />
     </section>

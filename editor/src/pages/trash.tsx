@@ -1,3 +1,4 @@
+import { Button, Checkbox, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Asset, call, client, messageOf } from '../api';
 import { ErrorAlert } from '../feedback';
@@ -51,63 +52,65 @@ export function TrashPage() {
 
   return (
     <section className="trash-page" aria-labelledby="trash-page-heading">
-      <h1 id="trash-page-heading">{t('trash')}</h1>
+      <Title order={1} id="trash-page-heading">
+        {t('trash')}
+      </Title>
       <p className="hint">{t('trashHint')}</p>
       <ErrorAlert message={error} />
-      {items && items.length === 0 && <p>{t('trashEmpty')}</p>}
+      {items && items.length === 0 && <Text my="sm">{t('trashEmpty')}</Text>}
       {items && items.length > 0 && (
         <>
-          <button type="button" disabled={selected.size === 0} onClick={() => void restore([...selected])}>
+          <Button
+            variant="default"
+            disabled={selected.size === 0}
+            onClick={() => void restore([...selected])}
+          >
             {t('restoreSelected')} ({selected.size})
-          </button>
-          <table className="trash-table">
-            <thead>
-              <tr>
-                <th scope="col">
-                  <span className="visually-hidden">{t('select')}</span>
-                </th>
-                <th scope="col">{t('name')}</th>
-                <th scope="col">{t('deletedBy')}</th>
-                <th scope="col">{t('purgedOn')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('restoreFromTrash')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => (
-                <tr key={a.id} data-testid="trashed-asset">
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={`${t('select')} ${a.name}`}
-                      checked={selected.has(a.id)}
-                      onChange={() => toggle(a.id)}
-                    />
-                  </td>
-                  <td>
-                    <a href={`#/assets/${a.id}`}>{a.name}</a>
-                    {a.trashed?.reason ? ` · ${a.trashed.reason}` : ''}
-                    {refusals[a.id] && (
-                      <span className="error" role="alert">
-                        {' '}
-                        {refusals[a.id]}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {a.trashed?.by} · {a.trashed ? new Date(a.trashed.at).toLocaleDateString() : ''}
-                  </td>
-                  <td>{a.trashed ? new Date(a.trashed.purgeAt).toLocaleDateString() : ''}</td>
-                  <td>
-                    <button type="button" onClick={() => void restore([a.id])}>
-                      {t('restoreFromTrash')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          </Button>
+          <Table.ScrollContainer minWidth={560} mt="sm">
+            <Table>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">
+                    <span className="visually-hidden">{t('select')}</span>
+                  </Table.Th>
+                  <Table.Th scope="col">{t('name')}</Table.Th>
+                  <Table.Th scope="col">{t('deletedBy')}</Table.Th>
+                  <Table.Th scope="col">{t('purgedOn')}</Table.Th>
+                  <Table.Th scope="col">
+                    <span className="visually-hidden">{t('restoreFromTrash')}</span>
+                  </Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {items.map((a) => (
+                  <Table.Tr key={a.id} data-testid="trashed-asset">
+                    <Table.Td>
+                      <Checkbox
+                        aria-label={`${t('select')} ${a.name}`}
+                        checked={selected.has(a.id)}
+                        onChange={() => toggle(a.id)}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <a href={`#/assets/${a.id}`}>{a.name}</a>
+                      {a.trashed?.reason ? ` · ${a.trashed.reason}` : ''}
+                      <ErrorAlert message={refusals[a.id] ?? ''} />
+                    </Table.Td>
+                    <Table.Td>
+                      {a.trashed?.by} · {a.trashed ? new Date(a.trashed.at).toLocaleDateString() : ''}
+                    </Table.Td>
+                    <Table.Td>{a.trashed ? new Date(a.trashed.purgeAt).toLocaleDateString() : ''}</Table.Td>
+                    <Table.Td>
+                      <Button variant="default" size="compact-sm" onClick={() => void restore([a.id])}>
+                        {t('restoreFromTrash')}
+                      </Button>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         </>
       )}
     </section>

@@ -1,6 +1,8 @@
+import { Button, Fieldset, Group, NativeSelect } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { checkName, type NamingToken } from '../../../rules/naming';
 import { call, client, type DuplicateMatch, messageOf, type RuleSetPlan, uploadWithProgress } from '../api';
+import { ErrorAlert } from '../feedback';
 import { useLanguage, useT } from '../i18n';
 import { useProjects } from '../use-projects';
 import { DimensionTicks, dimensionsOf, FieldInputs, fieldsOf, labelIn } from './rule-set-forms';
@@ -133,42 +135,43 @@ export function UploadPanel({ onUploaded }: { onUploaded(): void }) {
       </label>
       {staged.length > 0 && (
         <>
-          <div className="inline-form upload-options">
-            <label>
-              {t('ruleSet')}
-              <select value={ruleSet} onChange={(e) => setRuleSet(e.target.value)}>
-                <option value="">{t('defaultRuleSet')}</option>
-                {ruleSets.map((r) => (
-                  <option key={r.name} value={r.name}>
-                    {labelIn(r.title, language)} ({r.name})
+          <Group className="upload-options" gap="sm" align="flex-end">
+            <NativeSelect
+              label={t('ruleSet')}
+              value={ruleSet}
+              onChange={(e) => setRuleSet(e.currentTarget.value)}
+            >
+              <option value="">{t('defaultRuleSet')}</option>
+              {ruleSets.map((r) => (
+                <option key={r.name} value={r.name}>
+                  {labelIn(r.title, language)} ({r.name})
+                </option>
+              ))}
+            </NativeSelect>
+            {projects.length > 0 && (
+              <NativeSelect
+                label={t('project')}
+                value={project}
+                onChange={(e) => setProject(e.currentTarget.value)}
+              >
+                <option value="">{t('defaultProject')}</option>
+                {projects.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
                   </option>
                 ))}
-              </select>
-            </label>
-            {projects.length > 0 && (
-              <label>
-                {t('project')}
-                <select value={project} onChange={(e) => setProject(e.target.value)}>
-                  <option value="">{t('defaultProject')}</option>
-                  {projects.map((p) => (
-                    <option key={p.id} value={p.id}>
-                      {p.name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              </NativeSelect>
             )}
-          </div>
+          </Group>
           {naming && (
             <p className="hint" data-testid="naming-convention">
               {t('namingConvention')}: <code>{naming.template}</code> ({t(`naming_${naming.policy}`)})
             </p>
           )}
           {Object.keys(fields).length > 0 && (
-            <fieldset className="shared-fields">
-              <legend>{t('fieldsForEveryFile')}</legend>
+            <Fieldset className="shared-fields" legend={t('fieldsForEveryFile')}>
               <FieldInputs fields={fields} values={shared} onChange={setShared} idPrefix="upload-all" />
-            </fieldset>
+            </Fieldset>
           )}
           {Object.keys(dimensionsOf(plan)).length > 0 && (
             <div className="dimension-editor">
@@ -198,11 +201,7 @@ export function UploadPanel({ onUploaded }: { onUploaded(): void }) {
                       {verdict.suggestion ? ` → ${verdict.suggestion}` : ''}
                     </span>
                   )}
-                  {s.error && (
-                    <span className="error" role="alert">
-                      {s.error}
-                    </span>
-                  )}
+                  <ErrorAlert message={s.error ?? ''} />
                   {s.assetId && (
                     <a href={`#/assets/${s.assetId}`} className="uploaded">
                       {t('open')}
@@ -236,22 +235,22 @@ export function UploadPanel({ onUploaded }: { onUploaded(): void }) {
                           />
                         </details>
                       )}
-                      <button
-                        type="button"
-                        className="link"
+                      <Button
+                        variant="subtle"
+                        size="compact-sm"
                         onClick={() => setStaged((current) => current.filter((x) => x.key !== s.key))}
                       >
                         {t('removeFile')} <span className="visually-hidden">{s.file.name}</span>
-                      </button>
+                      </Button>
                     </>
                   )}
                 </li>
               );
             })}
           </ul>
-          <button type="button" disabled={busy || waiting.length === 0} onClick={() => void upload()}>
+          <Button variant="default" disabled={busy || waiting.length === 0} onClick={() => void upload()}>
             {t('uploadFiles')} ({waiting.length})
-          </button>
+          </Button>
         </>
       )}
     </section>

@@ -1,6 +1,7 @@
+import { Button, Checkbox, Group, Paper, Table, TextInput, Title } from '@mantine/core';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type ApiToken, call, client, messageOf, type UserSummary } from '../api';
-import { ErrorAlert } from '../feedback';
+import { ErrorAlert, notifyDone, StatusPanel } from '../feedback';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
 import { TokenList } from './account';
@@ -23,11 +24,9 @@ export function UsersAdmin() {
   useEffect(() => {
     void load();
   }, [load]);
-  const [created, setCreated] = useState('');
   /** Runs a change and reads the users again; false (with the refusal shown) when it failed. */
   const attempt = async (work: () => Promise<void>): Promise<boolean> => {
     setError('');
-    setCreated('');
     try {
       await work();
       await load();
@@ -40,83 +39,84 @@ export function UsersAdmin() {
 
   return (
     <section className="users-admin">
-      <h1>{t('users')}</h1>
+      <Title order={1}>{t('users')}</Title>
       <ErrorAlert message={error} />
       {reset && (
-        <p className="status" role="status">
-          {t('newPasswordFor')} {reset.email}:{' '}
-          <input
-            readOnly
-            value={reset.password}
-            aria-label="new password"
-            onFocus={(e) => e.target.select()}
-          />
-        </p>
-      )}
-      {created && (
-        <p className="status" role="status">
-          {created}
-        </p>
+        <StatusPanel>
+          <Group gap="xs">
+            {t('newPasswordFor')} {reset.email}:
+            <TextInput
+              readOnly
+              value={reset.password}
+              aria-label="new password"
+              onFocus={(e) => e.currentTarget.select()}
+            />
+          </Group>
+        </StatusPanel>
       )}
       <NewUser
         onCreate={(user) =>
           attempt(async () => {
             await call(client.POST('/api/users', { body: user }));
-            setCreated(`${t('userCreated')} ${user.email}`);
+            notifyDone(`${t('userCreated')} ${user.email}`);
           })
         }
       />
-      <table>
-        <thead>
-          <tr>
-            <th>{t('email')}</th>
-            <th>{t('name')}</th>
-            <th>{t('roles')}</th>
-            <th>{t('teams')}</th>
-            <th>{t('publishesRuleSets')}</th>
-            <th>{t('state')}</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <UserRow
-              // A saved change (roles, teams) starts the row afresh from what the server holds.
-              key={`${u.id}:${u.roles.join()}:${u.teams.join()}`}
-              user={u}
-              onDisable={() =>
-                attempt(async () => {
-                  const params = { path: { userId: u.id } };
-                  await call(
-                    u.disabled
-                      ? client.POST('/api/users/{userId}/enable', { params })
-                      : client.POST('/api/users/{userId}/disable', { params }),
-                  );
-                })
-              }
-              onReset={() =>
-                attempt(async () => {
-                  const { password } = await call(
-                    client.POST('/api/users/{userId}/password-reset', { params: { path: { userId: u.id } } }),
-                  );
-                  setReset({ email: u.email, password });
-                })
-              }
-              onRoles={(roles, teams) =>
-                attempt(async () => {
-                  await call(
-                    client.PUT('/api/users/{userId}/roles', {
-                      params: { path: { userId: u.id } },
-                      body: { roles, teams },
-                    }),
-                  );
-                })
-              }
-              onError={setError}
-            />
-          ))}
-        </tbody>
-      </table>
+      <Table.ScrollContainer minWidth={960}>
+        <Table verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('email')}</Table.Th>
+              <Table.Th>{t('name')}</Table.Th>
+              <Table.Th>{t('roles')}</Table.Th>
+              <Table.Th>{t('teams')}</Table.Th>
+              <Table.Th>{t('publishesRuleSets')}</Table.Th>
+              <Table.Th>{t('state')}</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {users.map((u) => (
+              <UserRow
+                // A saved change (roles, teams) starts the row afresh from what the server holds.
+                key={`${u.id}:${u.roles.join()}:${u.teams.join()}`}
+                user={u}
+                onDisable={() =>
+                  attempt(async () => {
+                    const params = { path: { userId: u.id } };
+                    await call(
+                      u.disabled
+                        ? client.POST('/api/users/{userId}/enable', { params })
+                        : client.POST('/api/users/{userId}/disable', { params }),
+                    );
+                  })
+                }
+                onReset={() =>
+                  attempt(async () => {
+                    const { password } = await call(
+                      client.POST('/api/users/{userId}/password-reset', {
+                        params: { path: { userId: u.id } },
+                      }),
+                    );
+                    setReset({ email: u.email, password });
+                  })
+                }
+                onRoles={(roles, teams) =>
+                  attempt(async () => {
+                    await call(
+                      client.PUT('/api/users/{userId}/roles', {
+                        params: { path: { userId: u.id } },
+                        body: { roles, teams },
+                      }),
+                    );
+                  })
+                }
+                onError={setError}
+              />
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
       <Teams users={users} />
     </section>
   );
@@ -131,23 +131,25 @@ function Teams({ users }: { users: UserSummary[] }) {
   const teams = [...members.keys()].sort();
   return (
     <section aria-labelledby="teams-heading">
-      <h2 id="teams-heading">{t('teams')}</h2>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th>{t('aTeam')}</th>
-            <th>{t('members')}</th>
-          </tr>
-        </thead>
-        <tbody>
+      <Title order={2} id="teams-heading">
+        {t('teams')}
+      </Title>
+      <Table className="data-table">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('aTeam')}</Table.Th>
+            <Table.Th>{t('members')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
           {teams.map((team) => (
-            <tr key={team} data-testid="team">
-              <td>{team}</td>
-              <td>{members.get(team)!.join(', ')}</td>
-            </tr>
+            <Table.Tr key={team} data-testid="team">
+              <Table.Td>{team}</Table.Td>
+              <Table.Td>{members.get(team)!.join(', ')}</Table.Td>
+            </Table.Tr>
           ))}
-        </tbody>
-      </table>
+        </Table.Tbody>
+      </Table>
     </section>
   );
 }
@@ -160,7 +162,7 @@ function NewUser({ onCreate }: { onCreate(user: NewUserBody): Promise<boolean> }
   const [form, setForm] = useState(empty);
   const field = (key: keyof typeof empty) => ({
     value: form[key],
-    onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }),
+    onChange: (e: { currentTarget: { value: string } }) => setForm({ ...form, [key]: e.currentTarget.value }),
   });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -175,25 +177,23 @@ function NewUser({ onCreate }: { onCreate(user: NewUserBody): Promise<boolean> }
     if (made) setForm(empty);
   };
   return (
-    <form className="inline-form" aria-label={t('newUser')} onSubmit={submit}>
-      <label>
-        {t('email')} <input type="email" required {...field('email')} />
-      </label>
-      <label>
-        {t('name')} <input required maxLength={200} {...field('name')} />
-      </label>
-      <label>
-        {t('initialPassword')}{' '}
-        <input type="text" autoComplete="off" required minLength={12} {...field('password')} />
-      </label>
-      <label>
-        {t('roles')} <input {...field('roles')} />
-      </label>
-      <label>
-        {t('teams')} <input {...field('teams')} />
-      </label>
-      <button type="submit">{t('createUser')}</button>
-    </form>
+    <Paper component="form" aria-label={t('newUser')} onSubmit={submit} p="md" my="md" withBorder>
+      <Group align="flex-end" gap="sm">
+        <TextInput label={t('email')} type="email" required withAsterisk={false} {...field('email')} />
+        <TextInput label={t('name')} required withAsterisk={false} maxLength={200} {...field('name')} />
+        <TextInput
+          label={t('initialPassword')}
+          autoComplete="off"
+          required
+          withAsterisk={false}
+          minLength={12}
+          {...field('password')}
+        />
+        <TextInput label={t('roles')} {...field('roles')} />
+        <TextInput label={t('teams')} {...field('teams')} />
+        <Button type="submit">{t('createUser')}</Button>
+      </Group>
+    </Paper>
   );
 }
 
@@ -227,26 +227,25 @@ function UserRow({
   };
   return (
     <>
-      <tr data-testid="user-row" data-email={user.email}>
-        <td>{user.email}</td>
-        <td>{user.name}</td>
-        <td>
-          <input
+      <Table.Tr data-testid="user-row" data-email={user.email}>
+        <Table.Td>{user.email}</Table.Td>
+        <Table.Td>{user.name}</Table.Td>
+        <Table.Td>
+          <TextInput
             aria-label={`${t('roles')} ${user.email}`}
             value={roles}
-            onChange={(e) => setRoles(e.target.value)}
+            onChange={(e) => setRoles(e.currentTarget.value)}
           />
-        </td>
-        <td>
-          <input
+        </Table.Td>
+        <Table.Td>
+          <TextInput
             aria-label={`${t('teams')} ${user.email}`}
             value={teams}
-            onChange={(e) => setTeams(e.target.value)}
+            onChange={(e) => setTeams(e.currentTarget.value)}
           />
-        </td>
-        <td>
-          <input
-            type="checkbox"
+        </Table.Td>
+        <Table.Td>
+          <Checkbox
             aria-label={`${t('publishesRuleSets')} ${user.email}`}
             // Administrators may publish whatever their roles say.
             checked={isPublisher}
@@ -260,29 +259,31 @@ function UserRow({
               )
             }
           />
-        </td>
-        <td>{user.disabled ? t('disabled') : ''}</td>
-        <td>
-          <button type="button" onClick={() => onRoles(splitList(roles), splitList(teams))}>
-            {t('save')}
-          </button>
-          <button type="button" onClick={onDisable}>
-            {user.disabled ? t('enable') : t('disable')}
-          </button>
-          <button type="button" onClick={onReset}>
-            {t('resetPassword')}
-          </button>
-          <button type="button" className="link" onClick={() => void loadTokens()}>
-            {t('apiTokens')}
-          </button>
-        </td>
-      </tr>
+        </Table.Td>
+        <Table.Td>{user.disabled ? t('disabled') : ''}</Table.Td>
+        <Table.Td>
+          <Group gap="xs" wrap="nowrap">
+            <Button size="xs" onClick={() => onRoles(splitList(roles), splitList(teams))}>
+              {t('save')}
+            </Button>
+            <Button size="xs" variant="default" onClick={onDisable}>
+              {user.disabled ? t('enable') : t('disable')}
+            </Button>
+            <Button size="xs" variant="default" onClick={onReset}>
+              {t('resetPassword')}
+            </Button>
+            <Button size="xs" variant="subtle" onClick={() => void loadTokens()}>
+              {t('apiTokens')}
+            </Button>
+          </Group>
+        </Table.Td>
+      </Table.Tr>
       {tokens && (
-        <tr>
-          <td colSpan={7}>
+        <Table.Tr>
+          <Table.Td colSpan={7}>
             <TokenList tokens={tokens} onChanged={() => void loadTokens()} onError={onError} />
-          </td>
-        </tr>
+          </Table.Td>
+        </Table.Tr>
       )}
     </>
   );

@@ -1,4 +1,5 @@
-import { type FormEvent, useState } from 'react';
+import { Button, Group, Input, TextInput, Title } from '@mantine/core';
+import { type FormEvent, useId, useState } from 'react';
 import { type AssetVersion, call, client, messageOf } from '../api';
 import { ErrorAlert } from '../feedback';
 import { useT } from '../i18n';
@@ -26,6 +27,7 @@ export function VersionsPanel({
   const [changes, setChanges] = useState<{ field: string; a: unknown; b: unknown }[]>([]);
   const [error, setError] = useState('');
   const path = { id: assetId };
+  const fileId = useId();
 
   const act = async (work: () => Promise<unknown>) => {
     setError('');
@@ -65,7 +67,9 @@ export function VersionsPanel({
 
   return (
     <section aria-labelledby="versions-heading">
-      <h2 id="versions-heading">{t('versions')}</h2>
+      <Title order={2} mt="lg" mb="xs" id="versions-heading">
+        {t('versions')}
+      </Title>
       <ol className="versions">
         {versions.map((v) => (
           <li key={v.version} data-testid="version">
@@ -75,12 +79,12 @@ export function VersionsPanel({
             {v.note ? ` · ${v.note}` : ''}{' '}
             {!v.latest && latest !== undefined && (
               <>
-                <button type="button" className="link" onClick={() => void compare(v.version, latest)}>
+                <Button variant="subtle" size="compact-sm" onClick={() => void compare(v.version, latest)}>
                   {t('compareWithLatest')} <span className="visually-hidden">v{v.version}</span>
-                </button>{' '}
-                <button
-                  type="button"
-                  className="link"
+                </Button>{' '}
+                <Button
+                  variant="subtle"
+                  size="compact-sm"
                   onClick={() =>
                     void act(() =>
                       call(
@@ -92,25 +96,32 @@ export function VersionsPanel({
                   }
                 >
                   {t('makeNewest')} <span className="visually-hidden">v{v.version}</span>
-                </button>
+                </Button>
               </>
             )}
           </li>
         ))}
       </ol>
-      <form key={formKey} onSubmit={upload} className="inline-form" aria-label={t('newVersion')}>
-        <label>
-          {t('newVersion')}
-          <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </label>
-        <label>
-          {t('versionNote')}
-          <input value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
-        </label>
-        <button type="submit" disabled={!file}>
+      <Group component="form" key={formKey} onSubmit={upload} align="flex-end" aria-label={t('newVersion')}>
+        {/* A native file input: the file chooser, and tests give it files by its label. */}
+        <Input.Wrapper label={t('newVersion')} labelProps={{ htmlFor: fileId }}>
+          <input
+            id={fileId}
+            className="native-file"
+            type="file"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </Input.Wrapper>
+        <TextInput
+          label={t('versionNote')}
+          value={note}
+          maxLength={2000}
+          onChange={(e) => setNote(e.currentTarget.value)}
+        />
+        <Button type="submit" disabled={!file}>
           {t('uploadVersion')}
-        </button>
-      </form>
+        </Button>
+      </Group>
       <ErrorAlert message={error} />
       {pair && (
         <figure className="compare" data-testid="compare">

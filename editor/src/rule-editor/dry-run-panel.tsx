@@ -1,7 +1,9 @@
+import { Button, Textarea, Title } from '@mantine/core';
 import { useState } from 'react';
 import { type DryRunEvent, type DryRunResult, type DryRunSample, dryRun } from '../../../lifecycle/dry-run';
 import type { RuleSetPlan } from '../../../rules/plan';
 import { messageOf } from '../api';
+import { ErrorAlert } from '../feedback';
 
 /** A sample asset and events to start from: edit it, then Run. */
 function sampleFor(flowTrigger: string | undefined): string {
@@ -66,21 +68,21 @@ export function DryRunPanel({
   };
   return (
     <section className="dry-run" aria-label="Dry run">
-      <h3>Dry run</h3>
-      <textarea
+      <Title order={3}>Dry run</Title>
+      <Textarea
         aria-label="Dry-run sample"
         spellCheck={false}
+        autosize
+        minRows={6}
+        maxRows={16}
         value={input}
-        onChange={(e) => setInput(e.target.value)}
+        onChange={(e) => setInput(e.currentTarget.value)}
+        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
       />
-      <button type="button" onClick={run}>
+      <Button onClick={run} mt="xs">
         Run
-      </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      </Button>
+      <ErrorAlert message={error} />
       {result && (
         <div data-testid="dry-run-result">
           <p>
@@ -94,7 +96,7 @@ export function DryRunPanel({
               </li>
             ))}
           </ol>
-          <h4>Timers</h4>
+          <Title order={4}>Timers</Title>
           <ul className="dry-run-timers">
             {result.timers.map((timer) => (
               <li key={`${timer.name}|${timer.at}`}>

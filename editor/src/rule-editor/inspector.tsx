@@ -1,3 +1,4 @@
+import { Code, Fieldset, NativeSelect, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { FLOW_ACTIONS, QUORUMS } from '../../../rules/document';
 import { useT } from '../i18n';
 import { splitList } from '../split-list';
@@ -38,129 +39,109 @@ export function Inspector({
   const reviewers = (s.reviewers ?? {}) as { roles?: string[]; users?: string[] };
   const timeout = s.timeout as { after: string; action: string } | undefined;
   return (
-    <form className="inspector" aria-label={t('inspector')} onSubmit={(e) => e.preventDefault()}>
-      <h3>
-        {node.type} <code>{node.id}</code>
-      </h3>
+    <Stack
+      component="form"
+      gap="xs"
+      className="inspector"
+      aria-label={t('inspector')}
+      onSubmit={(e) => e.preventDefault()}
+    >
+      <Title order={3}>
+        {node.type} <Code>{node.id}</Code>
+      </Title>
       {node.type === 'approval' && (
         <>
           {REVIEWER_FIELDS.map(({ key, label }) => (
-            <label key={label}>
-              {t(label)}
-              <input
-                name={key}
-                defaultValue={(reviewers[key] ?? []).join(', ')}
-                key={`${node.id}-${key}`}
-                onBlur={(e) => {
-                  const values = splitList(e.target.value);
-                  const { [key]: _old, ...rest } = reviewers;
-                  set('reviewers', values.length > 0 ? { ...rest, [key]: values } : rest);
-                }}
-              />
-            </label>
-          ))}
-          <label>
-            {t('quorum')}
-            <select
-              value={String(s.quorum ?? '')}
-              onChange={(e) => set('quorum', e.target.value || undefined)}
-            >
-              <option value="">—</option>
-              {QUORUMS.map((q) => (
-                <option key={q}>{q}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Timeout (ISO 8601, e.g. P2D)
-            <input
-              name="timeout"
-              defaultValue={timeout?.after ?? ''}
-              key={`${node.id}-timeout`}
-              onBlur={(e) =>
-                set(
-                  'timeout',
-                  e.target.value ? { after: e.target.value, action: timeout?.action ?? 'reject' } : undefined,
-                )
-              }
+            <TextInput
+              key={`${node.id}-${key}`}
+              label={t(label)}
+              name={key}
+              defaultValue={(reviewers[key] ?? []).join(', ')}
+              onBlur={(e) => {
+                const values = splitList(e.currentTarget.value);
+                const { [key]: _old, ...rest } = reviewers;
+                set('reviewers', values.length > 0 ? { ...rest, [key]: values } : rest);
+              }}
             />
-          </label>
+          ))}
+          <NativeSelect
+            label={t('quorum')}
+            value={String(s.quorum ?? '')}
+            onChange={(e) => set('quorum', e.currentTarget.value || undefined)}
+            data={[{ value: '', label: '—' }, ...QUORUMS]}
+          />
+          <TextInput
+            key={`${node.id}-timeout`}
+            label="Timeout (ISO 8601, e.g. P2D)"
+            name="timeout"
+            defaultValue={timeout?.after ?? ''}
+            onBlur={(e) => {
+              const after = e.currentTarget.value;
+              set('timeout', after ? { after, action: timeout?.action ?? 'reject' } : undefined);
+            }}
+          />
         </>
       )}
       {node.type === 'condition' && (
-        <label>
-          {t('condition')}
-          <textarea
-            name="when"
-            defaultValue={String(s.when ?? '')}
-            key={`${node.id}-when`}
-            onBlur={(e) => set('when', e.target.value)}
-          />
-        </label>
+        <Textarea
+          key={`${node.id}-when`}
+          label={t('condition')}
+          name="when"
+          autosize
+          minRows={2}
+          defaultValue={String(s.when ?? '')}
+          onBlur={(e) => set('when', e.currentTarget.value)}
+        />
       )}
       {node.type === 'action' && (
-        <label>
-          {t('action')}
-          <select value={String(s.action ?? 'notify')} onChange={(e) => set('action', e.target.value)}>
-            {FLOW_ACTIONS.map((a) => (
-              <option key={a}>{a}</option>
-            ))}
-          </select>
-        </label>
+        <NativeSelect
+          label={t('action')}
+          value={String(s.action ?? 'notify')}
+          onChange={(e) => set('action', e.currentTarget.value)}
+          data={[...FLOW_ACTIONS]}
+        />
       )}
       {node.type === 'end' && (
-        <label>
-          {t('outcome')}
-          <select
-            name="outcome"
-            value={String(s.outcome ?? 'approved')}
-            onChange={(e) => set('outcome', e.target.value)}
-          >
-            <option>approved</option>
-            <option>rejected</option>
-          </select>
-        </label>
+        <NativeSelect
+          label={t('outcome')}
+          name="outcome"
+          value={String(s.outcome ?? 'approved')}
+          onChange={(e) => set('outcome', e.currentTarget.value)}
+          data={['approved', 'rejected']}
+        />
       )}
       {(HANDLES[node.type] ?? []).length > 0 && (
-        <fieldset className="links">
-          <legend>Links</legend>
+        <Fieldset className="links" legend="Links">
           {(HANDLES[node.type] ?? []).map((handle) => {
             const targets = edges
               .filter((e) => e.source === node.id && e.handle === handle)
               .map((e) => e.target);
             const others = nodeIds.filter((id) => id !== node.id);
             return handle === 'branch' ? (
-              <label key={handle}>
-                {handle} (comma-separated)
-                <input
-                  aria-label={`link ${handle}`}
-                  defaultValue={targets.join(', ')}
-                  key={`${node.id}-${handle}-${targets.join(',')}`}
-                  onBlur={(e) =>
-                    onLink(
-                      handle,
-                      splitList(e.target.value).filter((id) => others.includes(id)),
-                    )
-                  }
-                />
-              </label>
+              <TextInput
+                key={`${node.id}-${handle}-${targets.join(',')}`}
+                label={`${handle} (comma-separated)`}
+                aria-label={`link ${handle}`}
+                defaultValue={targets.join(', ')}
+                onBlur={(e) =>
+                  onLink(
+                    handle,
+                    splitList(e.currentTarget.value).filter((id) => others.includes(id)),
+                  )
+                }
+              />
             ) : (
-              <label key={handle}>
-                {handle}
-                <select
-                  aria-label={`link ${handle}`}
-                  value={targets[0] ?? ''}
-                  onChange={(e) => onLink(handle, e.target.value ? [e.target.value] : [])}
-                >
-                  <option value="">—</option>
-                  {others.map((id) => (
-                    <option key={id}>{id}</option>
-                  ))}
-                </select>
-              </label>
+              <NativeSelect
+                key={handle}
+                label={handle}
+                aria-label={`link ${handle}`}
+                value={targets[0] ?? ''}
+                onChange={(e) => onLink(handle, e.currentTarget.value ? [e.currentTarget.value] : [])}
+                data={[{ value: '', label: '—' }, ...others]}
+              />
             );
           })}
-        </fieldset>
+        </Fieldset>
       )}
       {problems.length > 0 && (
         <ul className="node-problems">
@@ -171,6 +152,6 @@ export function Inspector({
           ))}
         </ul>
       )}
-    </form>
+    </Stack>
   );
 }

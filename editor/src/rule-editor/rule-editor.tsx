@@ -1,3 +1,4 @@
+import { Button, Checkbox, Group, Modal, NativeSelect, Textarea, TextInput, Title } from '@mantine/core';
 import {
   applyNodeChanges,
   Background,
@@ -17,6 +18,7 @@ import { type CompileResult, compileRuleSet } from '../../../rules/compile';
 import { FLOW_TRIGGERS, type FlowDefinition } from '../../../rules/document';
 import { ruleSetSchema } from '../../../rules/rule-set.schema';
 import { call, client, messageOf, type RuleSetVersion } from '../api';
+import { ErrorAlert, notifyDone } from '../feedback';
 import { useT } from '../i18n';
 import { DryRunPanel } from './dry-run-panel';
 import {
@@ -97,7 +99,7 @@ function Editor({ routeName }: { routeName?: string }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [rfNodes, setRfNodes] = useState<FlowRfNode[]>([]);
   const [showDiff, setShowDiff] = useState(false);
-  const [message, setMessage] = useState('');
+  const [error, setError] = useState('');
   const [pathNodes, setPathNodes] = useState<string[]>([]);
   const [section, setSection] = useState<string | null>(null);
   /** A published version being looked at, against the text being edited. */
@@ -291,16 +293,16 @@ function Editor({ routeName }: { routeName?: string }) {
   const selectedNode = graph.nodes.find((n) => n.id === selected);
 
   const publish = async () => {
-    setMessage('');
+    setError('');
     try {
       // The document takes the YAML as text or as JSON `{ source }`; JSON keeps openapi-fetch's serializer.
       const r = await call(client.POST('/api/rule-sets', { body: { source } }));
-      setMessage(`${t('published')} ${r.version}`);
+      notifyDone(`${t('published')} ${r.version}`);
       setShowDiff(false);
       // Reloads the rule set and the list, so a new name appears in it.
       await show(r.name);
     } catch (err) {
-      setMessage(messageOf(err));
+      setError(messageOf(err));
     }
   };
 
@@ -318,45 +320,36 @@ function Editor({ routeName }: { routeName?: string }) {
 
   return (
     <div className="rule-editor">
-      <div className="toolbar">
-        <label>
-          {t('ruleSet')}
-          <select
-            value={published?.name ?? ''}
-            onChange={(e) => void show(e.target.value)}
-            aria-label={t('ruleSet')}
-          >
-            <option value="">—</option>
-            {names.map((n) => (
-              <option key={n}>{n}</option>
-            ))}
-          </select>
-        </label>
-        <input
+      <Group className="toolbar" gap="xs" align="flex-end">
+        <NativeSelect
+          label={t('ruleSet')}
+          value={published?.name ?? ''}
+          onChange={(e) => void show(e.currentTarget.value)}
+          data={[{ value: '', label: '—' }, ...names]}
+        />
+        <TextInput
           placeholder={t('name')}
           aria-label={t('newRuleSet')}
           value={newName}
-          onChange={(e) => setNewName(e.target.value)}
+          onChange={(e) => setNewName(e.currentTarget.value)}
         />
-        <button type="button" disabled={!NEW_NAME.test(newName)} onClick={() => void startNew()}>
+        <Button variant="default" disabled={!NEW_NAME.test(newName)} onClick={() => void startNew()}>
           {t('newRuleSet')}
-        </button>
-        <label>
-          {t('flow')}
-          <select value={flow} onChange={(e) => setFlow(e.target.value)} aria-label={t('flow')}>
-            {Object.keys(flows).map((f) => (
-              <option key={f}>{f}</option>
-            ))}
-          </select>
-        </label>
-        <input
+        </Button>
+        <NativeSelect
+          label={t('flow')}
+          value={flow}
+          onChange={(e) => setFlow(e.currentTarget.value)}
+          data={Object.keys(flows)}
+        />
+        <TextInput
           placeholder={t('flow')}
           aria-label={t('addFlow')}
           value={newFlow}
-          onChange={(e) => setNewFlow(e.target.value)}
+          onChange={(e) => setNewFlow(e.currentTarget.value)}
         />
-        <button
-          type="button"
+        <Button
+          variant="default"
           disabled={!source || !NEW_NAME.test(newFlow)}
           onClick={() => {
             setSource(withFlowNodes(source, newFlow, {}));
@@ -366,69 +359,48 @@ function Editor({ routeName }: { routeName?: string }) {
           }}
         >
           {t('addFlow')}
-        </button>
+        </Button>
         {flow && (
-          <label>
-            {t('trigger')}
-            <select
-              aria-label={t('trigger')}
-              value={String(flows[flow]?.trigger ?? '')}
-              onChange={(e) => setSource(withFlowField(source, flow, 'trigger', e.target.value))}
-            >
-              {FLOW_TRIGGERS.map((tr) => (
-                <option key={tr}>{tr}</option>
-              ))}
-            </select>
-          </label>
+          <NativeSelect
+            label={t('trigger')}
+            value={String(flows[flow]?.trigger ?? '')}
+            onChange={(e) => setSource(withFlowField(source, flow, 'trigger', e.currentTarget.value))}
+            data={[...FLOW_TRIGGERS]}
+          />
         )}
         {flow &&
           (['requesterMayApprove', 'reviewerMayApproveTwice'] as const).map((duty) => (
-            <label key={duty}>
-              <input
-                type="checkbox"
-                aria-label={t(duty)}
-                checked={flows[flow]?.separationOfDuties?.[duty] === true}
-                onChange={(e) =>
-                  setSource(
-                    withValueAt(
-                      source,
-                      ['flows', flow, 'separationOfDuties', duty],
-                      e.target.checked ? true : undefined,
-                    ),
-                  )
-                }
-              />
-              {t(duty)}
-            </label>
+            <Checkbox
+              key={duty}
+              label={t(duty)}
+              checked={flows[flow]?.separationOfDuties?.[duty] === true}
+              onChange={(e) =>
+                setSource(
+                  withValueAt(
+                    source,
+                    ['flows', flow, 'separationOfDuties', duty],
+                    e.currentTarget.checked ? true : undefined,
+                  ),
+                )
+              }
+            />
           ))}
-        <label>
-          Section
-          <select
-            aria-label="Section"
-            value={section ?? 'flows'}
-            disabled={!source}
-            onChange={(e) => setSection(e.target.value === 'flows' ? null : e.target.value)}
-          >
-            <option value="flows">flows (canvas)</option>
-            {SECTIONS.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
+        <NativeSelect
+          label="Section"
+          value={section ?? 'flows'}
+          disabled={!source}
+          onChange={(e) => setSection(e.currentTarget.value === 'flows' ? null : e.currentTarget.value)}
+          data={[{ value: 'flows', label: 'flows (canvas)' }, ...SECTIONS]}
+        />
         <span className="spacer" />
-        <button
-          type="button"
+        <Button
           disabled={!source || errors.length > 0 || source === published?.source}
           onClick={() => setShowDiff(true)}
         >
           {t('publish')}
-        </button>
-      </div>
-      {message && (
-        <p className="status" role="status">
-          {message}
-        </p>
-      )}
+        </Button>
+      </Group>
+      <ErrorAlert message={error} />
       {older && (
         <DiffDialog
           label={`v${older.version}`}
@@ -450,14 +422,12 @@ function Editor({ routeName }: { routeName?: string }) {
           after={source}
           onClose={() => setShowDiff(false)}
         >
-          <button type="button" onClick={() => void publish()}>
-            {t('publish')}
-          </button>
+          <Button onClick={() => void publish()}>{t('publish')}</Button>
         </DiffDialog>
       )}
       <div className="editor-body">
         <aside className="palette" aria-label={t('palette')}>
-          <h3>{t('palette')}</h3>
+          <Title order={3}>{t('palette')}</Title>
           {PALETTE.map((type) => (
             <button
               type="button"
@@ -479,13 +449,13 @@ function Editor({ routeName }: { routeName?: string }) {
           ))}
           {history.length > 0 && (
             <>
-              <h3>{t('history')}</h3>
+              <Title order={3}>{t('history')}</Title>
               <ol className="history">
                 {history.map((v) => (
                   <li key={v.version}>
-                    <button
-                      type="button"
-                      className="link"
+                    <Button
+                      variant="subtle"
+                      size="compact-sm"
                       onClick={async () => {
                         const old = await call(
                           client.GET('/api/rule-sets/{name}/versions/{version}', {
@@ -496,7 +466,7 @@ function Editor({ routeName }: { routeName?: string }) {
                       }}
                     >
                       v{v.version} · {new Date(v.createdAt).toLocaleDateString()}
-                    </button>
+                    </Button>
                   </li>
                 ))}
               </ol>
@@ -505,7 +475,7 @@ function Editor({ routeName }: { routeName?: string }) {
         </aside>
         {section && (
           <section className="section-form" aria-label={`section ${section}`} data-testid="section-form">
-            <h3>{section}</h3>
+            <Title order={3}>{section}</Title>
             <SchemaForm
               schema={SCHEMA.properties[section] ?? {}}
               value={(ruleSet as Record<string, unknown> | undefined)?.[section]}
@@ -570,9 +540,9 @@ function Editor({ routeName }: { routeName?: string }) {
       </div>
       <div className="editor-bottom">
         <section className="problems" aria-label={t('problems')}>
-          <h3>
+          <Title order={3}>
             {t('problems')} ({errors.length})
-          </h3>
+          </Title>
           {problems.length === 0 && <p>{t('noProblems')}</p>}
           <ul data-testid="problems">
             {problems.map((p) => (
@@ -584,13 +554,17 @@ function Editor({ routeName }: { routeName?: string }) {
           </ul>
         </section>
         <section className="yaml-pane">
-          <h3>YAML</h3>
-          <textarea
+          <Title order={3}>YAML</Title>
+          <Textarea
             aria-label="YAML"
             data-testid="yaml"
             spellCheck={false}
             value={source}
-            onChange={(e) => setSource(e.target.value)}
+            onChange={(e) => setSource(e.currentTarget.value)}
+            autosize
+            minRows={12}
+            maxRows={30}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           />
         </section>
       </div>
@@ -614,15 +588,18 @@ function DiffDialog({
   onClose(): void;
   children?: ReactNode;
 }) {
+  const t = useT();
   return (
-    <dialog open className="diff" aria-label={label}>
-      <h3>{title}</h3>
-      <p>
-        {children}
-        <button type="button" onClick={onClose}>
-          ✕
-        </button>
-      </p>
+    <Modal
+      opened
+      onClose={onClose}
+      title={title}
+      aria-label={label}
+      size="xl"
+      className="diff"
+      closeButtonProps={{ 'aria-label': t('close') }}
+    >
+      {children && <Group mb="sm">{children}</Group>}
       <pre>
         {diffText(before, after).map((line) => (
           <span key={line.key} className={line.kind}>
@@ -630,7 +607,7 @@ function DiffDialog({
           </span>
         ))}
       </pre>
-    </dialog>
+    </Modal>
   );
 }
 

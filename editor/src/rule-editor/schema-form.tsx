@@ -1,3 +1,4 @@
+import { Button, Checkbox, CloseButton, Group, NativeSelect, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { parse, stringify } from 'yaml';
 import { toPointer } from '../../../rules/problems';
@@ -61,34 +62,39 @@ export function SchemaForm(props: FormProps) {
         );
       case 'string':
         return (
-          <input
+          <TextInput
+            size="xs"
             aria-label={label(path)}
             title={chosen.pattern ?? chosen.description}
             defaultValue={typeof value === 'string' ? value : ''}
             key={`${toPointer(path)}=${String(value)}`}
-            onBlur={(e) => props.onChange(path, e.target.value === '' ? undefined : e.target.value)}
+            onBlur={(e) =>
+              props.onChange(path, e.currentTarget.value === '' ? undefined : e.currentTarget.value)
+            }
           />
         );
       case 'number':
       case 'integer':
         return (
-          <input
+          <TextInput
+            size="xs"
             type="number"
             aria-label={label(path)}
             min={chosen.minimum}
             max={chosen.maximum}
             defaultValue={typeof value === 'number' ? value : ''}
             key={`${toPointer(path)}=${String(value)}`}
-            onBlur={(e) => props.onChange(path, e.target.value === '' ? undefined : Number(e.target.value))}
+            onBlur={(e) =>
+              props.onChange(path, e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))
+            }
           />
         );
       case 'boolean':
         return (
-          <input
-            type="checkbox"
+          <Checkbox
             aria-label={label(path)}
             checked={value === true}
-            onChange={(e) => props.onChange(path, e.target.checked)}
+            onChange={(e) => props.onChange(path, e.currentTarget.checked)}
           />
         );
       default:
@@ -99,9 +105,9 @@ export function SchemaForm(props: FormProps) {
     <div className="schema-field">
       {body}
       {errors.map((e) => (
-        <p key={e} className="error">
+        <Text key={e} className="error" size="sm">
           {e}
-        </p>
+        </Text>
       ))}
     </div>
   );
@@ -127,31 +133,26 @@ function ObjectFields({ schema, value, path, onChange, problems }: FormProps) {
             problems={problems}
           />
           {!schema.required?.includes(key) && (
-            <button
-              type="button"
-              className="link"
+            <CloseButton
+              size="sm"
               aria-label={`remove ${key}`}
               onClick={() => onChange([...path, key], undefined)}
-            >
-              ✕
-            </button>
+            />
           )}
         </div>
       ))}
       {absent.length > 0 && (
-        <select
+        <NativeSelect
+          size="xs"
           aria-label={`add to ${label(path)}`}
           value=""
           onChange={(e) => {
-            const child = schema.properties?.[e.target.value];
-            if (child) onChange([...path, e.target.value], emptyValue(child));
+            const key = e.currentTarget.value;
+            const child = schema.properties?.[key];
+            if (child) onChange([...path, key], emptyValue(child));
           }}
-        >
-          <option value="">+ …</option>
-          {absent.map(([key]) => (
-            <option key={key}>{key}</option>
-          ))}
-        </select>
+          data={[{ value: '', label: '+ …' }, ...absent.map(([key]) => key)]}
+        />
       )}
     </fieldset>
   );
@@ -171,14 +172,11 @@ function MapFields({ schema, value, path, onChange, problems }: FormProps) {
         <details key={key} className="schema-entry">
           <summary>
             {key}{' '}
-            <button
-              type="button"
-              className="link"
+            <CloseButton
+              size="sm"
               aria-label={`remove ${key}`}
               onClick={() => onChange([...path, key], undefined)}
-            >
-              ✕
-            </button>
+            />
           </summary>
           <SchemaForm
             schema={child}
@@ -189,15 +187,18 @@ function MapFields({ schema, value, path, onChange, problems }: FormProps) {
           />
         </details>
       ))}
-      <span className="schema-add">
-        <input
+      <Group className="schema-add" gap="xs" mt="xs">
+        <TextInput
+          size="xs"
           aria-label={`new key in ${label(path)}`}
           value={newKey}
-          onChange={(e) => setNewKey(e.target.value)}
+          onChange={(e) => setNewKey(e.currentTarget.value)}
           placeholder="name"
         />
-        <button
-          type="button"
+        <Button
+          size="xs"
+          variant="default"
+          aria-label={`add ${newKey || '…'} to ${label(path)}`}
           disabled={!newKey || entries.some(([k]) => k === newKey)}
           onClick={() => {
             onChange([...path, newKey], emptyValue(child));
@@ -205,8 +206,8 @@ function MapFields({ schema, value, path, onChange, problems }: FormProps) {
           }}
         >
           +
-        </button>
-      </span>
+        </Button>
+      </Group>
     </fieldset>
   );
 }
@@ -214,12 +215,13 @@ function MapFields({ schema, value, path, onChange, problems }: FormProps) {
 function WordList({ value, path, onChange }: FormProps) {
   const words = Array.isArray(value) ? value.map(String) : [];
   return (
-    <input
+    <TextInput
+      size="xs"
       aria-label={label(path)}
       defaultValue={words.join(', ')}
       key={`${toPointer(path)}=${words.join(',')}`}
       onBlur={(e) => {
-        const next = splitList(e.target.value);
+        const next = splitList(e.currentTarget.value);
         onChange(path, next.length > 0 ? next : undefined);
       }}
     />
@@ -241,9 +243,8 @@ function ObjectList({ schema, value, path, onChange, problems }: FormProps) {
             onChange={onChange}
             problems={problems}
           />
-          <button
-            type="button"
-            className="link"
+          <CloseButton
+            size="sm"
             aria-label={`remove item ${i + 1}`}
             onClick={() =>
               onChange(
@@ -251,30 +252,30 @@ function ObjectList({ schema, value, path, onChange, problems }: FormProps) {
                 items.filter((_, j) => j !== i),
               )
             }
-          >
-            ✕
-          </button>
+          />
         </div>
       ))}
-      <button type="button" onClick={() => onChange(path, [...items, emptyValue(child)])}>
+      <Button
+        size="xs"
+        variant="default"
+        aria-label={`add an item to ${label(path)}`}
+        onClick={() => onChange(path, [...items, emptyValue(child)])}
+      >
         +
-      </button>
+      </Button>
     </fieldset>
   );
 }
 
 function EnumField({ value, path, onChange, options }: FormProps & { options: readonly unknown[] }) {
   return (
-    <select
+    <NativeSelect
+      size="xs"
       aria-label={label(path)}
       value={value === undefined ? '' : String(value)}
-      onChange={(e) => onChange(path, e.target.value || undefined)}
-    >
-      <option value="">—</option>
-      {options.map((o) => (
-        <option key={String(o)}>{String(o)}</option>
-      ))}
-    </select>
+      onChange={(e) => onChange(path, e.currentTarget.value || undefined)}
+      data={[{ value: '', label: '—' }, ...options.map(String)]}
+    />
   );
 }
 
@@ -283,21 +284,28 @@ function YamlBox({ value, path, onChange }: FormProps) {
   const [error, setError] = useState('');
   return (
     <>
-      <textarea
+      <Textarea
         aria-label={label(path)}
         className="yaml-box"
+        autosize
+        minRows={2}
         defaultValue={value === undefined ? '' : stringify(value).trim()}
         key={`${toPointer(path)}=${JSON.stringify(value)}`}
         onBlur={(e) => {
+          const text = e.currentTarget.value;
           try {
             setError('');
-            onChange(path, e.target.value.trim() === '' ? undefined : parse(e.target.value));
+            onChange(path, text.trim() === '' ? undefined : parse(text));
           } catch (err) {
             setError(messageOf(err));
           }
         }}
       />
-      {error && <p className="error">{error}</p>}
+      {error && (
+        <Text className="error" size="sm">
+          {error}
+        </Text>
+      )}
     </>
   );
 }
