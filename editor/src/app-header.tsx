@@ -4,12 +4,19 @@ import { call, client, type Me } from './api';
 import { LanguageToggle, type TextKey, useT } from './i18n';
 import { NotificationBell } from './notification-bell';
 
+/** Which role-bound pages this person has. Administrators hold every role's rights (policy/policy.ts). */
+export function pagesOf(me: Me): { isAdmin: boolean; isAnalyst: boolean; isInvestigator: boolean } {
+  const isAdmin = me.roles.includes('admin');
+  return {
+    isAdmin,
+    isAnalyst: isAdmin || me.roles.includes('analyst'),
+    isInvestigator: isAdmin || me.roles.includes('investigator'),
+  };
+}
+
 /** The pages in the menu: route, name, and whether this person has the page. */
 function menuOf(me: Me): Array<[string, TextKey, boolean]> {
-  const isAdmin = me.roles.includes('admin');
-  // Administrators hold every role's rights (policy/policy.ts).
-  const isAnalyst = isAdmin || me.roles.includes('analyst');
-  const isInvestigator = isAdmin || me.roles.includes('investigator');
+  const { isAdmin, isAnalyst, isInvestigator } = pagesOf(me);
   return [
     ['library', 'library', true],
     ['collections', 'collections', true],
@@ -24,8 +31,8 @@ function menuOf(me: Me): Array<[string, TextKey, boolean]> {
 }
 
 /**
- * The bar on every page: the menu, notifications, language, who is signed in. At a phone's width
- * the menu folds behind a burger button so the bar stays one line high.
+ * The bar on every page: the menu, notifications, language, who is signed in. Below 62em (tablets
+ * and phones) the menu and the account fold behind a burger button so the bar stays one line high.
  */
 export function AppHeader({ me, page, onSignedOut }: { me: Me; page: string; onSignedOut: () => void }) {
   const t = useT();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { call, client, type Me } from './api';
-import { AppHeader } from './app-header';
+import { AppHeader, pagesOf } from './app-header';
 import { AccountPage } from './pages/account';
 import { AnalyticsPage } from './pages/analytics';
 import { AssetPage } from './pages/asset-page';
@@ -42,10 +42,7 @@ export function App() {
   if (me === null) return <SignIn onSignedIn={refresh} />;
 
   const [page, param] = route;
-  const isAdmin = me.roles.includes('admin');
-  // Administrators hold every role's rights (policy/policy.ts).
-  const isAnalyst = isAdmin || me.roles.includes('analyst');
-  const isInvestigator = isAdmin || me.roles.includes('investigator');
+  const { isAdmin, isAnalyst, isInvestigator } = pagesOf(me);
   return (
     <div className="shell">
       <AppHeader me={me} page={page ?? 'library'} onSignedOut={() => setMe(null)} />

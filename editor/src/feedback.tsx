@@ -38,8 +38,8 @@ export function notifyDone(message: ReactNode): void {
 }
 
 /**
- * Asks before an action that cannot be taken back, in a dialog; resolves true when confirmed. The
- * dialog's buttons are named by `confirmLabel` and "Cancel" in the page's language.
+ * Asks before an action that cannot be taken back, in a dialog; resolves true when confirmed, false
+ * when cancelled or closed. The caller names the buttons (`confirmLabel`, `cancelLabel`).
  */
 export function confirmAction(options: {
   title: string;

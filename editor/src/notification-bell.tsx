@@ -73,6 +73,9 @@ export function NotificationBell() {
         position="bottom-end"
         shadow="md"
         transitionProps={{ duration: 0 }}
+        // Focus moves into the panel, where Escape closes it and gives focus back to the bell.
+        trapFocus
+        returnFocus
       >
         <Popover.Target>
           <button

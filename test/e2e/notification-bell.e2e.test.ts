@@ -37,6 +37,10 @@ describe('the notification bell (Chromium)', () => {
     expect(await item.getByRole('link').textContent()).toContain('carl@example.test');
     await screenshot(page, 'notification-bell');
     expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    // Escape closes the panel (focus moved into it on opening); the bell opens it again.
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    await bell.click();
 
     await item.getByRole('link').click();
     await page.getByRole('heading', { name: 'bell-poster.jpg' }).waitFor();

@@ -30,11 +30,24 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * What the browser refused under the app's Content-Security-Policy, on any page opened with
- * `signedInPage` (an inline <style> a component library injects, for one): each browserSuite test
- * fails if this is not empty at its end.
+ * What the browser refused under the app's Content-Security-Policy (an inline <style> a component
+ * library injects, for one), on any page of any context a browserSuite's browser opens: each of its
+ * tests fails if this is not empty at its end.
  */
 const cspViolations: string[] = [];
+
+function watchCspRefusals(browser: Browser): Browser {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    context.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
+        cspViolations.push(message.text());
+    });
+    return context;
+  };
+  return browser;
+}
 
 /** A signed-in page for the harness user `name` (see Harness.as), at 1280×800 unless told. */
 export async function signedInPage(
@@ -45,10 +58,6 @@ export async function signedInPage(
 ): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy/i.test(message.text()))
-      cspViolations.push(message.text());
-  });
   await page.goto(url);
   await page.getByLabel(/E-mail|邮箱/).fill(`${name}@example.test`);
   await page.getByLabel(/^Password|^密码/).fill(`${name}-password-for-tests`);
@@ -75,7 +84,7 @@ export function browserSuite(people: string[][], options: HarnessOptions = {}) {
     for (const [name, ...roles] of people) await suite.harness.as(name!, ...roles);
     server = await serve(suite.harness);
     suite.url = server.url;
-    suite.browser = await launchChromium();
+    suite.browser = watchCspRefusals(await launchChromium());
   });
   afterEach(() => {
     expect(cspViolations.splice(0)).toEqual([]);

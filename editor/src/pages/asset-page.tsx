@@ -339,6 +339,7 @@ export function AssetPage({ id, me }: { id: string; me: Me }) {
             value={comment}
             onChange={(e) => setComment(e.currentTarget.value)}
             required
+            withAsterisk={false}
           />
           <Button type="submit">{t('send')}</Button>
         </Group>

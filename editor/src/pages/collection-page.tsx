@@ -106,6 +106,7 @@ export function CollectionPage({ id, me }: { id: string; me: Me }) {
               onChange={(e) => setName(e.currentTarget.value)}
               maxLength={100}
               required
+              withAsterisk={false}
             />
             <Button type="submit">{t('rename')}</Button>
             <TeamSelect

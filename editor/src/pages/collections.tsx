@@ -44,6 +44,7 @@ export function CollectionsPage({ me }: { me: Me }) {
             onChange={(e) => setName(e.currentTarget.value)}
             maxLength={100}
             required
+            withAsterisk={false}
           />
           <TeamSelect teams={me.teams} value={team} onChange={setTeam} />
           <Button type="submit">{t('create')}</Button>

@@ -126,6 +126,7 @@ export function LifecyclePanel({
               value={freezeReason}
               maxLength={500}
               required
+              withAsterisk={false}
               onChange={(e) => setFreezeReason(e.currentTarget.value)}
             />
             <Button type="submit">{t('freeze')}</Button>

@@ -71,6 +71,7 @@ export function SaveSearch(props: {
           value={name}
           maxLength={100}
           required
+          withAsterisk={false}
           onChange={(e) => setName(e.currentTarget.value)}
         />
         <TeamSelect teams={props.teams} value={team} onChange={setTeam} />

@@ -403,7 +403,6 @@ function Editor({ routeName }: { routeName?: string }) {
       <ErrorAlert message={error} />
       {older && (
         <DiffDialog
-          label={`v${older.version}`}
           title={
             <>
               v{older.version} → {t('ruleSet')} ({published?.name})
@@ -416,7 +415,6 @@ function Editor({ routeName }: { routeName?: string }) {
       )}
       {showDiff && (
         <DiffDialog
-          label={t('changes')}
           title={t('changes')}
           before={published?.source ?? ''}
           after={source}
@@ -561,9 +559,6 @@ function Editor({ routeName }: { routeName?: string }) {
             spellCheck={false}
             value={source}
             onChange={(e) => setSource(e.currentTarget.value)}
-            autosize
-            minRows={12}
-            maxRows={30}
             styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           />
         </section>
@@ -572,16 +567,14 @@ function Editor({ routeName }: { routeName?: string }) {
   );
 }
 
-/** Two texts' line diff in a dialog; `children` are its actions beside the close button. */
+/** Two texts' line diff in a dialog named by its title; `children` are its actions, above the diff. */
 function DiffDialog({
-  label,
   title,
   before,
   after,
   onClose,
   children,
 }: {
-  label: string;
   title: ReactNode;
   before: string;
   after: string;
@@ -594,7 +587,6 @@ function DiffDialog({
       opened
       onClose={onClose}
       title={title}
-      aria-label={label}
       size="xl"
       className="diff"
       closeButtonProps={{ 'aria-label': t('close') }}

@@ -198,7 +198,7 @@ function MapFields({ schema, value, path, onChange, problems }: FormProps) {
         <Button
           size="xs"
           variant="default"
-          aria-label={`add ${newKey || '…'} to ${label(path)}`}
+          title={`add ${newKey || '…'} to ${label(path)}`}
           disabled={!newKey || entries.some(([k]) => k === newKey)}
           onClick={() => {
             onChange([...path, newKey], emptyValue(child));
@@ -258,7 +258,7 @@ function ObjectList({ schema, value, path, onChange, problems }: FormProps) {
       <Button
         size="xs"
         variant="default"
-        aria-label={`add an item to ${label(path)}`}
+        title={`add an item to ${label(path)}`}
         onClick={() => onChange(path, [...items, emptyValue(child)])}
       >
         +
@@ -286,7 +286,7 @@ function YamlBox({ value, path, onChange }: FormProps) {
     <>
       <Textarea
         aria-label={label(path)}
-        className="yaml-box"
+        classNames={{ input: 'yaml-box' }}
         autosize
         minRows={2}
         defaultValue={value === undefined ? '' : stringify(value).trim()}
