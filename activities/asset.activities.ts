@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore } from '../blobstore/blob-store';
 import type { AssetLifecycleStatus, AssetRepository, NewVersion } from '../catalogue/asset.repository';
 import type { DuplicateRepository } from '../catalogue/duplicate.repository';
 import type { RenditionRepository } from '../catalogue/rendition.repository';
@@ -21,7 +21,7 @@ import type { Tag } from '../tagging/tagger';
 
 export interface AssetActivityDeps extends NoticeDeps {
   assets: AssetRepository;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
   duplicates: DuplicateRepository;
   visualFeatures: VisualFeatureRepository;
   renditions: RenditionRepository;
@@ -85,7 +85,7 @@ export function createAssetActivities(deps: AssetActivityDeps) {
   };
   const analyse = async (ref: VersionRef): Promise<VersionAnalysis> => {
     const sha256 = await blobOf(ref);
-    const analysis = await readImageInfo(blobs.pathOf(sha256), limits.maxImagePixels);
+    const analysis = await readImageInfo(await blobs.localFile(sha256), limits.maxImagePixels);
     await assets.saveAnalysis(ref.assetId, ref.version, analysis);
     await indexer.reindex(ref.assetId);
     return analysis;
@@ -114,7 +114,7 @@ export function createAssetActivities(deps: AssetActivityDeps) {
           visualFeatures.has(ref.assetId, ref.version),
         ]);
         const analysis = await ingestFile(
-          { sha256, file: blobs.pathOf(sha256) },
+          { sha256, file: await blobs.localFile(sha256) },
           ref.options ?? DEFAULT_INGEST_OPTIONS,
           ingestDeps,
           { models: ref.models ?? 'now', ...(known ? { known: { perceptualHash: known } } : {}) },
@@ -124,7 +124,7 @@ export function createAssetActivities(deps: AssetActivityDeps) {
           // The crop-robust regions (migration 0016) are not part of the activity's result, so
           // the workflow and its recorded histories stay as they were.
           if (!regionsKnown) {
-            const regions = await regionHashes(blobs.pathOf(sha256), limits.maxImagePixels);
+            const regions = await regionHashes(await blobs.localFile(sha256), limits.maxImagePixels);
             await visualFeatures.index(ref.assetId, ref.version, regions);
           }
         }
@@ -154,7 +154,7 @@ export function createAssetActivities(deps: AssetActivityDeps) {
         const before = await assets.findVersionAnalysis(ref.assetId, ref.version);
         if (!before) throw new Error(`version ${ref.version} of asset ${ref.assetId} has no analysis yet`);
         const { analysis, found } = await enrichFile(
-          { file: blobs.pathOf(sha256) },
+          { file: await blobs.localFile(sha256) },
           before,
           ref.options ?? DEFAULT_INGEST_OPTIONS,
           ingestDeps,

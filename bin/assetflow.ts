@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config';
 import { isAssetflowError } from '../domain/errors';
 import { type Role, start } from '../runtime/start';
 import { ensureToolchain } from '../toolchain/ephemeral-servers';
+import { resolveVersitygw } from '../toolchain/s3-server';
 import { ensureSchemathesis } from '../toolchain/schemathesis';
 import { ensureSystemTools } from '../toolchain/system-tools';
 import { registerCatalogueCommands } from './catalogue-commands';
@@ -55,7 +56,7 @@ program.command('server').description('only the HTTP API').action(runRole('serve
 program
   .command('toolchain')
   .description(
-    'find or build what the tests need (Temporal CLI, time-skipping test server; with --system-tools also Chromium, ffmpeg, poppler, fonts and the Schemathesis API fuzzer) and print where they are',
+    'find or build what the tests need (Temporal CLI, time-skipping test server, the S3 server versitygw; with --system-tools also Chromium, ffmpeg, poppler, fonts and the Schemathesis API fuzzer) and print where they are',
   )
   .option('--system-tools', 'also find or install (apt, as root) the system programs the test suite needs')
   .action(async (options: { systemTools?: boolean }) => {
@@ -65,6 +66,7 @@ program
     }
     const found = await ensureToolchain();
     process.stdout.write(`Temporal CLI:         ${found.cli}\nTemporal test server: ${found.testServer}\n`);
+    process.stdout.write(`S3 server:            ${await resolveVersitygw()}\n`);
   });
 
 registerCatalogueCommands(program);

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { FileBlobStore } from '../blobstore/file-blob-store';
 import { BlobRepository } from '../catalogue/blob.repository';
-import { openCatalogue, processBlobWriter } from '../runtime/catalogue';
+import { openBlobStore, openCatalogue } from '../runtime/catalogue';
 import { backup, restore } from '../services/backup.service';
 import { checkFixity } from '../services/fixity.service';
 import { configOf, say, untilServerGone, withStorage } from './catalogue-commands';
@@ -59,7 +58,7 @@ export function registerDataCommands(program: Command) {
             {
               db: database.db as unknown as Kysely<unknown>,
               databaseUrl: database.url,
-              blobs: new FileBlobStore(config.blobs.dir, config.blobs.coldDir, processBlobWriter()),
+              blobs: await openBlobStore(config.blobs),
             },
             path.resolve(dir),
             progressBar('blobs'),

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { finished } from 'node:stream/promises';
 import { type Kysely, sql } from 'kysely';
 import postgres from 'postgres';
-import { syncPath } from '../blobstore/file-blob-store';
+import { syncPath } from '../blobstore/local-files';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { LIVE_BLOBS_SQL, type LiveBlob, toLiveBlob } from './blob.repository';
 import { migrateTo, migrateToLatest, migrationNames } from './migrate';

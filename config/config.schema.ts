@@ -44,10 +44,30 @@ export interface AppConfig {
     dataDir: string;
   };
   blobs: {
-    /** Root of the content-addressed blob store (the hot tier, temporaries and renditions). */
+    /**
+     * Root of the content-addressed blob store on this machine (the hot tier, temporaries and
+     * renditions); with `s3`, only the temporaries and the local read cache.
+     */
     dir: string;
-    /** Root of the cold tier: a slower, cheaper disk; `<dir>/cold` when absent. */
+    /** Root of the cold tier: a slower, cheaper disk; `<dir>/cold` when absent. Not used with `s3`. */
     coldDir?: string;
+    /**
+     * S3-compatible object storage instead of the file system, shared by every API server and
+     * worker. Credentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY),
+     * never from this file.
+     */
+    s3?: {
+      /** An S3-compatible server's URL; absent for AWS S3 itself. */
+      endpoint?: string;
+      bucket: string;
+      region: string;
+      /** Path-style URLs (`host/bucket/key`): what most S3-compatible servers need. */
+      forcePathStyle?: boolean;
+      /** The cold tier as a second bucket; without one, under `cold/` in `bucket`. */
+      coldBucket?: string;
+      /** The local read cache's size (bytes), trimmed least recently used first every hour. */
+      cacheMaxBytes?: number;
+    };
   };
   /** Offline AI tagging at ingest (rule sets can switch each off per asset). */
   tagging: {
@@ -192,6 +212,21 @@ export const configSchema: JSONSchemaType<AppConfig> = {
       properties: {
         dir: { type: 'string', minLength: 1 },
         coldDir: { type: 'string', minLength: 1, nullable: true },
+        s3: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['bucket', 'region'],
+          properties: {
+            endpoint: { type: 'string', pattern: '^https?://', nullable: true },
+            // S3's own bucket naming rules (3–63 lowercase letters, digits, dots, hyphens).
+            bucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
+            region: { type: 'string', minLength: 1, maxLength: 64 },
+            forcePathStyle: { type: 'boolean', nullable: true },
+            coldBucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', nullable: true },
+            cacheMaxBytes: { type: 'integer', minimum: 0, nullable: true },
+          },
+        },
       },
     },
     tagging: {

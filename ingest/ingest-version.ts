@@ -1,4 +1,4 @@
-import { STILL_KEY } from '../blobstore/file-blob-store';
+import { STILL_KEY } from '../blobstore/blob-store';
 import type { VersionAnalysis } from '../domain/asset';
 import { analyseColours, checkBrandColours } from '../imaging/colours';
 import { detectMediaType } from '../imaging/detect-media-type';

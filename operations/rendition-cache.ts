@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore } from '../blobstore/blob-store';
 import type { RenditionRecord, RenditionRepository } from '../catalogue/rendition.repository';
 import { canonicalJson } from '../domain/canonical-json';
 import { renderRendition } from '../imaging/render-rendition';
@@ -22,7 +21,7 @@ export class RenditionCache {
   renders = 0;
 
   constructor(
-    private readonly deps: { blobs: FileBlobStore; renditions: RenditionRepository; maxImagePixels: number },
+    private readonly deps: { blobs: BlobStore; renditions: RenditionRepository; maxImagePixels: number },
   ) {}
 
   /**
@@ -30,8 +29,8 @@ export class RenditionCache {
    * once by `make`; renditions of a video or PDF are rendered from it.
    */
   async still(sourceSha256: string, key: string, make: () => Promise<Buffer>): Promise<string> {
-    const file = this.deps.blobs.renditionPath(sourceSha256, key);
-    if (await exists(file)) return file;
+    const kept = await this.deps.blobs.rendition(sourceSha256, key);
+    if (kept) return kept;
     return this.deps.blobs.writeRendition(sourceSha256, key, await make());
   }
 
@@ -64,13 +63,13 @@ export class RenditionCache {
     key: string,
     preset: RenditionPreset,
   ): Promise<CachedRendition> {
-    const file = this.deps.blobs.renditionPath(sourceSha256, key);
     const known = await this.deps.renditions.find(sourceSha256, key);
-    if (known && (await exists(file))) return { ...known, file };
+    const kept = known && (await this.deps.blobs.rendition(sourceSha256, key));
+    if (known && kept) return { ...known, file: kept };
 
     const rendered = await renderRendition(sourceFile, preset, this.deps.maxImagePixels);
     this.renders += 1;
-    await this.deps.blobs.writeRendition(sourceSha256, key, rendered.bytes);
+    const file = await this.deps.blobs.writeRendition(sourceSha256, key, rendered.bytes);
     const record: RenditionRecord = {
       sourceSha256,
       presetKey: key,
@@ -83,11 +82,4 @@ export class RenditionCache {
     await this.deps.renditions.save(record);
     return { ...record, file };
   }
-}
-
-function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }

@@ -1,5 +1,8 @@
 import { hostname } from 'node:os';
-import { type BlobWriter, FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore, BlobWriter } from '../blobstore/blob-store';
+import { FileBlobStore } from '../blobstore/file-blob-store';
+import { S3BlobStore } from '../blobstore/s3-blob-store';
+import { createS3Client } from '../blobstore/s3-client';
 import { AccessRepository } from '../catalogue/access.repository';
 import { AnalyticsRepository } from '../catalogue/analytics.repository';
 import { ApprovalRepository } from '../catalogue/approval.repository';
@@ -41,7 +44,7 @@ export interface Storage {
   savedSearches: SavedSearchRepository;
   collections: CollectionRepository;
   analytics: AnalyticsRepository;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
 }
 
 export interface OpenCatalogueOptions {
@@ -101,7 +104,7 @@ export async function openStorage(
   options: OpenCatalogueOptions,
 ): Promise<Storage & { embedded: EmbeddedPostgres | undefined }> {
   const { database, embedded } = await openCatalogue(config, options);
-  return { ...storageOn(database, config.blobs.dir, config.blobs.coldDir), embedded };
+  return { ...storageOn(database, await openBlobStore(config.blobs)), embedded };
 }
 
 /**
@@ -121,7 +124,8 @@ export function processBlobWriter(): BlobWriter {
   };
 }
 
-export function storageOn(database: Database, blobDir: string, coldDir?: string): Storage {
+/** The repositories on a catalogue, and the blob store (a directory: the file-system store there). */
+export function storageOn(database: Database, blobs: BlobStore | string): Storage {
   return {
     database,
     assets: new AssetRepository(database.db),
@@ -140,6 +144,27 @@ export function storageOn(database: Database, blobDir: string, coldDir?: string)
     savedSearches: new SavedSearchRepository(database.db),
     collections: new CollectionRepository(database.db),
     analytics: new AnalyticsRepository(database.db),
-    blobs: new FileBlobStore(blobDir, coldDir, processBlobWriter()),
+    blobs: typeof blobs === 'string' ? new FileBlobStore(blobs, undefined, processBlobWriter()) : blobs,
   };
 }
+
+/**
+ * The installation's blob store: S3-compatible object storage when `blobs.s3` is set (its buckets
+ * checked now, so a wrong name fails at start), the file system under `blobs.dir` otherwise.
+ */
+export async function openBlobStore(blobs: AppConfig['blobs']): Promise<BlobStore> {
+  if (!blobs.s3) return new FileBlobStore(blobs.dir, blobs.coldDir, processBlobWriter());
+  const { bucket, coldBucket, cacheMaxBytes, ...endpoint } = blobs.s3;
+  const store = new S3BlobStore(
+    createS3Client(endpoint),
+    { bucket, coldBucket },
+    blobs.dir,
+    cacheMaxBytes ?? DEFAULT_S3_CACHE_BYTES,
+    processBlobWriter(),
+  );
+  await store.checkBuckets();
+  return store;
+}
+
+/** The local read cache of the S3 store, unless configured: 20 GiB. */
+const DEFAULT_S3_CACHE_BYTES = 20 * 1024 ** 3;

@@ -10,7 +10,7 @@ import { discardUnstartedUploads } from '../services/upload-recovery';
 import { offlineTagging } from '../tagging/offline-tagging';
 import { AssetWorkflows } from '../temporal/asset-workflows.client';
 import { startAnchoring } from './audit-anchoring';
-import { openCatalogue, storageOn } from './catalogue';
+import { openBlobStore, openCatalogue, storageOn } from './catalogue';
 import { type EmbeddedTemporal, startEmbeddedTemporal } from './embedded-temporal';
 import { buildApp, listen } from './http-server';
 import { createLogger } from './logger';
@@ -69,7 +69,7 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
       `Opening the catalogue (${config.database.url === 'embedded' ? `embedded PostgreSQL in ${config.database.dataDir}` : 'PostgreSQL'}) and running migrations…`,
     );
     const catalogue = await openCatalogue(config, { use: 'service', log: say });
-    const storage = storageOn(catalogue.database, config.blobs.dir, config.blobs.coldDir);
+    const storage = storageOn(catalogue.database, await openBlobStore(config.blobs));
     stops.push(() => storage.database.close());
     if (catalogue.embedded) {
       // Whether this process started it or borrowed it (a `worker` beside `npm start`).

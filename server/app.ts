@@ -3,7 +3,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore } from '../blobstore/blob-store';
 import type { AnalyticsRepository } from '../catalogue/analytics.repository';
 import type { ApprovalRepository } from '../catalogue/approval.repository';
 import type { AuditRepository } from '../catalogue/audit.repository';
@@ -88,7 +88,7 @@ export interface AppDeps {
   contentLookup: ContentLookupService;
   trash: TrashService;
   bulkEdits: BulkEditService;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
   limits: UploadLimits;
   /** The built web app (editor/dist) to serve at `/`; none when undefined. */
   webDir?: string | undefined;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore } from '../blobstore/blob-store';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
 import { UNSTORABLE_TEXT, unstorableTextAt } from '../domain/unstorable-text';
 import type { AssetUpload, UploadedFile } from '../services/uploaded-file';
@@ -21,7 +21,7 @@ export const MAX_FILENAME_BYTES = 255;
  */
 export function parseMultipartUpload(
   req: IncomingMessage,
-  blobs: FileBlobStore,
+  blobs: BlobStore,
   limits: UploadLimits,
 ): Promise<AssetUpload> {
   const contentType = req.headers['content-type'] ?? '';

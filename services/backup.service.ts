@@ -4,7 +4,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
-import { type BlobTier, type FileBlobStore, syncPath } from '../blobstore/file-blob-store';
+import type { BlobStore, BlobTier } from '../blobstore/blob-store';
+import { syncPath } from '../blobstore/local-files';
 import { AuditRepository, type ChainVerdict } from '../catalogue/audit.repository';
 import type { LiveBlob } from '../catalogue/blob.repository';
 import type { CatalogueDb } from '../catalogue/database';
@@ -40,7 +41,7 @@ export type Progress = (done: number, total: number) => void;
 const CATALOGUE = 'catalogue';
 
 export async function backup(
-  source: { databaseUrl: string; blobs: FileBlobStore },
+  source: { databaseUrl: string; blobs: BlobStore },
   dir: string,
   progress: Progress = () => {},
 ): Promise<BackupReport> {
@@ -69,7 +70,7 @@ export async function backup(
         report.missing.push(blob.sha256);
         continue;
       }
-      if (!(await copyVerified(source.blobs.pathOf(blob.sha256, tier), target, blob.sha256))) {
+      if (!(await copyVerified(await source.blobs.localFile(blob.sha256, tier), target, blob.sha256))) {
         report.corrupt.push(blob.sha256);
         continue;
       }
@@ -100,7 +101,7 @@ export interface RestoreReport {
  * not in the backup.
  */
 export async function restore(
-  target: { db: Kysely<unknown>; databaseUrl: string; blobs: FileBlobStore },
+  target: { db: Kysely<unknown>; databaseUrl: string; blobs: BlobStore },
   dir: string,
   progress: Progress = () => {},
 ): Promise<RestoreReport> {
@@ -140,7 +141,7 @@ export function backupBlobPath(dir: string, sha256: string): string {
   return path.join(dir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 }
 
-async function restoreBlob(blobs: FileBlobStore, from: string, blob: LiveBlob) {
+async function restoreBlob(blobs: BlobStore, from: string, blob: LiveBlob) {
   const pending = await blobs.write(createReadStream(from));
   if (pending.sha256 !== blob.sha256) {
     await pending.discard();

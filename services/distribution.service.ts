@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import { type BlobStore, STILL_KEY } from '../blobstore/blob-store';
 import type { AssetRecord, VersionRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
@@ -45,7 +45,7 @@ const EXTENSIONS: Record<string, string> = {
 export class DistributionService {
   constructor(
     private readonly deps: {
-      blobs: FileBlobStore;
+      blobs: BlobStore;
       ruleSets: Pick<RuleSetRepository, 'planOf'>;
       renditions: RenditionCache;
       maxImagePixels: number;
@@ -92,7 +92,7 @@ export class DistributionService {
 
   private async render(asset: AssetRecord, name: string, preset: RenditionPreset): Promise<OutgoingFile> {
     const version = asset.currentVersion;
-    const original = await this.deps.blobs.pathFound(version.sha256, asset.tier);
+    const original = await this.deps.blobs.localFile(version.sha256, asset.tier);
     if (preset.original) {
       return {
         file: original,
@@ -163,7 +163,7 @@ export class DistributionService {
 
   /** Videos and PDFs are rendered from the still ingest made (poster frame, first page). */
   private async stillOf(sha256: string, assetId: string): Promise<string> {
-    const still = await this.deps.blobs.existingStill(sha256);
+    const still = await this.deps.blobs.rendition(sha256, STILL_KEY);
     if (!still) {
       throw new AssetflowError(
         ErrorCodes.RENDITION_UNKNOWN,

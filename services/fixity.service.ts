@@ -1,5 +1,5 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore } from '../blobstore/blob-store';
 import type { BlobRepository } from '../catalogue/blob.repository';
 
 /**
@@ -31,7 +31,7 @@ interface Checkpoint {
 const PAGE = 200;
 
 export async function checkFixity(
-  deps: { blobs: FileBlobStore; records: BlobRepository },
+  deps: { blobs: BlobStore; records: BlobRepository },
   checkpointFile: string,
   options: {
     restart?: boolean | undefined;

@@ -1,4 +1,4 @@
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore } from '../blobstore/blob-store';
 import type { AssetRepository } from '../catalogue/asset.repository';
 import { MAX_VISUAL_MATCHES, type VisualFeatureRepository } from '../catalogue/visual-feature.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
@@ -28,7 +28,7 @@ export interface SimilarAsset {
 export interface SimilarServiceDeps {
   assets: AssetRepository;
   visualFeatures: VisualFeatureRepository;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
   maxImagePixels: number;
 }
 
@@ -52,7 +52,7 @@ export class SimilarService {
     const { version, sha256 } = asset.currentVersion;
     let regions = await this.deps.visualFeatures.regionsOf(asset.id, version);
     if (regions.length === 0) {
-      const file = await this.deps.blobs.pathFound(sha256, asset.tier).catch(() => null);
+      const file = await this.deps.blobs.localFile(sha256, asset.tier).catch(() => null);
       if (!file) return []; // purged: no bytes to compare
       regions = await regionHashes(file, this.deps.maxImagePixels);
       await this.deps.visualFeatures.index(asset.id, version, regions);

@@ -1,4 +1,4 @@
-import type { PendingBlob } from '../blobstore/file-blob-store';
+import type { PendingBlob } from '../blobstore/blob-store';
 
 /** One file of an upload, already streamed into the blob store's temporary area. */
 export interface UploadedFile {

@@ -1,4 +1,4 @@
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import { type BlobStore, STILL_KEY } from '../blobstore/blob-store';
 import type { AssetRecord, AssetRepository } from '../catalogue/asset.repository';
 import type { VersionAnalysis } from '../domain/asset';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
@@ -28,7 +28,7 @@ export class VersionService {
   constructor(
     private readonly deps: {
       assets: AssetRepository;
-      blobs: FileBlobStore;
+      blobs: BlobStore;
       workflows: AssetWorkflows;
       maxImagePixels: number;
     },
@@ -122,8 +122,8 @@ export class VersionService {
 
   /** The file to picture a version by: the image itself, or the still ingest made of a video or PDF. */
   private async pictureOf(asset: AssetRecord, version: VersionEntry): Promise<string> {
-    if (version.analysis?.kind === 'image') return this.deps.blobs.pathFound(version.sha256, asset.tier);
-    const still = await this.deps.blobs.existingStill(version.sha256);
+    if (version.analysis?.kind === 'image') return this.deps.blobs.localFile(version.sha256, asset.tier);
+    const still = await this.deps.blobs.rendition(version.sha256, STILL_KEY);
     if (still) return still;
     throw new AssetflowError(
       ErrorCodes.RENDITION_UNKNOWN,

@@ -1,4 +1,4 @@
-import type { FileBlobStore } from '../blobstore/file-blob-store';
+import type { BlobStore } from '../blobstore/blob-store';
 import type { VisualFeatureRepository } from '../catalogue/visual-feature.repository';
 import { regionHashes } from '../imaging/visual-features';
 
@@ -11,7 +11,7 @@ const BATCH = 200;
  * tiers, or undecodable) is counted and skipped; it is still found by its whole-frame pHash.
  */
 export async function backfillVisualFeatures(
-  deps: { visualFeatures: VisualFeatureRepository; blobs: FileBlobStore; maxImagePixels: number },
+  deps: { visualFeatures: VisualFeatureRepository; blobs: BlobStore; maxImagePixels: number },
   progress: (done: number, skipped: number) => void = () => {},
 ): Promise<{ indexed: number; skipped: number }> {
   let indexed = 0;
@@ -22,7 +22,7 @@ export async function backfillVisualFeatures(
     if (batch.length === 0) break;
     for (const v of batch) {
       try {
-        const file = await deps.blobs.pathFound(v.sha256, v.tier);
+        const file = await deps.blobs.localFile(v.sha256, v.tier);
         await deps.visualFeatures.index(v.assetId, v.version, await regionHashes(file, deps.maxImagePixels));
         indexed++;
       } catch {

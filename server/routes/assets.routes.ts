@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { FileBlobStore } from '../../blobstore/file-blob-store';
+import type { BlobStore } from '../../blobstore/blob-store';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
 import type { AccessService } from '../../services/access.service';
 import type { AssetService } from '../../services/asset.service';
@@ -22,7 +22,7 @@ const DEFAULT_PROJECT = 'default';
 export function assetsRouter(deps: {
   access: AccessService;
   assets: AssetService;
-  blobs: FileBlobStore;
+  blobs: BlobStore;
   limits: UploadLimits;
 }): Router {
   const router = Router();
@@ -85,7 +85,9 @@ export function assetsRouter(deps: {
   mount(router, getAssetThumbnail, async ({ params }, _req, res) => {
     const asset = await deps.assets.get(params.id);
     const thumbnail = asset.currentVersion.analysis?.thumbnail;
-    if (!thumbnail?.key) {
+    // The key is one ingest made from a digest, never from the request.
+    const file = thumbnail?.key && (await deps.blobs.rendition(asset.currentVersion.sha256, thumbnail.key));
+    if (!thumbnail || !file) {
       throw new AssetflowError(
         ErrorCodes.THUMBNAIL_NOT_READY,
         `Asset ${asset.id} has no thumbnail${asset.currentVersion.analysis ? ' (its type has no preview)' : ' yet: ingest is still running'}.`,
@@ -95,9 +97,8 @@ export function assetsRouter(deps: {
     // Thumbnails are JPEG or WebP that Assetflow made; the file headers apply all the same.
     fileHeaders(res, thumbnail.mediaType);
     res.set('Cache-Control', 'private, max-age=3600');
-    // The path is built from a digest and a key we made, never from the request; the default
-    // blob root (.assetflow/…) is a dot-directory, which sendFile refuses unless told.
-    res.sendFile(deps.blobs.renditionPath(asset.currentVersion.sha256, thumbnail.key), { dotfiles: 'allow' });
+    // The default blob root (.assetflow/…) is a dot-directory, which sendFile refuses unless told.
+    res.sendFile(file, { dotfiles: 'allow' });
   });
 
   mount(router, getAssetTimeline, async ({ params }, _req, res) => {

@@ -9,6 +9,7 @@ import { BlobRepository } from '../../catalogue/blob.repository';
 import { type Database, openDatabase } from '../../catalogue/database';
 import { backup, backupBlobPath, restore } from '../../services/backup.service';
 import { checkFixity } from '../../services/fixity.service';
+import { fileStoreOf } from '../support/blob-stores';
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
 import { testEmbeddedPostgresUrl } from '../support/test-env';
@@ -204,11 +205,11 @@ describe('backup, restore and fsck (embedded PostgreSQL)', () => {
 
     const damaged = await upload('to-be-damaged.jpg');
     const lost = await upload('to-be-lost.jpg');
-    const damagedPath = harness.storage.blobs.pathOf(damaged.latestVersion.sha256);
+    const damagedPath = fileStoreOf(harness.storage.blobs).pathOf(damaged.latestVersion.sha256);
     const bytes = readFileSync(damagedPath);
     bytes[bytes.length >> 1]! ^= 0xff;
     writeFileSync(damagedPath, bytes);
-    rmSync(harness.storage.blobs.pathOf(lost.latestVersion.sha256));
+    rmSync(fileStoreOf(harness.storage.blobs).pathOf(lost.latestVersion.sha256));
 
     // Interrupted after the second blob: the next run goes on from the checkpoint.
     await expect(
@@ -228,6 +229,6 @@ describe('backup, restore and fsck (embedded PostgreSQL)', () => {
     expect(existsSync(checkpoint)).toBe(false);
     // Nothing was repaired or removed.
     expect(readFileSync(damagedPath)).toEqual(bytes);
-    expect(existsSync(harness.storage.blobs.pathOf(lost.latestVersion.sha256))).toBe(false);
+    expect(existsSync(fileStoreOf(harness.storage.blobs).pathOf(lost.latestVersion.sha256))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import sharp from 'sharp';
 import request from 'supertest';
 import { IdentityService } from '../../services/identity.service';
+import { damageRenditions } from '../support/blob-stores';
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
@@ -481,7 +482,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     // Blobs are named by digest: nothing was written outside the blob root.
     const blobRoot = harness.config.blobs.dir;
     const { sha256 } = (await harness.http.get(`/api/assets/${traversal}`)).body.latestVersion;
-    expect(harness.storage.blobs.pathOf(sha256).startsWith(blobRoot)).toBe(true);
+    expect((await harness.storage.blobs.localFile(sha256)).startsWith(blobRoot)).toBe(true);
   });
 
   it('hides private projects completely from outsiders (IDOR), and forbids what a level does not allow', async () => {
@@ -718,11 +719,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
       [path.join(__dirname, '..', '..', 'bin', 'assetflow.js'), 'trace', file],
       {
         // Configured like the server: its catalogue and its blob store (the cached renditions).
-        env: {
-          ...process.env,
-          DATABASE_URL: harness.databaseUrl,
-          ASSETFLOW_BLOB_DIR: harness.config.blobs.dir,
-        },
+        env: { ...process.env, ASSETFLOW_CONFIG: harness.configFile, DATABASE_URL: harness.databaseUrl },
       },
     );
     expect(cli.stdout).toContain('pia@example.test');
@@ -761,9 +758,7 @@ describe.each(databaseKinds)('distribution (%s)', (kind) => {
     expect(garbage.status).toBe(422);
     expect(garbage.body.error.code).toBe('FILE_CORRUPT');
     const { sha256 } = (await harness.http.get(`/api/assets/${id}`)).body.latestVersion;
-    const cacheDir = path.dirname(harness.storage.blobs.renditionPath(sha256, 'probe'));
-    for (const name of readdirSync(cacheDir).filter((f) => f.startsWith('medium-')))
-      writeFileSync(path.join(cacheDir, name), 'damaged');
+    expect(await damageRenditions(harness.storage.blobs, sha256, 'medium-', Buffer.from('damaged'))).toBe(1);
     const damaged = await harness.http
       .post('/api/trace')
       .query({ asset: id })

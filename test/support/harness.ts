@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -7,19 +7,24 @@ import pino from 'pino';
 import request from 'supertest';
 import type { AppConfig } from '../../config/config.schema';
 import { type DeepPartial, loadConfig } from '../../config/load-config';
-import { type Storage, storageOn } from '../../runtime/catalogue';
+import { openBlobStore, type Storage, storageOn } from '../../runtime/catalogue';
 import { buildApp } from '../../runtime/http-server';
 import { createAssetflowWorker, installTemporalRuntimeOnce } from '../../runtime/worker';
 import { IdentityService } from '../../services/identity.service';
 import { RuleSetService } from '../../services/rule-set.service';
 import { offlineTagging, ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { AssetWorkflows } from '../../temporal/asset-workflows.client';
+import { type BlobStoreKind, freshBuckets, testS3Client } from './blob-stores';
 import { type DatabaseKind, openTestDatabase } from './test-databases';
-import { testTemporalAddress, testWorkflowBundle } from './test-env';
+import { testS3Server, testTemporalAddress, testWorkflowBundle } from './test-env';
 
 export interface Harness {
   app: ReturnType<typeof buildApp>;
   config: AppConfig;
+  /** A configuration file with this harness's catalogue and blob store, for commands run beside it. */
+  configFile: string;
+  /** Where the blobs are: the file system, or buckets of the run's S3 server. */
+  blobKind: BlobStoreKind;
   storage: Storage;
   workflows: AssetWorkflows;
   /** PostgreSQL URL of this harness's catalogue, for other processes. */
@@ -51,29 +56,47 @@ export interface HarnessOptions {
   aiTagging?: boolean;
   /** For the Java time-skipping server, which limits workflows started without one to 10 years. */
   workflowExecutionTimeout?: string;
+  /**
+   * The blob store: by default the file system with the embedded PostgreSQL (what `npm start`
+   * runs) and S3 with an external PostgreSQL (what several machines run), so the suite covers both.
+   */
+  blobs?: BlobStoreKind;
 }
 
 /**
  * The whole product wired as `npm start` wires it, on real parts: a catalogue of the given kind,
- * a blob store in a temporary directory, a worker on its own task queue and the HTTP app.
+ * a blob store (a temporary directory, or fresh buckets on the run's S3 server), a worker on its
+ * own task queue and the HTTP app.
  */
 export async function startHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<Harness> {
   installTemporalRuntimeOnce();
   const address = options.temporalAddress ?? testTemporalAddress();
   const blobDir = mkdtempSync(path.join(os.tmpdir(), 'assetflow-blobs-'));
   const taskQueue = `test-${randomUUID()}`;
+  const blobKind = options.blobs ?? (kind === 'postgres' ? 's3' : 'file');
+  const bucketAdmin = blobKind === 's3' ? testS3Client() : undefined;
+  const buckets = bucketAdmin && (await freshBuckets(bucketAdmin, 2));
+  const s3 = buckets && {
+    endpoint: testS3Server().endpoint,
+    region: testS3Server().region,
+    forcePathStyle: true,
+    bucket: buckets.names[0]!,
+    coldBucket: buckets.names[1]!,
+  };
   const config = loadConfig({
     file: path.join(blobDir, 'no-config-file.yaml'),
     env: {},
     overrides: {
       ...options.config,
       temporal: { address, taskQueue },
-      blobs: { dir: blobDir },
+      blobs: { dir: blobDir, ...(s3 ? { s3 } : {}) },
       log: { level: 'silent' },
     },
   });
   const database = await openTestDatabase(kind);
-  const storage: Storage = storageOn(database, blobDir);
+  const configFile = path.join(blobDir, 'harness-config.json');
+  writeFileSync(configFile, JSON.stringify({ database: { url: database.url }, blobs: config.blobs }));
+  const storage: Storage = storageOn(database, await openBlobStore(config.blobs));
   await new RuleSetService(storage.ruleSets).publishExamples();
 
   const workers: Array<{ worker: Worker; run: Promise<void>; connection: NativeConnection }> = [];
@@ -110,6 +133,8 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
   return {
     app,
     config,
+    configFile,
+    blobKind,
     storage,
     workflows,
     databaseUrl: database.url,
@@ -126,6 +151,8 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       }
       await tagging.close();
       await database.close();
+      await buckets?.drop();
+      bucketAdmin?.destroy();
       rmSync(blobDir, { recursive: true, force: true });
     },
   };

@@ -40,7 +40,7 @@ export function spawnHarnessWorker(harness: Harness, holdAfter?: string): ChildP
     temporalAddress: testTemporalAddress(),
     taskQueue: harness.config.temporal.taskQueue,
     databaseUrl: harness.databaseUrl,
-    blobDir: harness.config.blobs.dir,
+    blobs: harness.config.blobs,
     workflowBundle: testWorkflowBundle().codePath,
     maxImagePixels: harness.config.limits.maxImagePixels,
     ...(holdAfter ? { holdAfter } : {}),

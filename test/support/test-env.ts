@@ -3,6 +3,7 @@ export const TEST_ENV = {
   temporalAddress: 'ASSETFLOW_TEST_TEMPORAL_ADDRESS',
   workflowBundle: 'ASSETFLOW_TEST_WORKFLOW_BUNDLE',
   embeddedPostgresUrl: 'ASSETFLOW_TEST_EMBEDDED_POSTGRES_URL',
+  s3Server: 'ASSETFLOW_TEST_S3_SERVER',
 } as const;
 
 export function testTemporalAddress(): string {
@@ -29,4 +30,16 @@ export function testEmbeddedPostgresUrl(): string {
       'The embedded PostgreSQL was not started: run tests with `npm test` (jest global setup).',
     );
   return url;
+}
+
+/** The run's S3 server (versitygw): its endpoint and root credentials. */
+export function testS3Server(): {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+} {
+  const json = process.env[TEST_ENV.s3Server];
+  if (!json) throw new Error('The S3 server was not started: run tests with `npm test` (jest global setup).');
+  return JSON.parse(json);
 }

@@ -9,7 +9,8 @@
 import { Context } from '@temporalio/activity';
 import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../../catalogue/database';
-import { storageOn } from '../../runtime/catalogue';
+import type { AppConfig } from '../../config/config.schema';
+import { openBlobStore, storageOn } from '../../runtime/catalogue';
 import { createAssetflowWorker, installTemporalRuntime } from '../../runtime/worker';
 import { ruleTaggingOnly } from '../../tagging/offline-tagging';
 
@@ -17,7 +18,8 @@ export interface WorkerProcessSettings {
   temporalAddress: string;
   taskQueue: string;
   databaseUrl: string;
-  blobDir: string;
+  /** The harness's `blobs` configuration: a directory, or S3 (credentials from the environment). */
+  blobs: AppConfig['blobs'];
   workflowBundle: string;
   maxImagePixels: number;
   holdAfter?: string;
@@ -27,7 +29,7 @@ async function main() {
   const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerProcessSettings;
   installTemporalRuntime();
   const database = await openDatabase({ url: settings.databaseUrl, migrate: false });
-  const storage = storageOn(database, settings.blobDir);
+  const storage = storageOn(database, await openBlobStore(settings.blobs));
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const worker = await createAssetflowWorker({
     connection,

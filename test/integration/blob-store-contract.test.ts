@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { S3BlobStore } from '../../blobstore/s3-blob-store';
+import { blobStoreKinds, openTestBlobStore, type TestBlobStore, testS3Client } from '../support/blob-stores';
+
+/**
+ * What every blob store promises (blobstore/blob-store.ts), run against the file system and a real
+ * S3 server (versitygw): content addressing, commit before the catalogue, never overwriting, tiers,
+ * renditions, purge, fixity and the sweep of what killed writers left.
+ */
+describe.each(blobStoreKinds)('the blob store contract (%s)', (kind) => {
+  let opened: TestBlobStore[] = [];
+  const open = async (options: Parameters<typeof openTestBlobStore>[1] = {}) => {
+    const store = await openTestBlobStore(kind, options);
+    opened.push(store);
+    return store.store;
+  };
+  afterEach(async () => {
+    for (const store of opened) await store.close();
+    opened = [];
+  });
+  const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const from = (...chunks: Buffer[]) => Readable.from(chunks);
+
+  it('names a blob by its sha256, shows it only once committed, and hands out a local file of its bytes', async () => {
+    const store = await open();
+    const bytes = Buffer.from('主图 bytes');
+    const pending = await store.write(from(bytes));
+    expect(pending.sha256).toBe(sha(bytes));
+    expect(pending.sizeBytes).toBe(bytes.length);
+    expect(readFileSync(pending.path)).toEqual(bytes);
+    expect(await store.exists(pending.sha256)).toBe(false);
+    await expect(store.localFile(pending.sha256)).rejects.toThrow('neither tier');
+    await pending.commit();
+    await pending.discard();
+    expect(await store.exists(pending.sha256)).toBe(true);
+    expect(await store.locate(pending.sha256)).toBe('hot');
+    expect(readFileSync(await store.localFile(pending.sha256))).toEqual(bytes);
+    expect(await store.rehash(pending.sha256, 'hot')).toBe(pending.sha256);
+  });
+
+  it('streams 40 MiB in chunks (multipart on S3) and keeps one copy of identical content', async () => {
+    const store = await open();
+    const chunk = Buffer.alloc(1024 * 1024);
+    const chunks = () => Readable.from(Array.from({ length: 40 }, (_, i) => chunk.fill(i)));
+    const a = await store.write(chunks());
+    const b = await store.write(chunks());
+    await a.commit();
+    await b.commit();
+    expect(a.sha256).toBe(b.sha256);
+    expect(a.sizeBytes).toBe(40 * 1024 * 1024);
+    await a.discard();
+    await b.discard();
+    expect(await store.rehash(a.sha256, 'hot')).toBe(a.sha256);
+    expect(sha(readFileSync(await store.localFile(a.sha256)))).toBe(a.sha256);
+  });
+
+  it('committing again puts back bytes a purge deleted meanwhile (the upload/purge race)', async () => {
+    const store = await open();
+    const pending = await store.write(from(Buffer.from('shared bytes')));
+    await pending.commit();
+    await store.delete(pending.sha256);
+    expect(await store.locate(pending.sha256)).toBeUndefined();
+    await expect(store.localFile(pending.sha256)).rejects.toThrow('neither tier');
+    await pending.commit();
+    expect(readFileSync(await store.localFile(pending.sha256), 'utf8')).toBe('shared bytes');
+    await pending.discard();
+  });
+
+  it('moves a blob between tiers idempotently and finds it in either', async () => {
+    const store = await open();
+    const pending = await store.write(from(Buffer.from('archive me')));
+    await pending.commit();
+    await pending.discard();
+    await store.moveTier(pending.sha256, 'hot', 'cold');
+    expect(await store.exists(pending.sha256, 'hot')).toBe(false);
+    expect(await store.exists(pending.sha256, 'cold')).toBe(true);
+    // A retried activity moves again: nothing changes, nothing fails.
+    await store.moveTier(pending.sha256, 'hot', 'cold');
+    expect(await store.locate(pending.sha256, 'hot')).toBe('cold');
+    expect(await store.rehash(pending.sha256, 'cold')).toBe(pending.sha256);
+    expect(readFileSync(await store.localFile(pending.sha256, 'hot'), 'utf8')).toBe('archive me');
+    await store.moveTier(pending.sha256, 'cold', 'hot');
+    expect(await store.locate(pending.sha256, 'cold')).toBe('hot');
+    expect(await store.exists(pending.sha256, 'cold')).toBe(false);
+  });
+
+  it('keeps renditions with their source and deletes both on purge', async () => {
+    const store = await open();
+    const pending = await store.write(from(Buffer.from('source')));
+    await pending.commit();
+    await pending.discard();
+    expect(await store.rendition(pending.sha256, 'thumb-1')).toBeUndefined();
+    const written = await store.writeRendition(pending.sha256, 'thumb-1', Buffer.from('thumbnail'));
+    expect(readFileSync(written, 'utf8')).toBe('thumbnail');
+    expect(readFileSync((await store.rendition(pending.sha256, 'thumb-1'))!, 'utf8')).toBe('thumbnail');
+    await store.moveTier(pending.sha256, 'hot', 'cold');
+    await store.delete(pending.sha256);
+    await store.delete(pending.sha256); // deleting what is gone is fine
+    expect(await store.locate(pending.sha256)).toBeUndefined();
+    expect(await store.rendition(pending.sha256, 'thumb-1')).toBeUndefined();
+    expect(existsSync(written)).toBe(false);
+  });
+
+  it('refuses names that are not a sha256 digest or a rendition key (no path tricks)', async () => {
+    const store = await open();
+    await expect(store.exists('../../etc/passwd')).rejects.toThrow('not a sha256');
+    await expect(store.localFile('../../etc/passwd')).rejects.toThrow('not a sha256');
+    await expect(store.rendition(sha(Buffer.from('x')), '../escape')).rejects.toThrow('not a rendition key');
+  });
+
+  it('a failing stream leaves no temporary, and the sweep takes what a killed writer left, not live files', async () => {
+    const alive = new Set(['host~1~10']);
+    const isRunning = (tag: string) => (tag.startsWith('host~') ? alive.has(tag) : undefined);
+    const testStore = await openTestBlobStore(kind, { writer: { tag: 'host~1~10', isRunning } });
+    opened.push(testStore);
+    const { store, dir } = testStore;
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('client went away'));
+      },
+    });
+    await expect(store.write(failing)).rejects.toThrow('client went away');
+    expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]);
+
+    const running = await store.write(from(Buffer.from('still being written')));
+    const killed = path.join(dir, 'tmp', 'host~2~20_123-abc');
+    writeFileSync(killed, 'the writer was killed a second ago');
+    const unknown = path.join(dir, 'tmp', 'w_456-def');
+    writeFileSync(unknown, 'an old temporary of an unknown writer');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(unknown, hourAgo, hourAgo);
+    utimesSync(running.path, hourAgo, hourAgo); // old, but its writer runs: a slow upload
+    expect(await store.sweepAbandoned(10 * 60_000)).toBe(2);
+    expect(existsSync(killed)).toBe(false);
+    expect(existsSync(unknown)).toBe(false);
+    expect(existsSync(running.path)).toBe(true);
+  });
+});
+
+describe('the S3 blob store', () => {
+  let opened: TestBlobStore[] = [];
+  afterEach(async () => {
+    for (const store of opened) await store.close();
+    opened = [];
+  });
+
+  it('is shared: a second machine (another local directory) reads what the first stored', async () => {
+    const first = await openTestBlobStore('s3');
+    opened.push(first);
+    const pending = await first.store.write(Readable.from([Buffer.from('uploaded on machine one')]));
+    await pending.commit();
+    await pending.discard();
+    await first.store.writeRendition(pending.sha256, 'medium-1', Buffer.from('a rendition'));
+    const s3 = first.store as S3BlobStore;
+    // The same buckets, an empty cache: nothing local is shared.
+    const secondClient = testS3Client();
+    const second = new S3BlobStore(
+      secondClient,
+      (s3 as unknown as { settings: ConstructorParameters<typeof S3BlobStore>[1] }).settings,
+      `${first.dir}-second`,
+      1024 ** 3,
+    );
+    expect(readFileSync(await second.localFile(pending.sha256), 'utf8')).toBe('uploaded on machine one');
+    expect(readFileSync((await second.rendition(pending.sha256, 'medium-1'))!, 'utf8')).toBe('a rendition');
+    // Purged by the first machine: the second no longer hands out its cached copy.
+    await first.store.delete(pending.sha256);
+    await expect(second.localFile(pending.sha256)).rejects.toThrow('neither tier');
+    secondClient.destroy();
+  });
+
+  it('refuses bytes in the store that do not hash to their key, and keeps none of them', async () => {
+    const opened1 = await openTestBlobStore('s3');
+    opened.push(opened1);
+    const client = testS3Client();
+    const bytes = Buffer.from('the real bytes');
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    const bucket = (opened1.store as unknown as { settings: { bucket: string } }).settings.bucket;
+    const Key = `blobs/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Buffer.from('bit rot') }));
+    await expect(opened1.store.localFile(digest)).rejects.toThrow('holds other bytes');
+    expect(await opened1.store.rehash(digest, 'hot')).not.toBe(digest);
+    const kept = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    expect(await kept.Body!.transformToString()).toBe('bit rot');
+    client.destroy();
+  });
+
+  it('keeps the cold tier under cold/ in the same bucket when there is no cold bucket', async () => {
+    const opened1 = await openTestBlobStore('s3', { cold: 'prefix' });
+    opened.push(opened1);
+    const { store } = opened1;
+    const pending = await store.write(Readable.from([Buffer.from('cold in one bucket')]));
+    await pending.commit();
+    await pending.discard();
+    await store.moveTier(pending.sha256, 'hot', 'cold');
+    const client = testS3Client();
+    const bucket = (store as unknown as { settings: { bucket: string } }).settings.bucket;
+    const Key = `cold/${pending.sha256.slice(0, 2)}/${pending.sha256.slice(2, 4)}/${pending.sha256}`;
+    const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    expect(await object.Body!.transformToString()).toBe('cold in one bucket');
+    client.destroy();
+    expect(await store.locate(pending.sha256)).toBe('cold');
+  });
+
+  it('trims its local cache to its size, least recently used first, never what was used within the age', async () => {
+    const opened1 = await openTestBlobStore('s3', { cacheMaxBytes: 2_500 });
+    opened.push(opened1);
+    const { store } = opened1;
+    const files: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const pending = await store.write(Readable.from([Buffer.alloc(1_000, n)]));
+      await pending.commit();
+      await pending.discard();
+      files.push(await store.localFile(pending.sha256));
+    }
+    const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+    utimesSync(files[0]!, hoursAgo(3), hoursAgo(3));
+    utimesSync(files[1]!, hoursAgo(2), hoursAgo(2));
+    expect(await store.sweepAbandoned(60 * 60_000)).toBe(1);
+    expect(files.map((f) => existsSync(f))).toEqual([false, true, true]);
+    // Over the size still only because of a file used a moment ago: that one stays.
+    expect(await store.sweepAbandoned(60 * 60_000)).toBe(0);
+  });
+});
