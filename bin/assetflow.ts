@@ -7,6 +7,7 @@ import { ensureToolchain } from '../toolchain/ephemeral-servers';
 import { resolveVersitygw } from '../toolchain/s3-server';
 import { ensureSchemathesis } from '../toolchain/schemathesis';
 import { ensureSystemTools } from '../toolchain/system-tools';
+import { registerBlobsCommands } from './blobs-commands';
 import { registerCatalogueCommands } from './catalogue-commands';
 import { registerDataCommands } from './data-commands';
 import { registerRulesCommands } from './rules-commands';
@@ -71,6 +72,7 @@ program
 
 registerCatalogueCommands(program);
 registerDataCommands(program);
+registerBlobsCommands(program);
 registerRulesCommands(program);
 registerUsersCommands(program);
 registerUploadCommand(program);

@@ -30,6 +30,7 @@ export async function withStorage<T>(
     return await untilServerGone(storage.embedded, work(storage, config));
   } finally {
     await storage.database.close();
+    await storage.blobs.close();
   }
 }
 

@@ -51,6 +51,7 @@ export function registerDataCommands(program: Command) {
         log: say,
         migrate: false,
       });
+      const blobs = await openBlobStore(config.blobs);
       try {
         const report = await untilServerGone(
           embedded,
@@ -58,7 +59,7 @@ export function registerDataCommands(program: Command) {
             {
               db: database.db as unknown as Kysely<unknown>,
               databaseUrl: database.url,
-              blobs: await openBlobStore(config.blobs),
+              blobs,
             },
             path.resolve(dir),
             progressBar('blobs'),
@@ -77,6 +78,7 @@ export function registerDataCommands(program: Command) {
         }
       } finally {
         await database.close();
+        await blobs.close();
       }
     });
 

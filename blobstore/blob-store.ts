@@ -52,6 +52,8 @@ export interface BlobStore {
   moveTier(sha256: string, from: BlobTier, to: BlobTier): Promise<void>;
   /** The sha256 of the bytes stored under `sha256` in `tier` (a fixity check reads every byte). */
   rehash(sha256: string, tier: BlobTier): Promise<string>;
+  /** The bytes of a blob in a tier, streamed (a backup copies them without keeping a local copy). */
+  read(sha256: string, tier: BlobTier): Promise<Readable>;
   /**
    * A local file holding the blob's bytes, whichever tier holds them (the catalogue's tier first:
    * another asset sharing the blob may have kept it hot while this asset went cold). Throws when
@@ -62,6 +64,8 @@ export interface BlobStore {
   delete(sha256: string): Promise<void>;
   /** A local file holding a cached rendition of a blob, or undefined when none was made. */
   rendition(sourceSha256: string, key: string): Promise<string | undefined>;
+  /** The keys of the renditions kept for a blob (a migration copies them with it). */
+  renditionKeys(sourceSha256: string): Promise<string[]>;
   /** Stores a rendition (readers see all of it or none) and returns a local file holding it. */
   writeRendition(sourceSha256: string, key: string, bytes: Buffer): Promise<string>;
   /**
@@ -70,6 +74,8 @@ export interface BlobStore {
    * cache also trims it to its size. Returns how many files went.
    */
   sweepAbandoned(olderThanMs: number, now?: number): Promise<number>;
+  /** Releases connections (an S3 client's sockets); the store is not used after. */
+  close(): Promise<void>;
 }
 
 export function assertSha256(sha256: string): void {

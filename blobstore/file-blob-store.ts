@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, rename, rm, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -96,9 +96,18 @@ export class FileBlobStore implements BlobStore {
 
   async rehash(sha256: string, tier: BlobTier): Promise<string> {
     const hash = createHash('sha256');
-    await pipeline(createReadStream(this.pathOf(sha256, tier)), hash);
+    await pipeline(await this.read(sha256, tier), hash);
     return hash.digest('hex');
   }
+
+  async read(sha256: string, tier: BlobTier): Promise<Readable> {
+    const stream = createReadStream(this.pathOf(sha256, tier));
+    // Opened before it is handed out, so a missing file fails here, not in the reader's pipeline.
+    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+    return stream;
+  }
+
+  async close(): Promise<void> {}
 
   async locate(sha256: string, expected: BlobTier = 'hot'): Promise<BlobTier | undefined> {
     const other: BlobTier = expected === 'hot' ? 'cold' : 'hot';
@@ -123,6 +132,11 @@ export class FileBlobStore implements BlobStore {
   async rendition(sourceSha256: string, key: string): Promise<string | undefined> {
     const file = this.renditionPath(sourceSha256, key);
     return (await fileExists(file)) ? file : undefined;
+  }
+
+  async renditionKeys(sourceSha256: string): Promise<string[]> {
+    const names = await readdir(this.renditionDir(sourceSha256)).catch(() => []);
+    return names.filter((name) => !name.endsWith('.partial')).sort();
   }
 
   async writeRendition(sourceSha256: string, key: string, bytes: Buffer): Promise<string> {

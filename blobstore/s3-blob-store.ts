@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   CopyObjectCommand,
@@ -50,8 +50,11 @@ interface Location {
   Key: string;
 }
 
-/** Multipart uploads above this size; S3 allows at most 10 000 parts, so 16 MiB parts reach 156 GiB. */
-const PART_BYTES = 16 * 1024 * 1024;
+/**
+ * Multipart uploads above this size. lib-storage holds about (queue + 1) parts in memory per
+ * upload (≈ 24 MiB here); S3 allows at most 10 000 parts, so 8 MiB parts reach 78 GiB.
+ */
+const PART_BYTES = 8 * 1024 * 1024;
 /** CopyObject copies at most 5 GiB; larger blobs are moved by streaming them through this process. */
 const LARGEST_COPY = 5 * 1024 ** 3;
 
@@ -101,10 +104,10 @@ export class S3BlobStore implements BlobStore {
       ...temporary,
       commit: async () => {
         const { sha256 } = temporary;
+        // The HEAD only saves sending bytes that are there already; the write itself is
+        // conditional, so two machines committing the same new bytes at once write them once.
         if (!(await this.exists(sha256, 'hot')))
           await this.upload(this.locationOf(sha256, 'hot'), temporary.path);
-        // The bytes are here already: the ingest that follows on this machine reads them locally.
-        await this.keepLocally(temporary.path, this.cachedBlobPath(sha256));
       },
       discard: () => rm(temporary.path, { force: true }),
     };
@@ -130,8 +133,7 @@ export class S3BlobStore implements BlobStore {
       if ((head.ContentLength ?? 0) <= LARGEST_COPY) {
         await this.client.send(new CopyObjectCommand({ ...target, CopySource: copySource(source) }));
       } else {
-        const body = await this.client.send(new GetObjectCommand(source));
-        await this.upload(target, body.Body as Readable);
+        await this.copyThrough(sha256, from, target);
       }
     }
     await this.client.send(new DeleteObjectCommand(source));
@@ -139,9 +141,17 @@ export class S3BlobStore implements BlobStore {
 
   async rehash(sha256: string, tier: BlobTier): Promise<string> {
     const hash = createHash('sha256');
-    const object = await this.client.send(new GetObjectCommand(this.locationOf(sha256, tier)));
-    await pipeline(object.Body as Readable, hash);
+    await pipeline(await this.read(sha256, tier), hash);
     return hash.digest('hex');
+  }
+
+  async read(sha256: string, tier: BlobTier): Promise<Readable> {
+    const object = await this.client.send(new GetObjectCommand(this.locationOf(sha256, tier)));
+    return object.Body as Readable;
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
   }
 
   localFile(sha256: string, expected: BlobTier = 'hot'): Promise<string> {
@@ -156,16 +166,9 @@ export class S3BlobStore implements BlobStore {
     const locations = [this.locationOf(sha256, 'hot'), this.locationOf(sha256, 'cold')];
     const unique = new Map(locations.map((l) => [`${l.Bucket}/${l.Key}`, l]));
     for (const location of unique.values()) await this.client.send(new DeleteObjectCommand(location));
-    const prefix = `${this.renditionPrefix(sha256)}/`;
-    for (let token: string | undefined, more = true; more; ) {
-      const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const object of page.Contents ?? [])
-        await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: object.Key! }));
-      token = page.NextContinuationToken;
-      more = !!page.IsTruncated && !!token;
-    }
+    await this.eachObject(`${this.renditionPrefix(sha256)}/`, (Key) =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key })),
+    );
     await rm(this.cachedBlobPath(sha256), { force: true });
     await rm(path.dirname(this.cachedRenditionPath(sha256, 'x')), { recursive: true, force: true });
   }
@@ -180,6 +183,13 @@ export class S3BlobStore implements BlobStore {
     if (!body) return undefined;
     await writeAtomically(local, this.writer, body);
     return local;
+  }
+
+  async renditionKeys(sourceSha256: string): Promise<string[]> {
+    const prefix = `${this.renditionPrefix(sourceSha256)}/`;
+    const keys: string[] = [];
+    await this.eachObject(prefix, (key) => keys.push(key.slice(prefix.length)));
+    return keys.sort();
   }
 
   async writeRendition(sourceSha256: string, key: string, bytes: Buffer): Promise<string> {
@@ -230,14 +240,20 @@ export class S3BlobStore implements BlobStore {
     const local = this.cachedBlobPath(sha256);
     // Asked of the store even when a copy is cached: a blob another machine purged must not live
     // on in this one's cache, nor be handed out from it.
-    const tier = await this.locate(sha256, expected);
-    if (!tier) {
+    let tier = expected;
+    let head = await this.head(this.locationOf(sha256, tier));
+    if (!head) {
+      tier = expected === 'hot' ? 'cold' : 'hot';
+      head = await this.head(this.locationOf(sha256, tier));
+    }
+    if (!head) {
       await rm(local, { force: true });
       throw new Error(`blob ${sha256} is in neither tier`);
     }
-    if (await touched(local)) return local;
-    const object = await this.client.send(new GetObjectCommand(this.locationOf(sha256, tier)));
-    const copy = await writeTemporary(this.tmpDir, this.writer, object.Body as Readable);
+    // A cached copy of another size is damaged (a full disk, a killed copy): fetched again.
+    const cached = await stat(local).catch(() => undefined);
+    if (cached?.size === head.ContentLength && (await touched(local))) return local;
+    const copy = await writeTemporary(this.tmpDir, this.writer, await this.read(sha256, tier));
     try {
       if (copy.sha256 !== sha256) {
         throw new Error(`blob ${sha256} in the ${tier} tier holds other bytes (they hash to ${copy.sha256})`);
@@ -249,22 +265,64 @@ export class S3BlobStore implements BlobStore {
     return local;
   }
 
-  /** Hard-links a checked temporary into the cache (the temporary stays until its owner discards it). */
+  /** Moves a checked temporary into the cache, replacing any copy there (readers see one or the other). */
   private async keepLocally(temporary: string, target: string): Promise<void> {
     await mkdir(path.dirname(target), { recursive: true });
-    await link(temporary, target).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    await rename(temporary, target);
   }
 
+  /**
+   * Writes only when the key is free (If-None-Match: *, on the single PUT and on a multipart
+   * upload's completion): a key that exists already holds these bytes, and its 412 says so.
+   */
   private async upload(target: Location, body: string | Readable): Promise<void> {
     const Body = typeof body === 'string' ? createReadStream(body) : body;
-    await new Upload({
-      client: this.client,
-      params: { ...target, Body },
-      partSize: PART_BYTES,
-      queueSize: 2,
-    }).done();
+    try {
+      await new Upload({
+        client: this.client,
+        params: { ...target, Body, IfNoneMatch: '*' },
+        partSize: PART_BYTES,
+        queueSize: 2,
+      }).done();
+    } catch (error) {
+      if (statusOf(error) !== 412) throw error;
+    } finally {
+      Body.destroy();
+    }
+  }
+
+  /**
+   * Copies a blob too large for CopyObject by streaming it through this process, hashing it on
+   * the way: a copy that does not hash to the blob's name is deleted and the move fails, so the
+   * source — the only good copy — is never deleted after a bad copy.
+   */
+  private async copyThrough(sha256: string, from: BlobTier, target: Location): Promise<void> {
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    const body = await this.read(sha256, from);
+    await Promise.all([pipeline(body, hashing), this.upload(target, hashing)]);
+    const copied = hash.digest('hex');
+    if (copied !== sha256) {
+      await this.client.send(new DeleteObjectCommand(target));
+      throw new Error(`blob ${sha256} read back as ${copied} while moving it; the source was kept`);
+    }
+  }
+
+  /** Calls `each` with every key under `prefix` in the hot bucket, a page (≤ 1 000) at a time. */
+  private async eachObject(prefix: string, each: (key: string) => unknown): Promise<void> {
+    for (let token: string | undefined, more = true; more; ) {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) await each(object.Key!);
+      token = page.NextContinuationToken;
+      more = !!page.IsTruncated && !!token;
+    }
   }
 
   private async head(location: Location) {
@@ -288,10 +346,10 @@ export class S3BlobStore implements BlobStore {
 
   private locationOf(sha256: string, tier: BlobTier): Location {
     assertSha256(sha256);
-    const key = `blobs/${fannedOut(sha256)}`;
+    const key = `blobs/${fannedKey(sha256)}`;
     if (tier === 'hot') return { Bucket: this.settings.bucket, Key: key };
     if (this.settings.coldBucket) return { Bucket: this.settings.coldBucket, Key: key };
-    return { Bucket: this.settings.bucket, Key: `cold/${fannedOut(sha256)}` };
+    return { Bucket: this.settings.bucket, Key: `cold/${fannedKey(sha256)}` };
   }
 
   private renditionPrefix(sha256: string): string {
@@ -331,8 +389,17 @@ async function touched(file: string): Promise<boolean> {
   return true;
 }
 
+/** `ab/cd/<sha256>` with `/` whatever the platform: an object key, not a path. */
+function fannedKey(sha256: string): string {
+  return `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
 function copySource({ Bucket, Key }: Location): string {
   return `${Bucket}/${Key}`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
 function isNotFound(error: unknown): boolean {

@@ -65,7 +65,7 @@ export interface AppConfig {
       forcePathStyle?: boolean;
       /** The cold tier as a second bucket; without one, under `cold/` in `bucket`. */
       coldBucket?: string;
-      /** The local read cache's size (bytes), trimmed least recently used first every hour. */
+      /** The local read cache's size (bytes), trimmed least recently used first every hour by a running server or worker. */
       cacheMaxBytes?: number;
     };
   };

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
@@ -29,6 +29,31 @@ export interface LoadConfigOptions {
   overrides?: DeepPartial<AppConfig>;
 }
 
+/** The configuration file a process reads: the one given, `$ASSETFLOW_CONFIG`, or `./temporal.config.yaml`. */
+export function configFilePath(options: { file?: string | undefined; env?: NodeJS.ProcessEnv } = {}): string {
+  return path.resolve(options.file ?? (options.env ?? process.env).ASSETFLOW_CONFIG ?? CONFIG_FILE_NAME);
+}
+
+/**
+ * Sets one key of the configuration file, keeping its comments and the rest of its text (the file
+ * is made when absent), and checks that the result still loads. Written to a temporary file and
+ * renamed over the old one: a crash leaves the old file or the new, never half of one.
+ */
+export function setConfigValue(file: string, key: string[], value: unknown): void {
+  const document = parseDocument(existsSync(file) ? readFileSync(file, 'utf8') : '');
+  if (document.errors.length > 0) throw new Error(`${file}: ${document.errors[0]!.message}`);
+  document.setIn(key, document.createNode(value));
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, document.toString());
+  try {
+    loadConfig({ file: partial, env: {} });
+    renameSync(partial, file);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+}
+
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /**
@@ -38,7 +63,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
  */
 export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const env = options.env ?? process.env;
-  const file = path.resolve(options.file ?? env.ASSETFLOW_CONFIG ?? CONFIG_FILE_NAME);
+  const file = configFilePath(options);
   const fromFile = existsSync(file) ? readYamlConfig(file) : {};
   const merged = deepMerge(
     deepMerge(deepMerge(structuredClone(defaultConfig), fromFile), envOverrides(env)),

@@ -162,7 +162,12 @@ export async function openBlobStore(blobs: AppConfig['blobs']): Promise<BlobStor
     cacheMaxBytes ?? DEFAULT_S3_CACHE_BYTES,
     processBlobWriter(),
   );
-  await store.checkBuckets();
+  try {
+    await store.checkBuckets();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return store;
 }
 

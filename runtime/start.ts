@@ -71,6 +71,7 @@ export async function start(config: AppConfig, role: Role): Promise<Running> {
     const catalogue = await openCatalogue(config, { use: 'service', log: say });
     const storage = storageOn(catalogue.database, await openBlobStore(config.blobs));
     stops.push(() => storage.database.close());
+    stops.push(() => storage.blobs.close());
     if (catalogue.embedded) {
       // Whether this process started it or borrowed it (a `worker` beside `npm start`).
       children.push(catalogue.embedded.exited.then((how) => `the embedded PostgreSQL stopped (${how})`));

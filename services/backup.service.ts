@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import type { BlobStore, BlobTier } from '../blobstore/blob-store';
@@ -70,7 +71,7 @@ export async function backup(
         report.missing.push(blob.sha256);
         continue;
       }
-      if (!(await copyVerified(await source.blobs.localFile(blob.sha256, tier), target, blob.sha256))) {
+      if (!(await copyVerified(await source.blobs.read(blob.sha256, tier), target, blob.sha256))) {
         report.corrupt.push(blob.sha256);
         continue;
       }
@@ -158,13 +159,13 @@ async function restoreBlob(blobs: BlobStore, from: string, blob: LiveBlob) {
 }
 
 /** Copies `from` to `to` through a temporary file, hashing on the way; false (nothing written) on a mismatch. */
-async function copyVerified(from: string, to: string, sha256: string): Promise<boolean> {
+async function copyVerified(from: Readable, to: string, sha256: string): Promise<boolean> {
   await mkdir(path.dirname(to), { recursive: true });
   const partial = `${to}.${randomBytes(4).toString('hex')}.partial`;
   const hash = createHash('sha256');
   try {
     await pipeline(
-      createReadStream(from),
+      from,
       async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
           hash.update(chunk);

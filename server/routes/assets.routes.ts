@@ -90,7 +90,7 @@ export function assetsRouter(deps: {
     if (!thumbnail || !file) {
       throw new AssetflowError(
         ErrorCodes.THUMBNAIL_NOT_READY,
-        `Asset ${asset.id} has no thumbnail${asset.currentVersion.analysis ? ' (its type has no preview)' : ' yet: ingest is still running'}.`,
+        `Asset ${asset.id} has no thumbnail${!asset.currentVersion.analysis ? ' yet: ingest is still running' : thumbnail?.key ? ': it is missing from the blob store' : ' (its type has no preview)'}.`,
         404,
       );
     }

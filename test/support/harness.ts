@@ -151,6 +151,7 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
       }
       await tagging.close();
       await database.close();
+      await storage.blobs.close();
       await buckets?.drop();
       bucketAdmin?.destroy();
       rmSync(blobDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { FileBlobStore } from '../../blobstore/file-blob-store';
 
+/** What only the file-system store does; what every store promises is in test/integration/blob-store-contract.test.ts. */
 describe('FileBlobStore', () => {
   const root = () => mkdtempSync(path.join(os.tmpdir(), 'assetflow-blobs-'));
   const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -22,33 +23,6 @@ describe('FileBlobStore', () => {
     expect(store.pathOf(pending.sha256)).toContain(
       path.join('hot', pending.sha256.slice(0, 2), pending.sha256.slice(2, 4)),
     );
-  });
-
-  it('streams large input in chunks and keeps one copy of identical content', async () => {
-    const store = new FileBlobStore(root());
-    const chunk = Buffer.alloc(1024 * 1024, 42);
-    const chunks = () => Readable.from(Array.from({ length: 8 }, () => chunk));
-    const a = await store.write(chunks());
-    const b = await store.write(chunks());
-    await a.commit();
-    await b.commit();
-    expect(a.sha256).toBe(b.sha256);
-    expect(a.sizeBytes).toBe(8 * 1024 * 1024);
-    // The temporaries stay until discarded (after the catalogue names the blob).
-    await a.discard();
-    await b.discard();
-    expect(readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
-  });
-
-  it('committing again puts back bytes a purge deleted meanwhile (the upload/purge race)', async () => {
-    const store = new FileBlobStore(root());
-    const pending = await store.write(Readable.from([Buffer.from('shared bytes')]));
-    await pending.commit();
-    await store.delete(pending.sha256); // a purge of another asset with the same bytes
-    expect(await store.exists(pending.sha256)).toBe(false);
-    await pending.commit();
-    expect(readFileSync(store.pathOf(pending.sha256), 'utf8')).toBe('shared bytes');
-    await pending.discard();
   });
 
   it('discard leaves nothing behind, and a failing stream leaves no temporary file', async () => {
