@@ -5,6 +5,16 @@ export type BlobTier = 'hot' | 'cold';
 /** The rendition key of a video's or PDF's still. */
 export const STILL_KEY = 'still.png';
 
+/** A blob in a tier, or one of a blob's renditions: what a client may be sent to fetch. */
+export type StoredRef = { sha256: string; tier: BlobTier } | { sha256: string; rendition: string };
+
+/** How a file handed to the store for download is named, typed, and how long its URL lives. */
+export interface HandOff {
+  filename: string;
+  mediaType: string;
+  expiresInSeconds: number;
+}
+
 /** Bytes written to a local temporary file, hashed, and not yet visible under their hash. */
 export interface PendingBlob {
   sha256: string;
@@ -54,6 +64,13 @@ export interface BlobStore {
   rehash(sha256: string, tier: BlobTier): Promise<string>;
   /** The bytes of a blob in a tier, streamed (a backup copies them without keeping a local copy). */
   read(sha256: string, tier: BlobTier): Promise<Readable>;
+  /** The stored blob itself as a local file (the file-system store); undefined where blobs are remote. */
+  directFile(sha256: string, tier: BlobTier): Promise<string | undefined>;
+  /**
+   * A short-lived URL at which a client downloads the bytes from the store itself, as an
+   * attachment with this name and type; undefined when the store has no such URLs (the file system).
+   */
+  downloadUrl(ref: StoredRef, handOff: HandOff): Promise<string | undefined>;
   /**
    * A local file holding the blob's bytes, whichever tier holds them (the catalogue's tier first:
    * another asset sharing the blob may have kept it hot while this asset went cold). Throws when

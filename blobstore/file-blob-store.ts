@@ -107,6 +107,14 @@ export class FileBlobStore implements BlobStore {
     return stream;
   }
 
+  async directFile(sha256: string, tier: BlobTier): Promise<string | undefined> {
+    return this.pathOf(sha256, tier);
+  }
+
+  async downloadUrl(): Promise<undefined> {
+    return undefined;
+  }
+
   async close(): Promise<void> {}
 
   async locate(sha256: string, expected: BlobTier = 'hot'): Promise<BlobTier | undefined> {

@@ -15,13 +15,17 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { create as contentDisposition } from 'content-disposition';
 import {
   assertRenditionKey,
   assertSha256,
   type BlobStore,
   type BlobTier,
   type BlobWriter,
+  type HandOff,
   type PendingBlob,
+  type StoredRef,
 } from './blob-store';
 import {
   fannedOut,
@@ -150,6 +154,32 @@ export class S3BlobStore implements BlobStore {
     return object.Body as Readable;
   }
 
+  async directFile(): Promise<undefined> {
+    return undefined;
+  }
+
+  /**
+   * A presigned GET, valid `expiresInSeconds`, that makes the store answer with the file's name
+   * as an attachment and its detected type: the bytes never reach a browser as a page of the
+   * app's origin, nor as anything but a download.
+   */
+  async downloadUrl(ref: StoredRef, handOff: HandOff): Promise<string> {
+    const location =
+      'tier' in ref
+        ? this.locationOf(ref.sha256, ref.tier)
+        : { Bucket: this.settings.bucket, Key: this.renditionKey(ref.sha256, ref.rendition) };
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({
+        ...location,
+        ResponseContentDisposition: contentDisposition(handOff.filename),
+        ResponseContentType: handOff.mediaType,
+        ResponseCacheControl: 'private, no-store',
+      }),
+      { expiresIn: handOff.expiresInSeconds },
+    );
+  }
+
   async close(): Promise<void> {
     this.client.destroy();
   }
@@ -204,6 +234,7 @@ export class S3BlobStore implements BlobStore {
     const partial = (name: string) => name.endsWith('.partial');
     return (
       (await sweepWrittenBy(this.writer, this.tmpDir, () => true, olderThanMs, now)) +
+      (await sweepWrittenBy(this.writer, this.incomingDir, () => true, olderThanMs, now)) +
       (await sweepWrittenBy(this.writer, this.cacheDir, partial, olderThanMs, now)) +
       (await this.trimCache(olderThanMs, now))
     );
@@ -253,7 +284,7 @@ export class S3BlobStore implements BlobStore {
     // A cached copy of another size is damaged (a full disk, a killed copy): fetched again.
     const cached = await stat(local).catch(() => undefined);
     if (cached?.size === head.ContentLength && (await touched(local))) return local;
-    const copy = await writeTemporary(this.tmpDir, this.writer, await this.read(sha256, tier));
+    const copy = await writeTemporary(this.incomingDir, this.writer, await this.read(sha256, tier));
     try {
       if (copy.sha256 !== sha256) {
         throw new Error(`blob ${sha256} in the ${tier} tier holds other bytes (they hash to ${copy.sha256})`);
@@ -360,6 +391,11 @@ export class S3BlobStore implements BlobStore {
   private renditionKey(sha256: string, key: string): string {
     assertRenditionKey(key);
     return `${this.renditionPrefix(sha256)}/${key}`;
+  }
+
+  /** Blobs being fetched into the cache: apart from uploads' temporaries, and from what the trim counts. */
+  private get incomingDir(): string {
+    return path.join(this.localDir, 'incoming');
   }
 
   private get tmpDir(): string {

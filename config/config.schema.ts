@@ -67,6 +67,14 @@ export interface AppConfig {
       coldBucket?: string;
       /** The local read cache's size (bytes), trimmed least recently used first every hour by a running server or worker. */
       cacheMaxBytes?: number;
+      /**
+       * `stream`: downloads pass through the API server; `presigned`: a download is answered with
+       * a 303 to a short-lived URL of the store (recorded in the trail all the same; marked
+       * copies are always streamed). The endpoint must then be reachable by the people downloading.
+       */
+      downloads?: 'stream' | 'presigned';
+      /** How long a presigned download URL stays valid. */
+      presignedSeconds?: number;
     };
   };
   /** Offline AI tagging at ingest (rule sets can switch each off per asset). */
@@ -225,6 +233,8 @@ export const configSchema: JSONSchemaType<AppConfig> = {
             forcePathStyle: { type: 'boolean', nullable: true },
             coldBucket: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$', nullable: true },
             cacheMaxBytes: { type: 'integer', minimum: 0, nullable: true },
+            downloads: { type: 'string', enum: ['stream', 'presigned'], nullable: true },
+            presignedSeconds: { type: 'integer', minimum: 1, maximum: 3600, nullable: true },
           },
         },
       },

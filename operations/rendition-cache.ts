@@ -39,9 +39,10 @@ export class RenditionCache {
     return `${name.replace(/[^\w-]/g, '_')}-${digest}`;
   }
 
+  /** `sourceFile` may be a function: a source in object storage is fetched only when a render needs it. */
   async get(
     sourceSha256: string,
-    sourceFile: string,
+    sourceFile: string | (() => Promise<string>),
     name: string,
     preset: RenditionPreset,
   ): Promise<CachedRendition> {
@@ -58,7 +59,7 @@ export class RenditionCache {
 
   private async getOrRender(
     sourceSha256: string,
-    sourceFile: string,
+    sourceFile: string | (() => Promise<string>),
     name: string,
     key: string,
     preset: RenditionPreset,
@@ -67,7 +68,8 @@ export class RenditionCache {
     const kept = known && (await this.deps.blobs.rendition(sourceSha256, key));
     if (known && kept) return { ...known, file: kept };
 
-    const rendered = await renderRendition(sourceFile, preset, this.deps.maxImagePixels);
+    const source = typeof sourceFile === 'string' ? sourceFile : await sourceFile();
+    const rendered = await renderRendition(source, preset, this.deps.maxImagePixels);
     this.renders += 1;
     const file = await this.deps.blobs.writeRendition(sourceSha256, key, rendered.bytes);
     const record: RenditionRecord = {

@@ -4,8 +4,15 @@ import { DistributionService } from '../services/distribution.service';
 import { TraceService } from '../services/trace.service';
 import type { Storage } from './catalogue';
 
-/** Renditions (cached) and what leaves, on this storage: shared by the API and the CLI. */
-export function distributionOf(storage: Storage, limits: AppConfig['limits']): DistributionService {
+/**
+ * Renditions (cached) and what leaves, on this storage: shared by the API and the CLI. With
+ * `blobs.s3.downloads: presigned`, downloads are handed to the store for that many seconds.
+ */
+export function distributionOf(
+  storage: Storage,
+  limits: AppConfig['limits'],
+  blobs?: AppConfig['blobs'],
+): DistributionService {
   const renditions = new RenditionCache({
     blobs: storage.blobs,
     renditions: storage.renditions,
@@ -16,6 +23,7 @@ export function distributionOf(storage: Storage, limits: AppConfig['limits']): D
     blobs: storage.blobs,
     ruleSets: storage.ruleSets,
     renditions,
+    handOffSeconds: blobs?.s3?.downloads === 'presigned' ? (blobs.s3.presignedSeconds ?? 300) : undefined,
   });
 }
 

@@ -58,7 +58,7 @@ export function buildApp(config: AppConfig, storage: Storage, workflows: AssetWo
     savedSearches: storage.savedSearches,
     collections: storage.collections,
   });
-  const distribution = distributionOf(storage, config.limits);
+  const distribution = distributionOf(storage, config.limits, config.blobs);
   const uses = new UseRecorder({ workflows });
   const shares = new ShareService({
     shares: storage.shares,

@@ -30,6 +30,12 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const known = toAssetflowError(error);
+    if (res.headersSent) {
+      // A file that failed mid-stream (the store went away): the client sees a cut-off response.
+      logger.error({ err: error, path: redactUrl(req.path) }, 'a response failed after it had started');
+      res.destroy();
+      return;
+    }
     // The path without a share link's token (it is a credential): see request-logging.ts.
     if (known.status >= 500) logger.error({ err: error, path: redactUrl(req.path) }, known.message);
     const body: ErrorBody = { error: { code: known.code, message: known.message, details: known.details } };

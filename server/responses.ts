@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import type { OutgoingFile } from '../services/distribution.service';
 
@@ -23,8 +24,24 @@ export function fileHeaders(res: Response, mediaType: string): void {
   res.set('Content-Security-Policy', FILE_CSP);
 }
 
-/** Sends a file from the blob store with the recipient-facing name. */
-export function sendFile(res: Response, file: OutgoingFile, wanted: 'inline' | 'attachment'): void {
+/**
+ * Sends a file from the blob store with the recipient-facing name. A download (`attachment`) of a
+ * file the store can hand out itself is a 303 to a short-lived URL of the store (recorded in the
+ * trail by the caller first, like any download).
+ */
+export async function sendFile(
+  res: Response,
+  file: OutgoingFile,
+  wanted: 'inline' | 'attachment',
+): Promise<void> {
+  if (wanted === 'attachment' && !file.bytes && file.handOff) {
+    const url = await file.handOff();
+    if (url) {
+      res.set('Cache-Control', 'private, no-store');
+      res.redirect(303, url);
+      return;
+    }
+  }
   // attachment() also sets a type from the file name's extension: the detected type goes after it.
   if (wanted === 'attachment' || !INLINE_TYPES.has(file.mediaType)) res.attachment(file.filename);
   fileHeaders(res, file.mediaType);
@@ -34,6 +51,12 @@ export function sendFile(res: Response, file: OutgoingFile, wanted: 'inline' | '
   // Marked for this recipient: the bytes exist only in this response.
   if (file.bytes) {
     res.send(file.bytes);
+    return;
+  }
+  if (!file.file) {
+    // An original in object storage: streamed through, never written to this machine's disk.
+    res.set('Content-Length', String(file.sizeBytes));
+    await pipeline(await file.open!(), res);
     return;
   }
   // Paths come from digests and keys we made, never from the request; the default blob root is

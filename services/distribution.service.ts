@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
-import { type BlobStore, STILL_KEY } from '../blobstore/blob-store';
+import { type BlobStore, STILL_KEY, type StoredRef } from '../blobstore/blob-store';
 import type { AssetRecord, VersionRecord } from '../catalogue/asset.repository';
 import type { RuleSetRepository } from '../catalogue/rule-set.repository';
 import { AssetflowError, ErrorCodes } from '../domain/errors';
@@ -17,7 +17,15 @@ import { imageWork } from './image-work';
 
 /** A file ready to send: where it is, what it is and the name the recipient sees. */
 export interface OutgoingFile {
-  file: string;
+  /** A local file with the bytes: a rendition, or an original on the file system. */
+  file?: string;
+  /** Opens the bytes where there is no local file: an original in object storage, streamed, not cached. */
+  open?: () => Promise<Readable>;
+  /**
+   * A short-lived URL at which the recipient fetches the file from the store itself, when
+   * downloads are handed to the store (`blobs.s3.downloads: presigned`); never for marked bytes.
+   */
+  handOff?: () => Promise<string | undefined>;
   mediaType: string;
   filename: string;
   sizeBytes: number;
@@ -49,6 +57,8 @@ export class DistributionService {
       ruleSets: Pick<RuleSetRepository, 'planOf'>;
       renditions: RenditionCache;
       maxImagePixels: number;
+      /** Seconds a download handed to the store stays valid; absent: every download is streamed. */
+      handOffSeconds?: number | undefined;
     },
   ) {}
 
@@ -92,26 +102,57 @@ export class DistributionService {
 
   private async render(asset: AssetRecord, name: string, preset: RenditionPreset): Promise<OutgoingFile> {
     const version = asset.currentVersion;
-    const original = await this.deps.blobs.localFile(version.sha256, asset.tier);
+    const { sha256 } = version;
     if (preset.original) {
-      return {
-        file: original,
+      const tier = await this.deps.blobs.locate(sha256, asset.tier);
+      if (!tier) throw new Error(`blob ${sha256} is in neither tier`);
+      const direct = await this.deps.blobs.directFile(sha256, tier);
+      const described = {
         // The type ingest detected from the bytes; what the client declared is never sent back.
         mediaType: version.analysis?.mediaType ?? 'application/octet-stream',
         filename: asset.displayName,
         sizeBytes: version.sizeBytes,
         version: version.version,
       };
+      return {
+        ...described,
+        ...(direct ? { file: direct } : { open: () => this.deps.blobs.read(sha256, tier) }),
+        ...this.handOffOf({ sha256, tier }, described),
+      };
     }
-    const source = asset.kind === 'image' ? original : await this.stillOf(version.sha256, asset.id);
-    const made = await this.deps.renditions.get(version.sha256, source, name, preset);
+    // The source is fetched only when the rendition has to be made.
+    const source =
+      asset.kind === 'image'
+        ? () => this.deps.blobs.localFile(sha256, asset.tier)
+        : await this.stillOf(sha256, asset.id);
+    const made = await this.deps.renditions.get(sha256, source, name, preset);
     const stem = path.parse(asset.displayName).name || asset.id;
-    return {
-      file: made.file,
+    const described = {
       mediaType: made.mediaType,
       filename: `${stem}-${name}.${EXTENSIONS[made.mediaType] ?? 'bin'}`,
       sizeBytes: made.sizeBytes,
       version: version.version,
+    };
+    return {
+      ...described,
+      file: made.file,
+      ...this.handOffOf({ sha256, rendition: made.presetKey }, described),
+    };
+  }
+
+  private handOffOf(
+    ref: StoredRef,
+    file: { filename: string; mediaType: string },
+  ): Pick<OutgoingFile, 'handOff'> {
+    const seconds = this.deps.handOffSeconds;
+    if (!seconds) return {};
+    return {
+      handOff: () =>
+        this.deps.blobs.downloadUrl(ref, {
+          filename: file.filename,
+          mediaType: file.mediaType,
+          expiresInSeconds: seconds,
+        }),
     };
   }
 
@@ -125,7 +166,8 @@ export class DistributionService {
     const file = await this.render(asset, name, preset);
     if (!preset.invisibleWatermark || !file.mediaType.startsWith('image/')) return file;
     const payload = BigInt(`0x${randomBytes(5).toString('hex')}`);
-    const source = file.file;
+    // An original preset with a watermark, in object storage: fetched into the local cache first.
+    const source = file.file ?? (await this.deps.blobs.localFile(asset.currentVersion.sha256, asset.tier));
     const marked = await imageWork.run(async () =>
       watermarkFile(
         await readFile(source),
@@ -138,8 +180,10 @@ export class DistributionService {
         `${source}:${file.sizeBytes}`,
       ),
     );
+    // Marked for one recipient: these bytes exist only in this response, never handed to the store.
+    const { handOff: _never, ...rest } = file;
     return {
-      ...file,
+      ...rest,
       bytes: marked.bytes,
       mediaType: marked.mediaType,
       sizeBytes: marked.bytes.length,
@@ -155,7 +199,8 @@ export class DistributionService {
     for (const file of files) {
       const name = zipEntryName(file.filename, used);
       if (file.bytes) zip.addBuffer(file.bytes, name, { compress: false });
-      else zip.addReadStream(createReadStream(file.file), name, { compress: false });
+      else
+        zip.addReadStream(file.file ? createReadStream(file.file) : opened(file), name, { compress: false });
     }
     zip.end();
     return zip.outputStream as unknown as Readable;
@@ -173,6 +218,19 @@ export class DistributionService {
     }
     return still;
   }
+}
+
+/**
+ * A stream that yazl can take at once (it wants one when the entry is added) for bytes opened
+ * later; a failure to open ends the zip with that error.
+ */
+function opened(file: OutgoingFile): Readable {
+  const through = new PassThrough();
+  file.open!().then(
+    (source) => source.on('error', (error) => through.destroy(error)).pipe(through),
+    (error: unknown) => through.destroy(error as Error),
+  );
+  return through;
 }
 
 /** `a.jpg`, `a (2).jpg`, …: two assets with the same name must not overwrite each other in a zip. */

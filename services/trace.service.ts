@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { buffer } from 'node:stream/consumers';
 import type { AssetRecord, AssetRepository, VersionRecord } from '../catalogue/asset.repository';
 import type { AuditRepository, WatermarkedRendition } from '../catalogue/audit.repository';
 import type { AuditEvent } from '../catalogue/audit-event';
@@ -209,7 +210,7 @@ export class TraceService {
     const version = found?.versions.find((v) => v.version === candidate.version);
     if (!found || !version) return undefined;
     const file = await this.deps.distribution.renditionOfVersion(found.asset, version, candidate.rendition);
-    return readFile(file.file);
+    return file.file ? readFile(file.file) : buffer(await file.open!());
   }
 
   private async assetWithVersions(assetId: string): Promise<AssetWithVersions | undefined> {

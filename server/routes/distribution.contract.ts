@@ -82,6 +82,11 @@ export const getRendition = operation({
   }),
   responses: {
     200: { description: 'The file', file: RENDITION_TYPES },
+    303: {
+      description:
+        'When downloads are handed to the object store (`blobs.s3.downloads: presigned`; not for `inline` nor a watermarked copy): to a short-lived URL of the store',
+      redirect: true,
+    },
     202: {
       description: 'The original is coming back from cold storage; you are notified when it is ready',
       json: Closed({ status: Type.Literal('restoring'), rendition: Type.String(), message: Type.String() }),

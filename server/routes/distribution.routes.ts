@@ -59,7 +59,7 @@ export function distributionRouter(deps: {
       address: addressOf(req),
       details: { audience, via: decision.status, ...(file.watermark ? { watermark: file.watermark } : {}) },
     });
-    sendFile(res, file, inline ? 'inline' : 'attachment');
+    await sendFile(res, file, inline ? 'inline' : 'attachment');
   });
 
   mount(router, exportChannel, async ({ body }, req, res) => {

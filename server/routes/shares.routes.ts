@@ -122,7 +122,7 @@ export function sharesRouter(deps: {
       deps.distribution.zip(result.files).pipe(res);
       return;
     }
-    sendFile(res, result.files[0]!, 'attachment');
+    await sendFile(res, result.files[0]!, 'attachment');
   });
 
   mount(router, previewShare, async ({ params }, req, res) => {
@@ -132,7 +132,7 @@ export function sharesRouter(deps: {
       sendPage(res, renderSharePage({ kind: 'dead' }, params.token, languageOf(req)));
       return;
     }
-    sendFile(res, file, 'inline');
+    await sendFile(res, file, 'inline');
   });
 
   // A browser on a link's page (it asks for HTML) whose request is refused gets a page back, in

@@ -212,7 +212,7 @@ describe('the S3 blob store', () => {
     const Key = `blobs/${digest.slice(0, 2)}/${digest.slice(2, 4)}/${digest}`;
     await client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: Buffer.from('bit rot') }));
     await expect(opened1.store.localFile(digest)).rejects.toThrow('holds other bytes');
-    expect(readdirSync(path.join(opened1.dir, 'tmp'))).toEqual([]);
+    expect(readdirSync(path.join(opened1.dir, 'incoming'))).toEqual([]);
     expect(
       existsSync(path.join(opened1.dir, 'cache', 'blobs', digest.slice(0, 2), digest.slice(2, 4), digest)),
     ).toBe(false);

@@ -82,6 +82,8 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
     forcePathStyle: true,
     bucket: buckets.names[0]!,
     coldBucket: buckets.names[1]!,
+    // A test's own S3 settings (downloads handed to the store, …) on these buckets.
+    ...options.config?.blobs?.s3,
   };
   const config = loadConfig({
     file: path.join(blobDir, 'no-config-file.yaml'),
