@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import sharp from 'sharp';
 import { Notices } from '../../operations/notices';
+import { eventStreamReader } from '../support/event-stream';
 import { eventually, type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { asBuffer } from '../support/http-binary';
 import { makeJpeg } from '../support/images';
@@ -269,16 +270,8 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
         signal: controller.signal,
       });
       expect(stream.headers.get('content-type')).toContain('text/event-stream');
-      const reader = stream.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = '';
-      const until = async (pattern: RegExp) => {
-        while (!pattern.test(text)) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`stream ended before ${pattern}`);
-          text += decoder.decode(value, { stream: true });
-        }
-      };
+      const events = eventStreamReader(stream);
+      const { until } = events;
       await until(/event: hello\ndata: \{"unread":\d+\}\n\n/);
       const sent = Date.now();
       await harness.http
@@ -289,7 +282,7 @@ describe.each(databaseKinds)('collaboration (%s)', (kind) => {
       await until(/event: notification\ndata: .*"kind":"mention"/);
       const elapsed = Date.now() - sent;
       expect(elapsed).toBeLessThan(1000);
-      expect(text).toContain('Look @dan@example.test');
+      expect(events.text()).toContain('Look @dan@example.test');
     } finally {
       controller.abort();
       await server.close();

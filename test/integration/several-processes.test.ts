@@ -14,6 +14,7 @@ import {
   waitForPollers,
   waitUntilServing,
 } from '../support/cluster';
+import { eventStreamReader } from '../support/event-stream';
 import { openTestDatabase } from '../support/test-databases';
 import { testS3Server, testTemporalAddress } from '../support/test-env';
 
@@ -218,16 +219,8 @@ describe('one installation on several processes', () => {
         headers: { authorization: danToken },
         signal: controller.signal,
       });
-      const reader = stream.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = '';
-      const until = async (pattern: RegExp) => {
-        while (!pattern.test(text)) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`stream ended before ${pattern}`);
-          text += decoder.decode(value, { stream: true });
-        }
-      };
+      const events = eventStreamReader(stream);
+      const { until } = events;
       await until(/event: hello\n/);
       const comment = await fetch(`${base(0)}/api/assets/${id}/comments`, {
         method: 'POST',
@@ -236,7 +229,7 @@ describe('one installation on several processes', () => {
       });
       expect(comment.status).toBe(201);
       await until(/event: notification\ndata: .*"kind":"mention"/);
-      expect(text).toContain('Across machines');
+      expect(events.text()).toContain('Across machines');
     } finally {
       controller.abort();
     }

@@ -83,9 +83,9 @@ export function assetflow(install: Installation, args: string[]): ChildProcess {
 
 /**
  * The environment without the variables that override the configuration (CI sets DATABASE_URL for
- * the tests' external server): these processes run on the embedded defaults.
+ * the tests' external server): these processes run on their configuration file alone.
  */
-function embeddedDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function embeddedDefaults(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const {
     DATABASE_URL: _database,
     TEMPORAL_ADDRESS: _temporal,

@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../../config/config.schema';
 import type { DeepPartial } from '../../config/load-config';
+import { embeddedDefaults } from './assetflow-process';
 
 const REPO = path.join(__dirname, '..', '..');
 
@@ -27,16 +28,7 @@ export function startClusterProcess(
   mkdirSync(dir, { recursive: true });
   const configFile = path.join(dir, 'assetflow.json');
   writeFileSync(configFile, JSON.stringify(config));
-  const {
-    DATABASE_URL: _database,
-    TEMPORAL_ADDRESS: _temporal,
-    TEMPORAL_NAMESPACE: _namespace,
-    TEMPORAL_TASK_QUEUE: _queue,
-    PORT: _port,
-    ASSETFLOW_BLOB_DIR: _blobs,
-    ASSETFLOW_CONFIG: _config,
-    ...env
-  } = process.env;
+  const env = embeddedDefaults(process.env);
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/assetflow.ts', '-c', configFile, role], {
     cwd: REPO,
     env: { ...env, ASSETFLOW_ADMIN_EMAIL: admin.email, ASSETFLOW_ADMIN_PASSWORD: admin.password },
