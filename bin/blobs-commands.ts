@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { BlobRepository } from '../catalogue/blob.repository';
 import type { AppConfig } from '../config/config.schema';
-import { configFilePath, setConfigValue } from '../config/load-config';
+import { configFilePath, loadConfig, setConfigValue } from '../config/load-config';
 import { openBlobStore } from '../runtime/catalogue';
 import { migrateBlobs } from '../services/blob-migration.service';
 import { withStorage } from './catalogue-commands';
@@ -22,7 +22,7 @@ export function registerBlobsCommands(program: Command) {
   blobs
     .command('migrate')
     .description(
-      'copy every blob and its renditions from the file system (blobs.dir) into S3, checking each against its sha256, then switch the configuration file to S3; run again after an interruption',
+      'copy every blob and its renditions from the file system (blobs.dir) into S3, checking each against its sha256 (run again after an interruption); with --switch, then point the configuration file at S3',
     )
     .requiredOption('--to <store>', 'the store to move to: s3')
     .option('--bucket <name>', 'the bucket (default: blobs.s3.bucket of the configuration)')
@@ -30,7 +30,11 @@ export function registerBlobsCommands(program: Command) {
     .option('--endpoint <url>', 'an S3-compatible server’s URL')
     .option('--force-path-style', 'path-style URLs (most S3-compatible servers)')
     .option('--cold-bucket <name>', 'the cold tier as a second bucket (default: cold/ in the bucket)')
-    .action((options: S3Options & { to: string }) => {
+    .option(
+      '--switch',
+      'after a complete pass, write blobs.s3 into the configuration file (Assetflow stopped)',
+    )
+    .action((options: S3Options & { to: string; switch?: boolean }) => {
       if (options.to !== 's3') throw new Error(`--to ${options.to}: only "s3" is supported`);
       return withStorage(program, async (storage, config) => {
         const s3 = s3Settings(options, config);
@@ -58,10 +62,18 @@ export function registerBlobsCommands(program: Command) {
             process.exitCode = 1;
             return;
           }
+          if (!options.switch) {
+            say(
+              `Every blob is in S3. Stop Assetflow (servers and workers), run this again with --switch (it copies what arrived meanwhile, then changes the configuration), and start it. The files in ${config.blobs.dir} were not changed.`,
+            );
+            return;
+          }
           const file = configFilePath({ file: program.opts().config });
-          setConfigValue(file, ['blobs', 's3'], s3);
+          // Merged: settings of blobs.s3 the command has no flag for (cache size, downloads) stay.
+          const kept = loadConfig({ file, env: {} }).blobs.s3 ?? {};
+          setConfigValue(file, ['blobs', 's3'], { ...kept, ...s3 });
           say(
-            `Every blob is in S3; ${file} now has blobs.s3. Restart Assetflow (servers and workers) to use it, and run this command once more after stopping them to copy what arrived meanwhile. The files in ${config.blobs.dir} were not changed.`,
+            `Every blob is in S3; ${file} now has blobs.s3. Start Assetflow (servers and workers) to use it. The files in ${config.blobs.dir} were not changed.`,
           );
         } finally {
           await from.close();

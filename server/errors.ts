@@ -32,7 +32,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const known = toAssetflowError(error);
     if (res.headersSent) {
       // A file that failed mid-stream (the store went away): the client sees a cut-off response.
-      logger.error({ err: error, path: redactUrl(req.path) }, 'a response failed after it had started');
+      // A client that went away is not an error of ours.
+      if ((error as { code?: string })?.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        logger.error({ err: error, path: redactUrl(req.path) }, 'a response failed after it had started');
       res.destroy();
       return;
     }

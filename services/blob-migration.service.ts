@@ -68,7 +68,10 @@ async function copyBlob(
   sha256: string,
   tier: 'hot' | 'cold',
 ): Promise<'copied' | 'there' | 'missing' | 'corrupt'> {
-  if (await to.locate(sha256, tier)) return 'there';
+  const there = await to.locate(sha256, tier);
+  // A run killed between the copy and the move to cold left it hot: moved now.
+  if (there && there !== tier) await to.moveTier(sha256, there, tier);
+  if (there) return 'there';
   const sourceTier = await from.locate(sha256, tier);
   if (!sourceTier) return 'missing';
   const pending = await to.write(await from.read(sha256, sourceTier));

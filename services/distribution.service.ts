@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { type BlobStore, STILL_KEY, type StoredRef } from '../blobstore/blob-store';
 import type { AssetRecord, VersionRecord } from '../catalogue/asset.repository';
@@ -36,6 +36,9 @@ export interface OutgoingFile {
   /** The invisible watermark's payload (hex), to record with the distribution event. */
   watermark?: string;
 }
+
+/** Types a store may send under their own name: images without script or markup. */
+const RASTER_TYPES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif']);
 
 const EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -150,7 +153,8 @@ export class DistributionService {
       handOff: () =>
         this.deps.blobs.downloadUrl(ref, {
           filename: file.filename,
-          mediaType: file.mediaType,
+          // The store's origin is not the app's, but what a browser may render stays a raster image.
+          mediaType: RASTER_TYPES.has(file.mediaType) ? file.mediaType : 'application/octet-stream',
           expiresInSeconds: seconds,
         }),
     };
@@ -199,11 +203,26 @@ export class DistributionService {
     for (const file of files) {
       const name = zipEntryName(file.filename, used);
       if (file.bytes) zip.addBuffer(file.bytes, name, { compress: false });
+      // Opened when its turn comes, not all at once: a link of many originals holds one open.
       else
-        zip.addReadStream(file.file ? createReadStream(file.file) : opened(file), name, { compress: false });
+        zip.addReadStreamLazy(name, { compress: false }, (done) => {
+          if (file.file) done(null, createReadStream(file.file));
+          else
+            file.open!().then(
+              (stream) => {
+                done(null, stream);
+              },
+              (error: unknown) => {
+                done(error, undefined as never);
+              },
+            );
+        });
     }
     zip.end();
-    return zip.outputStream as unknown as Readable;
+    const out = zip.outputStream as unknown as Readable;
+    // A file that cannot be read ends the zip with the error (the response is cut off).
+    zip.on('error', (error: Error) => out.destroy(error));
+    return out;
   }
 
   /** Videos and PDFs are rendered from the still ingest made (poster frame, first page). */
@@ -218,19 +237,6 @@ export class DistributionService {
     }
     return still;
   }
-}
-
-/**
- * A stream that yazl can take at once (it wants one when the entry is added) for bytes opened
- * later; a failure to open ends the zip with that error.
- */
-function opened(file: OutgoingFile): Readable {
-  const through = new PassThrough();
-  file.open!().then(
-    (source) => source.on('error', (error) => through.destroy(error)).pipe(through),
-    (error: unknown) => through.destroy(error as Error),
-  );
-  return through;
 }
 
 /** `a.jpg`, `a (2).jpg`, …: two assets with the same name must not overwrite each other in a zip. */

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import type { AuditRepository, TrailFilter } from '../../catalogue/audit.repository';
 import { AssetflowError, ErrorCodes } from '../../domain/errors';
@@ -8,7 +9,7 @@ import type { AssetWorkflows } from '../../temporal/asset-workflows.client';
 import { requestDownloadUpdate } from '../../workflows/messages';
 import { actorOf, addressOf } from '../actor';
 import { mount } from '../contract/route';
-import { fileHeaders, sendFile } from '../responses';
+import { fileHeaders, readyFile, sendFile } from '../responses';
 import { exportChannel, getAssetTrail, getRendition, listAudit } from './distribution.contract';
 
 /** What leaves for signed-in people: audience-checked renditions, channel exports, the trail. */
@@ -50,23 +51,30 @@ export function distributionRouter(deps: {
     }
     const file = await deps.distribution.deliver(asset, params.rendition);
     const inline = query.inline === true;
-    await deps.audit.append({
-      actor: actor.email,
-      action: inline ? 'viewed' : 'download',
-      assetId: asset.id,
-      version: asset.currentVersion.version,
-      rendition: params.rendition,
-      address: addressOf(req),
-      details: { audience, via: decision.status, ...(file.watermark ? { watermark: file.watermark } : {}) },
-    });
-    await sendFile(res, file, inline ? 'inline' : 'attachment');
+    const wanted = inline ? 'inline' : 'attachment';
+    const ready = await readyFile(file, wanted, { handOff: true });
+    await deps.audit
+      .append({
+        actor: actor.email,
+        action: inline ? 'viewed' : 'download',
+        assetId: asset.id,
+        version: asset.currentVersion.version,
+        rendition: params.rendition,
+        address: addressOf(req),
+        details: { audience, via: decision.status, ...(file.watermark ? { watermark: file.watermark } : {}) },
+      })
+      .catch((error: unknown) => {
+        ready.stream?.destroy();
+        throw error;
+      });
+    await sendFile(res, ready, wanted);
   });
 
   mount(router, exportChannel, async ({ body }, req, res) => {
     const prepared = await deps.exports.prepare(actorOf(req), body, addressOf(req));
     res.attachment(`${body.channel}-export.zip`);
     fileHeaders(res, 'application/zip');
-    deps.distribution.zip(prepared.files, prepared.extras).pipe(res);
+    await pipeline(deps.distribution.zip(prepared.files, prepared.extras), res);
   });
 
   mount(router, getAssetTrail, async ({ params, query }, _req, res) => {

@@ -238,11 +238,6 @@ export const downloadShare = operation({
       description: 'The rendition (the original\u2019s own type for an original), or a zip of several',
       file: ['application/zip', 'image/jpeg', 'image/png', 'image/webp', 'image/avif', '*/*'],
     },
-    303: {
-      description:
-        'One file, when downloads are handed to the object store (`blobs.s3.downloads: presigned`): to a short-lived URL of the store',
-      redirect: true,
-    },
   },
   errors: {
     401: `${GATE}; ${BAD_TOKEN}`,

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import express, { type ErrorRequestHandler, type Request, type Response, Router } from 'express';
 import type { AuditRepository } from '../../catalogue/audit.repository';
 import type { ShareRecord } from '../../catalogue/share.repository';
@@ -7,7 +8,7 @@ import type { ShareService, Visitor } from '../../services/share.service';
 import { actorOf, addressOf, servedOverHttps, signedInUser } from '../actor';
 import { mount } from '../contract/route';
 import { toAssetflowError } from '../errors';
-import { fileHeaders, sendFile } from '../responses';
+import { fileHeaders, readyFile, sendFile } from '../responses';
 import {
   PAGE_LANGUAGES,
   type PageLanguage,
@@ -119,10 +120,12 @@ export function sharesRouter(deps: {
     if (result.zipName) {
       res.attachment(result.zipName);
       fileHeaders(res, 'application/zip');
-      deps.distribution.zip(result.files).pipe(res);
+      await pipeline(deps.distribution.zip(result.files), res);
       return;
     }
-    await sendFile(res, result.files[0]!, 'attachment');
+    // Streamed, never handed to the store: a URL of the store could be used again by anyone until
+    // it expires, past the link's download count, password and revocation.
+    await sendFile(res, await readyFile(result.files[0]!, 'attachment', { handOff: false }), 'attachment');
   });
 
   mount(router, previewShare, async ({ params }, req, res) => {
@@ -132,7 +135,7 @@ export function sharesRouter(deps: {
       sendPage(res, renderSharePage({ kind: 'dead' }, params.token, languageOf(req)));
       return;
     }
-    await sendFile(res, file, 'inline');
+    await sendFile(res, await readyFile(file, 'inline', { handOff: false }), 'inline');
   });
 
   // A browser on a link's page (it asks for HTML) whose request is refused gets a page back, in

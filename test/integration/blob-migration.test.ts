@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { BlobStore } from '../../blobstore/blob-store';
 import { BlobRepository } from '../../catalogue/blob.repository';
-import { loadConfig } from '../../config/load-config';
+import { loadConfig, setConfigValue } from '../../config/load-config';
 import { openBlobStore } from '../../runtime/catalogue';
 import { migrateBlobs } from '../../services/blob-migration.service';
 import { fileStoreOf, freshBuckets, testS3Client } from '../support/blob-stores';
@@ -94,6 +94,12 @@ describe('moving the blobs from the file system to S3', () => {
     // The source was read, never changed.
     for (const [i, sha] of shas.entries())
       expect(existsSync(source.pathOf(sha, i === 2 ? 'cold' : 'hot'))).toBe(true);
+
+    // A run killed between copying the cold blob and moving it left it hot: the next run moves it.
+    await other.moveTier(shas[2]!, 'cold', 'hot');
+    expect(await migrateBlobs({ from: source, to, records })).toMatchObject({ copied: 0, alreadyThere: 3 });
+    expect(await other.exists(shas[2]!, 'cold')).toBe(true);
+    expect(await other.exists(shas[2]!, 'hot')).toBe(false);
   }, 60_000);
 
   it('reports a damaged or missing source blob and copies neither', async () => {
@@ -145,6 +151,7 @@ describe('moving the blobs from the file system to S3', () => {
       '--endpoint',
       settings.endpoint,
       '--force-path-style',
+      '--switch',
     ];
     // One blob is still lost (the previous test): the command copies the rest, says so, exits 1
     // and leaves the configuration as it was.
@@ -157,13 +164,22 @@ describe('moving the blobs from the file system to S3', () => {
     expect(refused?.stderr).toContain('1 missing');
     expect(loadConfig({ file: configFile, env: {} }).blobs.s3).toBeUndefined();
 
-    // The lost blob found again (from a backup): the next run copies it and switches.
+    // The lost blob found again (from a backup): a run without --switch copies it and leaves the
+    // configuration; with --switch, it changes it.
     const source = fileStoreOf(harness.storage.blobs);
     writeFileSync(source.pathOf(lostBytes.sha256), lostBytes.bytes);
+    const copied = await run(process.execPath, args.slice(0, -1), { env });
+    expect(copied.stderr).toContain('5 blobs: 1 copied');
+    expect(copied.stderr).toContain('run this again with --switch');
+    expect(loadConfig({ file: configFile, env: {} }).blobs.s3).toBeUndefined();
     const done = await run(process.execPath, args, { env });
-    expect(done.stderr).toContain('5 blobs: 1 copied');
+    expect(done.stderr).toContain('5 blobs: 0 copied');
+    expect(loadConfig({ file: configFile, env: {} }).blobs.s3).toEqual(settings);
+    // Run again on the switched configuration, with a setting the command has no flag for: kept.
+    setConfigValue(configFile, ['blobs', 's3', 'downloads'], 'presigned');
+    await run(process.execPath, args, { env });
     const switched = loadConfig({ file: configFile, env: {} });
-    expect(switched.blobs.s3).toEqual(settings);
+    expect(switched.blobs.s3).toEqual({ ...settings, downloads: 'presigned' });
     expect(switched.database.url).toBe(harness.databaseUrl); // the rest of the file kept
     const store = await openBlobStore(switched.blobs);
     opened.push(store);
