@@ -95,6 +95,18 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
+/** The tier that holds a blob, asking for `expected` first; the same rule for every store. */
+export async function locateIn(
+  store: Pick<BlobStore, 'exists'>,
+  sha256: string,
+  expected: BlobTier,
+): Promise<BlobTier | undefined> {
+  const other: BlobTier = expected === 'hot' ? 'cold' : 'hot';
+  if (await store.exists(sha256, expected)) return expected;
+  if (await store.exists(sha256, other)) return other;
+  return undefined;
+}
+
 export function assertSha256(sha256: string): void {
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 hex digest: ${sha256}`);
 }

@@ -10,6 +10,7 @@ import {
   type BlobStore,
   type BlobTier,
   type BlobWriter,
+  locateIn,
   type PendingBlob,
 } from './blob-store';
 import {
@@ -117,11 +118,8 @@ export class FileBlobStore implements BlobStore {
 
   async close(): Promise<void> {}
 
-  async locate(sha256: string, expected: BlobTier = 'hot'): Promise<BlobTier | undefined> {
-    const other: BlobTier = expected === 'hot' ? 'cold' : 'hot';
-    if (await this.exists(sha256, expected)) return expected;
-    if (await this.exists(sha256, other)) return other;
-    return undefined;
+  locate(sha256: string, expected: BlobTier = 'hot'): Promise<BlobTier | undefined> {
+    return locateIn(this, sha256, expected);
   }
 
   async localFile(sha256: string, expected: BlobTier = 'hot'): Promise<string> {

@@ -24,6 +24,7 @@ import {
   type BlobTier,
   type BlobWriter,
   type HandOff,
+  locateIn,
   type PendingBlob,
   type StoredRef,
 } from './blob-store';
@@ -121,11 +122,8 @@ export class S3BlobStore implements BlobStore {
     return !!(await this.head(this.locationOf(sha256, tier)));
   }
 
-  async locate(sha256: string, expected: BlobTier = 'hot'): Promise<BlobTier | undefined> {
-    const other: BlobTier = expected === 'hot' ? 'cold' : 'hot';
-    if (await this.exists(sha256, expected)) return expected;
-    if (await this.exists(sha256, other)) return other;
-    return undefined;
+  locate(sha256: string, expected: BlobTier = 'hot'): Promise<BlobTier | undefined> {
+    return locateIn(this, sha256, expected);
   }
 
   async moveTier(sha256: string, from: BlobTier, to: BlobTier): Promise<void> {

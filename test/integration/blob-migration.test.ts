@@ -8,10 +8,9 @@ import { BlobRepository } from '../../catalogue/blob.repository';
 import { loadConfig, setConfigValue } from '../../config/load-config';
 import { openBlobStore } from '../../runtime/catalogue';
 import { migrateBlobs } from '../../services/blob-migration.service';
-import { fileStoreOf, freshBuckets, testS3Client } from '../support/blob-stores';
+import { fileStoreOf, freshBuckets, testS3Client, testS3Settings } from '../support/blob-stores';
 import { type Harness, startHarness, waitUntilStored } from '../support/harness';
 import { makeJpeg } from '../support/images';
-import { testS3Server } from '../support/test-env';
 
 const run = promisify(execFile);
 
@@ -40,13 +39,7 @@ describe('moving the blobs from the file system to S3', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  const s3 = () => ({
-    endpoint: testS3Server().endpoint,
-    region: testS3Server().region,
-    forcePathStyle: true,
-    bucket: buckets.names[0]!,
-    coldBucket: buckets.names[1]!,
-  });
+  const s3 = () => testS3Settings(buckets);
   const target = async () => {
     const store = await openBlobStore({ dir: path.join(scratch, `target-${opened.length}`), s3: s3() });
     opened.push(store);

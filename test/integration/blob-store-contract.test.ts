@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { BlobStore } from '../../blobstore/blob-store';
 import { S3BlobStore } from '../../blobstore/s3-blob-store';
 import { blobStoreKinds, openTestBlobStore, type TestBlobStore, testS3Client } from '../support/blob-stores';
 
@@ -81,9 +82,7 @@ describe.each(blobStoreKinds)('the blob store contract (%s)', (kind) => {
 
   it('moves a blob between tiers idempotently and finds it in either', async () => {
     const store = await open();
-    const pending = await store.write(from(Buffer.from('archive me')));
-    await pending.commit();
-    await pending.discard();
+    const pending = await committed(store, Buffer.from('archive me'));
     await store.moveTier(pending.sha256, 'hot', 'cold');
     expect(await store.exists(pending.sha256, 'hot')).toBe(false);
     expect(await store.exists(pending.sha256, 'cold')).toBe(true);
@@ -118,9 +117,7 @@ describe.each(blobStoreKinds)('the blob store contract (%s)', (kind) => {
 
   it('keeps renditions with their source and deletes both on purge', async () => {
     const store = await open();
-    const pending = await store.write(from(Buffer.from('source')));
-    await pending.commit();
-    await pending.discard();
+    const pending = await committed(store, Buffer.from('source'));
     expect(await store.rendition(pending.sha256, 'thumb-1')).toBeUndefined();
     const written = await store.writeRendition(pending.sha256, 'thumb-1', Buffer.from('thumbnail'));
     expect(readFileSync(written, 'utf8')).toBe('thumbnail');
@@ -182,9 +179,7 @@ describe('the S3 blob store', () => {
   it('is shared: a second machine (another local directory) reads what the first stored', async () => {
     const first = await openTestBlobStore('s3');
     opened.push(first);
-    const pending = await first.store.write(Readable.from([Buffer.from('uploaded on machine one')]));
-    await pending.commit();
-    await pending.discard();
+    const pending = await committed(first.store, Buffer.from('uploaded on machine one'));
     await first.store.writeRendition(pending.sha256, 'medium-1', Buffer.from('a rendition'));
     const s3 = first.store as S3BlobStore;
     // The same buckets, an empty cache: nothing local is shared.
@@ -226,9 +221,7 @@ describe('the S3 blob store', () => {
     const opened1 = await openTestBlobStore('s3', { cold: 'prefix' });
     opened.push(opened1);
     const { store } = opened1;
-    const pending = await store.write(Readable.from([Buffer.from('cold in one bucket')]));
-    await pending.commit();
-    await pending.discard();
+    const pending = await committed(store, Buffer.from('cold in one bucket'));
     await store.moveTier(pending.sha256, 'hot', 'cold');
     const client = testS3Client();
     const bucket = (store as unknown as { settings: { bucket: string } }).settings.bucket;
@@ -242,9 +235,7 @@ describe('the S3 blob store', () => {
   it('fetches again a cached copy whose size is not the blob’s (a copy cut short)', async () => {
     const opened1 = await openTestBlobStore('s3');
     opened.push(opened1);
-    const pending = await opened1.store.write(Readable.from([Buffer.from('whole bytes')]));
-    await pending.commit();
-    await pending.discard();
+    const pending = await committed(opened1.store, Buffer.from('whole bytes'));
     const cached = await opened1.store.localFile(pending.sha256);
     writeFileSync(cached, 'whole');
     expect(readFileSync(await opened1.store.localFile(pending.sha256), 'utf8')).toBe('whole bytes');
@@ -261,9 +252,7 @@ describe('the S3 blob store', () => {
       [3, 1.5],
       [4, 0],
     ] as const) {
-      const pending = await store.write(Readable.from([Buffer.alloc(1_000, n)]));
-      await pending.commit();
-      await pending.discard();
+      const pending = await committed(store, Buffer.alloc(1_000, n));
       const file = await store.localFile(pending.sha256);
       const usedAt = new Date(Date.now() - hoursAgo * 3_600_000);
       utimesSync(file, usedAt, usedAt);
@@ -280,9 +269,7 @@ describe('the S3 blob store', () => {
     const { store } = opened1;
     const files: string[] = [];
     for (const n of [1, 2, 3]) {
-      const pending = await store.write(Readable.from([Buffer.alloc(1_000, n)]));
-      await pending.commit();
-      await pending.discard();
+      const pending = await committed(store, Buffer.alloc(1_000, n));
       files.push(await store.localFile(pending.sha256));
     }
     const threeHoursAgo = new Date(Date.now() - 3 * 3_600_000);
@@ -297,3 +284,11 @@ describe('the S3 blob store', () => {
     ).toEqual(Buffer.alloc(1_000, 1));
   });
 });
+
+/** Writes bytes into a store and commits them, as an upload does; the blob's name. */
+async function committed(store: BlobStore, bytes: Buffer): Promise<{ sha256: string }> {
+  const pending = await store.write(Readable.from([bytes]));
+  await pending.commit();
+  await pending.discard();
+  return { sha256: pending.sha256 };
+}

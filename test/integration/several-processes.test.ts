@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import type { AppConfig } from '../../config/config.schema';
 import type { DeepPartial } from '../../config/load-config';
 import { freePort } from '../../runtime/processes';
-import { freshBuckets, testS3Client } from '../support/blob-stores';
+import { freshBuckets, testS3Client, testS3Settings } from '../support/blob-stores';
 import {
   type ClusterProcess,
   startClusterProcess,
@@ -16,7 +16,7 @@ import {
 } from '../support/cluster';
 import { eventStreamReader } from '../support/event-stream';
 import { openTestDatabase } from '../support/test-databases';
-import { testS3Server, testTemporalAddress } from '../support/test-env';
+import { testTemporalAddress } from '../support/test-env';
 
 const ADMIN = { email: 'admin@cluster.test', password: 'cluster-test-admin-password' };
 const BATCH = 24;
@@ -46,13 +46,7 @@ describe('one installation on several processes', () => {
     database: { url: database.url },
     blobs: {
       dir: path.join(root, name, 'blobs'),
-      s3: {
-        endpoint: testS3Server().endpoint,
-        region: testS3Server().region,
-        forcePathStyle: true,
-        bucket: buckets.names[0]!,
-        coldBucket: buckets.names[1]!,
-      },
+      s3: testS3Settings(buckets),
     },
     tagging: { objects: false, text: false },
     audit: { keyFile: path.join(root, 'audit-key') },

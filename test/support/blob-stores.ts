@@ -30,6 +30,18 @@ export interface TestBlobStore<T extends BlobStore = BlobStore> {
   close(): Promise<void>;
 }
 
+/** `blobs.s3` for the run's S3 server and two fresh buckets (the second as the cold tier). */
+export function testS3Settings(buckets: { names: string[] }) {
+  const server = testS3Server();
+  return {
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    bucket: buckets.names[0]!,
+    coldBucket: buckets.names[1]!,
+  };
+}
+
 /** A client of the run's S3 server, with its root credentials. */
 export function testS3Client(): S3Client {
   const server = testS3Server();

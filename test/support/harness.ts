@@ -14,9 +14,9 @@ import { IdentityService } from '../../services/identity.service';
 import { RuleSetService } from '../../services/rule-set.service';
 import { offlineTagging, ruleTaggingOnly } from '../../tagging/offline-tagging';
 import { AssetWorkflows } from '../../temporal/asset-workflows.client';
-import { type BlobStoreKind, freshBuckets, testS3Client } from './blob-stores';
+import { type BlobStoreKind, freshBuckets, testS3Client, testS3Settings } from './blob-stores';
 import { type DatabaseKind, openTestDatabase } from './test-databases';
-import { testS3Server, testTemporalAddress, testWorkflowBundle } from './test-env';
+import { testTemporalAddress, testWorkflowBundle } from './test-env';
 
 export interface Harness {
   app: ReturnType<typeof buildApp>;
@@ -77,11 +77,7 @@ export async function startHarness(kind: DatabaseKind, options: HarnessOptions =
   const bucketAdmin = blobKind === 's3' ? testS3Client() : undefined;
   const buckets = bucketAdmin && (await freshBuckets(bucketAdmin, 2));
   const s3 = buckets && {
-    endpoint: testS3Server().endpoint,
-    region: testS3Server().region,
-    forcePathStyle: true,
-    bucket: buckets.names[0]!,
-    coldBucket: buckets.names[1]!,
+    ...testS3Settings(buckets),
     // A test's own S3 settings (downloads handed to the store, …) on these buckets.
     ...options.config?.blobs?.s3,
   };
